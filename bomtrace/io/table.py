@@ -1,0 +1,155 @@
+"""The reader's output: BOM lines with canonical columns and source positions.
+
+A :class:`BomTable` is what every reader returns and what :mod:`bomtrace.graph` consumes.
+Readers never build graphs; the graph stage never opens a file.
+
+``lines`` (pandas DataFrame) has one row per BOM line that was *used*, in input order, with
+these columns (absent optional fields are simply missing columns):
+
+=========================  ===========  ========================================================
+column                     dtype        meaning
+=========================  ===========  ========================================================
+``part_number``            str          node key; always text ("00123" stays "00123")
+``level``                  float        indented layout only: 0 = product (NaN if unreadable)
+``parent``                 str/None     parent-child layout only; None/"" = a root line
+``quantity``               float        quantity per parent; NaN when not a number (issue given)
+``unit_cost``              float        NaN when missing/unreadable (never 0 for "missing")
+``selling_price``          float        NaN when not given
+``us_tech_value``          float        NaN when not given
+``us_content_pct``         float        fraction 0..1 (``"12%"`` and ``12`` both read as 0.12)
+``discrete_product``       boolean      pandas nullable boolean; <NA> when not given
+``made_with_us_equipment`` boolean      pandas nullable boolean; <NA> = unknown
+``country_of_origin``      str/None     ISO-2 code when recognised (``US``, ``CN``), else the raw
+                                        text; None when empty
+``eccn``                   str/None     normalised: upper case, no spaces (``3A001.b.2``,
+                                        ``EAR99``); None when empty
+other canonical fields     str/None     ``description``, ``uom``, ``currency``, ``manufacturer``,
+                                        ``mpn``, ``supplier``, ``reference_designators``,
+                                        ``item_type``, ``us_technology_eccns``, ``producer``
+``_file``                  str          file name as given on the command line
+``_sheet``                 str/None     sheet name (None for CSV)
+``_row``                   int          1-based row as Excel / a text editor shows it
+=========================  ===========  ========================================================
+
+``parts`` is the optional parts master (same columns minus ``level``/``parent``/``quantity``),
+one row per part as read (duplicates kept; the graph stage reports conflicts).
+
+``column_letters`` maps ``(file, sheet, field)`` to the column letter (xlsx) or 1-based column
+number as text (CSV) the field was read from, so later stages can position issues.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pandas as pd
+
+from bomtrace.issues import Issue
+
+Layout = Literal["indented", "parent-child"]
+
+#: Canonical fields (design.md §2) in display order.
+CANONICAL_FIELDS: tuple[str, ...] = (
+    "part_number",
+    "parent",
+    "level",
+    "quantity",
+    "uom",
+    "unit_cost",
+    "currency",
+    "description",
+    "manufacturer",
+    "mpn",
+    "supplier",
+    "reference_designators",
+    "country_of_origin",
+    "eccn",
+    "item_type",
+    "selling_price",
+    "us_content_pct",
+    "discrete_product",
+    "us_tech_value",
+    "made_with_us_equipment",
+    "us_technology_eccns",
+    "producer",
+)
+NUMERIC_FIELDS: tuple[str, ...] = (
+    "level",
+    "quantity",
+    "unit_cost",
+    "selling_price",
+    "us_content_pct",
+    "us_tech_value",
+)
+BOOLEAN_FIELDS: tuple[str, ...] = ("discrete_product", "made_with_us_equipment")
+#: Part attributes (everything that describes the part rather than its use in a parent).
+ATTRIBUTE_FIELDS: tuple[str, ...] = tuple(
+    f for f in CANONICAL_FIELDS if f not in ("part_number", "parent", "level", "quantity")
+)
+POSITION_COLUMNS: tuple[str, ...] = ("_file", "_sheet", "_row")
+
+
+@dataclass
+class ColumnMatch:
+    """How one canonical field was matched to a source column."""
+
+    field: str
+    header: str  #: header text as found ("" for header-less files)
+    column: str  #: column letter (xlsx) or 1-based number as text (CSV)
+    how: str  #: "alias", "exact", "override"
+
+
+@dataclass
+class SourceInfo:
+    """What was read from one file/sheet, for ``inspect`` and the JSON ``inputs`` list."""
+
+    path: str
+    sha256: str
+    role: Literal["bom", "master"]
+    file_type: str  #: "xlsx", "csv", ...
+    sheet: str | None
+    header_row: int  #: 1-based, as Excel shows it
+    layout: Layout | None  #: None for a parts master
+    rows: int  #: data rows read below the header
+    rows_used: int
+    columns: list[ColumnMatch] = field(default_factory=list)
+    encoding: str | None = None
+    delimiter: str | None = None
+    unmapped_headers: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "sha256": self.sha256,
+            "role": self.role,
+            "file_type": self.file_type,
+            "sheet": self.sheet,
+            "header_row": self.header_row,
+            "layout": self.layout,
+            "rows": self.rows,
+            "rows_used": self.rows_used,
+            "encoding": self.encoding,
+            "delimiter": self.delimiter,
+            "columns": {
+                c.field: {"header": c.header, "column": c.column, "how": c.how}
+                for c in self.columns
+            },
+            "unmapped_headers": list(self.unmapped_headers),
+        }
+
+
+@dataclass
+class BomTable:
+    """BOM lines, an optional parts master, where they came from, and what went wrong."""
+
+    lines: pd.DataFrame
+    layout: Layout
+    parts: pd.DataFrame | None = None
+    sources: list[SourceInfo] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    column_letters: dict[tuple[str, str | None, str], str] = field(default_factory=dict)
+
+    def letter(self, file: str, sheet: str | None, field_name: str) -> str | None:
+        """Column letter (or number) a field was read from in one source, if known."""
+        return self.column_letters.get((file, sheet, field_name))

@@ -1,0 +1,220 @@
+"""Findings about the data: stable codes, severities, positions and messages.
+
+Every problem bomtrace finds in a BOM (a bad quantity, a cycle, a missing price, a part that
+drives a verdict) is an :class:`Issue`. Issues are results, not exceptions: reading, building
+the graph and analysing go on past them wherever that is safe.
+
+Positions are what the user sees in Excel: ``file``, ``sheet``, 1-based ``row`` (header rows
+counted, as Excel numbers them), ``column`` (letter, or header text for CSV when no letter
+applies) and ``part_number``.
+
+>>> i = Issue(IssueCode.BAD_QUANTITY, "Quantity 'abc' is not a number.", file="bom.csv",
+...           row=7, column="C", part_number="R1")
+>>> i.code.value, i.severity.value, i.row
+('bad-quantity', 'error', 7)
+>>> i.to_dict()["code"]
+'bad-quantity'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Severity(str, Enum):
+    """How serious a finding is."""
+
+    ERROR = "error"  #: the affected line/product could not be used as given
+    WARNING = "warning"  #: the result may be wrong or incomplete because of this
+    INFO = "info"  #: worth knowing; nothing was lost
+
+
+class IssueCode(str, Enum):
+    """Stable, kebab-case issue codes. Tests assert codes, never prose."""
+
+    # reading
+    NO_HEADER_ROW = "no-header-row"
+    MISSING_COLUMN = "missing-column"
+    DUPLICATE_COLUMN = "duplicate-column"
+    UNMAPPED_COLUMN = "unmapped-column"
+    BAD_LEVEL = "bad-level"
+    MISSING_PART_NUMBER = "missing-part-number"
+    BAD_QUANTITY = "bad-quantity"
+    ZERO_QUANTITY = "zero-quantity"
+    NEGATIVE_QUANTITY = "negative-quantity"
+    BAD_NUMBER = "bad-number"
+    BAD_FLAG = "bad-flag"
+    ROW_SKIPPED = "row-skipped"
+    # graph
+    BOM_CYCLE = "bom-cycle"
+    LEVEL_JUMP = "level-jump"
+    QUANTITY_CONFLICT = "quantity-conflict"
+    STRUCTURE_CONFLICT = "structure-conflict"
+    ATTRIBUTE_CONFLICT = "attribute-conflict"
+    UNDEFINED_PART = "undefined-part"
+    UNUSED_MASTER_PART = "unused-master-part"
+    DUPLICATE_EDGE = "duplicate-edge"
+    MISSING_PRICE = "missing-price"
+    UNKNOWN_ORIGIN = "unknown-origin"
+    MISSING_ECCN = "missing-eccn"
+    UNKNOWN_ECCN = "unknown-eccn"
+    ASSEMBLY_COST_MISMATCH = "assembly-cost-mismatch"
+    NEGATIVE_VALUE_ADDED = "negative-value-added"
+    # analysis
+    DENOMINATOR_IS_COST = "denominator-is-cost"
+    DE_MINIMIS_EXCEEDED = "de-minimis-exceeded"
+    VERDICT_UNDETERMINED = "verdict-undetermined"
+    PRODUCT_NOT_ANALYSED = "product-not-analysed"
+    RULE_NOT_MODELLED = "rule-not-modelled"
+    SCENARIO_NOT_APPLICABLE = "scenario-not-applicable"
+
+
+#: Default severity per code (an Issue may override it).
+DEFAULT_SEVERITY: dict[IssueCode, Severity] = {
+    IssueCode.NO_HEADER_ROW: Severity.ERROR,
+    IssueCode.MISSING_COLUMN: Severity.ERROR,
+    IssueCode.DUPLICATE_COLUMN: Severity.WARNING,
+    IssueCode.UNMAPPED_COLUMN: Severity.INFO,
+    IssueCode.BAD_LEVEL: Severity.ERROR,
+    IssueCode.MISSING_PART_NUMBER: Severity.ERROR,
+    IssueCode.BAD_QUANTITY: Severity.ERROR,
+    IssueCode.ZERO_QUANTITY: Severity.WARNING,
+    IssueCode.NEGATIVE_QUANTITY: Severity.ERROR,
+    IssueCode.BAD_NUMBER: Severity.WARNING,
+    IssueCode.BAD_FLAG: Severity.WARNING,
+    IssueCode.ROW_SKIPPED: Severity.INFO,
+    IssueCode.BOM_CYCLE: Severity.ERROR,
+    IssueCode.LEVEL_JUMP: Severity.ERROR,
+    IssueCode.QUANTITY_CONFLICT: Severity.ERROR,
+    IssueCode.STRUCTURE_CONFLICT: Severity.ERROR,
+    IssueCode.ATTRIBUTE_CONFLICT: Severity.WARNING,
+    IssueCode.UNDEFINED_PART: Severity.WARNING,
+    IssueCode.UNUSED_MASTER_PART: Severity.INFO,
+    IssueCode.DUPLICATE_EDGE: Severity.INFO,
+    IssueCode.MISSING_PRICE: Severity.WARNING,
+    IssueCode.UNKNOWN_ORIGIN: Severity.WARNING,
+    IssueCode.MISSING_ECCN: Severity.WARNING,
+    IssueCode.UNKNOWN_ECCN: Severity.WARNING,
+    IssueCode.ASSEMBLY_COST_MISMATCH: Severity.INFO,
+    IssueCode.NEGATIVE_VALUE_ADDED: Severity.WARNING,
+    IssueCode.DENOMINATOR_IS_COST: Severity.INFO,
+    IssueCode.DE_MINIMIS_EXCEEDED: Severity.WARNING,
+    IssueCode.VERDICT_UNDETERMINED: Severity.WARNING,
+    IssueCode.PRODUCT_NOT_ANALYSED: Severity.ERROR,
+    IssueCode.RULE_NOT_MODELLED: Severity.INFO,
+    IssueCode.SCENARIO_NOT_APPLICABLE: Severity.INFO,
+}
+
+#: Field order of :meth:`Issue.to_dict` (stable for JSON/CSV/xlsx output).
+ISSUE_FIELDS: tuple[str, ...] = (
+    "code",
+    "severity",
+    "message",
+    "file",
+    "sheet",
+    "row",
+    "column",
+    "part_number",
+)
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One finding, with the position the user can find it at.
+
+    Parameters
+    ----------
+    code : IssueCode
+        Stable machine-readable code.
+    message : str
+        Full sentence for people; says what was wrong and, where possible, what would be valid.
+    severity : Severity, optional
+        Defaults to :data:`DEFAULT_SEVERITY` for the code.
+    file, sheet : str, optional
+        Source file name (as given) and sheet name (``None`` for CSV).
+    row : int, optional
+        1-based row number as Excel (or a text editor, for CSV) shows it.
+    column : str, optional
+        Column letter (``"C"``) where known, else the header text.
+    part_number : str, optional
+        Part number the finding is about.
+    data : dict, optional
+        Extra structured evidence (e.g. the cycle path), carried into JSON as ``data``.
+    """
+
+    code: IssueCode
+    message: str
+    severity: Severity | None = None
+    file: str | None = None
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    part_number: str | None = None
+    data: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.severity is None:
+            object.__setattr__(self, "severity", DEFAULT_SEVERITY.get(self.code, Severity.WARNING))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form (snake_case keys, ``None`` for unknown positions)."""
+        out: dict[str, Any] = {
+            "code": self.code.value,
+            "severity": self.severity.value if self.severity else None,
+            "message": self.message,
+            "file": self.file,
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "part_number": self.part_number,
+        }
+        if self.data:
+            out["data"] = self.data
+        return out
+
+    def position(self) -> str:
+        """Human-readable position, e.g. ``bom.xlsx, sheet 'BOM', row 7, column C``."""
+        bits = []
+        if self.file:
+            bits.append(self.file)
+        if self.sheet:
+            bits.append(f"sheet '{self.sheet}'")
+        if self.row is not None:
+            bits.append(f"row {self.row}")
+        if self.column:
+            bits.append(f"column {self.column}")
+        return ", ".join(bits)
+
+
+def issue_tuples(issues: Iterable[Issue], fields: Sequence[str]) -> list[tuple[Any, ...]]:
+    """Compact tuples of selected fields, for assertions in tests.
+
+    >>> issue_tuples([Issue(IssueCode.BAD_QUANTITY, "x", row=3, column="C")],
+    ...              ("row", "column", "code"))
+    [(3, 'C', 'bad-quantity')]
+    """
+    out = []
+    for i in issues:
+        d = i.to_dict()
+        out.append(tuple(d.get(f) for f in fields))
+    return out
+
+
+def sort_issues(issues: Iterable[Issue]) -> list[Issue]:
+    """Deterministic order: by file, sheet, row, column, code, part number, message."""
+
+    def key(i: Issue) -> tuple[Any, ...]:
+        return (
+            i.file or "",
+            i.sheet or "",
+            i.row if i.row is not None else -1,
+            i.column or "",
+            i.code.value,
+            i.part_number or "",
+            i.message,
+        )
+
+    return sorted(issues, key=key)

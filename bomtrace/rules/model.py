@@ -1,0 +1,66 @@
+"""Value types the ruleset hands to the analysis (interface shared by rules and analysis)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+ControlStatus = Literal["controlled", "not-controlled", "unknown"]
+EmbargoLevel = Literal["all", "ccl"]
+
+
+@dataclass(frozen=True)
+class Destination:
+    """One destination as it stood on the ruleset's ``as_of`` date."""
+
+    code: str  #: ISO 3166-1 alpha-2, e.g. "CN"
+    name: str  #: display name, e.g. "China"
+    groups: frozenset[str]  #: country groups on as_of, e.g. {"D:1", "D:3", "D:4", "D:5"}
+    chart_marks: frozenset[str]  #: Country Chart columns with an X, e.g. {"NS 1", "AT 1"}
+    embargo: EmbargoLevel | None  #: Part 746: "all" = EAR99 counts too; "ccl" = every CCL item
+    embargo_source: str | None  #: citation of the Part 746 rule, when embargo is set
+    threshold: float  #: de minimis threshold on as_of (0.10 or 0.25)
+    threshold_source: str  #: citation, e.g. "15 CFR 734.4(c)"
+
+
+@dataclass(frozen=True)
+class ControlDecision:
+    """Whether US-origin content with one ECCN counts as controlled for one destination."""
+
+    status: ControlStatus
+    reason: str  #: e.g. "NS 2", "Part 746 embargo: EAR99 counts (15 CFR 746.2)", "AT 1 not marked"
+    source: str | None = None  #: citation
+
+
+@dataclass(frozen=True)
+class ThresholdOverride:
+    """A scenario's replacement threshold."""
+
+    value: float
+    destinations: tuple[str, ...]  #: ISO-2 codes the override applies to
+    #: when an end user is given, the override applies only if it matches one of these
+    #: case-insensitive substrings; empty = applies regardless of end user
+    end_user_patterns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A what-if: data-driven changes to the rule in force (never a special case in code)."""
+
+    name: str
+    title: str
+    description: str
+    source: str
+    threshold: ThresholdOverride | None = None
+    #: extra value tracks added to the numerator, e.g. ("us_tech_value",)
+    numerator_add: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RulesetInfo:
+    """Provenance of the ruleset in use (goes into the JSON ``ruleset`` object)."""
+
+    as_of: date
+    data_version: str  #: e.g. "ecfr-2026-07-23+changes-2026-11-23"
+    sources: tuple[str, ...] = field(default_factory=tuple)
