@@ -1,0 +1,24 @@
+"""Analyses over a validated BOM graph: de minimis per product × destination, scenarios."""
+
+from bomtrace.analysis.deminimis import analyze_graph, resolve_destinations, verdict_of
+from bomtrace.analysis.options import ASSEMBLY_COST_CHOICES, AnalysisOptions
+from bomtrace.analysis.result import (
+    AnalysisResult,
+    Contributor,
+    DestinationResult,
+    ProductResult,
+    ScenarioOutcome,
+)
+
+__all__ = [
+    "ASSEMBLY_COST_CHOICES",
+    "AnalysisOptions",
+    "AnalysisResult",
+    "Contributor",
+    "DestinationResult",
+    "ProductResult",
+    "ScenarioOutcome",
+    "analyze_graph",
+    "resolve_destinations",
+    "verdict_of",
+]

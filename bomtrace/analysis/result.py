@@ -1,0 +1,246 @@
+"""Result objects of an analysis and their one JSON schema (design.md §5).
+
+Every report writer renders :meth:`AnalysisResult.to_dict`; nothing downstream recomputes.
+Money is rounded to 4 decimals and ratios to 6 at output (internal sums differ from exact
+decimal arithmetic only in the last floating-point bits).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from bomtrace.issues import Issue, Severity
+
+Verdict = Literal["subject", "not-subject", "undetermined", "not-analysed"]
+
+
+def money(x: float | None) -> float | None:
+    """Round a money value for output (None stays None)."""
+    return None if x is None else round(float(x) + 0.0, 4)
+
+
+def ratio(x: float | None) -> float | None:
+    """Round a ratio for output (None stays None)."""
+    return None if x is None else round(float(x) + 0.0, 6)
+
+
+@dataclass
+class Contributor:
+    """One part's share of a product's controlled US value for one destination."""
+
+    part_number: str
+    description: str | None
+    quantity: float  #: extended quantity in one unit of the product
+    value: float  #: extended value counted
+    eccn: str | None
+    reason: str  #: why it counts, e.g. "NS 2" or "Part 746 embargo ..."
+    share: float | None  #: value / denominator
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "part_number": self.part_number,
+            "description": self.description,
+            "quantity": round(self.quantity, 6),
+            "value": money(self.value),
+            "eccn": self.eccn,
+            "reason": self.reason,
+            "share": ratio(self.share),
+        }
+
+
+@dataclass
+class ScenarioOutcome:
+    """The verdict for one product and destination under one what-if scenario."""
+
+    name: str
+    applies: bool
+    threshold: float
+    numerator: float
+    ratio: float | None
+    verdict: Verdict
+    flips: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "applies": self.applies,
+            "threshold": self.threshold,
+            "numerator": money(self.numerator),
+            "ratio": ratio(self.ratio),
+            "verdict": self.verdict,
+            "subject_to_ear": _subject(self.verdict),
+            "flips": self.flips,
+        }
+
+
+def _subject(verdict: str) -> bool | None:
+    return {"subject": True, "not-subject": False}.get(verdict)
+
+
+@dataclass
+class DestinationResult:
+    """De minimis outcome for one product (or sub-assembly) and one destination."""
+
+    country: str
+    name: str
+    groups: list[str]
+    threshold: float
+    threshold_source: str
+    controlled_us_value: float
+    ratio: float | None
+    verdict: Verdict
+    headroom: float | None
+    bounds_low: float | None
+    bounds_high: float | None
+    unresolved: list[dict[str, Any]] = field(default_factory=list)
+    top_contributors: list[Contributor] = field(default_factory=list)
+    scenarios: list[ScenarioOutcome] = field(default_factory=list)
+    zero_de_minimis: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def subject_to_ear(self) -> bool | None:
+        """True / False, or None when the bounds straddle the threshold."""
+        return _subject(self.verdict)
+
+    def to_dict(self, *, detail: bool = True) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "country": self.country,
+            "name": self.name,
+            "groups": self.groups,
+            "threshold": self.threshold,
+            "threshold_source": self.threshold_source,
+            "controlled_us_value": money(self.controlled_us_value),
+            "ratio": ratio(self.ratio),
+            "subject_to_ear": self.subject_to_ear,
+            "verdict": self.verdict,
+            "headroom": money(self.headroom),
+            "zero_de_minimis": self.zero_de_minimis,
+            "bounds": {"low": ratio(self.bounds_low), "high": ratio(self.bounds_high)},
+        }
+        if detail:
+            out["bounds"]["unresolved_parts"] = self.unresolved
+            out["top_contributors"] = [c.to_dict() for c in self.top_contributors]
+        if self.scenarios:
+            out["scenarios"] = [s.to_dict() for s in self.scenarios]
+        return out
+
+
+@dataclass
+class ProductResult:
+    """Everything about one product (a root of the BOM) or foreign-made sub-assembly."""
+
+    part_number: str
+    description: str | None
+    analysed: bool
+    total_cost: float | None
+    currency: str
+    us_origin_value: float | None
+    us_tech_value: float | None
+    denominator_basis: str | None  #: "selling_price" or "rolled_up_cost"
+    denominator: float | None
+    destinations: list[DestinationResult] = field(default_factory=list)
+    fdpr: list[dict[str, Any]] = field(default_factory=list)
+    not_analysed_reason: str | None = None
+
+    def destination(self, code: str) -> DestinationResult:
+        """The result for one destination code.
+
+        Raises
+        ------
+        KeyError
+            If that destination was not analysed.
+        """
+        for d in self.destinations:
+            if d.country == code:
+                return d
+        raise KeyError(code)
+
+    def to_dict(self, *, detail: bool = True) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "part_number": self.part_number,
+            "description": self.description,
+            "analysed": self.analysed,
+            "total_cost": money(self.total_cost),
+            "currency": self.currency,
+            "us_origin_value": money(self.us_origin_value),
+            "us_tech_value": money(self.us_tech_value),
+            "denominator": {"basis": self.denominator_basis, "value": money(self.denominator)},
+            "destinations": [d.to_dict(detail=detail) for d in self.destinations],
+        }
+        if detail:
+            out["fdpr"] = self.fdpr
+        if self.not_analysed_reason:
+            out["not_analysed_reason"] = self.not_analysed_reason
+        return out
+
+
+@dataclass
+class AnalysisResult:
+    """The outcome of :func:`bomtrace.analyze`: products, sub-assemblies, issues, provenance."""
+
+    version: str
+    ruleset: dict[str, Any]
+    inputs: list[dict[str, Any]]
+    options: dict[str, Any]
+    products: list[ProductResult]
+    assemblies: list[ProductResult]
+    issues: list[Issue]
+
+    def product(self, part_number: str) -> ProductResult:
+        """The result for one product.
+
+        Raises
+        ------
+        KeyError
+            If no product has that part number.
+        """
+        for p in self.products:
+            if p.part_number == part_number:
+                return p
+        raise KeyError(part_number)
+
+    def scenario_flips(self) -> list[dict[str, Any]]:
+        """Products and destinations whose verdict a scenario changes."""
+        out = []
+        for p in self.products:
+            for d in p.destinations:
+                for s in d.scenarios:
+                    if s.flips:
+                        out.append(
+                            {
+                                "part_number": p.part_number,
+                                "country": d.country,
+                                "scenario": s.name,
+                                "in_force": d.verdict,
+                                "under_scenario": s.verdict,
+                            }
+                        )
+        return out
+
+    @property
+    def exit_code(self) -> int:
+        """1 when any product is (or may be) subject to the EAR or FDPR-flagged, else 0."""
+        for p in self.products:
+            if p.fdpr:
+                return 1
+            if any(d.verdict in ("subject", "undetermined") for d in p.destinations):
+                return 1
+        return 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document of ``bomtrace analyze --format json``."""
+        counts = {s.value: 0 for s in Severity}
+        for i in self.issues:
+            counts[i.severity.value if i.severity else "warning"] += 1
+        return {
+            "bomtrace_version": self.version,
+            "ruleset": self.ruleset,
+            "options": self.options,
+            "inputs": self.inputs,
+            "products": [p.to_dict() for p in self.products],
+            "assemblies": [a.to_dict(detail=False) for a in self.assemblies],
+            "scenario_flips": self.scenario_flips(),
+            "issue_counts": counts,
+            "issues": [i.to_dict() for i in self.issues],
+        }

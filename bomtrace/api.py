@@ -1,0 +1,299 @@
+"""The verbs: one library function per CLI command, calling the stages in order.
+
+``read_bom`` (io) → ``build_graph`` (graph) → ``analyze`` / ``explode`` (analysis) →
+``AnalysisResult.to_dict()`` (report). The CLI only parses flags, calls one of these and
+renders the result.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from bomtrace._version import __version__
+from bomtrace.analysis import AnalysisOptions, AnalysisResult, analyze_graph
+from bomtrace.graph import BomGraph, build_graph
+from bomtrace.graph.collect import IssueCollector
+from bomtrace.io import read_bom
+from bomtrace.io.table import BomTable
+from bomtrace.issues import Issue, sort_issues
+from bomtrace.rollup import explode as explode_matrix
+
+PathArg = str | os.PathLike[str]
+Source = PathArg | Sequence[PathArg] | BomTable | BomGraph
+
+
+def _paths(src: PathArg | Sequence[PathArg]) -> list[PathArg]:
+    if isinstance(src, str | os.PathLike):
+        return [src]
+    return list(src)
+
+
+def load_graph(
+    source: Source,
+    *,
+    columns: Mapping[str, str] | None = None,
+    sheet: str | None = None,
+    layout: str | None = None,
+) -> tuple[BomGraph, BomTable | None]:
+    """Read (when given paths) and build the validated graph.
+
+    Returns the graph and the table it came from (None when a graph was passed in).
+    """
+    if isinstance(source, BomGraph):
+        return source, None
+    table = source if isinstance(source, BomTable) else read_bom(
+        _paths(source), columns=columns, sheet=sheet, layout=layout  # type: ignore[arg-type]
+    )
+    return build_graph(table), table
+
+
+def analyze(
+    source: Source,
+    *,
+    destinations: Sequence[str] = (),
+    all_destinations: bool = False,
+    as_of: date | None = None,
+    scenarios: Sequence[str] = (),
+    end_user: str | None = None,
+    assembly_cost: str = "rollup",
+    top: int = 5,
+    assemblies: bool = True,
+    columns: Mapping[str, str] | None = None,
+    sheet: str | None = None,
+    layout: str | None = None,
+) -> AnalysisResult:
+    """De minimis verdicts for every product in a BOM, per destination.
+
+    Parameters
+    ----------
+    source : path, list of paths, BomTable or BomGraph
+        BOM file(s): an indented BOM, or an edge table plus an optional parts master.
+    destinations : sequence of str, optional
+        ISO codes or names; default China plus the E:1/E:2 destinations in force.
+    all_destinations : bool, optional
+        Every destination of the Commerce Country Chart.
+    as_of : datetime.date, optional
+        Date whose rules apply (default: today).
+    scenarios : sequence of str, optional
+        What-if scenarios reported beside the rule in force (see ``bomtrace rules``).
+    end_user : str, optional
+        End user of the shipment (scenarios may depend on it; controlled content never does).
+    assembly_cost : {"rollup", "added", "total"}, optional
+        How costs stated on assembly lines are read.
+    top : int, optional
+        Top contributing parts listed per product and destination.
+    assemblies : bool, optional
+        Also give verdicts for foreign-made sub-assemblies.
+    columns, sheet, layout : optional
+        Reader options (``--column FIELD=HEADER``, ``--sheet``, ``--layout``).
+
+    Returns
+    -------
+    AnalysisResult
+
+    Raises
+    ------
+    bomtrace.errors.InputError
+        A file cannot be read as a BOM.
+    bomtrace.errors.RulesetError
+        Unknown destination, or a date the ruleset does not cover.
+    bomtrace.errors.UsageError
+        Unknown scenario or option value.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from bomtrace.io.table import BomTable
+    >>> lines = pd.DataFrame({"part_number": ["P", "U1", "R1"], "level": [0, 1, 1],
+    ...     "quantity": [1, 1, 10], "unit_cost": [None, 30.0, 0.1],
+    ...     "country_of_origin": [None, "US", "JP"], "eccn": [None, "3A001.a.7", "EAR99"],
+    ...     "selling_price": [100.0, None, None],
+    ...     "_file": "bom.csv", "_sheet": None, "_row": [2, 3, 4]})
+    >>> r = analyze(BomTable(lines=lines, layout="indented"), destinations=["CN"],
+    ...             as_of=date(2020, 8, 17))
+    >>> d = r.product("P").destination("CN")
+    >>> d.ratio, d.threshold, d.verdict
+    (0.3, 0.25, 'subject')
+    """
+    from bomtrace.errors import UsageError
+    from bomtrace.rules import load_ruleset
+
+    if assembly_cost not in ("rollup", "added", "total"):
+        raise UsageError(
+            f"Unknown assembly cost convention {assembly_cost!r}. Use rollup, added or total."
+        )
+    options = AnalysisOptions(
+        destinations=tuple(destinations),
+        all_destinations=all_destinations,
+        as_of=as_of,
+        scenarios=tuple(scenarios),
+        end_user=end_user,
+        assembly_cost=assembly_cost,  # type: ignore[arg-type]
+        top=top,
+        assemblies=assemblies,
+    )
+    ruleset = load_ruleset(as_of)
+    for s in options.scenarios:
+        ruleset.scenario(s)  # fail early on unknown names
+    graph, table = load_graph(source, columns=columns, sheet=sheet, layout=layout)
+    sink = IssueCollector()
+    sink.extend(graph.issues)
+    products, subs = analyze_graph(graph, ruleset, options, sink)
+    dests = sorted({d.country for p in products for d in p.destinations})
+    info = ruleset.info
+    return AnalysisResult(
+        version=__version__,
+        ruleset={
+            "as_of": info.as_of.isoformat(),
+            "data_version": info.data_version,
+            "scenarios": list(options.scenarios),
+            "sources": list(info.sources),
+        },
+        inputs=[s.to_dict() for s in table.sources] if table is not None else [],
+        options={
+            "destinations": dests,
+            "all_destinations": all_destinations,
+            "assembly_cost": assembly_cost,
+            "end_user": end_user,
+            "top": top,
+        },
+        products=products,
+        assemblies=subs,
+        issues=sort_issues(sink.finish()),
+    )
+
+
+@dataclass
+class InspectResult:
+    """How the files were read, before any analysis (``bomtrace inspect``)."""
+
+    layout: str
+    sources: list[dict[str, Any]]
+    lines: int
+    total_quantity: float
+    products: list[str]
+    preview: list[dict[str, Any]]
+    issues: list[Issue] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        first = self.sources[0] if self.sources else {}
+        return {
+            "bomtrace_version": __version__,
+            "layout": self.layout,
+            "header_row": first.get("header_row"),
+            "columns": {k: v["header"] for k, v in (first.get("columns") or {}).items()},
+            "sources": self.sources,
+            "lines": self.lines,
+            "total_quantity": round(self.total_quantity, 6),
+            "products": self.products,
+            "preview": self.preview,
+            "issues": [i.to_dict() for i in self.issues],
+        }
+
+
+def inspect(
+    source: PathArg | Sequence[PathArg],
+    *,
+    columns: Mapping[str, str] | None = None,
+    sheet: str | None = None,
+    layout: str | None = None,
+    preview: int = 10,
+) -> InspectResult:
+    """Show exactly what was read: layout, header row, column mapping, lines, products, issues.
+
+    Parameters
+    ----------
+    source : path or list of paths
+    columns, sheet, layout : optional
+        Reader options.
+    preview : int, optional
+        Number of interpreted lines to show.
+    """
+    table = read_bom(_paths(source), columns=columns, sheet=sheet, layout=layout)  # type: ignore[arg-type]
+    graph = build_graph(table)
+    lines = table.lines
+    qty = lines["quantity"] if "quantity" in lines.columns else None
+    total_q = float(np.nansum(qty.to_numpy(dtype=float, na_value=np.nan))) if qty is not None else 0.0
+    show = [c for c in lines.columns if not str(c).startswith("x:")]
+    prev = lines[show].head(preview).astype(object).where(lines[show].head(preview).notna(), None)
+    return InspectResult(
+        layout=table.layout,
+        sources=[s.to_dict() for s in table.sources],
+        lines=len(lines),
+        total_quantity=total_q,
+        products=[str(graph.part_numbers[r]) for r in graph.roots],
+        preview=prev.to_dict("records"),
+        issues=sort_issues(graph.issues),
+    )
+
+
+@dataclass
+class ExplodeResult:
+    """Per product, every purchased part with its total quantity and extended cost."""
+
+    products: list[dict[str, Any]]
+    issues: list[Issue]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "bomtrace_version": __version__,
+            "products": self.products,
+            "issues": [i.to_dict() for i in self.issues],
+        }
+
+    def rows(self) -> list[dict[str, Any]]:
+        """Flat rows (one per product × part) for CSV output."""
+        out = []
+        for p in self.products:
+            for part in p["parts"]:
+                out.append({"product": p["part_number"], **part})
+        return out
+
+
+def explode(
+    source: Source,
+    *,
+    columns: Mapping[str, str] | None = None,
+    sheet: str | None = None,
+    layout: str | None = None,
+) -> ExplodeResult:
+    """Flatten every product to its purchased parts (total quantity, extended cost)."""
+    graph, _ = load_graph(source, columns=columns, sheet=sheet, layout=layout)
+    ok = np.array([int(r) for r in graph.roots if graph.height[r] >= 0], dtype=np.int64)
+    t = explode_matrix(graph, ok)
+    leaf = graph.is_leaf
+    cost = graph.num_attr("unit_cost")
+    desc, coo, eccn = graph.attr("description"), graph.attr("country_of_origin"), graph.attr("eccn")
+    products = []
+    for i, r in enumerate(ok.tolist()):
+        row = t.getrow(i)
+        parts = []
+        for m, q in zip(row.indices.tolist(), row.data.tolist(), strict=True):
+            if not leaf[m]:
+                continue
+            uc = None if np.isnan(cost[m]) else float(cost[m])
+            parts.append(
+                {
+                    "part_number": str(graph.part_numbers[m]),
+                    "description": desc[m],
+                    "quantity": round(q, 6),
+                    "unit_cost": uc,
+                    "extended_cost": None if uc is None else round(q * uc, 4),
+                    "country_of_origin": coo[m],
+                    "eccn": eccn[m],
+                }
+            )
+        parts.sort(key=lambda d: d["part_number"])
+        products.append(
+            {"part_number": str(graph.part_numbers[r]), "description": desc[r], "parts": parts}
+        )
+    return ExplodeResult(products=products, issues=sort_issues(graph.issues))
+
+
+__all__ = ["ExplodeResult", "InspectResult", "analyze", "explode", "inspect", "load_graph"]

@@ -1,0 +1,289 @@
+"""Build and validate a :class:`BomGraph` from a :class:`BomTable`.
+
+Steps: lines → unique edges (indented or parent–child), part numbers → integer node ids,
+one attribute record per part (first non-empty value wins; differing values are
+``attribute-conflict`` issues), heights with cycle detection, and per-part data checks
+(missing price, unknown origin, missing ECCN on a US-origin part). Cycles are found *before*
+any roll-up; the products above a cycle (or above a line whose quantity is unusable) are
+blocked, the others go on.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from bomtrace.countries import normalize_country
+from bomtrace.graph.collect import IssueCollector
+from bomtrace.graph.indented import EdgeList, edges_from_indented
+from bomtrace.graph.model import BomGraph
+from bomtrace.graph.parentchild import edges_from_parent_child
+from bomtrace.graph.structure import cycles, heights
+from bomtrace.io.table import ATTRIBUTE_FIELDS, BomTable
+from bomtrace.issues import IssueCode
+from bomtrace.settings import DEFAULT_LIMIT_ISSUES
+
+_QTY_CODES = {IssueCode.BAD_QUANTITY, IssueCode.ZERO_QUANTITY, IssueCode.NEGATIVE_QUANTITY}
+
+
+def build_graph(table: BomTable, *, limit_issues: int = DEFAULT_LIMIT_ISSUES) -> BomGraph:
+    """Turn reader output into a validated product structure.
+
+    Parameters
+    ----------
+    table : BomTable
+        Output of :func:`bomtrace.io.read_bom`.
+    limit_issues : int, optional
+        Cap per issue code (the overflow is summarised, never dropped silently).
+
+    Returns
+    -------
+    BomGraph
+        With ``issues`` holding the reader's issues plus everything found here.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from bomtrace.io.table import BomTable
+    >>> lines = pd.DataFrame({"part_number": ["P", "A", "r1", "r1"], "level": [0, 1, 2, 1],
+    ...     "quantity": [1, 2, 3, 1], "unit_cost": [None, None, 0.5, 0.5],
+    ...     "_file": "b.csv", "_sheet": None, "_row": [2, 3, 4, 5]})
+    >>> g = build_graph(BomTable(lines=lines, layout="indented"))
+    >>> g.part_numbers.tolist(), g.height.tolist()
+    (['P', 'A', 'r1'], [2, 1, 0])
+    """
+    sink = IssueCollector(limit_issues)
+    if table.layout == "indented":
+        el = edges_from_indented(table, sink)
+    else:
+        el = edges_from_parent_child(table, sink)
+    root_pos = {
+        _pos_key(f, s, r)
+        for f, s, r in el.root_rows[["_file", "_sheet", "_row"]].itertuples(index=False, name=None)
+    }
+    reader_issues = [
+        i
+        for i in table.issues
+        if not (i.code in _QTY_CODES and _pos_key(i.file, i.sheet, i.row) in root_pos)
+    ]
+    graph_issues_start = list(sink.issues)
+    sink.issues = []
+    sink.extend(reader_issues)
+    sink.issues.extend(graph_issues_start)
+    return _assemble(table, el, sink)
+
+
+def _pos_key(file: object, sheet: object, row: object) -> tuple[str, str, int]:
+    def txt(v: object) -> str:
+        return "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
+
+    return txt(file), txt(sheet), int(row) if row is not None else -1  # type: ignore[call-overload]
+
+
+def _assemble(table: BomTable, el: EdgeList, sink: IssueCollector) -> BomGraph:
+    e = el.edges
+    pn_all = pd.Index(
+        pd.unique(pd.concat([pd.Series(el.roots, dtype=object), e["parent"], e["child"]]))
+    )
+    n = len(pn_all)
+    p = pn_all.get_indexer(e["parent"]).astype(np.int64)
+    c = pn_all.get_indexer(e["child"]).astype(np.int64)
+    q = e["quantity"].to_numpy(dtype=float)
+    order = np.lexsort((c, p))
+    p, c, q = p[order], c[order], q[order]
+    edge_rows = e[["_file", "_sheet", "_row"]].iloc[order].reset_index(drop=True)
+
+    nodes = _node_attributes(table, pn_all, sink)
+
+    # blocking: unusable quantities and structurally broken listings
+    bad_q = np.isnan(q) | (q < 0)
+    bad_parent = np.zeros(n, dtype=bool)
+    reasons: dict[int, str] = {}
+    for j in np.flatnonzero(bad_q):
+        bad_parent[p[j]] = True
+        what = "is not a number" if np.isnan(q[j]) else f"is negative ({q[j]:g})"
+        reasons.setdefault(
+            int(p[j]),
+            f"the quantity of {pn_all[c[j]]} under {pn_all[p[j]]} (row "
+            f"{int(edge_rows['_row'].iat[j])}) {what}",
+        )
+    for part, why in el.blocked_parts.items():
+        k = pn_all.get_indexer([part])[0]
+        if k >= 0:
+            bad_parent[k] = True
+            reasons.setdefault(int(k), why)
+    h = heights(n, p, c, bad_parent)
+
+    unresolved = h < 0
+    if unresolved.any():
+        for path in cycles(pn_all.to_numpy(dtype=object), p, c, unresolved & ~bad_parent):
+            names = [str(pn_all[v]) for v in path]
+            loop = " → ".join(names)
+            for v in path[:-1]:
+                reasons.setdefault(int(v), f"it is on the cycle {loop}")
+            j = int(np.flatnonzero((p == path[0]) & (c == path[1]))[0])
+            sink.add(
+                IssueCode.BOM_CYCLE,
+                f"The BOM has a cycle: {loop}. Products that contain it are not analysed.",
+                part_number=names[0],
+                file=edge_rows["_file"].iat[j],
+                sheet=edge_rows["_sheet"].iat[j],
+                row=int(edge_rows["_row"].iat[j]),
+                column=table.letter(
+                    str(edge_rows["_file"].iat[j]), edge_rows["_sheet"].iat[j], "part_number"
+                ),
+                data={"cycle": names},
+            )
+
+    indeg = np.bincount(c, minlength=n)
+    roots = np.flatnonzero(indeg == 0)
+    graph = BomGraph(
+        part_numbers=pn_all.to_numpy(dtype=object),
+        parent=p,
+        child=c,
+        qty=q,
+        nodes=nodes,
+        roots=roots,
+        height=h,
+        edge_rows=edge_rows,
+        layout=table.layout,
+        blocked_reason=reasons,
+        column_letters=dict(table.column_letters),
+    )
+    _check_parts(table, graph, sink)
+    graph.issues = sink.finish()
+    return graph
+
+
+def _node_attributes(table: BomTable, pn_all: pd.Index, sink: IssueCollector) -> pd.DataFrame:
+    """One attribute record per node: first non-empty value wins, conflicts reported."""
+    frames = []
+    if table.parts is not None and len(table.parts):
+        frames.append(table.parts)
+    frames.append(table.lines)
+    src = pd.concat(frames, ignore_index=True, sort=False)
+    src = src[src["part_number"].notna()]
+    g = pn_all.get_indexer(src["part_number"].astype(str))
+    keep = g >= 0
+    src = src[keep].reset_index(drop=True)
+    g = g[keep]
+    n = len(pn_all)
+    out = pd.DataFrame(index=pd.RangeIndex(n))
+    # position of the first row that mentions each part
+    first_any = np.full(n, -1, dtype=np.int64)
+    uniq, first_idx = np.unique(g, return_index=True)
+    first_any[uniq] = first_idx
+    for col in ("_file", "_sheet", "_row"):
+        vals = src[col].to_numpy(dtype=object) if col in src.columns else np.full(len(src), None)
+        arr = np.full(n, None, dtype=object)
+        ok = first_any >= 0
+        arr[ok] = vals[first_any[ok]]
+        out[col] = arr
+    fields = [f for f in ATTRIBUTE_FIELDS if f in src.columns]
+    for f in fields:
+        col = src[f]
+        codes, uniques = pd.factorize(col, use_na_sentinel=True)
+        valid = codes >= 0
+        gv, cv = g[valid], codes[valid]
+        res = np.full(n, None, dtype=object)
+        if len(gv):
+            u, fi = np.unique(gv, return_index=True)
+            res[u] = np.asarray(uniques, dtype=object)[cv[fi]]
+            stats = pd.DataFrame({"g": gv, "c": cv}).groupby("g")["c"].agg(["min", "max"])
+            conflict = stats.index[(stats["min"] != stats["max"]).to_numpy()]
+            if len(conflict):
+                _report_conflicts(table, src, g, codes, uniques, f, conflict, pn_all, sink)
+        out[f] = res
+    for f in ("unit_cost", "selling_price", "us_tech_value", "us_content_pct", "quantity"):
+        if f in out.columns:
+            out[f] = pd.to_numeric(out[f], errors="coerce")
+    return out
+
+
+def _report_conflicts(
+    table: BomTable,
+    src: pd.DataFrame,
+    g: np.ndarray,
+    codes: np.ndarray,
+    uniques: object,
+    field: str,
+    conflict: pd.Index,
+    pn_all: pd.Index,
+    sink: IssueCollector,
+) -> None:
+    uq = np.asarray(uniques, dtype=object)
+    sel = np.isin(g, conflict.to_numpy()) & (codes >= 0)
+    sub = pd.DataFrame({"g": g[sel], "c": codes[sel], "i": np.flatnonzero(sel)})
+    for gid, grp in sub.groupby("g", sort=True):
+        first_c = grp["c"].iat[0]
+        first_i = int(grp["i"].iat[0])
+        first_row = src["_row"].iat[first_i]
+        for i, cc in zip(grp["i"].to_numpy(), grp["c"].to_numpy(), strict=True):
+            if cc == first_c:
+                continue
+            file, sheet = src["_file"].iat[int(i)], src["_sheet"].iat[int(i)]
+            sink.add(
+                IssueCode.ATTRIBUTE_CONFLICT,
+                f"{pn_all[int(gid)]} has {field} {uq[cc]!r} here but {uq[first_c]!r} at row "
+                f"{first_row}; the first value is used.",
+                part_number=str(pn_all[int(gid)]),
+                file=file,
+                sheet=sheet,
+                row=int(src["_row"].iat[int(i)]),
+                column=table.letter(str(file), sheet, field),
+                data={"field": field, "first_row": int(first_row)},
+            )
+            break  # one issue per part and field is enough
+
+
+def _check_parts(table: BomTable, graph: BomGraph, sink: IssueCollector) -> None:
+    """Missing price, unknown origin, missing ECCN on US-origin parts (positioned)."""
+    leaf = graph.is_leaf
+    cost = graph.num_attr("unit_cost")
+    origin = graph.attr("country_of_origin")
+    eccn = graph.attr("eccn")
+    iso = np.array([normalize_country(o) if o is not None else None for o in origin], dtype=object)
+    is_us = iso == "US"
+    nodes = graph.nodes
+
+    def emit(mask: np.ndarray, code: IssueCode, field: str, msg: str) -> None:
+        for v in np.flatnonzero(mask):
+            f, s, r = nodes["_file"].iat[v], nodes["_sheet"].iat[v], nodes["_row"].iat[v]
+            sink.add(
+                code,
+                msg.format(pn=graph.part_numbers[v], value=origin[v]),
+                part_number=str(graph.part_numbers[v]),
+                file=f,
+                sheet=s,
+                row=int(r) if r is not None else None,
+                column=table.letter(str(f), s, field),
+            )
+
+    emit(
+        leaf & np.isnan(cost),
+        IssueCode.MISSING_PRICE,
+        "unit_cost",
+        "{pn} has no unit cost; its value is left out of every total and ratio (and the "
+        "ratio's high bound assumes the worst).",
+    )
+    no_origin = leaf & np.array([o is None for o in origin])
+    emit(
+        no_origin,
+        IssueCode.UNKNOWN_ORIGIN,
+        "country_of_origin",
+        "{pn} has no country of origin; it is counted as non-US, and as US in the high bound.",
+    )
+    emit(
+        leaf & ~no_origin & np.array([i is None for i in iso]),
+        IssueCode.UNKNOWN_ORIGIN,
+        "country_of_origin",
+        "{pn} has country of origin {value!r}, which is not a recognised country; it is "
+        "counted as non-US, and as US in the high bound. Use an ISO code such as US, CN, JP.",
+    )
+    emit(
+        is_us & np.array([e is None for e in eccn]),
+        IssueCode.MISSING_ECCN,
+        "eccn",
+        "{pn} is US-origin but has no ECCN; it is counted as not controlled, and as controlled "
+        "in the high bound.",
+    )

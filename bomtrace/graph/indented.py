@@ -1,0 +1,262 @@
+"""Indented BOM lines → unique parent/child edges, vectorised.
+
+An indented export lists every occurrence of a line, so a shared sub-assembly appears in full
+under each of its parents. Here each line's parent line is found from the Level column
+(the last line one level up in the same file/sheet), children of one occurrence of an
+assembly are summed per part number, the *first* listing of each assembly is taken as its
+structure, and every later listing is compared with it (quantity and structure conflicts are
+issues; the first listing wins).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from bomtrace.graph.collect import IssueCollector
+from bomtrace.io.table import BomTable
+from bomtrace.issues import IssueCode
+
+
+@dataclass
+class EdgeList:
+    """Unique edges by part number, plus root part numbers and blocking facts."""
+
+    edges: pd.DataFrame  #: parent, child, quantity, _file, _sheet, _row
+    roots: list[str]  #: part numbers declared as products, in input order
+    #: part number → reason, for products whose listing is structurally broken
+    blocked_parts: dict[str, str]
+    root_rows: pd.DataFrame  #: _file, _sheet, _row of root lines (quantity irrelevant)
+
+
+def _pos(df: pd.DataFrame, i: int) -> dict[str, object]:
+    return {
+        "file": df["_file"].iat[i],
+        "sheet": df["_sheet"].iat[i],
+        "row": int(df["_row"].iat[i]),
+    }
+
+
+def edges_from_indented(table: BomTable, sink: IssueCollector) -> EdgeList:
+    """Turn indented lines into unique edges.
+
+    Parameters
+    ----------
+    table : BomTable
+        Reader output with ``layout == "indented"``.
+    sink : IssueCollector
+        Receives level-jump, quantity-conflict and structure-conflict issues.
+
+    Returns
+    -------
+    EdgeList
+    """
+    df = table.lines.reset_index(drop=True)
+    n = len(df)
+    pn = df["part_number"].astype(str).to_numpy(dtype=object)
+    lvl = pd.to_numeric(df["level"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    grp_key = df["_file"].astype(str) + "\x00" + df["_sheet"].astype(str).fillna("")
+    grp = pd.factorize(grp_key)[0]
+    idx = np.arange(n)
+
+    def letter(i: int, field: str) -> str | None:
+        return table.letter(str(df["_file"].iat[i]), df["_sheet"].iat[i], field)
+
+    bad_level = np.isnan(lvl) | (np.nan_to_num(lvl) != np.round(np.nan_to_num(lvl))) | (lvl < 0)
+    lv = np.where(bad_level, -1, np.nan_to_num(lvl)).astype(np.int64)
+
+    # product of each row: the last level-0 row above it in the same file/sheet
+    start = lv == 0
+    last_start = np.maximum.accumulate(np.where(start, idx, -1))
+    prod_row = np.where((last_start >= 0) & (grp[np.maximum(last_start, 0)] == grp), last_start, -1)
+
+    blocked_parts: dict[str, str] = {}
+
+    # rows with an unreadable level block their product (the structure below is unknown)
+    for i in np.flatnonzero(bad_level):
+        p = prod_row[i]
+        if p >= 0:
+            blocked_parts.setdefault(
+                str(pn[p]), f"the level of row {int(df['_row'].iat[i])} is not a whole number"
+            )
+
+    # level jumps: deeper by more than one than the row above (same group)
+    prev_lv = np.r_[-1, lv[:-1]]
+    prev_grp = np.r_[-1, grp[:-1]]
+    jump = (lv > 0) & ~bad_level & (
+        ((prev_grp == grp) & (prev_lv >= 0) & (lv > prev_lv + 1)) | (prev_grp != grp)
+    )
+    for i in np.flatnonzero(jump):
+        p = prod_row[i]
+        row = int(df["_row"].iat[i])
+        if p >= 0 and (prev_grp[i] == grp[i]):
+            msg = (
+                f"Row {row} is at level {lv[i]} right after a level-{prev_lv[i]} line; a line "
+                f"can only be one level deeper than the line above. Product {pn[p]} is not "
+                f"analysed until the levels are fixed."
+            )
+            blocked_parts.setdefault(str(pn[p]), f"level jump at row {row}")
+        else:
+            msg = (
+                f"Row {row} is at level {lv[i]} but no level-{lv[i] - 1} line precedes it in "
+                f"this sheet; the line has no parent and is not used."
+            )
+        sink.add(
+            IssueCode.LEVEL_JUMP,
+            msg,
+            part_number=str(pn[i]),
+            column=letter(int(i), "level"),
+            **_pos(df, i),
+        )
+
+    # parent row of every row: the last row one level up (valid when no jump intervened)
+    parent_row = np.full(n, -1, dtype=np.int64)
+    max_l = int(lv.max()) if n else 0
+    for level in range(1, max_l + 1):
+        rows = np.flatnonzero(lv == level)
+        cands = np.flatnonzero(lv == level - 1)
+        if not len(rows) or not len(cands):
+            continue
+        k = np.searchsorted(cands, rows) - 1
+        ok = k >= 0
+        pr = np.where(ok, cands[np.maximum(k, 0)], -1)
+        same = ok & (grp[np.maximum(pr, 0)] == grp[rows]) & (prod_row[rows] >= 0)
+        same &= prod_row[np.maximum(pr, 0)] == prod_row[rows]
+        parent_row[rows[same]] = pr[same]
+
+    qty = pd.to_numeric(df["quantity"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    has_parent = parent_row >= 0
+    codes, uniq = pd.factorize(pd.Series(pn))
+    occ = pd.DataFrame(
+        {
+            "prow": parent_row[has_parent],
+            "pcode": codes[parent_row[has_parent]],
+            "ccode": codes[has_parent],
+            "quantity": qty[has_parent],
+            "line": idx[has_parent],
+        }
+    )
+    # sum repeated children within one listing (two lines of R1 under one board = 1 + 1)
+    if occ.duplicated(["prow", "ccode"]).any():
+        nan_any = occ["quantity"].isna().groupby([occ["prow"], occ["ccode"]]).transform("max")
+        agg = occ.groupby(["prow", "ccode"], sort=False).agg(
+            pcode=("pcode", "first"), quantity=("quantity", "sum"), line=("line", "first")
+        )
+        agg = agg.reset_index()
+        nan_grp = (
+            occ.assign(nan=nan_any)
+            .groupby(["prow", "ccode"], sort=False)["nan"]
+            .max()
+            .reset_index(drop=True)
+        )
+        agg.loc[nan_grp.to_numpy(dtype=bool), "quantity"] = np.nan
+        occ = agg
+    # the first listing of each assembly is its structure
+    first_prow = occ.groupby("pcode")["prow"].transform("min")
+    is_canon = (occ["prow"] == first_prow).to_numpy()
+    canon = occ[is_canon]
+    other = occ[~is_canon]
+    if len(other):
+        _compare_listings(df, pn, uniq, canon, other, sink, letter)
+
+    e = canon
+    lines = e["line"].to_numpy()
+    edges = pd.DataFrame(
+        {
+            "parent": uniq[e["pcode"].to_numpy()].astype(object),
+            "child": uniq[e["ccode"].to_numpy()].astype(object),
+            "quantity": e["quantity"].to_numpy(dtype=float),
+            "_file": df["_file"].to_numpy()[lines],
+            "_sheet": df["_sheet"].to_numpy()[lines],
+            "_row": df["_row"].to_numpy()[lines],
+        }
+    )
+    root_idx = np.flatnonzero(start)
+    roots = list(dict.fromkeys(str(p) for p in pn[root_idx]))
+    root_rows = df.loc[root_idx, ["_file", "_sheet", "_row"]]
+    return EdgeList(edges=edges, roots=roots, blocked_parts=blocked_parts, root_rows=root_rows)
+
+
+def _compare_listings(
+    df: pd.DataFrame,
+    pn: np.ndarray,
+    uniq: pd.Index,
+    canon: pd.DataFrame,
+    other: pd.DataFrame,
+    sink: IssueCollector,
+    letter: Callable[[int, str], str | None],
+) -> None:
+    """Report where later listings of an assembly differ from its first listing."""
+    m = len(uniq) + 1
+    ckey = canon["pcode"].to_numpy(np.int64) * m + canon["ccode"].to_numpy(np.int64)
+    okey = other["pcode"].to_numpy(np.int64) * m + other["ccode"].to_numpy(np.int64)
+    cindex = pd.Index(ckey)
+    pos = cindex.get_indexer(okey)
+    cq = canon["quantity"].to_numpy(dtype=float)
+    oq = other["quantity"].to_numpy(dtype=float)
+    clines = canon["line"].to_numpy()
+    olines = other["line"].to_numpy()
+    oprow = other["prow"].to_numpy()
+    first_row = dict(zip(canon["pcode"].to_numpy(), canon["prow"].to_numpy(), strict=False))
+    rows = df["_row"].to_numpy()
+
+    extra = pos < 0
+    matched = ~extra
+    differ = matched & ~(
+        np.isclose(oq, cq[np.maximum(pos, 0)], rtol=1e-9, atol=0)
+        | (np.isnan(oq) & np.isnan(cq[np.maximum(pos, 0)]))
+    )
+    for j in np.flatnonzero(differ):
+        i, ci = olines[j], clines[pos[j]]
+        parent = pn[oprow[j]]
+        sink.add(
+            IssueCode.QUANTITY_CONFLICT,
+            f"{pn[i]} has quantity {oq[j]:g} under {parent} here, but {cq[pos[j]]:g} in the "
+            f"first listing of {parent} (row {int(rows[ci])}); the first listing is used.",
+            part_number=str(pn[i]),
+            column=letter(int(i), "quantity"),
+            data={"parent": str(parent), "first_row": int(rows[ci])},
+            **_pos(df, int(i)),
+        )
+    for j in np.flatnonzero(extra):
+        i = olines[j]
+        parent = pn[oprow[j]]
+        frow = int(rows[first_row.get(int(other["pcode"].iat[j]), oprow[j])])
+        sink.add(
+            IssueCode.STRUCTURE_CONFLICT,
+            f"{pn[i]} is listed under {parent} here but not in the first listing of {parent} "
+            f"(row {frow}); the first listing is used.",
+            part_number=str(pn[i]),
+            column=letter(int(i), "part_number"),
+            data={"parent": str(parent), "first_row": frow},
+            **_pos(df, int(i)),
+        )
+    # children of the first listing missing from a later listing
+    n_canon = canon.groupby("pcode").size()
+    n_match = pd.Series(matched).groupby(other["prow"].to_numpy()).sum()
+    prow_code = other.drop_duplicates("prow").set_index("prow")["pcode"]
+    for prow, got in n_match.items():
+        code = int(prow_code.loc[prow])
+        want = int(n_canon.loc[code])
+        if got < want:
+            parent = pn[int(prow)]  # type: ignore[call-overload]
+            frow = int(rows[first_row[code]])
+            have = set(other.loc[other["prow"] == prow, "ccode"].to_numpy().tolist())
+            missing = [
+                str(uniq[c])
+                for c in canon.loc[canon["pcode"] == code, "ccode"].to_numpy()
+                if c not in have
+            ]
+            sink.add(
+                IssueCode.STRUCTURE_CONFLICT,
+                f"This listing of {parent} lacks {', '.join(missing[:5])}"
+                f"{' …' if len(missing) > 5 else ''}, which its first listing (row {frow}) has; "
+                f"the first listing is used.",
+                part_number=str(parent),
+                column=letter(int(prow), "part_number"),  # type: ignore[call-overload]
+                data={"missing": missing, "first_row": frow},
+                **_pos(df, int(prow)),  # type: ignore[call-overload]
+            )

@@ -1,0 +1,179 @@
+"""The product structure as integer-indexed arrays.
+
+A :class:`BomGraph` holds one node per distinct part number and one edge per
+(parent, child) pair, with the quantity per parent. Node ids are ``0..n-1``; the hot paths
+(roll-up, explosion) work on the numpy arrays only. :meth:`BomGraph.to_networkx` gives a
+``networkx.DiGraph`` view for users and for evidence on error paths.
+
+Assumptions: the graph stage has already validated the structure. ``height`` is the length of
+the longest path from a node down to a purchased part (0 for leaves) and is ``-1`` for nodes
+that sit on a cycle or above one, or above an edge whose quantity is unusable; those nodes are
+``blocked`` and are never rolled up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from bomtrace.issues import Issue
+
+if TYPE_CHECKING:
+    import networkx as nx
+    import scipy.sparse as sp
+
+
+@dataclass
+class BomGraph:
+    """A validated multi-level BOM.
+
+    Attributes
+    ----------
+    part_numbers : numpy.ndarray
+        Object array, node id → part number.
+    parent, child : numpy.ndarray
+        int64 edge arrays (node ids), sorted by parent then child.
+    qty : numpy.ndarray
+        float64 quantity per parent for each edge (NaN when unreadable).
+    nodes : pandas.DataFrame
+        One row per node (index = node id): part attributes (canonical fields) and the
+        position of the row that defined them (``_file``, ``_sheet``, ``_row``).
+    roots : numpy.ndarray
+        Node ids of the products (nodes no other node uses), in input order.
+    height : numpy.ndarray
+        int64 longest distance to a leaf; -1 for blocked nodes.
+    blocked_reason : dict
+        node id → short reason, for the nodes that block (cycle members, bad edges); their
+        ancestors are blocked too but not listed.
+    edge_rows : pandas.DataFrame
+        Per edge (same order as the arrays): ``_file``, ``_sheet``, ``_row`` of the line that
+        defined it.
+    layout : str
+        "indented" or "parent-child".
+    issues : list of Issue
+        Everything found while building and validating.
+    """
+
+    part_numbers: np.ndarray
+    parent: np.ndarray
+    child: np.ndarray
+    qty: np.ndarray
+    nodes: pd.DataFrame
+    roots: np.ndarray
+    height: np.ndarray
+    edge_rows: pd.DataFrame
+    layout: str
+    blocked_reason: dict[int, str] = field(default_factory=dict)
+    #: (file, sheet, field) → column letter, from the reader, to position issues
+    column_letters: dict[tuple[str, str | None, str], str] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+    _index: dict[str, int] | None = field(default=None, repr=False)
+
+    # ------------------------------------------------------------------ basics
+    @property
+    def n_nodes(self) -> int:
+        """Number of distinct parts."""
+        return int(len(self.part_numbers))
+
+    @property
+    def n_edges(self) -> int:
+        """Number of distinct parent/child pairs."""
+        return int(len(self.parent))
+
+    @property
+    def blocked(self) -> np.ndarray:
+        """Boolean mask of nodes that cannot be rolled up (on or above a cycle/bad edge)."""
+        return np.asarray(self.height < 0)
+
+    @property
+    def is_leaf(self) -> np.ndarray:
+        """Boolean mask of nodes with no children (purchased parts)."""
+        out = np.ones(self.n_nodes, dtype=bool)
+        out[self.parent] = False
+        return out
+
+    def index_of(self, part_number: str) -> int:
+        """Node id of a part number.
+
+        Raises
+        ------
+        KeyError
+            If the part number is not in the BOM.
+        """
+        if self._index is None:
+            self._index = {str(p): i for i, p in enumerate(self.part_numbers)}
+        return self._index[part_number]
+
+    def attr(self, name: str) -> np.ndarray:
+        """Node attribute as an array (all-missing when the column was not in the input)."""
+        if name in self.nodes.columns:
+            col = self.nodes[name].astype(object)
+            return col.where(col.notna(), None).to_numpy(dtype=object)
+        return np.full(self.n_nodes, None, dtype=object)
+
+    def num_attr(self, name: str) -> np.ndarray:
+        """Numeric node attribute as float64 (NaN when missing)."""
+        if name in self.nodes.columns:
+            return pd.to_numeric(self.nodes[name], errors="coerce").to_numpy(
+                dtype=float, na_value=np.nan
+            )
+        return np.full(self.n_nodes, np.nan)
+
+    def position(self, node: int) -> dict[str, Any]:
+        """Source position (file, sheet, row) of the line that defined a node."""
+        row = self.nodes.iloc[node]
+        f, s, r = row.get("_file"), row.get("_sheet"), row.get("_row")
+        return {
+            "file": None if _isna(f) else f,
+            "sheet": None if _isna(s) else s,
+            "row": None if _isna(r) else int(r),
+        }
+
+    def children_of(self, node: int) -> tuple[np.ndarray, np.ndarray]:
+        """(child ids, quantities) of one node."""
+        lo, hi = np.searchsorted(self.parent, [node, node + 1])
+        return self.child[lo:hi], self.qty[lo:hi]
+
+    def adjacency(self, edge_mask: np.ndarray | None = None) -> sp.csr_matrix:
+        """Sparse parent × child quantity matrix (optionally only the masked edges)."""
+        import scipy.sparse as sp
+
+        p, c, q = self.parent, self.child, self.qty
+        if edge_mask is not None:
+            p, c, q = p[edge_mask], c[edge_mask], q[edge_mask]
+        n = self.n_nodes
+        return sp.csr_matrix((q, (p, c)), shape=(n, n))
+
+    def to_networkx(self) -> nx.DiGraph:
+        """A ``networkx.DiGraph`` view: nodes are part numbers, edges carry ``quantity``.
+
+        Node attributes are the part attributes. Meant for users and error evidence; bomtrace's
+        own computations never build it.
+        """
+        import networkx as nx
+
+        g = nx.DiGraph()
+        attrs = self.nodes.drop(columns=[c for c in self.nodes.columns if c.startswith("_")])
+        for i, rec in enumerate(attrs.to_dict("records")):
+            g.add_node(
+                str(self.part_numbers[i]),
+                **{k: v for k, v in rec.items() if v is not None and not _isna(v)},
+            )
+        pn = self.part_numbers
+        g.add_edges_from(
+            (str(pn[p]), str(pn[c]), {"quantity": float(q)})
+            for p, c, q in zip(self.parent, self.child, self.qty, strict=True)
+        )
+        return g
+
+
+def _isna(v: Any) -> bool:
+    if v is None:
+        return True
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False

@@ -1,0 +1,1 @@
+"""Writers that render an analysis' ``to_dict()`` — they never recompute."""

@@ -1,0 +1,110 @@
+"""Flat tables (lists of row dicts) from an analysis document, shared by CSV and xlsx."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def summary_rows(d: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per product."""
+    rows = []
+    for p in d["products"]:
+        dests = p["destinations"]
+        rows.append(
+            {
+                "product": p["part_number"],
+                "description": p.get("description"),
+                "analysed": p["analysed"],
+                "total_cost": p["total_cost"],
+                "currency": p["currency"],
+                "us_origin_value": p["us_origin_value"],
+                "us_tech_value": p["us_tech_value"],
+                "denominator_basis": p["denominator"]["basis"],
+                "denominator": p["denominator"]["value"],
+                "subject_for": " ".join(x["country"] for x in dests if x["verdict"] == "subject"),
+                "undetermined_for": " ".join(
+                    x["country"] for x in dests if x["verdict"] == "undetermined"
+                ),
+                "not_analysed_reason": p.get("not_analysed_reason"),
+            }
+        )
+    return rows
+
+
+def destination_rows(d: dict[str, Any], key: str = "products") -> list[dict[str, Any]]:
+    """One row per product (or sub-assembly) × destination."""
+    rows = []
+    for p in d[key]:
+        for x in p["destinations"]:
+            rows.append(
+                {
+                    "product": p["part_number"],
+                    "description": p.get("description"),
+                    "country": x["country"],
+                    "destination": x["name"],
+                    "groups": " ".join(x["groups"]),
+                    "threshold": x["threshold"],
+                    "controlled_us_value": x["controlled_us_value"],
+                    "denominator": p["denominator"]["value"],
+                    "ratio": x["ratio"],
+                    "ratio_low": x["bounds"]["low"],
+                    "ratio_high": x["bounds"]["high"],
+                    "verdict": x["verdict"],
+                    "headroom": x["headroom"],
+                    "threshold_source": x["threshold_source"],
+                }
+            )
+    return rows
+
+
+def contributor_rows(d: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per product × destination × top contributing part."""
+    rows = []
+    for p in d["products"]:
+        for x in p["destinations"]:
+            for rank, c in enumerate(x.get("top_contributors") or [], start=1):
+                rows.append(
+                    {
+                        "product": p["part_number"],
+                        "country": x["country"],
+                        "rank": rank,
+                        "part_number": c["part_number"],
+                        "description": c.get("description"),
+                        "quantity": c["quantity"],
+                        "value": c["value"],
+                        "share": c["share"],
+                        "eccn": c["eccn"],
+                        "reason": c["reason"],
+                    }
+                )
+    return rows
+
+
+def scenario_rows(d: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per product × destination × scenario."""
+    rows = []
+    for p in d["products"]:
+        for x in p["destinations"]:
+            for s in x.get("scenarios") or []:
+                rows.append(
+                    {
+                        "product": p["part_number"],
+                        "country": x["country"],
+                        "scenario": s["name"],
+                        "applies": s["applies"],
+                        "threshold_in_force": x["threshold"],
+                        "ratio_in_force": x["ratio"],
+                        "verdict_in_force": x["verdict"],
+                        "threshold": s["threshold"],
+                        "ratio": s["ratio"],
+                        "verdict": s["verdict"],
+                        "flips": s["flips"],
+                    }
+                )
+    return rows
+
+
+def issue_rows(d: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per issue."""
+    keys = ("severity", "code", "file", "sheet", "row", "column", "part_number", "message")
+    return [{k: i.get(k) for k in keys} for i in d["issues"]]

@@ -1,0 +1,119 @@
+"""Roll-up and explosion invariants (bomtrace/rollup.py), with hypothesis."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+from bomfactory import indented, parent_child
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bomtrace.graph import build_graph
+from bomtrace.rollup import explode, rollup
+
+
+@st.composite
+def dags(draw, max_nodes: int = 9):
+    """A random BOM DAG: node 0.. are ordered so edges only go to higher ids."""
+    n = draw(st.integers(2, max_nodes))
+    edges = {}
+    for c in range(1, n):
+        parents = draw(st.sets(st.integers(0, c - 1), min_size=1, max_size=min(3, c)))
+        for p in parents:
+            edges[(p, c)] = draw(st.integers(1, 4))
+    costs = [draw(st.integers(0, 50)) / 4 for _ in range(n)]
+    return n, edges, costs
+
+
+def _pc_rows(n, edges, costs, order=None):
+    parents = {p for p, _ in edges}
+    rows = [(f"N{p}", f"N{c}", q, None if c in parents else costs[c], "JP", "EAR99")
+            for (p, c), q in edges.items()]
+    roots = [v for v in range(n) if not any(c == v for _, c in edges)]
+    rows += [(None, f"N{r}", None, None, None, None) for r in roots]
+    if order is not None:
+        rows = [rows[i] for i in order]
+    return rows
+
+
+def _naive(v, edges, costs, leaves):
+    if v in leaves:
+        return costs[v]
+    return sum(q * _naive(c, edges, costs, leaves) for (p, c), q in edges.items() if p == v)
+
+
+@settings(max_examples=60, deadline=None)
+@given(dags())
+def test_rollup_equals_naive_recursion_and_exploded_leaves(dag):
+    n, edges, costs = dag
+    g = build_graph(parent_child(_pc_rows(n, edges, costs)))
+    leaf = g.is_leaf
+    cost = np.nan_to_num(g.num_attr("unit_cost"))
+    tot = rollup(g, np.where(leaf, cost, 0.0))
+    leaves = {v for v in range(n) if not any(p == v for p, _ in edges)}
+    for v in range(n):
+        assert np.isclose(tot[g.index_of(f"N{v}")], _naive(v, edges, costs, leaves))
+    x = explode(g, g.roots)
+    exploded = x.multiply(np.where(leaf, cost, 0.0)[None, :]).sum(axis=1).A.ravel()
+    assert np.allclose(exploded, tot[g.roots])
+
+
+@settings(max_examples=40, deadline=None)
+@given(dags(), st.randoms(use_true_random=False))
+def test_shuffling_rows_changes_nothing(dag, rnd: random.Random):
+    n, edges, costs = dag
+    rows = _pc_rows(n, edges, costs)
+    order = list(range(len(rows)))
+    rnd.shuffle(order)
+    g1 = build_graph(parent_child(rows))
+    g2 = build_graph(parent_child(_pc_rows(n, edges, costs, order)))
+    def totals(g):
+        leaf = g.is_leaf
+        t = rollup(g, np.where(leaf, np.nan_to_num(g.num_attr("unit_cost")), 0.0))
+        return {str(p): round(v, 9) for p, v in zip(g.part_numbers, t)}
+    assert totals(g1) == totals(g2)
+    assert sorted(map(str, g1.part_numbers[g1.roots])) == sorted(map(str, g2.part_numbers[g2.roots]))
+
+
+def _indented_rows(n, edges, costs):
+    parents = {p for p, _ in edges}
+    roots = [v for v in range(n) if not any(c == v for _, c in edges)]
+    rows = []
+
+    def walk(v, level, q):
+        rows.append((level, f"N{v}", q, None if v in parents else costs[v], "JP", "EAR99"))
+        for (p, c), qq in sorted(edges.items()):
+            if p == v:
+                walk(c, level + 1, qq)
+
+    for r in roots:
+        walk(r, 0, 1)
+    return rows
+
+
+@settings(max_examples=40, deadline=None)
+@given(dags(max_nodes=7))
+def test_indented_and_parent_child_forms_agree(dag):
+    n, edges, costs = dag
+    gi = build_graph(indented(_indented_rows(n, edges, costs)))
+    gp = build_graph(parent_child(_pc_rows(n, edges, costs)))
+    assert not [i for i in gi.issues if i.severity.value == "error"]
+
+    def totals(g):
+        t = rollup(g, np.where(g.is_leaf, np.nan_to_num(g.num_attr("unit_cost")), 0.0))
+        return {str(p): round(v, 9) for p, v in zip(g.part_numbers, t)}
+
+    assert totals(gi) == totals(gp)
+    ei = {(str(gi.part_numbers[p]), str(gi.part_numbers[c]), q) for p, c, q in zip(gi.parent, gi.child, gi.qty)}
+    ep = {(str(gp.part_numbers[p]), str(gp.part_numbers[c]), q) for p, c, q in zip(gp.parent, gp.child, gp.qty)}
+    assert ei == ep
+
+
+def test_blocked_nodes_are_nan_and_excluded():
+    g = build_graph(parent_child([(None, "P", None, None, None, None), ("P", "A", 1, None, None, None),
+                                  ("A", "B", 1, None, None, None), ("B", "A", 1, None, None, None),
+                                  (None, "Q", None, None, None, None), ("Q", "r", 2, 1.5, "JP", "EAR99")]))
+    t = rollup(g, np.where(g.is_leaf, np.nan_to_num(g.num_attr("unit_cost")), 0.0))
+    assert np.isnan(t[g.index_of("P")])
+    assert t[g.index_of("Q")] == 3.0
