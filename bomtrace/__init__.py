@@ -33,7 +33,21 @@ _LAZY = {
     "read_bom": "bomtrace.io",
 }
 
-__all__ = sorted([*_LAZY, "__version__"])
+__all__ = [
+    "AnalysisResult",
+    "BomGraph",
+    "BomTable",
+    "BomtraceError",
+    "Issue",
+    "IssueCode",
+    "__version__",
+    "analyze",
+    "build_graph",
+    "explode",
+    "inspect",
+    "load_ruleset",
+    "read_bom",
+]
 
 if TYPE_CHECKING:
     from bomtrace.analysis import AnalysisResult

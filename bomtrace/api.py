@@ -47,8 +47,15 @@ def load_graph(
     """
     if isinstance(source, BomGraph):
         return source, None
-    table = source if isinstance(source, BomTable) else read_bom(
-        _paths(source), columns=columns, sheet=sheet, layout=layout  # type: ignore[arg-type]
+    table = (
+        source
+        if isinstance(source, BomTable)
+        else read_bom(
+            _paths(source),
+            columns=columns,
+            sheet=sheet,
+            layout=layout,  # type: ignore[arg-type]
+        )
     )
     return build_graph(table), table
 
@@ -219,7 +226,9 @@ def inspect(
     graph = build_graph(table)
     lines = table.lines
     qty = lines["quantity"] if "quantity" in lines.columns else None
-    total_q = float(np.nansum(qty.to_numpy(dtype=float, na_value=np.nan))) if qty is not None else 0.0
+    total_q = (
+        float(np.nansum(qty.to_numpy(dtype=float, na_value=np.nan))) if qty is not None else 0.0
+    )
     show = [c for c in lines.columns if not str(c).startswith("x:")]
     prev = lines[show].head(preview).astype(object).where(lines[show].head(preview).notna(), None)
     return InspectResult(

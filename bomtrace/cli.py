@@ -82,11 +82,19 @@ def _json(d: Any) -> str:
 
 
 read_options = [
-    click.option("--column", "columns", multiple=True, metavar="FIELD=HEADER",
-                 help="Map a canonical field to a header (or 1-based column number)."),
+    click.option(
+        "--column",
+        "columns",
+        multiple=True,
+        metavar="FIELD=HEADER",
+        help="Map a canonical field to a header (or 1-based column number).",
+    ),
     click.option("--sheet", help="Read only this sheet."),
-    click.option("--layout", type=click.Choice(["indented", "parent-child"]),
-                 help="Force the BOM layout instead of detecting it."),
+    click.option(
+        "--layout",
+        type=click.Choice(["indented", "parent-child"]),
+        help="Force the BOM layout instead of detecting it.",
+    ),
 ]
 
 
@@ -110,26 +118,68 @@ def cli() -> None:
 
 @cli.command(epilog=EPILOG)
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--destination", "-d", "destinations", multiple=True, metavar="CC",
-              help="Destination (ISO code or name); repeatable. Default: CN plus E:1/E:2.")
+@click.option(
+    "--destination",
+    "-d",
+    "destinations",
+    multiple=True,
+    metavar="CC",
+    help="Destination (ISO code or name); repeatable. Default: CN plus E:1/E:2.",
+)
 @click.option("--all-destinations", is_flag=True, help="Every destination of the Country Chart.")
-@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Date whose rules apply (default today).")
-@click.option("--scenario", "scenarios", multiple=True, metavar="NAME",
-              help="What-if scenario shown beside the rule in force (see `bomtrace rules`).")
+@click.option(
+    "--as-of", "as_of", metavar="YYYY-MM-DD", help="Date whose rules apply (default today)."
+)
+@click.option(
+    "--scenario",
+    "scenarios",
+    multiple=True,
+    metavar="NAME",
+    help="What-if scenario shown beside the rule in force (see `bomtrace rules`).",
+)
 @click.option("--end-user", metavar="NAME", help="End user of the shipment (scenarios may use it).")
-@click.option("--assembly-cost", type=click.Choice(["rollup", "added", "total"]), default="rollup",
-              show_default=True, help="How a cost stated on an assembly line is read.")
-@click.option("--top", type=click.IntRange(0, 1000), default=5, show_default=True,
-              help="Top contributing parts per product and destination.")
-@click.option("--no-assemblies", is_flag=True, help="Skip verdicts for foreign-made sub-assemblies.")
+@click.option(
+    "--assembly-cost",
+    type=click.Choice(["rollup", "added", "total"]),
+    default="rollup",
+    show_default=True,
+    help="How a cost stated on an assembly line is read.",
+)
+@click.option(
+    "--top",
+    type=click.IntRange(0, 1000),
+    default=5,
+    show_default=True,
+    help="Top contributing parts per product and destination.",
+)
+@click.option(
+    "--no-assemblies", is_flag=True, help="Skip verdicts for foreign-made sub-assemblies."
+)
 @with_read_options
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx"]),
-              default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv", "xlsx"]),
+    default="table",
+    show_default=True,
+)
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write to this file.")
-def analyze(paths: tuple[str, ...], destinations: tuple[str, ...], all_destinations: bool,
-            as_of: str | None, scenarios: tuple[str, ...], end_user: str | None,
-            assembly_cost: str, top: int, no_assemblies: bool, columns: tuple[str, ...],
-            sheet: str | None, layout: str | None, fmt: str, out: str | None) -> None:
+def analyze(
+    paths: tuple[str, ...],
+    destinations: tuple[str, ...],
+    all_destinations: bool,
+    as_of: str | None,
+    scenarios: tuple[str, ...],
+    end_user: str | None,
+    assembly_cost: str,
+    top: int,
+    no_assemblies: bool,
+    columns: tuple[str, ...],
+    sheet: str | None,
+    layout: str | None,
+    fmt: str,
+    out: str | None,
+) -> None:
     """De minimis verdicts for every product in a BOM, per destination.
 
     \b
@@ -142,12 +192,22 @@ def analyze(paths: tuple[str, ...], destinations: tuple[str, ...], all_destinati
 
     if fmt == "xlsx" and not out:
         raise _fail("--format xlsx needs an output file: add -o REPORT.xlsx.")
-    result = _run(lambda: api.analyze(
-        list(paths), destinations=destinations, all_destinations=all_destinations,
-        as_of=_as_of(as_of), scenarios=scenarios, end_user=end_user,
-        assembly_cost=assembly_cost, top=top, assemblies=not no_assemblies,
-        columns=_columns(columns), sheet=sheet, layout=layout,
-    ))
+    result = _run(
+        lambda: api.analyze(
+            list(paths),
+            destinations=destinations,
+            all_destinations=all_destinations,
+            as_of=_as_of(as_of),
+            scenarios=scenarios,
+            end_user=end_user,
+            assembly_cost=assembly_cost,
+            top=top,
+            assemblies=not no_assemblies,
+            columns=_columns(columns),
+            sheet=sheet,
+            layout=layout,
+        )
+    )
     d = result.to_dict()
     if fmt == "json":
         _emit(_json(d), out)
@@ -171,11 +231,18 @@ def analyze(paths: tuple[str, ...], destinations: tuple[str, ...], all_destinati
 @cli.command(epilog=EPILOG)
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @with_read_options
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write to this file.")
-def inspect(paths: tuple[str, ...], columns: tuple[str, ...], sheet: str | None,
-            layout: str | None, fmt: str, out: str | None) -> None:
+def inspect(
+    paths: tuple[str, ...],
+    columns: tuple[str, ...],
+    sheet: str | None,
+    layout: str | None,
+    fmt: str,
+    out: str | None,
+) -> None:
     """Show exactly how the files were read, before any analysis.
 
     \b
@@ -184,8 +251,9 @@ def inspect(paths: tuple[str, ...], columns: tuple[str, ...], sheet: str | None,
     """
     from bomtrace import api
 
-    res = _run(lambda: api.inspect(list(paths), columns=_columns(columns), sheet=sheet,
-                                   layout=layout))
+    res = _run(
+        lambda: api.inspect(list(paths), columns=_columns(columns), sheet=sheet, layout=layout)
+    )
     d = res.to_dict()
     if fmt == "json":
         _emit(_json(d), out)
@@ -198,11 +266,22 @@ def inspect(paths: tuple[str, ...], columns: tuple[str, ...], sheet: str | None,
 @cli.command(epilog=EPILOG)
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @with_read_options
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
-              show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+)
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write to this file.")
-def explode(paths: tuple[str, ...], columns: tuple[str, ...], sheet: str | None,
-            layout: str | None, fmt: str, out: str | None) -> None:
+def explode(
+    paths: tuple[str, ...],
+    columns: tuple[str, ...],
+    sheet: str | None,
+    layout: str | None,
+    fmt: str,
+    out: str | None,
+) -> None:
     """Flatten every product to its purchased parts (total quantity, extended cost).
 
     \b
@@ -211,8 +290,9 @@ def explode(paths: tuple[str, ...], columns: tuple[str, ...], sheet: str | None,
     """
     from bomtrace import api
 
-    res = _run(lambda: api.explode(list(paths), columns=_columns(columns), sheet=sheet,
-                                   layout=layout))
+    res = _run(
+        lambda: api.explode(list(paths), columns=_columns(columns), sheet=sheet, layout=layout)
+    )
     if fmt == "json":
         _emit(_json(res.to_dict()), out)
     elif fmt == "csv":
@@ -227,11 +307,18 @@ def explode(paths: tuple[str, ...], columns: tuple[str, ...], sheet: str | None,
 
 @cli.command(epilog=EPILOG)
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Date whose rules apply.")
-@click.option("--destination", "-d", "destinations", multiple=True, metavar="CC",
-              help="Show the rules for this destination; repeatable.")
+@click.option(
+    "--destination",
+    "-d",
+    "destinations",
+    multiple=True,
+    metavar="CC",
+    help="Show the rules for this destination; repeatable.",
+)
 @click.option("--destinations", "list_all", is_flag=True, help="List every destination code.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
 def rules(as_of: str | None, destinations: tuple[str, ...], list_all: bool, fmt: str) -> None:
     """Show the dated rules: destinations, country groups, thresholds, chart marks, scenarios.
 
@@ -263,15 +350,34 @@ def rules(as_of: str | None, destinations: tuple[str, ...], list_all: bool, fmt:
     ]
     scen = [{"name": s.name, "title": s.title, "source": s.source} for s in rs.scenarios()]
     if fmt == "json":
-        click.echo(_json({"as_of": rs.info.as_of.isoformat(), "data_version": rs.info.data_version,
-                          "destinations": rows, "scenarios": scen}))
+        click.echo(
+            _json(
+                {
+                    "as_of": rs.info.as_of.isoformat(),
+                    "data_version": rs.info.data_version,
+                    "destinations": rows,
+                    "scenarios": scen,
+                }
+            )
+        )
         return
     click.echo(f"Rules as of {rs.info.as_of.isoformat()} ({rs.info.data_version})")
-    click.echo(table(
-        ["code", "name", "groups", "threshold", "chart marks", "Part 746"],
-        [[r["code"], r["name"], " ".join(r["groups"]), f"{r['threshold']:.0%}",
-          " ".join(r["chart_marks"]) or "-", r["embargo"] or "-"] for r in rows],
-    ))
+    click.echo(
+        table(
+            ["code", "name", "groups", "threshold", "chart marks", "Part 746"],
+            [
+                [
+                    r["code"],
+                    r["name"],
+                    " ".join(r["groups"]),
+                    f"{r['threshold']:.0%}",
+                    " ".join(r["chart_marks"]) or "-",
+                    r["embargo"] or "-",
+                ]
+                for r in rows
+            ],
+        )
+    )
     click.echo("Scenarios (--scenario NAME):")
     for s in scen:
         click.echo(f"  {s['name']}: {s['title']}")

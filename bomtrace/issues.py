@@ -20,11 +20,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How serious a finding is."""
 
     ERROR = "error"  #: the affected line/product could not be used as given
@@ -32,7 +32,7 @@ class Severity(str, Enum):
     INFO = "info"  #: worth knowing; nothing was lost
 
 
-class IssueCode(str, Enum):
+class IssueCode(StrEnum):
     """Stable, kebab-case issue codes. Tests assert codes, never prose."""
 
     # reading
@@ -48,6 +48,8 @@ class IssueCode(str, Enum):
     BAD_NUMBER = "bad-number"
     BAD_FLAG = "bad-flag"
     ROW_SKIPPED = "row-skipped"
+    SHEET_SKIPPED = "sheet-skipped"
+    LEVEL_SHIFTED = "level-shifted"
     # graph
     BOM_CYCLE = "bom-cycle"
     LEVEL_JUMP = "level-jump"
@@ -70,6 +72,7 @@ class IssueCode(str, Enum):
     PRODUCT_NOT_ANALYSED = "product-not-analysed"
     RULE_NOT_MODELLED = "rule-not-modelled"
     SCENARIO_NOT_APPLICABLE = "scenario-not-applicable"
+    CURRENCY_MISMATCH = "currency-mismatch"
 
 
 #: Default severity per code (an Issue may override it).
@@ -86,6 +89,8 @@ DEFAULT_SEVERITY: dict[IssueCode, Severity] = {
     IssueCode.BAD_NUMBER: Severity.WARNING,
     IssueCode.BAD_FLAG: Severity.WARNING,
     IssueCode.ROW_SKIPPED: Severity.INFO,
+    IssueCode.SHEET_SKIPPED: Severity.INFO,
+    IssueCode.LEVEL_SHIFTED: Severity.INFO,
     IssueCode.BOM_CYCLE: Severity.ERROR,
     IssueCode.LEVEL_JUMP: Severity.ERROR,
     IssueCode.QUANTITY_CONFLICT: Severity.ERROR,
@@ -106,6 +111,7 @@ DEFAULT_SEVERITY: dict[IssueCode, Severity] = {
     IssueCode.PRODUCT_NOT_ANALYSED: Severity.ERROR,
     IssueCode.RULE_NOT_MODELLED: Severity.INFO,
     IssueCode.SCENARIO_NOT_APPLICABLE: Severity.INFO,
+    IssueCode.CURRENCY_MISMATCH: Severity.ERROR,
 }
 
 #: Field order of :meth:`Issue.to_dict` (stable for JSON/CSV/xlsx output).
@@ -158,6 +164,13 @@ class Issue:
     def __post_init__(self) -> None:
         if self.severity is None:
             object.__setattr__(self, "severity", DEFAULT_SEVERITY.get(self.code, Severity.WARNING))
+        # positions arrive from pandas: NaN means "none", numpy ints become ints
+        for name in ("file", "sheet", "column", "part_number"):
+            v = getattr(self, name)
+            if v is not None and not isinstance(v, str):
+                object.__setattr__(self, name, None if v != v else str(v))
+        if self.row is not None:
+            object.__setattr__(self, "row", None if self.row != self.row else int(self.row))
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form (snake_case keys, ``None`` for unknown positions)."""

@@ -11,9 +11,20 @@ from bomtrace.io.table import BomTable
 FILE = "bom.csv"
 
 
-def indented(rows: list[tuple[Any, ...]], *, fields: tuple[str, ...] = (
-        "level", "part_number", "quantity", "unit_cost", "country_of_origin", "eccn"),
-        extra: dict[str, list[Any]] | None = None, first_row: int = 2) -> BomTable:
+def indented(
+    rows: list[tuple[Any, ...]],
+    *,
+    fields: tuple[str, ...] = (
+        "level",
+        "part_number",
+        "quantity",
+        "unit_cost",
+        "country_of_origin",
+        "eccn",
+    ),
+    extra: dict[str, list[Any]] | None = None,
+    first_row: int = 2,
+) -> BomTable:
     """Rows as tuples in ``fields`` order; Excel rows start at ``first_row``."""
     df = pd.DataFrame(rows, columns=list(fields))
     for k, v in (extra or {}).items():
@@ -26,9 +37,20 @@ def indented(rows: list[tuple[Any, ...]], *, fields: tuple[str, ...] = (
     return BomTable(lines=df, layout="indented", column_letters=letters)
 
 
-def parent_child(rows: list[tuple[Any, ...]], *, fields: tuple[str, ...] = (
-        "parent", "part_number", "quantity", "unit_cost", "country_of_origin", "eccn"),
-        parts: pd.DataFrame | None = None, first_row: int = 2) -> BomTable:
+def parent_child(
+    rows: list[tuple[Any, ...]],
+    *,
+    fields: tuple[str, ...] = (
+        "parent",
+        "part_number",
+        "quantity",
+        "unit_cost",
+        "country_of_origin",
+        "eccn",
+    ),
+    parts: pd.DataFrame | None = None,
+    first_row: int = 2,
+) -> BomTable:
     """Edge rows as tuples in ``fields`` order (parent None = a product line)."""
     df = pd.DataFrame(rows, columns=list(fields))
     df["part_number"] = df["part_number"].astype(str)

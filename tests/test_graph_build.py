@@ -15,46 +15,55 @@ def codes(g):
 
 
 def test_indented_structure_and_heights():
-    t = indented([
-        (0, "P", 1, None, None, None),
-        (1, "A", 2, None, None, None),
-        (2, "r1", 3, 0.5, "JP", "EAR99"),
-        (1, "r1", 1, 0.5, "JP", "EAR99"),
-    ])
+    t = indented(
+        [
+            (0, "P", 1, None, None, None),
+            (1, "A", 2, None, None, None),
+            (2, "r1", 3, 0.5, "JP", "EAR99"),
+            (1, "r1", 1, 0.5, "JP", "EAR99"),
+        ]
+    )
     g = build_graph(t)
     assert g.part_numbers.tolist() == ["P", "A", "r1"]
     assert g.height.tolist() == [2, 1, 0]
     assert g.roots.tolist() == [0]
-    edges = {(g.part_numbers[p], g.part_numbers[c], q) for p, c, q in zip(g.parent, g.child, g.qty)}
+    edges = {
+        (g.part_numbers[p], g.part_numbers[c], q)
+        for p, c, q in zip(g.parent, g.child, g.qty, strict=True)
+    }
     assert edges == {("P", "A", 2.0), ("A", "r1", 3.0), ("P", "r1", 1.0)}
     assert codes(g) == []
 
 
 def test_shared_subassembly_listed_twice_agreeing_is_silent():
-    t = indented([
-        (0, "P", 1, None, None, None),
-        (1, "A", 1, None, None, None),
-        (2, "S", 2, None, None, None),
-        (3, "x", 4, 1.0, "JP", "EAR99"),
-        (1, "B", 1, None, None, None),
-        (2, "S", 1, None, None, None),
-        (3, "x", 4, 1.0, "JP", "EAR99"),
-    ])
+    t = indented(
+        [
+            (0, "P", 1, None, None, None),
+            (1, "A", 1, None, None, None),
+            (2, "S", 2, None, None, None),
+            (3, "x", 4, 1.0, "JP", "EAR99"),
+            (1, "B", 1, None, None, None),
+            (2, "S", 1, None, None, None),
+            (3, "x", 4, 1.0, "JP", "EAR99"),
+        ]
+    )
     g = build_graph(t)
     assert g.n_edges == 5
     assert codes(g) == []
 
 
 def test_quantity_conflict_between_listings_is_positioned():
-    t = indented([
-        (0, "P", 1, None, None, None),
-        (1, "A", 1, None, None, None),
-        (2, "S", 2, None, None, None),
-        (3, "x", 4, 1.0, "JP", "EAR99"),
-        (1, "B", 1, None, None, None),
-        (2, "S", 1, None, None, None),
-        (3, "x", 5, 1.0, "JP", "EAR99"),
-    ])
+    t = indented(
+        [
+            (0, "P", 1, None, None, None),
+            (1, "A", 1, None, None, None),
+            (2, "S", 2, None, None, None),
+            (3, "x", 4, 1.0, "JP", "EAR99"),
+            (1, "B", 1, None, None, None),
+            (2, "S", 1, None, None, None),
+            (3, "x", 5, 1.0, "JP", "EAR99"),
+        ]
+    )
     g = build_graph(t)
     assert issue_tuples(g.issues, ("row", "column", "code", "part_number")) == [
         (8, "C", "quantity-conflict", "x")
@@ -66,16 +75,18 @@ def test_quantity_conflict_between_listings_is_positioned():
 
 
 def test_structure_conflict_extra_and_missing_child():
-    t = indented([
-        (0, "P", 1, None, None, None),
-        (1, "S", 1, None, None, None),
-        (2, "x", 1, 1.0, "JP", "EAR99"),
-        (2, "y", 1, 1.0, "JP", "EAR99"),
-        (1, "Q", 1, None, None, None),
-        (2, "S", 1, None, None, None),
-        (3, "x", 1, 1.0, "JP", "EAR99"),
-        (3, "z", 1, 1.0, "JP", "EAR99"),
-    ])
+    t = indented(
+        [
+            (0, "P", 1, None, None, None),
+            (1, "S", 1, None, None, None),
+            (2, "x", 1, 1.0, "JP", "EAR99"),
+            (2, "y", 1, 1.0, "JP", "EAR99"),
+            (1, "Q", 1, None, None, None),
+            (2, "S", 1, None, None, None),
+            (3, "x", 1, 1.0, "JP", "EAR99"),
+            (3, "z", 1, 1.0, "JP", "EAR99"),
+        ]
+    )
     g = build_graph(t)
     got = issue_tuples(g.issues, ("row", "code", "part_number"))
     assert (9, "structure-conflict", "z") in got
@@ -83,13 +94,15 @@ def test_structure_conflict_extra_and_missing_child():
 
 
 def test_level_jump_blocks_only_its_product():
-    t = indented([
-        (0, "P", 1, None, None, None),
-        (1, "A", 1, None, None, None),
-        (3, "x", 1, 1.0, "JP", "EAR99"),
-        (0, "Q", 1, None, None, None),
-        (1, "y", 2, 1.0, "JP", "EAR99"),
-    ])
+    t = indented(
+        [
+            (0, "P", 1, None, None, None),
+            (1, "A", 1, None, None, None),
+            (3, "x", 1, 1.0, "JP", "EAR99"),
+            (0, "Q", 1, None, None, None),
+            (1, "y", 2, 1.0, "JP", "EAR99"),
+        ]
+    )
     g = build_graph(t)
     assert ("level-jump", 4, "A") in issue_tuples(g.issues, ("code", "row", "column"))
     assert g.height[g.index_of("P")] == -1
@@ -97,15 +110,17 @@ def test_level_jump_blocks_only_its_product():
 
 
 def test_cycle_names_the_loop_and_spares_other_products():
-    t = parent_child([
-        (None, "P1", None, None, None, None),
-        ("P1", "r", 2, 1.0, "JP", "EAR99"),
-        (None, "P2", None, None, None, None),
-        ("P2", "A", 1, None, None, None),
-        ("A", "B", 1, None, None, None),
-        ("B", "C", 1, None, None, None),
-        ("C", "A", 1, None, None, None),
-    ])
+    t = parent_child(
+        [
+            (None, "P1", None, None, None, None),
+            ("P1", "r", 2, 1.0, "JP", "EAR99"),
+            (None, "P2", None, None, None, None),
+            ("P2", "A", 1, None, None, None),
+            ("A", "B", 1, None, None, None),
+            ("B", "C", 1, None, None, None),
+            ("C", "A", 1, None, None, None),
+        ]
+    )
     g = build_graph(t)
     cyc = [i for i in g.issues if i.code.value == "bom-cycle"]
     assert len(cyc) == 1
@@ -116,22 +131,29 @@ def test_cycle_names_the_loop_and_spares_other_products():
 
 
 def test_self_loop_is_a_cycle():
-    t = parent_child([(None, "P", None, None, None, None), ("P", "A", 1, None, None, None),
-                      ("A", "A", 1, None, None, None)])
+    t = parent_child(
+        [
+            (None, "P", None, None, None, None),
+            ("P", "A", 1, None, None, None),
+            ("A", "A", 1, None, None, None),
+        ]
+    )
     g = build_graph(t)
     assert any("A → A" in i.message for i in g.issues if i.code.value == "bom-cycle")
 
 
 def test_non_numeric_and_negative_quantity_block_parent():
-    t = parent_child([
-        (None, "P", None, None, None, None),
-        ("P", "A", float("nan"), None, None, None),
-        ("A", "r", 1, 1.0, "JP", "EAR99"),
-        (None, "Q", None, None, None, None),
-        ("Q", "s", -2, 1.0, "JP", "EAR99"),
-        (None, "R", None, None, None, None),
-        ("R", "s", 2, 1.0, "JP", "EAR99"),
-    ])
+    t = parent_child(
+        [
+            (None, "P", None, None, None, None),
+            ("P", "A", float("nan"), None, None, None),
+            ("A", "r", 1, 1.0, "JP", "EAR99"),
+            (None, "Q", None, None, None, None),
+            ("Q", "s", -2, 1.0, "JP", "EAR99"),
+            (None, "R", None, None, None, None),
+            ("R", "s", 2, 1.0, "JP", "EAR99"),
+        ]
+    )
     g = build_graph(t)
     assert g.height[g.index_of("P")] == -1
     assert g.height[g.index_of("A")] == 1  # below the bad line is fine
@@ -140,35 +162,54 @@ def test_non_numeric_and_negative_quantity_block_parent():
 
 
 def test_duplicate_and_conflicting_edges():
-    t = parent_child([
-        (None, "P", None, None, None, None),
-        ("P", "r", 2, 1.0, "JP", "EAR99"),
-        ("P", "r", 2, 1.0, "JP", "EAR99"),
-        ("P", "s", 1, 1.0, "JP", "EAR99"),
-        ("P", "s", 3, 1.0, "JP", "EAR99"),
-    ])
+    t = parent_child(
+        [
+            (None, "P", None, None, None, None),
+            ("P", "r", 2, 1.0, "JP", "EAR99"),
+            ("P", "r", 2, 1.0, "JP", "EAR99"),
+            ("P", "s", 1, 1.0, "JP", "EAR99"),
+            ("P", "s", 3, 1.0, "JP", "EAR99"),
+        ]
+    )
     g = build_graph(t)
-    assert issue_tuples(g.issues, ("row", "code")) == [(4, "duplicate-edge"), (6, "quantity-conflict")]
+    assert issue_tuples(g.issues, ("row", "code")) == [
+        (4, "duplicate-edge"),
+        (6, "quantity-conflict"),
+    ]
     assert g.qty.tolist() == [2.0, 1.0]
 
 
 def test_attribute_conflict_first_value_wins():
-    t = indented([
-        (0, "P", 1, None, None, None),
-        (1, "r", 1, 1.0, "JP", "EAR99"),
-        (1, "A", 1, None, None, None),
-        (2, "r", 1, 2.0, "JP", "EAR99"),
-    ])
+    t = indented(
+        [
+            (0, "P", 1, None, None, None),
+            (1, "r", 1, 1.0, "JP", "EAR99"),
+            (1, "A", 1, None, None, None),
+            (2, "r", 1, 2.0, "JP", "EAR99"),
+        ]
+    )
     g = build_graph(t)
     assert issue_tuples(g.issues, ("row", "column", "code")) == [(5, "D", "attribute-conflict")]
     assert g.num_attr("unit_cost")[g.index_of("r")] == 1.0
 
 
 def test_master_undefined_and_unused_parts():
-    parts = pd.DataFrame({"part_number": ["P", "r", "zz"], "unit_cost": [None, 1.0, 2.0],
-                          "country_of_origin": [None, "JP", "CN"], "eccn": [None, "EAR99", "EAR99"]})
-    t = parent_child([(None, "P", None, None, None, None), ("P", "r", 1, None, None, None),
-                      ("P", "q", 1, 3.0, "DE", "EAR99")], parts=parts)
+    parts = pd.DataFrame(
+        {
+            "part_number": ["P", "r", "zz"],
+            "unit_cost": [None, 1.0, 2.0],
+            "country_of_origin": [None, "JP", "CN"],
+            "eccn": [None, "EAR99", "EAR99"],
+        }
+    )
+    t = parent_child(
+        [
+            (None, "P", None, None, None, None),
+            ("P", "r", 1, None, None, None),
+            ("P", "q", 1, 3.0, "DE", "EAR99"),
+        ],
+        parts=parts,
+    )
     g = build_graph(t)
     got = issue_tuples(g.issues, ("code", "part_number"))
     assert ("undefined-part", "q") in got
@@ -178,13 +219,15 @@ def test_master_undefined_and_unused_parts():
 
 
 def test_part_data_checks():
-    t = indented([
-        (0, "P", 1, None, None, None),
-        (1, "a", 1, None, "JP", "EAR99"),
-        (1, "b", 1, 1.0, None, "EAR99"),
-        (1, "c", 1, 1.0, "Atlantis", "EAR99"),
-        (1, "d", 1, 1.0, "US", None),
-    ])
+    t = indented(
+        [
+            (0, "P", 1, None, None, None),
+            (1, "a", 1, None, "JP", "EAR99"),
+            (1, "b", 1, 1.0, None, "EAR99"),
+            (1, "c", 1, 1.0, "Atlantis", "EAR99"),
+            (1, "d", 1, 1.0, "US", None),
+        ]
+    )
     g = build_graph(t)
     assert issue_tuples(g.issues, ("row", "column", "code")) == [
         (3, "D", "missing-price"),

@@ -28,8 +28,10 @@ def dags(draw, max_nodes: int = 9):
 
 def _pc_rows(n, edges, costs, order=None):
     parents = {p for p, _ in edges}
-    rows = [(f"N{p}", f"N{c}", q, None if c in parents else costs[c], "JP", "EAR99")
-            for (p, c), q in edges.items()]
+    rows = [
+        (f"N{p}", f"N{c}", q, None if c in parents else costs[c], "JP", "EAR99")
+        for (p, c), q in edges.items()
+    ]
     roots = [v for v in range(n) if not any(c == v for _, c in edges)]
     rows += [(None, f"N{r}", None, None, None, None) for r in roots]
     if order is not None:
@@ -68,12 +70,16 @@ def test_shuffling_rows_changes_nothing(dag, rnd: random.Random):
     rnd.shuffle(order)
     g1 = build_graph(parent_child(rows))
     g2 = build_graph(parent_child(_pc_rows(n, edges, costs, order)))
+
     def totals(g):
         leaf = g.is_leaf
         t = rollup(g, np.where(leaf, np.nan_to_num(g.num_attr("unit_cost")), 0.0))
-        return {str(p): round(v, 9) for p, v in zip(g.part_numbers, t)}
+        return {str(p): round(v, 9) for p, v in zip(g.part_numbers, t, strict=True)}
+
     assert totals(g1) == totals(g2)
-    assert sorted(map(str, g1.part_numbers[g1.roots])) == sorted(map(str, g2.part_numbers[g2.roots]))
+    assert sorted(map(str, g1.part_numbers[g1.roots])) == sorted(
+        map(str, g2.part_numbers[g2.roots])
+    )
 
 
 def _indented_rows(n, edges, costs):
@@ -102,18 +108,33 @@ def test_indented_and_parent_child_forms_agree(dag):
 
     def totals(g):
         t = rollup(g, np.where(g.is_leaf, np.nan_to_num(g.num_attr("unit_cost")), 0.0))
-        return {str(p): round(v, 9) for p, v in zip(g.part_numbers, t)}
+        return {str(p): round(v, 9) for p, v in zip(g.part_numbers, t, strict=True)}
 
     assert totals(gi) == totals(gp)
-    ei = {(str(gi.part_numbers[p]), str(gi.part_numbers[c]), q) for p, c, q in zip(gi.parent, gi.child, gi.qty)}
-    ep = {(str(gp.part_numbers[p]), str(gp.part_numbers[c]), q) for p, c, q in zip(gp.parent, gp.child, gp.qty)}
+    ei = {
+        (str(gi.part_numbers[p]), str(gi.part_numbers[c]), q)
+        for p, c, q in zip(gi.parent, gi.child, gi.qty, strict=True)
+    }
+    ep = {
+        (str(gp.part_numbers[p]), str(gp.part_numbers[c]), q)
+        for p, c, q in zip(gp.parent, gp.child, gp.qty, strict=True)
+    }
     assert ei == ep
 
 
 def test_blocked_nodes_are_nan_and_excluded():
-    g = build_graph(parent_child([(None, "P", None, None, None, None), ("P", "A", 1, None, None, None),
-                                  ("A", "B", 1, None, None, None), ("B", "A", 1, None, None, None),
-                                  (None, "Q", None, None, None, None), ("Q", "r", 2, 1.5, "JP", "EAR99")]))
+    g = build_graph(
+        parent_child(
+            [
+                (None, "P", None, None, None, None),
+                ("P", "A", 1, None, None, None),
+                ("A", "B", 1, None, None, None),
+                ("B", "A", 1, None, None, None),
+                (None, "Q", None, None, None, None),
+                ("Q", "r", 2, 1.5, "JP", "EAR99"),
+            ]
+        )
+    )
     t = rollup(g, np.where(g.is_leaf, np.nan_to_num(g.num_attr("unit_cost")), 0.0))
     assert np.isnan(t[g.index_of("P")])
     assert t[g.index_of("Q")] == 3.0

@@ -77,14 +77,18 @@ def analyze_graph(
         dest_class.append(class_of[key])
     scenarios = [ruleset.scenario(s) for s in options.scenarios]
     for s in scenarios:
-        if s.threshold and options.end_user and s.threshold.end_user_patterns:
-            if not _matches(options.end_user, s.threshold.end_user_patterns):
-                sink.add(
-                    IssueCode.SCENARIO_NOT_APPLICABLE,
-                    f"Scenario {s.name} applies only to end users matching "
-                    f"{', '.join(s.threshold.end_user_patterns)}; end user "
-                    f"{options.end_user!r} does not match, so it changes nothing.",
-                )
+        if (
+            s.threshold
+            and options.end_user
+            and s.threshold.end_user_patterns
+            and not _matches(options.end_user, s.threshold.end_user_patterns)
+        ):
+            sink.add(
+                IssueCode.SCENARIO_NOT_APPLICABLE,
+                f"Scenario {s.name} applies only to end users matching "
+                f"{', '.join(s.threshold.end_user_patterns)}; end user "
+                f"{options.end_user!r} does not match, so it changes nothing.",
+            )
     vals = compute_values(graph, ruleset, reps, options.assembly_cost, sink)
     currency = _currency(graph, sink)
 
@@ -105,13 +109,35 @@ def analyze_graph(
                 **graph.position(r),
             )
             products.append(
-                ProductResult(pn, _s(desc[r]), False, None, currency, None, None, None, None,
-                              not_analysed_reason=why)
+                ProductResult(
+                    pn,
+                    _s(desc[r]),
+                    False,
+                    None,
+                    currency,
+                    None,
+                    None,
+                    None,
+                    None,
+                    not_analysed_reason=why,
+                )
             )
             continue
         products.append(
-            _node_result(graph, vals, r, dests, dest_class, scenarios, options, price, desc,
-                         currency, sink, t.getrow(row_of[r]))
+            _node_result(
+                graph,
+                vals,
+                r,
+                dests,
+                dest_class,
+                scenarios,
+                options,
+                price,
+                desc,
+                currency,
+                sink,
+                t.getrow(row_of[r]),
+            )
         )
     assemblies: list[ProductResult] = []
     if options.assemblies:
@@ -119,16 +145,37 @@ def analyze_graph(
         cand[graph.roots] = False
         for v in np.flatnonzero(cand):
             assemblies.append(
-                _node_result(graph, vals, int(v), dests, dest_class, [], options, price, desc,
-                             currency, None, None)
+                _node_result(
+                    graph,
+                    vals,
+                    int(v),
+                    dests,
+                    dest_class,
+                    [],
+                    options,
+                    price,
+                    desc,
+                    currency,
+                    None,
+                    None,
+                )
             )
     return products, assemblies
 
 
 def _node_result(
-    graph: BomGraph, vals: NodeValues, v: int, dests: list[Destination], dest_class: list[int],
-    scenarios: list[Scenario], options: AnalysisOptions, price: np.ndarray, desc: np.ndarray,
-    currency: str, sink: IssueCollector | None, row: sp.csr_matrix | None,
+    graph: BomGraph,
+    vals: NodeValues,
+    v: int,
+    dests: list[Destination],
+    dest_class: list[int],
+    scenarios: list[Scenario],
+    options: AnalysisOptions,
+    price: np.ndarray,
+    desc: np.ndarray,
+    currency: str,
+    sink: IssueCollector | None,
+    row: sp.csr_matrix | None,
 ) -> ProductResult:
     pn = str(graph.part_numbers[v])
     total = float(vals.total[v])
@@ -145,8 +192,17 @@ def _node_result(
                 part_number=pn,
                 **graph.position(v),
             )
-    res = ProductResult(pn, _s(desc[v]), True, total, currency, float(vals.us[v]),
-                        float(vals.us_tech[v]), basis, den)
+    res = ProductResult(
+        pn,
+        _s(desc[v]),
+        True,
+        total,
+        currency,
+        float(vals.us[v]),
+        float(vals.us_tech[v]),
+        basis,
+        den,
+    )
     idx = data = None
     if row is not None:
         idx, data = row.indices, row.data
@@ -158,9 +214,16 @@ def _node_result(
 
 
 def _destination(
-    graph: BomGraph, vals: NodeValues, v: int, d: Destination, k: int, den: float,
-    scenarios: list[Scenario], options: AnalysisOptions,
-    idx: np.ndarray | None, qty: np.ndarray | None,
+    graph: BomGraph,
+    vals: NodeValues,
+    v: int,
+    d: Destination,
+    k: int,
+    den: float,
+    scenarios: list[Scenario],
+    options: AnalysisOptions,
+    idx: np.ndarray | None,
+    qty: np.ndarray | None,
 ) -> DestinationResult:
     num_lo, num_hi = float(vals.low[v, k]), float(vals.high[v, k])
     unpriced = vals.unpriced[v, k] > 0
@@ -170,10 +233,17 @@ def _destination(
         hi = max(hi, lo)
     verdict = verdict_of(lo, hi, d.threshold)
     out = DestinationResult(
-        country=d.code, name=d.name, groups=sorted(d.groups), threshold=d.threshold,
-        threshold_source=d.threshold_source, controlled_us_value=num_lo, ratio=lo,
-        verdict=verdict, headroom=(d.threshold * den - num_lo) if den > 0 else None,
-        bounds_low=lo, bounds_high=hi,
+        country=d.code,
+        name=d.name,
+        groups=sorted(d.groups),
+        threshold=d.threshold,
+        threshold_source=d.threshold_source,
+        controlled_us_value=num_lo,
+        ratio=lo,
+        verdict=verdict,
+        headroom=(d.threshold * den - num_lo) if den > 0 else None,
+        bounds_low=lo,
+        bounds_high=hi,
     )
     if idx is not None and qty is not None:
         dec = vals.decisions[k]
@@ -186,9 +256,15 @@ def _destination(
             m = int(idx[j])
             e = eccn[m]
             out.top_contributors.append(
-                Contributor(str(graph.part_numbers[m]), _s(desc[m]), float(qty[j]),
-                            float(contrib[j]), e, dec[e or ""].reason,
-                            float(contrib[j]) / den if den > 0 else None)
+                Contributor(
+                    str(graph.part_numbers[m]),
+                    _s(desc[m]),
+                    float(qty[j]),
+                    float(contrib[j]),
+                    e,
+                    dec[e or ""].reason,
+                    float(contrib[j]) / den if den > 0 else None,
+                )
             )
         delta = qty * (vals.own_high[idx, k] - vals.own_low[idx, k])
         for j in np.argsort(-delta, kind="stable")[: options.top]:
@@ -197,15 +273,23 @@ def _destination(
             m = int(idx[j])
             why = "origin unknown" if vals.unknown_origin[m] else "ECCN missing or unknown"
             out.unresolved.append(
-                {"part_number": str(graph.part_numbers[m]), "value": round(float(delta[j]), 4),
-                 "why": why, "eccn": eccn[m]}
+                {
+                    "part_number": str(graph.part_numbers[m]),
+                    "value": round(float(delta[j]), 4),
+                    "why": why,
+                    "eccn": eccn[m],
+                }
             )
     for s in scenarios:
         thr, applies = d.threshold, False
-        if s.threshold and d.code in s.threshold.destinations and (
-            not options.end_user
-            or not s.threshold.end_user_patterns
-            or _matches(options.end_user, s.threshold.end_user_patterns)
+        if (
+            s.threshold
+            and d.code in s.threshold.destinations
+            and (
+                not options.end_user
+                or not s.threshold.end_user_patterns
+                or _matches(options.end_user, s.threshold.end_user_patterns)
+            )
         ):
             thr, applies = s.threshold.value, True
         add = 0.0
@@ -231,7 +315,9 @@ def _s(v: object) -> str | None:
 
 
 def _currency(graph: BomGraph, sink: IssueCollector) -> str:
-    cur = {str(c).strip().upper() for c in graph.attr("currency") if c is not None and str(c).strip()}
+    cur = {
+        str(c).strip().upper() for c in graph.attr("currency") if c is not None and str(c).strip()
+    }
     if len(cur) > 1:
         sink.add(
             IssueCode.CURRENCY_MISMATCH,
@@ -254,8 +340,9 @@ def _blocked_reason(graph: BomGraph, root: int) -> str:
             kids, _ = graph.children_of(v)
             for c in kids.tolist():
                 if c in graph.blocked_reason:
-                    return f"{graph.part_numbers[c]} below it cannot be rolled up: " + (
-                        graph.blocked_reason[c]
+                    return (
+                        f"{graph.part_numbers[c]} below it cannot be rolled up: "
+                        + (graph.blocked_reason[c])
                     )
                 if c not in seen and graph.height[c] < 0:
                     seen.add(c)

@@ -149,7 +149,10 @@ def control_matrix(
 
 
 def compute_values(
-    graph: BomGraph, ruleset: object, reps: list[Destination], convention: str,
+    graph: BomGraph,
+    ruleset: object,
+    reps: list[Destination],
+    convention: str,
     sink: IssueCollector,
 ) -> NodeValues:
     """All value tracks for every node and destination class, in three roll-ups."""

@@ -86,8 +86,10 @@ def edges_from_indented(table: BomTable, sink: IssueCollector) -> EdgeList:
     # level jumps: deeper by more than one than the row above (same group)
     prev_lv = np.r_[-1, lv[:-1]]
     prev_grp = np.r_[-1, grp[:-1]]
-    jump = (lv > 0) & ~bad_level & (
-        ((prev_grp == grp) & (prev_lv >= 0) & (lv > prev_lv + 1)) | (prev_grp != grp)
+    jump = (
+        (lv > 0)
+        & ~bad_level
+        & (((prev_grp == grp) & (prev_lv >= 0) & (lv > prev_lv + 1)) | (prev_grp != grp))
     )
     for i in np.flatnonzero(jump):
         p = prod_row[i]

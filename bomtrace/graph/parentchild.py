@@ -33,8 +33,9 @@ def edges_from_parent_child(table: BomTable, sink: IssueCollector) -> EdgeList:
         {
             "parent": parent[~is_root_line].to_numpy(dtype=object),
             "child": df.loc[~is_root_line, "part_number"].astype(str).to_numpy(dtype=object),
-            "quantity": pd.to_numeric(df.loc[~is_root_line, "quantity"], errors="coerce")
-            .to_numpy(dtype=float, na_value=np.nan)
+            "quantity": pd.to_numeric(df.loc[~is_root_line, "quantity"], errors="coerce").to_numpy(
+                dtype=float, na_value=np.nan
+            )
             if "quantity" in df.columns
             else np.full(int((~is_root_line).sum()), np.nan),
             "_file": df.loc[~is_root_line, "_file"].to_numpy(),
@@ -51,7 +52,11 @@ def edges_from_parent_child(table: BomTable, sink: IssueCollector) -> EdgeList:
             f = first.loc[(p, c)]
             fq, frow = float(f["quantity"]), int(f["_row"])
             i = int(e["line"].iat[j])
-            pos = {"file": e["_file"].iat[j], "sheet": e["_sheet"].iat[j], "row": int(e["_row"].iat[j])}
+            pos = {
+                "file": e["_file"].iat[j],
+                "sheet": e["_sheet"].iat[j],
+                "row": int(e["_row"].iat[j]),
+            }
             if (np.isnan(q) and np.isnan(fq)) or q == fq:
                 sink.add(
                     IssueCode.DUPLICATE_EDGE,

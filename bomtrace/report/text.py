@@ -84,7 +84,9 @@ def issues_block(issues: list[dict[str, Any]], *, limit: int = 25) -> str:
     lines = [head]
     for i in shown:
         pos = _position(i)
-        lines.append(f"  {i['severity']:<7} {i['code']:<24} {pos}{': ' if pos else ''}{i['message']}")
+        lines.append(
+            f"  {i['severity']:<7} {i['code']:<24} {pos}{': ' if pos else ''}{i['message']}"
+        )
     if len(issues) > limit:
         lines.append(f"  ... {len(issues) - limit} more (use --format json or xlsx for all)")
     return "\n".join(lines)
@@ -145,26 +147,47 @@ def render_analysis(d: dict[str, Any]) -> str:
             )
         out.append(
             table(
-                ["dest", "name", "threshold", "controlled", "ratio", "verdict", "headroom",
-                 "top contributor"],
+                [
+                    "dest",
+                    "name",
+                    "threshold",
+                    "controlled",
+                    "ratio",
+                    "verdict",
+                    "headroom",
+                    "top contributor",
+                ],
                 rows,
             )
         )
         scen = [
-            [x["country"], s["name"], pct(s["threshold"]), pct(s["ratio"]),
-             VERDICT_LABEL[s["verdict"]], "FLIPS" if s["flips"] else ""]
+            [
+                x["country"],
+                s["name"],
+                pct(s["threshold"]),
+                pct(s["ratio"]),
+                VERDICT_LABEL[s["verdict"]],
+                "FLIPS" if s["flips"] else "",
+            ]
             for x in p["destinations"]
             for s in x.get("scenarios", [])
         ]
         if scen:
             out.append("  what-if:")
-            out.append(table(["dest", "scenario", "threshold", "ratio", "verdict", ""], scen, indent=4))
+            out.append(
+                table(["dest", "scenario", "threshold", "ratio", "verdict", ""], scen, indent=4)
+            )
     flips = d.get("scenario_flips") or []
     if flips:
         out.append("")
-        out.append("Scenario flips: " + "; ".join(
-            f"{f['part_number']} → {f['country']}: {f['in_force']} → {f['under_scenario']} "
-            f"({f['scenario']})" for f in flips))
+        out.append(
+            "Scenario flips: "
+            + "; ".join(
+                f"{f['part_number']} → {f['country']}: {f['in_force']} → {f['under_scenario']} "
+                f"({f['scenario']})"
+                for f in flips
+            )
+        )
     n_asm = len(d.get("assemblies") or [])
     if n_asm:
         subj = sum(
@@ -204,7 +227,11 @@ def render_inspect(d: dict[str, Any]) -> str:
     if d["preview"]:
         keys = [k for k in d["preview"][0] if not k.startswith("_")][:8]
         out.append("Preview:")
-        out.append(table(["row", *keys], [[r.get("_row"), *[r.get(k) for k in keys]] for r in d["preview"]]))
+        out.append(
+            table(
+                ["row", *keys], [[r.get("_row"), *[r.get(k) for k in keys]] for r in d["preview"]]
+            )
+        )
     out.append(issues_block(d["issues"]))
     return "\n".join(out)
 
@@ -213,13 +240,25 @@ def render_explode(d: dict[str, Any]) -> str:
     """The default ``bomtrace explode`` output."""
     out = []
     for p in d["products"]:
-        out.append(f"Product {p['part_number']}" + (f"  {p['description']}" if p.get("description") else ""))
+        out.append(
+            f"Product {p['part_number']}"
+            + (f"  {p['description']}" if p.get("description") else "")
+        )
         rows = [
-            [x["part_number"], x.get("description"), x["quantity"], x["unit_cost"],
-             x["extended_cost"], x.get("country_of_origin"), x.get("eccn")]
+            [
+                x["part_number"],
+                x.get("description"),
+                x["quantity"],
+                x["unit_cost"],
+                x["extended_cost"],
+                x.get("country_of_origin"),
+                x.get("eccn"),
+            ]
             for x in p["parts"]
         ]
-        out.append(table(["part", "description", "qty", "unit cost", "extended", "origin", "eccn"], rows))
+        out.append(
+            table(["part", "description", "qty", "unit cost", "extended", "origin", "eccn"], rows)
+        )
         out.append("")
     out.append(issues_block(d["issues"]))
     return "\n".join(out)

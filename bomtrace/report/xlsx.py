@@ -22,11 +22,23 @@ MAX_DETAIL_ROWS = 100_000
 MONEY = "#,##0.00"
 PCT = "0.00%"
 _MONEY_COLS = {
-    "total_cost", "us_origin_value", "us_tech_value", "denominator", "controlled_us_value",
-    "headroom", "value",
+    "total_cost",
+    "us_origin_value",
+    "us_tech_value",
+    "denominator",
+    "controlled_us_value",
+    "headroom",
+    "value",
 }
-_PCT_COLS = {"threshold", "ratio", "ratio_low", "ratio_high", "share", "threshold_in_force",
-             "ratio_in_force"}
+_PCT_COLS = {
+    "threshold",
+    "ratio",
+    "ratio_low",
+    "ratio_high",
+    "share",
+    "threshold_in_force",
+    "ratio_in_force",
+}
 
 
 def write_xlsx(d: dict[str, Any], path: str | os.PathLike[str]) -> None:
@@ -68,8 +80,12 @@ def write_xlsx(d: dict[str, Any], path: str | os.PathLike[str]) -> None:
         ws.freeze_panes = "A2"
         ws.auto_filter.ref = ws.dimensions
         if len(rows) > MAX_DETAIL_ROWS:
-            ws.cell(len(capped) + 3, 1, f"Capped at {MAX_DETAIL_ROWS:,} of {len(rows):,} rows; "
-                    f"use --format csv or json for all.").font = bold
+            ws.cell(
+                len(capped) + 3,
+                1,
+                f"Capped at {MAX_DETAIL_ROWS:,} of {len(rows):,} rows; "
+                f"use --format csv or json for all.",
+            ).font = bold
     about = wb.create_sheet("About")
     rs = d["ruleset"]
     for k, v in [

@@ -1,0 +1,274 @@
+"""The dated ruleset: the 2026 snapshot with the dated changes applied for one ``as_of`` date.
+
+>>> rs = load_ruleset(date(2020, 8, 17))
+>>> [d.code for d in rs.default_destinations()]
+['CN', 'CU', 'IR', 'KP', 'SD', 'SY']
+>>> rs.destination("Sudan").threshold, rs.destination("China").threshold
+(0.1, 0.25)
+>>> rs.control("3A991", rs.destination("CN")).status
+'not-controlled'
+"""
+
+from __future__ import annotations
+
+import difflib
+from datetime import date, datetime
+from functools import lru_cache
+
+from bomtrace.countries import country_name, normalize_country
+from bomtrace.eccn import is_eccn_syntax, normalize_eccn, split_eccn
+from bomtrace.errors import RulesetError, UnknownDestination, UsageError
+from bomtrace.rules.controls import decide
+from bomtrace.rules.load import RulesetData, load_data
+from bomtrace.rules.model import ControlDecision, Destination, RulesetInfo, Scenario
+
+_UNKNOWN = (
+    "Unknown destination {!r}. Use an ISO country code such as CN or DE, or a country "
+    "name; `bomtrace rules --destinations` lists them."
+)
+
+
+class Ruleset:
+    """Export-control facts as they stood on one date.
+
+    Build it with :func:`load_ruleset`, which caches one instance per date.
+
+    Parameters
+    ----------
+    as_of : datetime.date
+        The date the rules are evaluated for.
+    data : RulesetData
+        The packaged data from :func:`bomtrace.rules.load.load_data`.
+    """
+
+    def __init__(self, as_of: date, data: RulesetData) -> None:
+        self._data = data
+        self._as_of = as_of
+        self._destinations = {code: self._build(code) for code in self._codes()}
+        whens = [
+            *(c.when for c in data.group_changes),
+            *(c.when for c in data.mark_changes),
+            *(c.when for c in data.thresholds),
+            *(c.when for c in data.embargoes),
+            *(c.when for c in data.territories),
+        ]
+        used = [w.citation + (" [unsure]" if w.unsure else "") for w in whens if w.in_force(as_of)]
+        self.info = RulesetInfo(
+            as_of=as_of,
+            data_version=data.data_version,
+            sources=tuple(dict.fromkeys([*data.base_sources, *used])),
+        )
+
+    # -------------------------------------------------------------- destinations
+    def _codes(self) -> list[str]:
+        d = self._data
+        return sorted({*d.rows, *d.embargoed, *d.inherits})
+
+    def _build(self, code: str) -> Destination:
+        d, day = self._data, self._as_of
+        row = d.inherits.get(code, code)
+        marks = set(d.rows.get(row, frozenset()))
+        for m in d.mark_changes:
+            if m.country == row and m.when.in_force(day):
+                marks = (marks | m.add) - m.remove
+        groups = set(d.groups.get(row, frozenset()))
+        for g in d.group_changes:
+            if g.country == row and g.when.in_force(day):
+                if g.member:
+                    groups.add(g.group)
+                else:
+                    groups.discard(g.group)
+        embargo = next((e for e in d.embargoes if e.country == code and e.when.in_force(day)), None)
+        threshold = next(
+            (t for t in d.thresholds if t.when.in_force(day) and t.groups & groups), None
+        )
+        threshold = threshold or next(
+            (t for t in d.thresholds if t.when.in_force(day) and not t.groups), None
+        )
+        if threshold is None:
+            raise RulesetError(f"changes.toml has no default threshold in force on {day}")
+        return Destination(
+            code=code,
+            name=country_name(code),
+            groups=frozenset(groups),
+            chart_marks=frozenset(marks),
+            embargo=embargo.level if embargo else None,
+            embargo_source=embargo.when.citation if embargo else None,
+            threshold=threshold.value,
+            threshold_source=threshold.when.citation,
+        )
+
+    def destination(self, text: str) -> Destination:
+        """Look a destination up by ISO-2 or ISO-3 code, name or alias (case-insensitive).
+
+        Parameters
+        ----------
+        text : str
+            What the user typed, e.g. ``"CN"``, ``"chn"``, ``"China"``, ``"Hong Kong"``.
+
+        Returns
+        -------
+        Destination
+            The destination on the ruleset date. A territory treated as another destination
+            (Hong Kong from 2020-12-23) returns that destination.
+
+        Raises
+        ------
+        UnknownDestination
+            When the text names no destination the data covers on this date.
+        """
+        code = normalize_country(text)
+        if code is None:
+            raise UnknownDestination(_UNKNOWN.format(str(text).strip()) + _suggest(str(text)))
+        for t in self._data.territories:
+            if t.code == code:
+                if t.when.in_force(self._as_of):
+                    code = t.treated_as
+                    break
+                raise UnknownDestination(t.before)
+        if code in self._destinations:
+            return self._destinations[code]
+        if code == "US":
+            raise UnknownDestination(
+                "'US' is the United States: not an export destination. Give the country the "
+                "foreign-made item is exported to, e.g. CN or DE."
+            )
+        raise UnknownDestination(_UNKNOWN.format(str(text).strip()))
+
+    def destinations(self) -> list[Destination]:
+        """Every destination in force on the ruleset date, sorted by code."""
+        return [self._destinations[c] for c in sorted(self._destinations)]
+
+    def default_destinations(self) -> list[Destination]:
+        """The destinations analysed when none is given: China plus every E:1/E:2 member.
+
+        Returns
+        -------
+        list of Destination
+            Sorted by code; which countries and groups is data (``changes.toml``).
+        """
+        d = self._data
+        return [
+            dest
+            for code, dest in sorted(self._destinations.items())
+            if code in d.default_countries or dest.groups & set(d.default_groups)
+        ]
+
+    def class_key(self, dest: Destination) -> tuple[object, ...]:
+        """Key under which destinations share every control decision and the threshold.
+
+        Destinations with equal keys have the same chart marks, embargo, threshold, Country
+        Groups and chart footnotes, so :meth:`control` gives them identical decisions (the
+        reasons never name the destination) and analyses can run once per class.
+
+        Parameters
+        ----------
+        dest : Destination
+            A destination from this ruleset.
+
+        Returns
+        -------
+        tuple
+            Hashable key.
+        """
+        row = self._data.inherits.get(dest.code, dest.code)
+        return (
+            tuple(sorted(dest.chart_marks)),
+            dest.embargo,
+            dest.embargo_source,
+            dest.threshold,
+            dest.threshold_source,
+            tuple(sorted(dest.groups)),
+            self._data.footnotes.get(row, ()),
+        )
+
+    # -------------------------------------------------------------- controls
+    def control(self, eccn: str | None, dest: Destination) -> ControlDecision:
+        """Whether US-origin content classified ``eccn`` counts as controlled for ``dest``.
+
+        Parameters
+        ----------
+        eccn : str or None
+            ECCN as given (any case, with or without paragraph), ``EAR99``, or None.
+        dest : Destination
+            A destination from this ruleset.
+
+        Returns
+        -------
+        ControlDecision
+            Status ``controlled`` / ``not-controlled`` / ``unknown`` with reason and citation.
+            Entity List status never enters (regulatory.md 0.1 #1).
+        """
+        return decide(eccn, dest, self._data.ccl, self._data.all_destinations)
+
+    def eccn_known(self, eccn: str) -> bool:
+        """True when ``eccn`` is EAR99 or its entry (first five characters) is in the CCL data."""
+        norm = normalize_eccn(eccn)
+        if norm == "EAR99":
+            return True
+        return bool(norm and is_eccn_syntax(norm) and split_eccn(norm)[0] in self._data.ccl)
+
+    # -------------------------------------------------------------- scenarios
+    def scenarios(self) -> list[Scenario]:
+        """All packaged what-if scenarios, sorted by name."""
+        return list(self._data.scenarios)
+
+    def scenario(self, name: str) -> Scenario:
+        """Return the scenario called ``name``.
+
+        Raises
+        ------
+        UsageError
+            When no scenario has that name; the message lists the valid names.
+        """
+        for s in self._data.scenarios:
+            if s.name == name.strip():
+                return s
+        valid = ", ".join(s.name for s in self._data.scenarios)
+        raise UsageError(f"Unknown scenario {name!r}. Valid scenarios: {valid}.")
+
+
+def _suggest(text: str) -> str:
+    if len(text.strip()) <= 3:  # codes: a "close" code is more often wrong than helpful
+        return ""
+    names = {rec["name"].lower(): code for code, rec in load_data().countries.items()}
+    for code, rec in load_data().countries.items():
+        names.update({alias: code for alias in rec["aliases"]})
+    close = difflib.get_close_matches(text.strip().lower(), list(names), n=1, cutoff=0.75)
+    if not close:
+        return ""
+    code = names[close[0]]
+    return f" Did you mean {country_name(code)} ({code})?"
+
+
+def load_ruleset(as_of: date | None = None) -> Ruleset:
+    """Return the ruleset in force on ``as_of`` (cached per date).
+
+    Parameters
+    ----------
+    as_of : datetime.date, optional
+        Date of the export. None = today. Dates after the data snapshot use the snapshot.
+
+    Returns
+    -------
+    Ruleset
+
+    Raises
+    ------
+    RulesetError
+        When ``as_of`` is before the earliest supported date, or the packaged data is invalid.
+    """
+    day = as_of.date() if isinstance(as_of, datetime) else as_of
+    return _ruleset_for(day or date.today())
+
+
+@lru_cache(maxsize=32)
+def _ruleset_for(day: date) -> Ruleset:
+    data = load_data()
+    if day < data.earliest:
+        raise RulesetError(
+            f"as_of {day} is before the earliest date the ruleset supports ({data.earliest}). "
+            f"Supported: {data.earliest} onwards; dates after the {data.snapshot} eCFR snapshot "
+            "use the snapshot."
+        )
+    return Ruleset(day, data)

@@ -1,0 +1,103 @@
+"""Tests for bomtrace.countries (packaged country table lookups)."""
+
+from __future__ import annotations
+
+import json
+from importlib.resources import files
+
+import pytest
+
+from bomtrace.countries import country_name, normalize_country
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("US", "US"),
+        ("us", "US"),
+        ("USA", "US"),
+        ("U.S.", "US"),
+        ("U.S.A.", "US"),
+        ("United States", "US"),
+        ("united states of america", "US"),
+        (" usa ", "US"),
+        ("CN", "CN"),
+        ("chn", "CN"),
+        ("China", "CN"),
+        ("China (PRC)", "CN"),
+        ("PRC", "CN"),
+        ("de", "DE"),
+        ("DEU", "DE"),
+        ("Germany", "DE"),
+        ("Korea, South", "KR"),
+        ("South Korea", "KR"),
+        ("Republic of Korea", "KR"),
+        ("Korea, North", "KP"),
+        ("DPRK", "KP"),
+        ("Taiwan", "TW"),
+        ("Hong Kong", "HK"),
+        ("HK", "HK"),
+        ("Macao", "MO"),
+        ("Viet Nam", "VN"),
+        ("Türkiye", "TR"),
+        ("Turkey", "TR"),
+        ("Czechia", "CZ"),
+        ("The Bahamas", "BS"),
+        ("Bahamas, The", "BS"),
+        ("Seycheles", "SC"),
+        ("Cote d'lvoire", "CI"),
+        ("Côte d’Ivoire", "CI"),
+        ("Curacao", "CW"),
+        ("St. Lucia", "LC"),
+        ("Saint Lucia", "LC"),
+        ("Trinidad & Tobago", "TT"),
+        ("Bosnia & Herzegovina", "BA"),
+        ("Congo (Democratic Republic of)", "CD"),
+        ("Micronesia, Federated States of", "FM"),
+        ("Great Britain", "GB"),
+        ("UK", "GB"),
+        ("Namibia", "NA"),
+        ("NAM", "NA"),
+        ("Cayman Islands", "KY"),
+        ("Kosovo", "XK"),
+    ],
+)
+def test_normalize_country(text: str, code: str) -> None:
+    assert normalize_country(text) == code
+
+
+@pytest.mark.parametrize(
+    "text", [None, "", "  ", "Atlantis", "XX", "ZZZ", "N/A", "na", "-", "unknown", 42, "Korea"]
+)
+def test_normalize_country_unknown(text: object) -> None:
+    assert normalize_country(text) is None
+
+
+def test_every_code_and_iso3_resolves_to_itself() -> None:
+    table = json.loads(files("bomtrace").joinpath("rules/data/countries.json").read_text("utf-8"))
+    for code, rec in table["countries"].items():
+        if code != "NA":  # "NA" reads as a missing value; Namibia via "NAM" / "Namibia"
+            assert normalize_country(code) == code
+        assert normalize_country(rec["iso3"]) == code
+        assert normalize_country(rec["name"]) == code
+        for alias in rec["aliases"]:
+            assert normalize_country(alias) == code, alias
+
+
+def test_country_name() -> None:
+    assert country_name("CN") == "China"
+    assert country_name("kr") == "South Korea"
+    assert country_name("US") == "United States"
+    assert country_name("QQ") == "QQ"
+
+
+def test_module_stays_light() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, bomtrace.countries as c; c.normalize_country('DE'); "
+        "print('pandas' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
