@@ -10,6 +10,7 @@ import json
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -334,7 +335,7 @@ def rules(as_of: str | None, destinations: tuple[str, ...], list_all: bool, fmt:
     if list_all or not destinations:
         dests = rs.destinations()
     else:
-        dests = [_run(lambda d=d: rs.destination(d)) for d in destinations]
+        dests = [_run(partial(rs.destination, d)) for d in destinations]
     rows = [
         {
             "code": d.code,

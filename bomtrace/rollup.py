@@ -122,11 +122,9 @@ def explode(
     ok = graph.height[graph.parent] >= 0
     if edge_mask is not None:
         ok &= edge_mask
-    a = sp.csr_matrix(
-        (graph.qty[ok], (graph.parent[ok], graph.child[ok])), shape=(n, n), dtype=float
-    )
+    a = sp.csr_matrix((graph.qty[ok], (graph.parent[ok], graph.child[ok])), shape=(n, n))
     m = len(sources)
-    y = sp.csr_matrix((np.ones(m), (np.arange(m), sources)), shape=(m, n), dtype=float)
+    y = sp.csr_matrix((np.ones(m), (np.arange(m), sources)), shape=(m, n))
     total = y.copy()
     for _ in range(int(graph.height.max(initial=0)) + 1):
         y = y @ a

@@ -33,7 +33,9 @@ def indented(
     df["_file"] = FILE
     df["_sheet"] = None
     df["_row"] = range(first_row, first_row + len(df))
-    letters = {(FILE, None, f): chr(ord("A") + i) for i, f in enumerate(fields)}
+    letters: dict[tuple[str, str | None, str], str] = {
+        (FILE, None, f): chr(ord("A") + i) for i, f in enumerate(fields)
+    }
     return BomTable(lines=df, layout="indented", column_letters=letters)
 
 
@@ -57,7 +59,9 @@ def parent_child(
     df["_file"] = FILE
     df["_sheet"] = None
     df["_row"] = range(first_row, first_row + len(df))
-    letters = {(FILE, None, f): chr(ord("A") + i) for i, f in enumerate(fields)}
+    letters: dict[tuple[str, str | None, str], str] = {
+        (FILE, None, f): chr(ord("A") + i) for i, f in enumerate(fields)
+    }
     if parts is not None:
         parts = parts.copy()
         parts["_file"] = "parts.csv"

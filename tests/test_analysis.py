@@ -218,6 +218,7 @@ def test_count_patents_scenario_adds_tech_value():
     p = r.product("P")
     assert p.us_tech_value == 8.0
     s = p.destination("CN").scenarios[0]
+    assert s.ratio is not None
     assert (round(s.ratio, 6), s.verdict, s.flips) == (0.28, "subject", True)
 
 

@@ -28,7 +28,7 @@ def dags(draw, max_nodes: int = 9):
 
 def _pc_rows(n, edges, costs, order=None):
     parents = {p for p, _ in edges}
-    rows = [
+    rows: list[tuple[object, ...]] = [
         (f"N{p}", f"N{c}", q, None if c in parents else costs[c], "JP", "EAR99")
         for (p, c), q in edges.items()
     ]
@@ -104,7 +104,7 @@ def test_indented_and_parent_child_forms_agree(dag):
     n, edges, costs = dag
     gi = build_graph(indented(_indented_rows(n, edges, costs)))
     gp = build_graph(parent_child(_pc_rows(n, edges, costs)))
-    assert not [i for i in gi.issues if i.severity.value == "error"]
+    assert not [i for i in gi.issues if i.severity == "error"]
 
     def totals(g):
         t = rollup(g, np.where(g.is_leaf, np.nan_to_num(g.num_attr("unit_cost")), 0.0))

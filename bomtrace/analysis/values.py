@@ -76,7 +76,7 @@ def cost_values(
             _node_issue(
                 graph,
                 sink,
-                v,
+                int(v),
                 IssueCode.NEGATIVE_VALUE_ADDED,
                 f"The stated total cost of {graph.part_numbers[v]} ({stated[v]:g}) is below the "
                 f"roll-up of its children ({kids[v]:g}); its value added would be negative.",
@@ -90,7 +90,7 @@ def cost_values(
         _node_issue(
             graph,
             sink,
-            v,
+            int(v),
             IssueCode.ASSEMBLY_COST_MISMATCH,
             f"{graph.part_numbers[v]} states a cost of {stated[v]:g} but its children roll up "
             f"to {total[v]:g}; the roll-up is used (see --assembly-cost added|total).",

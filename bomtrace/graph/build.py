@@ -121,16 +121,16 @@ def _assemble(table: BomTable, el: EdgeList, sink: IssueCollector) -> BomGraph:
             loop = " → ".join(names)
             for v in path[:-1]:
                 reasons.setdefault(int(v), f"it is on the cycle {loop}")
-            j = int(np.flatnonzero((p == path[0]) & (c == path[1]))[0])
+            k = int(np.flatnonzero((p == path[0]) & (c == path[1]))[0])
             sink.add(
                 IssueCode.BOM_CYCLE,
                 f"The BOM has a cycle: {loop}. Products that contain it are not analysed.",
                 part_number=names[0],
-                file=edge_rows["_file"].iat[j],
-                sheet=edge_rows["_sheet"].iat[j],
-                row=int(edge_rows["_row"].iat[j]),
+                file=edge_rows["_file"].iat[k],
+                sheet=edge_rows["_sheet"].iat[k],
+                row=int(edge_rows["_row"].iat[k]),
                 column=table.letter(
-                    str(edge_rows["_file"].iat[j]), edge_rows["_sheet"].iat[j], "part_number"
+                    str(edge_rows["_file"].iat[k]), edge_rows["_sheet"].iat[k], "part_number"
                 ),
                 data={"cycle": names},
             )

@@ -111,7 +111,7 @@ def edges_from_indented(table: BomTable, sink: IssueCollector) -> EdgeList:
             msg,
             part_number=str(pn[i]),
             column=letter(int(i), "level"),
-            **_pos(df, i),
+            **_pos(df, int(i)),
         )
 
     # parent row of every row: the last row one level up (valid when no jump intervened)
