@@ -72,7 +72,7 @@ def write_xlsx(d: dict[str, Any], path: str | os.PathLike[str]) -> None:
             ws.append([r[h] for h in headers])
         for j, h in enumerate(headers, start=1):
             fmt = MONEY if h in _MONEY_COLS else PCT if h in _PCT_COLS else None
-            width = max(len(h), *(len(str(r[h])) for r in capped[:200] if r[h] is not None))
+            width = max([len(h)] + [len(str(r[h])) for r in capped[:200] if r[h] is not None])
             ws.column_dimensions[ws.cell(1, j).column_letter].width = min(60, width + 2)
             if fmt:
                 for row in ws.iter_rows(min_row=2, min_col=j, max_col=j):
