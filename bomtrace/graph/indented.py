@@ -240,25 +240,25 @@ def _compare_listings(
     n_canon = canon.groupby("pcode").size()
     n_match = pd.Series(matched).groupby(other["prow"].to_numpy()).sum()
     prow_code = other.drop_duplicates("prow").set_index("prow")["pcode"]
-    for prow, got in n_match.items():
+    want = n_canon.reindex(prow_code.reindex(n_match.index).to_numpy()).to_numpy()
+    short = n_match.index[n_match.to_numpy() < want]
+    for prow in short:
         code = int(prow_code.loc[prow])
-        want = int(n_canon.loc[code])
-        if got < want:
-            parent = pn[int(prow)]  # type: ignore[call-overload]
-            frow = int(rows[first_row[code]])
-            have = set(other.loc[other["prow"] == prow, "ccode"].to_numpy().tolist())
-            missing = [
-                str(uniq[c])
-                for c in canon.loc[canon["pcode"] == code, "ccode"].to_numpy()
-                if c not in have
-            ]
-            sink.add(
-                IssueCode.STRUCTURE_CONFLICT,
-                f"This listing of {parent} lacks {', '.join(missing[:5])}"
-                f"{' …' if len(missing) > 5 else ''}, which its first listing (row {frow}) has; "
-                f"the first listing is used.",
-                part_number=str(parent),
-                column=letter(int(prow), "part_number"),  # type: ignore[call-overload]
-                data={"missing": missing, "first_row": frow},
-                **_pos(df, int(prow)),  # type: ignore[call-overload]
-            )
+        parent = pn[int(prow)]
+        frow = int(rows[first_row[code]])
+        have = set(other.loc[other["prow"] == prow, "ccode"].to_numpy().tolist())
+        missing = [
+            str(uniq[c])
+            for c in canon.loc[canon["pcode"] == code, "ccode"].to_numpy()
+            if c not in have
+        ]
+        sink.add(
+            IssueCode.STRUCTURE_CONFLICT,
+            f"This listing of {parent} lacks {', '.join(missing[:5])}"
+            f"{' …' if len(missing) > 5 else ''}, which its first listing (row {frow}) has; "
+            f"the first listing is used.",
+            part_number=str(parent),
+            column=letter(int(prow), "part_number"),  # type: ignore[call-overload]
+            data={"missing": missing, "first_row": frow},
+            **_pos(df, int(prow)),  # type: ignore[call-overload]
+        )

@@ -71,6 +71,7 @@ class BomGraph:
     column_letters: dict[tuple[str, str | None, str], str] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
     _index: dict[str, int] | None = field(default=None, repr=False)
+    _cache: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     # ------------------------------------------------------------------ basics
     @property
@@ -91,9 +92,12 @@ class BomGraph:
     @property
     def is_leaf(self) -> np.ndarray:
         """Boolean mask of nodes with no children (purchased parts)."""
-        out = np.ones(self.n_nodes, dtype=bool)
-        out[self.parent] = False
-        return out
+        if "!leaf" not in self._cache:
+            out = np.ones(self.n_nodes, dtype=bool)
+            out[self.parent] = False
+            out.flags.writeable = False
+            self._cache["!leaf"] = out
+        return self._cache["!leaf"]
 
     def index_of(self, part_number: str) -> int:
         """Node id of a part number.
@@ -109,23 +113,33 @@ class BomGraph:
 
     def attr(self, name: str) -> np.ndarray:
         """Node attribute as an array (all-missing when the column was not in the input)."""
-        if name in self.nodes.columns:
-            col = self.nodes[name].astype(object)
-            return col.where(col.notna(), None).to_numpy(dtype=object)
-        return np.full(self.n_nodes, None, dtype=object)
+        if name not in self._cache:
+            if name in self.nodes.columns:
+                col = self.nodes[name].astype(object)
+                arr = col.where(col.notna(), None).to_numpy(dtype=object)
+            else:
+                arr = np.full(self.n_nodes, None, dtype=object)
+            arr.flags.writeable = False
+            self._cache[name] = arr
+        return self._cache[name]
 
     def num_attr(self, name: str) -> np.ndarray:
         """Numeric node attribute as float64 (NaN when missing)."""
-        if name in self.nodes.columns:
-            return pd.to_numeric(self.nodes[name], errors="coerce").to_numpy(
-                dtype=float, na_value=np.nan
-            )
-        return np.full(self.n_nodes, np.nan)
+        key = "#" + name
+        if key not in self._cache:
+            if name in self.nodes.columns:
+                arr = pd.to_numeric(self.nodes[name], errors="coerce").to_numpy(
+                    dtype=float, na_value=np.nan
+                )
+            else:
+                arr = np.full(self.n_nodes, np.nan)
+            arr.flags.writeable = False
+            self._cache[key] = arr
+        return self._cache[key]
 
     def position(self, node: int) -> dict[str, Any]:
         """Source position (file, sheet, row) of the line that defined a node."""
-        row = self.nodes.iloc[node]
-        f, s, r = row.get("_file"), row.get("_sheet"), row.get("_row")
+        f, s, r = self.attr("_file")[node], self.attr("_sheet")[node], self.attr("_row")[node]
         return {
             "file": None if _isna(f) else f,
             "sheet": None if _isna(s) else s,
