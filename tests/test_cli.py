@@ -40,8 +40,9 @@ def test_every_command_is_in_the_readme() -> None:
 
 
 def test_analyze_phone_json_has_teardown_totals(runner: CliRunner) -> None:
-    res = runner.invoke(cli, ["analyze", PHONE, "--destination", "CN", "--as-of", "2020-08-17",
-                              "--format", "json"])
+    res = runner.invoke(
+        cli, ["analyze", PHONE, "--destination", "CN", "--as-of", "2020-08-17", "--format", "json"]
+    )
     assert res.exit_code == 0, res.output
     d = json.loads(res.output)
     p = d["products"][0]
@@ -54,11 +55,23 @@ def test_analyze_phone_json_has_teardown_totals(runner: CliRunner) -> None:
 
 
 def test_cli_json_equals_library_to_dict(runner: CliRunner) -> None:
-    args = ["--destination", "CN", "--destination", "IR", "--as-of", "2020-08-17",
-            "--scenario", "proposed-2020-huawei-10pct"]
+    args = [
+        "--destination",
+        "CN",
+        "--destination",
+        "IR",
+        "--as-of",
+        "2020-08-17",
+        "--scenario",
+        "proposed-2020-huawei-10pct",
+    ]
     res = runner.invoke(cli, ["analyze", ROUTER, *args, "--format", "json"])
-    lib = bomtrace.analyze(ROUTER, destinations=["CN", "IR"], as_of=date(2020, 8, 17),
-                           scenarios=["proposed-2020-huawei-10pct"])
+    lib = bomtrace.analyze(
+        ROUTER,
+        destinations=["CN", "IR"],
+        as_of=date(2020, 8, 17),
+        scenarios=["proposed-2020-huawei-10pct"],
+    )
     assert json.loads(res.output) == json.loads(json.dumps(lib.to_dict()))
 
 
@@ -109,8 +122,22 @@ def test_xlsx_report_sheets(runner: CliRunner, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
     out = tmp_path / "r.xlsx"
-    res = runner.invoke(cli, ["analyze", ROUTER, RADIO, "-d", "CN", "--as-of", "2020-08-17",
-                              "--format", "xlsx", "-o", str(out)])
+    res = runner.invoke(
+        cli,
+        [
+            "analyze",
+            ROUTER,
+            RADIO,
+            "-d",
+            "CN",
+            "--as-of",
+            "2020-08-17",
+            "--format",
+            "xlsx",
+            "-o",
+            str(out),
+        ],
+    )
     assert res.exit_code == 1
     wb = load_workbook(out)
     assert wb.sheetnames[:4] == ["Summary", "Destinations", "Contributors", "Scenarios"]
@@ -125,16 +152,18 @@ def test_xlsx_report_sheets(runner: CliRunner, tmp_path: Path) -> None:
 
 
 def test_csv_format(runner: CliRunner) -> None:
-    res = runner.invoke(cli, ["analyze", ROUTER, "-d", "CN", "--as-of", "2020-08-17",
-                              "--format", "csv"])
+    res = runner.invoke(
+        cli, ["analyze", ROUTER, "-d", "CN", "--as-of", "2020-08-17", "--format", "csv"]
+    )
     lines = res.output.strip().splitlines()
     assert lines[0].startswith("product,description,country,destination")
     assert lines[1].startswith("RTR-E200,")
 
 
 def test_broken_bom_reports_and_analyses_the_rest(runner: CliRunner) -> None:
-    res = runner.invoke(cli, ["analyze", BROKEN, "-d", "CN", "--as-of", "2020-08-17",
-                              "--format", "json"])
+    res = runner.invoke(
+        cli, ["analyze", BROKEN, "-d", "CN", "--as-of", "2020-08-17", "--format", "json"]
+    )
     d = json.loads(res.output)
     analysed = {p["part_number"]: p["analysed"] for p in d["products"]}
     assert analysed == {"P1": True, "P2": False, "P3": False}
@@ -175,6 +204,7 @@ def test_python_dash_m_works() -> None:
     import subprocess
     import sys
 
-    out = subprocess.run([sys.executable, "-m", "bomtrace", "--version"], capture_output=True,
-                         text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "bomtrace", "--version"], capture_output=True, text=True, check=True
+    )
     assert "bomtrace, version" in out.stdout

@@ -21,12 +21,18 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 AS_OF = date(2020, 8, 17)
 SCENARIOS = ["proposed-2020-huawei-10pct", "count-patents"]
 SAMPLES = {
-    "p30pro": ("samples/p30pro.xlsx", ["samples/parent-child/p30pro_edges.csv",
-                                       "samples/parent-child/p30pro_parts.csv"]),
-    "ru5g64t": ("samples/ru5g64t.xlsx", ["samples/parent-child/ru5g64t_edges.csv",
-                                         "samples/parent-child/ru5g64t_parts.csv"]),
-    "rtr_e200": ("samples/rtr_e200.xlsx", ["samples/parent-child/rtr_e200_edges.csv",
-                                           "samples/parent-child/rtr_e200_parts.csv"]),
+    "p30pro": (
+        "samples/p30pro.xlsx",
+        ["samples/parent-child/p30pro_edges.csv", "samples/parent-child/p30pro_parts.csv"],
+    ),
+    "ru5g64t": (
+        "samples/ru5g64t.xlsx",
+        ["samples/parent-child/ru5g64t_edges.csv", "samples/parent-child/ru5g64t_parts.csv"],
+    ),
+    "rtr_e200": (
+        "samples/rtr_e200.xlsx",
+        ["samples/parent-child/rtr_e200_edges.csv", "samples/parent-child/rtr_e200_parts.csv"],
+    ),
 }
 
 
@@ -47,7 +53,9 @@ def test_golden(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(SAMPLES))
-def test_indented_and_parent_child_samples_agree(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_indented_and_parent_child_samples_agree(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(ROOT)
     ind = _run(SAMPLES[name][0])
     pc = _run(SAMPLES[name][1])

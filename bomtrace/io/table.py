@@ -31,6 +31,10 @@ other canonical fields     str/None     ``description``, ``uom``, ``currency``, 
 ``_row``                   int          1-based row as Excel / a text editor shows it
 =========================  ===========  ========================================================
 
+Text columns use pandas' ``str`` dtype (Arrow-backed, fast to build at a million rows); a value
+shown as None above is a missing value there: ``isna()`` is true and pandas stores it as NaN.
+Unmapped source columns are kept as extra text columns named ``x:<header text>``.
+
 ``parts`` is the optional parts master (same columns minus ``level``/``parent``/``quantity``),
 one row per part as read (duplicates kept; the graph stage reports conflicts).
 
@@ -96,7 +100,7 @@ class ColumnMatch:
 
     field: str
     header: str  #: header text as found ("" for header-less files)
-    column: str  #: column letter (xlsx) or 1-based number as text (CSV)
+    column: str  #: column letter as Excel shows it (also for CSV files, as Excel opens them)
     how: str  #: "alias", "exact", "override"
 
 
@@ -109,7 +113,7 @@ class SourceInfo:
     role: Literal["bom", "master"]
     file_type: str  #: "xlsx", "csv", ...
     sheet: str | None
-    header_row: int  #: 1-based, as Excel shows it
+    header_row: int  #: 1-based, as Excel shows it (0: no header row, columns given by number)
     layout: Layout | None  #: None for a parts master
     rows: int  #: data rows read below the header
     rows_used: int

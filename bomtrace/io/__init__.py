@@ -1,0 +1,19 @@
+"""Readers: BOM files (xlsx/xlsm, csv/tsv) in, a :class:`BomTable` with source positions out.
+
+>>> from bomtrace.io import read_bom, BomTable
+>>> callable(read_bom)
+True
+"""
+
+from __future__ import annotations
+
+from bomtrace.io.read import read_bom
+from bomtrace.io.table import (
+    CANONICAL_FIELDS,
+    BomTable,
+    ColumnMatch,
+    Layout,
+    SourceInfo,
+)
+
+__all__ = ["CANONICAL_FIELDS", "BomTable", "ColumnMatch", "Layout", "SourceInfo", "read_bom"]

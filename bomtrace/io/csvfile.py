@@ -1,0 +1,255 @@
+"""Read a delimited text file into a :class:`~bomtrace.io.raw.RawSheet`.
+
+Two parsers, one result. The first :data:`~bomtrace.settings.HEADER_SCAN_ROWS` records (title
+block and header, possibly ragged) are parsed with the pandas C parser; ``locate`` picks the
+header among them. The body below the header is parsed with pyarrow's multi-threaded CSV reader
+(about 0.2 s per million lines, every cell as text). When the body is irregular (a line with more
+or fewer fields than the header) the whole file is re-parsed with the pandas C parser, which pads
+short lines: slower, same result.
+
+Row numbers are the line numbers a text editor shows (1-based, title and header lines counted).
+A quoted field that contains line breaks makes its record span several lines; the record's row is
+the line it *starts* on, found by counting the line breaks inside each record's cells.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from collections.abc import Callable
+from io import BytesIO, StringIO
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from bomtrace.errors import FileFormatError
+from bomtrace.io.raw import RawSheet, column_letter
+from bomtrace.io.sniff import SNIFF_BYTES, decode_text, sep_hint, sniff_delimiter
+from bomtrace.settings import HEADER_SCAN_ROWS
+
+#: Finds the header record in the head of a file: its index in ``raw.frame``, or None.
+Locate = Callable[[RawSheet], "int | None"]
+
+
+def read_csv_file(path: Path, given: str, locate: Locate | None = None) -> RawSheet:
+    """Read a CSV/TSV file as a grid of text cells with line numbers.
+
+    Parameters
+    ----------
+    path : Path
+        The file to read.
+    given : str
+        The path as the caller wrote it (kept in positions and issues).
+    locate : callable, optional
+        Given the head of the file (its first ``HEADER_SCAN_ROWS`` records), return the index of
+        the header record, or None when there is none. Without it, the first record is taken.
+
+    Returns
+    -------
+    RawSheet
+        Text cells (``""`` when empty), 1-based line numbers, column numbers as text,
+        the encoding (``utf-8-sig``, ``utf-16``, ``cp1252`` or ``latin-1``) and the delimiter.
+
+    Raises
+    ------
+    FileFormatError
+        When the file cannot be parsed as delimited text.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from bomtrace.io.csvfile import read_csv_file
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "b.csv"
+    >>> _ = p.write_text("BOM export\\nPart;Qty\\nA;1\\n", encoding="utf-8")
+    >>> raw = read_csv_file(p, "b.csv", locate=lambda head: 1)
+    >>> raw.delimiter, raw.rows.tolist(), raw.frame.iloc[2].tolist()
+    (';', [1, 2, 3], ['A', '1'])
+    """
+    data = path.read_bytes()
+    text, encoding = decode_text(data)
+    delim = sep_hint(text)
+    skip = 0 if delim is None else 1
+    if delim is None:
+        delim = sniff_delimiter(text[:SNIFF_BYTES])
+    out = RawSheet(
+        path=given,
+        sheet=None,
+        file_type="csv",
+        sha256=hashlib.sha256(data).hexdigest(),
+        frame=pd.DataFrame(),
+        rows=np.zeros(0, dtype=np.int64),
+        columns=[],
+        encoding=encoding,
+        delimiter=delim,
+    )
+    sample_lines = text[:SNIFF_BYTES].splitlines() or [""]
+    ncols = max(ln.count(delim) for ln in sample_lines) + 1
+    try:
+        head = _parse_c(data, delim, encoding, ncols, skip, nrows=HEADER_SCAN_ROWS)
+        head_rows = _record_lines(head, 1 + skip, _newline(text))
+        out.frame, out.rows = head, head_rows
+        out.columns = [column_letter(j) for j in range(head.shape[1])]
+        h = locate(out) if locate is not None else 0
+        frame, rows = _with_fast_body(data, text, out, h, skip)
+    except (pd.errors.ParserError, pa.ArrowInvalid):
+        frame, rows = _parse_all_c(data, text, delim, encoding, skip, given)
+    frame = _drop_empty_tail_columns(frame)
+    out.frame, out.rows = frame, rows
+    out.columns = [column_letter(j) for j in range(frame.shape[1])]
+    return out
+
+
+def _parse_c(
+    data: bytes, delim: str, encoding: str, ncols: int, skip: int, nrows: int | None = None
+) -> pd.DataFrame:
+    return pd.read_csv(
+        BytesIO(data),
+        sep=delim,
+        header=None,
+        names=list(range(ncols)),
+        index_col=False,
+        dtype=str,
+        na_filter=False,
+        keep_default_na=False,
+        skip_blank_lines=False,
+        skiprows=skip,
+        nrows=nrows,
+        encoding=encoding,
+        engine="c",
+        quotechar='"',
+    )
+
+
+def _parse_all_c(
+    data: bytes, text: str, delim: str, encoding: str, skip: int, given: str
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Whole file with the C parser, ragged lines padded (the slow, tolerant path)."""
+    try:
+        frame = _parse_c(data, delim, encoding, _max_fields(text, delim), skip)
+    except pd.errors.ParserError as exc:
+        raise FileFormatError(f"{given}: cannot be read as delimited text: {exc}") from exc
+    newline = _newline(text)
+    if len(frame) + skip == _physical_lines(data, text, newline):
+        return frame, np.arange(1 + skip, 1 + skip + len(frame), dtype=np.int64)
+    return frame, _record_lines(frame, 1 + skip, newline)
+
+
+def _with_fast_body(
+    data: bytes, text: str, head: RawSheet, h: int | None, skip: int
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Keep the head records up to the header; parse everything below it with pyarrow."""
+    newline = _newline(text)
+    if h is None:  # no header: the body is the whole file; the first line gives the width
+        keep, first, last = 0, 1 + skip, 1 + skip
+    else:
+        keep, first = h + 1, int(head.rows[h])
+        cells = head.frame.iloc[h].tolist()
+        last = first + sum(c.count(newline) for c in cells if isinstance(c, str))
+    lines = _first_lines(text, last, newline)
+    record = newline.join(lines[first - 1 : last])
+    width = len(next(csv.reader(StringIO(record), delimiter=head.delimiter or ","), [""]))
+    body_line = last + 1 if keep else first
+    body = _parse_arrow(data, head.delimiter or ",", head.encoding or "utf-8", width, body_line - 1)
+    # without any quote character no record can span lines; else count the lines to be sure
+    one_line_records = b'"' not in data
+    if one_line_records or len(body) == _physical_lines(data, text, newline) - (body_line - 1):
+        body_rows = np.arange(body_line, body_line + len(body), dtype=np.int64)
+    else:
+        body_rows = _record_lines(body, body_line, newline)
+    frame = body
+    if keep:
+        frame = pd.concat([head.frame.iloc[:keep], body], ignore_index=True)
+        if head.frame.shape[1] != body.shape[1]:
+            frame = frame.fillna("")
+    rows = np.concatenate([head.rows[:keep], body_rows]).astype(np.int64)
+    return frame, rows
+
+
+def _parse_arrow(
+    data: bytes, delim: str, encoding: str, width: int, skip_lines: int
+) -> pd.DataFrame:
+    def invalid(_row: object) -> str:
+        return "error"  # irregular line: the caller falls back to the tolerant parser
+
+    names = [str(j) for j in range(width)]
+    table = pacsv.read_csv(
+        BytesIO(data),
+        read_options=pacsv.ReadOptions(
+            column_names=names,
+            skip_rows=skip_lines,
+            encoding="utf8" if encoding == "utf-8-sig" else encoding,
+        ),
+        parse_options=pacsv.ParseOptions(
+            delimiter=delim,
+            quote_char='"',
+            newlines_in_values=True,
+            ignore_empty_lines=False,
+            invalid_row_handler=invalid,
+        ),
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.large_string()),
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+    frame = table.to_pandas()
+    frame.columns = pd.RangeIndex(width)
+    return frame
+
+
+def _first_lines(text: str, n: int, newline: str) -> list[str]:
+    """The first ``n`` lines of a text, without splitting (copying) the rest of it."""
+    pos = -1
+    for _ in range(n):
+        pos = text.find(newline, pos + 1)
+        if pos < 0:
+            return text.split(newline)
+    return text[:pos].split(newline)
+
+
+def _physical_lines(data: bytes, text: str, newline: str) -> int:
+    """Number of lines a text editor shows (a final line break opens no new line)."""
+    if not text:
+        return 0
+    ascii_compatible = not data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    count = data.count(newline.encode()) if ascii_compatible else text.count(newline)
+    return count + (0 if text.endswith(newline) else 1)
+
+
+def _newline(text: str) -> str:
+    return "\n" if "\n" in text or "\r" not in text else "\r"
+
+
+def _max_fields(text: str, delim: str) -> int:
+    """Upper bound of fields per line over the whole file (delimiters in quotes counted)."""
+    arr = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+    is_delim = arr == ord(delim)
+    ends = np.flatnonzero(arr == ord(_newline(text)))
+    cum = np.concatenate(([0], np.cumsum(is_delim, dtype=np.int64)))
+    bounds = np.concatenate(([0], ends + 1, [arr.size]))
+    per_line = np.diff(cum[bounds])
+    return int(per_line.max(initial=0)) + 1
+
+
+def _drop_empty_tail_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    keep = frame.shape[1]
+    while keep > 1 and not (frame.iloc[:, keep - 1] != "").any():
+        keep -= 1
+    return frame.iloc[:, :keep] if keep < frame.shape[1] else frame
+
+
+def _record_lines(frame: pd.DataFrame, first: int, newline: str) -> np.ndarray:
+    """1-based line on which each record starts, counting line breaks inside cells."""
+    n = len(frame)
+    extra = np.zeros(n, dtype=np.int64)
+    for j in range(frame.shape[1]):
+        arr = pa.array(frame.iloc[:, j].astype("str"))
+        extra += np.asarray(pc.count_substring(arr, newline), dtype=np.int64)
+    starts = np.full(n, first, dtype=np.int64)
+    if n > 1:
+        starts[1:] += np.cumsum(1 + extra[:-1])
+    return starts

@@ -1,0 +1,275 @@
+"""Per-field conversion of one sheet's used rows, and the checks on BOM quantities and levels.
+
+Each function works on whole columns (see :mod:`bomtrace.io.coerce`); issues are built only for
+the flagged rows, with the row's Excel/line number, column letter/number and part number.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from bomtrace.countries import normalize_country
+from bomtrace.eccn import normalize_eccn
+from bomtrace.io.coerce import map_distinct, parse_flags, parse_levels, parse_numbers
+from bomtrace.io.coerce import text_or_na as text
+from bomtrace.io.header import HeaderMap
+from bomtrace.io.issuelog import IssueLog
+from bomtrace.io.raw import RawSheet
+from bomtrace.io.table import BOOLEAN_FIELDS, Layout
+from bomtrace.issues import Issue, IssueCode
+
+MONEY_FIELDS = ("unit_cost", "selling_price", "us_tech_value")
+LABELS = {
+    "unit_cost": "Unit cost",
+    "selling_price": "Selling price",
+    "us_tech_value": "US tech value",
+    "us_content_pct": "US content",
+    "discrete_product": "Discrete product",
+    "made_with_us_equipment": "Made with US equipment",
+}
+_CURRENCY_SIGNS = {"€": "EUR", "£": "GBP", "US$": "USD"}
+
+
+class RowContext:
+    """Positions of one sheet's used rows, for building issues, and what later checks need.
+
+    Parameters
+    ----------
+    raw : RawSheet
+        The sheet (file, sheet name, column letters).
+    hmap : HeaderMap
+        Its header row and field-to-column map.
+    rows : numpy.ndarray
+        Excel/line number of every used row.
+    pn : pandas.Series
+        Part number of every used row.
+    """
+
+    def __init__(self, raw: RawSheet, hmap: HeaderMap, rows: np.ndarray, pn: pd.Series) -> None:
+        self.raw, self.hmap, self.rows, self.pn = raw, hmap, rows, pn
+        self.currency: list[pd.Series] = []  #: currency codes written in money cells
+        self.qty_empty: np.ndarray | None = None  #: quantity cell left empty
+
+    def issue(self, code: IssueCode, msg: str, i: int | None, fld: str | None) -> Issue:
+        """Issue at used row ``i`` (None: the header row) in the column of field ``fld``."""
+        col = self.raw.columns[self.hmap.fields[fld]] if fld in self.hmap.fields else None
+        row = int(self.rows[i]) if i is not None else self.header_row
+        part = str(self.pn.iat[i]) if i is not None else None
+        return Issue(
+            code,
+            msg,
+            file=self.raw.path,
+            sheet=self.raw.sheet,
+            row=row,
+            column=col,
+            part_number=part,
+        )
+
+    @property
+    def header_row(self) -> int | None:
+        return int(self.raw.rows[self.hmap.index]) if self.hmap.index is not None else None
+
+    @property
+    def where(self) -> str:
+        return f"{self.raw.path}" + (f", sheet '{self.raw.sheet}'" if self.raw.sheet else "")
+
+
+def convert_field(fld: str, s: pd.Series, ctx: RowContext, log: IssueLog) -> object:
+    """Convert one canonical field's stripped text to its contract type, logging bad values.
+
+    Parameters
+    ----------
+    fld : str
+        Canonical field name.
+    s : pandas.Series
+        The field's stripped text on the used rows.
+    ctx : RowContext
+        Positions for issues; collects currencies and empty quantities for later checks.
+    log : IssueLog
+        Receives ``bad-level``, ``bad-quantity``, ``bad-number`` and ``bad-flag`` issues.
+
+    Returns
+    -------
+    numpy.ndarray or pandas.Series
+        float64 for numeric fields, ``boolean`` for flags, ``str`` for text (missing = NA).
+    """
+    if fld == "part_number":
+        return s
+    if fld == "level":
+        values, bad = parse_levels(s)
+        log.add_rows(
+            IssueCode.BAD_LEVEL,
+            bad,
+            lambda i: ctx.issue(
+                IssueCode.BAD_LEVEL, _level_msg(str(s.iat[i]), int(ctx.rows[i])), i, fld
+            ),
+        )
+        return values
+    if fld == "quantity":
+        values, bad, _ = parse_numbers(s)
+        ctx.qty_empty = (s == "").to_numpy()
+        log.add_rows(
+            IssueCode.BAD_QUANTITY,
+            bad,
+            lambda i: ctx.issue(
+                IssueCode.BAD_QUANTITY,
+                f"Quantity '{s.iat[i]}' in row {ctx.rows[i]} is not a number. "
+                "Use a number such as 2 or 0.5.",
+                i,
+                fld,
+            ),
+        )
+        return values
+    if fld in MONEY_FIELDS or fld == "us_content_pct":
+        pct = fld == "us_content_pct"
+        values, bad, cur = parse_numbers(s, percent=pct)
+        hint = (
+            "Use a percentage such as 12% or a fraction such as 0.12."
+            if pct
+            else "Use a number such as 12.50, 1,234.50 or 1.234,50."
+        )
+        what = "a share from 0 to 100%" if pct else "a number"
+        log.add_rows(
+            IssueCode.BAD_NUMBER,
+            bad,
+            lambda i: ctx.issue(
+                IssueCode.BAD_NUMBER,
+                f"{LABELS[fld]} '{s.iat[i]}' in row {ctx.rows[i]} is not {what}. {hint}",
+                i,
+                fld,
+            ),
+        )
+        if not pct:
+            ctx.currency.append(cur)
+        return values
+    if fld in BOOLEAN_FIELDS:
+        flags, bad = parse_flags(s)
+        log.add_rows(
+            IssueCode.BAD_FLAG,
+            bad,
+            lambda i: ctx.issue(
+                IssueCode.BAD_FLAG,
+                f"{LABELS[fld]} '{s.iat[i]}' in row {ctx.rows[i]} is not yes or no. Use yes/no, "
+                "y/n, true/false or 1/0, and leave it empty when unknown.",
+                i,
+                fld,
+            ),
+        )
+        return flags
+    if fld == "country_of_origin":
+        return map_distinct(s, lambda v: normalize_country(v) or v)
+    if fld == "eccn":
+        return map_distinct(s, normalize_eccn)
+    if fld == "currency":
+        return map_distinct(s, lambda v: _CURRENCY_SIGNS.get(v.upper(), v.upper()))
+    return text(s)
+
+
+def _level_msg(value: str, row: int) -> str:
+    fix = "Use 0 for the product, 1 for its parts, 2 for theirs, and so on."
+    if not value:
+        return f"Level is empty in row {row}. {fix}"
+    if value.count(".") > 1 or value.startswith("."):
+        return (
+            f"Level '{value}' in row {row} is a dotted level, which bomtrace does not read "
+            f"yet. {fix}"
+        )
+    return f"Level '{value}' in row {row} is not a whole number from 0 up. {fix}"
+
+
+def fill_currency(out: dict[str, object], ctx: RowContext) -> None:
+    """Where the currency cell is empty, use a code written in a money cell (``€ 5``)."""
+    found: pd.Series | None = None
+    for cur in ctx.currency:
+        if cur.notna().any():
+            found = cur if found is None else found.where(found.notna(), cur)
+    if found is None:
+        return
+    given = out.get("currency")
+    out["currency"] = given.where(given.notna(), found) if isinstance(given, pd.Series) else found
+
+
+def bom_checks(
+    out: dict[str, object], layout: Layout | None, ctx: RowContext, log: IssueLog
+) -> None:
+    """Check BOM lines: 1-based levels, missing quantity column, empty/zero/negative quantities.
+
+    Parameters
+    ----------
+    out : dict
+        Converted columns by field; ``level`` is shifted and ``quantity`` added in place.
+    layout : {"indented", "parent-child"} or None
+        The sheet's layout; root lines (level 0, or no parent) may leave the quantity empty.
+    ctx : RowContext
+        Positions for issues.
+    log : IssueLog
+        Receives the issues.
+    """
+    n = len(ctx.pn)
+    if layout == "indented" and "level" in out:
+        lv = np.asarray(out["level"], dtype=np.float64)
+        known = lv[~np.isnan(lv)]
+        if known.size and known.min() == 1:
+            out["level"] = lv - 1
+            log.add(
+                ctx.issue(
+                    IssueCode.LEVEL_SHIFTED,
+                    f"Levels in {ctx.where} start at 1, so they were read as 1-based: "
+                    "level 1 is the product (level 0) and every level was lowered by 1.",
+                    None,
+                    "level",
+                )
+            )
+    if "quantity" not in out:
+        out["quantity"] = np.full(n, np.nan)
+        log.add(
+            ctx.issue(
+                IssueCode.MISSING_COLUMN,
+                f"No quantity column in {ctx.where}, so every line's quantity is unknown. "
+                "Map it with --column quantity=HEADER.",
+                None,
+                None,
+            )
+        )
+        return
+    qty = np.asarray(out["quantity"], dtype=np.float64)
+    if layout == "indented":
+        root = np.asarray(out.get("level", np.full(n, np.nan)), dtype=np.float64) == 0
+    else:
+        parent = out.get("parent")
+        root = parent.isna().to_numpy() if isinstance(parent, pd.Series) else np.zeros(n, bool)
+    empty = ~root & (ctx.qty_empty if ctx.qty_empty is not None else np.zeros(n, dtype=bool))
+    log.add_rows(
+        IssueCode.BAD_QUANTITY,
+        empty,
+        lambda i: ctx.issue(
+            IssueCode.BAD_QUANTITY,
+            f"Quantity is empty in row {ctx.rows[i]}. Give the quantity per parent assembly, "
+            "such as 2 or 0.5.",
+            i,
+            "quantity",
+        ),
+    )
+    log.add_rows(
+        IssueCode.ZERO_QUANTITY,
+        qty == 0,
+        lambda i: ctx.issue(
+            IssueCode.ZERO_QUANTITY,
+            f"Quantity is 0 in row {ctx.rows[i]}, so the part is listed but not used. Give the "
+            "quantity per parent assembly, or delete the line.",
+            i,
+            "quantity",
+        ),
+    )
+    log.add_rows(
+        IssueCode.NEGATIVE_QUANTITY,
+        qty < 0,
+        lambda i: ctx.issue(
+            IssueCode.NEGATIVE_QUANTITY,
+            f"Quantity {qty[i]:g} in row {ctx.rows[i]} is negative. Use the quantity per parent "
+            "assembly, such as 2 or 0.5.",
+            i,
+            "quantity",
+        ),
+    )

@@ -1,0 +1,222 @@
+"""Find the header row of a sheet and map its columns to canonical fields.
+
+The header is the row, among the first :data:`~bomtrace.settings.HEADER_SCAN_ROWS`, whose cells
+name the most canonical fields (at least two, ``part_number`` among them); title and metadata
+rows above it are ignored. ``--column FIELD=HEADER`` overrides win over aliases; an override whose
+HEADER is a number picks that 1-based column, which also allows header-less files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from bomtrace.errors import ColumnMappingError
+from bomtrace.io.aliases import field_key, header_key, match_header
+from bomtrace.io.raw import RawSheet
+from bomtrace.io.table import CANONICAL_FIELDS, ColumnMatch
+from bomtrace.settings import HEADER_SCAN_ROWS
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """Parsed ``--column FIELD=HEADER`` options: by header text and by 1-based column number."""
+
+    by_text: dict[str, str] = field(default_factory=dict)
+    by_number: dict[str, int] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.by_text or self.by_number)
+
+
+def parse_overrides(columns: Mapping[str, str] | None) -> Overrides:
+    """Validate ``FIELD -> HEADER`` overrides.
+
+    Parameters
+    ----------
+    columns : Mapping of str to str, optional
+        Canonical field (``part_number``; ``Part-Number`` is accepted too) to the header text or
+        1-based column number (``"3"``) it is in.
+
+    Returns
+    -------
+    Overrides
+        Overrides split into by-text and by-number.
+
+    Raises
+    ------
+    ColumnMappingError
+        When a FIELD is not a canonical field, or a column number is below 1.
+
+    Examples
+    --------
+    >>> from bomtrace.io.header import parse_overrides
+    >>> parse_overrides({"part_number": "Ident", "quantity": "3"})
+    Overrides(by_text={'part_number': 'Ident'}, by_number={'quantity': 3})
+    """
+    out = Overrides()
+    for name, header in (columns or {}).items():
+        fld = field_key(name)
+        if fld is None:
+            raise ColumnMappingError(
+                f"Unknown field '{name}' in --column {name}={header}. "
+                f"Valid fields are: {', '.join(CANONICAL_FIELDS)}."
+            )
+        text = str(header).strip()
+        if text.isdigit():
+            if int(text) < 1:
+                raise ColumnMappingError(
+                    f"Column number {text} in --column {name}={header} is not valid: "
+                    "columns are numbered from 1."
+                )
+            out.by_number[fld] = int(text)
+        elif not text:
+            raise ColumnMappingError(
+                f"--column {name}= names no column. Use --column {fld}=HEADER or a column number."
+            )
+        else:
+            out.by_text[fld] = text
+    return out
+
+
+@dataclass
+class HeaderMap:
+    """Where the header is and which column holds which field."""
+
+    index: int | None  #: frame row of the header; None for a header-less sheet
+    fields: dict[str, int]  #: canonical field -> frame column
+    matches: list[ColumnMatch]
+    duplicates: list[tuple[str, int, int]]  #: (field, kept column, ignored column)
+    unmapped: list[int]  #: frame columns with a header that names no field
+    headers: list[str]  #: header text per frame column ("" when header-less)
+    overrides_used: set[str]  #: fields whose override found its column here
+
+
+def row_cells(frame: pd.DataFrame, i: int) -> list[str]:
+    """Stripped text of one grid row; missing cells give ``""``.
+
+    >>> import pandas as pd
+    >>> row_cells(pd.DataFrame([[" Part ", None, float("nan")]]), 0)
+    ['Part', '', '']
+    """
+    return ["" if pd.isna(v) else str(v).strip() for v in frame.iloc[i].tolist()]
+
+
+def _row_fields(cells: list[str], ov: Overrides) -> list[tuple[str, str] | None]:
+    text_keys = {header_key(t): f for f, t in ov.by_text.items()}
+    out: list[tuple[str, str] | None] = []
+    for cell in cells:
+        key = header_key(cell)
+        if key and key in text_keys:
+            out.append((text_keys[key], "override"))
+        else:
+            out.append(match_header(cell))
+    return out
+
+
+def find_header(raw: RawSheet, ov: Overrides) -> HeaderMap | None:
+    """Locate the header row and map columns; None when no row looks like a header.
+
+    Parameters
+    ----------
+    raw : RawSheet
+        The sheet as text cells.
+    ov : Overrides
+        ``--column`` overrides.
+
+    Returns
+    -------
+    HeaderMap or None
+        None when no row in the first ``HEADER_SCAN_ROWS`` rows names ``part_number`` and another
+        field (and no numbered override supplies ``part_number``).
+    """
+    scan = raw.frame.iloc[:HEADER_SCAN_ROWS]
+    best: tuple[int, int] | None = None  # (score, row)
+    pn_by_number = "part_number" in ov.by_number
+    for i in range(len(scan)):
+        cells = row_cells(scan, i)
+        found = {m[0] for m in _row_fields(cells, ov) if m is not None}
+        named = found | set(ov.by_number)
+        via_override = any(f in ov.by_text for f in found)
+        ok = via_override or ("part_number" in named and len(named) >= 2)
+        if ok and len(found) and (best is None or len(found) > best[0]):
+            best = (len(found), i)
+    width = raw.frame.shape[1]
+    if best is None:
+        if not pn_by_number:
+            return None
+        return _map(raw, None, [""] * width, [None] * width, ov)
+    idx = best[1]
+    cells = row_cells(raw.frame, idx)
+    return _map(raw, idx, cells, _row_fields(cells, ov), ov)
+
+
+def _map(
+    raw: RawSheet,
+    idx: int | None,
+    cells: list[str],
+    matched: list[tuple[str, str] | None],
+    ov: Overrides,
+) -> HeaderMap:
+    fields: dict[str, int] = {}
+    how: dict[str, str] = {}
+    duplicates: list[tuple[str, int, int]] = []
+    taken: set[int] = set()
+    width = len(cells)
+    numbered = {n - 1: f for f, n in ov.by_number.items() if n - 1 < width}
+    for j, m in enumerate(matched):
+        if m is None or j in numbered or m[0] in ov.by_number:
+            continue
+        fld, kind = m
+        if fld in fields:
+            if how[fld] != "override" and kind == "override":
+                taken.discard(fields[fld])  # the user's choice displaces an alias match
+                fields[fld], how[fld] = j, kind
+                taken.add(j)
+            else:
+                duplicates.append((fld, fields[fld], j))
+            continue
+        fields[fld], how[fld] = j, kind
+        taken.add(j)
+    for j, fld in numbered.items():
+        fields[fld], how[fld] = j, "override"
+        taken.add(j)
+    used = {f for f, k in how.items() if k == "override"}
+    order = sorted(fields, key=CANONICAL_FIELDS.index)
+    matches = [
+        ColumnMatch(field=f, header=cells[fields[f]], column=raw.columns[fields[f]], how=how[f])
+        for f in order
+    ]
+    unmapped = [j for j in range(width) if j not in taken]
+    return HeaderMap(
+        index=idx,
+        fields={f: fields[f] for f in order},
+        matches=matches,
+        duplicates=duplicates,
+        unmapped=unmapped,
+        headers=cells,
+        overrides_used=used,
+    )
+
+
+def seen_headers(raw: RawSheet, limit: int = 12) -> str:
+    """Describe the first non-empty row of a sheet, for error messages.
+
+    >>> import numpy as np, pandas as pd
+    >>> from bomtrace.io.raw import RawSheet
+    >>> from bomtrace.io.header import seen_headers
+    >>> raw = RawSheet("b.csv", None, "csv", "", pd.DataFrame([["", ""], ["Ident", "Menge"]]),
+    ...                np.array([1, 2]), ["1", "2"])
+    >>> seen_headers(raw)
+    "row 2: 'Ident', 'Menge'"
+    """
+    scan = raw.frame.iloc[:HEADER_SCAN_ROWS]
+    for i in range(len(scan)):
+        cells = row_cells(scan, i)
+        shown = [c for c in cells if c]
+        if shown:
+            more = f" (and {len(shown) - limit} more)" if len(shown) > limit else ""
+            return f"row {raw.rows[i]}: " + ", ".join(f"'{c}'" for c in shown[:limit]) + more
+    return "no values at all"

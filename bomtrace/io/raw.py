@@ -1,0 +1,43 @@
+"""The raw grid every file reader hands on: text cells with their true positions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass
+class RawSheet:
+    """One CSV file or one worksheet as text, before any header or value handling.
+
+    ``frame`` has integer column labels ``0..n-1`` and text cells (``""`` or NaN when empty).
+    ``rows[i]`` is the 1-based row number (as Excel or a text editor shows it) of ``frame`` row
+    ``i``; ``columns[j]`` is the letter of ``frame`` column ``j`` as Excel shows it (also for
+    CSV files, as Excel opens them).
+    """
+
+    path: str  #: as given by the caller
+    sheet: str | None  #: None for CSV
+    file_type: str  #: "xlsx", "xlsm", "csv"
+    sha256: str
+    frame: pd.DataFrame
+    rows: np.ndarray
+    columns: list[str]
+    encoding: str | None = None
+    delimiter: str | None = None
+
+
+def column_letter(index: int) -> str:
+    """Return the Excel column letter of a 0-based column index.
+
+    >>> column_letter(0), column_letter(2), column_letter(25), column_letter(26), column_letter(701)
+    ('A', 'C', 'Z', 'AA', 'ZZ')
+    """
+    out = ""
+    n = index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out

@@ -1,0 +1,101 @@
+"""Value coercion (bomtrace/io/coerce.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from bomtrace.io.coerce import map_distinct, parse_flags, parse_levels, parse_numbers
+
+
+def s(*values: str) -> pd.Series:
+    return pd.Series(list(values), dtype="str")
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("2", 2.0),
+        ("0.5", 0.5),
+        ("1e5", 100000.0),
+        ("$1,234.50", 1234.5),
+        ("1.234,50 €", 1234.5),
+        ("USD 12", 12.0),
+        ("€5", 5.0),
+        ("£ 7.25", 7.25),
+        ("12 500", 12500.0),
+        ("1'234.5", 1234.5),
+        ("(3.50)", -3.5),
+        ("1,234", 1234.0),
+        ("1.234.567", 1234567.0),
+        ("0,25", 0.25),
+    ],
+)
+def test_numbers_money_and_separators(text: str, value: float) -> None:
+    values, bad, _ = parse_numbers(s(text))
+    assert values[0] == pytest.approx(value)
+    assert not bad[0]
+
+
+def test_decimal_comma_column_reads_lone_groups_as_decimals() -> None:
+    # "0,25" proves the column uses a decimal comma, so "1,234" is 1.234 and "1.234" is 1234
+    values, bad, _ = parse_numbers(s("0,25", "1,234", "1.234"))
+    assert values.tolist() == pytest.approx([0.25, 1.234, 1234.0])
+    assert not bad.any()
+
+
+def test_decimal_point_column_keeps_thousands_commas() -> None:
+    values, _, _ = parse_numbers(s("1,234", "2.5", "1,234.5"))
+    assert values.tolist() == pytest.approx([1234.0, 2.5, 1234.5])
+
+
+def test_bad_and_empty_numbers() -> None:
+    values, bad, _ = parse_numbers(s("two", "", "1.2.3,4", "inf", "nan", "3"))
+    assert bad.tolist() == [True, False, True, True, True, False]
+    assert np.isnan(values[:5]).all()
+    assert values[5] == 3.0
+
+
+def test_currency_written_in_money_cells() -> None:
+    _, _, cur = parse_numbers(s("€ 5", "5 EUR", "$5", "GBP 1", "5", "US$ 2"))
+    assert cur.tolist()[:2] == ["EUR", "EUR"]
+    assert pd.isna(cur.iloc[2])  # "$" names several currencies
+    assert cur.iloc[3] == "GBP"
+    assert pd.isna(cur.iloc[4])
+    assert cur.iloc[5] == "USD"
+
+
+def test_percentages() -> None:
+    values, bad, _ = parse_numbers(s("12%", "12", "0.12", "0.5%", "100", "150", "-1"), percent=True)
+    assert values[:5].tolist() == pytest.approx([0.12, 0.12, 0.12, 0.005, 1.0])
+    assert bad.tolist() == [False] * 5 + [True, True]
+
+
+def test_flags() -> None:
+    flags, bad = parse_flags(
+        s("Y", "yes", "TRUE", "1", "x", "Ja", "oui", "si", "n", "No", "false", "0", "", "maybe")
+    )
+    assert flags.dtype == "boolean"
+    assert flags.tolist()[:12] == [True] * 8 + [False] * 4
+    assert flags.isna().tolist()[12:] == [True, True]
+    assert bad.tolist() == [False] * 13 + [True]
+
+
+def test_levels() -> None:
+    values, bad = parse_levels(s("0", "1", "2.0", "1.5", "-1", "1.2.1", "", "x"))
+    assert values[:3].tolist() == [0.0, 1.0, 2.0]
+    assert bad.tolist() == [False, False, False, True, True, True, True, True]
+
+
+def test_map_distinct_calls_once_per_distinct_value() -> None:
+    calls: list[str] = []
+
+    def upper(v: str) -> str:
+        calls.append(v)
+        return v.upper()
+
+    out = map_distinct(s(*(["us", "cn", ""] * 1000)), upper)
+    assert sorted(calls) == ["cn", "us"]
+    assert out.tolist()[:2] == ["US", "CN"]
+    assert out.isna().sum() == 1000
