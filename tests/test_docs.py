@@ -1,0 +1,60 @@
+"""The README stays true: its commands run and print what it shows."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bomtrace.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _block(marker: str) -> str:
+    m = re.search(rf"<!-- {marker} -->\s*```\w*\n(.*?)```\s*<!-- /{marker} -->", README, re.S)
+    assert m, f"README has no {marker} block"
+    return m.group(1)
+
+
+def test_readme_has_exactly_the_two_setup_commands() -> None:
+    run = _block("run-command").strip()
+    test = _block("test-command").strip()
+    assert run.startswith("pip install . && bomtrace analyze samples/")
+    assert test == "pip install '.[test]' && python -m pytest"
+
+
+def test_quickstart_output_is_real(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    cmd = _block("run-command").strip().split("&&", 1)[1]
+    args = shlex.split(cmd)[1:]
+    res = CliRunner().invoke(cli, args)
+    assert res.exit_code == 0, res.output
+    assert res.output.strip() == _block("run-output").strip()
+
+
+def test_library_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    blocks = re.findall(r"```python\n(.*?)```", README, re.S)
+    assert blocks
+    for code in blocks:
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            exec(compile(code, "README.md", "exec"), {})
+        # every "# value" comment after a print is what it printed
+        expected = [c.split("#", 1)[1].strip() for c in code.splitlines() if "print(" in c]
+        got = out.getvalue().splitlines()
+        assert len(got) == len(expected)
+        for g, e in zip(got, expected, strict=True):
+            assert g.startswith(e.split(" (")[0]), (g, e)
+
+
+def test_ci_script_runs_the_readme_test_command() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "test-command" in ci
