@@ -1,0 +1,39 @@
+"""The ``bomtrace`` command line: parse flags, call one library verb, render, exit.
+
+One module per command. Heavy modules (pandas, numpy, openpyxl) are imported inside the
+commands so that ``bomtrace --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import click
+
+from bomtrace._version import __version__
+from bomtrace.cli.common import CONTEXT_SETTINGS, EPILOG
+
+
+@click.group(context_settings=CONTEXT_SETTINGS, epilog=EPILOG)
+@click.version_option(__version__, prog_name="bomtrace")
+def cli() -> None:
+    """Is this foreign-made product subject to US export controls?
+
+    bomtrace reads multi-level bills of materials (xlsx or csv; indented or parent-child),
+    rolls cost, US-origin value and controlled US content up through every assembly, and
+    gives de minimis verdicts (15 CFR 734.4) per product and destination, with the evidence.
+    Not legal advice.
+    """
+
+
+def _register() -> None:
+    from bomtrace.cli import analyze, explode, inspect, rules
+
+    for mod in (analyze, inspect, explode, rules):
+        cli.add_command(mod.command)
+
+
+_register()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="bomtrace")

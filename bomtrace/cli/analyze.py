@@ -1,0 +1,133 @@
+"""``bomtrace analyze``."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from bomtrace.cli.common import (
+    EPILOG,
+    _as_of,
+    _columns,
+    _emit,
+    _fail,
+    _json,
+    _run,
+    with_read_options,
+)
+
+
+@click.command(name="analyze", epilog=EPILOG)
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option(
+    "--destination",
+    "-d",
+    "destinations",
+    multiple=True,
+    metavar="CC",
+    help="Destination (ISO code or name); repeatable. Default: CN plus E:1/E:2.",
+)
+@click.option("--all-destinations", is_flag=True, help="Every destination of the Country Chart.")
+@click.option(
+    "--as-of", "as_of", metavar="YYYY-MM-DD", help="Date whose rules apply (default today)."
+)
+@click.option(
+    "--scenario",
+    "scenarios",
+    multiple=True,
+    metavar="NAME",
+    help="What-if scenario shown beside the rule in force (see `bomtrace rules`).",
+)
+@click.option("--end-user", metavar="NAME", help="End user of the shipment (scenarios may use it).")
+@click.option(
+    "--assembly-cost",
+    type=click.Choice(["rollup", "added", "total"]),
+    default="rollup",
+    show_default=True,
+    help="How a cost stated on an assembly line is read.",
+)
+@click.option(
+    "--top",
+    type=click.IntRange(0, 1000),
+    default=5,
+    show_default=True,
+    help="Top contributing parts per product and destination.",
+)
+@click.option(
+    "--no-assemblies", is_flag=True, help="Skip verdicts for foreign-made sub-assemblies."
+)
+@with_read_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv", "xlsx"]),
+    default="table",
+    show_default=True,
+)
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write to this file.")
+def analyze(
+    paths: tuple[str, ...],
+    destinations: tuple[str, ...],
+    all_destinations: bool,
+    as_of: str | None,
+    scenarios: tuple[str, ...],
+    end_user: str | None,
+    assembly_cost: str,
+    top: int,
+    no_assemblies: bool,
+    columns: tuple[str, ...],
+    sheet: str | None,
+    layout: str | None,
+    fmt: str,
+    out: str | None,
+) -> None:
+    """De minimis verdicts for every product in a BOM, per destination.
+
+    \b
+    Examples:
+      bomtrace analyze samples/p30pro.xlsx --destination CN --as-of 2020-08-17
+      bomtrace analyze edges.csv parts.csv --all-destinations --format json
+      bomtrace analyze bom.xlsx --scenario proposed-2020-huawei-10pct --format xlsx -o report.xlsx
+    """
+    from bomtrace import api
+
+    if fmt == "xlsx" and not out:
+        raise _fail("--format xlsx needs an output file: add -o REPORT.xlsx.")
+    result = _run(
+        lambda: api.analyze(
+            list(paths),
+            destinations=destinations,
+            all_destinations=all_destinations,
+            as_of=_as_of(as_of),
+            scenarios=scenarios,
+            end_user=end_user,
+            assembly_cost=assembly_cost,
+            top=top,
+            assemblies=not no_assemblies,
+            columns=_columns(columns),
+            sheet=sheet,
+            layout=layout,
+        )
+    )
+    d = result.to_dict()
+    if fmt == "json":
+        _emit(_json(d), out)
+    elif fmt == "csv":
+        from bomtrace.report.csvout import to_csv
+        from bomtrace.report.tables import destination_rows
+
+        _emit(to_csv(destination_rows(d)), out)
+    elif fmt == "xlsx":
+        from bomtrace.report.xlsx import write_xlsx
+
+        _run(lambda: write_xlsx(d, out))  # type: ignore[arg-type]
+        click.echo(f"Wrote {out}", err=True)
+    else:
+        from bomtrace.report.text import render_analysis
+
+        _emit(render_analysis(d), out)
+    sys.exit(result.exit_code)
+
+
+command = analyze

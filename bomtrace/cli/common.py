@@ -1,0 +1,97 @@
+"""Shared pieces of the command line: errors with exit code 2, option parsing, output."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+EPILOG = """\b
+Exit codes:
+  0  success (no product subject to the EAR)
+  1  the analysis ran and found a product subject to the EAR, or one whose
+     verdict is undetermined because data is missing
+  2  usage or input error (the message says what was wrong and what is valid)
+"""
+
+
+class InputProblem(click.ClickException):
+    """A one-line error with exit code 2."""
+
+    exit_code = 2
+
+
+def _fail(msg: str) -> InputProblem:
+    return InputProblem(msg)
+
+
+def _columns(values: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for v in values:
+        field, sep, header = v.partition("=")
+        if not sep or not field.strip() or not header.strip():
+            raise _fail(f"--column {v!r} is not FIELD=HEADER (e.g. --column quantity='Qty Per').")
+        out[field.strip()] = header.strip()
+    return out
+
+
+def _as_of(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        raise _fail(f"--as-of {value!r} is not a date; use YYYY-MM-DD, e.g. 2020-08-17.") from None
+
+
+def _run(fn: Callable[[], Any]) -> Any:
+    """Call a library verb, turning known errors into one-line exit-2 messages."""
+    from bomtrace.errors import BomtraceError
+
+    try:
+        return fn()
+    except BomtraceError as e:
+        raise _fail(str(e)) from None
+    except FileNotFoundError as e:
+        raise _fail(f"File not found: {e.filename}. Check the path.") from None
+    except PermissionError as e:
+        raise _fail(f"Cannot open {e.filename}: permission denied.") from None
+
+
+def _emit(text: str, out: str | None) -> None:
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text)
+
+
+def _json(d: Any) -> str:
+    return json.dumps(d, indent=2, ensure_ascii=False, allow_nan=False)
+
+
+read_options = [
+    click.option(
+        "--column",
+        "columns",
+        multiple=True,
+        metavar="FIELD=HEADER",
+        help="Map a canonical field to a header (or 1-based column number).",
+    ),
+    click.option("--sheet", help="Read only this sheet."),
+    click.option(
+        "--layout",
+        type=click.Choice(["indented", "parent-child"]),
+        help="Force the BOM layout instead of detecting it.",
+    ),
+]
+
+
+def with_read_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    for opt in reversed(read_options):
+        f = opt(f)
+    return f
