@@ -19,7 +19,7 @@ from bomtrace._version import __version__
 from bomtrace.analysis import AnalysisOptions, AnalysisResult, analyze_graph
 from bomtrace.graph import BomGraph, build_graph
 from bomtrace.graph.collect import IssueCollector
-from bomtrace.io import read_bom
+from bomtrace.io import ReadOptions, read_bom
 from bomtrace.io.table import BomTable
 from bomtrace.issues import Issue, sort_issues
 from bomtrace.rollup import explode as explode_matrix
@@ -34,12 +34,19 @@ def _paths(src: PathArg | Sequence[PathArg]) -> list[PathArg]:
     return list(src)
 
 
+def _read_options(
+    read: ReadOptions | None,
+    columns: Mapping[str, str] | None,
+    sheet: str | None,
+    layout: str | None,
+) -> ReadOptions:
+    return (read or ReadOptions()).with_(columns=columns, sheet=sheet, layout=layout)
+
+
 def load_graph(
     source: Source,
     *,
-    columns: Mapping[str, str] | None = None,
-    sheet: str | None = None,
-    layout: str | None = None,
+    read: ReadOptions | None = None,
 ) -> tuple[BomGraph, BomTable | None]:
     """Read (when given paths) and build the validated graph.
 
@@ -47,17 +54,8 @@ def load_graph(
     """
     if isinstance(source, BomGraph):
         return source, None
-    table = (
-        source
-        if isinstance(source, BomTable)
-        else read_bom(
-            _paths(source),
-            columns=columns,
-            sheet=sheet,
-            layout=layout,  # type: ignore[arg-type]
-        )
-    )
-    return build_graph(table), table
+    table = source if isinstance(source, BomTable) else read_bom(_paths(source), read)
+    return build_graph(table, limit_issues=(read or ReadOptions()).limit_issues), table
 
 
 def analyze(
@@ -71,6 +69,7 @@ def analyze(
     assembly_cost: str = "rollup",
     top: int = 5,
     assemblies: bool = True,
+    read: ReadOptions | None = None,
     columns: Mapping[str, str] | None = None,
     sheet: str | None = None,
     layout: str | None = None,
@@ -97,8 +96,8 @@ def analyze(
         Top contributing parts listed per product and destination.
     assemblies : bool, optional
         Also give verdicts for foreign-made sub-assemblies.
-    columns, sheet, layout : optional
-        Reader options (``--column FIELD=HEADER``, ``--sheet``, ``--layout``).
+    read : ReadOptions, optional
+        Reader options; ``columns``, ``sheet`` and ``layout`` override its fields.
 
     Returns
     -------
@@ -148,7 +147,7 @@ def analyze(
     ruleset = load_ruleset(as_of)
     for s in options.scenarios:
         ruleset.scenario(s)  # fail early on unknown names
-    graph, table = load_graph(source, columns=columns, sheet=sheet, layout=layout)
+    graph, table = load_graph(source, read=_read_options(read, columns, sheet, layout))
     sink = IssueCollector()
     sink.extend(graph.issues)
     products, subs = analyze_graph(graph, ruleset, options, sink)
@@ -207,6 +206,7 @@ class InspectResult:
 def inspect(
     source: PathArg | Sequence[PathArg],
     *,
+    read: ReadOptions | None = None,
     columns: Mapping[str, str] | None = None,
     sheet: str | None = None,
     layout: str | None = None,
@@ -217,13 +217,14 @@ def inspect(
     Parameters
     ----------
     source : path or list of paths
-    columns, sheet, layout : optional
-        Reader options.
+    read : ReadOptions, optional
+        Reader options; ``columns``, ``sheet`` and ``layout`` override its fields.
     preview : int, optional
         Number of interpreted lines to show.
     """
-    table = read_bom(_paths(source), columns=columns, sheet=sheet, layout=layout)  # type: ignore[arg-type]
-    graph = build_graph(table)
+    opts = _read_options(read, columns, sheet, layout)
+    table = read_bom(_paths(source), opts)
+    graph = build_graph(table, limit_issues=opts.limit_issues)
     lines = table.lines
     qty = lines["quantity"] if "quantity" in lines.columns else None
     total_q = (
@@ -268,12 +269,13 @@ class ExplodeResult:
 def explode(
     source: Source,
     *,
+    read: ReadOptions | None = None,
     columns: Mapping[str, str] | None = None,
     sheet: str | None = None,
     layout: str | None = None,
 ) -> ExplodeResult:
     """Flatten every product to its purchased parts (total quantity, extended cost)."""
-    graph, _ = load_graph(source, columns=columns, sheet=sheet, layout=layout)
+    graph, _ = load_graph(source, read=_read_options(read, columns, sheet, layout))
     ok = np.array([int(r) for r in graph.roots if graph.height[r] >= 0], dtype=np.int64)
     t = explode_matrix(graph, ok)
     leaf = graph.is_leaf

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 
 from bomtrace.cli.common import (
     EPILOG,
     _as_of,
-    _columns,
     _emit,
     _fail,
     _json,
@@ -76,9 +76,7 @@ def analyze(
     assembly_cost: str,
     top: int,
     no_assemblies: bool,
-    columns: tuple[str, ...],
-    sheet: str | None,
-    layout: str | None,
+    read: Any,
     fmt: str,
     out: str | None,
 ) -> None:
@@ -105,9 +103,7 @@ def analyze(
             assembly_cost=assembly_cost,
             top=top,
             assemblies=not no_assemblies,
-            columns=_columns(columns),
-            sheet=sheet,
-            layout=layout,
+            read=read,
         )
     )
     d = result.to_dict()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from datetime import date, datetime
@@ -91,7 +92,31 @@ read_options = [
 ]
 
 
+#: parameter names of the reading flags, collected into one ReadOptions
+READ_FLAGS = ("columns", "sheet", "layout")
+
+
+def read_options_from_flags(flags: dict[str, Any]) -> Any:
+    """Build a :class:`bomtrace.io.ReadOptions` from the reading flags' values."""
+    from bomtrace.io.options import ReadOptions
+
+    return ReadOptions(
+        columns=_columns(flags.get("columns") or ()),
+        sheet=flags.get("sheet"),
+        layout=flags.get("layout"),
+    )
+
+
 def with_read_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Add the reading flags to a command; it receives them as one ``read`` argument."""
+
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        flags = {k: kwargs.pop(k) for k in READ_FLAGS if k in kwargs}
+        kwargs["read"] = read_options_from_flags(flags)
+        return f(*args, **kwargs)
+
+    out: Callable[..., Any] = wrapper
     for opt in reversed(read_options):
-        f = opt(f)
-    return f
+        out = opt(out)
+    return out

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from bomtrace.cli.common import (
     EPILOG,
-    _columns,
     _emit,
     _json,
     _run,
@@ -27,9 +28,7 @@ from bomtrace.cli.common import (
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write to this file.")
 def explode(
     paths: tuple[str, ...],
-    columns: tuple[str, ...],
-    sheet: str | None,
-    layout: str | None,
+    read: Any,
     fmt: str,
     out: str | None,
 ) -> None:
@@ -41,9 +40,7 @@ def explode(
     """
     from bomtrace import api
 
-    res = _run(
-        lambda: api.explode(list(paths), columns=_columns(columns), sheet=sheet, layout=layout)
-    )
+    res = _run(lambda: api.explode(list(paths), read=read))
     if fmt == "json":
         _emit(_json(res.to_dict()), out)
     elif fmt == "csv":

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from bomtrace.cli.common import (
     EPILOG,
-    _columns,
     _emit,
     _json,
     _run,
@@ -23,9 +24,7 @@ from bomtrace.cli.common import (
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write to this file.")
 def inspect(
     paths: tuple[str, ...],
-    columns: tuple[str, ...],
-    sheet: str | None,
-    layout: str | None,
+    read: Any,
     fmt: str,
     out: str | None,
 ) -> None:
@@ -37,9 +36,7 @@ def inspect(
     """
     from bomtrace import api
 
-    res = _run(
-        lambda: api.inspect(list(paths), columns=_columns(columns), sheet=sheet, layout=layout)
-    )
+    res = _run(lambda: api.inspect(list(paths), read=read))
     d = res.to_dict()
     if fmt == "json":
         _emit(_json(d), out)

@@ -7,6 +7,7 @@ True
 
 from __future__ import annotations
 
+from bomtrace.io.options import ReadOptions
 from bomtrace.io.read import read_bom
 from bomtrace.io.table import (
     CANONICAL_FIELDS,
@@ -16,4 +17,12 @@ from bomtrace.io.table import (
     SourceInfo,
 )
 
-__all__ = ["CANONICAL_FIELDS", "BomTable", "ColumnMatch", "Layout", "SourceInfo", "read_bom"]
+__all__ = [
+    "CANONICAL_FIELDS",
+    "BomTable",
+    "ColumnMatch",
+    "Layout",
+    "ReadOptions",
+    "SourceInfo",
+    "read_bom",
+]

@@ -24,13 +24,13 @@ from bomtrace.errors import ColumnMappingError, InputError, SheetNotFound
 from bomtrace.io.csvfile import read_csv_file
 from bomtrace.io.header import HeaderMap, Overrides, find_header, parse_overrides, seen_headers
 from bomtrace.io.issuelog import IssueLog
+from bomtrace.io.options import ReadOptions
 from bomtrace.io.raw import RawSheet
 from bomtrace.io.sniff import SUPPORTED, read_head, sniff_file_type
 from bomtrace.io.source import Converted, convert, order_columns
 from bomtrace.io.table import BOOLEAN_FIELDS, NUMERIC_FIELDS, BomTable, Layout
 from bomtrace.io.xlsxfile import Workbook
 from bomtrace.issues import Issue, IssueCode
-from bomtrace.settings import DEFAULT_LIMIT_ISSUES
 
 #: File suffixes read from a folder.
 FOLDER_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm")
@@ -38,20 +38,23 @@ _MASTER_EXCLUDES = ("quantity", "level", "parent")
 
 
 def read_bom(
-    paths: Sequence[str | os.PathLike[str]],
+    paths: Sequence[str | os.PathLike[str]] | str | os.PathLike[str],
+    options: ReadOptions | None = None,
     *,
     columns: Mapping[str, str] | None = None,
     sheet: str | None = None,
     layout: Layout | None = None,
-    limit_issues: int = DEFAULT_LIMIT_ISSUES,
+    limit_issues: int | None = None,
 ) -> BomTable:
     """Read BOM files (and parts masters) into one table of BOM lines with source positions.
 
     Parameters
     ----------
-    paths : sequence of str or path-like
+    paths : path or sequence of paths
         Files to read together, or folders (every csv/tsv/xlsx/xlsm file in a folder is read,
         in name order). E.g. an edge table plus a parts master, or several indented BOMs.
+    options : ReadOptions, optional
+        All reader options at once; the keyword arguments below override its fields.
     columns : mapping of str to str, optional
         ``FIELD -> HEADER`` overrides (``--column FIELD=HEADER``); HEADER is the header text or
         a 1-based column number (for header-less files).
@@ -93,8 +96,14 @@ def read_bom(
     >>> t.layout, t.lines["part_number"].tolist(), t.lines["_row"].tolist()
     ('indented', ['PH-1', '00123'], [2, 3])
     """
+    opts = (options or ReadOptions()).with_(
+        columns=columns, sheet=sheet, layout=layout, limit_issues=limit_issues
+    )
+    columns, sheet, layout = dict(opts.columns) or None, opts.sheet, opts.layout
+    if isinstance(paths, str | os.PathLike):
+        paths = [paths]
     ov = parse_overrides(columns)
-    log = IssueLog(limit_issues)
+    log = IssueLog(opts.limit_issues)
     boms: list[Converted] = []
     masters: list[Converted] = []
     seen: list[str] = []
