@@ -22,6 +22,7 @@ from bomtrace.graph.collect import IssueCollector
 from bomtrace.io import ReadOptions, read_bom
 from bomtrace.io.table import BomTable
 from bomtrace.issues import Issue, sort_issues
+from bomtrace.progress import ProgressCallback
 from bomtrace.rollup import explode as explode_matrix
 
 PathArg = str | os.PathLike[str]
@@ -47,14 +48,20 @@ def load_graph(
     source: Source,
     *,
     read: ReadOptions | None = None,
+    progress: ProgressCallback | None = None,
 ) -> tuple[BomGraph, BomTable | None]:
     """Read (when given paths) and build the validated graph.
 
     Returns the graph and the table it came from (None when a graph was passed in).
+    ``progress`` is called with "reading" and "building" as those stages start.
     """
     if isinstance(source, BomGraph):
         return source, None
+    if progress:
+        progress("reading")
     table = source if isinstance(source, BomTable) else read_bom(_paths(source), read)
+    if progress:
+        progress("building")
     return build_graph(table, limit_issues=(read or ReadOptions()).limit_issues), table
 
 
@@ -73,6 +80,7 @@ def analyze(
     columns: Mapping[str, str] | None = None,
     sheet: str | None = None,
     layout: str | None = None,
+    progress: ProgressCallback | None = None,
 ) -> AnalysisResult:
     """De minimis verdicts for every product in a BOM, per destination.
 
@@ -98,6 +106,9 @@ def analyze(
         Also give verdicts for foreign-made sub-assemblies.
     read : ReadOptions, optional
         Reader options; ``columns``, ``sheet`` and ``layout`` override its fields.
+    progress : callable, optional
+        Called with the name of each stage as it starts ("reading", "building",
+        "analysing"), e.g. a :class:`bomtrace.progress.StageBar`.
 
     Returns
     -------
@@ -147,7 +158,11 @@ def analyze(
     ruleset = load_ruleset(as_of)
     for s in options.scenarios:
         ruleset.scenario(s)  # fail early on unknown names
-    graph, table = load_graph(source, read=_read_options(read, columns, sheet, layout))
+    graph, table = load_graph(
+        source, read=_read_options(read, columns, sheet, layout), progress=progress
+    )
+    if progress:
+        progress("analysing")
     sink = IssueCollector()
     sink.extend(graph.issues)
     products, subs = analyze_graph(graph, ruleset, options, sink)

@@ -66,6 +66,7 @@ from bomtrace.cli.common import (
     show_default=True,
 )
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write to this file.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar on stderr.")
 def analyze(
     paths: tuple[str, ...],
     destinations: tuple[str, ...],
@@ -79,6 +80,7 @@ def analyze(
     read: Any,
     fmt: str,
     out: str | None,
+    quiet: bool,
 ) -> None:
     """De minimis verdicts for every product in a BOM, per destination.
 
@@ -92,37 +94,50 @@ def analyze(
 
     if fmt == "xlsx" and not out:
         raise _fail("--format xlsx needs an output file: add -o REPORT.xlsx.")
-    result = _run(
-        lambda: api.analyze(
-            list(paths),
-            destinations=destinations,
-            all_destinations=all_destinations,
-            as_of=_as_of(as_of),
-            scenarios=scenarios,
-            end_user=end_user,
-            assembly_cost=assembly_cost,
-            top=top,
-            assemblies=not no_assemblies,
-            read=read,
+    from bomtrace.progress import StageBar
+
+    with StageBar(enabled=False if quiet else None) as bar:
+        result = _run(
+            lambda: api.analyze(
+                list(paths),
+                destinations=destinations,
+                all_destinations=all_destinations,
+                as_of=_as_of(as_of),
+                scenarios=scenarios,
+                end_user=end_user,
+                assembly_cost=assembly_cost,
+                top=top,
+                assemblies=not no_assemblies,
+                read=read,
+                progress=bar,
+            )
         )
-    )
-    d = result.to_dict()
-    if fmt == "json":
-        _emit(_json(d), out)
-    elif fmt == "csv":
-        from bomtrace.report.csvout import to_csv
-        from bomtrace.report.tables import destination_rows
+        bar("writing")
+        d = result.to_dict()
+        text: str | None = None
+        if fmt == "json":
+            text = _json(d)
+        elif fmt == "csv":
+            from bomtrace.report.csvout import to_csv
+            from bomtrace.report.tables import destination_rows
 
-        _emit(to_csv(destination_rows(d)), out)
+            text = to_csv(destination_rows(d))
+        elif fmt == "xlsx":
+            from bomtrace.report.xlsx import write_xlsx
+
+            _run(lambda: write_xlsx(d, out))  # type: ignore[arg-type]
+        else:
+            from bomtrace.report.text import render_analysis
+
+            text = render_analysis(d)
+        if text is not None and out:
+            _emit(text, out)
+            text = None
+    # the bar is gone now: stdout gets clean output
+    if text is not None:
+        _emit(text, None)
     elif fmt == "xlsx":
-        from bomtrace.report.xlsx import write_xlsx
-
-        _run(lambda: write_xlsx(d, out))  # type: ignore[arg-type]
         click.echo(f"Wrote {out}", err=True)
-    else:
-        from bomtrace.report.text import render_analysis
-
-        _emit(render_analysis(d), out)
     sys.exit(result.exit_code)
 
 

@@ -93,7 +93,7 @@ def _assemble(table: BomTable, el: EdgeList, sink: IssueCollector) -> BomGraph:
     p, c, q = p[order], c[order], q[order]
     edge_rows = e[["_file", "_sheet", "_row"]].iloc[order].reset_index(drop=True)
 
-    nodes = _node_attributes(table, pn_all, sink)
+    nodes = _node_attributes(table, pn_all, sink, el)
 
     # blocking: unusable quantities and structurally broken listings
     bad_q = np.isnan(q) | (q < 0)
@@ -155,85 +155,117 @@ def _assemble(table: BomTable, el: EdgeList, sink: IssueCollector) -> BomGraph:
     return graph
 
 
-def _node_attributes(table: BomTable, pn_all: pd.Index, sink: IssueCollector) -> pd.DataFrame:
-    """One attribute record per node: first non-empty value wins, conflicts reported."""
+def _node_attributes(
+    table: BomTable, pn_all: pd.Index, sink: IssueCollector, el: EdgeList | None = None
+) -> pd.DataFrame:
+    """One attribute record per node: first non-empty value wins, conflicts reported.
+
+    Vectorised: one stable sort of the rows by node, then per field the first non-empty row of
+    each node (``minimum.reduceat``) and an element-wise comparison with it.
+    """
     frames = []
     if table.parts is not None and len(table.parts):
         frames.append(table.parts)
     frames.append(table.lines)
-    src = pd.concat(frames, ignore_index=True, sort=False)
-    src = src[src["part_number"].notna()]
-    g = pn_all.get_indexer(src["part_number"].astype(str))
+    src = pd.concat(frames, ignore_index=True, sort=False) if len(frames) > 1 else frames[0]
+    if (
+        el is not None
+        and el.line_codes is not None
+        and el.line_uniq is not None
+        and len(frames) == 1
+    ):
+        g = pn_all.get_indexer(el.line_uniq)[el.line_codes]
+    else:
+        g = pn_all.get_indexer(src["part_number"])
     keep = g >= 0
-    src = src[keep].reset_index(drop=True)
-    g = g[keep]
-    n = len(pn_all)
+    if not keep.all():
+        src = src[keep]
+        g = g[keep]
+    src = src.reset_index(drop=True)
+    n, m = len(pn_all), len(src)
     out = pd.DataFrame(index=pd.RangeIndex(n))
-    # position of the first row that mentions each part
+    order = np.argsort(g, kind="stable")
+    gs = g[order]
+    starts = np.flatnonzero(np.r_[True, gs[1:] != gs[:-1]]) if m else np.zeros(0, dtype=np.int64)
+    groups = gs[starts]
     first_any = np.full(n, -1, dtype=np.int64)
-    uniq, first_idx = np.unique(g, return_index=True)
-    first_any[uniq] = first_idx
+    first_any[groups] = order[starts]
+    ok = first_any >= 0
     for col in ("_file", "_sheet", "_row"):
-        vals = src[col].to_numpy(dtype=object) if col in src.columns else np.full(len(src), None)
         arr = np.full(n, None, dtype=object)
-        ok = first_any >= 0
-        arr[ok] = vals[first_any[ok]]
+        if col in src.columns:
+            arr[ok] = src[col].take(first_any[ok]).to_numpy(dtype=object)
         out[col] = arr
-    fields = [f for f in ATTRIBUTE_FIELDS if f in src.columns]
-    for f in fields:
+    rownum = np.arange(m)
+    for f in (f for f in ATTRIBUTE_FIELDS if f in src.columns):
         col = src[f]
-        codes, uniques = pd.factorize(col, use_na_sentinel=True)
-        valid = codes >= 0
-        gv, cv = g[valid], codes[valid]
-        res = np.full(n, None, dtype=object)
-        if len(gv):
-            u, fi = np.unique(gv, return_index=True)
-            res[u] = np.asarray(uniques, dtype=object)[cv[fi]]
-            stats = pd.DataFrame({"g": gv, "c": cv}).groupby("g")["c"].agg(["min", "max"])
-            conflict = stats.index[(stats["min"] != stats["max"]).to_numpy()]
-            if len(conflict):
-                _report_conflicts(table, src, g, codes, uniques, f, conflict, pn_all, sink)
+        numeric = pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(
+            col.dtype
+        )
+        labels: np.ndarray | None = None
+        if numeric:
+            vals = col.to_numpy(dtype=float, na_value=np.nan)
+            valid = ~np.isnan(vals)
+        else:  # compare integer codes, materialise only the distinct values
+            vals, uniq = pd.factorize(col, use_na_sentinel=True)
+            labels = np.asarray(uniq, dtype=object)
+            valid = vals >= 0
+        res = np.full(n, np.nan if numeric else None, dtype=float if numeric else object)
+        if m and valid.any():
+            pos = np.where(valid[order], order, m)
+            firstv = np.minimum.reduceat(pos, starts)
+            has = firstv < m
+            firsts = vals[firstv[has]]
+            res[groups[has]] = labels[firsts] if labels is not None else firsts
+            ref = np.full(n, -1, dtype=np.int64)
+            ref[groups[has]] = firstv[has]
+            rr = ref[g]
+            cand = np.flatnonzero(valid & (rr >= 0) & (rownum != rr))
+            if len(cand):
+                differ = cand[vals[cand] != vals[rr[cand]]]
+                if len(differ):
+                    shown = labels[vals] if labels is not None else vals
+                    _report_conflicts(table, src, g, shown, rr, differ, f, pn_all, sink)
         out[f] = res
-    for f in ("unit_cost", "selling_price", "us_tech_value", "us_content_pct", "quantity"):
-        if f in out.columns:
-            out[f] = pd.to_numeric(out[f], errors="coerce")
     return out
+
+
+def _py(v: object) -> object:
+    """A numpy scalar as the plain Python value (for messages)."""
+    return v.item() if isinstance(v, np.generic) else v
 
 
 def _report_conflicts(
     table: BomTable,
     src: pd.DataFrame,
     g: np.ndarray,
-    codes: np.ndarray,
-    uniques: object,
+    vals: np.ndarray,
+    ref: np.ndarray,
+    rows: np.ndarray,
     field: str,
-    conflict: pd.Index,
     pn_all: pd.Index,
     sink: IssueCollector,
 ) -> None:
-    uq = np.asarray(uniques, dtype=object)
-    sel = np.isin(g, conflict.to_numpy()) & (codes >= 0)
-    sub = pd.DataFrame({"g": g[sel], "c": codes[sel], "i": np.flatnonzero(sel)})
-    for gid, grp in sub.groupby("g", sort=True):
-        first_c = grp["c"].iat[0]
-        first_i = int(grp["i"].iat[0])
-        first_row = src["_row"].iat[first_i]
-        for i, cc in zip(grp["i"].to_numpy(), grp["c"].to_numpy(), strict=True):
-            if cc == first_c:
-                continue
-            file, sheet = src["_file"].iat[int(i)], src["_sheet"].iat[int(i)]
-            sink.add(
-                IssueCode.ATTRIBUTE_CONFLICT,
-                f"{pn_all[int(gid)]} has {field} {uq[cc]!r} here but {uq[first_c]!r} at row "
-                f"{first_row}; the first value is used.",
-                part_number=str(pn_all[int(gid)]),
-                file=file,
-                sheet=sheet,
-                row=int(src["_row"].iat[int(i)]),
-                column=table.letter(str(file), sheet, field),
-                data={"field": field, "first_row": int(first_row)},
-            )
-            break  # one issue per part and field is enough
+    """One attribute-conflict issue per part and field (at the first differing row)."""
+    _, first = np.unique(g[rows], return_index=True)
+    files = src["_file"].to_numpy(dtype=object)
+    sheets = src["_sheet"].to_numpy(dtype=object)
+    rownums = src["_row"].to_numpy()
+    for i in np.sort(rows[first]):
+        r0 = int(ref[i])
+        pn = str(pn_all[int(g[i])])
+        sink.add(
+            IssueCode.ATTRIBUTE_CONFLICT,
+            f"{pn} has {field} {_py(vals[i])!r} here but {_py(vals[r0])!r} at row "
+            f"{int(rownums[r0])}; "
+            f"the first value is used.",
+            part_number=pn,
+            file=files[i],
+            sheet=sheets[i],
+            row=int(rownums[i]),
+            column=table.letter(str(files[i]), sheets[i], field),
+            data={"field": field, "first_row": int(rownums[r0])},
+        )
 
 
 def _check_parts(table: BomTable, graph: BomGraph, sink: IssueCollector) -> None:
@@ -242,7 +274,9 @@ def _check_parts(table: BomTable, graph: BomGraph, sink: IssueCollector) -> None
     cost = graph.num_attr("unit_cost")
     origin = graph.attr("country_of_origin")
     eccn = graph.attr("eccn")
-    iso = np.array([normalize_country(o) if o is not None else None for o in origin], dtype=object)
+    codes, uniq = pd.factorize(pd.Series(origin, dtype=object), use_na_sentinel=True)
+    uniq_iso = np.array([normalize_country(u) for u in uniq] + [None], dtype=object)
+    iso = uniq_iso[codes]  # code -1 (missing) picks the trailing None
     is_us = iso == "US"
     nodes = graph.nodes
 
@@ -266,7 +300,7 @@ def _check_parts(table: BomTable, graph: BomGraph, sink: IssueCollector) -> None
         "{pn} has no unit cost; its value is left out of every total and ratio (and the "
         "ratio's high bound assumes the worst).",
     )
-    no_origin = leaf & np.array([o is None for o in origin])
+    no_origin = leaf & (codes < 0)
     emit(
         no_origin,
         IssueCode.UNKNOWN_ORIGIN,
@@ -274,14 +308,14 @@ def _check_parts(table: BomTable, graph: BomGraph, sink: IssueCollector) -> None
         "{pn} has no country of origin; it is counted as non-US, and as US in the high bound.",
     )
     emit(
-        leaf & ~no_origin & np.array([i is None for i in iso]),
+        leaf & ~no_origin & pd.isna(iso),
         IssueCode.UNKNOWN_ORIGIN,
         "country_of_origin",
         "{pn} has country of origin {value!r}, which is not a recognised country; it is "
         "counted as non-US, and as US in the high bound. Use an ISO code such as US, CN, JP.",
     )
     emit(
-        is_us & np.array([e is None for e in eccn]),
+        is_us & pd.isna(eccn),
         IssueCode.MISSING_ECCN,
         "eccn",
         "{pn} is US-origin but has no ECCN; it is counted as not controlled, and as controlled "

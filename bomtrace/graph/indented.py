@@ -30,6 +30,9 @@ class EdgeList:
     #: part number → reason, for products whose listing is structurally broken
     blocked_parts: dict[str, str]
     root_rows: pd.DataFrame  #: _file, _sheet, _row of root lines (quantity irrelevant)
+    #: per line of ``table.lines``: index into ``line_uniq`` (saves re-hashing part numbers)
+    line_codes: np.ndarray | None = None
+    line_uniq: pd.Index | None = None
 
 
 def _pos(df: pd.DataFrame, i: int) -> dict[str, object]:
@@ -56,10 +59,13 @@ def edges_from_indented(table: BomTable, sink: IssueCollector) -> EdgeList:
     """
     df = table.lines.reset_index(drop=True)
     n = len(df)
-    pn = df["part_number"].astype(str).to_numpy(dtype=object)
+    codes, uniq = pd.factorize(df["part_number"])
+    uniq = pd.Index(np.asarray(uniq, dtype=object))
+    pn = uniq.to_numpy()[codes]
     lvl = pd.to_numeric(df["level"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    grp_key = df["_file"].astype(str) + "\x00" + df["_sheet"].astype(str).fillna("")
-    grp = pd.factorize(grp_key)[0]
+    fcode = pd.factorize(df["_file"])[0]
+    scode = pd.factorize(df["_sheet"], use_na_sentinel=False)[0]
+    grp = fcode.astype(np.int64) * (int(scode.max(initial=0)) + 1) + scode
     idx = np.arange(n)
 
     def letter(i: int, field: str) -> str | None:
@@ -131,7 +137,6 @@ def edges_from_indented(table: BomTable, sink: IssueCollector) -> EdgeList:
 
     qty = pd.to_numeric(df["quantity"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     has_parent = parent_row >= 0
-    codes, uniq = pd.factorize(pd.Series(pn))
     occ = pd.DataFrame(
         {
             "prow": parent_row[has_parent],
@@ -179,7 +184,14 @@ def edges_from_indented(table: BomTable, sink: IssueCollector) -> EdgeList:
     root_idx = np.flatnonzero(start)
     roots = list(dict.fromkeys(str(p) for p in pn[root_idx]))
     root_rows = df.loc[root_idx, ["_file", "_sheet", "_row"]]
-    return EdgeList(edges=edges, roots=roots, blocked_parts=blocked_parts, root_rows=root_rows)
+    return EdgeList(
+        edges=edges,
+        roots=roots,
+        blocked_parts=blocked_parts,
+        root_rows=root_rows,
+        line_codes=codes,
+        line_uniq=uniq,
+    )
 
 
 def _compare_listings(
