@@ -17,13 +17,13 @@ import numpy as np
 
 from bomtrace._version import __version__
 from bomtrace.analysis import AnalysisOptions, AnalysisResult, analyze_graph
+from bomtrace.explosion import ExplodeResult, explode_graph
 from bomtrace.graph import BomGraph, build_graph
 from bomtrace.graph.collect import IssueCollector
 from bomtrace.io import ReadOptions, read_bom
 from bomtrace.io.table import BomTable
 from bomtrace.issues import Issue, sort_issues
 from bomtrace.progress import ProgressCallback
-from bomtrace.rollup import explode as explode_matrix
 
 PathArg = str | os.PathLike[str]
 Source = PathArg | Sequence[PathArg] | BomTable | BomGraph
@@ -258,29 +258,6 @@ def inspect(
     )
 
 
-@dataclass
-class ExplodeResult:
-    """Per product, every purchased part with its total quantity and extended cost."""
-
-    products: list[dict[str, Any]]
-    issues: list[Issue]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "bomtrace_version": __version__,
-            "products": self.products,
-            "issues": [i.to_dict() for i in self.issues],
-        }
-
-    def rows(self) -> list[dict[str, Any]]:
-        """Flat rows (one per product × part) for CSV output."""
-        out = []
-        for p in self.products:
-            for part in p["parts"]:
-                out.append({"product": p["part_number"], **part})
-        return out
-
-
 def explode(
     source: Source,
     *,
@@ -288,38 +265,21 @@ def explode(
     columns: Mapping[str, str] | None = None,
     sheet: str | None = None,
     layout: str | None = None,
+    progress: ProgressCallback | None = None,
 ) -> ExplodeResult:
-    """Flatten every product to its purchased parts (total quantity, extended cost)."""
-    graph, _ = load_graph(source, read=_read_options(read, columns, sheet, layout))
-    ok = np.array([int(r) for r in graph.roots if graph.height[r] >= 0], dtype=np.int64)
-    t = explode_matrix(graph, ok)
-    leaf = graph.is_leaf
-    cost = graph.num_attr("unit_cost")
-    desc, coo, eccn = graph.attr("description"), graph.attr("country_of_origin"), graph.attr("eccn")
-    products = []
-    for i, r in enumerate(ok.tolist()):
-        row = t.getrow(i)
-        parts = []
-        for m, q in zip(row.indices.tolist(), row.data.tolist(), strict=True):
-            if not leaf[m]:
-                continue
-            uc = None if np.isnan(cost[m]) else float(cost[m])
-            parts.append(
-                {
-                    "part_number": str(graph.part_numbers[m]),
-                    "description": desc[m],
-                    "quantity": round(q, 6),
-                    "unit_cost": uc,
-                    "extended_cost": None if uc is None else round(q * uc, 4),
-                    "country_of_origin": coo[m],
-                    "eccn": eccn[m],
-                }
-            )
-        parts.sort(key=lambda d: d["part_number"])
-        products.append(
-            {"part_number": str(graph.part_numbers[r]), "description": desc[r], "parts": parts}
-        )
-    return ExplodeResult(products=products, issues=sort_issues(graph.issues))
+    """Flatten every product to its purchased parts (total quantity, extended cost).
+
+    Returns
+    -------
+    ExplodeResult
+        ``table`` (one row per product × purchased part), ``products``, ``issues``.
+    """
+    graph, _ = load_graph(
+        source, read=_read_options(read, columns, sheet, layout), progress=progress
+    )
+    if progress:
+        progress("analysing")
+    return explode_graph(graph, sort_issues(graph.issues))
 
 
 __all__ = ["ExplodeResult", "InspectResult", "analyze", "explode", "inspect", "load_graph"]

@@ -208,3 +208,22 @@ def test_python_dash_m_works() -> None:
         [sys.executable, "-m", "bomtrace", "--version"], capture_output=True, text=True, check=True
     )
     assert "bomtrace, version" in out.stdout
+
+
+def test_explode_parquet_and_csv_files(runner: CliRunner, tmp_path: Path) -> None:
+    import pandas as pd
+
+    pq = tmp_path / "e.parquet"
+    res = runner.invoke(cli, ["explode", PHONE, "--format", "parquet", "-o", str(pq)])
+    assert res.exit_code == 0, res.output
+    t = pd.read_parquet(pq)
+    assert list(t.columns)[:3] == ["product", "part_number", "description"]
+    assert round(float(t["extended_cost"].sum()), 2) == 363.83
+    csv = tmp_path / "e.csv"
+    runner.invoke(cli, ["explode", PHONE, "--format", "csv", "-o", str(csv)])
+    assert (
+        pd.read_csv(csv, dtype={"part_number": str})["part_number"].tolist()
+        == t["part_number"].tolist()
+    )
+    res = runner.invoke(cli, ["explode", PHONE, "--format", "parquet"])
+    assert res.exit_code == 2 and "-o EXPLODED.parquet" in res.output

@@ -9,6 +9,7 @@ import click
 from bomtrace.cli.common import (
     EPILOG,
     _emit,
+    _fail,
     _json,
     _run,
     with_read_options,
@@ -21,36 +22,52 @@ from bomtrace.cli.common import (
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json", "csv"]),
+    type=click.Choice(["table", "json", "csv", "parquet"]),
     default="table",
     show_default=True,
+    help="csv and parquet write one row per product × purchased part.",
 )
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write to this file.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar on stderr.")
 def explode(
     paths: tuple[str, ...],
     read: Any,
     fmt: str,
     out: str | None,
+    quiet: bool,
 ) -> None:
     """Flatten every product to its purchased parts (total quantity, extended cost).
 
     \b
-    Example:
+    Examples:
+      bomtrace explode samples/p30pro.xlsx
       bomtrace explode samples/p30pro.xlsx --format csv -o exploded.csv
+      bomtrace explode big_bom.csv --format parquet -o exploded.parquet
     """
     from bomtrace import api
+    from bomtrace.progress import StageBar
 
-    res = _run(lambda: api.explode(list(paths), read=read))
-    if fmt == "json":
-        _emit(_json(res.to_dict()), out)
-    elif fmt == "csv":
-        from bomtrace.report.csvout import to_csv
+    if fmt == "parquet" and not out:
+        raise _fail("--format parquet needs an output file: add -o EXPLODED.parquet.")
+    text: str | None = None
+    with StageBar(enabled=False if quiet else None) as bar:
+        res = _run(lambda: api.explode(list(paths), read=read, progress=bar))
+        bar("writing")
+        if fmt in ("csv", "parquet") and out:
+            _run(lambda: res.write(out, fmt))
+        elif fmt == "csv":
+            text = res.csv()
+        elif fmt == "json":
+            text = _json(res.to_dict())
+        else:
+            from bomtrace.report.text import render_explode
 
-        _emit(to_csv(res.rows()), out)
-    else:
-        from bomtrace.report.text import render_explode
-
-        _emit(render_explode(res.to_dict()), out)
+            text = render_explode(res.to_dict())
+        if text is not None and out:
+            _emit(text, out)
+            text = None
+    if text is not None:
+        _emit(text, None)
 
 
 command = explode

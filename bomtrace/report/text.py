@@ -41,12 +41,16 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, indent: int 
     return "\n".join(out)
 
 
+MAX_CELL = 48
+
+
 def _fmt(v: Any) -> str:
-    if v is None:
+    if v is None or (isinstance(v, float) and v != v):
         return "-"
     if isinstance(v, float):
         return f"{v:,.2f}" if abs(v) >= 1000 else f"{v:g}"
-    return str(v)
+    s = str(v)
+    return s if len(s) <= MAX_CELL else s[: MAX_CELL - 1] + "…"
 
 
 def pct(x: float | None) -> str:
