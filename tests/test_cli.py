@@ -227,3 +227,32 @@ def test_explode_parquet_and_csv_files(runner: CliRunner, tmp_path: Path) -> Non
     )
     res = runner.invoke(cli, ["explode", PHONE, "--format", "parquet"])
     assert res.exit_code == 2 and "-o EXPLODED.parquet" in res.output
+
+
+def test_html_report(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    res = runner.invoke(
+        cli,
+        [
+            "analyze",
+            ROUTER,
+            RADIO,
+            "-d",
+            "CN",
+            "--as-of",
+            "2020-08-17",
+            "--scenario",
+            "proposed-2020-huawei-10pct",
+            "--format",
+            "html",
+            "-o",
+            str(out),
+        ],
+    )
+    assert res.exit_code == 1
+    html = out.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>")
+    assert "Product RTR-E200" in html and "Product RU-5G-64T" in html
+    assert '<td class="subject">subject</td>' in html  # RU-5G-64T to China
+    assert "proposed-2020-huawei-10pct" in html
+    assert "<script" not in html  # self-contained, no scripts

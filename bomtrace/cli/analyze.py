@@ -61,7 +61,7 @@ from bomtrace.cli.common import (
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json", "csv", "xlsx"]),
+    type=click.Choice(["table", "json", "csv", "xlsx", "html"]),
     default="table",
     show_default=True,
 )
@@ -122,6 +122,10 @@ def analyze(
             from bomtrace.report.tables import destination_rows
 
             text = to_csv(destination_rows(d))
+        elif fmt == "html":
+            from bomtrace.report.html import render_html
+
+            text = render_html(d)
         elif fmt == "xlsx":
             from bomtrace.report.xlsx import write_xlsx
 
