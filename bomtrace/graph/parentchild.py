@@ -92,10 +92,7 @@ def _check_master(
     """Report parts missing from the master and master parts nothing uses."""
     assert table.parts is not None
     master = table.parts
-    known = set(master["part_number"].astype(str))
-    used_pn = pd.concat(
-        [edges["parent"], edges["child"], lines["part_number"].astype(str)], ignore_index=True
-    )
+    known = pd.Index(master["part_number"].to_numpy(dtype=object)).unique()
     # first line that mentions each part (as parent or child)
     pos = pd.concat(
         [
@@ -103,7 +100,7 @@ def _check_master(
             edges[["child", "_file", "_sheet", "_row"]].rename(columns={"child": "pn"}),
         ]
     ).drop_duplicates("pn")
-    missing = pos[~pos["pn"].isin(known)]
+    missing = pos[known.get_indexer(pos["pn"].to_numpy(dtype=object)) < 0]
     cols = ["pn", "_file", "_sheet", "_row"]
     for pn, file, sheet, row in missing[cols].itertuples(index=False, name=None):
         sink.add(
@@ -116,8 +113,16 @@ def _check_master(
             row=int(row),
             column=table.letter(str(file), sheet, "part_number"),
         )
-    used = set(used_pn)
-    unused = master[~master["part_number"].astype(str).isin(used)].drop_duplicates("part_number")
+    used = pd.Index(
+        np.concatenate(
+            [
+                pos["pn"].to_numpy(dtype=object),
+                lines["part_number"].to_numpy(dtype=object),
+            ]
+        )
+    ).unique()
+    master_pn = master["part_number"].to_numpy(dtype=object)
+    unused = master[used.get_indexer(master_pn) < 0].drop_duplicates("part_number")
     for d in unused.to_dict("records"):
         sink.add(
             IssueCode.UNUSED_MASTER_PART,
