@@ -17,8 +17,10 @@ Only the engineering differs from bomtrace; the rules and the value semantics ar
 * total cost = roll-up of the purchased parts (the cost printed on assembly lines is not
   added, as bomtrace's default ``--assembly-cost rollup``);
 * denominator = the product's selling price when given, else its rolled-up cost;
-* subject to the EAR when controlled / denominator exceeds the threshold. The benchmark
-  data has every origin and ECCN filled in, so bomtrace's low and high bounds coincide.
+* controlled US value counts ECCNs the rules call ``controlled``; the high bound also counts
+  ``possible`` ones (a control covers only some paragraphs and none was given);
+  subject when controlled / denominator exceeds the threshold, undetermined when only the
+  high bound does. (The benchmark data has every origin, ECCN and price filled in.)
 
 Writes one JSON object: ``{"products": {part_number: {...}}, "timings": {...}}``.
 
@@ -106,7 +108,7 @@ def walk(
     qty: float,
     owner: str | None,
     acc: dict[str, Any],
-    controlled: Callable[[Any], list[bool]],
+    status: Callable[[Any], list[str]],
 ) -> None:
     """Visit every path below ``node``; add each purchased part's extended value."""
     attrs = g.nodes[node]
@@ -118,12 +120,24 @@ def walk(
         acc["total"] += value
         if owner is not None:
             acc["us"] += value
-            for k, c in enumerate(controlled(g.nodes[owner]["eccn"])):
-                if c:
-                    acc["ctl"][k] += value
+            for k, st in enumerate(status(g.nodes[owner]["eccn"])):
+                if st == "controlled":
+                    acc["low"][k] += value
+                if st != "not-controlled":
+                    acc["high"][k] += value
         return
     for child, edge in kids.items():
-        walk(g, child, qty * edge["qty"], owner, acc, controlled)
+        walk(g, child, qty * edge["qty"], owner, acc, status)
+
+
+def verdict(low: float, high: float, threshold: float) -> str:
+    """Subject when the known controlled share exceeds the threshold; undetermined when only
+    the share that may be controlled (ECCN paragraph not given) does."""
+    if low > threshold + 1e-12:
+        return "subject"
+    if high > threshold + 1e-12:
+        return "undetermined"
+    return "not-subject"
 
 
 def analyse(
@@ -134,21 +148,25 @@ def analyse(
 
     rules = load_ruleset(as_of)
     where = [rules.destination(d) for d in dests]
-    ctl_cache: dict[Any, list[bool]] = {}
+    cache: dict[Any, list[str]] = {}
 
-    def controlled(eccn: Any) -> list[bool]:
-        if eccn not in ctl_cache:
+    def status(eccn: Any) -> list[str]:
+        """controlled / possible / not-controlled / unknown, per destination."""
+        if eccn not in cache:
             e = None if eccn is None or pd.isna(eccn) else str(eccn)
-            ctl_cache[eccn] = [rules.control(e, d).status == "controlled" for d in where]
-        return ctl_cache[eccn]
+            cache[eccn] = [rules.control(e, d).status for d in where]
+        return cache[eccn]
 
     out: dict[str, dict[str, Any]] = {}
     for prod in products:
-        acc = {"total": 0.0, "us": 0.0, "ctl": [0.0] * len(dests)}
-
-        walk(g, prod, 1.0, None, acc, controlled)
-        p = g.nodes[prod]
-        price = p["price"]
+        acc: dict[str, Any] = {
+            "total": 0.0,
+            "us": 0.0,
+            "low": [0.0] * len(dests),
+            "high": [0.0] * len(dests),
+        }
+        walk(g, prod, 1.0, None, acc, status)
+        price = g.nodes[prod]["price"]
         den = price if price else acc["total"]
         res: dict[str, Any] = {
             "total_cost": acc["total"],
@@ -158,13 +176,13 @@ def analyse(
             "destinations": {},
         }
         for k, d in enumerate(where):
-            ratio = acc["ctl"][k] / den if den > 0 else None
-            subject = ratio is not None and ratio > d.threshold + 1e-12
+            low, high = acc["low"][k] / den, max(acc["low"][k], acc["high"][k]) / den
             res["destinations"][d.code] = {
-                "controlled_us_value": acc["ctl"][k],
-                "ratio": ratio,
+                "controlled_us_value": acc["low"][k],
+                "ratio": low,
+                "ratio_high": high,
                 "threshold": d.threshold,
-                "verdict": "subject" if subject else "not-subject",
+                "verdict": verdict(low, high, d.threshold),
             }
         out[prod] = res
     return out

@@ -49,7 +49,7 @@ import json
 import os
 import random
 import time
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -116,7 +116,6 @@ class Dataset:
     name: str
     spec: Spec
     note: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def files(self, data_dir: str | os.PathLike[str]) -> dict[str, Path]:
         """Paths of the files this data set writes, keyed by format."""
