@@ -81,6 +81,9 @@ def analyze(
     sheet: str | None = None,
     layout: str | None = None,
     progress: ProgressCallback | None = None,
+    parties: Sequence[str] = (),
+    screening_lists: Sequence[PathArg] = (),
+    producers: PathArg | None = None,
 ) -> AnalysisResult:
     """De minimis verdicts for every product in a BOM, per destination.
 
@@ -109,6 +112,15 @@ def analyze(
     progress : callable, optional
         Called with the name of each stage as it starts ("reading", "building",
         "analysing"), e.g. a :class:`bomtrace.progress.StageBar`.
+    parties : sequence of str, optional
+        Other parties of the shipment (purchaser, consignees), screened for the Foreign
+        Direct Product rules together with ``end_user``.
+    screening_lists : sequence of path, optional
+        Consolidated Screening List files (JSON/CSV/TSV) screened besides the packaged
+        Entity List extract.
+    producers : path, optional
+        Producer table: per fab/plant, whether its major equipment is a direct product of
+        US technology (ECCNs, origin, source of the claim).
 
     Returns
     -------
@@ -166,6 +178,12 @@ def analyze(
     sink = IssueCollector()
     sink.extend(graph.issues)
     products, subs = analyze_graph(graph, ruleset, options, sink)
+    from bomtrace.fdpr import attach_fdpr
+
+    attach_fdpr(
+        graph, ruleset, options, products, sink,
+        parties=parties, screening_lists=screening_lists, producers=producers,
+    )  # fmt: skip
     dests = sorted({d.country for p in products for d in p.destinations})
     info = ruleset.info
     return AnalysisResult(
@@ -182,6 +200,7 @@ def analyze(
             "all_destinations": all_destinations,
             "assembly_cost": assembly_cost,
             "end_user": end_user,
+            "parties": list(parties),
             "top": top,
         },
         products=products,

@@ -73,6 +73,12 @@ class IssueCode(StrEnum):
     RULE_NOT_MODELLED = "rule-not-modelled"
     SCENARIO_NOT_APPLICABLE = "scenario-not-applicable"
     CURRENCY_MISMATCH = "currency-mismatch"
+    # foreign direct product rules
+    FDPR_FLAG = "fdpr-flag"
+    FDPR_EVIDENCE_MISSING = "fdpr-evidence-missing"
+    PARTY_LISTED = "party-listed"
+    PARTY_POSSIBLE_MATCH = "party-possible-match"
+    PARTY_NOT_LISTED = "party-not-listed"
 
 
 #: Default severity per code (an Issue may override it).
@@ -112,6 +118,11 @@ DEFAULT_SEVERITY: dict[IssueCode, Severity] = {
     IssueCode.RULE_NOT_MODELLED: Severity.INFO,
     IssueCode.SCENARIO_NOT_APPLICABLE: Severity.INFO,
     IssueCode.CURRENCY_MISMATCH: Severity.ERROR,
+    IssueCode.FDPR_FLAG: Severity.WARNING,
+    IssueCode.FDPR_EVIDENCE_MISSING: Severity.WARNING,
+    IssueCode.PARTY_LISTED: Severity.INFO,
+    IssueCode.PARTY_POSSIBLE_MATCH: Severity.WARNING,
+    IssueCode.PARTY_NOT_LISTED: Severity.INFO,
 }
 
 #: Field order of :meth:`Issue.to_dict` (stable for JSON/CSV/xlsx output).

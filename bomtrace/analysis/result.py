@@ -141,6 +141,9 @@ class ProductResult:
     denominator: float | None
     destinations: list[DestinationResult] = field(default_factory=list)
     fdpr: list[dict[str, Any]] = field(default_factory=list)
+    #: FDPR exposure: rules tested, parties screened, caught counts/values per assembly,
+    #: unresolved parts (bomtrace.fdpr); None when FDPR was not run
+    fdpr_summary: dict[str, Any] | None = None
     not_analysed_reason: str | None = None
 
     def destination(self, code: str) -> DestinationResult:
@@ -170,6 +173,8 @@ class ProductResult:
         }
         if detail:
             out["fdpr"] = self.fdpr
+            if self.fdpr_summary is not None:
+                out["fdpr_summary"] = self.fdpr_summary
         if self.not_analysed_reason:
             out["not_analysed_reason"] = self.not_analysed_reason
         return out

@@ -39,7 +39,30 @@ from bomtrace.cli.common import (
     metavar="NAME",
     help="What-if scenario shown beside the rule in force (see `bomtrace rules`).",
 )
-@click.option("--end-user", metavar="NAME", help="End user of the shipment (scenarios may use it).")
+@click.option(
+    "--end-user", metavar="NAME", help="End user of the shipment (FDP rules, scenarios)."
+)
+@click.option(
+    "--party",
+    "parties",
+    multiple=True,
+    metavar="NAME",
+    help="Other party (purchaser, consignee), screened for the FDP rules; repeatable.",
+)
+@click.option(
+    "--screening-list",
+    "screening_lists",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Consolidated Screening List download (json/csv/tsv) screened too.",
+)
+@click.option(
+    "--producers",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Producer table: fab/plant -> US-technology equipment evidence (csv/xlsx).",
+)
 @click.option(
     "--assembly-cost",
     type=click.Choice(["rollup", "added", "total"]),
@@ -74,6 +97,9 @@ def analyze(
     as_of: str | None,
     scenarios: tuple[str, ...],
     end_user: str | None,
+    parties: tuple[str, ...],
+    screening_lists: tuple[str, ...],
+    producers: str | None,
     assembly_cost: str,
     top: int,
     no_assemblies: bool,
@@ -105,6 +131,9 @@ def analyze(
                 as_of=_as_of(as_of),
                 scenarios=scenarios,
                 end_user=end_user,
+                parties=parties,
+                screening_lists=screening_lists,
+                producers=producers,
                 assembly_cost=assembly_cost,
                 top=top,
                 assemblies=not no_assemblies,

@@ -155,6 +155,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "made_with_us_equipment": ("made with us equipment", "us equipment"),
     "us_technology_eccns": ("us technology eccns", "tech eccns"),
     "producer": ("producer", "fab", "plant"),
+    "designed_by": ("designed by", "design owner", "designer", "design house"),
 }
 
 _DROP = re.compile(r"[\W_]+", re.UNICODE)

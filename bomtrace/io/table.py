@@ -25,7 +25,8 @@ column                     dtype        meaning
                                         ``EAR99``); None when empty
 other canonical fields     str/None     ``description``, ``uom``, ``currency``, ``manufacturer``,
                                         ``mpn``, ``supplier``, ``reference_designators``,
-                                        ``item_type``, ``us_technology_eccns``, ``producer``
+                                        ``item_type``, ``us_technology_eccns``, ``producer``,
+                                        ``designed_by``
 ``_file``                  str          file name as given on the command line
 ``_sheet``                 str/None     sheet name (None for CSV)
 ``_row``                   int          1-based row as Excel / a text editor shows it
@@ -77,6 +78,7 @@ CANONICAL_FIELDS: tuple[str, ...] = (
     "made_with_us_equipment",
     "us_technology_eccns",
     "producer",
+    "designed_by",
 )
 NUMERIC_FIELDS: tuple[str, ...] = (
     "level",

@@ -181,6 +181,9 @@ def render_analysis(d: dict[str, Any]) -> str:
             out.append(
                 table(["dest", "scenario", "threshold", "ratio", "verdict", ""], scen, indent=4)
             )
+        from bomtrace.fdpr.render import fdpr_lines
+
+        out.extend(fdpr_lines(p))
     flips = d.get("scenario_flips") or []
     if flips:
         out.append("")

@@ -1,0 +1,539 @@
+"""Foreign Direct Product rule exposure per part, per assembly and per product.
+
+For every rule form in force on the date (:mod:`bomtrace.fdpr.rules`) and every foreign-made
+part, three-valued tests (yes / no / unknown) are combined::
+
+    caught = item scope AND (direct product OR plant OR contains-IC) AND scope
+
+The item and prong tests are computed once per distinct cell value and broadcast to all nodes
+(numpy); the scope (destination, end user, parties) is one value per rule form and destination.
+Every foreign-made part of a product is tested as travelling inside the product to the
+destination and parties of the shipment: the knowledge prongs of the Entity List rules cover
+incorporation explicitly; for the destination rules it is the cautious reading. US-origin parts
+are not foreign-made items and are never FDP-tested (they are subject to the EAR already).
+
+A part is *caught* when one rule form gives yes; *unresolved* when none gives yes but one gives
+unknown (the missing evidence could change the answer). Per assembly, the caught parts below it
+are counted and valued with :func:`bomtrace.rollup.rollup`; a caught assembly counts as a whole
+and the parts inside it are not counted again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from bomtrace.eccn import is_eccn_syntax
+from bomtrace.fdpr.evidence import (
+    EVIDENCE_FIELDS,
+    NO,
+    STATE_NAMES,
+    UNKNOWN,
+    YES,
+    Evidence,
+)
+from bomtrace.fdpr.rules import FdpVersion, ItemScope, Prong, fdp_rules_in_force, load_fdp_data
+from bomtrace.fdpr.screening import PartyMatch, ScreeningList
+from bomtrace.graph.collect import IssueCollector
+from bomtrace.graph.model import BomGraph
+from bomtrace.issues import IssueCode
+from bomtrace.rollup import explode, rollup
+from bomtrace.rules.load import load_data
+from bomtrace.rules.model import Destination
+
+
+@dataclass(frozen=True)
+class ScreenedParty:
+    """A party of the shipment and what screening found."""
+
+    role: str  #: "end_user" or "party"
+    name: str
+    match: PartyMatch
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"role": self.role, "name": self.name, **self.match.to_dict()}
+
+
+@dataclass
+class Context:
+    """One rule form applied to one destination (None for party-scoped forms)."""
+
+    version: FdpVersion
+    destination: str | None
+    scope: int
+    why: str
+    party: ScreenedParty | None = None
+
+    def label(self) -> dict[str, Any]:
+        return {
+            "rule": self.version.paragraph,
+            "id": self.version.id,
+            "title": self.version.title,
+            "destination": self.destination,
+            "scope": STATE_NAMES[self.scope],
+            "why": self.why,
+            "unsure": self.version.unsure,
+        }
+
+
+@dataclass
+class ProductFdpr:
+    """FDPR findings for one product: caught entries and a summary."""
+
+    entries: list[dict[str, Any]] = field(default_factory=list)
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+def screen_parties(
+    end_user: str | None, parties: Sequence[str], screening: ScreeningList
+) -> list[ScreenedParty]:
+    """Screen the end user and the other parties of the shipment."""
+    out = []
+    if end_user and end_user.strip():
+        out.append(ScreenedParty("end_user", end_user.strip(), screening.match(end_user)))
+    for p in parties:
+        if p and p.strip():
+            out.append(ScreenedParty("party", p.strip(), screening.match(p)))
+    return out
+
+
+def _scope(
+    v: FdpVersion, dest: Destination | None, screened: list[ScreenedParty]
+) -> tuple[int, str, ScreenedParty | None]:
+    s = v.scope
+    if s.type == "worldwide":
+        return YES, "applies to every destination", None
+    if s.type in ("country_group", "destination"):
+        assert dest is not None
+        groups = dest.groups
+        if set(s.exclude_groups) & groups:
+            return (
+                NO,
+                f"{dest.code} is in {', '.join(sorted(set(s.exclude_groups) & groups))}",
+                None,
+            )
+        hit = sorted(set(s.groups) & groups)
+        if hit or dest.code in s.countries:
+            what = ", ".join(hit) if hit else dest.code
+            return YES, f"destination {dest.code} ({what})", None
+        return NO, f"destination {dest.code} is not in scope", None
+    fn = s.footnote
+    best: tuple[int, str, ScreenedParty | None] = (NO, f"no party carries footnote {fn}", None)
+    for p in screened:
+        m = p.match
+        if m.status == "match" and fn in m.footnotes:
+            if p.role in s.roles:
+                return YES, f"{_role(p.role)} {p.name!r}: footnote {fn}", p
+            best = max(
+                best,
+                (
+                    UNKNOWN,
+                    f"{_role(p.role)} {p.name!r} is listed with footnote {fn}, but this form of "
+                    f"the rule needs knowledge that the item is destined to it (end user)",
+                    p,
+                ),
+                key=lambda t: t[0],
+            )
+        elif m.status == "possible" and any(fn in e.footnotes for e in m.entries):
+            best = max(
+                best,
+                (
+                    UNKNOWN,
+                    f"{_role(p.role)} {p.name!r} resembles {m.entries[0].name!r} (footnote {fn}, "
+                    f"score {m.score:.0f}); not applied: confirm the name",
+                    p,
+                ),
+                key=lambda t: t[0],
+            )
+    return best
+
+
+def _role(role: str) -> str:
+    return "end user" if role == "end_user" else "party"
+
+
+def _by_value(values: np.ndarray, fn: Callable[[Any], int]) -> np.ndarray:
+    """Apply ``fn`` once per distinct value (None included) and broadcast."""
+    codes, uniq = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    table = np.array([fn(u) for u in uniq] + [fn(None)], dtype=np.int8)
+    return table[codes]
+
+
+def _ns_reasons(eccn: str) -> int:
+    entry = load_data().ccl.get(eccn[:5])
+    if entry is None:
+        return UNKNOWN
+    reasons = entry.reasons or " ".join(str(c.reason) for c in entry.controls)
+    return YES if "NS" in reasons.replace(",", " ").split() else NO
+
+
+def _covers(listed: str, eccn: str) -> bool:
+    return (
+        eccn == listed or eccn.startswith(listed + ".") or (len(listed) == 5 and eccn[:5] == listed)
+    )
+
+
+def item_state(item: ItemScope, eccn: str | None) -> int:
+    """Whether a part's own ECCN puts it in a rule's item scope.
+
+    >>> from bomtrace.fdpr.rules import ItemScope
+    >>> item_state(ItemScope(eccns=("3A090",)), "3A090.a"), item_state(ItemScope(any=True), None)
+    (2, 2)
+    >>> ns = ItemScope(test="ns_controlled")
+    >>> item_state(ns, "5A992.c"), item_state(ns, "3A001.a.7"), item_state(ns, None)
+    (0, 2, 1)
+    """
+    if item.any:
+        return YES
+    if eccn is None:
+        return UNKNOWN
+    if eccn == "EAR99":
+        return NO
+    if not is_eccn_syntax(eccn):
+        return UNKNOWN
+    if item.test == "any_ccl_eccn":
+        return YES
+    if item.test == "ns_controlled":
+        return _ns_reasons(eccn)
+    if any(_covers(x, eccn) for x in item.exclusions):
+        return NO
+    if any(x.startswith(eccn + ".") for x in item.exclusions) and any(
+        _covers(x, eccn) for x in item.eccns
+    ):
+        return UNKNOWN  # given less precisely than an exclusion
+    return YES if any(_covers(x, eccn) for x in item.eccns) else NO
+
+
+def inputs_state(prong: Prong, eccns: frozenset[str] | None) -> int:
+    """Whether technology/software ECCNs meet a prong's inputs (None = unknown)."""
+    if eccns is None:
+        return UNKNOWN
+    if prong.inputs_test == "any_d_or_e":
+        return YES if any(e[1] in "DE" for e in eccns) else NO
+    if prong.inputs_test == "ns_controlled":
+        states = [_ns_reasons(e) for e in eccns]
+        return max(states, default=NO)
+    return YES if eccns & prong.inputs else NO
+
+
+def _plant_state(prong: Prong, ev: Evidence) -> np.ndarray:
+    out = np.full(len(ev.plant), UNKNOWN, dtype=np.int8)
+    out[ev.plant == NO] = NO
+    yes = np.flatnonzero(ev.plant == YES)
+    for i in yes:
+        listed = ev.plant_eccns[i]
+        if prong.origin == "US-origin" and ev.plant_origin[i] != "US-origin":
+            out[i] = NO
+        elif listed is None:
+            out[i] = YES if prong.generic else UNKNOWN
+        else:
+            out[i] = inputs_state(prong, listed)
+    return out
+
+
+def _footnote_state(values: np.ndarray, fn: int, screening: ScreeningList) -> np.ndarray:
+    def one(v: Any) -> int:
+        if v is None or not str(v).strip():
+            return UNKNOWN
+        m = screening.match(str(v))
+        if m.status == "match":
+            return YES if fn in m.footnotes else NO
+        if m.status == "possible" and any(fn in e.footnotes for e in m.entries):
+            return UNKNOWN
+        return NO
+
+    return _by_value(values, one)
+
+
+@dataclass
+class NodeStates:
+    """Per-node test results of one rule form (arrays of YES/NO/UNKNOWN)."""
+
+    item: np.ndarray
+    direct: np.ndarray
+    plant: np.ndarray
+    ic: np.ndarray
+    designer: np.ndarray | None  #: the designed-by condition, when the form has one
+    product: np.ndarray  #: item AND (direct OR plant OR ic), NO for US-origin parts
+
+
+def node_states(
+    v: FdpVersion, graph: BomGraph, ev: Evidence, screening: ScreeningList
+) -> NodeStates:
+    """Item and product-scope tests of one rule form for every node."""
+    item = _by_value(ev.own_eccn, lambda e: item_state(v.item, e))
+    direct = _by_value(ev.tech, lambda t: inputs_state(v.direct_product, t))
+    plant_raw = _plant_state(v.plant, ev)
+    plant = plant_raw.copy()
+    designer = None
+    fn = v.direct_product.designed_by_footnote or v.plant.designed_by_footnote
+    if fn is not None:
+        d = _footnote_state(ev.designed_by, fn, screening)
+        p = _footnote_state(ev.producer, fn, screening)
+        designer = np.maximum(d, p)
+        if v.direct_product.designed_by_footnote is not None:
+            direct = np.minimum(direct, designer)
+        if v.plant.designed_by_footnote is not None:
+            plant = np.minimum(plant, designer)
+    ic = np.full(graph.n_nodes, NO, dtype=np.int8)
+    if v.plant.contains_ic:
+        below = rollup(graph, np.c_[plant_raw == YES, plant_raw == UNKNOWN].astype(float))
+        below = np.nan_to_num(below) - np.c_[plant_raw == YES, plant_raw == UNKNOWN]
+        ic[below[:, 1] > 0] = UNKNOWN
+        ic[below[:, 0] > 0] = YES
+    product = np.minimum(item, np.maximum(np.maximum(direct, plant), ic))
+    product[~ev.foreign] = NO
+    return NodeStates(item, direct, plant, ic, designer, product)
+
+
+def contexts(
+    day: date, destinations: Sequence[Destination], screened: list[ScreenedParty]
+) -> list[Context]:
+    """Every rule form in force on ``day``, applied to each destination where it depends on one."""
+    out = []
+    for v in fdp_rules_in_force(day):
+        if v.scope.type in ("country_group", "destination"):
+            for d in destinations:
+                st, why, _ = _scope(v, d, screened)
+                out.append(Context(v, d.code, st, why))
+        else:
+            st, why, p = _scope(v, None, screened)
+            out.append(Context(v, None, st, why, p))
+    return out
+
+
+_PRONG_NAMES = (("direct", "direct_product"), ("plant", "plant"), ("ic", "contains_ic"))
+
+
+def analyze_fdpr(
+    graph: BomGraph,
+    ev: Evidence,
+    *,
+    as_of: date,
+    destinations: Sequence[Destination],
+    screened: list[ScreenedParty],
+    screening: ScreeningList,
+    sink: IssueCollector | None = None,
+) -> dict[int, ProductFdpr]:
+    """FDPR findings for every analysable product (root node id → findings).
+
+    Parameters
+    ----------
+    graph : BomGraph
+        A validated graph.
+    ev : Evidence
+        Production evidence per node (:func:`bomtrace.fdpr.evidence.collect_evidence`).
+    as_of : datetime.date
+        Date whose rule forms apply.
+    destinations : sequence of Destination
+        Destinations of the shipment (for the destination-scoped rules).
+    screened : list of ScreenedParty
+        The end user and other parties, screened.
+    screening : ScreeningList
+        Used for the designed-by / producer conditions of the May 2020 rule.
+    sink : IssueCollector, optional
+        Receives ``fdpr-flag`` and ``fdpr-evidence-missing`` issues when given.
+    """
+    ctxs = contexts(as_of, destinations, screened)
+    live = [c for c in ctxs if c.scope != NO]
+    states: dict[str, NodeStates] = {}
+    for c in live:
+        if c.version.id not in states:
+            states[c.version.id] = node_states(c.version, graph, ev, screening)
+    n = graph.n_nodes
+    caught_any = np.zeros(n, dtype=bool)
+    unknown_any = np.zeros(n, dtype=bool)
+    final: list[np.ndarray] = []
+    for c in live:
+        f = np.minimum(states[c.version.id].product, c.scope)
+        final.append(f)
+        caught_any |= f == YES
+        unknown_any |= f == UNKNOWN
+    unknown_any &= ~caught_any
+
+    leaf = graph.is_leaf
+    cost = graph.num_attr("unit_cost")
+    unit_total = rollup(graph, np.where(leaf, np.nan_to_num(cost, nan=0.0), 0.0))
+    stop = ~caught_any[graph.parent]
+    below = rollup(
+        graph,
+        np.c_[caught_any.astype(float), np.where(caught_any, np.nan_to_num(unit_total), 0.0)],
+        edge_mask=stop,
+    )
+    ok_roots = np.array([int(r) for r in graph.roots if graph.height[r] >= 0], dtype=np.int64)
+    t = explode(graph, ok_roots)
+    engaged = ev.any_given or bool(screened)
+    out: dict[int, ProductFdpr] = {}
+    reported: set[tuple[int, str]] = set()
+    for row, r in enumerate(ok_roots.tolist()):
+        rr = t.getrow(row)
+        idx, qty = rr.indices, rr.data
+        res = ProductFdpr()
+        for j in np.argsort([str(graph.part_numbers[m]) for m in idx], kind="stable"):
+            m, q = int(idx[j]), float(qty[j])
+            for c, f in zip(live, final, strict=True):
+                if f[m] != YES:
+                    continue
+                entry = _entry(graph, ev, states[c.version.id], c, m, q, unit_total)
+                res.entries.append(entry)
+                if sink is not None and (m, c.version.id) not in reported:
+                    reported.add((m, c.version.id))
+                    _flag_issue(sink, graph, c, entry, m)
+        unresolved: list[dict[str, Any]] = []
+        for j in np.flatnonzero(unknown_any[idx]):
+            m, q = int(idx[j]), float(qty[j])
+            rules, missing = [], set()
+            for c, f in zip(live, final, strict=True):
+                if f[m] == UNKNOWN:
+                    rules.append(
+                        c.version.paragraph + (f" → {c.destination}" if c.destination else "")
+                    )
+                    missing |= _missing(states[c.version.id], c, m)
+            unresolved.append(
+                {
+                    "part_number": str(graph.part_numbers[m]),
+                    "description": _s(graph.attr("description")[m]),
+                    "quantity": round(q, 6),
+                    "value": _money(q * unit_total[m]),
+                    "rules": sorted(set(rules)),
+                    "missing": sorted(missing),
+                }
+            )
+        unresolved.sort(key=lambda d: str(d["part_number"]))
+        if sink is not None and engaged:
+            for u in unresolved:
+                m = graph.index_of(u["part_number"])
+                sink.add(
+                    IssueCode.FDPR_EVIDENCE_MISSING,
+                    f"{u['part_number']} may be caught by {', '.join(u['rules'])}: "
+                    f"{', '.join(u['missing'])} not known.",
+                    part_number=u["part_number"],
+                    **graph.position(m),
+                )
+        asm: list[dict[str, Any]] = []
+        for j in np.flatnonzero(~leaf[idx] & (below[idx, 0] > 0)):
+            m = int(idx[j])
+            if m == r:
+                continue
+            asm.append(
+                {
+                    "part_number": str(graph.part_numbers[m]),
+                    "caught_units": round(float(below[m, 0]), 6),
+                    "caught_value": _money(below[m, 1]),
+                    "total_cost": _money(unit_total[m]),
+                }
+            )
+        asm.sort(key=lambda d: str(d["part_number"]))
+        caught_nodes = {e["part_number"] for e in res.entries}
+        res.summary = {
+            "status": "assessed" if engaged else "no-evidence",
+            "as_of": as_of.isoformat(),
+            "data_version": load_fdp_data().data_version,
+            "parties": [p.to_dict() for p in screened],
+            "rules": [c.label() for c in ctxs],
+            "not_modelled": list(load_fdp_data().not_modelled),
+            "caught_parts": len(caught_nodes),
+            "caught_units": round(float(below[r, 0]), 6),
+            "caught_value": _money(below[r, 1]),
+            "assemblies": asm,
+            "unresolved": unresolved,
+        }
+        out[r] = res
+    return out
+
+
+def _missing(st: NodeStates, c: Context, m: int) -> set[str]:
+    out = set()
+    if st.item[m] == UNKNOWN:
+        out.add("eccn")
+    if st.direct[m] == UNKNOWN:
+        out.add("us_technology_eccns")
+    if st.plant[m] == UNKNOWN:
+        out.add("made_with_us_equipment")
+    if st.designer is not None and st.designer[m] == UNKNOWN:
+        out.add("designed_by")
+    if c.scope == UNKNOWN:
+        out.add("party")
+    return out
+
+
+def _entry(
+    graph: BomGraph,
+    ev: Evidence,
+    st: NodeStates,
+    c: Context,
+    m: int,
+    q: float,
+    unit_total: np.ndarray,
+) -> dict[str, Any]:
+    prongs = [name for attr, name in _PRONG_NAMES if getattr(st, attr)[m] == YES]
+    pos = graph.position(m)
+    rows = []
+    for f in EVIDENCE_FIELDS:
+        if f in ev.columns_present and graph.attr(f)[m] is not None:
+            rows.append(
+                {
+                    "field": f,
+                    **pos,
+                    "column": graph.column_letters.get((pos["file"], pos["sheet"], f)),
+                }
+            )
+    claim = ev.claims.get(m)
+    if claim is not None:
+        rows.append({"field": "producer_table", **claim.position, "column": None})
+    tech = ev.tech[m]
+    p = c.party
+    return {
+        "part_number": str(graph.part_numbers[m]),
+        "description": _s(graph.attr("description")[m]),
+        "rule": c.version.paragraph,
+        "rule_id": c.version.id,
+        "rule_name": c.version.title,
+        "prong": prongs[0] if prongs else None,
+        "prongs": prongs,
+        "end_user": p.match.entries[0].name if p is not None else None,
+        "party": None if p is None else {"role": p.role, "name": p.name},
+        "footnote": c.version.scope.footnote,
+        "destination": c.destination,
+        "quantity": round(q, 6),
+        "value": _money(q * unit_total[m]),
+        "evidence": {
+            "eccn": ev.own_eccn[m],
+            "us_technology_eccns": None if tech is None else sorted(tech),
+            "made_with_us_equipment": STATE_NAMES[int(ev.plant[m])],
+            "plant_source": ev.plant_source[m],
+            "producer": _s(ev.producer[m]),
+            "designed_by": _s(ev.designed_by[m]),
+        },
+        "rows": rows,
+        "citation": c.version.citation,
+        "source": c.version.source,
+        "unsure": c.version.unsure,
+    }
+
+
+def _flag_issue(
+    sink: IssueCollector, graph: BomGraph, c: Context, e: dict[str, Any], m: int
+) -> None:
+    who = f"end user {e['end_user']}" if e["end_user"] else f"destination {c.destination}"
+    sink.add(
+        IssueCode.FDPR_FLAG,
+        f"{e['part_number']} is caught by {c.version.paragraph} ({c.version.title}; {who}) "
+        f"through the {' and '.join(e['prongs'])} prong: it is subject to the EAR and needs a "
+        f"licence under {c.version.licence or 'the rule'}.",
+        part_number=e["part_number"],
+        **graph.position(m),
+    )
+
+
+def _money(x: float) -> float | None:
+    return None if x is None or not np.isfinite(x) else round(float(x) + 0.0, 4)
+
+
+def _s(v: object) -> str | None:
+    return None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
