@@ -285,6 +285,7 @@ def run_case(case: Case, a: argparse.Namespace, bt: list[str], quiet: bool) -> d
     out_dir = Path(a.data_dir) / "out"
     out_dir.mkdir(parents=True, exist_ok=True)
     res: dict[str, Any] = {
+        "loadavg_before": os.getloadavg()[0],
         "case": case.name,
         "title": case.title or case.name,
         "target_s": case.target_s,
@@ -313,10 +314,10 @@ def run_case(case: Case, a: argparse.Namespace, bt: list[str], quiet: bool) -> d
     cmd5 = [*bt, "analyze", *map(str, paths), *dflags, *common, "-o", str(five_out)]
     cmd_all = [*bt, "analyze", *map(str, paths), "--all-destinations", *common, "-o", str(all_out)]
     runs5, runs_all = [], []
-    for _ in range(a.repeat):
+    for i in range(a.repeat):
         runs5.append(measure(cmd5, a.timeout, out_dir / f"{case.name}.bt5.log", a.rss_limit_mb))
         print(f"  {case.name} bomtrace 5 dest: {fmt_run(runs5[-1])}", flush=True)
-        if a.no_all:
+        if a.no_all or i >= a.all_repeat:
             continue
         runs_all.append(
             measure(cmd_all, a.timeout, out_dir / f"{case.name}.btall.log", a.rss_limit_mb)
@@ -492,6 +493,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="10k-100k cases only (smoke run)")
     ap.add_argument("--list", action="store_true", help="list the cases and exit")
     ap.add_argument("--repeat", type=int, default=1, help="bomtrace runs per case (median)")
+    ap.add_argument("--all-repeat", type=int, default=1, help="--all-destinations runs per case")
     ap.add_argument("--baseline-repeat", type=int, default=1, help="baseline runs per case")
     ap.add_argument(
         "--baseline-max-rows",
@@ -559,7 +561,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(table(results))
     print(
-        f"\nmedian of {a.repeat} bomtrace run(s), {a.baseline_repeat} baseline run(s); "
+        f"\nmedian of {a.repeat} bomtrace run(s) (all destinations: {a.all_repeat}), "
+        f"{a.baseline_repeat} baseline run(s); "
         f"MB = 2^20 bytes; results: {out}"
     )
     bad = [r["case"] for r in results if r.get("agreement") and not r["agreement"]["agree"]]
