@@ -148,8 +148,8 @@ def read_producers(path: str | os.PathLike[str]) -> ProducerTable:
             df = pd.read_excel(p, dtype=str, engine="openpyxl")
             first_row = 2
         else:
-            sep = "\t" if p.suffix.lower() == ".tsv" else None
-            df = pd.read_csv(p, dtype=str, sep=sep, engine="python", keep_default_na=False)
+            sep = "\t" if p.suffix.lower() == ".tsv" else ","
+            df = pd.read_csv(p, dtype=str, sep=sep, keep_default_na=False)
             first_row = 2
     except FileNotFoundError:
         raise

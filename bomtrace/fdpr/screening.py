@@ -269,11 +269,12 @@ class ScreeningList:
 
 def _score(a: str, b: str, **_: Any) -> float:
     """Fuzzy similarity 0-100: edit distance, word order, and (for names of two or more words)
-    one name being contained in the other."""
+    all the words of one name appearing in the other."""
     from rapidfuzz import fuzz
 
     best = max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b))
-    if min(len(a.split()), len(b.split())) >= 2:
+    wa, wb = set(a.split()), set(b.split())
+    if min(len(wa), len(wb)) >= 2 and (wa <= wb or wb <= wa):
         best = max(best, fuzz.token_set_ratio(a, b))
     return float(best)
 
