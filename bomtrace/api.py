@@ -84,6 +84,8 @@ def analyze(
     parties: Sequence[str] = (),
     screening_lists: Sequence[PathArg] = (),
     producers: PathArg | None = None,
+    second_incorporation: bool = True,
+    made_in: str | None = None,
 ) -> AnalysisResult:
     """De minimis verdicts for every product in a BOM, per destination.
 
@@ -121,6 +123,12 @@ def analyze(
     producers : path, optional
         Producer table: per fab/plant, whether its major equipment is a direct product of
         US technology (ECCNs, origin, source of the claim).
+    second_incorporation : bool, optional
+        A foreign-made sub-assembly flagged ``discrete_product`` contributes none of its US
+        content to the items it is built into (default True; results show the other ratio).
+    made_in : str, optional
+        Country the foreign-made items are made in (exported from), ISO code or name: the
+        Supp. No. 3 to Part 746 partner-country carve-out for Russia and Belarus.
 
     Returns
     -------
@@ -166,6 +174,8 @@ def analyze(
         assembly_cost=assembly_cost,  # type: ignore[arg-type]
         top=top,
         assemblies=assemblies,
+        second_incorporation=second_incorporation,
+        made_in=_country_option(made_in, "--made-in"),
     )
     ruleset = load_ruleset(as_of)
     for s in options.scenarios:
@@ -202,11 +212,26 @@ def analyze(
             "end_user": end_user,
             "parties": list(parties),
             "top": top,
+            "second_incorporation": "on" if second_incorporation else "off",
+            "made_in": options.made_in,
         },
         products=products,
         assemblies=subs,
         issues=sort_issues(sink.finish()),
     )
+
+
+def _country_option(text: str | None, flag: str) -> str | None:
+    """ISO code of a country option, or a UsageError naming the flag."""
+    if text is None or not str(text).strip():
+        return None
+    from bomtrace.countries import normalize_country
+    from bomtrace.errors import UsageError
+
+    code = normalize_country(text)
+    if code is None:
+        raise UsageError(f"Unknown country {text!r} for {flag}. Use an ISO code such as FI or CN.")
+    return code
 
 
 @dataclass

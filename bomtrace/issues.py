@@ -71,6 +71,11 @@ class IssueCode(StrEnum):
     VERDICT_UNDETERMINED = "verdict-undetermined"
     PRODUCT_NOT_ANALYSED = "product-not-analysed"
     RULE_NOT_MODELLED = "rule-not-modelled"
+    UNKNOWN_ECCN_PARAGRAPH = "unknown-eccn-paragraph"
+    UNKNOWN_ITEM_TYPE = "unknown-item-type"
+    SOFTWARE_NOT_BUNDLED = "software-not-bundled"
+    TECHNOLOGY_REPORT = "technology-report"
+    DECLARATION_IGNORED = "declaration-ignored"
     SCENARIO_NOT_APPLICABLE = "scenario-not-applicable"
     CURRENCY_MISMATCH = "currency-mismatch"
     # foreign direct product rules
@@ -116,6 +121,11 @@ DEFAULT_SEVERITY: dict[IssueCode, Severity] = {
     IssueCode.VERDICT_UNDETERMINED: Severity.WARNING,
     IssueCode.PRODUCT_NOT_ANALYSED: Severity.ERROR,
     IssueCode.RULE_NOT_MODELLED: Severity.INFO,
+    IssueCode.UNKNOWN_ECCN_PARAGRAPH: Severity.WARNING,
+    IssueCode.UNKNOWN_ITEM_TYPE: Severity.INFO,
+    IssueCode.SOFTWARE_NOT_BUNDLED: Severity.INFO,
+    IssueCode.TECHNOLOGY_REPORT: Severity.INFO,
+    IssueCode.DECLARATION_IGNORED: Severity.WARNING,
     IssueCode.SCENARIO_NOT_APPLICABLE: Severity.INFO,
     IssueCode.CURRENCY_MISMATCH: Severity.ERROR,
     IssueCode.FDPR_FLAG: Severity.WARNING,

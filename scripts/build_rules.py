@@ -140,6 +140,40 @@ _EXTRA_ALIASES = {
 }
 
 
+# Regions the EAR treats as destinations of their own although they have no Country Chart row:
+# the Crimea region and the so-called DNR and LNR regions of Ukraine (15 CFR 746.6, Country
+# Chart footnote 9 on the Ukraine row). Codes are ISO 3166-2 subdivisions; licence requirements
+# come from the Ukraine row plus the dated Part 746 entries in changes.toml.
+_REGIONS = {
+    "UA-43": (
+        "Crimea region of Ukraine",
+        "UA",
+        [
+            "crimea",
+            "crimea region",
+            "crimea region of ukraine",
+            "autonomous republic of crimea",
+            "sevastopol",
+            "ua-40",
+        ],
+    ),
+    "UA-14": (
+        "so-called DNR region of Ukraine",
+        "UA",
+        ["dnr", "donetsk people's republic", "so-called donetsk people's republic"],
+    ),
+    "UA-09": (
+        "so-called LNR region of Ukraine",
+        "UA",
+        ["lnr", "luhansk people's republic", "so-called luhansk people's republic"],
+    ),
+}
+_REGION_BASIS = (
+    "15 CFR 746.6 and Country Chart footnote 9 (Ukraine row): a region of Ukraine with its own "
+    "Part 746 licence requirements; Country Chart marks and Country Groups are Ukraine's."
+)
+
+
 def _fold(text: str) -> str:
     """Lower-case, accent-free, single-spaced form of a name (the alias key)."""
     text = unicodedata.normalize("NFKD", text.replace("’", "'"))
@@ -196,6 +230,15 @@ def build_countries(chart: dict[str, Any], groups: dict[str, Any]) -> dict[str, 
             "groups_name": gname[0] if gname else None,
             "aliases": aliases,
         }
+    for code, (name, parent, aliases) in _REGIONS.items():
+        out[code] = {
+            "name": name,
+            "iso3": None,
+            "chart_name": None,
+            "groups_name": None,
+            "region_of": parent,
+            "aliases": {_fold(a) for a in aliases} | {_fold(name)},
+        }
     for alias, row in [*chart["aliases"].items(), *groups["aliases"].items()]:
         code = by_row.get(row) or group_code.get(row)
         if code is None:
@@ -241,6 +284,8 @@ def build_chart(chart: dict[str, Any], countries: dict[str, Any]) -> dict[str, A
             continue
         child = next(c for c, r in countries["countries"].items() if _fold(r["name"]) == name)
         inherits[child], basis[child] = code[rec["row"]], rec["basis"]
+    for code, (_, parent, _) in _REGIONS.items():
+        inherits[code], basis[code] = parent, _REGION_BASIS
     return {
         "header": header("15 CFR Part 738, Supplement No. 1 (Commerce Country Chart)", "738"),
         "columns": columns,
@@ -330,6 +375,134 @@ def _scope(eccn: str, control: str) -> tuple[str, list[str]]:
     return "entire", [para for _, para in refs]
 
 
+_PARA_TOKEN = r"[a-z](?![a-z])(?:\.[a-z0-9]+)*(?![a-z0-9])"
+_CHAIN_SEP = r"\s*(?:,\s*and|,\s*or|,|and|or|to|through)\s*\.?\s?"
+_EXCEPT_PAREN = r"\s*\(except\s+\.?([^)]*)\)"
+_CONDITION = re.compile(
+    r"\b(when|if|that|which|unless|being|except those|except for|for use|having|regardless)\b"
+)
+_FILLER = re.compile(
+    r"“|”|\b(items?|controlled|by|paragraphs?|of|this|entry|only|in|and|or|to|the|commodities|"
+    r"also|applies|as|described|specified)\b|[\s,.;()]"
+)
+
+
+def _expand(lo: str, hi: str) -> list[str]:
+    """Expand a paragraph range ``a.1 to a.3`` / ``g to j`` (same prefix, last part varies)."""
+    a, b = lo.split("."), hi.split(".")
+    if len(a) != len(b) or a[:-1] != b[:-1]:
+        return [lo, hi]
+    x, y = a[-1], b[-1]
+    if x.isdigit() and y.isdigit() and int(x) <= int(y):
+        steps = [str(i) for i in range(int(x), int(y) + 1)]
+    elif len(x) == len(y) == 1 and x.isalpha() and y.isalpha() and x <= y:
+        steps = [chr(c) for c in range(ord(x), ord(y) + 1)]
+    else:
+        return [lo, hi]
+    return [".".join([*a[:-1], step]) for step in steps]
+
+
+def parse_paragraphs(eccn: str, text: str) -> tuple[list[str], list[str], str | None]:
+    """Paragraphs of ``eccn`` a partial control names: (paragraphs, exceptions, condition).
+
+    Only references to the entry itself count (``3A001.b.2``, ``.c``, ``a.1 to a.3``); text
+    that narrows the control further (a description, "when usable in missiles") is returned
+    as the condition, which bomtrace does not evaluate. No paragraph found: ([], [], text).
+    """
+    body = text.split("applies to", 1)[1] if "applies to" in text else text
+    anchor = re.compile(rf"{re.escape(eccn)}\s?\.\s?({_PARA_TOKEN})")
+    bare_start = re.compile(rf"^\s*(?:paragraphs?\s+)?\.({_PARA_TOKEN})")
+    chain = re.compile(rf"{_CHAIN_SEP}({_PARA_TOKEN})")
+    paras: list[str] = []
+    excepts: list[str] = []
+    leftover = []
+    for clause in re.split(r";|\.\s+(?=[A-Z])", body):
+        cut = _CONDITION.search(clause)
+        head, tail = (clause[: cut.start()], clause[cut.start() :]) if cut else (clause, "")
+        pos, rest = 0, []
+        while True:
+            m = anchor.search(head, pos) or (bare_start.match(head) if pos == 0 else None)
+            if not m:
+                rest.append(head[pos:])
+                break
+            rest.append(head[pos : m.start()])
+            found, end = [m.group(1)], m.end()
+            while True:
+                ex = re.match(_EXCEPT_PAREN, head[end:])
+                if ex:
+                    excepts += [x.strip().lstrip(".") for x in re.split(r",|\band\b", ex.group(1))]
+                    end += ex.end()
+                    continue
+                c = chain.match(head, end)
+                if not c:
+                    break
+                if re.match(r"\s*(?:to|through)\b", head[end : c.start(1)]):
+                    found[-1:] = _expand(found[-1], c.group(1))
+                else:
+                    found.append(c.group(1))
+                end = c.end()
+            paras += found
+            pos = end
+        leftover.append(" ".join(rest) + tail)
+    paras = list(dict.fromkeys(paras))
+    if not paras:
+        return [], [], " ".join(text.split())
+    residue = _FILLER.sub("", " ".join(leftover))
+    return paras, [x for x in excepts if x], (" ".join(text.split()) if residue else None)
+
+
+_GROUP_RE = re.compile(r"\b([A-E]:\d)\b")
+_NAMED = {
+    "United Arab Emirates": "AE",
+    "Macau": "MO",
+    "China": "CN",
+    "Russia": "RU",
+    "Venezuela": "VE",
+    "North Korea": "KP",
+    "Iraq": "IQ",
+    "Pakistan": "PK",
+}
+
+
+def parse_dest_scope(chart: str) -> dict[str, Any] | None:
+    """Destination scope of a control stated in words instead of a Country Chart column.
+
+    Returns ``{"all": bool, "groups": [...], "countries": [...], "except_groups": [...],
+    "except_countries": [...]}``, or None when the text is not a destination scope bomtrace
+    reads (UN controls, pointers to Part 746 or to 742.x without a stated scope).
+    """
+    text = " ".join(chart.split())
+    scope: dict[str, Any] = {
+        "all": False,
+        "groups": [],
+        "countries": [],
+        "except_groups": [],
+        "except_countries": [],
+    }
+    if re.match(r"^(Worldwide\b|To or within any destination worldwide)", text) or re.match(
+        r"^A license is required for (all|ALL) destinations", text
+    ):
+        scope["all"] = True
+        if re.search(r"ALL destinations, except Canada", text):
+            scope["except_countries"] = ["CA"]
+        return scope
+    m = re.match(r"^(?:To or within|China, Russia,? or Venezuela)(.*?)(?:\. See|$|\(see)", text)
+    if text.startswith("China, Russia"):
+        scope["countries"] = ["CN", "RU", "VE"]
+        return scope
+    if m and text.startswith("To or within"):
+        inc, _, exc = m.group(1).partition("excluding")
+        scope["groups"] = sorted(set(_GROUP_RE.findall(inc)))
+        scope["countries"] = sorted({c for n, c in _NAMED.items() if n in inc})
+        scope["except_groups"] = sorted(set(_GROUP_RE.findall(exc)))
+        return scope if scope["groups"] or scope["countries"] else None
+    if text.startswith("A license is required for"):
+        first = re.split(r"\.\s", text)[0]
+        scope["countries"] = sorted({c for n, c in _NAMED.items() if n in first})
+        return scope if scope["countries"] else None
+    return None
+
+
 def parse_controls(eccn: str, rows: list[dict[str, Any]], columns: list[str]) -> list[dict]:
     """Turn the source's licence-requirement rows into control records."""
     out = []
@@ -357,12 +530,19 @@ def parse_controls(eccn: str, rows: list[dict[str, Any]], columns: list[str]) ->
             if column and reason and column.split()[0] != reason:
                 raise BuildError(f"{eccn}: control {text!r} names column {column}")
             scope, excepted = _scope(eccn, text)
+            paragraphs: list[str] = []
+            condition = None
+            if scope == "partial":
+                paragraphs, excepted, condition = parse_paragraphs(eccn, text)
             out.append(
                 {
                     "reason": reason,
                     "column": column,
                     "scope": scope,
                     "except": excepted,
+                    "paragraphs": paragraphs,
+                    "condition": condition,
+                    "dest_scope": None if column else parse_dest_scope(chart_text),
                     "applies_to": text,
                     "chart": chart_text,
                 }
@@ -410,6 +590,7 @@ def build_ccl(ccl: dict[str, Any], chart: dict[str, Any]) -> dict[str, Any]:
                 "heading": _shorten(nxt_heading),
                 "reasons": reasons,
                 "controls": controls,
+                "paragraph_roots": None,
             }
             reasons, rows = _table_from_heading(eccn, heading[:at], expected)
             controls = parse_controls(eccn, rows, columns)
@@ -424,7 +605,15 @@ def build_ccl(ccl: dict[str, Any], chart: dict[str, Any]) -> dict[str, Any]:
                     ),
                 }
             )
-        entries[eccn] = {"heading": _shorten(heading), "reasons": reasons, "controls": controls}
+        roots = sorted(
+            {str(i["paragraph"]).split(".")[0] for i in e.get("items") or [] if i["kind"] == "item"}
+        )
+        entries[eccn] = {
+            "heading": _shorten(heading),
+            "reasons": reasons,
+            "controls": controls,
+            "paragraph_roots": roots if roots and eccn not in _MERGED else None,
+        }
     for eccn, rec in sorted(entries.items()):
         if not rec["controls"]:
             gaps.append(

@@ -78,10 +78,20 @@ def test_every_code_and_iso3_resolves_to_itself() -> None:
     for code, rec in table["countries"].items():
         if code != "NA":  # "NA" reads as a missing value; Namibia via "NAM" / "Namibia"
             assert normalize_country(code) == code
-        assert normalize_country(rec["iso3"]) == code
+        if rec["iso3"] is not None:  # regions (ISO 3166-2 codes) have none
+            assert normalize_country(rec["iso3"]) == code
         assert normalize_country(rec["name"]) == code
         for alias in rec["aliases"]:
             assert normalize_country(alias) == code, alias
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("Crimea", "UA-43"), ("Sevastopol", "UA-43"), ("ua-43", "UA-43"), ("DNR", "UA-14"),
+     ("LNR", "UA-09"), ("Ukraine", "UA")],
+)  # fmt: skip
+def test_regions_of_ukraine(text: str, code: str) -> None:
+    assert normalize_country(text) == code
 
 
 def test_country_name() -> None:

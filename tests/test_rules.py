@@ -118,7 +118,7 @@ def test_default_destinations(day: date, expected: list[str]) -> None:
         (None, "CN", "unknown", "no ECCN"),
         (None, "CU", "controlled", "746.2"),  # everything subject to the EAR, whatever the ECCN
         ("5A980", "DE", "controlled", "738.3(a)(1)"),
-        ("5A001.f.1", "CA", "controlled", "738.3(a)(1)"),
+        ("5A001.f.1", "CA", "controlled", "SL (all destinations)"),  # 742.13, also 738.3(a)(1)
         ("2A994", "CN", "unknown", "no licence-requirement table"),
     ],
 )
@@ -135,11 +135,12 @@ def test_control_reason_is_the_column_for_firm_matches() -> None:
     assert ruleset.control("5A002", ruleset.destination("CN")).reason == "NS 1"
 
 
-def test_partial_control_is_counted_and_says_so() -> None:
+def test_partial_control_without_paragraph_is_possible_and_says_which() -> None:
     ruleset = rs()
     decision = ruleset.control("3A001", ruleset.destination("DE"))  # NS 1 covers b.2/b.3 only
-    assert decision.status == "controlled"
-    assert "paragraph not checked" in decision.reason
+    assert decision.status == "possible"
+    assert "NS 1 covers .b.2, .b.3" in decision.reason
+    assert "give the paragraph" in decision.reason
 
 
 def test_excepted_paragraph_is_honoured() -> None:
@@ -239,7 +240,9 @@ def test_destinations_list() -> None:
     assert {"CN", "CU", "IR", "KP", "SY", "LI", "KY", "DE"} <= set(codes)
     assert "HK" not in codes and "US" not in codes
     assert all(isinstance(d, Destination) for d in dests)
-    assert len(codes) == 201  # 196 chart rows + 4 embargoed rows + Cayman Islands
+    # 196 chart rows + 4 embargoed rows + Cayman Islands + 3 regions of Ukraine (746.6)
+    assert len(codes) == 204
+    assert {"UA-43", "UA-14", "UA-09"} <= set(codes)
 
 
 def test_inherited_rows() -> None:
@@ -321,4 +324,8 @@ def test_unknown_scenario_lists_valid_names() -> None:
 def test_unsure_facts_are_marked_in_sources() -> None:
     sources = rs().info.sources
     assert any("742.10" in s and s.endswith("[unsure]") for s in sources)  # Sudan AT 1 mark
-    assert not any("[unsure]" in s for s in load_ruleset(date(2021, 6, 1)).info.sources)
+    later = [s for s in load_ruleset(date(2021, 6, 1)).info.sources if "[unsure]" in s]
+    assert later == [
+        "15 CFR 746.6(a)(1) (Crimea region) [unsure]",  # date of the Crimea rule
+        "15 CFR 734.4(a)(4) [unsure]",  # 9E003 paragraph list
+    ]

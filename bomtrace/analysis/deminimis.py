@@ -1,9 +1,14 @@
 """De minimis (15 CFR 734.4) per product × destination, computed once per destination class.
 
-numerator = controlled US-origin value (Supp. No. 2 to Part 734 (a)(1): Country Chart and
-Part 746, never Part 744); denominator = the product's selling price when given, else its
-rolled-up cost (conservative: cost is below price, so the ratio is overstated); subject to
-the EAR only when the ratio *exceeds* the threshold (both thresholds inclusive).
+numerator = controlled US-origin value on the item's track (Supp. No. 2 to Part 734 (a)(1):
+Country Chart and Part 746, never Part 744; GBS-eligible, short-supply-only and NLR content
+left out); denominator = the item's selling price when given, else its rolled-up cost
+(conservative: cost is below price, so the ratio is overstated); subject to the EAR when the
+ratio *exceeds* the threshold (both thresholds inclusive) or a 734.4(a) category applies.
+
+Destinations with identical treatment (:meth:`Ruleset.class_key`) share one column of every
+array; results fan out to the destinations at the end. Under ``--all-destinations`` the
+sub-assemblies carry only their compact summary.
 """
 
 from __future__ import annotations
@@ -11,22 +16,18 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
+from bomtrace.analysis.detail import Context, Explosion, destination_result, matches_end_user
+from bomtrace.analysis.grid import VERDICTS, Grid, build_grid
 from bomtrace.analysis.options import AnalysisOptions
-from bomtrace.analysis.result import (
-    Contributor,
-    DestinationResult,
-    ProductResult,
-    ScenarioOutcome,
-    Verdict,
-)
+from bomtrace.analysis.result import ProductResult, Verdict
+from bomtrace.analysis.summary import summarize
 from bomtrace.analysis.values import NodeValues, compute_values
 from bomtrace.graph.collect import IssueCollector
 from bomtrace.graph.model import BomGraph
 from bomtrace.issues import IssueCode
 from bomtrace.rollup import explode
-from bomtrace.rules.model import Destination, Scenario
+from bomtrace.rules.model import Destination
 
 EPS = 1e-12
 
@@ -45,6 +46,22 @@ def resolve_destinations(ruleset: Any, options: AnalysisOptions) -> list[Destina
     return list(seen.values())
 
 
+def destination_classes(
+    ruleset: Any, dests: list[Destination]
+) -> tuple[list[Destination], list[int]]:
+    """(one representative per class, class index of every destination)."""
+    class_of: dict[Any, int] = {}
+    reps: list[Destination] = []
+    dest_class = []
+    for d in dests:
+        key = ruleset.class_key(d)
+        if key not in class_of:
+            class_of[key] = len(reps)
+            reps.append(d)
+        dest_class.append(class_of[key])
+    return reps, dest_class
+
+
 def verdict_of(low: float | None, high: float | None, threshold: float) -> Verdict:
     """subject when the low bound exceeds the threshold, not-subject when the high bound does
     not, undetermined in between.
@@ -61,27 +78,41 @@ def verdict_of(low: float | None, high: float | None, threshold: float) -> Verdi
     return "not-subject"
 
 
+def _item_arrays(
+    graph: BomGraph, vals: NodeValues, reps: list[Destination]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Item-pattern match per node and reach per class for categories naming the item."""
+    eccn = graph.attr("eccn")
+    n_items = len(vals.item_rules)
+    match = np.zeros((graph.n_nodes, n_items), dtype=np.int8)
+    reach = np.zeros((len(reps), n_items), dtype=np.int8)
+    for c, z in enumerate(vals.item_rules):
+        assert z.item is not None  # noqa: S101 - item_rules only holds such categories
+        cand = np.flatnonzero(~graph.is_leaf & ~vals.is_us & (vals.track == z.track))
+        cache: dict[object, str] = {}
+        for v in cand:
+            e = eccn[v]
+            if e not in cache:
+                cache[e] = z.item.match(e)
+            m = cache[e]
+            match[v, c] = 2 if m == "yes" and not z.condition else (1 if m != "no" else 0)
+        reach[:, c] = [z.reaches(d) for d in reps]
+    return match, reach
+
+
 def analyze_graph(
     graph: BomGraph, ruleset: Any, options: AnalysisOptions, sink: IssueCollector
 ) -> tuple[list[ProductResult], list[ProductResult]]:
     """De minimis results for every product and (optionally) foreign-made sub-assembly."""
     dests = resolve_destinations(ruleset, options)
-    class_of: dict[Any, int] = {}
-    reps: list[Destination] = []
-    dest_class = []
-    for d in dests:
-        key = ruleset.class_key(d)
-        if key not in class_of:
-            class_of[key] = len(reps)
-            reps.append(d)
-        dest_class.append(class_of[key])
+    reps, dest_class = destination_classes(ruleset, dests)
     scenarios = [ruleset.scenario(s) for s in options.scenarios]
     for s in scenarios:
         if (
             s.threshold
             and options.end_user
             and s.threshold.end_user_patterns
-            and not _matches(options.end_user, s.threshold.end_user_patterns)
+            and not matches_end_user(options.end_user, s.threshold.end_user_patterns)
         ):
             sink.add(
                 IssueCode.SCENARIO_NOT_APPLICABLE,
@@ -89,14 +120,43 @@ def analyze_graph(
                 f"{', '.join(s.threshold.end_user_patterns)}; end user "
                 f"{options.end_user!r} does not match, so it changes nothing.",
             )
-    vals = compute_values(graph, ruleset, reps, options.assembly_cost, sink)
+    vals = compute_values(
+        graph,
+        ruleset,
+        reps,
+        options.assembly_cost,
+        sink,
+        second_incorporation=options.second_incorporation,
+        made_in=options.made_in,
+    )
     currency = _currency(graph, sink)
-
-    ok_roots = [int(r) for r in graph.roots if graph.height[r] >= 0]
-    t = explode(graph, np.array(ok_roots, dtype=np.int64), edge_mask=vals.stop_mask)
-    row_of = {r: i for i, r in enumerate(ok_roots)}
     price = graph.num_attr("selling_price")
+    den = np.where(price > 0, price, vals.total)
+    thresholds = np.array([d.threshold for d in reps], dtype=float)
+    item_match, item_reach = _item_arrays(graph, vals, reps)
+    grid = build_grid(vals, vals.main, den, thresholds, item_match, item_reach)
+    alt = (
+        build_grid(vals, vals.alt, den, thresholds, item_match, item_reach)
+        if vals.alt is not None
+        else None
+    )
+    ctx = Context(
+        graph=graph,
+        vals=vals,
+        grid=grid,
+        alt=alt,
+        den=den,
+        rules=list(ruleset.zero_de_minimis()),
+        top=options.top,
+        end_user=options.end_user,
+        technology_note=ruleset.note("tracks", "technology_report"),
+    )
+    _technology_issue(graph, vals, sink, ctx.technology_note)
+    ok_roots = [int(r) for r in graph.roots if graph.height[r] >= 0]
+    t = explode(graph, np.array(ok_roots, dtype=np.int64), edge_mask=vals.main.edge_mask)
+    row_of = {r: i for i, r in enumerate(ok_roots)}
     desc = graph.attr("description")
+    members = _members(dests, dest_class, len(reps))
     products: list[ProductResult] = []
     for r in (int(x) for x in graph.roots):
         pn = str(graph.part_numbers[r])
@@ -120,194 +180,95 @@ def analyze_graph(
                     None,
                     None,
                     not_analysed_reason=why,
-                )
+                )  # fmt: skip
             )
             continue
-        products.append(
-            _node_result(
-                graph,
-                vals,
-                r,
-                dests,
-                dest_class,
-                scenarios,
-                options,
-                price,
-                desc,
-                currency,
-                sink,
-                t.getrow(row_of[r]),
+        if not price[r] > 0:
+            sink.add(
+                IssueCode.DENOMINATOR_IS_COST,
+                f"Product {pn} has no selling price; its rolled-up cost ({vals.total[r]:,.2f}) "
+                "is used as the denominator, so the ratio is conservative (higher than against "
+                "the normal selling price).",
+                part_number=pn,
+                **graph.position(r),
             )
-        )
+        row = t.getrow(row_of[r])
+        res = _node_result(ctx, r, price, desc, currency)
+        expl = Explosion(row.indices, row.data)
+        for d, k in zip(dests, dest_class, strict=True):
+            res.destinations.append(destination_result(ctx, r, d, k, scenarios, expl))
+        res.summary = _summary(grid, ctx, r, members, reps)
+        products.append(res)
     assemblies: list[ProductResult] = []
     if options.assemblies:
         cand = ~graph.is_leaf & (graph.height >= 0) & ~vals.is_us
         cand[graph.roots] = False
         for v in np.flatnonzero(cand):
-            assemblies.append(
-                _node_result(
-                    graph,
-                    vals,
-                    int(v),
-                    dests,
-                    dest_class,
-                    [],
-                    options,
-                    price,
-                    desc,
-                    currency,
-                    None,
-                    None,
-                )
-            )
+            res = _node_result(ctx, int(v), price, desc, currency)
+            if not options.all_destinations:
+                for d, k in zip(dests, dest_class, strict=True):
+                    res.destinations.append(destination_result(ctx, int(v), d, k, [], None))
+            res.summary = _summary(grid, ctx, int(v), members, reps)
+            assemblies.append(res)
     return products, assemblies
 
 
-def _node_result(
-    graph: BomGraph,
-    vals: NodeValues,
-    v: int,
-    dests: list[Destination],
-    dest_class: list[int],
-    scenarios: list[Scenario],
-    options: AnalysisOptions,
-    price: np.ndarray,
-    desc: np.ndarray,
-    currency: str,
-    sink: IssueCollector | None,
-    row: sp.csr_matrix | None,
-) -> ProductResult:
-    pn = str(graph.part_numbers[v])
-    total = float(vals.total[v])
-    if price[v] > 0:
-        basis, den = "selling_price", float(price[v])
-    else:
-        basis, den = "rolled_up_cost", total
-        if sink is not None:
-            sink.add(
-                IssueCode.DENOMINATOR_IS_COST,
-                f"Product {pn} has no selling price; its rolled-up cost ({total:,.2f}) is used "
-                f"as the denominator, so the ratio is conservative (higher than against the "
-                f"normal selling price).",
-                part_number=pn,
-                **graph.position(v),
+def _members(dests: list[Destination], dest_class: list[int], k: int) -> list[list[str]]:
+    out: list[list[str]] = [[] for _ in range(k)]
+    for d, c in zip(dests, dest_class, strict=True):
+        out[c].append(d.code)
+    return out
+
+
+def _summary(
+    grid: Grid, ctx: Context, v: int, members: list[list[str]], reps: list[Destination]
+) -> dict[str, Any]:
+    den = float(ctx.den[v])
+    rows = []
+    for k, codes in enumerate(members):
+        lo = grid.lo[v, k]
+        thr = reps[k].threshold
+        rows.append(
+            (
+                codes,
+                thr,
+                None if np.isnan(lo) else float(lo),
+                VERDICTS[grid.verdict[v, k]],
+                (thr * den - float(grid.num_lo[v, k])) if den > 0 else None,
+                bool(grid.zero_lo[v, k]),
             )
-    res = ProductResult(
-        pn,
+        )
+    return summarize(rows)
+
+
+def _node_result(
+    ctx: Context, v: int, price: np.ndarray, desc: np.ndarray, currency: str
+) -> ProductResult:
+    vals = ctx.vals
+    basis = "selling_price" if price[v] > 0 else "rolled_up_cost"
+    return ProductResult(
+        str(ctx.graph.part_numbers[v]),
         _s(desc[v]),
         True,
-        total,
+        float(vals.total[v]),
         currency,
         float(vals.us[v]),
         float(vals.us_tech[v]),
         basis,
-        den,
+        float(ctx.den[v]),
+        track=str(vals.track[v]),
     )
-    idx = data = None
-    if row is not None:
-        idx, data = row.indices, row.data
-    for d, k in zip(dests, dest_class, strict=True):
-        res.destinations.append(
-            _destination(graph, vals, v, d, k, den, scenarios, options, idx, data)
+
+
+def _technology_issue(graph: BomGraph, vals: NodeValues, sink: IssueCollector, note: str) -> None:
+    tech = [int(r) for r in graph.roots if vals.track[r] == "technology"]
+    for r in tech[:20]:
+        sink.add(
+            IssueCode.TECHNOLOGY_REPORT,
+            f"{graph.part_numbers[r]} is analysed on the technology track. {note}",
+            part_number=str(graph.part_numbers[r]),
+            **graph.position(r),
         )
-    return res
-
-
-def _destination(
-    graph: BomGraph,
-    vals: NodeValues,
-    v: int,
-    d: Destination,
-    k: int,
-    den: float,
-    scenarios: list[Scenario],
-    options: AnalysisOptions,
-    idx: np.ndarray | None,
-    qty: np.ndarray | None,
-) -> DestinationResult:
-    num_lo, num_hi = float(vals.low[v, k]), float(vals.high[v, k])
-    unpriced = vals.unpriced[v, k] > 0
-    lo = num_lo / den if den > 0 else None
-    hi = (1.0 if unpriced else num_hi / den) if den > 0 else None
-    if hi is not None and lo is not None:
-        hi = max(hi, lo)
-    verdict = verdict_of(lo, hi, d.threshold)
-    out = DestinationResult(
-        country=d.code,
-        name=d.name,
-        groups=sorted(d.groups),
-        threshold=d.threshold,
-        threshold_source=d.threshold_source,
-        controlled_us_value=num_lo,
-        ratio=lo,
-        verdict=verdict,
-        headroom=(d.threshold * den - num_lo) if den > 0 else None,
-        bounds_low=lo,
-        bounds_high=hi,
-    )
-    if idx is not None and qty is not None:
-        dec = vals.decisions[k]
-        eccn = graph.attr("eccn")
-        desc = graph.attr("description")
-        contrib = qty * vals.own_low[idx, k]
-        for j in np.argsort(-contrib, kind="stable")[: options.top]:
-            if contrib[j] <= 0:
-                break
-            m = int(idx[j])
-            e = eccn[m]
-            out.top_contributors.append(
-                Contributor(
-                    str(graph.part_numbers[m]),
-                    _s(desc[m]),
-                    float(qty[j]),
-                    float(contrib[j]),
-                    e,
-                    dec[e or ""].reason,
-                    float(contrib[j]) / den if den > 0 else None,
-                )
-            )
-        delta = qty * (vals.own_high[idx, k] - vals.own_low[idx, k])
-        for j in np.argsort(-delta, kind="stable")[: options.top]:
-            if delta[j] <= 0:
-                break
-            m = int(idx[j])
-            why = "origin unknown" if vals.unknown_origin[m] else "ECCN missing or unknown"
-            out.unresolved.append(
-                {
-                    "part_number": str(graph.part_numbers[m]),
-                    "value": round(float(delta[j]), 4),
-                    "why": why,
-                    "eccn": eccn[m],
-                }
-            )
-    for s in scenarios:
-        thr, applies = d.threshold, False
-        if (
-            s.threshold
-            and d.code in s.threshold.destinations
-            and (
-                not options.end_user
-                or not s.threshold.end_user_patterns
-                or _matches(options.end_user, s.threshold.end_user_patterns)
-            )
-        ):
-            thr, applies = s.threshold.value, True
-        add = 0.0
-        if "us_tech_value" in s.numerator_add:
-            add += float(vals.us_tech[v])
-            applies = True
-        s_lo = (num_lo + add) / den if den > 0 else None
-        s_hi = None if hi is None else max(hi, (num_hi + add) / den)
-        sv = verdict_of(s_lo, s_hi, thr)
-        out.scenarios.append(
-            ScenarioOutcome(s.name, applies, thr, num_lo + add, s_lo, sv, sv != verdict)
-        )
-    return out
-
-
-def _matches(end_user: str, patterns: tuple[str, ...]) -> bool:
-    e = end_user.casefold()
-    return any(p.casefold() in e for p in patterns)
 
 
 def _s(v: object) -> str | None:

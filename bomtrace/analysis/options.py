@@ -37,7 +37,17 @@ class AnalysisOptions:
     top : int
         Number of top contributing parts listed per product and destination.
     assemblies : bool
-        Also give verdicts for foreign-made sub-assemblies.
+        Also give verdicts for foreign-made sub-assemblies (under ``all_destinations`` only
+        their compact summary).
+    second_incorporation : bool
+        ``--second-incorporation on|off``: a foreign-made sub-assembly flagged
+        ``discrete_product`` contributes none of its US content to the items it is built into
+        (BIS advisory opinion of 14 Sep 2009). Results show the ratio without the cut where it
+        differs.
+    made_in : str or None
+        ``--made-in CC``: ISO code of the country the foreign-made items are made in (exported
+        from); a Supp. No. 3 to Part 746 country triggers the partner-country carve-out for
+        Russia and Belarus.
     """
 
     destinations: tuple[str, ...] = ()
@@ -48,3 +58,5 @@ class AnalysisOptions:
     assembly_cost: AssemblyCost = DEFAULT_ASSEMBLY_COST  # type: ignore[assignment]
     top: int = DEFAULT_TOP_CONTRIBUTORS
     assemblies: bool = True
+    second_incorporation: bool = True
+    made_in: str | None = None

@@ -96,7 +96,12 @@ class DestinationResult:
     unresolved: list[dict[str, Any]] = field(default_factory=list)
     top_contributors: list[Contributor] = field(default_factory=list)
     scenarios: list[ScenarioOutcome] = field(default_factory=list)
+    #: 734.4(a) hits: {id, paragraph, title, status (applies/possible), part_number, eccn, ...}
     zero_de_minimis: list[dict[str, Any]] = field(default_factory=list)
+    track: str = "commodity"  #: de minimis track: commodity, software or technology
+    #: the ratio without the second-incorporation cut, when it differs (None otherwise)
+    second_incorporation: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)  #: e.g. the technology report requirement
 
     @property
     def subject_to_ear(self) -> bool | None:
@@ -117,7 +122,12 @@ class DestinationResult:
             "headroom": money(self.headroom),
             "zero_de_minimis": self.zero_de_minimis,
             "bounds": {"low": ratio(self.bounds_low), "high": ratio(self.bounds_high)},
+            "track": self.track,
         }
+        if self.second_incorporation is not None:
+            out["second_incorporation"] = self.second_incorporation
+        if self.notes:
+            out["notes"] = self.notes
         if detail:
             out["bounds"]["unresolved_parts"] = self.unresolved
             out["top_contributors"] = [c.to_dict() for c in self.top_contributors]
@@ -145,6 +155,9 @@ class ProductResult:
     #: unresolved parts (bomtrace.fdpr); None when FDPR was not run
     fdpr_summary: dict[str, Any] | None = None
     not_analysed_reason: str | None = None
+    track: str = "commodity"  #: de minimis track of the item (its item_type)
+    #: compact verdict over all destinations analysed (bomtrace.analysis.summary)
+    summary: dict[str, Any] | None = None
 
     def destination(self, code: str) -> DestinationResult:
         """The result for one destination code.
@@ -169,8 +182,11 @@ class ProductResult:
             "us_origin_value": money(self.us_origin_value),
             "us_tech_value": money(self.us_tech_value),
             "denominator": {"basis": self.denominator_basis, "value": money(self.denominator)},
+            "track": self.track,
             "destinations": [d.to_dict(detail=detail) for d in self.destinations],
         }
+        if self.summary is not None:
+            out["summary"] = self.summary
         if detail:
             out["fdpr"] = self.fdpr
             if self.fdpr_summary is not None:

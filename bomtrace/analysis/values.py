@@ -1,46 +1,124 @@
 """Per-node value tracks: cost under an assembly-cost convention, US-origin value, US
-technology value, and controlled US value (low and high bound) per destination class.
+technology value, and controlled US value (low and high bound) per destination class and per
+de minimis track, with the zero-de-minimis triggers.
 
-US-origin parts are taken *in the form received* (15 CFR 734 Supp. 2 (a)(1)): a US-origin
-sub-assembly counts as a whole, with its own ECCN, and the explosion stops there.
-Assemblies without an origin are taken to be made where the BOM's owner makes them (not US).
-Missing data never silently becomes zero: the *low* bound counts only what is known to be
-controlled US content; the *high* bound also counts parts of unknown origin and US parts
-whose ECCN is missing or unknown.
+What is counted, and where the explosion stops (15 CFR 734 Supp. No. 2; regulatory.md 0.4):
+
+- US-origin parts are taken *in the form received*: a US-origin sub-assembly counts as a
+  whole, with its own ECCN, and the explosion stops there.
+- A foreign-made sub-assembly with a supplier declaration (``us_content_pct``) contributes that
+  share of its value and is not exploded.
+- With second incorporation on, a foreign-made sub-assembly flagged ``discrete_product``
+  carries its US content for its own verdict, but contributes nothing to the items it is built
+  into (BIS advisory opinion of 14 Sep 2009). Both variants are rolled up so that reports can
+  show the ratio without the cut.
+- Three tracks (734.4(c)/(d) (1)-(3)): a commodity counts US commodities and bundled US
+  software; software counts US software; technology counts US technology.
+- Missing data never silently becomes zero: the *low* bound counts only what is known to be
+  controlled; the *high* bound also counts parts of unknown origin, US parts whose ECCN (or
+  paragraph, or Part 746 listing) is missing, and unpriced parts that could count.
+
+Everything is computed per destination *class* (destinations with identical treatment), in
+two roll-ups of one node × column matrix; nothing walks paths.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
+from bomtrace.analysis.costs import cost_values, node_issue
 from bomtrace.countries import normalize_country
 from bomtrace.graph.collect import IssueCollector
 from bomtrace.graph.model import BomGraph
 from bomtrace.issues import IssueCode
-from bomtrace.rollup import rollup, rollup_stated_total
+from bomtrace.rollup import rollup
 from bomtrace.rules.model import ControlDecision, Destination
-from bomtrace.settings import COST_MISMATCH_RTOL
+from bomtrace.rules.zero import ZeroDeMinimis
+
+TRACKS: tuple[str, ...] = ("commodity", "software", "technology")
+_TRACK_WORDS = {
+    "software": ("software", "sw", "firmware", "fw", "program", "code", "application"),
+    "technology": ("technology", "tech", "technical data", "data", "know-how", "design"),
+}
+#: item_type values that name commodities without saying so (ERP make/buy codes)
+_COMMODITY_WORDS = (
+    "commodity", "hardware", "hw", "part", "component", "material", "make", "buy",
+    "purchased", "manufactured", "assembly", "product", "phantom", "raw", "goods",
+)  # fmt: skip
+#: the key of a control decision: (ECCN as given, listed_ear99, gbs_eligible, short_supply_only)
+DecisionKey = tuple[str, bool | None, bool, bool]
+
+
+def track_of(value: object) -> str | None:
+    """Track named by an ``item_type`` value; None when the value names no track.
+
+    >>> track_of("Firmware"), track_of("Buy"), track_of(None), track_of("xyz")
+    ('software', 'commodity', 'commodity', None)
+    """
+    if value is None:
+        return "commodity"
+    text = str(value).strip().casefold()
+    if not text:
+        return "commodity"
+    for track, words in _TRACK_WORDS.items():
+        if text in words:
+            return track
+    return "commodity" if text in _COMMODITY_WORDS else None
+
+
+def flag(value: object) -> bool | None:
+    """A per-part yes/no flag as read (True, False or None when not given)."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    return bool(value)
+
+
+@dataclass
+class Variant:
+    """Rolled-up content for one explosion variant (second-incorporation cut or not).
+
+    Arrays are ``n × classes`` per track name.
+    """
+
+    low: dict[str, np.ndarray]
+    high: dict[str, np.ndarray]
+    unpriced: dict[str, np.ndarray]  #: count of unpriced parts that could count
+    zero_low: dict[str, np.ndarray]  #: count of certain zero-de-minimis content
+    zero_high: dict[str, np.ndarray]  #: count of possible zero-de-minimis content
+    item_counts: np.ndarray  #: n × item-scoped categories: matching US content (low)
+    item_counts_high: np.ndarray
+    edge_mask: np.ndarray  #: edges followed
 
 
 @dataclass
 class NodeValues:
-    """Rolled-up values per node (arrays of length n, or n × classes)."""
+    """Rolled-up values per node, and what went into them."""
 
     total: np.ndarray  #: total value (cost) per unit of the node
     own_total: np.ndarray  #: the node's own contribution before roll-up
     us_tech: np.ndarray  #: US technology/patent value rolled up (no origin stop)
     is_us: np.ndarray  #: bool, origin is US
     unknown_origin: np.ndarray  #: bool, purchased part with no recognised origin
-    stop_mask: np.ndarray  #: bool per edge: followed for US-content tracks
+    track: np.ndarray  #: object array, each node's own track name
+    tracks: tuple[str, ...]  #: tracks rolled up
+    declared: np.ndarray  #: float, declared controlled US share (NaN: none) of foreign nodes
+    discrete: np.ndarray  #: bool, foreign-made and flagged discrete_product
     us: np.ndarray  #: US-origin value rolled up (stopping at US parts)
-    low: np.ndarray  #: n × classes, known controlled US value
-    high: np.ndarray  #: n × classes, possibly controlled US value
-    own_low: np.ndarray  #: n × classes, own (stop-node) controlled value
-    own_high: np.ndarray  #: n × classes
-    unpriced: np.ndarray  #: n × classes, count of unpriced parts that could count
-    decisions: list[dict[str, ControlDecision]]  #: per class: ECCN → decision
+    main: Variant  #: the variant in force (cut when second incorporation is on)
+    alt: Variant | None  #: the other variant, when it differs
+    own_low: dict[str, np.ndarray]  #: n × classes own (stop-node) controlled value per track
+    own_high: dict[str, np.ndarray]
+    zero_own: dict[str, np.ndarray]  #: n × classes int: category index + 1 (certain), else 0
+    zero_own_high: dict[str, np.ndarray]  #: same, possible hits
+    zero_rules: list[list[ZeroDeMinimis]]  #: per class, the categories reaching it
+    item_rules: list[ZeroDeMinimis]  #: categories that also name the foreign-made item
+    item_own: np.ndarray  #: n × item categories int8: own content matches (2 yes, 1 maybe)
+    decisions: list[dict[DecisionKey, ControlDecision]]  #: per class
+    keys: np.ndarray  #: object array, decision key per node (None: not a content node)
+    notes: list[str] = field(default_factory=list)
 
 
 def node_origins(graph: BomGraph) -> tuple[np.ndarray, np.ndarray]:
@@ -57,130 +135,312 @@ def node_origins(graph: BomGraph) -> tuple[np.ndarray, np.ndarray]:
     return is_us, unknown
 
 
-def cost_values(
-    graph: BomGraph, convention: str, sink: IssueCollector
-) -> tuple[np.ndarray, np.ndarray]:
-    """Total value per node and own value per node under an assembly-cost convention."""
-    leaf = graph.is_leaf
-    cost = graph.num_attr("unit_cost")
-    own = np.where(leaf, np.nan_to_num(cost, nan=0.0), 0.0)
-    stated = np.where(~leaf, cost, np.nan)
-    if convention == "added":
-        own = np.where(leaf, own, np.nan_to_num(stated, nan=0.0))
-        return rollup(graph, own), own
-    if convention == "total":
-        total, kids = rollup_stated_total(graph, own, stated)
-        added = np.where(~leaf & ~np.isnan(stated), stated - kids, own)
-        neg = ~leaf & (added < -1e-9) & (graph.height >= 0)
-        for v in np.flatnonzero(neg):
-            _node_issue(
-                graph,
-                sink,
-                int(v),
-                IssueCode.NEGATIVE_VALUE_ADDED,
-                f"The stated total cost of {graph.part_numbers[v]} ({stated[v]:g}) is below the "
-                f"roll-up of its children ({kids[v]:g}); its value added would be negative.",
-                "unit_cost",
-            )
-        return total, np.where(leaf, own, np.nan_to_num(added))
-    total = rollup(graph, own)
-    diff = ~leaf & ~np.isnan(stated) & (graph.height >= 0)
-    diff &= ~np.isclose(stated, total, rtol=COST_MISMATCH_RTOL, atol=0.005)
-    for v in np.flatnonzero(diff):
-        _node_issue(
+def _flags(graph: BomGraph, name: str) -> np.ndarray:
+    return np.array([flag(v) for v in graph.attr(name)], dtype=object)
+
+
+def _tracks(graph: BomGraph, sink: IssueCollector) -> np.ndarray:
+    raw = graph.attr("item_type")
+    cache: dict[object, str | None] = {}
+    out = np.empty(len(raw), dtype=object)
+    bad: dict[str, int] = {}
+    for i, v in enumerate(raw):
+        if v not in cache:
+            cache[v] = track_of(v)
+        t = cache[v]
+        if t is None:
+            bad.setdefault(str(v), i)
+            t = "commodity"
+        out[i] = t
+    for value, i in bad.items():
+        node_issue(
             graph,
             sink,
-            int(v),
-            IssueCode.ASSEMBLY_COST_MISMATCH,
-            f"{graph.part_numbers[v]} states a cost of {stated[v]:g} but its children roll up "
-            f"to {total[v]:g}; the roll-up is used (see --assembly-cost added|total).",
-            "unit_cost",
+            i,
+            IssueCode.UNKNOWN_ITEM_TYPE,
+            f"Item type {value!r} (first at {graph.part_numbers[i]}) is not commodity, "
+            "software or technology; those parts are read as commodities.",
+            "item_type",
         )
-    return total, own
+    return out
 
 
-def _node_issue(
-    graph: BomGraph, sink: IssueCollector, v: int, code: IssueCode, msg: str, field: str
-) -> None:
-    pos = graph.position(int(v))
-    col = graph.column_letters.get((str(pos["file"]), pos["sheet"], field))
-    sink.add(code, msg, part_number=str(graph.part_numbers[v]), column=col, **pos)
+def decision_for(
+    ruleset: Any,
+    dest: Destination,
+    key: DecisionKey,
+    made_in: str | None,
+) -> ControlDecision:
+    """The control decision for one decision key, with the Supp. No. 2 exclusions applied."""
+    eccn, listed, gbs, short = key
+    dec: ControlDecision = ruleset.control(eccn or None, dest, made_in=made_in, listed_ear99=listed)
+    if dec.status == "not-controlled":
+        return dec
+    for ex in ruleset.exclusions():
+        marked = (ex.flag == "gbs_eligible" and gbs) or (ex.flag == "short_supply_only" and short)
+        if marked and ex.destinations.matches(dest):
+            return ControlDecision(
+                status="not-controlled",
+                source=ex.citation,
+                reason=f"not counted: {ex.title} ({ex.citation}); otherwise {dec.reason}",
+                paragraph_unknown=dec.paragraph_unknown,
+            )
+    return dec
 
 
-def control_matrix(
+def _decisions(
     graph: BomGraph,
-    ruleset: object,
+    ruleset: Any,
     reps: list[Destination],
-    is_us: np.ndarray,
-    unknown_origin: np.ndarray,
-    sink: IssueCollector,
-) -> tuple[np.ndarray, np.ndarray, list[dict[str, ControlDecision]]]:
-    """(controlled, possibly-controlled) masks, n × classes, and the decisions used."""
+    content: np.ndarray,
+    made_in: str | None,
+) -> tuple[np.ndarray, list[dict[DecisionKey, ControlDecision]], np.ndarray, np.ndarray]:
+    """Decision keys per content node, decisions per class, and status codes n × k.
+
+    Status codes: 2 controlled, 1 possible (incl. unknown), 0 not controlled.
+    """
     eccn = graph.attr("eccn")
+    listed, gbs, short = (
+        _flags(graph, "listed_ear99"),
+        _flags(graph, "gbs_eligible"),
+        _flags(graph, "short_supply_only"),
+    )
     n, k = graph.n_nodes, len(reps)
-    low = np.zeros((n, k), dtype=bool)
-    high = np.zeros((n, k), dtype=bool)
-    relevant = np.flatnonzero(is_us | unknown_origin)
-    keys = np.array([eccn[i] if eccn[i] is not None else "" for i in relevant], dtype=object)
-    decisions: list[dict[str, ControlDecision]] = []
-    uniq = sorted(set(keys.tolist()))
+    keys = np.full(n, None, dtype=object)
+    idx = np.flatnonzero(content)
+    uniq: dict[DecisionKey, int] = {}
+    inv = np.empty(len(idx), dtype=np.int64)
+    for j, i in enumerate(idx):
+        key: DecisionKey = (
+            "" if eccn[i] is None else str(eccn[i]),
+            listed[i],
+            bool(gbs[i]),
+            bool(short[i]),
+        )
+        keys[i] = key
+        inv[j] = uniq.setdefault(key, len(uniq))
+    code = {"controlled": 2, "possible": 1, "unknown": 1, "not-controlled": 0}
+    decisions: list[dict[DecisionKey, ControlDecision]] = []
+    status = np.zeros((n, k), dtype=np.int8)
+    ulist = list(uniq)
     for j, dest in enumerate(reps):
-        dec = {e: ruleset.control(e or None, dest) for e in uniq}  # type: ignore[attr-defined]
+        dec = {u: decision_for(ruleset, dest, u, made_in) for u in ulist}
         decisions.append(dec)
-        status = np.array([dec[e].status for e in keys], dtype=object)
-        low[relevant, j] = is_us[relevant] & (status == "controlled")
-        high[relevant, j] = status != "not-controlled"
-    # unknown ECCNs on US parts: one positioned issue per part
-    if reps:
-        dec0 = decisions[0]
-        for i, e in zip(relevant, keys, strict=True):
-            if e and is_us[i] and dec0[e].status == "unknown":
-                _node_issue(
-                    graph,
-                    sink,
-                    int(i),
-                    IssueCode.UNKNOWN_ECCN,
-                    f"{graph.part_numbers[i]} has ECCN {e!r}, which is not in the ruleset's "
-                    f"Commerce Control List; it is counted as not controlled, and as "
-                    f"controlled in the high bound. Check the spelling (e.g. 3A001.a.7, EAR99).",
-                    "eccn",
-                )
-    return low, high, decisions
+        codes = np.array([code[dec[u].status] for u in ulist], dtype=np.int8)
+        status[idx, j] = codes[inv] if len(ulist) else 0
+    return keys, decisions, status, idx
+
+
+def _content_masks(track: np.ndarray, bundled: np.ndarray) -> dict[str, np.ndarray]:
+    """Which nodes' own content counts on each track."""
+    sw = track == "software"
+    return {
+        "commodity": (track == "commodity") | (sw & (bundled == True)),  # noqa: E712
+        "software": sw,
+        "technology": track == "technology",
+    }
+
+
+def _zero_hits(
+    graph: BomGraph,
+    ruleset: Any,
+    reps: list[Destination],
+    content_nodes: np.ndarray,
+    is_us: np.ndarray,
+    unknown: np.ndarray,
+) -> tuple[list[list[ZeroDeMinimis]], list[ZeroDeMinimis], dict[str, tuple[Any, Any]]]:
+    """Per class, the categories reaching it; item-scoped categories; per-category matches."""
+    rules = ruleset.zero_de_minimis()
+    per_class = [[z for z in rules if z.reaches(d)] for d in reps]
+    eccn = graph.attr("eccn")
+    matches: dict[str, tuple[Any, Any]] = {}
+    for z in rules:
+        cache: dict[object, str] = {}
+        yes = np.zeros(graph.n_nodes, dtype=bool)
+        maybe = np.zeros(graph.n_nodes, dtype=bool)
+        for i in np.flatnonzero(content_nodes):
+            e = eccn[i]
+            if e not in cache:
+                cache[e] = z.content.match(e)
+            m = cache[e]
+            if m == "yes" and is_us[i]:
+                yes[i] = True
+            elif m != "no":
+                maybe[i] = True
+        if z.condition:
+            yes, maybe = np.zeros_like(yes), yes | maybe
+        matches[z.id] = (yes, maybe & (is_us | unknown))
+    item_rules = [z for z in rules if z.item is not None]
+    return per_class, item_rules, matches
 
 
 def compute_values(
     graph: BomGraph,
-    ruleset: object,
+    ruleset: Any,
     reps: list[Destination],
     convention: str,
     sink: IssueCollector,
+    *,
+    second_incorporation: bool = True,
+    made_in: str | None = None,
 ) -> NodeValues:
-    """All value tracks for every node and destination class, in three roll-ups."""
+    """All value tracks for every node and destination class."""
     total, own_total = cost_values(graph, convention, sink)
     is_us, unknown = node_origins(graph)
-    low_m, high_m, decisions = control_matrix(graph, ruleset, reps, is_us, unknown, sink)
-    tech_own = np.nan_to_num(graph.num_attr("us_tech_value"), nan=0.0)
-    unpriced_leaf = graph.is_leaf & np.isnan(graph.num_attr("unit_cost"))
-    plain = rollup(graph, np.column_stack([tech_own, unpriced_leaf[:, None] & high_m]))
-    stop = ~is_us[graph.parent]
+    track = _tracks(graph, sink)
+    bundled = _flags(graph, "bundled")
+    pct = graph.num_attr("us_content_pct")
+    declared = np.where(~is_us & ~np.isnan(pct), pct, np.nan)
+    for v in np.flatnonzero(is_us & ~np.isnan(pct)):
+        node_issue(
+            graph,
+            sink,
+            int(v),
+            IssueCode.DECLARATION_IGNORED,
+            f"{graph.part_numbers[v]} is US-origin: it counts as a whole by its own ECCN, so its "
+            "declared US content share is not used.",
+            "us_content_pct",
+        )
+    has_decl = ~np.isnan(declared)
+    discrete = ~is_us & (_flags(graph, "discrete_product") == True)  # noqa: E712
+    content = (is_us | unknown) & ~has_decl
+    keys, decisions, status, _ = _decisions(graph, ruleset, reps, content, made_in)
+    masks = _content_masks(track, bundled)
+    _software_notes(graph, sink, track, bundled, is_us)
+    roots_tracks = {str(track[r]) for r in graph.roots}
+    cand = ~graph.is_leaf & ~is_us
+    tracks = tuple(t for t in TRACKS if t in roots_tracks | {str(x) for x in track[cand]})
     base = np.nan_to_num(total, nan=0.0)
-    own_us = base * is_us
-    own_low = base[:, None] * low_m
-    own_high = base[:, None] * high_m
     k = len(reps)
-    masked = rollup(graph, np.column_stack([own_us, own_low, own_high]), edge_mask=stop)
+    low_m = (status == 2) & is_us[:, None]
+    high_m = status >= 1
+    zero_rules, item_rules, matches = _zero_hits(graph, ruleset, reps, content, is_us, unknown)
+    own_low: dict[str, np.ndarray] = {}
+    own_high: dict[str, np.ndarray] = {}
+    zero_own: dict[str, np.ndarray] = {}
+    zero_own_high: dict[str, np.ndarray] = {}
+    unpriced_leaf = graph.is_leaf & np.isnan(graph.num_attr("unit_cost"))
+    cols: list[np.ndarray] = []
+    for t in tracks:
+        m = masks[t][:, None]
+        decl = np.where(has_decl & masks[t], base * np.nan_to_num(declared), 0.0)[:, None]
+        own_low[t] = base[:, None] * (low_m & m) + decl
+        own_high[t] = base[:, None] * (high_m & m) + decl
+        zo = np.zeros((graph.n_nodes, k), dtype=np.int16)
+        zh = np.zeros((graph.n_nodes, k), dtype=np.int16)
+        for j, rules in enumerate(zero_rules):
+            for z in rules:
+                if z.item is not None or not z.on_track(t):
+                    continue
+                num = z_index(ruleset, z) + 1
+                yes, maybe = matches[z.id]
+                zo[:, j] = np.where((zo[:, j] == 0) & yes & masks[t], num, zo[:, j])
+                zh[:, j] = np.where((zh[:, j] == 0) & maybe & masks[t], num, zh[:, j])
+        zero_own[t], zero_own_high[t] = zo, zh
+        cols += [
+            own_low[t],
+            own_high[t],
+            (unpriced_leaf[:, None] & high_m & m).astype(float),
+            (zo > 0).astype(float),
+            (zh > 0).astype(float),
+        ]
+    item_own = np.zeros((graph.n_nodes, len(item_rules)), dtype=np.int8)
+    for c, z in enumerate(item_rules):
+        yes, maybe = matches[z.id]
+        on = masks[z.track] if z.track in masks else np.ones(graph.n_nodes, dtype=bool)
+        yes, maybe = yes & on, maybe & on
+        item_own[:, c] = np.where(yes, 2, np.where(maybe, 1, 0))
+        cols += [yes[:, None].astype(float), (yes | maybe)[:, None].astype(float)]
+    matrix = np.column_stack(cols) if cols else np.zeros((graph.n_nodes, 0))
+    stop = ~(is_us | has_decl)[graph.parent]
+    cut = stop & ~discrete[graph.child]
+    use_cut = second_incorporation and bool(discrete.any())
+    main = _variant(graph, matrix, tracks, k, len(item_rules), cut if use_cut else stop)
+    alt = _variant(graph, matrix, tracks, k, len(item_rules), stop) if use_cut else None
+    plain = rollup(graph, np.nan_to_num(graph.num_attr("us_tech_value"), nan=0.0))
+    us = rollup(graph, base * is_us, edge_mask=stop)
     return NodeValues(
         total=total,
         own_total=own_total,
-        us_tech=plain[:, 0],
+        us_tech=plain,
         is_us=is_us,
         unknown_origin=unknown,
-        stop_mask=stop,
-        us=masked[:, 0],
-        low=masked[:, 1 : 1 + k],
-        high=masked[:, 1 + k : 1 + 2 * k],
+        track=track,
+        tracks=tracks,
+        declared=declared,
+        discrete=discrete,
+        us=us,
+        main=main,
+        alt=alt,
         own_low=own_low,
         own_high=own_high,
-        unpriced=plain[:, 1 : 1 + k],
+        zero_own=zero_own,
+        zero_own_high=zero_own_high,
+        zero_rules=zero_rules,
+        item_rules=item_rules,
+        item_own=item_own,
         decisions=decisions,
+        keys=keys,
     )
+
+
+def z_index(ruleset: Any, z: ZeroDeMinimis) -> int:
+    """Position of a category among the ruleset's categories in force."""
+    return [x.id for x in ruleset.zero_de_minimis()].index(z.id)
+
+
+def _variant(
+    graph: BomGraph,
+    matrix: np.ndarray,
+    tracks: tuple[str, ...],
+    k: int,
+    n_items: int,
+    mask: np.ndarray,
+) -> Variant:
+    rolled = rollup(graph, matrix, edge_mask=mask) if matrix.shape[1] else matrix
+    out: dict[str, dict[str, np.ndarray]] = {
+        f: {} for f in ("low", "high", "unpriced", "zero_low", "zero_high")
+    }
+    for i, t in enumerate(tracks):
+        for j, f in enumerate(("low", "high", "unpriced", "zero_low", "zero_high")):
+            start = (5 * i + j) * k
+            out[f][t] = rolled[:, start : start + k]
+    at = 5 * len(tracks) * k
+    items = rolled[:, at : at + 2 * n_items]
+    return Variant(
+        low=out["low"],
+        high=out["high"],
+        unpriced=out["unpriced"],
+        zero_low=out["zero_low"],
+        zero_high=out["zero_high"],
+        item_counts=items[:, 0::2],
+        item_counts_high=items[:, 1::2],
+        edge_mask=mask,
+    )
+
+
+def _software_notes(
+    graph: BomGraph,
+    sink: IssueCollector,
+    track: np.ndarray,
+    bundled: np.ndarray,
+    is_us: np.ndarray,
+) -> None:
+    """US software in the BOM that is not flagged bundled: one issue per part."""
+    loose = is_us & (track == "software") & (bundled != True)  # noqa: E712
+    if not loose.any():
+        return
+    parents = set(graph.parent[np.isin(graph.child, np.flatnonzero(loose))].tolist())
+    if not any(track[p] == "commodity" for p in parents):
+        return
+    for v in np.flatnonzero(loose)[:50]:
+        node_issue(
+            graph,
+            sink,
+            int(v),
+            IssueCode.SOFTWARE_NOT_BUNDLED,
+            f"{graph.part_numbers[v]} is US-origin software not flagged bundled: it is not "
+            "counted in the de minimis of the commodities it is listed under (flag bundled=yes "
+            "when it is shipped with and configured for the hardware).",
+            "item_type",
+        )

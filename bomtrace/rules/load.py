@@ -17,8 +17,9 @@ from importlib.resources import files
 from typing import Any, cast
 
 from bomtrace.errors import RulesetError
-from bomtrace.rules.controls import AllDestinationsEntry, CclEntry, Control
+from bomtrace.rules.controls import AllDestinationsEntry, CclEntry, Control, DestScope
 from bomtrace.rules.model import EmbargoLevel, Scenario, ThresholdOverride
+from bomtrace.rules.zero import EccnPattern, ZeroDeMinimis
 
 _DATA = "rules/data"
 
@@ -86,6 +87,35 @@ class EmbargoRule:
     when: Dated
     country: str
     level: EmbargoLevel
+    categories: frozenset[str] = frozenset()  #: CCL categories covered ("ccl"); empty = all
+
+
+@dataclass(frozen=True)
+class CountryRule:
+    """A dated rule naming countries: listed EAR99, partner carve-out, partner countries."""
+
+    when: Dated
+    countries: frozenset[str]
+    eccns: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class DatedZero:
+    """A 734.4(a) category with its validity window."""
+
+    when: Dated
+    rule: ZeroDeMinimis
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """Content Supp. No. 2 (a)(1) excludes, marked by a per-part flag."""
+
+    flag: str
+    title: str
+    destinations: DestScope
+    citation: str
+    source: str
 
 
 @dataclass(frozen=True)
@@ -116,6 +146,15 @@ class RulesetData:
     thresholds: tuple[ThresholdRule, ...]
     embargoes: tuple[EmbargoRule, ...]
     territories: tuple[TerritoryRule, ...]
+    listed_ear99: tuple[CountryRule, ...]
+    paragraphs_added: tuple[tuple[Dated, str], ...]  #: (when, first-level paragraph letter)
+    partner_carveouts: tuple[CountryRule, ...]
+    partner_countries: tuple[CountryRule, ...]
+    regions: dict[str, str]  #: region code -> country it belongs to (e.g. "UA-43" -> "UA")
+    zero: tuple[DatedZero, ...]
+    exclusions: tuple[Exclusion, ...]
+    tracks: dict[str, str]  #: [tracks] of deminimis.toml (citation, source, notes)
+    second_incorporation: dict[str, str]  #: citation and source
     scenarios: tuple[Scenario, ...]
     earliest: date
     snapshot: date
@@ -207,10 +246,30 @@ def _changes(raw: dict[str, Any]) -> dict[str, Any]:
         )
         out["embargoes"] = tuple(
             EmbargoRule(
-                _dated(e, f"embargo {e['country']}"), e["country"], cast(EmbargoLevel, e["level"])
+                _dated(e, f"embargo {e['country']}"),
+                e["country"],
+                cast(EmbargoLevel, e["level"]),
+                frozenset(e.get("categories", [])),
             )
             for e in raw.get("embargo", [])
         )
+        out["paragraphs_added"] = tuple(
+            (_dated(e, f"paragraphs_added {e['root']}"), str(e["root"]))
+            for e in raw.get("paragraphs_added", [])
+        )
+        for key, table in (
+            ("listed_ear99", "listed_ear99"),
+            ("partner_carveouts", "partner_carveout"),
+            ("partner_countries", "partner_country"),
+        ):
+            out[key] = tuple(
+                CountryRule(
+                    _dated(e, f"{table} {e['countries']}"),
+                    frozenset(e["countries"]),
+                    frozenset(e.get("eccns", [])),
+                )
+                for e in raw.get(table, [])
+            )
         out["territories"] = tuple(
             TerritoryRule(
                 _dated(e, f"territory {e['code']}"), e["code"], e["treated_as"], e["before"]
@@ -255,6 +314,75 @@ def _scenarios(raw: dict[str, Any]) -> tuple[Scenario, ...]:
     return tuple(sorted(out, key=lambda s: s.name))
 
 
+def dest_scope(raw: dict[str, Any] | None) -> DestScope | None:
+    """A :class:`DestScope` from its data form (``all``, ``groups``, ``countries``, ...)."""
+    if raw is None:
+        return None
+    return DestScope(
+        all=bool(raw.get("all", False)),
+        groups=frozenset(raw.get("groups", [])),
+        countries=frozenset(raw.get("countries", [])),
+        except_groups=frozenset(raw.get("except_groups", [])),
+        except_countries=frozenset(raw.get("except_countries", [])),
+    )
+
+
+def _pattern(raw: dict[str, Any]) -> EccnPattern:
+    unknown = set(raw) - {"series", "eccns", "prefixes", "paragraphs", "any"}
+    if unknown:
+        raise RulesetError(f"deminimis.toml: unknown ECCN pattern field(s) {sorted(unknown)}")
+    return EccnPattern(
+        series=tuple(raw.get("series", [])),
+        eccns=tuple(raw.get("eccns", [])),
+        prefixes=tuple(raw.get("prefixes", [])),
+        paragraphs=tuple(raw.get("paragraphs", [])),
+        any=bool(raw.get("any", False)),
+    )
+
+
+def _deminimis(raw: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    try:
+        zero = []
+        for e in raw.get("zero_de_minimis", []):
+            when = _dated(e, f"zero_de_minimis {e.get('id')}")
+            if e["track"] not in ("commodity", "software", "technology", "any"):
+                raise RulesetError(f"deminimis.toml {e['id']}: unknown track {e['track']!r}")
+            zero.append(
+                DatedZero(
+                    when,
+                    ZeroDeMinimis(
+                        id=e["id"],
+                        paragraph=e["paragraph"],
+                        title=e["title"],
+                        content=_pattern(e["content"]),
+                        track=e["track"],
+                        destinations=cast(DestScope, dest_scope(e["destinations"])),
+                        item=_pattern(e["item"]) if "item" in e else None,
+                        condition=e.get("condition"),
+                        source=e["source"],
+                        unsure=when.unsure,
+                    ),
+                )
+            )
+        out["zero"] = tuple(zero)
+        out["exclusions"] = tuple(
+            Exclusion(
+                flag=e["flag"],
+                title=e["title"],
+                destinations=cast(DestScope, dest_scope(e["destinations"])),
+                citation=e["citation"],
+                source=e["source"],
+            )
+            for e in raw.get("exclusion", [])
+        )
+        out["tracks"] = {k: str(v) for k, v in raw["tracks"].items()}
+        out["second_incorporation"] = {k: str(v) for k, v in raw["second_incorporation"].items()}
+    except KeyError as exc:
+        raise RulesetError(f"deminimis.toml: an entry lacks the field {exc}") from exc
+    return out
+
+
 def _ccl(raw: dict[str, Any]) -> tuple[dict[str, CclEntry], dict[str, tuple]]:
     entries = {
         eccn: CclEntry(
@@ -269,8 +397,14 @@ def _ccl(raw: dict[str, Any]) -> tuple[dict[str, CclEntry], dict[str, tuple]]:
                     excepted=tuple(c["except"]),
                     applies_to=c["applies_to"],
                     chart=c["chart"],
+                    paragraphs=tuple(c["paragraphs"]),
+                    condition=c["condition"],
+                    dest_scope=dest_scope(c["dest_scope"]),
                 )
                 for c in e["controls"]
+            ),
+            paragraph_roots=(
+                frozenset(e["paragraph_roots"]) if e["paragraph_roots"] is not None else None
             ),
         )
         for eccn, e in raw["entries"].items()
@@ -306,6 +440,7 @@ def load_data() -> RulesetData:
     countries, chart = read_json("countries.json"), read_json("country_chart.json")
     groups, ccl = read_json("country_groups.json"), read_json("ccl.json")
     changes, scenarios = read_toml("changes.toml"), read_toml("scenarios.toml")
+    deminimis = read_toml("deminimis.toml")
     meta = changes.get("ruleset", {})
     snapshot = _date(meta.get("snapshot"), "[ruleset] snapshot")
     for name, obj in (
@@ -336,6 +471,11 @@ def load_data() -> RulesetData:
         footnotes={k: tuple(v) for k, v in chart["footnotes"].items()},
         embargoed=dict(chart["embargoed"]),
         inherits=dict(chart["inherits"]),
+        regions={
+            code: rec["region_of"]
+            for code, rec in countries["countries"].items()
+            if rec.get("region_of")
+        },
         groups={k: frozenset(v) for k, v in members.items()},
         ccl=ccl_entries,
         all_destinations=all_dest,
@@ -347,4 +487,5 @@ def load_data() -> RulesetData:
         default_countries=tuple(meta.get("default_countries", [])),
         default_groups=tuple(meta.get("default_groups", [])),
         **_changes(changes),
+        **_deminimis(deminimis),
     )

@@ -6,7 +6,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-ControlStatus = Literal["controlled", "not-controlled", "unknown"]
+#: ``possible``: the ECCN is known but the data given does not settle it (a control that covers
+#: only some paragraphs and no paragraph was given, an EAR99 item that counts only if it is on a
+#: Part 746 list): not counted in the low bound, counted in the high bound.
+ControlStatus = Literal["controlled", "possible", "not-controlled", "unknown"]
 EmbargoLevel = Literal["all", "ccl"]
 
 
@@ -22,6 +25,18 @@ class Destination:
     embargo_source: str | None  #: citation of the Part 746 rule, when embargo is set
     threshold: float  #: de minimis threshold on as_of (0.10 or 0.25)
     threshold_source: str  #: citation, e.g. "15 CFR 734.4(c)"
+    #: CCL categories the "ccl" embargo covers on as_of (empty = the whole CCL)
+    embargo_categories: frozenset[str] = frozenset()
+    #: citation when EAR99 items on a Part 746 list count (flag ``listed_ear99``), else None
+    listed_ear99: str | None = None
+    #: citation when the partner-country carve-out of Supp. No. 2 to Part 734 (a)(1) is in force
+    #: for this destination (AT-only and listed ECCNs not counted for items made in a
+    #: Supp. No. 3 to Part 746 country), else None
+    partner_carveout: str | None = None
+    #: ECCNs the partner-country carve-out drops besides AT-only ones (e.g. 9A991)
+    partner_eccns: frozenset[str] = frozenset()
+    #: the country this destination is a region of (e.g. "UA" for the Crimea region)
+    region_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -31,6 +46,8 @@ class ControlDecision:
     status: ControlStatus
     reason: str  #: e.g. "NS 2", "Part 746 embargo: EAR99 counts (15 CFR 746.2)", "AT 1 not marked"
     source: str | None = None  #: citation
+    #: the paragraph given is not one of the entry's paragraphs; the entry was judged instead
+    paragraph_unknown: bool = False
 
 
 @dataclass(frozen=True)

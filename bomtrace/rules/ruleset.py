@@ -19,8 +19,9 @@ from bomtrace.countries import country_name, normalize_country
 from bomtrace.eccn import is_eccn_syntax, normalize_eccn, split_eccn
 from bomtrace.errors import RulesetError, UnknownDestination, UsageError
 from bomtrace.rules.controls import decide
-from bomtrace.rules.load import RulesetData, load_data
+from bomtrace.rules.load import Exclusion, RulesetData, load_data
 from bomtrace.rules.model import ControlDecision, Destination, RulesetInfo, Scenario
+from bomtrace.rules.zero import ZeroDeMinimis
 
 _UNKNOWN = (
     "Unknown destination {!r}. Use an ISO country code such as CN or DE, or a country "
@@ -44,13 +45,31 @@ class Ruleset:
     def __init__(self, as_of: date, data: RulesetData) -> None:
         self._data = data
         self._as_of = as_of
+        self._partners = frozenset(
+            c for r in data.partner_countries if r.when.in_force(as_of) for c in r.countries
+        )
+        self._zero = tuple(z.rule for z in data.zero if z.when.in_force(as_of))
+        self._hidden = frozenset(
+            root for when, root in data.paragraphs_added if not when.in_force(as_of)
+        )
         self._destinations = {code: self._build(code) for code in self._codes()}
+        named = {c for z in self._zero for c in z.destinations.countries}
+        for e in self._data.ccl.values():
+            for c in e.controls:
+                if c.dest_scope is not None:
+                    named |= c.dest_scope.countries | c.dest_scope.except_countries
+        self._named = frozenset(named)
         whens = [
             *(c.when for c in data.group_changes),
             *(c.when for c in data.mark_changes),
             *(c.when for c in data.thresholds),
             *(c.when for c in data.embargoes),
             *(c.when for c in data.territories),
+            *(c.when for c in data.listed_ear99),
+            *(c.when for c in data.partner_carveouts),
+            *(c.when for c in data.partner_countries),
+            *(z.when for z in data.zero),
+            *(when for when, _ in data.paragraphs_added),
         ]
         used = [w.citation + (" [unsure]" if w.unsure else "") for w in whens if w.in_force(as_of)]
         self.info = RulesetInfo(
@@ -62,7 +81,7 @@ class Ruleset:
     # -------------------------------------------------------------- destinations
     def _codes(self) -> list[str]:
         d = self._data
-        return sorted({*d.rows, *d.embargoed, *d.inherits})
+        return sorted({*d.rows, *d.embargoed, *d.inherits, *d.regions})
 
     def _build(self, code: str) -> Destination:
         d, day = self._data, self._as_of
@@ -79,6 +98,12 @@ class Ruleset:
                 else:
                     groups.discard(g.group)
         embargo = next((e for e in d.embargoes if e.country == code and e.when.in_force(day)), None)
+        listed = next(
+            (r for r in d.listed_ear99 if code in r.countries and r.when.in_force(day)), None
+        )
+        carve = next(
+            (r for r in d.partner_carveouts if code in r.countries and r.when.in_force(day)), None
+        )
         threshold = next(
             (t for t in d.thresholds if t.when.in_force(day) and t.groups & groups), None
         )
@@ -96,6 +121,11 @@ class Ruleset:
             embargo_source=embargo.when.citation if embargo else None,
             threshold=threshold.value,
             threshold_source=threshold.when.citation,
+            embargo_categories=embargo.categories if embargo else frozenset(),
+            listed_ear99=listed.when.citation if listed else None,
+            partner_carveout=carve.when.citation if carve else None,
+            partner_eccns=carve.eccns if carve else frozenset(),
+            region_of=d.regions.get(code),
         )
 
     def destination(self, text: str) -> Destination:
@@ -176,14 +206,29 @@ class Ruleset:
             tuple(sorted(dest.chart_marks)),
             dest.embargo,
             dest.embargo_source,
+            tuple(sorted(dest.embargo_categories)),
+            dest.listed_ear99,
+            dest.partner_carveout,
+            tuple(sorted(dest.partner_eccns)),
             dest.threshold,
             dest.threshold_source,
             tuple(sorted(dest.groups)),
             self._data.footnotes.get(row, ()),
+            # destinations named one by one in a CCL destination scope or a 734.4(a)
+            # category (China, Russia, Macau, ...) get a class of their own
+            dest.code if dest.code in self._named else None,
+            dest.region_of if dest.region_of in self._named else None,
         )
 
     # -------------------------------------------------------------- controls
-    def control(self, eccn: str | None, dest: Destination) -> ControlDecision:
+    def control(
+        self,
+        eccn: str | None,
+        dest: Destination,
+        *,
+        made_in: str | None = None,
+        listed_ear99: bool | None = None,
+    ) -> ControlDecision:
         """Whether US-origin content classified ``eccn`` counts as controlled for ``dest``.
 
         Parameters
@@ -192,14 +237,54 @@ class Ruleset:
             ECCN as given (any case, with or without paragraph), ``EAR99``, or None.
         dest : Destination
             A destination from this ruleset.
+        made_in : str, optional
+            ISO code of the country the foreign-made item is made in (exported from); a
+            Supp. No. 3 to Part 746 country triggers the partner-country carve-out where the
+            destination has one.
+        listed_ear99 : bool or None, optional
+            For EAR99 content: whether the item is on a Part 746 list (None = not known).
 
         Returns
         -------
         ControlDecision
-            Status ``controlled`` / ``not-controlled`` / ``unknown`` with reason and citation.
-            Entity List status never enters (regulatory.md 0.1 #1).
+            Status ``controlled`` / ``possible`` / ``not-controlled`` / ``unknown`` with reason
+            and citation. Entity List status never enters (regulatory.md 0.1 #1).
         """
-        return decide(eccn, dest, self._data.ccl, self._data.all_destinations)
+        return decide(
+            eccn,
+            dest,
+            self._data.ccl,
+            self._data.all_destinations,
+            partner=self.is_partner(made_in),
+            listed_ear99=listed_ear99,
+            hidden_roots=self._hidden,
+        )
+
+    def is_partner(self, country: str | None) -> bool:
+        """Whether ``country`` (ISO code) is in Supp. No. 3 to Part 746 on the ruleset date."""
+        return country is not None and country in self._partners
+
+    def partner_countries(self) -> list[str]:
+        """Supp. No. 3 to Part 746 countries in force on the ruleset date, sorted."""
+        return sorted(self._partners)
+
+    def zero_de_minimis(self, dest: Destination | None = None) -> list[ZeroDeMinimis]:
+        """734.4(a) categories in force on the ruleset date (those reaching ``dest`` if given)."""
+        return [z for z in self._zero if dest is None or z.reaches(dest)]
+
+    def exclusions(self) -> list[Exclusion]:
+        """Content Supp. No. 2 (a)(1) excludes, by per-part flag (GBS, short supply)."""
+        return list(self._data.exclusions)
+
+    def note(self, table: str, key: str) -> str:
+        """A cited note of ``deminimis.toml`` (``tracks`` or ``second_incorporation``)."""
+        rec = self._data.tracks if table == "tracks" else self._data.second_incorporation
+        return rec[key]
+
+    def entry(self, eccn: str) -> object | None:
+        """The CCL entry of an ECCN (first five characters), or None."""
+        norm = normalize_eccn(eccn)
+        return self._data.ccl.get(norm[:5]) if norm else None
 
     def eccn_known(self, eccn: str) -> bool:
         """True when ``eccn`` is EAR99 or its entry (first five characters) is in the CCL data."""

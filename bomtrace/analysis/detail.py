@@ -1,0 +1,304 @@
+"""One :class:`DestinationResult`: numbers from the grid, and, for products, the evidence from
+the product's explosion (top contributors, the parts that would settle an undetermined verdict,
+the parts behind a 734.4(a) hit)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from bomtrace.analysis.grid import VERDICTS, Grid
+from bomtrace.analysis.result import Contributor, DestinationResult, ScenarioOutcome, Verdict
+from bomtrace.analysis.values import NodeValues
+from bomtrace.graph.model import BomGraph
+from bomtrace.rules.model import Destination, Scenario
+from bomtrace.rules.zero import ZeroDeMinimis
+
+
+@dataclass
+class Context:
+    """What every destination result of one analysis needs."""
+
+    graph: BomGraph
+    vals: NodeValues
+    grid: Grid
+    alt: Grid | None
+    den: np.ndarray
+    rules: list[ZeroDeMinimis]  #: the ruleset's 734.4(a) categories in force, in order
+    top: int
+    end_user: str | None
+    technology_note: str
+
+
+@dataclass
+class Explosion:
+    """One product's explosion row: node ids and extended quantities."""
+
+    idx: np.ndarray
+    qty: np.ndarray
+
+
+def matches_end_user(end_user: str, patterns: tuple[str, ...]) -> bool:
+    """Case-insensitive substring match of the end user against scenario patterns."""
+    e = end_user.casefold()
+    return any(p.casefold() in e for p in patterns)
+
+
+def _s(v: object) -> str | None:
+    return None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
+
+
+def _f(x: float) -> float | None:
+    return None if np.isnan(x) else float(x)
+
+
+def destination_result(
+    ctx: Context,
+    v: int,
+    d: Destination,
+    k: int,
+    scenarios: list[Scenario],
+    row: Explosion | None,
+) -> DestinationResult:
+    """The result of node ``v`` for destination ``d`` (class ``k``)."""
+    g, den = ctx.grid, float(ctx.den[v])
+    lo, hi = _f(g.lo[v, k]), _f(g.hi[v, k])
+    verdict: Verdict = VERDICTS[g.verdict[v, k]]  # type: ignore[assignment]
+    track = str(ctx.vals.track[v])
+    num_lo = float(g.num_lo[v, k])
+    out = DestinationResult(
+        country=d.code,
+        name=d.name,
+        groups=sorted(d.groups),
+        threshold=d.threshold,
+        threshold_source=d.threshold_source,
+        controlled_us_value=num_lo,
+        ratio=lo,
+        verdict=verdict,
+        headroom=(d.threshold * den - num_lo) if den > 0 else None,
+        bounds_low=lo,
+        bounds_high=hi,
+        track=track,
+    )
+    if track == "technology":
+        out.notes.append(ctx.technology_note)
+    if ctx.alt is not None:
+        a_lo = _f(ctx.alt.lo[v, k])
+        a_verdict = VERDICTS[ctx.alt.verdict[v, k]]
+        if (a_lo is None) != (lo is None) or (
+            a_lo is not None and lo is not None and abs(a_lo - lo) > 1e-12
+        ):
+            out.second_incorporation = {
+                "applied": True,
+                "ratio_without": None if a_lo is None else round(a_lo, 6),
+                "controlled_us_value_without": round(float(ctx.alt.num_lo[v, k]), 4),
+                "verdict_without": a_verdict,
+                "flips": a_verdict != verdict,
+            }
+    if row is not None:
+        _evidence(ctx, v, k, track, den, out, row)
+    elif g.zero_lo[v, k] or g.zero_hi[v, k]:
+        out.zero_de_minimis = _item_hits(ctx, v, k, None) or [
+            {"status": "applies" if g.zero_lo[v, k] else "possible", "part_number": None}
+        ]
+    for s in scenarios:
+        out.scenarios.append(_scenario(ctx, v, d, s, lo, hi, num_lo, float(g.num_hi[v, k]), out))
+    return out
+
+
+def _scenario(
+    ctx: Context,
+    v: int,
+    d: Destination,
+    s: Scenario,
+    lo: float | None,
+    hi: float | None,
+    num_lo: float,
+    num_hi: float,
+    out: DestinationResult,
+) -> ScenarioOutcome:
+    from bomtrace.analysis.deminimis import verdict_of
+
+    den = float(ctx.den[v])
+    thr, applies = d.threshold, False
+    if (
+        s.threshold
+        and d.code in s.threshold.destinations
+        and (
+            not ctx.end_user
+            or not s.threshold.end_user_patterns
+            or matches_end_user(ctx.end_user, s.threshold.end_user_patterns)
+        )
+    ):
+        thr, applies = s.threshold.value, True
+    add = 0.0
+    if "us_tech_value" in s.numerator_add:
+        add += float(ctx.vals.us_tech[v])
+        applies = True
+    s_lo = (num_lo + add) / den if den > 0 else None
+    s_hi = None if hi is None else max(hi, (num_hi + add) / den)
+    sv = verdict_of(s_lo, s_hi, thr)
+    if out.zero_de_minimis and any(z.get("status") == "applies" for z in out.zero_de_minimis):
+        sv = "subject"
+    return ScenarioOutcome(s.name, applies, thr, num_lo + add, s_lo, sv, sv != out.verdict)
+
+
+def _reason(ctx: Context, m: int, k: int) -> str:
+    vals = ctx.vals
+    if not np.isnan(vals.declared[m]):
+        return f"supplier declaration: {vals.declared[m]:.2%} controlled US content"
+    key = vals.keys[m]
+    return vals.decisions[k][key].reason if key is not None else "-"
+
+
+def _evidence(
+    ctx: Context, v: int, k: int, track: str, den: float, out: DestinationResult, row: Explosion
+) -> None:
+    vals, graph = ctx.vals, ctx.graph
+    idx, qty = row.idx, row.qty
+    eccn, desc = graph.attr("eccn"), graph.attr("description")
+    contrib = qty * vals.own_low[track][idx, k]
+    for j in np.argsort(-contrib, kind="stable")[: ctx.top]:
+        if contrib[j] <= 0:
+            break
+        m = int(idx[j])
+        out.top_contributors.append(
+            Contributor(
+                str(graph.part_numbers[m]),
+                _s(desc[m]),
+                float(qty[j]),
+                float(contrib[j]),
+                eccn[m],
+                _reason(ctx, m, k),
+                float(contrib[j]) / den if den > 0 else None,
+            )
+        )
+    out.unresolved = unresolved_parts(ctx, idx, qty, k, track, den, out)
+    out.zero_de_minimis = _zero_parts(ctx, idx, k, track) + _item_hits(ctx, v, k, row)
+
+
+def unresolved_parts(
+    ctx: Context,
+    idx: np.ndarray,
+    qty: np.ndarray,
+    k: int,
+    track: str,
+    den: float,
+    out: DestinationResult,
+) -> list[dict[str, Any]]:
+    """Parts whose missing data keeps the bounds apart, the ones that move the ratio most first.
+
+    ``could_make_subject``: the part alone, if it turned out controlled, would push the ratio
+    over the threshold. ``clears_with`` (on the first part): how many of the listed parts must
+    turn out not controlled for the verdict to become not-subject (None: more than listed).
+    """
+    vals, graph = ctx.vals, ctx.graph
+    eccn = graph.attr("eccn")
+    own_lo, own_hi = vals.own_low[track], vals.own_high[track]
+    delta = qty * (own_hi[idx, k] - own_lo[idx, k])
+    unpriced = graph.is_leaf[idx] & np.isnan(graph.num_attr("unit_cost")[idx])
+    key_of = vals.keys
+    possible = np.array(
+        [
+            key_of[m] is not None and vals.decisions[k][key_of[m]].status != "not-controlled"
+            for m in idx
+        ],
+        dtype=bool,
+    )
+    order = np.lexsort((-delta, ~(unpriced & possible)))
+    lo = out.bounds_low or 0.0
+    rows: list[dict[str, Any]] = []
+    for j in order[: max(ctx.top, 1) * 2]:
+        m = int(idx[j])
+        if unpriced[j] and possible[j]:
+            why, value = "price missing", None
+        elif delta[j] > 0:
+            if vals.unknown_origin[m]:
+                why = "origin unknown"
+            else:
+                why = vals.decisions[k][key_of[m]].reason if key_of[m] is not None else "?"
+                why = f"classification open: {why}"
+            value = round(float(delta[j]), 4)
+        else:
+            continue
+        share = None if value is None or den <= 0 else value / den
+        rows.append(
+            {
+                "part_number": str(graph.part_numbers[m]),
+                "value": value,
+                "share": None if share is None else round(share, 6),
+                "why": why,
+                "eccn": eccn[m],
+                "could_make_subject": share is None or lo + share > out.threshold + 1e-12,
+            }
+        )
+        if len(rows) >= ctx.top:
+            break
+    if rows and out.verdict == "undetermined" and out.bounds_high is not None and den > 0:
+        excess, need = out.bounds_high - out.threshold, None
+        for i, r in enumerate(rows, start=1):
+            if r["share"] is None:
+                break
+            excess -= r["share"]
+            if excess <= 1e-12:
+                need = i
+                break
+        rows[0]["clears_with"] = need
+    return rows
+
+
+def _category(ctx: Context, num: int) -> ZeroDeMinimis:
+    return ctx.rules[num - 1]
+
+
+def _zero_parts(ctx: Context, idx: np.ndarray, k: int, track: str) -> list[dict[str, Any]]:
+    vals, graph = ctx.vals, ctx.graph
+    eccn = graph.attr("eccn")
+    found: list[dict[str, Any]] = []
+    for arr, status in ((vals.zero_own[track], "applies"), (vals.zero_own_high[track], "possible")):
+        if not arr.size:
+            continue
+        for m in idx[arr[idx, k] > 0][:20]:
+            z = _category(ctx, int(arr[m, k]))
+            found.append(_hit(z, status, str(graph.part_numbers[m]), eccn[m]))
+    return found
+
+
+def _hit(z: ZeroDeMinimis, status: str, part: str | None, eccn: object) -> dict[str, Any]:
+    return {
+        "id": z.id,
+        "paragraph": z.paragraph,
+        "title": z.title,
+        "status": status,
+        "part_number": part,
+        "eccn": eccn,
+        "condition": z.condition,
+        "unsure": z.unsure,
+    }
+
+
+def _item_hits(ctx: Context, v: int, k: int, row: Explosion | None) -> list[dict[str, Any]]:
+    """Hits of categories that name the foreign-made item itself (734.4(a)(8), (a)(9))."""
+    codes = ctx.grid.item_zero[v, k]
+    eccn = ctx.graph.attr("eccn")
+    out = []
+    for c, code in enumerate(codes.tolist()):
+        if not code:
+            continue
+        z = ctx.vals.item_rules[c]
+        status = "applies" if code == 2 else "possible"
+        parts: list[int | None] = []
+        if row is not None:
+            parts = [int(m) for m in row.idx[ctx.vals.item_own[row.idx, c] > 0][:5]]
+        for m in parts or [None]:
+            hit = _hit(
+                z,
+                status,
+                None if m is None else str(ctx.graph.part_numbers[m]),
+                None if m is None else eccn[m],
+            )
+            hit["item_eccn"] = eccn[v]
+            out.append(hit)
+    return out
