@@ -145,6 +145,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "selling_price": ("selling price", "sale price", "list price", "ex factory price"),
     "us_content_pct": ("us content", "us content %", "us content pct", "declared us content"),
     "discrete_product": ("discrete product", "discrete", "sold separately"),
+    "bundled": ("bundled", "bundled software", "bundled with hardware"),
+    "gbs_eligible": ("gbs", "gbs eligible", "license exception gbs", "licence exception gbs"),
+    "short_supply_only": ("short supply", "short supply only"),
+    "listed_ear99": ("listed ear99", "part 746 listed", "746 listed", "ear99 listed"),
     "us_tech_value": (
         "us tech value",
         "us technology value",

@@ -26,6 +26,10 @@ LABELS = {
     "us_tech_value": "US tech value",
     "us_content_pct": "US content",
     "discrete_product": "Discrete product",
+    "bundled": "Bundled",
+    "gbs_eligible": "GBS eligible",
+    "short_supply_only": "Short supply only",
+    "listed_ear99": "Listed EAR99",
     "made_with_us_equipment": "Made with US equipment",
 }
 _CURRENCY_SIGNS = {"€": "EUR", "£": "GBP", "US$": "USD"}

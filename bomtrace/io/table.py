@@ -74,6 +74,10 @@ CANONICAL_FIELDS: tuple[str, ...] = (
     "selling_price",
     "us_content_pct",
     "discrete_product",
+    "bundled",
+    "gbs_eligible",
+    "short_supply_only",
+    "listed_ear99",
     "us_tech_value",
     "made_with_us_equipment",
     "us_technology_eccns",
@@ -89,6 +93,9 @@ NUMERIC_FIELDS: tuple[str, ...] = (
     "us_tech_value",
 )
 BOOLEAN_FIELDS: tuple[str, ...] = ("discrete_product", "made_with_us_equipment")
+#: de minimis flags (bomtrace.analysis): US software bundled with the hardware, content eligible
+#: for License Exception GBS, subject only to short supply controls, EAR99 item on a Part 746 list
+BOOLEAN_FIELDS += ("bundled", "gbs_eligible", "short_supply_only", "listed_ear99")
 #: Part attributes (everything that describes the part rather than its use in a parent).
 ATTRIBUTE_FIELDS: tuple[str, ...] = tuple(
     f for f in CANONICAL_FIELDS if f not in ("part_number", "parent", "level", "quantity")
