@@ -143,17 +143,54 @@ TARGET_CASES = (
 
 
 # --------------------------------------------------------------------------- measuring
-def measure(cmd: list[str], timeout: float | None, log_path: Path, rss_limit: float) -> dict:
-    """Run ``cmd`` as a fresh process (through measure.py); wall, peak RSS MiB, exit code."""
+def measure(
+    cmd: list[str],
+    timeout: float | None,
+    log_path: Path,
+    rss_limit: float,
+    expect: Path | None = None,
+    env: dict[str, str] | None = None,
+    cwd: str | Path = REPO,
+) -> dict[str, Any]:
+    """Run ``cmd`` as a fresh process (through measure.py); wall, peak RSS MiB, exit code.
+
+    ``expect``: the output file the command must write (removed first); a run that exits
+    0 or 1 without writing it (e.g. a traceback: exit 1) counts as failed.
+    """
+    if expect is not None and expect.exists():
+        expect.unlink()
     launcher = [sys.executable, str(HERE / "measure.py"), "--log", str(log_path)]
     launcher += ["--timeout", str(timeout or 0), "--rss-limit-mb", str(rss_limit), "--"]
-    out = subprocess.run([*launcher, *cmd], capture_output=True, text=True, check=True, cwd=REPO)
+    out = subprocess.run(
+        [*launcher, *cmd], capture_output=True, text=True, check=True, cwd=cwd, env=env
+    )
     r: dict[str, Any] = json.loads(out.stdout)
     r["timed_out"] = r["stopped"] is not None
+    r["ok"] = r["rc"] in (0, 1) and not r["timed_out"] and (expect is None or expect.exists())
     return r
 
 
-def bomtrace_cmd() -> list[str]:
+def snapshot(rev: str, data_dir: str) -> tuple[Path, str]:
+    """Export the bomtrace tree at ``rev`` (git archive, read-only for the repo)."""
+    sha = subprocess.run(
+        ["git", "-C", str(REPO), "rev-parse", "--short", rev],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    dest = Path(data_dir) / f"src-{sha}"
+    if not (dest / "bomtrace" / "__init__.py").exists():
+        dest.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(
+            ["git", "-C", str(REPO), "archive", sha, "bomtrace"], capture_output=True, check=True
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    return dest, sha
+
+
+def bomtrace_cmd(src: Path | None) -> list[str]:
+    if src is not None:
+        return [sys.executable, "-m", "bomtrace"]
     exe = Path(sys.executable).parent / "bomtrace"
     if exe.exists():
         return [str(exe)]
@@ -161,8 +198,10 @@ def bomtrace_cmd() -> list[str]:
     return [found] if found else [sys.executable, "-m", "bomtrace"]
 
 
-def has_quiet(bt: list[str]) -> bool:
-    out = subprocess.run([*bt, "analyze", "--help"], capture_output=True, text=True, check=False)
+def has_quiet(bt: list[str], env: dict[str, str] | None, cwd: str | Path) -> bool:
+    out = subprocess.run(
+        [*bt, "analyze", "--help"], capture_output=True, text=True, check=False, env=env, cwd=cwd
+    )
     return "--quiet" in out.stdout
 
 
@@ -265,7 +304,7 @@ def compare_subset(full: dict[str, Any], five: dict[str, Any], dests: tuple[str,
 
 # --------------------------------------------------------------------------- running
 def median_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
-    ok = [r for r in runs if r["rc"] in (0, 1) and not r["timed_out"]]
+    ok = [r for r in runs if r["ok"]]
     if not ok:
         stopped = [r["stopped"] for r in runs if r["stopped"]]
         if stopped:
@@ -281,9 +320,15 @@ def median_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def run_case(case: Case, a: argparse.Namespace, bt: list[str], quiet: bool) -> dict[str, Any]:
+def run_case(case: Case, a: argparse.Namespace) -> dict[str, Any]:
+    """Measure one case; ``a`` carries the options plus ``bt`` (command), ``env``, ``quiet``."""
+    bt, quiet = a.bt, a.quiet
     out_dir = Path(a.data_dir) / "out"
     out_dir.mkdir(parents=True, exist_ok=True)
+
+    def m(cmd: list[str], timeout: float, log: str, expect: Path | None) -> dict[str, Any]:
+        return measure(cmd, timeout, out_dir / log, a.rss_limit_mb, expect, a.env, a.cwd)
+
     res: dict[str, Any] = {
         "loadavg_before": os.getloadavg()[0],
         "case": case.name,
@@ -292,10 +337,7 @@ def run_case(case: Case, a: argparse.Namespace, bt: list[str], quiet: bool) -> d
         "target_mb": case.target_mb,
     }
     if case.name == "help":
-        runs = [
-            measure([*bt, "--help"], 60, out_dir / "help.log", a.rss_limit_mb)
-            for _ in range(a.repeat)
-        ]
+        runs = [m([*bt, "--help"], 60, "help.log", None) for _ in range(a.repeat)]
         res["bomtrace"] = median_of(runs)
         return res
     files = ensure_dataset(case.dataset, a.data_dir, log=lambda m: print(m, flush=True))
@@ -315,13 +357,11 @@ def run_case(case: Case, a: argparse.Namespace, bt: list[str], quiet: bool) -> d
     cmd_all = [*bt, "analyze", *map(str, paths), "--all-destinations", *common, "-o", str(all_out)]
     runs5, runs_all = [], []
     for i in range(a.repeat):
-        runs5.append(measure(cmd5, a.timeout, out_dir / f"{case.name}.bt5.log", a.rss_limit_mb))
+        runs5.append(m(cmd5, a.timeout, f"{case.name}.bt5.log", five_out))
         print(f"  {case.name} bomtrace 5 dest: {fmt_run(runs5[-1])}", flush=True)
         if a.no_all or i >= a.all_repeat:
             continue
-        runs_all.append(
-            measure(cmd_all, a.timeout, out_dir / f"{case.name}.btall.log", a.rss_limit_mb)
-        )
+        runs_all.append(m(cmd_all, a.timeout, f"{case.name}.btall.log", all_out))
         print(f"  {case.name} bomtrace all dest: {fmt_run(runs_all[-1])}", flush=True)
     res["bomtrace"] = median_of(runs5)
     res["bomtrace_all"] = median_of(runs_all) if runs_all else {"status": "not run"}
@@ -343,11 +383,7 @@ def run_case(case: Case, a: argparse.Namespace, bt: list[str], quiet: bool) -> d
         ]
         runsb = []
         for _ in range(a.baseline_repeat):
-            if base_out.exists():
-                base_out.unlink()
-            runsb.append(
-                measure(cmdb, a.baseline_timeout, out_dir / f"{case.name}.base.log", a.rss_limit_mb)
-            )
+            runsb.append(m(cmdb, a.baseline_timeout, f"{case.name}.base.log", base_out))
             print(f"  {case.name} baseline: {fmt_run(runsb[-1])}", flush=True)
             if runsb[-1]["timed_out"]:
                 break
@@ -517,6 +553,11 @@ def main(argv: list[str] | None = None) -> int:
         default=400.0,
         help="check all-destinations JSON against the 5-destination run up to this size",
     )
+    ap.add_argument(
+        "--commit",
+        help="benchmark bomtrace as committed at this revision (git archive into DATA_DIR, "
+        "run with PYTHONPATH) instead of the installed working tree",
+    )
     ap.add_argument("--data-dir", default=DEFAULT_DATA_DIR)
     ap.add_argument("--out", help="results JSON (default DATA_DIR/results.json)")
     a = ap.parse_args(argv)
@@ -537,24 +578,41 @@ def main(argv: list[str] | None = None) -> int:
         names = [c.name for c in CASES.values() if c.quick]
     else:
         names = list(TARGET_CASES)
-    bt = bomtrace_cmd()
-    quiet = has_quiet(bt)
-    subprocess.run([*bt, "--help"], capture_output=True, check=False)  # compile bytecode once
+    a.env, a.cwd, src, sha = None, REPO, None, None
+    if a.commit:
+        src, sha = snapshot(a.commit, a.data_dir)
+        # outside the repository: ``python -m`` puts the working directory first on sys.path
+        a.env, a.cwd = {**os.environ, "PYTHONPATH": str(src)}, src.parent
+    a.bt = bomtrace_cmd(src)
+    a.quiet = has_quiet(a.bt, a.env, a.cwd)
+    where = subprocess.run(
+        [sys.executable, "-c", "import bomtrace; print(bomtrace.__file__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=a.env,
+        cwd=a.cwd,
+    ).stdout.strip()
+    subprocess.run([*a.bt, "--help"], capture_output=True, check=False, env=a.env, cwd=a.cwd)
     mach = machine()
+    mach["bomtrace_source"] = where
+    if sha:
+        mach["bomtrace_commit"] = sha
     print(
         f"machine: {mach['cores']} cores ({mach['cpu']}), {mach['ram_gib']} GiB RAM, "
-        f"Python {mach['python']}, bomtrace {mach['bomtrace_commit']}",
+        f"Python {mach['python']}, bomtrace {mach['bomtrace_commit']} ({where})",
         flush=True,
     )
     results = []
     for n in names:
         print(f"== {n}", flush=True)
-        results.append(run_case(CASES[n], a, bt, quiet))
+        results.append(run_case(CASES[n], a))
     out = Path(a.out or Path(a.data_dir) / "results.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(
         json.dumps(
-            {"machine": mach, "quiet_flag": quiet, "repeat": a.repeat, "results": results}, indent=1
+            {"machine": mach, "quiet_flag": a.quiet, "repeat": a.repeat, "results": results},
+            indent=1,
         ),
         encoding="utf-8",
     )
