@@ -6,6 +6,8 @@ commands so that ``bomtrace --help`` stays fast.
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
 from bomtrace._version import __version__
@@ -29,6 +31,7 @@ def _register() -> None:
 
     for mod in (analyze, inspect, explode, rules):
         cli.add_command(mod.command)
+    cli.add_command(importlib.import_module("bomtrace.cli.suppliers").command)
 
 
 _register()

@@ -1,0 +1,91 @@
+"""``bomtrace suppliers``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from bomtrace.cli.common import EPILOG, _as_of, _emit, _json, _run, with_read_options
+
+
+@click.command(name="suppliers", epilog=EPILOG)
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option(
+    "--destination",
+    "-d",
+    "destinations",
+    multiple=True,
+    metavar="CC",
+    help="Destination; repeatable.",
+)
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Date whose rules apply.")
+@click.option("--end-user", metavar="NAME", help="End user of the shipment (FDP rules).")
+@click.option("--party", "parties", multiple=True, metavar="NAME", help="Other party; repeatable.")
+@click.option(
+    "--screening-list",
+    "screening_lists",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Consolidated Screening List download (json/csv/tsv).",
+)
+@click.option(
+    "--producers", type=click.Path(dir_okay=False), metavar="FILE", help="Producer table."
+)
+@click.option(
+    "--request-sheet",
+    type=click.Path(dir_okay=False),
+    metavar="FILE.xlsx",
+    help="Write a workbook asking each supplier for its missing facts (one sheet each).",
+)
+@with_read_options
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write to this file.")
+def suppliers(
+    paths: tuple[str, ...],
+    destinations: tuple[str, ...],
+    as_of: str | None,
+    end_user: str | None,
+    parties: tuple[str, ...],
+    screening_lists: tuple[str, ...],
+    producers: str | None,
+    request_sheet: str | None,
+    read: Any,
+    fmt: str,
+    out: str | None,
+) -> None:
+    """Per supplier: parts, value, US-origin and controlled value, FDPR exposure, missing data.
+
+    \b
+    Examples:
+      bomtrace suppliers samples/basestation_2020.xlsx -d CN --as-of 2020-08-17 \\
+          --end-user "Huawei Technologies" --request-sheet requests.xlsx
+      bomtrace suppliers bom.xlsx --format json
+    """
+    from bomtrace.suppliers import render_suppliers, suppliers, write_request_sheet
+
+    res = _run(
+        lambda: suppliers(
+            list(paths),
+            destinations=destinations,
+            as_of=_as_of(as_of),
+            end_user=end_user,
+            parties=parties,
+            screening_lists=screening_lists,
+            producers=producers,
+            read=read,
+        )
+    )
+    d = res.to_dict()
+    _emit(_json(d) if fmt == "json" else render_suppliers(d), out)
+    if request_sheet:
+        n = _run(lambda: write_request_sheet(res, request_sheet))
+        click.echo(
+            f"Wrote {request_sheet}: {n} supplier sheet(s), {res.requests} request(s).", err=True
+        )
+
+
+command = suppliers

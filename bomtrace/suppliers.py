@@ -1,0 +1,343 @@
+"""Supplier audit (``bomtrace suppliers``): per supplier, what is bought, what it is worth, what
+is controlled or FDPR-exposed, and which facts are still missing.
+
+Purchased parts (the leaves of every product) are grouped by ``supplier``, else
+``manufacturer``, else ``producer``. Values are extended over every product of the BOM
+(quantity in the product × unit cost). "Controlled" is US-origin value controlled to at least
+one destination analysed (the de minimis numerator's rule); FDPR exposure comes from
+:mod:`bomtrace.fdpr` for the date, destinations and parties given. A fact is *missing* when it
+could change an answer: the origin of a part, the ECCN of a part that is or may be US-origin,
+and the production facts the FDP rules still need (the part's unresolved evidence).
+
+:func:`write_request_sheet` writes the workbook to send: one sheet per supplier, one row per
+part and missing fact, with the question to answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bomtrace._version import __version__
+from bomtrace.issues import Issue
+
+#: the question asked for each missing fact (request sheet)
+QUESTIONS: dict[str, str] = {
+    "country_of_origin": "Country where this part is made (country of origin).",
+    "eccn": "Export Control Classification Number (ECCN) of this part as you supply it, "
+    "e.g. 3A991, 5A992.c or EAR99.",
+    "us_technology_eccns": "Was this part designed or produced with US-origin technology or "
+    "software (EDA tools, process technology)? List the ECCNs (e.g. 3D991, 3E001) or answer "
+    "'none'.",
+    "made_with_us_equipment": "Is this part made in a plant whose major production or test "
+    "equipment is a direct product of US-origin technology or software? Answer yes or no, and "
+    "name the fab/plant.",
+    "designed_by": "Which company designed this part (design owner)?",
+}
+_FACT_ORDER = tuple(QUESTIONS)
+NO_SUPPLIER = "(no supplier)"
+
+
+@dataclass
+class SupplierRow:
+    """One supplier's parts, values, exposure and missing facts."""
+
+    supplier: str
+    parts: list[str] = field(default_factory=list)
+    value: float = 0.0
+    us_origin_value: float = 0.0
+    controlled_value: float = 0.0
+    fdpr_caught: list[str] = field(default_factory=list)
+    fdpr_caught_value: float = 0.0
+    fdpr_unresolved: list[str] = field(default_factory=list)
+    missing: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "supplier": self.supplier,
+            "parts": len(self.parts),
+            "value": round(self.value, 4),
+            "us_origin_value": round(self.us_origin_value, 4),
+            "controlled_value": round(self.controlled_value, 4),
+            "fdpr_caught_parts": sorted(self.fdpr_caught),
+            "fdpr_caught_value": round(self.fdpr_caught_value, 4),
+            "fdpr_unresolved_parts": sorted(self.fdpr_unresolved),
+            "missing": self.missing,
+        }
+
+
+@dataclass
+class SuppliersResult:
+    """The outcome of :func:`suppliers`."""
+
+    as_of: str
+    destinations: list[str]
+    end_user: str | None
+    suppliers: list[SupplierRow]
+    issues: list[Issue]
+
+    @property
+    def requests(self) -> int:
+        """Number of (part, fact) requests across all suppliers."""
+        return sum(len(m["facts"]) for s in self.suppliers for m in s.missing)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "bomtrace_version": __version__,
+            "as_of": self.as_of,
+            "destinations": self.destinations,
+            "end_user": self.end_user,
+            "suppliers": [s.to_dict() for s in self.suppliers],
+            "issues": [i.to_dict() for i in self.issues],
+        }
+
+
+def suppliers(
+    source: Any,
+    *,
+    destinations: Sequence[str] = (),
+    as_of: date | None = None,
+    end_user: str | None = None,
+    parties: Sequence[str] = (),
+    screening_lists: Sequence[str] = (),
+    producers: str | None = None,
+    read: Any = None,
+) -> SuppliersResult:
+    """Per supplier: parts, value, US-origin value, controlled value, FDPR exposure, missing facts.
+
+    Parameters
+    ----------
+    source : path, list of paths, BomTable or BomGraph
+        The BOM (as for :func:`bomtrace.analyze`).
+    destinations, as_of, end_user, parties, screening_lists, producers
+        As for :func:`bomtrace.analyze`.
+    read : ReadOptions, optional
+        Reader options.
+
+    Returns
+    -------
+    SuppliersResult
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from bomtrace.io.table import BomTable
+    >>> lines = pd.DataFrame({"part_number": ["P", "U1", "R1"], "level": [0, 1, 1],
+    ...     "quantity": [1, 2, 10], "unit_cost": [None, 30.0, 0.1],
+    ...     "country_of_origin": [None, "US", None], "eccn": [None, None, "EAR99"],
+    ...     "supplier": [None, "Acme", "Beta"],
+    ...     "_file": "bom.csv", "_sheet": None, "_row": [2, 3, 4]})
+    >>> r = suppliers(BomTable(lines=lines, layout="indented"), destinations=["CN"],
+    ...               as_of=date(2020, 8, 17))
+    >>> [(s.supplier, s.value, [m["facts"] for m in s.missing]) for s in r.suppliers]
+    [('Acme', 60.0, [['eccn']]), ('Beta', 1.0, [['country_of_origin']])]
+    """
+    from bomtrace.analysis.values import node_origins
+    from bomtrace.api import analyze, load_graph
+    from bomtrace.rollup import explode
+    from bomtrace.rules import load_ruleset
+
+    graph, _ = load_graph(source, read=read)
+    res = analyze(
+        graph,
+        destinations=destinations,
+        as_of=as_of,
+        end_user=end_user,
+        parties=parties,
+        screening_lists=screening_lists,
+        producers=producers,
+        assemblies=False,
+    )
+    ruleset = load_ruleset(as_of)
+    dests = [ruleset.destination(d) for d in res.options["destinations"]]
+    roots = np.array([int(r) for r in graph.roots if graph.height[r] >= 0], dtype=np.int64)
+    qty = np.asarray(explode(graph, roots).sum(axis=0)).ravel() if len(roots) else np.zeros(0)
+    leaf = graph.is_leaf
+    is_us, unknown_origin = node_origins(graph)
+    cost = np.nan_to_num(graph.num_attr("unit_cost"), nan=0.0)
+    eccn, desc = graph.attr("eccn"), graph.attr("description")
+    who = _supplier_names(graph)
+    caught: dict[str, float] = {}
+    unresolved: dict[str, list[str]] = {}
+    for p in res.products:
+        for e in p.fdpr:
+            caught[e["part_number"]] = max(caught.get(e["part_number"], 0.0), e["value"] or 0.0)
+        for u in (p.fdpr_summary or {}).get("unresolved", []):
+            unresolved.setdefault(u["part_number"], []).extend(u["missing"])
+    rows: dict[str, SupplierRow] = {}
+    for m in np.flatnonzero(leaf & (qty > 0)).tolist():
+        pn = str(graph.part_numbers[m])
+        row = rows.setdefault(who[m], SupplierRow(who[m]))
+        row.parts.append(pn)
+        v = float(qty[m] * cost[m])
+        row.value += v
+        if is_us[m]:
+            row.us_origin_value += v
+            if any(ruleset.control(eccn[m], d).status == "controlled" for d in dests):
+                row.controlled_value += v
+        if pn in caught:
+            row.fdpr_caught.append(pn)
+            row.fdpr_caught_value += caught[pn]
+        facts = set(unresolved.get(pn, [])) & set(QUESTIONS)
+        if pn in unresolved:
+            row.fdpr_unresolved.append(pn)
+        if unknown_origin[m]:
+            facts.add("country_of_origin")
+        if eccn[m] is None and (is_us[m] or unknown_origin[m]):
+            facts.add("eccn")
+        if facts:
+            row.missing.append(
+                {
+                    "part_number": pn,
+                    "description": None if desc[m] is None else str(desc[m]),
+                    "mpn": _s(graph.attr("mpn")[m]),
+                    "quantity": round(float(qty[m]), 6),
+                    "facts": [f for f in _FACT_ORDER if f in facts],
+                    **graph.position(m),
+                }
+            )
+    out = sorted(rows.values(), key=lambda r: (r.supplier == NO_SUPPLIER, r.supplier.casefold()))
+    for r in out:
+        r.missing.sort(key=lambda d: d["part_number"])
+    return SuppliersResult(
+        as_of=res.ruleset["as_of"],
+        destinations=list(res.options["destinations"]),
+        end_user=end_user,
+        suppliers=out,
+        issues=res.issues,
+    )
+
+
+def _supplier_names(graph: Any) -> list[str]:
+    cols = [graph.attr(f) for f in ("supplier", "manufacturer", "producer")]
+    out = []
+    for vals in zip(*cols, strict=True):
+        name = next((str(v).strip() for v in vals if v is not None and str(v).strip()), None)
+        out.append(name or NO_SUPPLIER)
+    return out
+
+
+def _s(v: object) -> str | None:
+    return None if v is None else str(v)
+
+
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+
+def _sheet_title(name: str, used: set[str]) -> str:
+    base = _BAD_SHEET_CHARS.sub("-", name).strip("'") or "supplier"
+    title, n = base[:31], 2
+    while title.casefold() in used:
+        suffix = f" ({n})"
+        title, n = base[: 31 - len(suffix)] + suffix, n + 1
+    used.add(title.casefold())
+    return title
+
+
+def write_request_sheet(result: SuppliersResult, path: str | Path) -> int:
+    """Write the data-request workbook: one sheet per supplier with missing facts.
+
+    Each sheet says what is asked and why, then lists one row per part and missing fact
+    (part number, description, MPN, quantity, the fact, the question) with an empty answer
+    column. Returns the number of supplier sheets written.
+
+    Raises
+    ------
+    bomtrace.errors.ReportError
+        When the file cannot be written.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    from bomtrace.errors import ReportError
+
+    wb = Workbook()
+    first = wb.active
+    used: set[str] = set()
+    written = 0
+    headers = ["Part Number", "Description", "MPN", "Qty used", "Fact", "Question", "Your answer"]
+    widths = [16, 44, 18, 9, 24, 70, 30]
+    for s in result.suppliers:
+        if not s.missing:
+            continue
+        ws = wb.create_sheet(_sheet_title(s.supplier, used))
+        ws["A1"] = f"Data request to {s.supplier}"
+        ws["A1"].font = Font(bold=True, size=13)
+        ws["A2"] = (
+            "We need the facts below to determine US export-control status (EAR de minimis and "
+            "Foreign Direct Product rules) of products that use your parts. Please fill in the "
+            "last column and return this sheet."
+        )
+        ws["A3"] = f"Prepared with bomtrace {__version__}; rules as of {result.as_of}."
+        ws.append([])
+        ws.append(headers)
+        for c in ws[5]:
+            c.font = Font(bold=True)
+            c.fill = PatternFill("solid", fgColor="DDEBF7")
+        for m in s.missing:
+            for fact in m["facts"]:
+                ws.append(
+                    [
+                        m["part_number"],
+                        m["description"],
+                        m["mpn"],
+                        m["quantity"],
+                        fact,
+                        QUESTIONS[fact],
+                        None,
+                    ]
+                )
+        for i, w in enumerate(widths):
+            ws.column_dimensions[chr(ord("A") + i)].width = w
+        for row in ws.iter_rows(min_row=6):
+            row[5].alignment = Alignment(wrap_text=True, vertical="top")
+        ws.freeze_panes = "A6"
+        written += 1
+    if written and first is not None:
+        wb.remove(first)
+    elif first is not None:
+        first.title = "No requests"
+        first["A1"] = "No data is missing: nothing to request."
+    try:
+        wb.save(path)
+    except OSError as exc:
+        raise ReportError(f"Cannot write {path}: {exc}.") from exc
+    return written
+
+
+def render_suppliers(d: dict[str, Any]) -> str:
+    """Terminal table of :meth:`SuppliersResult.to_dict`."""
+    from bomtrace.report.text import issues_block, money, table
+
+    head = (
+        f"bomtrace {d['bomtrace_version']} · suppliers · rules as of {d['as_of']} · "
+        f"destinations {', '.join(d['destinations']) or '-'}"
+        + (f" · end user {d['end_user']}" if d.get("end_user") else "")
+    )
+    rows = [
+        [
+            s["supplier"],
+            s["parts"],
+            money(s["value"]),
+            money(s["us_origin_value"]),
+            money(s["controlled_value"]),
+            f"{len(s['fdpr_caught_parts'])} ({money(s['fdpr_caught_value'])})",
+            len(s["fdpr_unresolved_parts"]),
+            sum(len(m["facts"]) for m in s["missing"]),
+        ]
+        for s in d["suppliers"]
+    ]
+    hdr = ["supplier", "parts", "value", "US-origin", "controlled", "FDPR caught", "unresolved"]
+    out = [head, "", table([*hdr, "missing facts"], rows)]
+    for s in d["suppliers"]:
+        for m in s["missing"]:
+            out.append(f"  {s['supplier']}: {m['part_number']} needs {', '.join(m['facts'])}")
+    out.append("")
+    out.append(issues_block(d["issues"]))
+    return "\n".join(out)
