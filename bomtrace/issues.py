@@ -50,6 +50,19 @@ class IssueCode(StrEnum):
     ROW_SKIPPED = "row-skipped"
     SHEET_SKIPPED = "sheet-skipped"
     LEVEL_SHIFTED = "level-shifted"
+    RAGGED_ROW = "ragged-row"
+    ROW_REALIGNED = "row-realigned"
+    SHORT_ROW = "short-row"
+    HIDDEN_ROW = "hidden-row"
+    MERGED_CELLS = "merged-cells"
+    GROUP_HEADER = "group-header"
+    PRODUCT_ADDED = "product-added"
+    DO_NOT_POPULATE = "do-not-populate"
+    DESIGNATOR_MISMATCH = "designator-mismatch"
+    QUANTITY_FROM_DESIGNATORS = "quantity-from-designators"
+    NOT_IN_EFFECT = "not-in-effect"
+    BAD_DATE = "bad-date"
+    UNIT_COST_DERIVED = "unit-cost-derived"
     # graph
     BOM_CYCLE = "bom-cycle"
     LEVEL_JUMP = "level-jump"
@@ -102,6 +115,19 @@ DEFAULT_SEVERITY: dict[IssueCode, Severity] = {
     IssueCode.ROW_SKIPPED: Severity.INFO,
     IssueCode.SHEET_SKIPPED: Severity.INFO,
     IssueCode.LEVEL_SHIFTED: Severity.INFO,
+    IssueCode.RAGGED_ROW: Severity.ERROR,
+    IssueCode.ROW_REALIGNED: Severity.WARNING,
+    IssueCode.SHORT_ROW: Severity.INFO,
+    IssueCode.HIDDEN_ROW: Severity.WARNING,
+    IssueCode.MERGED_CELLS: Severity.INFO,
+    IssueCode.GROUP_HEADER: Severity.INFO,
+    IssueCode.PRODUCT_ADDED: Severity.INFO,
+    IssueCode.DO_NOT_POPULATE: Severity.INFO,
+    IssueCode.DESIGNATOR_MISMATCH: Severity.WARNING,
+    IssueCode.QUANTITY_FROM_DESIGNATORS: Severity.INFO,
+    IssueCode.NOT_IN_EFFECT: Severity.INFO,
+    IssueCode.BAD_DATE: Severity.WARNING,
+    IssueCode.UNIT_COST_DERIVED: Severity.INFO,
     IssueCode.BOM_CYCLE: Severity.ERROR,
     IssueCode.LEVEL_JUMP: Severity.ERROR,
     IssueCode.QUANTITY_CONFLICT: Severity.ERROR,

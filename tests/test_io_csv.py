@@ -44,7 +44,8 @@ def test_bad_quantity_issue_position(write_csv: WriteCsv) -> None:
         (7, "D", "bad-quantity", "1E5")
     ]
     assert bad[0].message == (
-        "Quantity 'two' in row 7 is not a number. Use a number such as 2 or 0.5."
+        "Quantity 'two' in row 7 is not a number. Use a number such as 2 or 0.5 (a unit may "
+        "follow: 2 pcs, 0.5 m), or DNP."
     )
     assert bad[0].file.endswith("bom.csv") and bad[0].sheet is None  # type: ignore[union-attr]
 
@@ -109,14 +110,20 @@ def test_quoted_newline_keeps_line_numbers(write_csv: WriteCsv) -> None:
     assert issue_tuples(t.issues, ("row", "code")) == [(5, "bad-quantity")]
 
 
-def test_ragged_lines_are_padded(write_csv: WriteCsv) -> None:
-    # a short line and a line with an extra field: the tolerant parser takes over
+def test_ragged_lines_are_padded_or_skipped(write_csv: WriteCsv) -> None:
+    # a short line is padded; a line with a surplus field and no text column to absorb it
+    # cannot be re-aligned: it is skipped and reported, and reading goes on
     text = "Level,Part,Qty\n0,P\n1,A,1,surplus\n1,B,bad\n"
     t = read_bom([write_csv("ragged.csv", text)])
-    assert t.lines["part_number"].tolist() == ["P", "A", "B"]
-    assert t.lines["_row"].tolist() == [2, 3, 4]
-    assert issue_tuples(t.issues, ("row", "column", "code")) == [(4, "C", "bad-quantity")]
-    assert t.lines.filter(like="x:").iloc[1].tolist() == ["surplus"]
+    assert t.lines["part_number"].tolist() == ["P", "B"]
+    assert t.lines["_row"].tolist() == [2, 4]
+    assert issue_tuples(t.issues, ("row", "column", "code")) == [
+        (2, "C", "short-row"),
+        (3, "D", "ragged-row"),
+        (4, "C", "bad-quantity"),
+    ]
+    src = t.sources[0]
+    assert (src.rows, src.rows_used, src.rows_skipped) == (3, 2, {"fields could not be aligned": 1})
 
 
 def test_format_is_sniffed_from_content_not_suffix(write_csv: WriteCsv) -> None:
@@ -127,7 +134,7 @@ def test_format_is_sniffed_from_content_not_suffix(write_csv: WriteCsv) -> None:
 @pytest.mark.parametrize(
     ("content", "needle"),
     [
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "legacy Excel .xls"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "cannot be read as a xls workbook"),
         (b"", "empty"),
         (b"\x00\x01\x02binary", "binary"),
     ],
@@ -138,7 +145,7 @@ def test_unsupported_files(tmp_path: Path, content: bytes, needle: str) -> None:
     with pytest.raises(FileFormatError) as err:
         read_bom([p])
     assert needle in str(err.value)
-    assert "Supported: xlsx/xlsm" in str(err.value)
+    assert "Supported: xlsx/xlsm/xls workbooks, ods" in str(err.value)
 
 
 def test_quoted_newline_in_title_block(write_csv: WriteCsv) -> None:

@@ -197,10 +197,10 @@ def test_several_indented_files_share_columns(write_csv: WriteCsv) -> None:
     assert lines["unit_cost"].dtype == "float64" and lines["country_of_origin"].dtype == "str"
 
 
-def test_flat_list_without_structure(write_csv: WriteCsv) -> None:
+def test_part_number_alone_is_no_bom(write_csv: WriteCsv) -> None:
     with pytest.raises(ColumnMappingError) as err:
-        read_bom([write_csv("flat.csv", "Part,Qty\nA,1\n")])
-    assert "neither a level nor a parent column" in str(err.value)
+        read_bom([write_csv("flat.csv", "Part,Notes\nA,1\n")], columns={"part_number": "Part"})
+    assert "no quantity, level, parent or designator column" in str(err.value)
 
 
 def test_only_a_master_is_an_error(write_csv: WriteCsv) -> None:

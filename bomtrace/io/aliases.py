@@ -27,27 +27,44 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "part #",
         "p/n",
         "pn",
+        "partnumber",
         "item number",
         "item no",
-        "item",
+        "item code",
         "material",
+        "material number",
+        "material no",
         "component",
+        "component number",
+        "component no",
         "child",
         "child part",
-        "item code",
-        "part",
-        "part id",
-        "component number",
         "child pn",
         "child part number",
-        "material number",
+        "part id",
+        "article",
+        "article number",
         "teilenummer",
+        "teile nr",
         "sachnummer",
+        "sach nr",
         "materialnummer",
         "artikelnummer",
+        "artikel nr",
+        "art nr",
+        "identnummer",
+        "ident nr",
         "référence",
+        "réf",
         "numéro de pièce",
+        "numéro d'article",
+        "n° de pièce",
         "número de parte",
+        "número de pieza",
+        "numero de pieza",
+        "referencia",
+        "código",
+        "código de artículo",
     ),
     "parent": (
         "parent",
@@ -57,12 +74,32 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "assembly",
         "parent pn",
         "parent no",
+        "parent assembly",
         "assembly number",
+        "assembly part number",
         "parent material",
         "baugruppe",
         "übergeordnet",
+        "übergeordnete baugruppe",
+        "ensemble parent",
+        "assemblage",
+        "conjunto",
+        "padre",
     ),
-    "level": ("level", "lvl", "bom level", "indent level", "stufe", "ebene", "niveau", "nivel"),
+    "level": (
+        "level",
+        "lvl",
+        "lev",
+        "bom level",
+        "indent level",
+        "indented level",
+        "explosion level",
+        "level no",
+        "stufe",
+        "ebene",
+        "niveau",
+        "nivel",
+    ),
     "quantity": (
         "qty",
         "quantity",
@@ -74,10 +111,19 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "usage",
         "qty per assy",
         "quantity per assembly",
+        "quantity per pcb",
+        "comp qty",
+        "comp qty bun",
+        "component quantity",
+        "order qty",
         "menge",
         "anzahl",
+        "stückzahl",
+        "stück",
         "quantité",
+        "qté",
         "cantidad",
+        "cant",
     ),
     "unit_cost": (
         "unit cost",
@@ -90,43 +136,100 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "preis",
         "stückpreis",
         "einzelpreis",
+        "standardpreis",
+        "kosten",
         "prix",
         "prix unitaire",
+        "coût",
+        "coût unitaire",
         "coste",
+        "coste unitario",
+        "costo",
+        "costo unitario",
         "precio",
+        "precio unitario",
     ),
-    "currency": ("currency", "curr", "ccy", "währung", "devise", "moneda"),
+    "currency": ("currency", "curr", "ccy", "crcy", "währung", "devise", "monnaie", "moneda"),
     "description": (
         "description",
         "desc",
         "part description",
         "item description",
+        "item text",
+        "component description",
+        "object description",
+        "material description",
+        "part name",
         "name",
+        "text",
         "beschreibung",
         "bezeichnung",
+        "benennung",
+        "kurztext",
+        "materialkurztext",
         "désignation",
+        "libellé",
         "descripción",
+        "descripcion",
     ),
-    "uom": ("uom", "unit", "unit of measure", "me", "einheit", "unité", "unidad"),
+    "uom": (
+        "uom",
+        "unit",
+        "unit of measure",
+        "bun",
+        "base unit",
+        "base unit of measure",
+        "me",
+        "einheit",
+        "mengeneinheit",
+        "unité",
+        "unité de mesure",
+        "unidad",
+        "unidad de medida",
+    ),
     "manufacturer": (
         "manufacturer",
+        "manufacturer name",
         "mfr",
+        "mfr name",
         "mfg",
         "maker",
         "hersteller",
         "fabricant",
         "fabricante",
     ),
-    "mpn": ("mpn", "manufacturer part number", "mfr part no", "mfr pn", "mfr part number"),
-    "supplier": ("supplier", "vendor", "lieferant", "fournisseur", "proveedor"),
+    "mpn": (
+        "mpn",
+        "manufacturer part number",
+        "manufacturer part no",
+        "manufacturer pn",
+        "mfr part no",
+        "mfr pn",
+        "mfr part number",
+        "mfr no",
+        "mfg part number",
+        "herstellerteilenummer",
+        "hersteller teilenummer",
+        "référence fabricant",
+        "número de parte del fabricante",
+    ),
+    "supplier": ("supplier", "vendor", "distributor", "lieferant", "fournisseur", "proveedor"),
     "reference_designators": (
         "reference designators",
+        "reference designator",
         "ref des",
         "refdes",
+        "ref",
+        "refs",
+        "reference",
+        "references",
         "designator",
         "designators",
-        "references",
-        "reference designator",
+        "part reference",
+        "repère",
+        "repères",
+        "referencias",
+        "bestückungsposition",
     ),
     "country_of_origin": (
         "coo",
@@ -136,9 +239,13 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "country",
         "made in",
         "ursprungsland",
+        "herkunftsland",
         "ursprung",
         "pays d'origine",
+        "origine",
         "país de origen",
+        "pais de origen",
+        "origen",
     ),
     "eccn": ("eccn", "export classification", "export control classification number"),
     "item_type": ("item type", "type"),
@@ -160,7 +267,94 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "us_technology_eccns": ("us technology eccns", "tech eccns"),
     "producer": ("producer", "fab", "plant"),
     "designed_by": ("designed by", "design owner", "designer", "design house"),
+    "effective_from": (
+        "effective from",
+        "effective date",
+        "eff from",
+        "eff date",
+        "effectivity start",
+        "valid from",
+        "start date",
+        "from date",
+        "date in",
+        "gültig ab",
+        "date de début",
+        "valable à partir de",
+        "válido desde",
+        "fecha inicio",
+    ),
+    "effective_to": (
+        "effective to",
+        "effective until",
+        "eff to",
+        "effectivity end",
+        "valid to",
+        "valid until",
+        "end date",
+        "to date",
+        "date out",
+        "expiry date",
+        "expiration date",
+        "obsolete date",
+        "gültig bis",
+        "date de fin",
+        "válido hasta",
+        "fecha fin",
+    ),
+    "dnp": (
+        "dnp",
+        "dnf",
+        "dni",
+        "do not populate",
+        "do not place",
+        "do not fit",
+        "no fit",
+        "not fitted",
+        "fitted",
+        "populate",
+        "populated",
+        "mounted",
+        "mount",
+        "bestückt",
+        "bestückung",
+    ),
+    "package_quantity": (
+        "package quantity",
+        "package qty",
+        "pack qty",
+        "pack size",
+        "qty per pack",
+        "qty per package",
+        "reel qty",
+        "spq",
+        "packungsmenge",
+        "verpackungseinheit",
+    ),
+    "package_price": (
+        "package price",
+        "pack price",
+        "price per pack",
+        "price per package",
+        "reel price",
+        "packungspreis",
+    ),
+    "price_unit": ("price unit", "price per", "per", "preiseinheit", "pe", "unité de prix"),
 }
+
+#: Aliases that name a field only when no stronger alias does: in a sheet with both "Item" and
+#: "Component" (SAP: item number 0010 and the component's part number), "Component" wins.
+WEAK_ALIASES: frozenset[str] = frozenset(
+    {"item", "part", "libref", "lib ref", "name", "text", "type", "ref", "reference", "unit"}
+)
+#: Headers of a ``dnp`` column that say the part *is* fitted (``yes`` there means populate).
+POSITIVE_DNP_HEADERS: frozenset[str] = frozenset(
+    {"fitted", "populate", "populated", "mounted", "mount", "bestückt", "bestückung"}
+)
+_WEAK_EXTRA: dict[str, tuple[str, ...]] = {
+    "part_number": ("item", "part", "libref", "lib ref", "library reference"),
+}
+_BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_TRAILING_NUMBER = re.compile(r"[\s_#-]*\d{1,2}$")
 
 _DROP = re.compile(r"[\W_]+", re.UNICODE)
 
@@ -194,13 +388,16 @@ def _build_index() -> dict[str, tuple[str, str]]:
     index: dict[str, tuple[str, str]] = {}
     for fld in CANONICAL_FIELDS:
         index[header_key(fld)] = (fld, "exact")
-    for fld, names in ALIASES.items():
-        for name in names:
-            key = header_key(name)
-            owner = index.get(key)
-            if owner is not None and owner[0] != fld:
-                raise ValueError(f"alias {name!r} of {fld} collides with {owner[0]}")
-            index.setdefault(key, (fld, "alias"))
+    weak = {header_key(w) for w in WEAK_ALIASES}
+    groups = [ALIASES, _WEAK_EXTRA]
+    for group in groups:
+        for fld, names in group.items():
+            for name in names:
+                key = header_key(name)
+                owner = index.get(key)
+                if owner is not None and owner[0] != fld:
+                    raise ValueError(f"alias {name!r} of {fld} collides with {owner[0]}")
+                index.setdefault(key, (fld, "weak-alias" if key in weak else "alias"))
     return index
 
 
@@ -226,11 +423,23 @@ def match_header(text: object) -> tuple[str, str] | None:
     >>> from bomtrace.io.aliases import match_header
     >>> match_header("P/N"), match_header("Made in")
     (('part_number', 'alias'), ('country_of_origin', 'alias'))
+    >>> match_header("Unit Price (USD)"), match_header("Manufacturer 2"), match_header("Item")
+    (('unit_cost', 'alias'), ('manufacturer', 'exact'), ('part_number', 'weak-alias'))
     """
     key = header_key(text)
     if not key:
         return None
-    return ALIAS_INDEX.get(key)
+    found = ALIAS_INDEX.get(key)
+    if found is not None:
+        return found
+    # "Unit Price (USD)", "Manufacturer 1": try without brackets, then without a number
+    plain = str(text)
+    for pattern in (_BRACKETED, _TRAILING_NUMBER):
+        plain = pattern.sub("", plain).strip()
+        k = header_key(plain)
+        if k and k != key and k in ALIAS_INDEX:
+            return ALIAS_INDEX[k]
+    return None
 
 
 def field_key(name: str) -> str | None:

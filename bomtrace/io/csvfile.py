@@ -19,6 +19,7 @@ import hashlib
 from collections.abc import Callable
 from io import BytesIO, StringIO
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -94,9 +95,10 @@ def read_csv_file(path: Path, given: str, locate: Locate | None = None) -> RawSh
         out.frame, out.rows = head, head_rows
         out.columns = [column_letter(j) for j in range(head.shape[1])]
         h = locate(out) if locate is not None else 0
-        frame, rows = _with_fast_body(data, text, out, h, skip)
-    except (pd.errors.ParserError, pa.ArrowInvalid):
+        frame, rows, out.ragged = _with_fast_body(data, text, out, h, skip)
+    except (pd.errors.ParserError, pa.ArrowInvalid, _Irregular):
         frame, rows = _parse_all_c(data, text, delim, encoding, skip, given)
+        out.ragged = _ragged_by_reader(text, delim, skip, h if "h" in locals() else None)
     frame = _drop_empty_tail_columns(frame)
     out.frame, out.rows = frame, rows
     out.columns = [column_letter(j) for j in range(frame.shape[1])]
@@ -138,9 +140,18 @@ def _parse_all_c(
     return frame, _record_lines(frame, 1 + skip, newline)
 
 
+class _Irregular(Exception):
+    """Irregular rows the fast path cannot place: use the tolerant parser."""
+
+
+#: Above this many irregular rows (and 5% of the body) the header is taken to be the odd one
+#: out (e.g. data rows with an unnamed last column) and the tolerant parser pads everything.
+MAX_RAGGED = 1000
+
+
 def _with_fast_body(
     data: bytes, text: str, head: RawSheet, h: int | None, skip: int
-) -> tuple[pd.DataFrame, np.ndarray]:
+) -> tuple[pd.DataFrame, np.ndarray, dict[int, list[str]]]:
     """Keep the head records up to the header; parse everything below it with pyarrow."""
     newline = _newline(text)
     if h is None:  # no header: the body is the whole file; the first line gives the width
@@ -153,7 +164,11 @@ def _with_fast_body(
     record = newline.join(lines[first - 1 : last])
     width = len(next(csv.reader(StringIO(record), delimiter=head.delimiter or ","), [""]))
     body_line = last + 1 if keep else first
-    body = _parse_arrow(data, head.delimiter or ",", head.encoding or "utf-8", width, body_line - 1)
+    delim = head.delimiter or ","
+    body, bad = _parse_arrow(data, delim, head.encoding or "utf-8", width, body_line - 1)
+    ragged: dict[int, list[str]] = {}
+    if bad:
+        body, ragged = _merge_bad(data, text, newline, body, bad, body_line, width, delim)
     # without any quote character no record can span lines; else count the lines to be sure
     one_line_records = b'"' not in data
     if one_line_records or len(body) == _physical_lines(data, text, newline) - (body_line - 1):
@@ -166,14 +181,86 @@ def _with_fast_body(
         if head.frame.shape[1] != body.shape[1]:
             frame = frame.fillna("")
     rows = np.concatenate([head.rows[:keep], body_rows]).astype(np.int64)
-    return frame, rows
+    return frame, rows, {keep + i: f for i, f in ragged.items()}
+
+
+def _merge_bad(
+    data: bytes,
+    text: str,
+    newline: str,
+    body: pd.DataFrame,
+    bad: list[str],
+    body_line: int,
+    width: int,
+    delim: str,
+) -> tuple[pd.DataFrame, dict[int, list[str]]]:
+    """Put the rows pyarrow skipped (wrong number of fields) back in place, padded/cut to width.
+
+    Each skipped row is found as a whole line of the text, in order, which gives its line
+    number; that is its record number when no record spans lines (else :class:`_Irregular`).
+    Returns the full body and ``{body row: fields as written}`` for the irregular rows.
+    """
+    total = len(body) + len(bad)
+    if len(bad) > MAX_RAGGED and len(bad) > 0.05 * total:
+        raise _Irregular
+    if total != _physical_lines(data, text, newline) - (body_line - 1):
+        raise _Irregular  # records span lines, or blank lines were dropped: count precisely
+    pos = 0
+    for _ in range(body_line - 1):
+        pos = text.find(newline, pos) + 1
+    line, at = body_line, pos
+    where: list[int] = []
+    for t in bad:
+        k = at
+        while True:
+            k = text.find(t, k)
+            if k < 0:
+                raise _Irregular
+            end = k + len(t)
+            starts_line = k == 0 or text[k - 1] == newline
+            ends_line = end == len(text) or text[end] in "\r\n"
+            if starts_line and ends_line:
+                break
+            k += 1
+        line += text.count(newline, at, k)
+        where.append(line - body_line)
+        at = k
+    fields = [next(csv.reader(StringIO(t), delimiter=delim), []) for t in bad]
+    fixed = pd.DataFrame(
+        [(f + [""] * width)[:width] for f in fields], columns=body.columns, dtype="str"
+    )
+    order = np.empty(total, dtype=np.int64)
+    is_bad = np.zeros(total, dtype=bool)
+    is_bad[where] = True
+    order[~is_bad] = np.arange(len(body))
+    order[is_bad] = len(body) + np.arange(len(bad))
+    both = pd.concat([body, fixed], ignore_index=True).iloc[order].reset_index(drop=True)
+    return both, dict(zip(where, fields, strict=True))
+
+
+def _ragged_by_reader(text: str, delim: str, skip: int, h: int | None) -> dict[int, list[str]]:
+    """Records whose field count differs from the header's (tolerant path, whole file)."""
+    body = text.split("\n", skip)[-1] if skip else text
+    records = list(csv.reader(StringIO(body), delimiter=delim))
+    start = 0 if h is None else h
+    if start >= len(records):
+        return {}
+    width = len(records[start])
+    return {
+        i: rec
+        for i, rec in enumerate(records)
+        if i > start and rec and len(rec) != width and any(v.strip() for v in rec)
+    }
 
 
 def _parse_arrow(
     data: bytes, delim: str, encoding: str, width: int, skip_lines: int
-) -> pd.DataFrame:
-    def invalid(_row: object) -> str:
-        return "error"  # irregular line: the caller falls back to the tolerant parser
+) -> tuple[pd.DataFrame, list[str]]:
+    bad: list[str] = []
+
+    def invalid(row: Any) -> str:
+        bad.append(row.text)  # irregular line: put back in place by the caller
+        return "skip"
 
     names = [str(j) for j in range(width)]
     table = pacsv.read_csv(
@@ -198,7 +285,7 @@ def _parse_arrow(
     )
     frame = table.to_pandas()
     frame.columns = pd.RangeIndex(width)
-    return frame
+    return frame, bad
 
 
 def _first_lines(text: str, n: int, newline: str) -> list[str]:

@@ -11,15 +11,20 @@ import pandas as pd
 
 from bomtrace.countries import normalize_country
 from bomtrace.eccn import normalize_eccn
-from bomtrace.io.coerce import map_distinct, parse_flags, parse_levels, parse_numbers
+from bomtrace.io.aliases import POSITIVE_DNP_HEADERS, header_key
+from bomtrace.io.coerce import map_distinct, parse_flags, parse_numbers
 from bomtrace.io.coerce import text_or_na as text
+from bomtrace.io.effectivity import iso, parse_dates
 from bomtrace.io.header import HeaderMap
 from bomtrace.io.issuelog import IssueLog
+from bomtrace.io.levels import parse_levels_text
+from bomtrace.io.quantity import dnp_flags, parse_quantity
 from bomtrace.io.raw import RawSheet
 from bomtrace.io.table import BOOLEAN_FIELDS, Layout
 from bomtrace.issues import Issue, IssueCode
 
-MONEY_FIELDS = ("unit_cost", "selling_price", "us_tech_value")
+MONEY_FIELDS = ("unit_cost", "selling_price", "us_tech_value", "package_price")
+COUNT_FIELDS = ("package_quantity", "price_unit")
 LABELS = {
     "unit_cost": "Unit cost",
     "selling_price": "Selling price",
@@ -31,6 +36,12 @@ LABELS = {
     "short_supply_only": "Short supply only",
     "listed_ear99": "Listed EAR99",
     "made_with_us_equipment": "Made with US equipment",
+    "package_price": "Package price",
+    "package_quantity": "Package quantity",
+    "price_unit": "Price unit",
+    "dnp": "DNP",
+    "effective_from": "Effective-from date",
+    "effective_to": "Effective-to date",
 }
 _CURRENCY_SIGNS = {"€": "EUR", "£": "GBP", "US$": "USD"}
 
@@ -54,6 +65,9 @@ class RowContext:
         self.raw, self.hmap, self.rows, self.pn = raw, hmap, rows, pn
         self.currency: list[pd.Series] = []  #: currency codes written in money cells
         self.qty_empty: np.ndarray | None = None  #: quantity cell left empty
+        self.qty_unit: pd.Series | None = None  #: unit written after a quantity ("2 pcs")
+        self.qty_dnp: np.ndarray | None = None  #: quantity cell said DNP
+        self.structure = "level"  #: how the level column is written
 
     def issue(self, code: IssueCode, msg: str, i: int | None, fld: str | None) -> Issue:
         """Issue at used row ``i`` (None: the header row) in the column of field ``fld``."""
@@ -78,6 +92,10 @@ class RowContext:
     def where(self) -> str:
         return f"{self.raw.path}" + (f", sheet '{self.raw.sheet}'" if self.raw.sheet else "")
 
+    def issue_at(self, code: IssueCode, msg: str, fld: str | None) -> Issue:
+        """Issue about the whole sheet, positioned at the header cell of ``fld``."""
+        return self.issue(code, msg, None, fld)
+
 
 def convert_field(fld: str, s: pd.Series, ctx: RowContext, log: IssueLog) -> object:
     """Convert one canonical field's stripped text to its contract type, logging bad values.
@@ -101,7 +119,7 @@ def convert_field(fld: str, s: pd.Series, ctx: RowContext, log: IssueLog) -> obj
     if fld == "part_number":
         return s
     if fld == "level":
-        values, bad = parse_levels(s)
+        values, bad, ctx.structure = parse_levels_text(s)
         log.add_rows(
             IssueCode.BAD_LEVEL,
             bad,
@@ -111,20 +129,66 @@ def convert_field(fld: str, s: pd.Series, ctx: RowContext, log: IssueLog) -> obj
         )
         return values
     if fld == "quantity":
-        values, bad, _ = parse_numbers(s)
+        q = parse_quantity(s)
         ctx.qty_empty = (s == "").to_numpy()
+        ctx.qty_unit, ctx.qty_dnp = q.unit, q.dnp
         log.add_rows(
             IssueCode.BAD_QUANTITY,
-            bad,
+            q.bad,
             lambda i: ctx.issue(
                 IssueCode.BAD_QUANTITY,
                 f"Quantity '{s.iat[i]}' in row {ctx.rows[i]} is not a number. "
-                "Use a number such as 2 or 0.5.",
+                "Use a number such as 2 or 0.5 (a unit may follow: 2 pcs, 0.5 m), or DNP.",
                 i,
                 fld,
             ),
         )
-        return values
+        return q.values
+    if fld == "dnp":
+        header = ctx.hmap.headers[ctx.hmap.fields[fld]] if fld in ctx.hmap.fields else ""
+        fitted = header_key(header) in {header_key(h) for h in POSITIVE_DNP_HEADERS}
+        dnp, bad = dnp_flags(s, fitted_header=fitted)
+        log.add_rows(
+            IssueCode.BAD_FLAG,
+            bad,
+            lambda i: ctx.issue(
+                IssueCode.BAD_FLAG,
+                f"{header or 'DNP'} '{s.iat[i]}' in row {ctx.rows[i]} is not a fitted/DNP mark. "
+                "Use DNP (or yes/no), and leave it empty for a fitted part.",
+                i,
+                fld,
+            ),
+        )
+        return pd.Series(pd.array(dnp, dtype="boolean"))
+    if fld in ("effective_from", "effective_to"):
+        dates, bad = parse_dates(s)
+        log.add_rows(
+            IssueCode.BAD_DATE,
+            bad,
+            lambda i: ctx.issue(
+                IssueCode.BAD_DATE,
+                f"{LABELS[fld]} '{s.iat[i]}' in row {ctx.rows[i]} is not a date, so the line is "
+                "taken as open on that side. Use YYYY-MM-DD or DD.MM.YYYY.",
+                i,
+                fld,
+            ),
+        )
+        return iso(dates)
+    if fld in COUNT_FIELDS:
+        values, bad, _ = parse_numbers(s)
+        bad |= values <= 0
+        log.add_rows(
+            IssueCode.BAD_NUMBER,
+            bad,
+            lambda i: ctx.issue(
+                IssueCode.BAD_NUMBER,
+                f"{LABELS[fld]} '{s.iat[i]}' in row {ctx.rows[i]} is not a positive number. "
+                "Use the number of units the price is for, such as 100.",
+                i,
+                fld,
+            ),
+        )
+        return np.where(bad, np.nan, values)
     if fld in MONEY_FIELDS or fld == "us_content_pct":
         pct = fld == "us_content_pct"
         values, bad, cur = parse_numbers(s, percent=pct)
@@ -174,12 +238,10 @@ def _level_msg(value: str, row: int) -> str:
     fix = "Use 0 for the product, 1 for its parts, 2 for theirs, and so on."
     if not value:
         return f"Level is empty in row {row}. {fix}"
-    if value.count(".") > 1 or value.startswith("."):
-        return (
-            f"Level '{value}' in row {row} is a dotted level, which bomtrace does not read "
-            f"yet. {fix}"
-        )
-    return f"Level '{value}' in row {row} is not a whole number from 0 up. {fix}"
+    return (
+        f"Level '{value}' in row {row} is not a level. {fix} Dotted positions (1.2.3) and "
+        "SAP-style levels (.1 ..2) are read too."
+    )
 
 
 def fill_currency(out: dict[str, object], ctx: RowContext) -> None:
@@ -197,12 +259,12 @@ def fill_currency(out: dict[str, object], ctx: RowContext) -> None:
 def bom_checks(
     out: dict[str, object], layout: Layout | None, ctx: RowContext, log: IssueLog
 ) -> None:
-    """Check BOM lines: 1-based levels, missing quantity column, empty/zero/negative quantities.
+    """Check BOM lines: missing quantity column, empty/zero/negative quantities.
 
     Parameters
     ----------
     out : dict
-        Converted columns by field; ``level`` is shifted and ``quantity`` added in place.
+        Converted columns by field; ``quantity`` is added when missing.
     layout : {"indented", "parent-child"} or None
         The sheet's layout; root lines (level 0, or no parent) may leave the quantity empty.
     ctx : RowContext
@@ -211,27 +273,14 @@ def bom_checks(
         Receives the issues.
     """
     n = len(ctx.pn)
-    if layout == "indented" and "level" in out:
-        lv = np.asarray(out["level"], dtype=np.float64)
-        known = lv[~np.isnan(lv)]
-        if known.size and known.min() == 1:
-            out["level"] = lv - 1
-            log.add(
-                ctx.issue(
-                    IssueCode.LEVEL_SHIFTED,
-                    f"Levels in {ctx.where} start at 1, so they were read as 1-based: "
-                    "level 1 is the product (level 0) and every level was lowered by 1.",
-                    None,
-                    "level",
-                )
-            )
     if "quantity" not in out:
         out["quantity"] = np.full(n, np.nan)
+        headers = ", ".join(f"'{h}'" for h in ctx.hmap.headers if h)
         log.add(
             ctx.issue(
                 IssueCode.MISSING_COLUMN,
-                f"No quantity column in {ctx.where}, so every line's quantity is unknown. "
-                "Map it with --column quantity=HEADER.",
+                f"No quantity column found in {ctx.where}, so every line's quantity is unknown. "
+                f"Headers are: {headers}. Map one with --column quantity=HEADER.",
                 None,
                 None,
             )
@@ -255,9 +304,10 @@ def bom_checks(
             "quantity",
         ),
     )
+    dnp = ctx.qty_dnp if ctx.qty_dnp is not None else np.zeros(n, dtype=bool)
     log.add_rows(
         IssueCode.ZERO_QUANTITY,
-        qty == 0,
+        (qty == 0) & ~dnp,
         lambda i: ctx.issue(
             IssueCode.ZERO_QUANTITY,
             f"Quantity is 0 in row {ctx.rows[i]}, so the part is listed but not used. Give the "

@@ -26,9 +26,17 @@ class Overrides:
 
     by_text: dict[str, str] = field(default_factory=dict)
     by_number: dict[str, int] = field(default_factory=dict)
+    #: headers from a mapping profile: used where found, never required
+    profile: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.by_text or self.by_number)
+
+    def text_keys(self) -> dict[str, tuple[str, str]]:
+        """Header key -> (field, how) for overrides and profile headers."""
+        out = {header_key(t): (f, "profile") for f, ts in self.profile.items() for t in ts}
+        out.update({header_key(t): (f, "override") for f, t in self.by_text.items()})
+        return out
 
 
 def parse_overrides(columns: Mapping[str, str] | None) -> Overrides:
@@ -53,8 +61,9 @@ def parse_overrides(columns: Mapping[str, str] | None) -> Overrides:
     Examples
     --------
     >>> from bomtrace.io.header import parse_overrides
-    >>> parse_overrides({"part_number": "Ident", "quantity": "3"})
-    Overrides(by_text={'part_number': 'Ident'}, by_number={'quantity': 3})
+    >>> ov = parse_overrides({"part_number": "Ident", "quantity": "3"})
+    >>> ov.by_text, ov.by_number
+    ({'part_number': 'Ident'}, {'quantity': 3})
     """
     out = Overrides()
     for name, header in (columns or {}).items():
@@ -92,6 +101,7 @@ class HeaderMap:
     unmapped: list[int]  #: frame columns with a header that names no field
     headers: list[str]  #: header text per frame column ("" when header-less)
     overrides_used: set[str]  #: fields whose override found its column here
+    group_index: int | None = None  #: frame row of a group-label row above the header
 
 
 def row_cells(frame: pd.DataFrame, i: int) -> list[str]:
@@ -104,13 +114,21 @@ def row_cells(frame: pd.DataFrame, i: int) -> list[str]:
     return ["" if pd.isna(v) else str(v).strip() for v in frame.iloc[i].tolist()]
 
 
-def _row_fields(cells: list[str], ov: Overrides) -> list[tuple[str, str] | None]:
-    text_keys = {header_key(t): f for f, t in ov.by_text.items()}
+def _row_fields(
+    cells: list[str], ov: Overrides, groups: list[str] | None = None
+) -> list[tuple[str, str] | None]:
+    text_keys = ov.text_keys()
     out: list[tuple[str, str] | None] = []
-    for cell in cells:
+    for j, cell in enumerate(cells):
         key = header_key(cell)
-        if key and key in text_keys:
-            out.append((text_keys[key], "override"))
+        group = groups[j] if groups else ""
+        both = f"{group} {cell}" if group and cell else ""
+        if both and header_key(both) in text_keys:
+            out.append(text_keys[header_key(both)])
+        elif key and key in text_keys:
+            out.append(text_keys[key])
+        elif both and match_header(both) is not None:
+            out.append(match_header(both))
         else:
             out.append(match_header(cell))
     return out
@@ -139,7 +157,7 @@ def find_header(raw: RawSheet, ov: Overrides) -> HeaderMap | None:
         cells = row_cells(scan, i)
         found = {m[0] for m in _row_fields(cells, ov) if m is not None}
         named = found | set(ov.by_number)
-        via_override = any(f in ov.by_text for f in found)
+        via_override = any(f in ov.by_text or f in ov.profile for f in found)
         ok = via_override or ("part_number" in named and len(named) >= 2)
         if ok and len(found) and (best is None or len(found) > best[0]):
             best = (len(found), i)
@@ -150,7 +168,46 @@ def find_header(raw: RawSheet, ov: Overrides) -> HeaderMap | None:
         return _map(raw, None, [""] * width, [None] * width, ov)
     idx = best[1]
     cells = row_cells(raw.frame, idx)
-    return _map(raw, idx, cells, _row_fields(cells, ov), ov)
+    matched = _row_fields(cells, ov)
+    groups = _group_labels(raw, idx, cells, matched)
+    if groups is None:
+        return _map(raw, idx, cells, matched, ov)
+    matched = _row_fields(cells, ov, groups)
+    shown = [f"{g} {c}" if g and c else c for g, c in zip(groups, cells, strict=True)]
+    hmap = _map(raw, idx, shown, matched, ov)
+    hmap.group_index = idx - 1
+    return hmap
+
+
+def _group_labels(
+    raw: RawSheet, idx: int, cells: list[str], matched: list[tuple[str, str] | None]
+) -> list[str] | None:
+    """Labels of a group row above the header (two-row header), spread over their columns.
+
+    A row counts as a group row when the header repeats a field name (``Name | Price`` under
+    each supplier) and the row right above it has labels within the header's columns. Each
+    label covers its column and the columns to its right up to the next label.
+    """
+    if idx < 1:
+        return None
+    fields = [m[0] for m in matched if m is not None]
+    texts = [header_key(c) for c in cells if c]
+    if len(set(fields)) == len(fields) and len(set(texts)) == len(texts):
+        return None
+    above = row_cells(raw.frame, idx - 1)[: len(cells)]
+    first = next((j for j, v in enumerate(above) if v), None)
+    if first is None or first == 0 and sum(1 for v in above if v) == 1:
+        return None  # a title in the first cell, not group labels
+    groups: list[str] = []
+    current = ""
+    for j in range(len(cells)):
+        if j < len(above) and above[j]:
+            current = above[j]
+        groups.append(current if cells[j] else "")
+    return groups
+
+
+_RANK = {"override": 3, "profile": 3, "exact": 2, "alias": 2, "weak-alias": 1}
 
 
 def _map(
@@ -163,7 +220,6 @@ def _map(
     fields: dict[str, int] = {}
     how: dict[str, str] = {}
     duplicates: list[tuple[str, int, int]] = []
-    taken: set[int] = set()
     width = len(cells)
     numbered = {n - 1: f for f, n in ov.by_number.items() if n - 1 < width}
     for j, m in enumerate(matched):
@@ -171,18 +227,17 @@ def _map(
             continue
         fld, kind = m
         if fld in fields:
-            if how[fld] != "override" and kind == "override":
-                taken.discard(fields[fld])  # the user's choice displaces an alias match
-                fields[fld], how[fld] = j, kind
-                taken.add(j)
-            else:
+            if _RANK[kind] > _RANK[how[fld]]:
+                if _RANK[how[fld]] > 1 and _RANK[kind] < 3:
+                    duplicates.append((fld, j, fields[fld]))
+                fields[fld], how[fld] = j, kind  # the stronger name displaces a weaker one
+            elif _RANK[kind] == _RANK[how[fld]]:
                 duplicates.append((fld, fields[fld], j))
             continue
         fields[fld], how[fld] = j, kind
-        taken.add(j)
     for j, fld in numbered.items():
         fields[fld], how[fld] = j, "override"
-        taken.add(j)
+    taken = set(fields.values())
     used = {f for f, k in how.items() if k == "override"}
     order = sorted(fields, key=CANONICAL_FIELDS.index)
     matches = [
@@ -194,7 +249,7 @@ def _map(
         index=idx,
         fields={f: fields[f] for f in order},
         matches=matches,
-        duplicates=duplicates,
+        duplicates=[d for d in duplicates if d[2] not in taken],
         unmapped=unmapped,
         headers=cells,
         overrides_used=used,

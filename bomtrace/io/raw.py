@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -27,6 +27,15 @@ class RawSheet:
     columns: list[str]
     encoding: str | None = None
     delimiter: str | None = None
+    #: CSV rows with more or fewer fields than the header: frame row -> the fields as written
+    ragged: dict[int, list[str]] = field(default_factory=dict)
+    #: xlsx rows hidden in Excel (1-based)
+    hidden_rows: list[int] = field(default_factory=list)
+    #: xlsx cells merged down several rows, whose value was read in every row of the range:
+    #: (first row as Excel shows it, column letter, range such as "B5:B9", value)
+    merged: list[tuple[int, str, str, str]] = field(default_factory=list)
+    #: a note for ``inspect`` when hidden rows and merged cells were not checked
+    unchecked: str | None = None
 
 
 def column_letter(index: int) -> str:

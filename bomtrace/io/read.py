@@ -1,10 +1,10 @@
 """``read_bom``: read one or more BOM files (and parts masters) into one :class:`BomTable`.
 
-Each CSV file or worksheet is classified by the fields its header maps to:
-
-- a ``level`` column → indented BOM lines;
-- a ``parent`` column (and ``part_number``) → parent-child edges;
-- ``part_number`` plus attributes, and no quantity/level/parent → a parts master.
+Each CSV file or worksheet is classified by what its header maps to (:mod:`bomtrace.io.
+classify`): indented lines (a level column, or indented part numbers), parent-child edges, a
+single-level BOM, or a parts master. Single-level sheets are named and linked (one sheet or file
+per assembly) by :mod:`bomtrace.io.assemble`; each sheet is then converted
+(:mod:`bomtrace.io.source`) and the lines of every source are given one form.
 
 Sheets of a multi-sheet workbook and files of a folder that fit none of these (and hidden sheets)
 are skipped with a ``sheet-skipped`` info issue; a file or sheet named on its own that fits none
@@ -21,20 +21,23 @@ import numpy as np
 import pandas as pd
 
 from bomtrace.errors import ColumnMappingError, InputError, SheetNotFound
+from bomtrace.io.assemble import one_form, plan_products
+from bomtrace.io.classify import classify, no_role_message, where
 from bomtrace.io.csvfile import read_csv_file
-from bomtrace.io.header import HeaderMap, Overrides, find_header, parse_overrides, seen_headers
+from bomtrace.io.header import Overrides, find_header, parse_overrides, seen_headers
 from bomtrace.io.issuelog import IssueLog
 from bomtrace.io.options import ReadOptions
+from bomtrace.io.plan import SourcePlan
+from bomtrace.io.profile import apply_profile, save_profile
 from bomtrace.io.raw import RawSheet
 from bomtrace.io.sniff import SUPPORTED, read_head, sniff_file_type
-from bomtrace.io.source import Converted, convert, order_columns
-from bomtrace.io.table import BOOLEAN_FIELDS, NUMERIC_FIELDS, BomTable, Layout
+from bomtrace.io.source import convert, order_columns
+from bomtrace.io.table import BOOLEAN_FIELDS, NUMERIC_FIELDS, BomTable, LayoutChoice
 from bomtrace.io.xlsxfile import Workbook
 from bomtrace.issues import Issue, IssueCode
 
 #: File suffixes read from a folder.
-FOLDER_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm")
-_MASTER_EXCLUDES = ("quantity", "level", "parent")
+FOLDER_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods")
 
 
 def read_bom(
@@ -43,7 +46,7 @@ def read_bom(
     *,
     columns: Mapping[str, str] | None = None,
     sheet: str | None = None,
-    layout: Layout | None = None,
+    layout: LayoutChoice | None = None,
     limit_issues: int | None = None,
 ) -> BomTable:
     """Read BOM files (and parts masters) into one table of BOM lines with source positions.
@@ -51,8 +54,9 @@ def read_bom(
     Parameters
     ----------
     paths : path or sequence of paths
-        Files to read together, or folders (every csv/tsv/xlsx/xlsm file in a folder is read,
-        in name order). E.g. an edge table plus a parts master, or several indented BOMs.
+        Files to read together, or folders (every csv/tsv/xlsx/xlsm/xls/ods file in a folder is
+        read, in name order). E.g. an edge table plus a parts master, several indented BOMs, or
+        one workbook per assembly.
     options : ReadOptions, optional
         All reader options at once; the keyword arguments below override its fields.
     columns : mapping of str to str, optional
@@ -61,9 +65,9 @@ def read_bom(
     sheet : str, optional
         Read only this worksheet of each workbook (a name, or a 1-based sheet number).
         By default every sheet that maps to a BOM or a parts master is read.
-    layout : {"indented", "parent-child"}, optional
+    layout : {"indented", "parent-child", "flat", "per-assembly"}, optional
         Expected BOM layout. It decides sheets that have both a level and a parent column
-        (default: indented) and makes a sheet of the other layout an error.
+        (default: indented) and makes a sheet of another layout an error.
     limit_issues : int, default 1000
         Issues kept per code; the rest are counted in one summary issue per code.
 
@@ -79,12 +83,14 @@ def read_bom(
         A path does not exist, a folder holds no readable file, only parts masters were given,
         or indented and parent-child BOM lines are mixed.
     FileFormatError
-        A file is not xlsx/xlsm or delimited text, or cannot be parsed.
+        A file is not a workbook or delimited text, or cannot be parsed.
     SheetNotFound
         ``sheet`` is not in a workbook (the message lists its sheets).
     ColumnMappingError
         An override names an unknown field or a header found nowhere, or a file/sheet has no
         recognisable header row (the message shows what it saw and suggests ``--column``).
+    UsageError
+        ``options.profile`` cannot be read.
 
     Examples
     --------
@@ -99,38 +105,36 @@ def read_bom(
     opts = (options or ReadOptions()).with_(
         columns=columns, sheet=sheet, layout=layout, limit_issues=limit_issues
     )
-    columns, sheet, layout = dict(opts.columns) or None, opts.sheet, opts.layout
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
-    ov = parse_overrides(columns)
+    opts, ov = apply_profile(opts, parse_overrides(dict(opts.columns) or None))
     log = IssueLog(opts.limit_issues)
-    boms: list[Converted] = []
-    masters: list[Converted] = []
+    plans: list[SourcePlan] = []
     seen: list[str] = []
-    used_overrides: set[str] = set()
     for given, path, in_folder in _expand(paths):
-        for raw, hmap, role, lay in _sources(given, path, ov, sheet, layout, log, seen, in_folder):
-            used_overrides |= hmap.overrides_used
-            conv = convert(raw, hmap, role, lay, log)
-            (boms if role == "bom" else masters).append(conv)
-    _check_overrides(ov, used_overrides, seen)
+        plans.extend(_sources(given, path, ov, opts, log, seen, in_folder))
+    _check_overrides(ov, {f for p in plans for f in p.hmap.overrides_used}, seen)
+    plans = plan_products(plans, opts, log)
+    done = [convert(p, log) for p in plans]
+    boms = [c for c in done if c.form is not None]
+    masters = [c for c in done if c.form is None]
     if not boms and not masters:
         raise ColumnMappingError(
             "No file holds a BOM or a parts master. Seen: " + "; ".join(seen) + ". Name the "
             "part-number column with --column part_number=HEADER."
         )
     if not boms:
-        found = ", ".join(_where(c.info.path, c.info.sheet) for c in masters)
+        found = ", ".join(where(c.info.path, c.info.sheet) for c in masters)
         raise InputError(
             f"No BOM lines found, only a parts master ({found}). Add the BOM: an indented BOM "
             "with a Level column, or a parent-child table with a Parent column."
         )
-    lay = _one_layout(boms)
+    lay = one_form(boms)
     letters: dict[tuple[str, str | None, str], str] = {}
     for c in boms + masters:
         for fld, letter in c.letters.items():
             letters[(c.info.path, c.info.sheet, fld)] = letter
-    return BomTable(
+    table = BomTable(
         lines=_stack([c.frame for c in boms]),
         layout=lay,
         parts=_stack([c.frame for c in masters]) if masters else None,
@@ -138,6 +142,9 @@ def read_bom(
         issues=log.issues(),
         column_letters=letters,
     )
+    if opts.save_profile:
+        save_profile(table, opts.save_profile, opts)
+    return table
 
 
 def _expand(paths: Sequence[str | os.PathLike[str]]) -> Iterator[tuple[str, Path, bool]]:
@@ -167,21 +174,16 @@ def _expand(paths: Sequence[str | os.PathLike[str]]) -> Iterator[tuple[str, Path
             raise InputError(f"File not found: {given}")
 
 
-def _where(path: str, sheet: str | None) -> str:
-    return f"{path} sheet '{sheet}'" if sheet else path
-
-
 def _sources(
     given: str,
     path: Path,
     ov: Overrides,
-    sheet: str | None,
-    layout: Layout | None,
+    opts: ReadOptions,
     log: IssueLog,
     seen: list[str],
     in_folder: bool,
-) -> Iterator[tuple[RawSheet, HeaderMap, str, Layout | None]]:
-    """Yield every mapped sheet of one file with its header map, role and layout.
+) -> Iterator[SourcePlan]:
+    """Yield the plan of every mapped sheet of one file.
 
     A file or sheet that maps to no role is an error when it was named on its own, and is
     skipped with a ``sheet-skipped`` issue when it is one of several (sheets of a workbook,
@@ -190,35 +192,35 @@ def _sources(
     kind = sniff_file_type(path, read_head(path, 8192))
     if kind == "csv":
         raw = read_csv_file(path, given, locate=lambda head: _header_index(head, ov))
-        hmap, role, lay, why = _classify(raw, ov, layout)
+        plan, why = classify(raw, ov, opts.layout, opts.as_of)
         seen.append(f"{given}: {seen_headers(raw)}")
-        if hmap is None or role is None:
+        if plan is None:
             if not in_folder:
-                raise ColumnMappingError(_no_role_message(raw, why))
+                raise ColumnMappingError(no_role_message(raw, why))
             _skip(log, raw, why)
             return
-        yield raw, hmap, role, lay
+        yield plan
         return
     book = Workbook(path, given, kind)
-    names = _pick_sheets(book, sheet, given)
-    standalone = (sheet is not None or len(book.sheet_names) == 1) and not in_folder
+    names = _pick_sheets(book, opts.sheets, given)
+    standalone = (bool(opts.sheets) or len(book.sheet_names) == 1) and not in_folder
     reasons: list[str] = []
     found = 0
     for name in names:
         raw, visible = book.load(name)
         seen.append(f"{given} sheet '{name}': {seen_headers(raw)}")
-        if not visible and sheet is None:
+        if not visible and not opts.sheets:
             _skip(log, raw, "it is hidden in Excel. Name it with --sheet to read it.")
             continue
-        hmap, role, lay, why = _classify(raw, ov, layout)
-        if hmap is None or role is None:
+        plan, why = classify(raw, ov, opts.layout, opts.as_of)
+        if plan is None:
             if standalone:
-                raise ColumnMappingError(_no_role_message(raw, why))
+                raise ColumnMappingError(no_role_message(raw, why))
             reasons.append(f"sheet '{name}': {why}")
             _skip(log, raw, why)
             continue
         found += 1
-        yield raw, hmap, role, lay
+        yield plan
     if not found and not in_folder:
         raise ColumnMappingError(
             f"{given}: no sheet holds a BOM or a parts master. "
@@ -233,18 +235,22 @@ def _header_index(head: RawSheet, ov: Overrides) -> int | None:
     return hmap.index if hmap is not None else None
 
 
-def _pick_sheets(book: Workbook, sheet: str | None, given: str) -> list[str]:
-    if sheet is None:
+def _pick_sheets(book: Workbook, sheets: tuple[str, ...], given: str) -> list[str]:
+    if not sheets:
         return book.sheet_names
-    if sheet in book.sheet_names:
-        return [sheet]
-    if sheet.isdigit() and 1 <= int(sheet) <= len(book.sheet_names):
-        return [book.sheet_names[int(sheet) - 1]]
-    listed = ", ".join(f"'{s}'" for s in book.sheet_names)
-    raise SheetNotFound(
-        f"Sheet '{sheet}' not found in {given}. Sheets are: {listed}. "
-        "Use --sheet with one of these names (or a sheet number from 1)."
-    )
+    out: list[str] = []
+    for sheet in sheets:
+        if sheet in book.sheet_names:
+            out.append(sheet)
+        elif sheet.isdigit() and 1 <= int(sheet) <= len(book.sheet_names):
+            out.append(book.sheet_names[int(sheet) - 1])
+        else:
+            listed = ", ".join(f"'{s}'" for s in book.sheet_names)
+            raise SheetNotFound(
+                f"Sheet '{sheet}' not found in {given}. Sheets are: {listed}. "
+                "Use --sheet with one of these names (or a sheet number from 1)."
+            )
+    return list(dict.fromkeys(out))
 
 
 def _skip(log: IssueLog, raw: RawSheet, why: str) -> None:
@@ -256,51 +262,6 @@ def _skip(log: IssueLog, raw: RawSheet, why: str) -> None:
             file=raw.path,
             sheet=raw.sheet,
         )
-    )
-
-
-def _classify(
-    raw: RawSheet, ov: Overrides, layout: Layout | None
-) -> tuple[HeaderMap | None, str | None, Layout | None, str]:
-    """Return (header map, role, layout, reason when no role)."""
-    if raw.frame.empty:
-        return None, None, None, "it is empty."
-    hmap = find_header(raw, ov)
-    if hmap is None:
-        return None, None, None, "no header row naming a part-number column was found."
-    f = hmap.fields
-    has_level, has_parent = "level" in f, "parent" in f
-    if has_level and (layout != "parent-child" or not has_parent):
-        lay: Layout = "indented"
-    elif has_parent:
-        lay = "parent-child"
-    elif not any(x in f for x in _MASTER_EXCLUDES) and len(f) > 1:
-        return hmap, "master", None, ""
-    else:
-        return (
-            hmap,
-            None,
-            None,
-            (
-                "it has a part number and quantity but neither a level nor a parent column, so "
-                "the product structure is unknown. Map one with --column level=HEADER or "
-                "--column parent=HEADER."
-            ),
-        )
-    if layout is not None and lay != layout:
-        raise InputError(
-            f"{_where(raw.path, raw.sheet)} is a {lay} BOM, but layout {layout} was asked for. "
-            f"Give it the {'Level' if layout == 'indented' else 'Parent'} column, or drop the "
-            "layout option."
-        )
-    return hmap, "bom", lay, ""
-
-
-def _no_role_message(raw: RawSheet, why: str) -> str:
-    return (
-        f"{_where(raw.path, raw.sheet)} cannot be read as a BOM: {why} "
-        f"The first row with values is {seen_headers(raw)}. Name the part-number column with "
-        "--column part_number=HEADER (HEADER may be a column number for files without a header)."
     )
 
 
@@ -316,23 +277,6 @@ def _check_overrides(ov: Overrides, used: set[str], seen: list[str]) -> None:
         + "; ".join(seen)
         + "."
     )
-
-
-def _one_layout(boms: list[Converted]) -> Layout:
-    layouts = {c.info.layout for c in boms}
-    if len(layouts) > 1:
-        ind = next(c.info for c in boms if c.info.layout == "indented")
-        pc = next(c.info for c in boms if c.info.layout == "parent-child")
-        raise InputError(
-            f"Indented and parent-child BOM lines cannot be read together: "
-            f"{_where(ind.path, ind.sheet)} is indented (Level column) but "
-            f"{_where(pc.path, pc.sheet)} is parent-child (Parent column). Read them in "
-            "separate runs, or pass one layout."
-        )
-    lay = layouts.pop()
-    if lay is None:  # pragma: no cover - BOM sources always have a layout
-        raise InputError("BOM layout could not be determined.")
-    return lay
 
 
 def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:

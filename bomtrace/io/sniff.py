@@ -24,13 +24,16 @@ from bomtrace.errors import FileFormatError
 SNIFF_BYTES = 64 * 1024
 #: Delimiters tried, in order of preference on ties.
 DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
-SUPPORTED = "xlsx/xlsm workbooks and delimited text (csv, tsv, semicolon- or pipe-separated)"
+SUPPORTED = (
+    "xlsx/xlsm/xls workbooks, ods spreadsheets and delimited text (csv, tsv, semicolon- or "
+    "pipe-separated)"
+)
 
 _QUOTED = re.compile(r'"[^"]*"')
 
 
 def sniff_file_type(path: Path, head: bytes) -> str:
-    """Return ``"xlsx"``, ``"xlsm"`` or ``"csv"`` for a file, judged by its content.
+    """Return ``"xlsx"``, ``"xlsm"``, ``"xls"``, ``"ods"`` or ``"csv"``, judged by content.
 
     Parameters
     ----------
@@ -42,12 +45,12 @@ def sniff_file_type(path: Path, head: bytes) -> str:
     Returns
     -------
     str
-        ``"xlsx"``, ``"xlsm"`` or ``"csv"`` (any delimited text).
+        ``"xlsx"``, ``"xlsm"``, ``"xls"``, ``"ods"`` or ``"csv"`` (any delimited text).
 
     Raises
     ------
     FileFormatError
-        When the file is a legacy ``.xls``, an ``.ods``, another zip/binary file, or empty.
+        When the file is another zip/binary file (``.xlsb``, a damaged zip), or empty.
 
     Examples
     --------
@@ -58,17 +61,14 @@ def sniff_file_type(path: Path, head: bytes) -> str:
     """
     if head.startswith(b"PK\x03\x04"):
         kind = _zip_kind(path)
-        if kind in ("xlsx", "xlsm"):
+        if kind in ("xlsx", "xlsm", "ods"):
             return kind
         raise FileFormatError(
             f"{path}: this is {kind}, which bomtrace cannot read yet. "
             f"Supported: {SUPPORTED}. Save it as .xlsx or .csv."
         )
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        raise FileFormatError(
-            f"{path}: this is a legacy Excel .xls (or other OLE2) file, which bomtrace cannot "
-            f"read yet. Supported: {SUPPORTED}. Open it in Excel and save it as .xlsx or .csv."
-        )
+        return "xls"  # OLE2: a legacy workbook (fastexcel says so if it is another OLE2 file)
     if not head:
         raise FileFormatError(f"{path}: the file is empty. Supported: {SUPPORTED}.")
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -86,8 +86,8 @@ def _zip_kind(path: Path) -> str:
                 return "xlsm" if path.suffix.lower() == ".xlsm" else "xlsx"
             if "xl/workbook.bin" in names:
                 return "an .xlsb (binary Excel) workbook"
-            if "mimetype" in names and b"opendocument" in zf.read("mimetype"):
-                return "an OpenDocument (.ods) spreadsheet"
+            if "mimetype" in names and b"opendocument.spreadsheet" in zf.read("mimetype"):
+                return "ods"
     except zipfile.BadZipFile:
         return "a damaged zip file"
     return "a zip file that is not a workbook"

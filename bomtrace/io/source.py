@@ -14,14 +14,23 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from bomtrace.io.coerce import as_str, strip
+from bomtrace.io.coerce import as_str
 from bomtrace.io.coerce import text_or_na as text
 from bomtrace.io.fields import RowContext, bom_checks, convert_field, fill_currency
 from bomtrace.io.header import HeaderMap
 from bomtrace.io.issuelog import IssueLog
+from bomtrace.io.levels import indent_levels, indentation
+from bomtrace.io.lines import designators, do_not_populate, package_pricing, settle_levels, units
+from bomtrace.io.plan import SourcePlan
 from bomtrace.io.raw import RawSheet
-from bomtrace.io.table import CANONICAL_FIELDS, Layout, SourceInfo
-from bomtrace.issues import Issue, IssueCode
+from bomtrace.io.rowfilter import USED
+from bomtrace.io.skips import read_body
+from bomtrace.io.table import CANONICAL_FIELDS, SourceInfo
+from bomtrace.issues import Issue, IssueCode, Severity
+
+#: Line forms a source can produce; ``flat`` lines (a product at level 0 and its parts at
+#: level 1) become indented or parent-child lines to match the other sources.
+FORMS = ("indented", "parent-child", "flat")
 
 
 @dataclass
@@ -31,23 +40,16 @@ class Converted:
     frame: pd.DataFrame
     info: SourceInfo
     letters: dict[str, str]
+    form: str | None = None  #: one of :data:`FORMS`; None for a parts master
 
 
-def convert(
-    raw: RawSheet, hmap: HeaderMap, role: str, layout: Layout | None, log: IssueLog
-) -> Converted:
+def convert(plan: SourcePlan, log: IssueLog) -> Converted:
     """Read one mapped sheet into typed columns.
 
     Parameters
     ----------
-    raw : RawSheet
-        The sheet's text cells and positions.
-    hmap : HeaderMap
-        Header row and field-to-column map (must map ``part_number``).
-    role : {"bom", "master"}
-        BOM lines or parts master.
-    layout : {"indented", "parent-child"} or None
-        Layout of BOM lines; None for a master.
+    plan : SourcePlan
+        The sheet, its header map, how its structure is given and any product to add.
     log : IssueLog
         Receives the issues.
 
@@ -56,65 +58,188 @@ def convert(
     Converted
         Rows used, the SourceInfo and the column letter of every output column.
     """
-    start = 0 if hmap.index is None else hmap.index + 1
-    body = raw.frame.iloc[start:]
-    rows_all = raw.rows[start:]
-    cells: dict[int, pd.Series] = {
-        j: strip(body.iloc[:, j]).reset_index(drop=True) for j in range(body.shape[1])
-    }
-    filled: dict[int, np.ndarray] = {j: (s != "").to_numpy() for j, s in cells.items()}
-    nonblank = np.zeros(len(body), dtype=bool)
-    for m in filled.values():
-        nonblank |= m
-    pn_col = hmap.fields["part_number"]
-    no_pn = nonblank & ~filled[pn_col]
-    used = nonblank & ~no_pn
-    rows = rows_all[used]
-    pn_letter = raw.columns[pn_col]
-    log.add_rows(
-        IssueCode.MISSING_PART_NUMBER,
-        no_pn,
-        lambda i: Issue(
-            IssueCode.MISSING_PART_NUMBER,
-            f"Row {rows_all[i]} has values but no part number, so it was skipped. "
-            f"Fill in the part number in column {pn_letter}.",
-            file=raw.path,
-            sheet=raw.sheet,
-            row=int(rows_all[i]),
-            column=pn_letter,
-        ),
-    )
-    sel = cells if used.all() else {j: s[used].reset_index(drop=True) for j, s in cells.items()}
+    raw, hmap = plan.raw, plan.hmap
+    indent = (plan.indent_col,) if plan.indent_col is not None else ()
+    body = read_body(plan, log, indent_cols=indent)
+    used = body.codes == USED
+    rows = body.rows[used]
+    sel = {j: s[used].reset_index(drop=True) for j, s in body.cells.items()}
+    _sheet_notes(plan, body.rows, log)
     out: dict[str, object] = {}
-    pn = sel[pn_col]
+    pn = sel[hmap.fields["part_number"]]
     ctx = RowContext(raw, hmap, rows, pn)
     for fld, j in hmap.fields.items():
         out[fld] = convert_field(fld, sel[j], ctx, log)
     fill_currency(out, ctx)
-    if role == "bom":
-        bom_checks(out, layout, ctx, log)
+    add_product = False
     letters = {f: raw.columns[j] for f, j in hmap.fields.items()}
-    unmapped_headers = _extras(raw, hmap, sel, filled, out, letters, ctx, log)
+    extra: dict[str, pd.Series] = {}
+    unmapped_headers = _extras(raw, hmap, sel, extra, letters, ctx, log)
+    if plan.role == "bom":
+        if plan.kind == "indentation" and plan.indent_col is not None:
+            widths = indentation(body.raw_cells[plan.indent_col][used])
+            out["level"] = indent_levels(widths)
+            ctx.structure = "indentation"
+            letters["level"] = raw.columns[plan.indent_col]
+        flat = plan.kind == "flat"
+        designators(out, ctx, log, flat=flat)
+        do_not_populate(out, ctx, log, extra)
+        units(out, ctx)
+        if plan.kind in ("level", "indentation"):
+            add_product = settle_levels(out, ctx, log)
+        if flat:
+            out["level"] = np.ones(len(pn))
+        if plan.per_assembly:
+            out.pop("level", None)
+            out["parent"] = _repeat(plan.assembly, len(pn))
+        pc = plan.per_assembly or plan.kind == "parent-child"
+        bom_checks(out, "parent-child" if pc else "indented", ctx, log)
+    package_pricing(out, ctx, log)
+    out.update(extra)
     frame = pd.DataFrame({c: out[c] for c in order_columns(list(out))})
     frame["_file"] = _repeat(raw.path, len(frame))
     frame["_sheet"] = _repeat(raw.sheet, len(frame))
     frame["_row"] = rows.astype(np.int64)
+    product: dict[str, object] | None = None
+    wanted = add_product or plan.kind == "flat" and (plan.root or not plan.per_assembly)
+    if plan.role == "bom" and wanted and plan.assembly:
+        at = plan.assembly_row or ctx.header_row or (int(rows[0]) if len(rows) else 1)
+        frame = _with_product(frame, plan.assembly, at)
+        product = {"part_number": plan.assembly, "from": plan.assembly_from, "row": at}
+        _product_issue(plan, ctx, at, add_product, log)
     info = SourceInfo(
         path=raw.path,
         sha256=raw.sha256,
-        role="bom" if role == "bom" else "master",
+        role=plan.role,
         file_type=raw.file_type,
         sheet=raw.sheet,
         header_row=ctx.header_row or 0,
-        layout=layout,
-        rows=int(nonblank.size),
+        layout=None,
+        rows=int(len(body.codes)),
         rows_used=int(used.sum()),
         columns=list(hmap.matches),
         encoding=raw.encoding,
         delimiter=raw.delimiter,
         unmapped_headers=unmapped_headers,
+        structure=_structure(plan, ctx),
+        rows_skipped=body.skipped(),
+        group_row=int(raw.rows[hmap.group_index]) if hmap.group_index is not None else None,
+        product=product,
     )
+    if plan.role == "bom":
+        form = "parent-child" if plan.per_assembly or plan.kind == "parent-child" else "indented"
+        form = "flat" if plan.kind == "flat" and not plan.per_assembly else form
+        info.layout = "parent-child" if form == "parent-child" else "indented"
+        return Converted(frame=frame, info=info, letters=letters, form=form)
     return Converted(frame=frame, info=info, letters=letters)
+
+
+def _structure(plan: SourcePlan, ctx: RowContext) -> str | None:
+    if plan.role != "bom":
+        return None
+    if plan.per_assembly:
+        return "per-assembly"
+    if plan.kind == "level":
+        return ctx.structure
+    return plan.kind
+
+
+def _with_product(frame: pd.DataFrame, name: str, row: int) -> pd.DataFrame:
+    """Put a product line (level 0 / no parent) above the lines."""
+    first: dict[str, object] = {}
+    for c in frame.columns:
+        if c == "part_number":
+            first[c] = pd.Series([name], dtype="str")
+        elif c == "level":
+            first[c] = np.zeros(1)
+        elif c in ("_file", "_sheet"):
+            first[c] = frame[c].iloc[:1].reset_index(drop=True) if len(frame) else [None]
+        elif c == "_row":
+            first[c] = np.array([row], dtype=np.int64)
+        else:
+            first[c] = pd.Series([None], dtype=frame[c].dtype)
+    top = pd.DataFrame(first)
+    if not len(frame):
+        top["_file"] = top["_file"].astype("str")
+        return top
+    return pd.concat([top, frame], ignore_index=True)
+
+
+def _product_issue(
+    plan: SourcePlan, ctx: RowContext, row: int, no_product_line: bool, log: IssueLog
+) -> None:
+    name, source = plan.assembly, plan.assembly_from or "the file name"
+    if no_product_line:
+        what = "its top-level lines have no product line above them"
+    elif plan.per_assembly:
+        what = "it is an assembly no other sheet or file uses"
+    else:
+        what = "it is a single-level BOM"
+    log.add(
+        Issue(
+            IssueCode.PRODUCT_ADDED,
+            f"{ctx.where}: {what}, so they were read as the parts of product '{name}' (named "
+            f"from {source}). Name the product with --product NAME.",
+            file=plan.raw.path,
+            sheet=plan.raw.sheet,
+            row=row,
+            column=plan.assembly_column,
+            part_number=name,
+        )
+    )
+
+
+def _sheet_notes(plan: SourcePlan, rows: np.ndarray, log: IssueLog) -> None:
+    """Hidden rows and merged cells of an xlsx sheet, and a two-row header."""
+    raw, hmap = plan.raw, plan.hmap
+    hidden = sorted(set(raw.hidden_rows) & set(rows.tolist())) if raw.hidden_rows else []
+    for r in hidden[: log.room(IssueCode.HIDDEN_ROW)]:
+        log.add(
+            Issue(
+                IssueCode.HIDDEN_ROW,
+                f"Row {r} is hidden in Excel; it was read like any other row. Delete it from the "
+                "sheet if it is not part of the BOM.",
+                file=raw.path,
+                sheet=raw.sheet,
+                row=r,
+            )
+        )
+    for r0, letter, ref, value in raw.merged:
+        log.add(
+            Issue(
+                IssueCode.MERGED_CELLS,
+                f"Cells {ref} are merged; their value '{value}' was read in every row of the "
+                "range.",
+                file=raw.path,
+                sheet=raw.sheet,
+                row=r0,
+                column=letter,
+            )
+        )
+    if raw.unchecked:
+        log.add(
+            Issue(
+                IssueCode.HIDDEN_ROW,
+                raw.unchecked,
+                severity=Severity.INFO,
+                file=raw.path,
+                sheet=raw.sheet,
+            )
+        )
+    if hmap.group_index is not None:
+        shown = [h for h in hmap.headers if h][:6]
+        log.add(
+            Issue(
+                IssueCode.GROUP_HEADER,
+                f"Row {raw.rows[hmap.group_index]} holds group labels over the header row "
+                f"{raw.rows[hmap.index or 0]}; the headers were read with them: "
+                + ", ".join(f"'{h}'" for h in shown)
+                + ".",
+                file=raw.path,
+                sheet=raw.sheet,
+                row=int(raw.rows[hmap.group_index]),
+            )
+        )
 
 
 def order_columns(cols: list[str]) -> list[str]:
@@ -136,22 +261,21 @@ def _extras(
     raw: RawSheet,
     hmap: HeaderMap,
     sel: dict[int, pd.Series],
-    filled: dict[int, np.ndarray],
-    out: dict[str, object],
+    out: dict[str, pd.Series],
     letters: dict[str, str],
     ctx: RowContext,
     log: IssueLog,
 ) -> list[str]:
-    """Carry unmapped columns as ``x:<header>``; return their header texts."""
+    """Carry unmapped columns as ``x:<header>`` in ``out``; return their header texts."""
     headers: list[str] = []
     dups = {dup for _, _, dup in hmap.duplicates}
     for j in hmap.unmapped:
         header = hmap.headers[j]
         letter = raw.columns[j]
-        if not header and not filled[j].any():
+        if not header and not (sel[j] != "").any():
             continue
         name = f"x:{header or letter}"
-        if name in out:
+        if name in out or name in letters:
             name = f"{name} ({letter})"
         out[name] = text(sel[j])
         letters[name] = letter

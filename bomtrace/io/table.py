@@ -53,6 +53,10 @@ import pandas as pd
 from bomtrace.issues import Issue
 
 Layout = Literal["indented", "parent-child"]
+#: Layouts a user can ask for (``--layout``): the two graph forms plus single-level BOMs
+#: (``flat``) and one sheet or file per assembly (``per-assembly``).
+LayoutChoice = Literal["indented", "parent-child", "flat", "per-assembly"]
+LAYOUT_CHOICES: tuple[str, ...] = ("indented", "parent-child", "flat", "per-assembly")
 
 #: Canonical fields (design.md §2) in display order.
 CANONICAL_FIELDS: tuple[str, ...] = (
@@ -83,6 +87,22 @@ CANONICAL_FIELDS: tuple[str, ...] = (
     "us_technology_eccns",
     "producer",
     "designed_by",
+    "effective_from",
+    "effective_to",
+    "dnp",
+    "package_quantity",
+    "package_price",
+    "price_unit",
+)
+#: Fields that describe one BOM line (its use in a parent), not the part: never compared across
+#: lines of one part. ``package_*``/``price_unit`` are consumed into ``unit_cost`` when read.
+LINE_FIELDS: tuple[str, ...] = (
+    "effective_from",
+    "effective_to",
+    "dnp",
+    "package_quantity",
+    "package_price",
+    "price_unit",
 )
 NUMERIC_FIELDS: tuple[str, ...] = (
     "level",
@@ -91,14 +111,19 @@ NUMERIC_FIELDS: tuple[str, ...] = (
     "selling_price",
     "us_content_pct",
     "us_tech_value",
+    "package_quantity",
+    "package_price",
+    "price_unit",
 )
-BOOLEAN_FIELDS: tuple[str, ...] = ("discrete_product", "made_with_us_equipment")
+BOOLEAN_FIELDS: tuple[str, ...] = ("discrete_product", "made_with_us_equipment", "dnp")
 #: de minimis flags (bomtrace.analysis): US software bundled with the hardware, content eligible
 #: for License Exception GBS, subject only to short supply controls, EAR99 item on a Part 746 list
 BOOLEAN_FIELDS += ("bundled", "gbs_eligible", "short_supply_only", "listed_ear99")
 #: Part attributes (everything that describes the part rather than its use in a parent).
 ATTRIBUTE_FIELDS: tuple[str, ...] = tuple(
-    f for f in CANONICAL_FIELDS if f not in ("part_number", "parent", "level", "quantity")
+    f
+    for f in CANONICAL_FIELDS
+    if f not in ("part_number", "parent", "level", "quantity") and f not in LINE_FIELDS
 )
 POSITION_COLUMNS: tuple[str, ...] = ("_file", "_sheet", "_row")
 
@@ -130,6 +155,16 @@ class SourceInfo:
     encoding: str | None = None
     delimiter: str | None = None
     unmapped_headers: list[str] = field(default_factory=list)
+    #: how the structure was read: "level", "dotted-level", "dot-prefixed-level",
+    #: "indentation", "parent-child", "flat", "per-assembly" (None for a parts master)
+    structure: str | None = None
+    #: data rows not used, by reason ("blank", "no part number", "footer", ...):
+    #: ``rows == rows_used + sum(rows_skipped.values())``
+    rows_skipped: dict[str, int] = field(default_factory=dict)
+    #: a group-label row above the header row (two-row header), as Excel numbers it
+    group_row: int | None = None
+    #: a product line the reader added (no product line in the file): part number and source
+    product: dict[str, object] | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -149,6 +184,10 @@ class SourceInfo:
                 for c in self.columns
             },
             "unmapped_headers": list(self.unmapped_headers),
+            "structure": self.structure,
+            "rows_skipped": dict(self.rows_skipped),
+            "group_row": self.group_row,
+            "product": dict(self.product) if self.product else None,
         }
 
 

@@ -1,4 +1,10 @@
-"""Read worksheets of an xlsx/xlsm workbook into :class:`~bomtrace.io.raw.RawSheet` grids.
+"""Read worksheets of a workbook (xlsx, xlsm, legacy xls, ods) into RawSheet grids.
+
+fastexcel (calamine) reads all four formats. For xlsx/xlsm the sheet's XML is also scanned for
+rows hidden in Excel and cells merged down several rows (:mod:`bomtrace.io.xlsxmeta`): hidden
+rows are reported, a merged value is read in every row of its range. Sheets whose XML is larger
+than :data:`META_MAX_BYTES` are not scanned (machine exports neither hide rows nor merge cells,
+and the scan would cost a second per million rows); ``inspect`` says so.
 
 fastexcel (calamine) reads every cell as text (``45.0`` → ``"45"``). By default calamine drops
 leading empty rows and columns, so a header at Excel cell C3 would come back at row 0, column 0.
@@ -15,8 +21,11 @@ Two documented fastexcel features give the true positions back:
 from __future__ import annotations
 
 import hashlib
+import zipfile
+from io import BytesIO
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import fastexcel
 import numpy as np
@@ -24,6 +33,11 @@ import pandas as pd
 
 from bomtrace.errors import FileFormatError
 from bomtrace.io.raw import RawSheet, column_letter
+from bomtrace.io.sniff import SUPPORTED
+from bomtrace.io.xlsxmeta import read_sheet_meta, sheet_paths
+
+#: Largest sheet XML (uncompressed bytes) scanned for hidden rows and merged cells.
+META_MAX_BYTES = 64 * 2**20
 
 
 class Workbook:
@@ -36,7 +50,7 @@ class Workbook:
     given : str
         The path as the caller wrote it (kept in positions and issues).
     file_type : str
-        ``"xlsx"`` or ``"xlsm"``.
+        ``"xlsx"``, ``"xlsm"``, ``"xls"`` or ``"ods"``.
 
     Raises
     ------
@@ -46,14 +60,28 @@ class Workbook:
 
     def __init__(self, path: Path, given: str, file_type: str) -> None:
         data = path.read_bytes()
+        self._data = data
         self.given = given
         self.file_type = file_type
         self.sha256 = hashlib.sha256(data).hexdigest()
         try:
             self._reader: Any = fastexcel.read_excel(data)
         except Exception as exc:  # fastexcel raises its own exception types
-            raise FileFormatError(f"{given}: cannot be read as an Excel workbook: {exc}") from exc
+            why = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise FileFormatError(
+                f"{given}: cannot be read as a {file_type} workbook ({why}). Supported: "
+                f"{SUPPORTED}. Open it in Excel or LibreOffice and save it as .xlsx or .csv."
+            ) from exc
         self.sheet_names: list[str] = list(self._reader.sheet_names)
+        self._xml: dict[str, tuple[str, int]] = {}
+        if file_type in ("xlsx", "xlsm"):
+            try:
+                paths = sheet_paths(data)
+                with zipfile.ZipFile(BytesIO(data)) as zf:
+                    sizes = {i.filename: i.file_size for i in zf.infolist()}
+                self._xml = {n: (p, sizes.get(p, 0)) for n, p in paths.items()}
+            except (KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+                self._xml = {}
 
     def load(self, name: str) -> tuple[RawSheet, bool]:
         """Load one sheet as text cells with Excel rows and column letters.
@@ -90,4 +118,34 @@ class Workbook:
             rows=rows,
             columns=letters,
         )
+        self._meta(raw, name, [int(c.absolute_index) for c in sheet.selected_columns])
         return raw, str(sheet.visible) == "visible"
+
+    def _meta(self, raw: RawSheet, name: str, cols: list[int]) -> None:
+        """Hidden rows and vertical merges of an xlsx sheet (merged values spread down)."""
+        if name not in self._xml:
+            return
+        xml_path, size = self._xml[name]
+        if size > META_MAX_BYTES:
+            raw.unchecked = (
+                f"Rows hidden in Excel and merged cells were not checked in sheet '{name}': its "
+                f"XML is {size // 2**20} MB (checked up to {META_MAX_BYTES // 2**20} MB)."
+            )
+            return
+        meta = read_sheet_meta(self._data, xml_path)
+        raw.hidden_rows = sorted(meta.hidden_rows)
+        where = {c: j for j, c in enumerate(cols)}
+        frame = raw.frame
+        for r0, r1, c0, c1 in meta.merged:
+            j = where.get(c0)
+            if r1 <= r0 or j is None or r0 - 1 >= len(frame):
+                continue
+            value = frame.iat[r0 - 1, j]
+            if value is None or value != value or value == "":
+                continue
+            stop = min(r1, len(frame))
+            col = frame.iloc[:, j].copy()
+            col.iloc[r0 - 1 : stop] = value
+            frame.isetitem(j, col)
+            ref = f"{column_letter(c0)}{r0}:{column_letter(c1)}{r1}"
+            raw.merged.append((r0, column_letter(c0), ref, str(value)))

@@ -1,0 +1,251 @@
+"""Decide which rows below the header are BOM lines, and report every row that is not.
+
+Every data row ends up used or skipped with a reason (see :data:`~bomtrace.io.rowfilter.
+SKIP_REASONS`), so ``rows == rows_used + sum(rows_skipped)`` holds for each sheet. Blank rows
+are counted silently; every other skipped row gets a positioned issue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from bomtrace.io.coerce import strip
+from bomtrace.io.effectivity import in_effect, parse_dates
+from bomtrace.io.issuelog import IssueLog
+from bomtrace.io.plan import SourcePlan
+from bomtrace.io.ragged import realign
+from bomtrace.io.raw import column_letter
+from bomtrace.io.rowfilter import (
+    BLANK,
+    FOOTER,
+    NO_PART,
+    NOT_IN_EFFECT,
+    RAGGED,
+    SKIP_REASONS,
+    USED,
+    classify_rows,
+    name_cells,
+)
+from bomtrace.issues import Issue, IssueCode
+
+
+@dataclass
+class Body:
+    """The rows below the header: stripped cells, Excel rows and a skip code per row."""
+
+    cells: dict[int, pd.Series]
+    rows: np.ndarray
+    codes: np.ndarray
+    raw_cells: dict[int, pd.Series]  #: unstripped text of the columns that may be indented
+
+    def skipped(self) -> dict[str, int]:
+        """Rows not used, by reason."""
+        kinds, counts = np.unique(self.codes[self.codes != USED], return_counts=True)
+        return {SKIP_REASONS[int(k)]: int(c) for k, c in zip(kinds, counts, strict=True)}
+
+
+def read_body(plan: SourcePlan, log: IssueLog, *, indent_cols: tuple[int, ...] = ()) -> Body:
+    """Strip the cells below the header and give every row a skip code (0 = used).
+
+    Parameters
+    ----------
+    plan : SourcePlan
+        The sheet and its header map.
+    log : IssueLog
+        Receives ``missing-part-number``, ``row-skipped``, ``ragged-row``, ``row-realigned``,
+        ``short-row`` and ``not-in-effect`` issues.
+    indent_cols : tuple of int
+        Columns whose unstripped text is kept (indentation levels).
+
+    Returns
+    -------
+    Body
+    """
+    raw, hmap = plan.raw, plan.hmap
+    start = 0 if hmap.index is None else hmap.index + 1
+    body = raw.frame.iloc[start:]
+    rows = raw.rows[start:]
+    cells = {j: strip(body.iloc[:, j]).reset_index(drop=True) for j in range(body.shape[1])}
+    raw_cells = {j: body.iloc[:, j].reset_index(drop=True) for j in indent_cols}
+    fields = hmap.fields
+    codes = classify_rows(
+        cells,
+        part_col=fields["part_number"],
+        qty_col=fields.get("quantity"),
+        level_col=fields.get("level"),
+        header=hmap.headers,
+    )
+    _ragged(plan, start, cells, rows, codes, log)
+    has_pn = (cells[fields["part_number"]] != "").to_numpy()
+    codes[(codes == USED) & ~has_pn] = NO_PART
+    if plan.role == "bom" and ("effective_from" in fields or "effective_to" in fields):
+        _effectivity(plan, cells, rows, codes, log, plan.as_of or date.today())
+    _report(plan, cells, rows, codes, log)
+    return Body(cells=cells, rows=rows, codes=codes, raw_cells=raw_cells)
+
+
+def _issue(plan: SourcePlan, code: IssueCode, msg: str, row: int, col: str | None) -> Issue:
+    return Issue(code, msg, file=plan.raw.path, sheet=plan.raw.sheet, row=row, column=col)
+
+
+def _ragged(
+    plan: SourcePlan,
+    start: int,
+    cells: dict[int, pd.Series],
+    rows: np.ndarray,
+    codes: np.ndarray,
+    log: IssueLog,
+) -> None:
+    raw, hmap = plan.raw, plan.hmap
+    if not raw.ragged:
+        return
+    named = [j for j, h in enumerate(hmap.headers) if h]
+    width = (max(named) + 1) if named else len(hmap.headers)
+    delim = raw.delimiter or ","
+    pn_col = hmap.fields["part_number"]
+    for k, written in sorted(raw.ragged.items()):
+        i = k - start
+        if i < 0 or i >= len(rows) or codes[i] == BLANK:
+            continue
+        fields = list(written)
+        while len(fields) > width and not fields[-1].strip():
+            fields.pop()
+        row = int(rows[i])
+        if len(fields) < width:
+            log.add(
+                _issue(
+                    plan,
+                    IssueCode.SHORT_ROW,
+                    f"Row {row} has {len(fields)} fields but the header has {width}; the missing "
+                    "cells at the end were read as empty.",
+                    row,
+                    raw.columns[len(fields)] if len(fields) < len(raw.columns) else None,
+                )
+            )
+            continue
+        if len(fields) == width:
+            continue
+        fixed = realign(fields, hmap, delim)
+        if fixed is None:
+            codes[i] = RAGGED
+            log.add(
+                _issue(
+                    plan,
+                    IssueCode.RAGGED_ROW,
+                    f"Row {row} has {len(fields)} fields but the header has {width}, and there is "
+                    f"no single way to align them, so it was skipped. Put text that contains "
+                    f"'{delim}' in double quotes.",
+                    row,
+                    column_letter(width),
+                )
+            )
+            continue
+        values, col = fixed
+        for j in range(len(cells)):
+            cells[j].iat[i] = values[j].strip() if j < len(values) else ""
+        log.add(
+            Issue(
+                IssueCode.ROW_REALIGNED,
+                f"Row {row} has {len(fields)} fields but the header has {width}: an unquoted "
+                f"'{delim}' in {hmap.headers[col] or 'column ' + raw.columns[col]} was taken as "
+                f"part of the text ('{values[col]}'). Put such text in double quotes.",
+                file=raw.path,
+                sheet=raw.sheet,
+                row=row,
+                column=raw.columns[col],
+                part_number=values[pn_col].strip() or None,
+            )
+        )
+
+
+def _effectivity(
+    plan: SourcePlan,
+    cells: dict[int, pd.Series],
+    rows: np.ndarray,
+    codes: np.ndarray,
+    log: IssueLog,
+    on: date,
+) -> None:
+    f = plan.hmap.fields
+    start = parse_dates(cells[f["effective_from"]])[0] if "effective_from" in f else None
+    end = parse_dates(cells[f["effective_to"]])[0] if "effective_to" in f else None
+    out = ~in_effect(start, end, on) & (codes == USED)
+    if not out.any():
+        return
+    codes[out] = NOT_IN_EFFECT
+    pn = cells[f["part_number"]]
+    col = plan.raw.columns[f["effective_from" if start is not None else "effective_to"]]
+
+    def span(i: int) -> str:
+        a = "open" if start is None or np.isnat(start[i]) else str(start[i])
+        b = "open" if end is None or np.isnat(end[i]) else str(end[i])
+        return f"from {a} to {b}"
+
+    log.add_rows(
+        IssueCode.NOT_IN_EFFECT,
+        out,
+        lambda i: Issue(
+            IssueCode.NOT_IN_EFFECT,
+            f"Row {rows[i]} ({pn.iat[i]}) is not in effect on {on.isoformat()} ({span(i)}, the "
+            "end date excluded), so it was not used. Pick another date with --as-of.",
+            file=plan.raw.path,
+            sheet=plan.raw.sheet,
+            row=int(rows[i]),
+            column=col,
+            part_number=str(pn.iat[i]),
+        ),
+    )
+
+
+def _report(
+    plan: SourcePlan,
+    cells: dict[int, pd.Series],
+    rows: np.ndarray,
+    codes: np.ndarray,
+    log: IssueLog,
+) -> None:
+    raw = plan.raw
+    pn_letter = raw.columns[plan.hmap.fields["part_number"]]
+    log.add_rows(
+        IssueCode.MISSING_PART_NUMBER,
+        codes == NO_PART,
+        lambda i: _issue(
+            plan,
+            IssueCode.MISSING_PART_NUMBER,
+            f"Row {rows[i]} has values ({name_cells(cells, i)}) but no part number, so it was "
+            f"skipped. Fill in the part number in column {pn_letter}.",
+            int(rows[i]),
+            pn_letter,
+        ),
+    )
+    other = (codes > NO_PART) & (codes != FOOTER) & (codes != RAGGED) & (codes != NOT_IN_EFFECT)
+    log.add_rows(
+        IssueCode.ROW_SKIPPED,
+        other,
+        lambda i: _issue(
+            plan,
+            IssueCode.ROW_SKIPPED,
+            f"Row {rows[i]} ({name_cells(cells, i)}) is a {SKIP_REASONS[int(codes[i])]}, not a "
+            "part, so it was skipped.",
+            int(rows[i]),
+            None,
+        ),
+    )
+    footer = np.flatnonzero(codes == FOOTER)
+    if footer.size:
+        first, last = int(rows[footer[0]]), int(rows[footer[-1]])
+        span = f"Row {first}" if first == last else f"Rows {first}-{last}"
+        log.add(
+            _issue(
+                plan,
+                IssueCode.ROW_SKIPPED,
+                f"{span} below the data ({name_cells(cells, int(footer[0]))}) are a footer "
+                "(notes, sign-off, totals), not parts, so they were skipped.",
+                first,
+                None,
+            )
+        )

@@ -1,0 +1,101 @@
+"""Hidden rows and merged cells of an xlsx sheet, read from the sheet's XML.
+
+fastexcel gives cell values only. Whether a row is hidden (``<row r="12" hidden="1">``) and
+which cells are merged (``<mergeCell ref="B5:B9"/>``) is read by streaming the sheet's XML out
+of the zip and searching it with ``bytes.find`` (no XML tree is built), so a million-row sheet
+costs its decompression, about a second.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from io import BytesIO
+from xml.etree import ElementTree
+
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+_MERGE = re.compile(rb'<mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+_HIDDEN = (b'hidden="1"', b'hidden="true"')
+CHUNK = 1 << 22
+
+
+@dataclass
+class SheetMeta:
+    """Hidden rows and merged ranges (first/last row 1-based, first/last column 0-based)."""
+
+    hidden_rows: list[int] = field(default_factory=list)
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+
+
+def _col_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n - 1
+
+
+def sheet_paths(data: bytes) -> dict[str, str]:
+    """Sheet name -> path of its XML inside the workbook zip."""
+    with zipfile.ZipFile(BytesIO(data)) as zf:
+        wb = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_NS_PKG}Relationship")}
+    out: dict[str, str] = {}
+    for sh in wb.iter(f"{_NS_MAIN}sheet"):
+        target = targets.get(sh.get(f"{_NS_REL}id"), "")
+        if not target:
+            continue
+        path = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        out[sh.get("name", "")] = path
+    return out
+
+
+def read_sheet_meta(data: bytes, xml_path: str) -> SheetMeta:
+    """Scan one sheet's XML for hidden rows and merged cells.
+
+    Parameters
+    ----------
+    data : bytes
+        The workbook file.
+    xml_path : str
+        Path of the sheet inside the zip (see :func:`sheet_paths`).
+
+    Returns
+    -------
+    SheetMeta
+    """
+    meta = SheetMeta()
+    with zipfile.ZipFile(BytesIO(data)) as zf, zf.open(xml_path) as fh:
+        carry = b""
+        while True:
+            chunk = fh.read(CHUNK)
+            if not chunk:
+                break
+            buf = carry + chunk
+            cut = buf.rfind(b">") + 1
+            buf, carry = buf[:cut], buf[cut:]
+            _scan(buf, meta)
+        _scan(carry, meta)
+    return meta
+
+
+def _scan(buf: bytes, meta: SheetMeta) -> None:
+    for word in _HIDDEN:
+        pos = buf.find(word)
+        while pos >= 0:
+            start = buf.rfind(b"<", 0, pos)
+            if buf.startswith(b"<row", start):
+                end = buf.find(b">", pos)
+                m = _ROW_NUMBER.search(buf, start, end)
+                if m:
+                    meta.hidden_rows.append(int(m.group(1)))
+            pos = buf.find(word, pos + 1)
+    if b"<mergeCell " in buf:
+        for m in _MERGE.finditer(buf):
+            meta.merged.append(
+                (int(m.group(2)), int(m.group(4)), _col_index(m.group(1)), _col_index(m.group(3)))
+            )
