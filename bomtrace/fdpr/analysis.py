@@ -43,6 +43,7 @@ from bomtrace.graph.model import BomGraph
 from bomtrace.issues import IssueCode
 from bomtrace.rollup import explode, rollup
 from bomtrace.rules.model import Destination
+from bomtrace.settings import DEFAULT_LIMIT_ISSUES
 
 
 @dataclass(frozen=True)
@@ -183,6 +184,7 @@ def analyze_fdpr(
     screened: list[ScreenedParty],
     screening: ScreeningList,
     sink: IssueCollector | None = None,
+    limit: int = DEFAULT_LIMIT_ISSUES,
 ) -> dict[int, ProductFdpr]:
     """FDPR findings for every analysable product (root node id → findings).
 
@@ -202,6 +204,8 @@ def analyze_fdpr(
         Used for the designed-by / producer conditions of the May 2020 rule.
     sink : IssueCollector, optional
         Receives ``fdpr-flag`` and ``fdpr-evidence-missing`` issues when given.
+    limit : int, optional
+        Unresolved parts listed per product (``unresolved_count`` gives them all).
     """
     ctxs = contexts(as_of, destinations, screened)
     live = [c for c in ctxs if c.scope != NO]
@@ -234,22 +238,31 @@ def analyze_fdpr(
     engaged = ev.any_given or bool(screened)
     out: dict[int, ProductFdpr] = {}
     reported: set[tuple[int, str]] = set()
+    bases: dict[tuple[int, int], dict[str, Any]] = {}
     for row, r in enumerate(ok_roots.tolist()):
         rr = t.getrow(row)
         idx, qty = rr.indices, rr.data
         res = ProductFdpr()
-        for j in np.argsort([str(graph.part_numbers[m]) for m in idx], kind="stable"):
+        hit = np.flatnonzero(caught_any[idx])
+        for j in hit[np.argsort([str(graph.part_numbers[idx[k]]) for k in hit], kind="stable")]:
             m, q = int(idx[j]), float(qty[j])
-            for c, f in zip(live, final, strict=True):
+            for ci, (c, f) in enumerate(zip(live, final, strict=True)):
                 if f[m] != YES:
                     continue
-                entry = _entry(graph, ev, states[c.version.id], c, m, q, unit_total)
+                base = bases.get((m, ci))
+                if base is None:
+                    base = bases[(m, ci)] = _entry(graph, ev, states[c.version.id], c, m)
+                entry = dict(base)
+                entry["quantity"] = round(q, 6)
+                entry["value"] = _money(q * unit_total[m])
                 res.entries.append(entry)
                 if sink is not None and (m, c.version.id) not in reported:
                     reported.add((m, c.version.id))
                     _flag_issue(sink, graph, c, entry, m)
         unresolved: list[dict[str, Any]] = []
-        for j in np.flatnonzero(unknown_any[idx]):
+        open_ = np.flatnonzero(unknown_any[idx])
+        open_ = open_[np.argsort([str(graph.part_numbers[idx[k]]) for k in open_], kind="stable")]
+        for j in open_[:limit]:
             m, q = int(idx[j]), float(qty[j])
             rules, missing = [], set()
             for c, f in zip(live, final, strict=True):
@@ -268,7 +281,6 @@ def analyze_fdpr(
                     "missing": sorted(missing),
                 }
             )
-        unresolved.sort(key=lambda d: str(d["part_number"]))
         if sink is not None and engaged:
             for u in unresolved:
                 m = graph.index_of(u["part_number"])
@@ -305,6 +317,7 @@ def analyze_fdpr(
             "caught_units": round(float(below[r, 0]), 6),
             "caught_value": _money(below[r, 1]),
             "assemblies": asm,
+            "unresolved_count": int(len(open_)),
             "unresolved": unresolved,
         }
         out[r] = res
@@ -332,9 +345,8 @@ def _entry(
     st: NodeStates,
     c: Context,
     m: int,
-    q: float,
-    unit_total: np.ndarray,
 ) -> dict[str, Any]:
+    """The entry of one caught node under one context; quantity and value are per product."""
     prongs = [name for attr, name in _PRONG_NAMES if getattr(st, attr)[m] == YES]
     pos = graph.position(m)
     rows = []
@@ -364,8 +376,8 @@ def _entry(
         "party": None if p is None else {"role": p.role, "name": p.name},
         "footnote": c.version.scope.footnote,
         "destination": c.destination,
-        "quantity": round(q, 6),
-        "value": _money(q * unit_total[m]),
+        "quantity": None,
+        "value": None,
         "evidence": {
             "eccn": ev.own_eccn[m],
             "us_technology_eccns": None if tech is None else sorted(tech),

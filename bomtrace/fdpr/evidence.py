@@ -223,29 +223,25 @@ class Evidence:
         return bool(self.columns_present - {"eccn"}) or bool(self.claims)
 
 
+def _map(values: np.ndarray, fn: Any) -> np.ndarray:
+    """Apply ``fn`` once per distinct value (None included) and broadcast (object array)."""
+    codes, uniq = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    table = np.empty(len(uniq) + 1, dtype=object)
+    for i, u in enumerate(uniq):
+        table[i] = fn(u)
+    table[-1] = fn(None)
+    return table[codes]
+
+
 def collect_evidence(
     graph: BomGraph, is_us: np.ndarray, producers: ProducerTable | None = None
 ) -> Evidence:
     """Gather the evidence arrays (values parsed once per distinct cell text)."""
     n = graph.n_nodes
     present = frozenset(f for f in EVIDENCE_FIELDS if f in graph.nodes.columns)
-    eccn_raw = graph.attr("eccn")
-    own = np.empty(n, dtype=object)
-    tech = np.empty(n, dtype=object)
-    cache_e: dict[object, str | None] = {}
-    cache_t: dict[object, frozenset[str] | None] = {}
-    tech_raw = graph.attr("us_technology_eccns")
-    for i in range(n):
-        e = eccn_raw[i]
-        if e not in cache_e:
-            cache_e[e] = normalize_eccn(e)
-        own[i] = cache_e[e]
-        t = tech_raw[i]
-        if t not in cache_t:
-            cache_t[t] = parse_eccn_list(t)
-        tech[i] = cache_t[t]
-    flags = graph.attr("made_with_us_equipment")
-    plant = np.fromiter((parse_flag(v) for v in flags), dtype=np.int8, count=n)
+    own = _map(graph.attr("eccn"), normalize_eccn)
+    tech = _map(graph.attr("us_technology_eccns"), parse_eccn_list)
+    plant = _map(graph.attr("made_with_us_equipment"), parse_flag).astype(np.int8)
     plant_eccns = np.full(n, None, dtype=object)
     plant_origin = np.full(n, "US-origin", dtype=object)
     plant_source = np.full(n, None, dtype=object)
