@@ -222,12 +222,12 @@ def test_evidence_rows_point_at_the_cells() -> None:
 # ---------------------------------------------------------------- (e)(2) footnote 4
 def test_footnote4_rule_and_its_wider_input_list() -> None:
     part = ("NIC", 1, 30.0, "TW", "5A992.c", "5D002", False, "Fab", "X")
-    assert caught(run(bom(part), date(2022, 10, 6), end_user="CSCC")) == []
-    assert caught(run(bom(part), date(2022, 10, 7), end_user="CSCC")) == [
+    assert caught(run(bom(part), date(2022, 10, 20), end_user="CSCC")) == []
+    assert caught(run(bom(part), date(2022, 10, 21), end_user="CSCC")) == [
         ("NIC", "fn4-2022-10", "direct_product")
     ]
     # 5D002 is not a footnote-1 input
-    assert caught(run(bom(part), date(2022, 10, 7), end_user=HUAWEI)) == []
+    assert caught(run(bom(part), date(2022, 10, 21), end_user=HUAWEI)) == []
 
 
 # ---------------------------------------------------------------- (b) national security
@@ -274,6 +274,8 @@ def test_advanced_computing_rule_by_period() -> None:
     cases = {
         (date(2022, 10, 20), "CN"): [],
         (date(2022, 10, 21), "CN"): ["ac-2022-10"],
+        (date(2023, 1, 17), "MO"): [],
+        (date(2023, 1, 18), "MO"): ["ac-2023-01"],
         (date(2023, 11, 17), "MO"): ["ac-2023-11"],
         (date(2023, 11, 17), "DE"): [],
         (date(2025, 1, 13), "DE"): ["ac-2025-01"],

@@ -77,7 +77,7 @@ def test_current_list_has_24_eccns_and_fn4_adds_5x002() -> None:
 @pytest.mark.parametrize(
     ("rule", "before", "first"),
     [
-        ("entity_list_fn4", date(2022, 10, 6), date(2022, 10, 7)),
+        ("entity_list_fn4", date(2022, 10, 20), date(2022, 10, 21)),
         ("russia_belarus_crimea", date(2022, 2, 23), date(2022, 2, 24)),
         ("russia_belarus_meu", date(2022, 2, 23), date(2022, 2, 24)),
         ("advanced_computing", date(2022, 10, 20), date(2022, 10, 21)),
