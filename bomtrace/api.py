@@ -180,9 +180,10 @@ def analyze(
     ruleset = load_ruleset(as_of)
     for s in options.scenarios:
         ruleset.scenario(s)  # fail early on unknown names
-    graph, table = load_graph(
-        source, read=_read_options(read, columns, sheet, layout), progress=progress
-    )
+    read_opts = _read_options(read, columns, sheet, layout)
+    if read_opts.as_of is None and as_of is not None:
+        read_opts = read_opts.with_(as_of=as_of)  # effectivity dates follow the rules' date
+    graph, table = load_graph(source, read=read_opts, progress=progress)
     if progress:
         progress("analysing")
     sink = IssueCollector()
@@ -236,7 +237,12 @@ def _country_option(text: str | None, flag: str) -> str | None:
 
 @dataclass
 class InspectResult:
-    """How the files were read, before any analysis (``bomtrace inspect``)."""
+    """How the files were read, before any analysis (``bomtrace inspect``).
+
+    Counts add up: ``rows_read == rows_used + sum(rows_skipped.values())`` over all sources,
+    and ``lines`` (BOM lines) is the BOM sources' used rows plus ``lines_added`` (product lines
+    the reader added for files that list none).
+    """
 
     layout: str
     sources: list[dict[str, Any]]
@@ -245,6 +251,11 @@ class InspectResult:
     products: list[str]
     preview: list[dict[str, Any]]
     issues: list[Issue] = field(default_factory=list)
+    rows_read: int = 0
+    rows_used: int = 0
+    rows_skipped: dict[str, int] = field(default_factory=dict)
+    lines_added: int = 0
+    master_rows: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         first = self.sources[0] if self.sources else {}
@@ -254,7 +265,12 @@ class InspectResult:
             "header_row": first.get("header_row"),
             "columns": {k: v["header"] for k, v in (first.get("columns") or {}).items()},
             "sources": self.sources,
+            "rows_read": self.rows_read,
+            "rows_used": self.rows_used,
+            "rows_skipped": self.rows_skipped,
             "lines": self.lines,
+            "lines_added": self.lines_added,
+            "master_rows": self.master_rows,
             "total_quantity": round(self.total_quantity, 6),
             "products": self.products,
             "preview": self.preview,
@@ -271,7 +287,8 @@ def inspect(
     layout: str | None = None,
     preview: int = 10,
 ) -> InspectResult:
-    """Show exactly what was read: layout, header row, column mapping, lines, products, issues.
+    """Show exactly what was read: file type, encoding, delimiter, sheet, header row, layout,
+    column mapping, rows read/used/skipped (with reasons), products, a preview and every issue.
 
     Parameters
     ----------
@@ -280,6 +297,19 @@ def inspect(
         Reader options; ``columns``, ``sheet`` and ``layout`` override its fields.
     preview : int, optional
         Number of interpreted lines to show.
+
+    Returns
+    -------
+    InspectResult
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "kit.csv"
+    >>> _ = p.write_text("Part,Qty\\nR1,2\\nTotal,2\\n", encoding="utf-8")
+    >>> r = inspect(p)
+    >>> r.products, r.rows_read, r.rows_used, r.rows_skipped, r.lines, r.lines_added
+    (['kit'], 2, 1, {'total line': 1}, 2, 1)
     """
     opts = _read_options(read, columns, sheet, layout)
     table = read_bom(_paths(source), opts)
@@ -290,7 +320,12 @@ def inspect(
         float(np.nansum(qty.to_numpy(dtype=float, na_value=np.nan))) if qty is not None else 0.0
     )
     show = [c for c in lines.columns if not str(c).startswith("x:")]
-    prev = lines[show].head(preview).astype(object).where(lines[show].head(preview).notna(), None)
+    head = lines[show].head(preview)
+    prev = head.astype(object).where(head.notna(), None)
+    skipped: dict[str, int] = {}
+    for s in table.sources:
+        for reason, n in s.rows_skipped.items():
+            skipped[reason] = skipped.get(reason, 0) + n
     return InspectResult(
         layout=table.layout,
         sources=[s.to_dict() for s in table.sources],
@@ -299,6 +334,11 @@ def inspect(
         products=[str(graph.part_numbers[r]) for r in graph.roots],
         preview=prev.to_dict("records"),
         issues=sort_issues(graph.issues),
+        rows_read=sum(s.rows for s in table.sources),
+        rows_used=sum(s.rows_used for s in table.sources),
+        rows_skipped=skipped,
+        lines_added=sum(1 for s in table.sources if s.product),
+        master_rows=sum(s.rows_used for s in table.sources if s.role == "master"),
     )
 
 

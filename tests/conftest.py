@@ -52,6 +52,7 @@ def write_xlsx(tmp_path: Path) -> Callable[..., Path]:
             if title in hidden:
                 ws.sheet_state = "hidden"
         path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
         wb.save(path)
         return path
 

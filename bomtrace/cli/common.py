@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 from collections.abc import Callable
 from datetime import date, datetime
@@ -83,40 +84,87 @@ read_options = [
         metavar="FIELD=HEADER",
         help="Map a canonical field to a header (or 1-based column number).",
     ),
-    click.option("--sheet", help="Read only this sheet."),
+    click.option(
+        "--sheet",
+        multiple=True,
+        metavar="NAME",
+        help="Read only this sheet (name or number from 1); repeatable.",
+    ),
     click.option(
         "--layout",
-        type=click.Choice(["indented", "parent-child"]),
+        type=click.Choice(["indented", "parent-child", "flat", "per-assembly"]),
         help="Force the BOM layout instead of detecting it.",
     ),
+    click.option(
+        "--product",
+        metavar="NAME",
+        help="Part number of the product of a single-level BOM (default: title cell or file).",
+    ),
+    click.option(
+        "--profile",
+        type=click.Path(dir_okay=False),
+        metavar="FILE",
+        help="Read with a mapping profile written by --save-profile.",
+    ),
+    click.option(
+        "--save-profile",
+        type=click.Path(dir_okay=False),
+        metavar="FILE",
+        help="Write the column mapping that was used to FILE (TOML).",
+    ),
 ]
+#: added to commands that have no --as-of of their own
+AS_OF_OPTION = click.option(
+    "--as-of",
+    "as_of",
+    metavar="YYYY-MM-DD",
+    help="Use only BOM lines in effect on this date (effectivity columns; default today).",
+)
 
 
 #: parameter names of the reading flags, collected into one ReadOptions
-READ_FLAGS = ("columns", "sheet", "layout")
+READ_FLAGS = ("columns", "sheet", "layout", "product", "profile", "save_profile")
 
 
 def read_options_from_flags(flags: dict[str, Any]) -> Any:
     """Build a :class:`bomtrace.io.ReadOptions` from the reading flags' values."""
     from bomtrace.io.options import ReadOptions
 
+    sheets = flags.get("sheet") or ()
+    if isinstance(sheets, str):
+        sheets = (sheets,)
     return ReadOptions(
         columns=_columns(flags.get("columns") or ()),
-        sheet=flags.get("sheet"),
+        sheet=(sheets[0] if len(sheets) == 1 else tuple(sheets)) if sheets else None,
         layout=flags.get("layout"),
+        product=flags.get("product"),
+        profile=flags.get("profile"),
+        save_profile=flags.get("save_profile"),
+        as_of=_as_of(flags.get("as_of")),
     )
 
 
 def with_read_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    """Add the reading flags to a command; it receives them as one ``read`` argument."""
+    """Add the reading flags to a command; it receives them as one ``read`` argument.
+
+    A command with its own ``as_of`` parameter (``analyze``) keeps it, and its value also
+    selects the BOM lines in effect; other commands get ``--as-of`` for that alone.
+    """
+    own_as_of = "as_of" in inspect.signature(f).parameters
 
     @functools.wraps(f)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         flags = {k: kwargs.pop(k) for k in READ_FLAGS if k in kwargs}
+        if own_as_of:
+            flags["as_of"] = kwargs.get("as_of")
+        else:
+            flags["as_of"] = kwargs.pop("as_of", None)
         kwargs["read"] = read_options_from_flags(flags)
         return f(*args, **kwargs)
 
     out: Callable[..., Any] = wrapper
     for opt in reversed(read_options):
         out = opt(out)
+    if not own_as_of:
+        out = AS_OF_OPTION(out)
     return out

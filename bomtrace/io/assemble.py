@@ -148,3 +148,56 @@ def one_form(boms: list[Converted]) -> Layout:
         c.info.layout = target
         c.form = target
     return target
+
+
+def check_master(
+    lines: pd.DataFrame,
+    parts: pd.DataFrame,
+    letters: dict[tuple[str, str | None, str], str],
+    log: IssueLog,
+) -> None:
+    """Indented lines and a parts master: report parts missing on either side (both kept).
+
+    (For parent-child lines the graph stage makes the same check.)
+    """
+    known = pd.Index(parts["part_number"].to_numpy(dtype=object)).unique()
+    first = lines.drop_duplicates("part_number")
+    missing = first[known.get_indexer(first["part_number"].to_numpy(dtype=object)) < 0]
+    missing = missing[missing["_row"].notna()]
+    for pn, file, sheet, row in missing[["part_number", "_file", "_sheet", "_row"]].itertuples(
+        index=False, name=None
+    ):
+        if log.room(IssueCode.UNDEFINED_PART) == 0:
+            log.add(Issue(IssueCode.UNDEFINED_PART, ""))
+            continue
+        sheet = None if sheet is None or sheet != sheet else str(sheet)
+        log.add(
+            Issue(
+                IssueCode.UNDEFINED_PART,
+                f"{pn} is used in the BOM but is not in the parts master; it is kept, with no "
+                "attributes other than those on its BOM lines.",
+                file=str(file),
+                sheet=sheet,
+                row=int(row),
+                column=letters.get((str(file), sheet, "part_number")),
+                part_number=str(pn),
+            )
+        )
+    used = pd.Index(lines["part_number"].to_numpy(dtype=object)).unique()
+    unused = parts[used.get_indexer(parts["part_number"].to_numpy(dtype=object)) < 0]
+    for d in (
+        unused.drop_duplicates("part_number")
+        .head(log.room(IssueCode.UNUSED_MASTER_PART))
+        .to_dict("records")
+    ):
+        sheet = d.get("_sheet")
+        log.add(
+            Issue(
+                IssueCode.UNUSED_MASTER_PART,
+                f"{d['part_number']} is in the parts master but no BOM line uses it.",
+                file=d.get("_file"),
+                sheet=None if sheet is None or sheet != sheet else str(sheet),
+                row=int(d["_row"]),
+                part_number=str(d["part_number"]),
+            )
+        )

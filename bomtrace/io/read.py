@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from bomtrace.errors import ColumnMappingError, InputError, SheetNotFound
-from bomtrace.io.assemble import one_form, plan_products
+from bomtrace.io.assemble import check_master, one_form, plan_products
 from bomtrace.io.classify import classify, no_role_message, where
 from bomtrace.io.csvfile import read_csv_file
 from bomtrace.io.header import Overrides, find_header, parse_overrides, seen_headers
@@ -45,7 +45,7 @@ def read_bom(
     options: ReadOptions | None = None,
     *,
     columns: Mapping[str, str] | None = None,
-    sheet: str | None = None,
+    sheet: str | tuple[str, ...] | None = None,
     layout: LayoutChoice | None = None,
     limit_issues: int | None = None,
 ) -> BomTable:
@@ -62,8 +62,8 @@ def read_bom(
     columns : mapping of str to str, optional
         ``FIELD -> HEADER`` overrides (``--column FIELD=HEADER``); HEADER is the header text or
         a 1-based column number (for header-less files).
-    sheet : str, optional
-        Read only this worksheet of each workbook (a name, or a 1-based sheet number).
+    sheet : str or tuple of str, optional
+        Read only these worksheets of each workbook (names, or 1-based sheet numbers).
         By default every sheet that maps to a BOM or a parts master is read.
     layout : {"indented", "parent-child", "flat", "per-assembly"}, optional
         Expected BOM layout. It decides sheets that have both a level and a parent column
@@ -134,10 +134,14 @@ def read_bom(
     for c in boms + masters:
         for fld, letter in c.letters.items():
             letters[(c.info.path, c.info.sheet, fld)] = letter
+    lines = _stack([c.frame for c in boms])
+    parts = _stack([c.frame for c in masters]) if masters else None
+    if parts is not None and lay == "indented":
+        check_master(lines, parts, letters, log)
     table = BomTable(
-        lines=_stack([c.frame for c in boms]),
+        lines=lines,
         layout=lay,
-        parts=_stack([c.frame for c in masters]) if masters else None,
+        parts=parts,
         sources=[c.info for c in boms + masters],
         issues=log.issues(),
         column_letters=letters,

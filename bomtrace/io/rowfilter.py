@@ -116,7 +116,10 @@ def classify_rows(
         return codes
     sub = {j: s.iloc[suspect].reset_index(drop=True) for j, s in cells.items()}
     first = _first_cell(sub)
-    is_total = total[suspect] | (_match(first, _TOTAL) & ~has_pn[suspect])
+    any_total = np.zeros(len(suspect), dtype=bool)
+    for s in sub.values():
+        any_total |= _match(s, _TOTAL)
+    is_total = total[suspect] | (any_total & ~has_pn[suspect])
     is_footer = _match(first, _FOOTER)
     sep = np.ones(len(suspect), dtype=bool)
     zero = np.ones(len(suspect), dtype=bool)

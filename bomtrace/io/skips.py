@@ -20,7 +20,6 @@ from bomtrace.io.plan import SourcePlan
 from bomtrace.io.ragged import realign
 from bomtrace.io.raw import column_letter
 from bomtrace.io.rowfilter import (
-    BLANK,
     FOOTER,
     NO_PART,
     NOT_IN_EFFECT,
@@ -109,7 +108,7 @@ def _ragged(
     pn_col = hmap.fields["part_number"]
     for k, written in sorted(raw.ragged.items()):
         i = k - start
-        if i < 0 or i >= len(rows) or codes[i] == BLANK:
+        if i < 0 or i >= len(rows) or codes[i] not in (USED, NO_PART):
             continue
         fields = list(written)
         while len(fields) > width and not fields[-1].strip():
@@ -238,13 +237,14 @@ def _report(
     footer = np.flatnonzero(codes == FOOTER)
     if footer.size:
         first, last = int(rows[footer[0]]), int(rows[footer[-1]])
-        span = f"Row {first}" if first == last else f"Rows {first}-{last}"
+        one = first == last
+        span = f"Row {first} is" if one else f"Rows {first}-{last} are"
         log.add(
             _issue(
                 plan,
                 IssueCode.ROW_SKIPPED,
-                f"{span} below the data ({name_cells(cells, int(footer[0]))}) are a footer "
-                "(notes, sign-off, totals), not parts, so they were skipped.",
+                f"{span} a footer below the data ({name_cells(cells, int(footer[0]))}: notes, "
+                f"sign-off, totals), not parts, so {'it was' if one else 'they were'} skipped.",
                 first,
                 None,
             )

@@ -170,16 +170,17 @@ def _product_issue(
 ) -> None:
     name, source = plan.assembly, plan.assembly_from or "the file name"
     if no_product_line:
-        what = "its top-level lines have no product line above them"
+        what = "has no product line above its top-level lines"
     elif plan.per_assembly:
-        what = "it is an assembly no other sheet or file uses"
+        what = "lists an assembly no other sheet or file uses"
     else:
-        what = "it is a single-level BOM"
+        what = "is a single-level BOM"
     log.add(
         Issue(
             IssueCode.PRODUCT_ADDED,
-            f"{ctx.where}: {what}, so they were read as the parts of product '{name}' (named "
-            f"from {source}). Name the product with --product NAME.",
+            f"{ctx.where} {what}: its lines were read as the parts of product '{name}' (named "
+            f"from {source})."
+            + ("" if plan.per_assembly else " Name the product with --product NAME."),
             file=plan.raw.path,
             sheet=plan.raw.sheet,
             row=row,

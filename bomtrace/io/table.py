@@ -94,9 +94,11 @@ CANONICAL_FIELDS: tuple[str, ...] = (
     "package_price",
     "price_unit",
 )
-#: Fields that describe one BOM line (its use in a parent), not the part: never compared across
-#: lines of one part. ``package_*``/``price_unit`` are consumed into ``unit_cost`` when read.
+#: Fields that describe one BOM line (its use in a parent: designators, effectivity, DNP), not
+#: the part: never compared across lines of one part. ``package_*``/``price_unit`` are consumed
+#: into ``unit_cost`` when read.
 LINE_FIELDS: tuple[str, ...] = (
+    "reference_designators",
     "effective_from",
     "effective_to",
     "dnp",

@@ -215,21 +215,41 @@ def render_inspect(d: dict[str, Any]) -> str:
     out = [f"Layout: {d['layout']}"]
     for s in d["sources"]:
         where = s["path"] + (f", sheet {s['sheet']!r}" if s.get("sheet") else "")
-        extra = []
+        kind = [s["file_type"]]
         if s.get("encoding"):
-            extra.append(f"encoding {s['encoding']}")
+            kind.append(f"encoding {s['encoding']}")
         if s.get("delimiter"):
-            extra.append(f"delimiter {s['delimiter']!r}")
+            kind.append(f"delimiter {s['delimiter']!r}")
+        out.append(f"{where}: {', '.join(kind)}")
+        header = f"header row {s['header_row']}"
+        if s.get("group_row"):
+            header += f" (group labels in row {s['group_row']})"
+        what = "parts master" if s["role"] == "master" else f"BOM, {s.get('structure')}"
+        out.append(f"  {what}; {header}")
+        skipped = s.get("rows_skipped") or {}
+        why = ", ".join(f"{n} {r}" for r, n in skipped.items())
         out.append(
-            f"{where}: {s['file_type']}, {s['role']}, header row {s['header_row']}, "
-            f"{s['rows']} rows read, {s['rows_used']} used"
-            + (f" ({', '.join(extra)})" if extra else "")
+            f"  rows read {s['rows']}: used {s['rows_used']}, skipped {sum(skipped.values())}"
+            + (f" ({why})" if why else "")
         )
+        if s.get("product"):
+            p = s["product"]
+            out.append(f"  product line added: {p['part_number']} (named from {p['from']})")
         rows = [[f, c["header"], c["column"], c["how"]] for f, c in s["columns"].items()]
         out.append(table(["field", "header", "column", "matched by"], rows))
         if s.get("unmapped_headers"):
             out.append("  not mapped (kept): " + ", ".join(s["unmapped_headers"]))
-    out.append(f"Lines: {d['lines']} · total quantity {d['total_quantity']:g}")
+    skipped = d.get("rows_skipped") or {}
+    out.append(
+        f"Rows: {d.get('rows_read', 0)} read = {d.get('rows_used', 0)} used + "
+        f"{sum(skipped.values())} skipped"
+    )
+    added = d.get("lines_added") or 0
+    out.append(
+        f"Lines: {d['lines']}"
+        + (f" ({added} product line{'s' if added != 1 else ''} added)" if added else "")
+        + f" · total quantity {d['total_quantity']:g}"
+    )
     out.append("Products: " + (", ".join(d["products"]) or "none"))
     if d["preview"]:
         keys = [k for k in d["preview"][0] if not k.startswith("_")][:8]
