@@ -451,6 +451,23 @@ def parse_paragraphs(eccn: str, text: str) -> tuple[list[str], list[str], str | 
     return paras, [x for x in excepts if x], (" ".join(text.split()) if residue else None)
 
 
+def _entire_except(eccn: str, text: str) -> tuple[str, list[str], str | None]:
+    """An "entire entry except ..." control whose exception list has conditions in words.
+
+    Exceptions stated plainly (``9A610.b``; ``and 9A610.y``) are honoured; a conditional one
+    ("parts ... in 9A610.x if being exported for ...") is not (the control then still covers
+    it, conservatively). Returns ("entire", exceptions, text) or ("partial", [], text).
+    """
+    tail = text.split("except", 1)[1] if "except" in text else ""
+    excepted: list[str] = []
+    for clause in tail.split(";"):
+        paras, _, condition = parse_paragraphs(eccn, clause.strip(" :,"))
+        if paras and condition is None:
+            excepted += paras
+    flat = " ".join(text.split())
+    return ("entire", excepted, flat) if excepted else ("partial", [], flat)
+
+
 _GROUP_RE = re.compile(r"\b([A-E]:\d)\b")
 _NAMED = {
     "United Arab Emirates": "AE",
@@ -532,7 +549,9 @@ def parse_controls(eccn: str, rows: list[dict[str, Any]], columns: list[str]) ->
             scope, excepted = _scope(eccn, text)
             paragraphs: list[str] = []
             condition = None
-            if scope == "partial":
+            if scope == "partial" and "entire entry" in text:
+                scope, excepted, condition = _entire_except(eccn, text)
+            elif scope == "partial":
                 paragraphs, excepted, condition = parse_paragraphs(eccn, text)
             out.append(
                 {

@@ -85,18 +85,7 @@ def destination_result(
     if track == "technology":
         out.notes.append(ctx.technology_note)
     if ctx.alt is not None:
-        a_lo = _f(ctx.alt.lo[v, k])
-        a_verdict = VERDICTS[ctx.alt.verdict[v, k]]
-        if (a_lo is None) != (lo is None) or (
-            a_lo is not None and lo is not None and abs(a_lo - lo) > 1e-12
-        ):
-            out.second_incorporation = {
-                "applied": True,
-                "ratio_without": None if a_lo is None else round(a_lo, 6),
-                "controlled_us_value_without": round(float(ctx.alt.num_lo[v, k]), 4),
-                "verdict_without": a_verdict,
-                "flips": a_verdict != verdict,
-            }
+        out.second_incorporation = _both_ratios(ctx, v, k, lo, verdict)
     if row is not None:
         _evidence(ctx, v, k, track, den, out, row)
     elif g.zero_lo[v, k] or g.zero_hi[v, k]:
@@ -106,6 +95,34 @@ def destination_result(
     for s in scenarios:
         out.scenarios.append(_scenario(ctx, v, d, s, lo, hi, num_lo, float(g.num_hi[v, k]), out))
     return out
+
+
+def _both_ratios(
+    ctx: Context, v: int, k: int, lo: float | None, verdict: str
+) -> dict[str, Any] | None:
+    """Both ratios (with and without the second-incorporation cut) when they differ."""
+    assert ctx.alt is not None  # noqa: S101 - only called with an alternative grid
+    a_lo = _f(ctx.alt.lo[v, k])
+    a_verdict = VERDICTS[ctx.alt.verdict[v, k]]
+    if a_verdict == verdict and (
+        (a_lo is None and lo is None)
+        or (a_lo is not None and lo is not None and abs(a_lo - lo) <= 1e-12)
+    ):
+        return None
+    on = ctx.vals.cut_applied
+    cut, full = (lo, a_lo) if on else (a_lo, lo)
+    v_cut, v_full = (verdict, a_verdict) if on else (a_verdict, verdict)
+    num = float(ctx.grid.num_lo[v, k]), float(ctx.alt.num_lo[v, k])
+    return {
+        "applied": on,
+        "ratio_with_cut": None if cut is None else round(cut, 6),
+        "ratio_without_cut": None if full is None else round(full, 6),
+        "controlled_us_value_with_cut": round(num[0] if on else num[1], 4),
+        "controlled_us_value_without_cut": round(num[1] if on else num[0], 4),
+        "verdict_with_cut": v_cut,
+        "verdict_without_cut": v_full,
+        "flips": v_cut != v_full,
+    }
 
 
 def _scenario(

@@ -83,7 +83,7 @@ def summary_line(s: dict[str, Any]) -> str:
     ...   "not_subject_count": 2, "zero_de_minimis_for": [], "nearest": {"countries": ["CN"],
     ...   "threshold": 0.25, "ratio": 0.18, "margin": 0.07, "headroom": 90.0}})
     >>> line.split("; ")[2]
-    'nearest threshold: CN 25% at 18.00% (margin 7.00 points, headroom 90.00)'
+    'nearest threshold: 25% at 18.00% for CN (margin 7.00 points, headroom 90.00)'
     """
     parts = [
         "subject to the EAR for: " + (_codes(s["subject_for"]) or "none"),
@@ -96,7 +96,7 @@ def summary_line(s: dict[str, Any]) -> str:
         word = "margin" if n["margin"] >= 0 else "over by"
         head = "" if n["headroom"] is None else f", headroom {n['headroom']:,.2f}"
         parts.append(
-            f"nearest threshold: {_codes(n['countries'])} {n['threshold']:.0%} at "
-            f"{n['ratio'] * 100:.2f}% ({word} {abs(n['margin']) * 100:.2f} points{head})"
+            f"nearest threshold: {n['threshold']:.0%} at {n['ratio'] * 100:.2f}% for "
+            f"{_codes(n['countries'])} ({word} {abs(n['margin']) * 100:.2f} points{head})"
         )
     return "; ".join(parts)

@@ -108,7 +108,8 @@ class NodeValues:
     discrete: np.ndarray  #: bool, foreign-made and flagged discrete_product
     us: np.ndarray  #: US-origin value rolled up (stopping at US parts)
     main: Variant  #: the variant in force (cut when second incorporation is on)
-    alt: Variant | None  #: the other variant, when it differs
+    alt: Variant | None  #: the other variant, when some discrete sub-assembly is built in
+    cut_applied: bool  #: main is the second-incorporation cut
     own_low: dict[str, np.ndarray]  #: n × classes own (stop-node) controlled value per track
     own_high: dict[str, np.ndarray]
     zero_own: dict[str, np.ndarray]  #: n × classes int: category index + 1 (certain), else 0
@@ -354,9 +355,12 @@ def compute_values(
     matrix = np.column_stack(cols) if cols else np.zeros((graph.n_nodes, 0))
     stop = ~(is_us | has_decl)[graph.parent]
     cut = stop & ~discrete[graph.child]
-    use_cut = second_incorporation and bool(discrete.any())
+    has_discrete = bool(discrete[graph.child].any())
+    use_cut = second_incorporation and has_discrete
     main = _variant(graph, matrix, tracks, k, len(item_rules), cut if use_cut else stop)
-    alt = _variant(graph, matrix, tracks, k, len(item_rules), stop) if use_cut else None
+    alt = None
+    if has_discrete:
+        alt = _variant(graph, matrix, tracks, k, len(item_rules), stop if use_cut else cut)
     plain = rollup(graph, np.nan_to_num(graph.num_attr("us_tech_value"), nan=0.0))
     us = rollup(graph, base * is_us, edge_mask=stop)
     return NodeValues(
@@ -372,6 +376,7 @@ def compute_values(
         us=us,
         main=main,
         alt=alt,
+        cut_applied=use_cut,
         own_low=own_low,
         own_high=own_high,
         zero_own=zero_own,

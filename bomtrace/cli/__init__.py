@@ -32,6 +32,7 @@ def _register() -> None:
     for mod in (analyze, inspect, explode, rules):
         cli.add_command(mod.command)
     cli.add_command(importlib.import_module("bomtrace.cli.suppliers").command)
+    cli.add_command(importlib.import_module("bomtrace.cli.explain").command)
 
 
 _register()

@@ -80,6 +80,18 @@ from bomtrace.cli.common import (
 @click.option(
     "--no-assemblies", is_flag=True, help="Skip verdicts for foreign-made sub-assemblies."
 )
+@click.option(
+    "--second-incorporation",
+    type=click.Choice(["on", "off"]),
+    default="on",
+    show_default=True,
+    help="A discrete_product sub-assembly stops the explosion (both ratios are shown).",
+)
+@click.option(
+    "--made-in",
+    metavar="CC",
+    help="Country the foreign-made items are made in (partner-country carve-out for RU/BY).",
+)
 @with_read_options
 @click.option(
     "--format",
@@ -103,6 +115,8 @@ def analyze(
     assembly_cost: str,
     top: int,
     no_assemblies: bool,
+    second_incorporation: str,
+    made_in: str | None,
     read: Any,
     fmt: str,
     out: str | None,
@@ -137,6 +151,8 @@ def analyze(
                 assembly_cost=assembly_cost,
                 top=top,
                 assemblies=not no_assemblies,
+                second_incorporation=second_incorporation == "on",
+                made_in=made_in,
                 read=read,
                 progress=bar,
             )

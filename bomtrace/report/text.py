@@ -110,11 +110,24 @@ def _position(i: dict[str, Any]) -> str:
 
 
 def render_analysis(d: dict[str, Any]) -> str:
-    """The default ``bomtrace analyze`` output."""
+    """The default ``bomtrace analyze`` output.
+
+    Under ``--all-destinations`` a product shows its compact summary and only the
+    destinations where it is (or may be) subject to the EAR.
+    """
+    from bomtrace.report.analysis_text import (
+        note_lines,
+        second_incorporation_lines,
+        settle_lines,
+        summary_lines,
+        zero_lines,
+    )
+
     rs = d["ruleset"]
     out = [f"bomtrace {d['bomtrace_version']} · rules as of {rs['as_of']} ({rs['data_version']})"]
     if rs["scenarios"]:
         out.append("Scenarios: " + ", ".join(rs["scenarios"]))
+    every = bool((d.get("options") or {}).get("all_destinations"))
     for p in d["products"]:
         out.append("")
         title = f"Product {p['part_number']}"
@@ -126,13 +139,19 @@ def render_analysis(d: dict[str, Any]) -> str:
             continue
         den = p["denominator"]
         basis = "selling price" if den["basis"] == "selling_price" else "rolled-up cost"
+        track = p.get("track", "commodity")
         out.append(
             f"  total cost {money(p['total_cost'])} {p['currency']} · US-origin "
             f"{money(p['us_origin_value'])} · US tech/patent {money(p['us_tech_value'])} · "
             f"denominator {money(den['value'])} ({basis})"
+            + ("" if track == "commodity" else f" · {track} track")
         )
+        shown = p["destinations"]
+        if every:
+            out.extend(summary_lines(p, len(shown)))
+            shown = [x for x in shown if x["verdict"] != "not-subject"]
         rows = []
-        for x in p["destinations"]:
+        for x in shown:
             top = x.get("top_contributors") or []
             lead = f"{top[0]['part_number']} ({top[0]['reason']})" if top else "-"
             b = x["bounds"]
@@ -149,21 +168,24 @@ def render_analysis(d: dict[str, Any]) -> str:
                     lead,
                 ]
             )
-        out.append(
-            table(
-                [
-                    "dest",
-                    "name",
-                    "threshold",
-                    "controlled",
-                    "ratio",
-                    "verdict",
-                    "headroom",
-                    "top contributor",
-                ],
-                rows,
+        if rows:
+            out.append(
+                table(
+                    [
+                        "dest",
+                        "name",
+                        "threshold",
+                        "controlled",
+                        "ratio",
+                        "verdict",
+                        "headroom",
+                        "top contributor",
+                    ],
+                    rows,
+                )
             )
-        )
+        for lines in (zero_lines, second_incorporation_lines, settle_lines, note_lines):
+            out.extend(lines(p))
         scen = [
             [
                 x["country"],
@@ -198,7 +220,10 @@ def render_analysis(d: dict[str, Any]) -> str:
     n_asm = len(d.get("assemblies") or [])
     if n_asm:
         subj = sum(
-            1 for a in d["assemblies"] for x in a["destinations"] if x["verdict"] == "subject"
+            1
+            for a in d["assemblies"]
+            if (a.get("summary") or {}).get("subject_for")
+            or any(x["verdict"] == "subject" for x in a["destinations"])
         )
         out.append("")
         out.append(

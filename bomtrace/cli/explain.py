@@ -1,0 +1,105 @@
+"""``bomtrace explain``."""
+
+from __future__ import annotations
+
+import click
+
+from bomtrace.cli.common import EPILOG, _as_of, _emit, _json, _run, read_options_from_flags
+
+
+@click.command(name="explain", epilog=EPILOG)
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--part", metavar="PN", help="Part to trace through every product containing it.")
+@click.option("--product", metavar="PN", help="Product whose whole verdict to explain.")
+@click.option(
+    "--destination", "-d", required=True, metavar="CC", help="Destination (ISO code or name)."
+)
+@click.option(
+    "--as-of", "as_of", metavar="YYYY-MM-DD", help="Date whose rules apply (default today)."
+)
+@click.option(
+    "--assembly-cost",
+    type=click.Choice(["rollup", "added", "total"]),
+    default="rollup",
+    show_default=True,
+    help="How a cost stated on an assembly line is read.",
+)
+@click.option(
+    "--second-incorporation",
+    type=click.Choice(["on", "off"]),
+    default="on",
+    show_default=True,
+    help="A discrete_product sub-assembly stops the explosion.",
+)
+@click.option("--made-in", metavar="CC", help="Country the foreign-made items are made in.")
+# the reading flags of the other commands, except their --product (single-level BOMs), whose
+# name explain uses for the product to explain
+@click.option(
+    "--column",
+    "columns",
+    multiple=True,
+    metavar="FIELD=HEADER",
+    help="Map a canonical field to a header (or 1-based column number).",
+)
+@click.option("--sheet", multiple=True, metavar="NAME", help="Read only this sheet; repeatable.")
+@click.option(
+    "--layout",
+    type=click.Choice(["indented", "parent-child", "flat", "per-assembly"]),
+    help="Force the BOM layout instead of detecting it.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write to this file.")
+def explain(
+    paths: tuple[str, ...],
+    part: str | None,
+    product: str | None,
+    destination: str,
+    as_of: str | None,
+    assembly_cost: str,
+    second_incorporation: str,
+    made_in: str | None,
+    columns: tuple[str, ...],
+    sheet: tuple[str, ...],
+    layout: str | None,
+    fmt: str,
+    out: str | None,
+) -> None:
+    """Explain one part's trace, or one product's whole verdict, for one destination.
+
+    With --part: the path(s) from each product to the part, extended quantity and value, ECCN
+    and paragraph, the Country Chart column or Part 746 rule that makes it count (or why it
+    does not), and its share of the ratio. With --product alone: the numerator lines, the
+    parts only the high bound counts, the denominator, the threshold and the verdict.
+
+    \b
+    Examples:
+      bomtrace explain samples/rtr_e200.xlsx --part 0063-0001 -d CN --as-of 2020-08-17
+      bomtrace explain samples/rtr_e200.xlsx --product RTR-E200 -d IR --as-of 2020-08-17
+    """
+    from bomtrace.explain import explain as run_explain
+    from bomtrace.explain import explain_text
+
+    read = read_options_from_flags(
+        {"columns": columns, "sheet": sheet, "layout": layout, "as_of": as_of}
+    )
+
+    result = _run(
+        lambda: run_explain(
+            list(paths),
+            part=part,
+            product=product,
+            destination=destination,
+            as_of=_as_of(as_of),
+            assembly_cost=assembly_cost,
+            second_incorporation=second_incorporation == "on",
+            made_in=made_in,
+            read=read,
+        )
+    )
+    d = result.to_dict()
+    _emit(_json(d) if fmt == "json" else explain_text(d), out)
+
+
+command = explain
