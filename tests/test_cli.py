@@ -256,3 +256,25 @@ def test_html_report(runner: CliRunner, tmp_path: Path) -> None:
     assert '<td class="subject">subject</td>' in html  # RU-5G-64T to China
     assert "proposed-2020-huawei-10pct" in html
     assert "<script" not in html  # self-contained, no scripts
+
+
+def test_fdpr_in_xlsx_and_html(runner: CliRunner, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    args = [
+        "analyze",
+        "samples/basestation_2020.xlsx",
+        "-d",
+        "CN",
+        "--as-of",
+        "2020-08-17",
+        "--end-user",
+        "Huawei Technologies",
+    ]
+    x = tmp_path / "b.xlsx"
+    assert runner.invoke(cli, [*args, "--format", "xlsx", "-o", str(x)]).exit_code == 1
+    ws = load_workbook(x)["FDPR"]
+    assert ws.max_row - 1 == 4  # four parts caught in August 2020
+    h = tmp_path / "b.html"
+    runner.invoke(cli, [*args, "--format", "html", "-o", str(h)])
+    assert "Foreign Direct Product rule: parts caught" in h.read_text(encoding="utf-8")

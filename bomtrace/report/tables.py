@@ -108,3 +108,34 @@ def issue_rows(d: dict[str, Any]) -> list[dict[str, Any]]:
     """One row per issue."""
     keys = ("severity", "code", "file", "sheet", "row", "column", "part_number", "message")
     return [{k: i.get(k) for k in keys} for i in d["issues"]]
+
+
+def fdpr_rows(d: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per product × FDPR-caught part (rule, prong, party, evidence, source row)."""
+    rows = []
+    for p in d["products"]:
+        for f in p.get("fdpr") or []:
+            ev = f.get("evidence") or {}
+            first = (f.get("rows") or [{}])[0]
+            rows.append(
+                {
+                    "product": p["part_number"],
+                    "part_number": f.get("part_number"),
+                    "description": f.get("description"),
+                    "rule": f.get("rule"),
+                    "rule_name": f.get("rule_name"),
+                    "prong": f.get("prong"),
+                    "end_user": f.get("end_user"),
+                    "footnote": f.get("footnote"),
+                    "quantity": f.get("quantity"),
+                    "value": f.get("value"),
+                    "eccn": ev.get("eccn"),
+                    "us_technology_eccns": " ".join(ev.get("us_technology_eccns") or []),
+                    "made_with_us_equipment": ev.get("made_with_us_equipment"),
+                    "producer": ev.get("producer"),
+                    "designed_by": ev.get("designed_by"),
+                    "source_row": first.get("row"),
+                    "citation": f.get("citation"),
+                }
+            )
+    return rows

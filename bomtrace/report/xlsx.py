@@ -13,6 +13,7 @@ from typing import Any
 from bomtrace.report.tables import (
     contributor_rows,
     destination_rows,
+    fdpr_rows,
     issue_rows,
     scenario_rows,
     summary_rows,
@@ -56,6 +57,7 @@ def write_xlsx(d: dict[str, Any], path: str | os.PathLike[str]) -> None:
         ("Contributors", contributor_rows(d)),
         ("Scenarios", scenario_rows(d)),
         ("Sub-assemblies", destination_rows(d, "assemblies")),
+        ("FDPR", fdpr_rows(d)),
         ("Issues", issue_rows(d)),
     ]
     for name, rows in sheets:
