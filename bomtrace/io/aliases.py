@@ -213,7 +213,16 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "référence fabricant",
         "número de parte del fabricante",
     ),
-    "supplier": ("supplier", "vendor", "distributor", "lieferant", "fournisseur", "proveedor"),
+    "supplier": (
+        "supplier",
+        "supplier name",
+        "vendor",
+        "vendor name",
+        "distributor",
+        "lieferant",
+        "fournisseur",
+        "proveedor",
+    ),
     "reference_designators": (
         "reference designators",
         "reference designator",

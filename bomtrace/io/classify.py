@@ -51,6 +51,8 @@ def classify(
     if hmap is None:
         return None, "no header row naming a part-number column was found."
     f = hmap.fields
+    if "part_number" not in f:
+        return None, "no column holds the part number."
     has_level, has_parent = "level" in f, "parent" in f
     counted = "quantity" in f or "reference_designators" in f
     kind: Kind

@@ -48,11 +48,15 @@ LABELS: tuple[str, ...] = (
     "proyecto",
 )
 _LABEL = re.compile(
-    r"^\s*("
-    + "|".join(re.escape(x) for x in LABELS)
-    + r")\s*(name|number|no\.?|#)?\s*[:=]?\s*(.*)$",
+    r"^\s*(" + "|".join(re.escape(x) for x in LABELS) + r")\b[\w\s.#-]{0,20}$",
     re.IGNORECASE,
 )
+
+
+def _label(text: str) -> str | None:
+    """The title label a cell's label part starts with (``"BOM export"`` -> ``"bom"``)."""
+    m = _LABEL.match(text)
+    return m.group(1).lower() if m else None
 
 
 def clean_name(value: str) -> str:
@@ -84,18 +88,17 @@ def title_name(raw: RawSheet, header_index: int | None) -> tuple[str, int, str] 
     for i in range(header_index):
         cells = ["" if pd.isna(v) else str(v).strip() for v in raw.frame.iloc[i].tolist()]
         for j, cell in enumerate(cells):
-            m = _LABEL.match(cell) if cell else None
-            if not m:
-                continue
-            rest = m.group(3).strip()
-            if rest and re.search(r"[:=]", cell):
-                value = rest
-            elif not rest:
-                value = next((c for c in cells[j + 1 :] if c), "")
+            sep = re.search(r"[:=]", cell)
+            if sep:
+                label, value = _label(cell[: sep.start()]), cell[sep.end() :].strip()
             else:
-                continue  # "Board Rev A": words after a label without ':' are no value
-            rank = LABELS.index(m.group(1).lower()) if m.group(1).lower() in LABELS else 99
-            name = clean_name(value)
+                label, value = _label(cell), ""
+            if label is None:
+                continue
+            if not value:
+                value = next((c for c in cells[j + 1 :] if c), "")
+            name = clean_name(value) if value else ""
+            rank = LABELS.index(label) if label in LABELS else len(LABELS)
             if name and (best is None or rank < best[0]):
                 best = (rank, name, int(raw.rows[i]), raw.columns[j])
             break

@@ -51,7 +51,9 @@ def _fits(fields: list[str], hmap: HeaderMap) -> bool:
     return True
 
 
-def realign(fields: list[str], hmap: HeaderMap, delim: str) -> tuple[list[str], int] | None:
+def realign(
+    fields: list[str], hmap: HeaderMap, delim: str, width: int | None = None
+) -> tuple[list[str], int] | None:
     """Join surplus fields back into one text column when only one way fits.
 
     Parameters
@@ -62,6 +64,8 @@ def realign(fields: list[str], hmap: HeaderMap, delim: str) -> tuple[list[str], 
         The sheet's header map (which column holds which field).
     delim : str
         The delimiter (put back between the joined fields).
+    width : int, optional
+        Fields in the header record (default: the header map's width).
 
     Returns
     -------
@@ -69,7 +73,7 @@ def realign(fields: list[str], hmap: HeaderMap, delim: str) -> tuple[list[str], 
         The re-aligned fields and the column they were joined into, or None when no single
         way fits.
     """
-    width = len(hmap.headers)
+    width = width or len(hmap.headers)
     extra = len(fields) - width
     if extra <= 0:
         return None

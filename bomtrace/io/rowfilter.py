@@ -111,7 +111,8 @@ def classify_rows(
         clean &= filled[level_col]
     # totals can carry a clean-looking quantity ("Total, 45"): check the whole part column
     total = has_pn & _match(pn, _TOTAL)
-    suspect = np.flatnonzero(nonblank & (~clean | total))
+    zero_pn = has_pn & _match(pn, _ZERO)  # "0" or "-" is padding, not a part number
+    suspect = np.flatnonzero(nonblank & (~clean | total | zero_pn))
     if suspect.size == 0:
         return codes
     sub = {j: s.iloc[suspect].reset_index(drop=True) for j, s in cells.items()}

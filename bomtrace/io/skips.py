@@ -128,7 +128,7 @@ def _ragged(
             continue
         if len(fields) == width:
             continue
-        fixed = realign(fields, hmap, delim)
+        fixed = realign(fields, hmap, delim, width)
         if fixed is None:
             codes[i] = RAGGED
             log.add(
