@@ -3,7 +3,7 @@ rows, legacy formats, several sheets, merged cells and hidden rows (bomtrace/io/
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -17,7 +17,7 @@ from bomtrace.issues import issue_tuples
 WriteCsv = Callable[..., Path]
 WriteXlsx = Callable[..., Path]
 
-BOM_ROWS = [
+BOM_ROWS: list[list[object]] = [
     ["Level", "Part Number", "Description", "Qty", "Unit Cost"],
     [0, "PH-1", "Phone", None, None],
     [1, "00123", "Board", 1, 2.5],
@@ -26,7 +26,7 @@ BOM_ROWS = [
 ]
 
 
-def _text(rows: list[list[object]], sep: str) -> str:
+def _text(rows: Sequence[Sequence[object]], sep: str) -> str:
     return "".join(sep.join("" if v is None else str(v) for v in r) + "\n" for r in rows)
 
 
