@@ -27,7 +27,7 @@ _LAZY = {
     "IssueCode": "bomtrace.issues",
     "analyze": "bomtrace.api",
     "build_graph": "bomtrace.graph",
-    "explain": "bomtrace.explain",
+    "explain": "bomtrace.explanation",
     "explode": "bomtrace.api",
     "inspect": "bomtrace.api",
     "load_ruleset": "bomtrace.rules",
@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from bomtrace.analysis import AnalysisResult
     from bomtrace.api import analyze, explode, inspect
     from bomtrace.errors import BomtraceError
-    from bomtrace.explain import explain
+    from bomtrace.explanation import explain
     from bomtrace.graph import BomGraph, build_graph
     from bomtrace.io import read_bom
     from bomtrace.io.table import BomTable

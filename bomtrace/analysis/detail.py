@@ -4,7 +4,7 @@ the parts behind a 734.4(a) hit)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -30,6 +30,10 @@ class Context:
     top: int
     end_user: str | None
     technology_note: str
+    #: evidence per (node, class): contributors, unresolved parts, zero-de-minimis hits
+    evidence: dict[tuple[int, int], tuple[list[Any], list[Any], list[Any]]] = field(
+        default_factory=dict
+    )
 
 
 @dataclass
@@ -87,7 +91,12 @@ def destination_result(
     if ctx.alt is not None:
         out.second_incorporation = _both_ratios(ctx, v, k, lo, verdict)
     if row is not None:
-        _evidence(ctx, v, k, track, den, out, row)
+        if (v, k) not in ctx.evidence:
+            _evidence(ctx, v, k, track, den, out, row)
+            ctx.evidence[v, k] = (out.top_contributors, out.unresolved, out.zero_de_minimis)
+        contrib, unresolved, zero = ctx.evidence[v, k]
+        out.top_contributors, out.unresolved = list(contrib), list(unresolved)
+        out.zero_de_minimis = list(zero)
     elif g.zero_lo[v, k] or g.zero_hi[v, k]:
         out.zero_de_minimis = _item_hits(ctx, v, k, None) or [
             {"status": "applies" if g.zero_lo[v, k] else "possible", "part_number": None}
@@ -217,13 +226,7 @@ def unresolved_parts(
     delta = qty * (own_hi[idx, k] - own_lo[idx, k])
     unpriced = graph.is_leaf[idx] & np.isnan(graph.num_attr("unit_cost")[idx])
     key_of = vals.keys
-    possible = np.array(
-        [
-            key_of[m] is not None and vals.decisions[k][key_of[m]].status != "not-controlled"
-            for m in idx
-        ],
-        dtype=bool,
-    )
+    possible = vals.status[idx, k] >= 1
     order = np.lexsort((-delta, ~(unpriced & possible)))
     lo = out.bounds_low or 0.0
     rows: list[dict[str, Any]] = []

@@ -119,6 +119,7 @@ class NodeValues:
     item_own: np.ndarray  #: n × item categories int8: own content matches (2 yes, 1 maybe)
     decisions: list[dict[DecisionKey, ControlDecision]]  #: per class
     keys: np.ndarray  #: object array, decision key per node (None: not a content node)
+    status: np.ndarray  #: n × classes int8: 2 controlled, 1 possible/unknown, 0 not
     notes: list[str] = field(default_factory=list)
 
 
@@ -306,6 +307,7 @@ def compute_values(
     discrete = ~is_us & (_flags(graph, "discrete_product") == True)  # noqa: E712
     content = (is_us | unknown) & ~has_decl
     keys, decisions, status, _ = _decisions(graph, ruleset, reps, content, made_in)
+    _eccn_issues(graph, sink, keys, decisions, is_us)
     masks = _content_masks(track, bundled)
     _software_notes(graph, sink, track, bundled, is_us)
     roots_tracks = {str(track[r]) for r in graph.roots}
@@ -386,6 +388,7 @@ def compute_values(
         item_own=item_own,
         decisions=decisions,
         keys=keys,
+        status=status,
     )
 
 
@@ -422,6 +425,46 @@ def _variant(
         item_counts_high=items[:, 1::2],
         edge_mask=mask,
     )
+
+
+def _eccn_issues(
+    graph: BomGraph,
+    sink: IssueCollector,
+    keys: np.ndarray,
+    decisions: list[dict[DecisionKey, ControlDecision]],
+    is_us: np.ndarray,
+) -> None:
+    """One positioned issue per US part whose ECCN (or paragraph) the ruleset does not know."""
+    if not decisions:
+        return
+    dec0 = decisions[0]
+    for i in np.flatnonzero(is_us):
+        key = keys[i]
+        if key is None or not key[0]:
+            continue
+        dec = dec0[key]
+        if dec.status == "unknown":
+            node_issue(
+                graph,
+                sink,
+                int(i),
+                IssueCode.UNKNOWN_ECCN,
+                f"{graph.part_numbers[i]} has ECCN {key[0]!r}, which is not in the ruleset's "
+                "Commerce Control List; it is counted as not controlled, and as controlled in "
+                "the high bound. Check the spelling (e.g. 3A001.a.7, EAR99).",
+                "eccn",
+            )
+        elif dec.paragraph_unknown:
+            node_issue(
+                graph,
+                sink,
+                int(i),
+                IssueCode.UNKNOWN_ECCN_PARAGRAPH,
+                f"{graph.part_numbers[i]} has ECCN {key[0]!r}, whose paragraph is not one of the "
+                "entry's paragraphs; the entry is judged without it (a control covering only "
+                "some paragraphs then counts in the high bound only). Check the paragraph.",
+                "eccn",
+            )
 
 
 def _software_notes(

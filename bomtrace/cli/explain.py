@@ -78,8 +78,8 @@ def explain(
       bomtrace explain samples/rtr_e200.xlsx --part 0063-0001 -d CN --as-of 2020-08-17
       bomtrace explain samples/rtr_e200.xlsx --product RTR-E200 -d IR --as-of 2020-08-17
     """
-    from bomtrace.explain import explain as run_explain
-    from bomtrace.explain import explain_text
+    from bomtrace.explanation import explain as run_explain
+    from bomtrace.explanation import explain_text
 
     read = read_options_from_flags(
         {"columns": columns, "sheet": sheet, "layout": layout, "as_of": as_of}

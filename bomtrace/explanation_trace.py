@@ -92,7 +92,7 @@ def part_trace(
 
     ``rules`` are the ruleset's 734.4(a) categories in force (the arrays index them).
     """
-    from bomtrace.explain import MAX_PATHS, paths_to
+    from bomtrace.explanation import MAX_PATHS, paths_to
 
     q_all = explode(graph, np.array([r], dtype=np.int64))[0, m]
     if q_all == 0:

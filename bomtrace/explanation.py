@@ -1,5 +1,8 @@
 """Explain a de minimis verdict: one part's trace, or one product's whole calculation.
 
+(The module is not called ``explain``: a submodule of that name would replace the lazily
+exported verb ``bomtrace.explain`` on the package as soon as it is imported.)
+
 ``explain(path, part="U7", destination="CN")`` gives, for every product the part is in: the
 path(s) from the product to the part with the quantities along them, the extended quantity and
 value, ECCN and paragraph, the Country Chart column or Part 746 rule that makes it count (or
@@ -147,7 +150,7 @@ def explain(
         made_in=options.made_in,
     )
     results = {p.part_number: p for p in [*products, *assemblies]}
-    from bomtrace.explain_trace import part_trace, product_trace
+    from bomtrace.explanation_trace import part_trace, product_trace
 
     if part is not None:
         m = graph.index_of(part)
@@ -230,7 +233,7 @@ def paths_to(graph: BomGraph, root: int, target: int, limit: int = MAX_PATHS) ->
 
 def explain_text(d: Mapping[str, Any]) -> str:
     """Render an :class:`ExplainResult` document as text (``bomtrace explain``)."""
-    from bomtrace.explain_trace import render
+    from bomtrace.explanation_trace import render
 
     return render(d)
 
