@@ -206,4 +206,6 @@ class BomTable:
 
     def letter(self, file: str, sheet: str | None, field_name: str) -> str | None:
         """Column letter (or number) a field was read from in one source, if known."""
+        if sheet is not None and not isinstance(sheet, str):
+            sheet = None  # NaN/NA from a text column of CSV lines
         return self.column_letters.get((file, sheet, field_name))
