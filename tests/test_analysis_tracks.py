@@ -205,3 +205,21 @@ def test_all_destinations_equals_one_by_one() -> None:
             one.ratio,
             one.zero_de_minimis,
         ), code
+
+
+def test_report_tables_show_summaries_and_new_fields() -> None:
+    from bomtrace.report.tables import assembly_summary_rows, destination_rows, summary_rows
+
+    t = bom(
+        (0, "P", 1, None, "CN", None, 100.0),
+        (1, "A", 1, None, "CN", None),
+        (2, "U", 1, 15.0, "US", "9A515.a.1"),
+    )
+    d = analyze(t, all_destinations=True, as_of=D2020).to_dict()
+    (row,) = summary_rows(d)
+    assert row["track"] == "commodity" and row["nearest_threshold_for"]
+    cn = next(r for r in destination_rows(d) if r["country"] == "CN")
+    assert cn["zero_de_minimis"] == "15 CFR 734.4(a)(6)(i):applies"
+    assert destination_rows(d, "assemblies") == []
+    (asm,) = assembly_summary_rows(d)
+    assert asm["assembly"] == "A" and "CN" in asm["subject_for"].split()

@@ -25,7 +25,36 @@ def summary_rows(d: dict[str, Any]) -> list[dict[str, Any]]:
                 "undetermined_for": " ".join(
                     x["country"] for x in dests if x["verdict"] == "undetermined"
                 ),
+                "track": p.get("track"),
+                **_nearest(p.get("summary")),
                 "not_analysed_reason": p.get("not_analysed_reason"),
+            }
+        )
+    return rows
+
+
+def _nearest(s: dict[str, Any] | None) -> dict[str, Any]:
+    n = (s or {}).get("nearest") or {}
+    return {
+        "nearest_threshold_for": " ".join(n.get("countries") or []) or None,
+        "nearest_margin": n.get("margin"),
+    }
+
+
+def assembly_summary_rows(d: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per sub-assembly from its summary (what ``--all-destinations`` keeps)."""
+    rows = []
+    for a in d.get("assemblies") or []:
+        s = a.get("summary") or {}
+        rows.append(
+            {
+                "assembly": a["part_number"],
+                "description": a.get("description"),
+                "denominator": a["denominator"]["value"],
+                "subject_for": " ".join(s.get("subject_for") or []),
+                "undetermined_for": " ".join(s.get("undetermined_for") or []),
+                "not_subject_count": s.get("not_subject_count"),
+                **_nearest(s),
             }
         )
     return rows
@@ -51,6 +80,15 @@ def destination_rows(d: dict[str, Any], key: str = "products") -> list[dict[str,
                     "ratio_high": x["bounds"]["high"],
                     "verdict": x["verdict"],
                     "headroom": x["headroom"],
+                    "zero_de_minimis": " ".join(
+                        dict.fromkeys(
+                            f"{z['paragraph']}:{z['status']}" for z in x["zero_de_minimis"]
+                        )
+                    )
+                    or None,
+                    "ratio_without_cut": (x.get("second_incorporation") or {}).get(
+                        "ratio_without_cut"
+                    ),
                     "threshold_source": x["threshold_source"],
                 }
             )

@@ -11,6 +11,7 @@ import os
 from typing import Any
 
 from bomtrace.report.tables import (
+    assembly_summary_rows,
     contributor_rows,
     destination_rows,
     fdpr_rows,
@@ -39,6 +40,8 @@ _PCT_COLS = {
     "share",
     "threshold_in_force",
     "ratio_in_force",
+    "ratio_without_cut",
+    "nearest_margin",
 }
 
 
@@ -56,7 +59,7 @@ def write_xlsx(d: dict[str, Any], path: str | os.PathLike[str]) -> None:
         ("Destinations", destination_rows(d)),
         ("Contributors", contributor_rows(d)),
         ("Scenarios", scenario_rows(d)),
-        ("Sub-assemblies", destination_rows(d, "assemblies")),
+        ("Sub-assemblies", destination_rows(d, "assemblies") or assembly_summary_rows(d)),
         ("FDPR", fdpr_rows(d)),
         ("Issues", issue_rows(d)),
     ]
