@@ -30,6 +30,13 @@ from typing import Any
 import numpy as np
 
 from bomtrace.analysis.costs import cost_values, node_issue
+from bomtrace.analysis.decisions import (
+    DecisionKey,
+    class_decisions,
+    eccn_issues,
+    flags_of,
+)
+from bomtrace.analysis.tracks import TRACKS, content_masks, node_tracks, software_notes
 from bomtrace.countries import normalize_country
 from bomtrace.graph.collect import IssueCollector
 from bomtrace.graph.model import BomGraph
@@ -37,43 +44,6 @@ from bomtrace.issues import IssueCode
 from bomtrace.rollup import rollup
 from bomtrace.rules.model import ControlDecision, Destination
 from bomtrace.rules.zero import ZeroDeMinimis
-
-TRACKS: tuple[str, ...] = ("commodity", "software", "technology")
-_TRACK_WORDS = {
-    "software": ("software", "sw", "firmware", "fw", "program", "code", "application"),
-    "technology": ("technology", "tech", "technical data", "data", "know-how", "design"),
-}
-#: item_type values that name commodities without saying so (ERP make/buy codes)
-_COMMODITY_WORDS = (
-    "commodity", "hardware", "hw", "part", "component", "material", "make", "buy",
-    "purchased", "manufactured", "assembly", "product", "phantom", "raw", "goods",
-)  # fmt: skip
-#: the key of a control decision: (ECCN as given, listed_ear99, gbs_eligible, short_supply_only)
-DecisionKey = tuple[str, bool | None, bool, bool]
-
-
-def track_of(value: object) -> str | None:
-    """Track named by an ``item_type`` value; None when the value names no track.
-
-    >>> track_of("Firmware"), track_of("Buy"), track_of(None), track_of("xyz")
-    ('software', 'commodity', 'commodity', None)
-    """
-    if value is None:
-        return "commodity"
-    text = str(value).strip().casefold()
-    if not text:
-        return "commodity"
-    for track, words in _TRACK_WORDS.items():
-        if text in words:
-            return track
-    return "commodity" if text in _COMMODITY_WORDS else None
-
-
-def flag(value: object) -> bool | None:
-    """A per-part yes/no flag as read (True, False or None when not given)."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return None
-    return bool(value)
 
 
 @dataclass
@@ -137,112 +107,6 @@ def node_origins(graph: BomGraph) -> tuple[np.ndarray, np.ndarray]:
     return is_us, unknown
 
 
-def _flags(graph: BomGraph, name: str) -> np.ndarray:
-    return np.array([flag(v) for v in graph.attr(name)], dtype=object)
-
-
-def _tracks(graph: BomGraph, sink: IssueCollector) -> np.ndarray:
-    raw = graph.attr("item_type")
-    cache: dict[object, str | None] = {}
-    out = np.empty(len(raw), dtype=object)
-    bad: dict[str, int] = {}
-    for i, v in enumerate(raw):
-        if v not in cache:
-            cache[v] = track_of(v)
-        t = cache[v]
-        if t is None:
-            bad.setdefault(str(v), i)
-            t = "commodity"
-        out[i] = t
-    for value, i in bad.items():
-        node_issue(
-            graph,
-            sink,
-            i,
-            IssueCode.UNKNOWN_ITEM_TYPE,
-            f"Item type {value!r} (first at {graph.part_numbers[i]}) is not commodity, "
-            "software or technology; those parts are read as commodities.",
-            "item_type",
-        )
-    return out
-
-
-def decision_for(
-    ruleset: Any,
-    dest: Destination,
-    key: DecisionKey,
-    made_in: str | None,
-) -> ControlDecision:
-    """The control decision for one decision key, with the Supp. No. 2 exclusions applied."""
-    eccn, listed, gbs, short = key
-    dec: ControlDecision = ruleset.control(eccn or None, dest, made_in=made_in, listed_ear99=listed)
-    if dec.status == "not-controlled":
-        return dec
-    for ex in ruleset.exclusions():
-        marked = (ex.flag == "gbs_eligible" and gbs) or (ex.flag == "short_supply_only" and short)
-        if marked and ex.destinations.matches(dest):
-            return ControlDecision(
-                status="not-controlled",
-                source=ex.citation,
-                reason=f"not counted: {ex.title} ({ex.citation}); otherwise {dec.reason}",
-                paragraph_unknown=dec.paragraph_unknown,
-            )
-    return dec
-
-
-def _decisions(
-    graph: BomGraph,
-    ruleset: Any,
-    reps: list[Destination],
-    content: np.ndarray,
-    made_in: str | None,
-) -> tuple[np.ndarray, list[dict[DecisionKey, ControlDecision]], np.ndarray, np.ndarray]:
-    """Decision keys per content node, decisions per class, and status codes n × k.
-
-    Status codes: 2 controlled, 1 possible (incl. unknown), 0 not controlled.
-    """
-    eccn = graph.attr("eccn")
-    listed, gbs, short = (
-        _flags(graph, "listed_ear99"),
-        _flags(graph, "gbs_eligible"),
-        _flags(graph, "short_supply_only"),
-    )
-    n, k = graph.n_nodes, len(reps)
-    keys = np.full(n, None, dtype=object)
-    idx = np.flatnonzero(content)
-    uniq: dict[DecisionKey, int] = {}
-    inv = np.empty(len(idx), dtype=np.int64)
-    for j, i in enumerate(idx):
-        key: DecisionKey = (
-            "" if eccn[i] is None else str(eccn[i]),
-            listed[i],
-            bool(gbs[i]),
-            bool(short[i]),
-        )
-        keys[i] = key
-        inv[j] = uniq.setdefault(key, len(uniq))
-    code = {"controlled": 2, "possible": 1, "unknown": 1, "not-controlled": 0}
-    decisions: list[dict[DecisionKey, ControlDecision]] = []
-    status = np.zeros((n, k), dtype=np.int8)
-    ulist = list(uniq)
-    for j, dest in enumerate(reps):
-        dec = {u: decision_for(ruleset, dest, u, made_in) for u in ulist}
-        decisions.append(dec)
-        codes = np.array([code[dec[u].status] for u in ulist], dtype=np.int8)
-        status[idx, j] = codes[inv] if len(ulist) else 0
-    return keys, decisions, status, idx
-
-
-def _content_masks(track: np.ndarray, bundled: np.ndarray) -> dict[str, np.ndarray]:
-    """Which nodes' own content counts on each track."""
-    sw = track == "software"
-    return {
-        "commodity": (track == "commodity") | (sw & (bundled == True)),  # noqa: E712
-        "software": sw,
-        "technology": track == "technology",
-    }
-
-
 def _zero_hits(
     graph: BomGraph,
     ruleset: Any,
@@ -289,8 +153,8 @@ def compute_values(
     """All value tracks for every node and destination class."""
     total, own_total = cost_values(graph, convention, sink)
     is_us, unknown = node_origins(graph)
-    track = _tracks(graph, sink)
-    bundled = _flags(graph, "bundled")
+    track = node_tracks(graph, sink)
+    bundled = flags_of(graph, "bundled")
     pct = graph.num_attr("us_content_pct")
     declared = np.where(~is_us & ~np.isnan(pct), pct, np.nan)
     for v in np.flatnonzero(is_us & ~np.isnan(pct)):
@@ -304,12 +168,12 @@ def compute_values(
             "us_content_pct",
         )
     has_decl = ~np.isnan(declared)
-    discrete = ~is_us & (_flags(graph, "discrete_product") == True)  # noqa: E712
+    discrete = ~is_us & (flags_of(graph, "discrete_product") == True)  # noqa: E712
     content = (is_us | unknown) & ~has_decl
-    keys, decisions, status, _ = _decisions(graph, ruleset, reps, content, made_in)
-    _eccn_issues(graph, sink, keys, decisions, is_us)
-    masks = _content_masks(track, bundled)
-    _software_notes(graph, sink, track, bundled, is_us)
+    keys, decisions, status, _ = class_decisions(graph, ruleset, reps, content, made_in)
+    eccn_issues(graph, sink, keys, decisions, is_us)
+    masks = content_masks(track, bundled)
+    software_notes(graph, sink, track, bundled, is_us)
     roots_tracks = {str(track[r]) for r in graph.roots}
     cand = ~graph.is_leaf & ~is_us
     tracks = tuple(t for t in TRACKS if t in roots_tracks | {str(x) for x in track[cand]})
@@ -425,70 +289,3 @@ def _variant(
         item_counts_high=items[:, 1::2],
         edge_mask=mask,
     )
-
-
-def _eccn_issues(
-    graph: BomGraph,
-    sink: IssueCollector,
-    keys: np.ndarray,
-    decisions: list[dict[DecisionKey, ControlDecision]],
-    is_us: np.ndarray,
-) -> None:
-    """One positioned issue per US part whose ECCN (or paragraph) the ruleset does not know."""
-    if not decisions:
-        return
-    dec0 = decisions[0]
-    for i in np.flatnonzero(is_us):
-        key = keys[i]
-        if key is None or not key[0]:
-            continue
-        dec = dec0[key]
-        if dec.status == "unknown":
-            node_issue(
-                graph,
-                sink,
-                int(i),
-                IssueCode.UNKNOWN_ECCN,
-                f"{graph.part_numbers[i]} has ECCN {key[0]!r}, which is not in the ruleset's "
-                "Commerce Control List; it is counted as not controlled, and as controlled in "
-                "the high bound. Check the spelling (e.g. 3A001.a.7, EAR99).",
-                "eccn",
-            )
-        elif dec.paragraph_unknown:
-            node_issue(
-                graph,
-                sink,
-                int(i),
-                IssueCode.UNKNOWN_ECCN_PARAGRAPH,
-                f"{graph.part_numbers[i]} has ECCN {key[0]!r}, whose paragraph is not one of the "
-                "entry's paragraphs; the entry is judged without it (a control covering only "
-                "some paragraphs then counts in the high bound only). Check the paragraph.",
-                "eccn",
-            )
-
-
-def _software_notes(
-    graph: BomGraph,
-    sink: IssueCollector,
-    track: np.ndarray,
-    bundled: np.ndarray,
-    is_us: np.ndarray,
-) -> None:
-    """US software in the BOM that is not flagged bundled: one issue per part."""
-    loose = is_us & (track == "software") & (bundled != True)  # noqa: E712
-    if not loose.any():
-        return
-    parents = set(graph.parent[np.isin(graph.child, np.flatnonzero(loose))].tolist())
-    if not any(track[p] == "commodity" for p in parents):
-        return
-    for v in np.flatnonzero(loose)[:50]:
-        node_issue(
-            graph,
-            sink,
-            int(v),
-            IssueCode.SOFTWARE_NOT_BUNDLED,
-            f"{graph.part_numbers[v]} is US-origin software not flagged bundled: it is not "
-            "counted in the de minimis of the commodities it is listed under (flag bundled=yes "
-            "when it is shipped with and configured for the hardware).",
-            "item_type",
-        )

@@ -17,38 +17,12 @@ from importlib.resources import files
 from typing import Any, cast
 
 from bomtrace.errors import RulesetError
-from bomtrace.rules.controls import AllDestinationsEntry, CclEntry, Control, DestScope
+from bomtrace.rules.controls import AllDestinationsEntry, CclEntry, Control
+from bomtrace.rules.dated import Dated, dated, parse_date
+from bomtrace.rules.load_deminimis import DatedZero, Exclusion, dest_scope, parse_deminimis
 from bomtrace.rules.model import EmbargoLevel, Scenario, ThresholdOverride
-from bomtrace.rules.zero import EccnPattern, ZeroDeMinimis
 
 _DATA = "rules/data"
-
-
-@dataclass(frozen=True)
-class Dated:
-    """Validity window of a dated entry; both ends inclusive, ``None`` = open."""
-
-    effective: date | None
-    until: date | None
-    citation: str
-    unsure: bool
-
-    def in_force(self, day: date) -> bool:
-        """True when the entry applies on ``day``.
-
-        Parameters
-        ----------
-        day : datetime.date
-            The ruleset date.
-
-        Returns
-        -------
-        bool
-            ``effective <= day <= until``, open ends always satisfied.
-        """
-        return (self.effective is None or self.effective <= day) and (
-            self.until is None or day <= self.until
-        )
 
 
 @dataclass(frozen=True)
@@ -97,25 +71,6 @@ class CountryRule:
     when: Dated
     countries: frozenset[str]
     eccns: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True)
-class DatedZero:
-    """A 734.4(a) category with its validity window."""
-
-    when: Dated
-    rule: ZeroDeMinimis
-
-
-@dataclass(frozen=True)
-class Exclusion:
-    """Content Supp. No. 2 (a)(1) excludes, marked by a per-part flag."""
-
-    flag: str
-    title: str
-    destinations: DestScope
-    citation: str
-    source: str
 
 
 @dataclass(frozen=True)
@@ -196,33 +151,12 @@ def read_toml(name: str) -> dict[str, Any]:
         raise RulesetError(f"packaged ruleset file {name} cannot be read: {exc}") from exc
 
 
-def _date(value: Any, where: str) -> date:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError as exc:
-        raise RulesetError(f"changes.toml {where}: {value!r} is not a YYYY-MM-DD date") from exc
-
-
-def _dated(entry: dict[str, Any], where: str) -> Dated:
-    if "citation" not in entry or "source" not in entry:
-        raise RulesetError(f"changes.toml {where}: every entry needs `citation` and `source`")
-    eff, until = entry.get("effective"), entry.get("until")
-    return Dated(
-        effective=None if eff is None else _date(eff, where),
-        until=None if until is None else _date(until, where),
-        citation=str(entry["citation"]),
-        unsure=bool(entry.get("unsure", False)),
-    )
-
-
 def _changes(raw: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     try:
         out["group_changes"] = tuple(
             GroupChange(
-                _dated(e, f"group_membership {e['country']}"),
+                dated(e, f"group_membership {e['country']}"),
                 e["country"],
                 e["group"],
                 bool(e["member"]),
@@ -231,7 +165,7 @@ def _changes(raw: dict[str, Any]) -> dict[str, Any]:
         )
         out["mark_changes"] = tuple(
             MarkChange(
-                _dated(e, f"chart_marks {e['country']}"),
+                dated(e, f"chart_marks {e['country']}"),
                 e["country"],
                 frozenset(e.get("add", [])),
                 frozenset(e.get("remove", [])),
@@ -240,13 +174,13 @@ def _changes(raw: dict[str, Any]) -> dict[str, Any]:
         )
         out["thresholds"] = tuple(
             ThresholdRule(
-                _dated(e, f"threshold {e['value']}"), float(e["value"]), frozenset(e["groups"])
+                dated(e, f"threshold {e['value']}"), float(e["value"]), frozenset(e["groups"])
             )
             for e in raw.get("threshold", [])
         )
         out["embargoes"] = tuple(
             EmbargoRule(
-                _dated(e, f"embargo {e['country']}"),
+                dated(e, f"embargo {e['country']}"),
                 e["country"],
                 cast(EmbargoLevel, e["level"]),
                 frozenset(e.get("categories", [])),
@@ -254,7 +188,7 @@ def _changes(raw: dict[str, Any]) -> dict[str, Any]:
             for e in raw.get("embargo", [])
         )
         out["paragraphs_added"] = tuple(
-            (_dated(e, f"paragraphs_added {e['root']}"), str(e["root"]))
+            (dated(e, f"paragraphs_added {e['root']}"), str(e["root"]))
             for e in raw.get("paragraphs_added", [])
         )
         for key, table in (
@@ -264,7 +198,7 @@ def _changes(raw: dict[str, Any]) -> dict[str, Any]:
         ):
             out[key] = tuple(
                 CountryRule(
-                    _dated(e, f"{table} {e['countries']}"),
+                    dated(e, f"{table} {e['countries']}"),
                     frozenset(e["countries"]),
                     frozenset(e.get("eccns", [])),
                 )
@@ -272,7 +206,7 @@ def _changes(raw: dict[str, Any]) -> dict[str, Any]:
             )
         out["territories"] = tuple(
             TerritoryRule(
-                _dated(e, f"territory {e['code']}"), e["code"], e["treated_as"], e["before"]
+                dated(e, f"territory {e['code']}"), e["code"], e["treated_as"], e["before"]
             )
             for e in raw.get("territory", [])
         )
@@ -312,75 +246,6 @@ def _scenarios(raw: dict[str, Any]) -> tuple[Scenario, ...]:
     except KeyError as exc:
         raise RulesetError(f"scenarios.toml: a scenario lacks the field {exc}") from exc
     return tuple(sorted(out, key=lambda s: s.name))
-
-
-def dest_scope(raw: dict[str, Any] | None) -> DestScope | None:
-    """A :class:`DestScope` from its data form (``all``, ``groups``, ``countries``, ...)."""
-    if raw is None:
-        return None
-    return DestScope(
-        all=bool(raw.get("all", False)),
-        groups=frozenset(raw.get("groups", [])),
-        countries=frozenset(raw.get("countries", [])),
-        except_groups=frozenset(raw.get("except_groups", [])),
-        except_countries=frozenset(raw.get("except_countries", [])),
-    )
-
-
-def _pattern(raw: dict[str, Any]) -> EccnPattern:
-    unknown = set(raw) - {"series", "eccns", "prefixes", "paragraphs", "any"}
-    if unknown:
-        raise RulesetError(f"deminimis.toml: unknown ECCN pattern field(s) {sorted(unknown)}")
-    return EccnPattern(
-        series=tuple(raw.get("series", [])),
-        eccns=tuple(raw.get("eccns", [])),
-        prefixes=tuple(raw.get("prefixes", [])),
-        paragraphs=tuple(raw.get("paragraphs", [])),
-        any=bool(raw.get("any", False)),
-    )
-
-
-def _deminimis(raw: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    try:
-        zero = []
-        for e in raw.get("zero_de_minimis", []):
-            when = _dated(e, f"zero_de_minimis {e.get('id')}")
-            if e["track"] not in ("commodity", "software", "technology", "any"):
-                raise RulesetError(f"deminimis.toml {e['id']}: unknown track {e['track']!r}")
-            zero.append(
-                DatedZero(
-                    when,
-                    ZeroDeMinimis(
-                        id=e["id"],
-                        paragraph=e["paragraph"],
-                        title=e["title"],
-                        content=_pattern(e["content"]),
-                        track=e["track"],
-                        destinations=cast(DestScope, dest_scope(e["destinations"])),
-                        item=_pattern(e["item"]) if "item" in e else None,
-                        condition=e.get("condition"),
-                        source=e["source"],
-                        unsure=when.unsure,
-                    ),
-                )
-            )
-        out["zero"] = tuple(zero)
-        out["exclusions"] = tuple(
-            Exclusion(
-                flag=e["flag"],
-                title=e["title"],
-                destinations=cast(DestScope, dest_scope(e["destinations"])),
-                citation=e["citation"],
-                source=e["source"],
-            )
-            for e in raw.get("exclusion", [])
-        )
-        out["tracks"] = {k: str(v) for k, v in raw["tracks"].items()}
-        out["second_incorporation"] = {k: str(v) for k, v in raw["second_incorporation"].items()}
-    except KeyError as exc:
-        raise RulesetError(f"deminimis.toml: an entry lacks the field {exc}") from exc
-    return out
 
 
 def _ccl(raw: dict[str, Any]) -> tuple[dict[str, CclEntry], dict[str, tuple]]:
@@ -442,7 +307,7 @@ def load_data() -> RulesetData:
     changes, scenarios = read_toml("changes.toml"), read_toml("scenarios.toml")
     deminimis = read_toml("deminimis.toml")
     meta = changes.get("ruleset", {})
-    snapshot = _date(meta.get("snapshot"), "[ruleset] snapshot")
+    snapshot = parse_date(meta.get("snapshot"), "[ruleset] snapshot")
     for name, obj in (
         ("countries", countries),
         ("country_chart", chart),
@@ -464,6 +329,7 @@ def load_data() -> RulesetData:
         *(o["header"]["source"] for o in (chart, groups, ccl)),
         "15 CFR Part 746",
     ]
+    changes_date = parse_date(meta.get("changes_date"), "changes_date")
     return RulesetData(
         countries=countries["countries"],
         columns=tuple(chart["columns"]),
@@ -480,12 +346,12 @@ def load_data() -> RulesetData:
         ccl=ccl_entries,
         all_destinations=all_dest,
         scenarios=_scenarios(scenarios),
-        earliest=_date(meta.get("earliest"), "[ruleset] earliest"),
+        earliest=parse_date(meta.get("earliest"), "[ruleset] earliest"),
         snapshot=snapshot,
-        data_version=f"ecfr-{snapshot}+changes-{_date(meta.get('changes_date'), 'changes_date')}",
+        data_version=f"ecfr-{snapshot}+changes-{changes_date}",
         base_sources=tuple(base),
         default_countries=tuple(meta.get("default_countries", [])),
         default_groups=tuple(meta.get("default_groups", [])),
         **_changes(changes),
-        **_deminimis(deminimis),
+        **parse_deminimis(deminimis),
     )

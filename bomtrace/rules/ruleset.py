@@ -19,7 +19,8 @@ from bomtrace.countries import country_name, normalize_country
 from bomtrace.eccn import is_eccn_syntax, normalize_eccn, split_eccn
 from bomtrace.errors import RulesetError, UnknownDestination, UsageError
 from bomtrace.rules.controls import decide
-from bomtrace.rules.load import Exclusion, RulesetData, load_data
+from bomtrace.rules.load import RulesetData, load_data
+from bomtrace.rules.load_deminimis import Exclusion
 from bomtrace.rules.model import ControlDecision, Destination, RulesetInfo, Scenario
 from bomtrace.rules.zero import ZeroDeMinimis
 
@@ -280,11 +281,6 @@ class Ruleset:
         """A cited note of ``deminimis.toml`` (``tracks`` or ``second_incorporation``)."""
         rec = self._data.tracks if table == "tracks" else self._data.second_incorporation
         return rec[key]
-
-    def entry(self, eccn: str) -> object | None:
-        """The CCL entry of an ECCN (first five characters), or None."""
-        norm = normalize_eccn(eccn)
-        return self._data.ccl.get(norm[:5]) if norm else None
 
     def eccn_known(self, eccn: str) -> bool:
         """True when ``eccn`` is EAR99 or its entry (first five characters) is in the CCL data."""

@@ -1,0 +1,134 @@
+"""Control decisions per destination class for every content node, with the Supp. No. 2
+(a)(1) exclusions (GBS, short supply) applied, and the issues about unknown ECCNs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from bomtrace.analysis.costs import node_issue
+from bomtrace.graph.collect import IssueCollector
+from bomtrace.graph.model import BomGraph
+from bomtrace.issues import IssueCode
+from bomtrace.rules.model import ControlDecision, Destination
+
+#: the key of a control decision: (ECCN as given, listed_ear99, gbs_eligible, short_supply_only)
+DecisionKey = tuple[str, bool | None, bool, bool]
+
+
+def flag(value: object) -> bool | None:
+    """A per-part yes/no flag as read (True, False or None when not given)."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    return bool(value)
+
+
+def flags_of(graph: BomGraph, name: str) -> np.ndarray:
+    return np.array([flag(v) for v in graph.attr(name)], dtype=object)
+
+
+def decision_for(
+    ruleset: Any,
+    dest: Destination,
+    key: DecisionKey,
+    made_in: str | None,
+) -> ControlDecision:
+    """The control decision for one decision key, with the Supp. No. 2 exclusions applied."""
+    eccn, listed, gbs, short = key
+    dec: ControlDecision = ruleset.control(eccn or None, dest, made_in=made_in, listed_ear99=listed)
+    if dec.status == "not-controlled":
+        return dec
+    for ex in ruleset.exclusions():
+        marked = (ex.flag == "gbs_eligible" and gbs) or (ex.flag == "short_supply_only" and short)
+        if marked and ex.destinations.matches(dest):
+            return ControlDecision(
+                status="not-controlled",
+                source=ex.citation,
+                reason=f"not counted: {ex.title} ({ex.citation}); otherwise {dec.reason}",
+                paragraph_unknown=dec.paragraph_unknown,
+            )
+    return dec
+
+
+def class_decisions(
+    graph: BomGraph,
+    ruleset: Any,
+    reps: list[Destination],
+    content: np.ndarray,
+    made_in: str | None,
+) -> tuple[np.ndarray, list[dict[DecisionKey, ControlDecision]], np.ndarray, np.ndarray]:
+    """Decision keys per content node, decisions per class, and status codes n × k.
+
+    Status codes: 2 controlled, 1 possible (incl. unknown), 0 not controlled.
+    """
+    eccn = graph.attr("eccn")
+    listed, gbs, short = (
+        flags_of(graph, "listed_ear99"),
+        flags_of(graph, "gbs_eligible"),
+        flags_of(graph, "short_supply_only"),
+    )
+    n, k = graph.n_nodes, len(reps)
+    keys = np.full(n, None, dtype=object)
+    idx = np.flatnonzero(content)
+    uniq: dict[DecisionKey, int] = {}
+    inv = np.empty(len(idx), dtype=np.int64)
+    for j, i in enumerate(idx):
+        key: DecisionKey = (
+            "" if eccn[i] is None else str(eccn[i]),
+            listed[i],
+            bool(gbs[i]),
+            bool(short[i]),
+        )
+        keys[i] = key
+        inv[j] = uniq.setdefault(key, len(uniq))
+    code = {"controlled": 2, "possible": 1, "unknown": 1, "not-controlled": 0}
+    decisions: list[dict[DecisionKey, ControlDecision]] = []
+    status = np.zeros((n, k), dtype=np.int8)
+    ulist = list(uniq)
+    for j, dest in enumerate(reps):
+        dec = {u: decision_for(ruleset, dest, u, made_in) for u in ulist}
+        decisions.append(dec)
+        codes = np.array([code[dec[u].status] for u in ulist], dtype=np.int8)
+        status[idx, j] = codes[inv] if len(ulist) else 0
+    return keys, decisions, status, idx
+
+
+def eccn_issues(
+    graph: BomGraph,
+    sink: IssueCollector,
+    keys: np.ndarray,
+    decisions: list[dict[DecisionKey, ControlDecision]],
+    is_us: np.ndarray,
+) -> None:
+    """One positioned issue per US part whose ECCN (or paragraph) the ruleset does not know."""
+    if not decisions:
+        return
+    dec0 = decisions[0]
+    for i in np.flatnonzero(is_us):
+        key = keys[i]
+        if key is None or not key[0]:
+            continue
+        dec = dec0[key]
+        if dec.status == "unknown":
+            node_issue(
+                graph,
+                sink,
+                int(i),
+                IssueCode.UNKNOWN_ECCN,
+                f"{graph.part_numbers[i]} has ECCN {key[0]!r}, which is not in the ruleset's "
+                "Commerce Control List; it is counted as not controlled, and as controlled in "
+                "the high bound. Check the spelling (e.g. 3A001.a.7, EAR99).",
+                "eccn",
+            )
+        elif dec.paragraph_unknown:
+            node_issue(
+                graph,
+                sink,
+                int(i),
+                IssueCode.UNKNOWN_ECCN_PARAGRAPH,
+                f"{graph.part_numbers[i]} has ECCN {key[0]!r}, whose paragraph is not one of the "
+                "entry's paragraphs; the entry is judged without it (a control covering only "
+                "some paragraphs then counts in the high bound only). Check the paragraph.",
+                "eccn",
+            )
