@@ -11,7 +11,8 @@ import pandas as pd
 
 from bomtrace.countries import normalize_country
 from bomtrace.eccn import normalize_eccn
-from bomtrace.io.aliases import POSITIVE_DNP_HEADERS, header_key
+from bomtrace.io.aliasdata import POSITIVE_DNP_HEADERS
+from bomtrace.io.aliases import header_key
 from bomtrace.io.coerce import map_distinct, parse_flags, parse_numbers
 from bomtrace.io.coerce import text_or_na as text
 from bomtrace.io.effectivity import iso, parse_dates

@@ -23,13 +23,20 @@ column                     dtype        meaning
                                         text; None when empty
 ``eccn``                   str/None     normalised: upper case, no spaces (``3A001.b.2``,
                                         ``EAR99``); None when empty
+``effective_from``,        str/None     effectivity dates as ISO text (lines outside them on the
+``effective_to``                        ``--as-of`` date are skipped, not kept)
+``dnp``                    boolean      the line was marked do-not-populate (its quantity is 0)
+``package_quantity``,      float        package pricing as read; ``unit_cost`` is derived from
+``package_price``,                      them where it was empty
+``price_unit``
 other canonical fields     str/None     ``description``, ``uom``, ``currency``, ``manufacturer``,
                                         ``mpn``, ``supplier``, ``reference_designators``,
                                         ``item_type``, ``us_technology_eccns``, ``producer``,
                                         ``designed_by``
 ``_file``                  str          file name as given on the command line
 ``_sheet``                 str/None     sheet name (None for CSV)
-``_row``                   int          1-based row as Excel / a text editor shows it
+``_row``                   int          1-based row as Excel / a text editor shows it (for a product
+                                        line the reader added: the title cell's or header's row)
 =========================  ===========  ========================================================
 
 Text columns use pandas' ``str`` dtype (Arrow-backed, fast to build at a million rows); a value
