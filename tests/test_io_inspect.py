@@ -148,3 +148,61 @@ def test_sheet_flag_repeatable(runner: CliRunner, write_xlsx: WriteXlsx) -> None
     )
     assert res.exit_code == 0, res.output
     assert json.loads(res.output)["products"] == ["P", "R"]
+
+
+def _fixtures(tmp_path: Path, write_csv: WriteCsv, write_xlsx: WriteXlsx) -> dict[str, list[Path]]:
+    rows: list[list[object]] = [
+        ["Level", "Part Number", "Qty", "Unit Cost"],
+        [0, "P", None, None],
+        [1, "A", 2, 1.5],
+        [None, None, None, None],
+        [1, "B", "x", 2],
+        ["Total", None, 3, None],
+    ]
+    xls = tmp_path / "b.xls"
+    try:
+        import xlwt
+
+        wb = xlwt.Workbook()
+        ws = wb.add_sheet("BOM")
+        for i, r in enumerate(rows):
+            for j, v in enumerate(r):
+                if v is not None:
+                    ws.write(i, j, v)
+        wb.save(str(xls))
+    except ImportError:  # pragma: no cover - xlwt is a test dependency
+        xls = write_xlsx("b2.xlsx", {"BOM": rows})
+    text = "".join(";".join("" if v is None else str(v) for v in r) + "\n" for r in rows)
+    return {
+        "csv": [write_csv("b.csv", text)],
+        "tab": [write_csv("t.csv", text.replace(";", "\t"))],
+        "xlsx": [write_xlsx("b.xlsx", {"BOM": rows, "Notes": [["see"]]})],
+        "xls": [xls],
+        "flat": [write_csv("f.csv", "Title: K\nPart;Qty\nA;1\n;\nB;2\nNotes:;\n")],
+        "per-assembly": [
+            write_xlsx(
+                "a.xlsx", {"TOP": [["Part", "Qty"], ["SUB", 1]], "SUB": [["Part", "Qty"], ["R", 2]]}
+            )
+        ],
+        "edges+master": [
+            write_csv("e.csv", "Parent,Part,Qty\n,TOP,\nTOP,A,2\n"),
+            write_csv("m.csv", "Part,Unit Cost,COO\nA,1,US\nZ,2,CN\n"),
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    "kind", ["csv", "tab", "xlsx", "xls", "flat", "per-assembly", "edges+master"]
+)
+def test_inspect_counts_add_up_on_every_fixture(
+    kind: str, tmp_path: Path, write_csv: WriteCsv, write_xlsx: WriteXlsx
+) -> None:
+    paths = _fixtures(tmp_path, write_csv, write_xlsx)[kind]
+    d = api.inspect([str(p) for p in paths]).to_dict()
+    assert d["rows_read"] == d["rows_used"] + sum(d["rows_skipped"].values())
+    for s in d["sources"]:
+        assert s["rows"] == s["rows_used"] + sum(s["rows_skipped"].values())
+        assert "part_number" in s["columns"]
+    bom_used = sum(s["rows_used"] for s in d["sources"] if s["role"] == "bom")
+    assert d["lines"] == bom_used + d["lines_added"]
+    assert d["products"]
