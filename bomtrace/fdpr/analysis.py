@@ -43,7 +43,11 @@ from bomtrace.graph.model import BomGraph
 from bomtrace.issues import IssueCode
 from bomtrace.rollup import explode, rollup
 from bomtrace.rules.model import Destination
-from bomtrace.settings import DEFAULT_LIMIT_ISSUES
+
+#: unresolved parts listed per product (by part number; ``unresolved_count`` has them all)
+UNRESOLVED_LISTED = 100
+#: ... when the BOM carries no production evidence and no party was named
+UNRESOLVED_LISTED_BLIND = 20
 
 
 @dataclass(frozen=True)
@@ -184,7 +188,7 @@ def analyze_fdpr(
     screened: list[ScreenedParty],
     screening: ScreeningList,
     sink: IssueCollector | None = None,
-    limit: int = DEFAULT_LIMIT_ISSUES,
+    limit: int = UNRESOLVED_LISTED,
 ) -> dict[int, ProductFdpr]:
     """FDPR findings for every analysable product (root node id → findings).
 
@@ -205,7 +209,9 @@ def analyze_fdpr(
     sink : IssueCollector, optional
         Receives ``fdpr-flag`` and ``fdpr-evidence-missing`` issues when given.
     limit : int, optional
-        Unresolved parts listed per product (``unresolved_count`` gives them all).
+        Unresolved parts listed per product (``unresolved_count`` gives them all); at most
+        ``UNRESOLVED_LISTED_BLIND`` when the BOM carries no production evidence and no party
+        was named (every candidate part is then "unknown").
     """
     ctxs = contexts(as_of, destinations, screened)
     live = [c for c in ctxs if c.scope != NO]
@@ -236,6 +242,11 @@ def analyze_fdpr(
     ok_roots = np.array([int(r) for r in graph.roots if graph.height[r] >= 0], dtype=np.int64)
     t = explode(graph, ok_roots)
     engaged = ev.any_given or bool(screened)
+    # rank of every node by part number, to sort per-product lists with integer keys
+    pn_rank = np.empty(n, dtype=np.int64)
+    pn_rank[np.argsort(graph.part_numbers.astype(str), kind="stable")] = np.arange(n)
+    # with no evidence and no party, every such part is "unknown": list only the first few
+    list_limit = limit if engaged else min(limit, UNRESOLVED_LISTED_BLIND)
     out: dict[int, ProductFdpr] = {}
     reported: set[tuple[int, str]] = set()
     bases: dict[tuple[int, int], dict[str, Any]] = {}
@@ -244,7 +255,7 @@ def analyze_fdpr(
         idx, qty = rr.indices, rr.data
         res = ProductFdpr()
         hit = np.flatnonzero(caught_any[idx])
-        for j in hit[np.argsort([str(graph.part_numbers[idx[k]]) for k in hit], kind="stable")]:
+        for j in hit[np.argsort(pn_rank[idx[hit]], kind="stable")]:
             m, q = int(idx[j]), float(qty[j])
             for ci, (c, f) in enumerate(zip(live, final, strict=True)):
                 if f[m] != YES:
@@ -261,8 +272,8 @@ def analyze_fdpr(
                     _flag_issue(sink, graph, c, entry, m)
         unresolved: list[dict[str, Any]] = []
         open_ = np.flatnonzero(unknown_any[idx])
-        open_ = open_[np.argsort([str(graph.part_numbers[idx[k]]) for k in open_], kind="stable")]
-        for j in open_[:limit]:
+        shown = open_[np.argsort(pn_rank[idx[open_]], kind="stable")][:list_limit]
+        for j in shown:
             m, q = int(idx[j]), float(qty[j])
             rules, missing = [], set()
             for c, f in zip(live, final, strict=True):
