@@ -106,6 +106,7 @@ def _ragged(
     width = (max(named) + 1) if named else len(hmap.headers)
     delim = raw.delimiter or ","
     pn_col = hmap.fields["part_number"]
+    fixes: list[tuple[int, list[str]]] = []
     for k, written in sorted(raw.ragged.items()):
         i = k - start
         if i < 0 or i >= len(rows) or codes[i] not in (USED, NO_PART):
@@ -144,8 +145,7 @@ def _ragged(
             )
             continue
         values, col = fixed
-        for j in range(len(cells)):
-            cells[j].iat[i] = values[j].strip() if j < len(values) else ""
+        fixes.append((i, values))
         log.add(
             Issue(
                 IssueCode.ROW_REALIGNED,
@@ -159,6 +159,13 @@ def _ragged(
                 part_number=values[pn_col].strip() or None,
             )
         )
+    if fixes:  # one write per column (a cell write copies an Arrow column)
+        at = np.array([i for i, _ in fixes], dtype=np.int64)
+        for j in range(len(cells)):
+            vals = [v[j].strip() if j < len(v) else "" for _, v in fixes]
+            col = cells[j].copy()
+            col.iloc[at] = vals
+            cells[j] = col
 
 
 def _effectivity(
