@@ -285,3 +285,21 @@ def test_inspect_counts_add_up_on_a_messy_file(write_csv: WriteCsv) -> None:
     assert r.rows_read == r.rows_used + sum(r.rows_skipped.values())
     assert (r.rows_used, r.lines, r.lines_added) == (4, 4, 0)
     assert r.to_dict()["columns"]["quantity"] == "Qty"
+
+
+def test_second_header_row_below_the_field_names(write_csv: WriteCsv) -> None:
+    text = (
+        "Part Number,Qty,Price,,Manufacturer,\n"
+        ",,Unit,Extended,Name,Part Number\n"
+        "R1,4,0.01,0.04,Yageo,RC0603\n"
+    )
+    t = read_bom([write_csv("sub.csv", text)])
+    src = t.sources[0]
+    assert (src.header_row, src.group_row) == (2, 1)
+    mapped = {c.field: (c.header, c.column) for c in src.columns}
+    assert mapped["part_number"] == ("Part Number", "A")
+    assert mapped["unit_cost"] == ("Price Unit", "C")
+    assert mapped["manufacturer"] == ("Manufacturer Name", "E")
+    assert mapped["mpn"] == ("Manufacturer Part Number", "F")
+    assert t.lines["part_number"].tolist() == ["sub", "R1"]
+    assert t.lines["x:Price Extended"].tolist()[1] == "0.04"

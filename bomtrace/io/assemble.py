@@ -89,7 +89,8 @@ def plan_products(plans: list[SourcePlan], opts: ReadOptions, log: IssueLog) -> 
 
 
 def _default_name(p: SourcePlan, *, several: bool) -> None:
-    found = title_name(p.raw, p.hmap.index)
+    top = p.hmap.group_index if p.hmap.group_index is not None else p.hmap.index
+    found = title_name(p.raw, top)
     if found is not None and p.kind != "flat" or found is not None and not several:
         assert found is not None
         p.assembly, p.assembly_row, p.assembly_column = found

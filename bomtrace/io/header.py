@@ -8,6 +8,7 @@ HEADER is a number picks that 1-based column, which also allows header-less file
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -123,10 +124,13 @@ def _row_fields(
         key = header_key(cell)
         group = groups[j] if groups else ""
         both = f"{group} {cell}" if group and cell else ""
+        back = f"{cell} {group}" if group and cell else ""  # "Unit" under "Price"
         if both and header_key(both) in text_keys:
             out.append(text_keys[header_key(both)])
         elif key and key in text_keys:
             out.append(text_keys[key])
+        elif back and match_header(back) is not None:
+            out.append(match_header(back))
         elif both and match_header(both) is not None:
             out.append(match_header(both))
         else:
@@ -167,6 +171,13 @@ def find_header(raw: RawSheet, ov: Overrides) -> HeaderMap | None:
             return None
         return _map(raw, None, [""] * width, [None] * width, ov)
     idx = best[1]
+    sub = _sub_header(raw, idx, ov)
+    if sub is not None:  # the best row is a group row; the field names are in the row below
+        cells, groups = sub
+        shown = [f"{g} {c}" if g and c else c for g, c in zip(groups, cells, strict=True)]
+        hmap = _map(raw, idx + 1, shown, _row_fields(cells, ov, groups), ov)
+        hmap.group_index = idx
+        return hmap
     cells = row_cells(raw.frame, idx)
     matched = _row_fields(cells, ov)
     groups = _group_labels(raw, idx, cells, matched)
@@ -177,6 +188,41 @@ def find_header(raw: RawSheet, ov: Overrides) -> HeaderMap | None:
     hmap = _map(raw, idx, shown, matched, ov)
     hmap.group_index = idx - 1
     return hmap
+
+
+def _sub_header(raw: RawSheet, idx: int, ov: Overrides) -> tuple[list[str], list[str]] | None:
+    """Header cells and group labels when the row below the header is a second header row.
+
+    ``Part Number | Qty | Price |          `` above ``            |     | Unit  | Extended``:
+    the lower row has no part number of its own (empty, or the same text merged down), holds
+    only words, and read with the row above it maps more fields than the row above alone.
+    Returns the field row's cells (a cell left empty takes the text above it) and each
+    column's group label (the label above, spread right over the columns it covers).
+    """
+    if idx + 1 >= min(len(raw.frame), HEADER_SCAN_ROWS):
+        return None
+    top = row_cells(raw.frame, idx)
+    below = row_cells(raw.frame, idx + 1)
+    top_fields = _row_fields(top, ov)
+    pn = next((j for j, m in enumerate(top_fields) if m and m[0] == "part_number"), None)
+    if pn is None or below[pn] not in ("", top[pn]):
+        return None
+    words = [c for j, c in enumerate(below) if c and c != top[j]]
+    if not words or any(re.fullmatch(r"[-+]?[\d.,]+%?", c) for c in words):
+        return None
+    cells: list[str] = []
+    groups: list[str] = []
+    current = ""
+    for j, low in enumerate(below):
+        current = top[j] or current
+        own = low and low != top[j]
+        cells.append(low if own else top[j])
+        groups.append(current if own else "")
+    alone = {m[0] for m in top_fields if m}
+    both = {m[0] for m in _row_fields(cells, ov, groups) if m}
+    if "part_number" in both and len(both) > len(alone):
+        return cells, groups
+    return None
 
 
 def _group_labels(
