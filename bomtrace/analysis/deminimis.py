@@ -20,7 +20,7 @@ import numpy as np
 from bomtrace.analysis.detail import Context, Explosion, destination_result, matches_end_user
 from bomtrace.analysis.grid import VERDICTS, Grid, build_grid
 from bomtrace.analysis.options import AnalysisOptions
-from bomtrace.analysis.result import ProductResult, Verdict
+from bomtrace.analysis.result import DestinationResult, ProductResult, Verdict
 from bomtrace.analysis.summary import summarize
 from bomtrace.analysis.values import NodeValues, compute_values
 from bomtrace.graph.collect import IssueCollector
@@ -203,14 +203,68 @@ def analyze_graph(
     if options.assemblies:
         cand = ~graph.is_leaf & (graph.height >= 0) & ~vals.is_us
         cand[graph.roots] = False
-        for v in np.flatnonzero(cand):
-            res = _node_result(ctx, int(v), price, desc, currency)
-            if not options.all_destinations:
-                for d, k in zip(dests, dest_class, strict=True):
-                    res.destinations.append(destination_result(ctx, int(v), d, k, [], None))
-            res.summary = _summary(grid, ctx, int(v), members, reps)
-            assemblies.append(res)
+        assemblies = _assembly_results(
+            ctx, np.flatnonzero(cand), dests, dest_class, price, desc, currency,
+            summary_only=options.all_destinations, members=members, reps=reps,
+        )  # fmt: skip
     return products, assemblies
+
+
+def _assembly_results(
+    ctx: Context,
+    nodes: np.ndarray,
+    dests: list[Destination],
+    dest_class: list[int],
+    price: np.ndarray,
+    desc: np.ndarray,
+    currency: str,
+    *,
+    summary_only: bool,
+    members: list[list[str]],
+    reps: list[Destination],
+) -> list[ProductResult]:
+    """Sub-assembly verdicts, built from the grid's arrays in bulk.
+
+    The per-destination detail (contributors, scenarios) is for products; sub-assemblies get
+    the ratio, bounds, verdict and headroom per destination — or, under
+    ``--all-destinations``, only the summary. Cells needing more (a 734.4(a) hit, a
+    second-incorporation difference, a technology-track note) take the full path.
+    """
+    g, vals = ctx.grid, ctx.vals
+    out = [_node_result(ctx, int(v), price, desc, currency) for v in nodes]
+    if summary_only:
+        for res, v in zip(out, nodes.tolist(), strict=True):
+            res.summary = _summary(g, ctx, v, members, reps)
+        return out
+    den = ctx.den[nodes]
+    special = vals.track[nodes] == "technology"
+    for d, k in zip(dests, dest_class, strict=True):
+        lo, hi, num = g.lo[nodes, k], g.hi[nodes, k], g.num_lo[nodes, k]
+        slow = special | g.zero_lo[nodes, k] | g.zero_hi[nodes, k]
+        if ctx.alt is not None:
+            slow |= (ctx.alt.verdict[nodes, k] != g.verdict[nodes, k]) | ~np.isclose(
+                ctx.alt.lo[nodes, k], lo, rtol=0, atol=1e-12, equal_nan=True
+            )
+        head = np.where(den > 0, d.threshold * den - num, np.nan)
+        lo_l = [None if x != x else x for x in lo.tolist()]
+        hi_l = [None if x != x else x for x in hi.tolist()]
+        head_l = [None if x != x else x for x in head.tolist()]
+        verdicts = [VERDICTS[c] for c in g.verdict[nodes, k].tolist()]
+        groups = sorted(d.groups)
+        for i, (res, v) in enumerate(zip(out, nodes.tolist(), strict=True)):
+            if slow[i]:
+                res.destinations.append(destination_result(ctx, v, d, k, [], None))
+                continue
+            res.destinations.append(
+                DestinationResult(
+                    country=d.code, name=d.name, groups=groups, threshold=d.threshold,
+                    threshold_source=d.threshold_source, controlled_us_value=float(num[i]),
+                    ratio=lo_l[i], verdict=verdicts[i],  # type: ignore[arg-type]
+                    headroom=head_l[i], bounds_low=lo_l[i], bounds_high=hi_l[i],
+                    track=res.track,
+                )  # fmt: skip
+            )
+    return out
 
 
 def _members(dests: list[Destination], dest_class: list[int], k: int) -> list[list[str]]:

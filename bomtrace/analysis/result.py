@@ -109,6 +109,8 @@ class DestinationResult:
         return _subject(self.verdict)
 
     def to_dict(self, *, detail: bool = True) -> dict[str, Any]:
+        if not detail:
+            return self._compact()
         out: dict[str, Any] = {
             "country": self.country,
             "name": self.name,
@@ -133,6 +135,27 @@ class DestinationResult:
             out["top_contributors"] = [c.to_dict() for c in self.top_contributors]
         if self.scenarios:
             out["scenarios"] = [s.to_dict() for s in self.scenarios]
+        return out
+
+    def _compact(self) -> dict[str, Any]:
+        """Sub-assembly form: what differs per item (name, groups and threshold source are
+        the same for every item and sit in the products' entries)."""
+        out: dict[str, Any] = {
+            "country": self.country,
+            "threshold": self.threshold,
+            "controlled_us_value": money(self.controlled_us_value),
+            "ratio": ratio(self.ratio),
+            "subject_to_ear": self.subject_to_ear,
+            "verdict": self.verdict,
+            "headroom": money(self.headroom),
+            "bounds": {"low": ratio(self.bounds_low), "high": ratio(self.bounds_high)},
+        }
+        if self.zero_de_minimis:
+            out["zero_de_minimis"] = self.zero_de_minimis
+        if self.second_incorporation is not None:
+            out["second_incorporation"] = self.second_incorporation
+        if self.notes:
+            out["notes"] = self.notes
         return out
 
 

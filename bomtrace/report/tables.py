@@ -63,6 +63,12 @@ def assembly_summary_rows(d: dict[str, Any]) -> list[dict[str, Any]]:
 def destination_rows(d: dict[str, Any], key: str = "products") -> list[dict[str, Any]]:
     """One row per product (or sub-assembly) × destination."""
     rows = []
+    # sub-assembly entries are compact: take names and groups from the products' entries
+    names = {x["country"]: x["name"] for p in d["products"] for x in p["destinations"]}
+    groups = {x["country"]: x["groups"] for p in d["products"] for x in p["destinations"]}
+    sources = {
+        x["country"]: x["threshold_source"] for p in d["products"] for x in p["destinations"]
+    }
     for p in d[key]:
         for x in p["destinations"]:
             rows.append(
@@ -70,8 +76,8 @@ def destination_rows(d: dict[str, Any], key: str = "products") -> list[dict[str,
                     "product": p["part_number"],
                     "description": p.get("description"),
                     "country": x["country"],
-                    "destination": x["name"],
-                    "groups": " ".join(x["groups"]),
+                    "destination": x.get("name") or names.get(x["country"]),
+                    "groups": " ".join(x.get("groups") or groups.get(x["country"], [])),
                     "threshold": x["threshold"],
                     "controlled_us_value": x["controlled_us_value"],
                     "denominator": p["denominator"]["value"],
@@ -82,14 +88,16 @@ def destination_rows(d: dict[str, Any], key: str = "products") -> list[dict[str,
                     "headroom": x["headroom"],
                     "zero_de_minimis": " ".join(
                         dict.fromkeys(
-                            f"{z['paragraph']}:{z['status']}" for z in x["zero_de_minimis"]
+                            f"{z.get('paragraph')}:{z['status']}"
+                            for z in x.get("zero_de_minimis") or []
                         )
                     )
                     or None,
                     "ratio_without_cut": (x.get("second_incorporation") or {}).get(
                         "ratio_without_cut"
                     ),
-                    "threshold_source": x["threshold_source"],
+                    "threshold_source": x.get("threshold_source")
+                    or sources.get(x["country"]),
                 }
             )
     return rows
