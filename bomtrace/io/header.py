@@ -180,11 +180,11 @@ def find_header(raw: RawSheet, ov: Overrides) -> HeaderMap | None:
         return hmap
     cells = row_cells(raw.frame, idx)
     matched = _row_fields(cells, ov)
-    groups = _group_labels(raw, idx, cells, matched)
-    if groups is None:
+    above = _group_labels(raw, idx, cells, matched)
+    if above is None:
         return _map(raw, idx, cells, matched, ov)
-    matched = _row_fields(cells, ov, groups)
-    shown = [f"{g} {c}" if g and c else c for g, c in zip(groups, cells, strict=True)]
+    matched = _row_fields(cells, ov, above)
+    shown = [f"{g} {c}" if g and c else c for g, c in zip(above, cells, strict=True)]
     hmap = _map(raw, idx, shown, matched, ov)
     hmap.group_index = idx - 1
     return hmap
