@@ -245,3 +245,11 @@ def test_forced_layout_mismatch_is_an_error(write_csv: WriteCsv) -> None:
     )
     t = read_bom([write_csv("l.csv", "Level,Part,Qty\n0,P,\n1,A,1\n")], layout="flat")
     assert t.lines["part_number"].tolist() == ["l", "P", "A"]
+
+
+def test_eda_export_without_part_number_uses_the_mpn(write_csv: WriteCsv) -> None:
+    text = "Designator,Comment,Manufacturer Part Number,Quantity\nR1 R2,10k,RC0603FR-0710KL,2\n"
+    t = read_bom([write_csv("board.csv", text)])
+    how = {c.field: (c.header, c.how) for c in t.sources[0].columns}
+    assert how["part_number"] == ("Manufacturer Part Number", "mpn (no part-number column)")
+    assert t.lines["part_number"].tolist() == ["board", "RC0603FR-0710KL"]

@@ -162,7 +162,8 @@ def find_header(raw: RawSheet, ov: Overrides) -> HeaderMap | None:
         found = {m[0] for m in _row_fields(cells, ov) if m is not None}
         named = found | set(ov.by_number)
         via_override = any(f in ov.by_text or f in ov.profile for f in found)
-        ok = via_override or ("part_number" in named and len(named) >= 2)
+        keyed = "part_number" in named or "mpn" in named  # EDA exports may have only an MPN
+        ok = via_override or (keyed and len(named) >= 2)
         if ok and len(found) and (best is None or len(found) > best[0]):
             best = (len(found), i)
     width = raw.frame.shape[1]
@@ -285,6 +286,8 @@ def _map(
         fields[fld], how[fld] = j, "override"
     taken = set(fields.values())
     used = {f for f, k in how.items() if k == "override"}
+    if "part_number" not in fields and "mpn" in fields:
+        fields["part_number"], how["part_number"] = fields["mpn"], "mpn (no part-number column)"
     order = sorted(fields, key=CANONICAL_FIELDS.index)
     matches = [
         ColumnMatch(field=f, header=cells[fields[f]], column=raw.columns[fields[f]], how=how[f])
