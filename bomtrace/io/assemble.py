@@ -164,41 +164,37 @@ def check_master(
     known = pd.Index(parts["part_number"].to_numpy(dtype=object)).unique()
     first = lines.drop_duplicates("part_number")
     missing = first[known.get_indexer(first["part_number"].to_numpy(dtype=object)) < 0]
-    missing = missing[missing["_row"].notna()]
-    for pn, file, sheet, row in missing[["part_number", "_file", "_sheet", "_row"]].itertuples(
-        index=False, name=None
-    ):
-        if log.room(IssueCode.UNDEFINED_PART) == 0:
-            log.add(Issue(IssueCode.UNDEFINED_PART, ""))
-            continue
+    missing = missing[missing["_row"].notna()].reset_index(drop=True)
+
+    def undefined(i: int) -> Issue:
+        file, sheet = str(missing["_file"].iat[i]), missing["_sheet"].iat[i]
         sheet = None if sheet is None or sheet != sheet else str(sheet)
-        log.add(
-            Issue(
-                IssueCode.UNDEFINED_PART,
-                f"{pn} is used in the BOM but is not in the parts master; it is kept, with no "
-                "attributes other than those on its BOM lines.",
-                file=str(file),
-                sheet=sheet,
-                row=int(row),
-                column=letters.get((str(file), sheet, "part_number")),
-                part_number=str(pn),
-            )
+        pn = str(missing["part_number"].iat[i])
+        return Issue(
+            IssueCode.UNDEFINED_PART,
+            f"{pn} is used in the BOM but is not in the parts master; it is kept, with no "
+            "attributes other than those on its BOM lines.",
+            file=file,
+            sheet=sheet,
+            row=int(missing["_row"].iat[i]),
+            column=letters.get((file, sheet, "part_number")),
+            part_number=pn,
         )
+
+    log.add_rows(IssueCode.UNDEFINED_PART, np.ones(len(missing), dtype=bool), undefined)
     used = pd.Index(lines["part_number"].to_numpy(dtype=object)).unique()
     unused = parts[used.get_indexer(parts["part_number"].to_numpy(dtype=object)) < 0]
-    for d in (
-        unused.drop_duplicates("part_number")
-        .head(log.room(IssueCode.UNUSED_MASTER_PART))
-        .to_dict("records")
-    ):
-        sheet = d.get("_sheet")
-        log.add(
-            Issue(
-                IssueCode.UNUSED_MASTER_PART,
-                f"{d['part_number']} is in the parts master but no BOM line uses it.",
-                file=d.get("_file"),
-                sheet=None if sheet is None or sheet != sheet else str(sheet),
-                row=int(d["_row"]),
-                part_number=str(d["part_number"]),
-            )
+    unused = unused.drop_duplicates("part_number").reset_index(drop=True)
+
+    def not_used(i: int) -> Issue:
+        sheet = unused["_sheet"].iat[i]
+        return Issue(
+            IssueCode.UNUSED_MASTER_PART,
+            f"{unused['part_number'].iat[i]} is in the parts master but no BOM line uses it.",
+            file=str(unused["_file"].iat[i]),
+            sheet=None if sheet is None or sheet != sheet else str(sheet),
+            row=int(unused["_row"].iat[i]),
+            part_number=str(unused["part_number"].iat[i]),
         )
+
+    log.add_rows(IssueCode.UNUSED_MASTER_PART, np.ones(len(unused), dtype=bool), not_used)
