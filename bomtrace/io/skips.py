@@ -20,6 +20,7 @@ from bomtrace.io.plan import SourcePlan
 from bomtrace.io.ragged import realign
 from bomtrace.io.raw import column_letter
 from bomtrace.io.rowfilter import (
+    BLANK,
     FOOTER,
     NO_PART,
     NOT_IN_EFFECT,
@@ -242,16 +243,21 @@ def _report(
         ),
     )
     footer = np.flatnonzero(codes == FOOTER)
-    if footer.size:
-        first, last = int(rows[footer[0]]), int(rows[footer[-1]])
+    if not footer.size:
+        return
+    runs = np.split(footer, np.flatnonzero(np.diff(footer) > 1) + 1)
+    last_row = int(np.flatnonzero(codes != BLANK).max())
+    for run in runs:  # one issue per block of footer rows (notes, sign-off)
+        where = " below the data" if int(run[-1]) >= last_row else ""
+        first, last = int(rows[run[0]]), int(rows[run[-1]])
         one = first == last
         span = f"Row {first} is" if one else f"Rows {first}-{last} are"
         log.add(
             _issue(
                 plan,
                 IssueCode.ROW_SKIPPED,
-                f"{span} a footer below the data ({name_cells(cells, int(footer[0]))}: notes, "
-                f"sign-off, totals), not parts, so {'it was' if one else 'they were'} skipped.",
+                f"{span} a footer{where} ({name_cells(cells, int(run[0]))}: notes, sign-off, "
+                f"totals), not parts, so {'it was' if one else 'they were'} skipped.",
                 first,
                 None,
             )
