@@ -303,3 +303,11 @@ def test_second_header_row_below_the_field_names(write_csv: WriteCsv) -> None:
     assert mapped["mpn"] == ("Manufacturer Part Number", "F")
     assert t.lines["part_number"].tolist() == ["sub", "R1"]
     assert t.lines["x:Price Extended"].tolist()[1] == "0.04"
+
+
+def test_encoding_option_for_other_code_pages(write_csv: WriteCsv) -> None:
+    text = "Level,Part,Description,Qty\n0,P,手机,\n1,A,电阻器 10k,2\n"
+    path = write_csv("gbk.csv", text, encoding="gb18030")
+    t = read_bom([path], api.ReadOptions(encoding="gb18030"))
+    assert t.sources[0].encoding == "gb18030"
+    assert t.lines["description"].tolist() == ["手机", "电阻器 10k"]

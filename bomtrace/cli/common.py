@@ -107,6 +107,11 @@ read_options = [
         help="Read with a mapping profile written by --save-profile.",
     ),
     click.option(
+        "--encoding",
+        metavar="NAME",
+        help="Text encoding of csv/tsv files, e.g. gb18030 (default: sniffed).",
+    ),
+    click.option(
         "--save-profile",
         type=click.Path(dir_okay=False),
         metavar="FILE",
@@ -123,7 +128,7 @@ AS_OF_OPTION = click.option(
 
 
 #: parameter names of the reading flags, collected into one ReadOptions
-READ_FLAGS = ("columns", "sheet", "layout", "product", "profile", "save_profile")
+READ_FLAGS = ("columns", "sheet", "layout", "product", "profile", "save_profile", "encoding")
 
 
 def read_options_from_flags(flags: dict[str, Any]) -> Any:
@@ -140,6 +145,7 @@ def read_options_from_flags(flags: dict[str, Any]) -> Any:
         product=flags.get("product"),
         profile=flags.get("profile"),
         save_profile=flags.get("save_profile"),
+        encoding=flags.get("encoding"),
         as_of=_as_of(flags.get("as_of")),
     )
 

@@ -36,7 +36,9 @@ from bomtrace.settings import HEADER_SCAN_ROWS
 Locate = Callable[[RawSheet], "int | None"]
 
 
-def read_csv_file(path: Path, given: str, locate: Locate | None = None) -> RawSheet:
+def read_csv_file(
+    path: Path, given: str, locate: Locate | None = None, encoding: str | None = None
+) -> RawSheet:
     """Read a CSV/TSV file as a grid of text cells with line numbers.
 
     Parameters
@@ -48,6 +50,9 @@ def read_csv_file(path: Path, given: str, locate: Locate | None = None) -> RawSh
     locate : callable, optional
         Given the head of the file (its first ``HEADER_SCAN_ROWS`` records), return the index of
         the header record, or None when there is none. Without it, the first record is taken.
+    encoding : str, optional
+        The text encoding (``--encoding``), e.g. ``gb18030`` or ``shift_jis``; by default it
+        is sniffed (UTF-8/UTF-16 by their marks, else cp1252, else latin-1).
 
     Returns
     -------
@@ -71,7 +76,19 @@ def read_csv_file(path: Path, given: str, locate: Locate | None = None) -> RawSh
     (';', [1, 2, 3], ['A', '1'])
     """
     data = path.read_bytes()
-    text, encoding = decode_text(data)
+    if encoding:
+        try:
+            text = data.decode(encoding)
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise FileFormatError(
+                f"{given}: cannot be read as {encoding} text ({exc}). Leave out --encoding to "
+                "sniff it, or give the encoding the file was saved in."
+            ) from None
+        encoding = (
+            "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else (encoding)
+        )
+    else:
+        text, encoding = decode_text(data)
     delim = sep_hint(text)
     skip = 0 if delim is None else 1
     if delim is None:

@@ -37,6 +37,8 @@ class ReadOptions:
         its columns, sheet and layout apply where these options leave them unset.
     save_profile : str or None
         Write the mapping that was used to this TOML file (``--save-profile``).
+    encoding : str or None
+        Text encoding of delimited files (``--encoding``, e.g. ``gb18030``); sniffed when None.
     """
 
     columns: Mapping[str, str] = field(default_factory=dict)
@@ -47,6 +49,7 @@ class ReadOptions:
     product: str | None = None
     profile: str | None = None
     save_profile: str | None = None
+    encoding: str | None = None
 
     def with_(self, **changes: Any) -> ReadOptions:
         """A copy with some fields changed (None values are ignored)."""

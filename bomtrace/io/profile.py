@@ -51,7 +51,7 @@ def load_profile(path: str | Path) -> dict[str, Any]:
     -------
     dict
         ``columns`` (field -> tuple of headers), ``numbers`` (field -> column number), and
-        ``layout``, ``sheet``, ``product`` when given.
+        ``layout``, ``sheet``, ``product``, ``encoding`` when given.
 
     Raises
     ------
@@ -91,7 +91,7 @@ def load_profile(path: str | Path) -> dict[str, Any]:
         raise UsageError(
             f"Profile {path}: layout '{layout}' is not one of {', '.join(LAYOUT_CHOICES)}."
         )
-    for key in ("layout", "product"):
+    for key in ("layout", "product", "encoding"):
         if data.get(key) is not None:
             out[key] = str(data[key])
     sheet = data.get("sheet")
@@ -110,8 +110,9 @@ def apply_profile(opts: ReadOptions, ov: Overrides) -> tuple[ReadOptions, Overri
         changes["layout"] = prof["layout"]
     if not opts.sheets and "sheet" in prof:
         changes["sheet"] = prof["sheet"]
-    if opts.product is None and "product" in prof:
-        changes["product"] = prof["product"]
+    for key in ("product", "encoding"):
+        if getattr(opts, key) is None and key in prof:
+            changes[key] = prof[key]
     given = set(ov.by_text) | set(ov.by_number)
     soft = {f: h for f, h in prof["columns"].items() if f not in given}
     numbers = dict(prof["numbers"])
@@ -140,6 +141,8 @@ def profile_of(table: BomTable, opts: ReadOptions) -> dict[str, Any]:
         out["sheet"] = list(opts.sheets)
     if opts.product:
         out["product"] = opts.product
+    if opts.encoding:
+        out["encoding"] = opts.encoding
     out["columns"] = columns
     return out
 

@@ -195,7 +195,9 @@ def _sources(
     """
     kind = sniff_file_type(path, read_head(path, 8192))
     if kind == "csv":
-        raw = read_csv_file(path, given, locate=lambda head: _header_index(head, ov))
+        raw = read_csv_file(
+            path, given, locate=lambda head: _header_index(head, ov), encoding=opts.encoding
+        )
         plan, why = classify(raw, ov, opts.layout, opts.as_of)
         seen.append(f"{given}: {seen_headers(raw)}")
         if plan is None:
