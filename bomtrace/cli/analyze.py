@@ -16,6 +16,14 @@ from bomtrace.cli.common import (
     _run,
     with_read_options,
 )
+from bomtrace.cli.options import (
+    assembly_cost_option,
+    made_in_option,
+    party_option,
+    producers_option,
+    screening_list_option,
+    second_incorporation_option,
+)
 
 
 @click.command(name="analyze", epilog=EPILOG)
@@ -39,37 +47,11 @@ from bomtrace.cli.common import (
     metavar="NAME",
     help="What-if scenario shown beside the rule in force (see `bomtrace rules`).",
 )
-@click.option(
-    "--end-user", metavar="NAME", help="End user of the shipment (FDP rules, scenarios)."
-)
-@click.option(
-    "--party",
-    "parties",
-    multiple=True,
-    metavar="NAME",
-    help="Other party (purchaser, consignee), screened for the FDP rules; repeatable.",
-)
-@click.option(
-    "--screening-list",
-    "screening_lists",
-    multiple=True,
-    type=click.Path(dir_okay=False),
-    metavar="FILE",
-    help="Consolidated Screening List download (json/csv/tsv) screened too.",
-)
-@click.option(
-    "--producers",
-    type=click.Path(dir_okay=False),
-    metavar="FILE",
-    help="Producer table: fab/plant -> US-technology equipment evidence (csv/xlsx).",
-)
-@click.option(
-    "--assembly-cost",
-    type=click.Choice(["rollup", "added", "total"]),
-    default="rollup",
-    show_default=True,
-    help="How a cost stated on an assembly line is read.",
-)
+@click.option("--end-user", metavar="NAME", help="End user of the shipment (FDP rules, scenarios).")
+@party_option
+@screening_list_option
+@producers_option
+@assembly_cost_option
 @click.option(
     "--top",
     type=click.IntRange(0, 1000),
@@ -80,18 +62,8 @@ from bomtrace.cli.common import (
 @click.option(
     "--no-assemblies", is_flag=True, help="Skip verdicts for foreign-made sub-assemblies."
 )
-@click.option(
-    "--second-incorporation",
-    type=click.Choice(["on", "off"]),
-    default="on",
-    show_default=True,
-    help="A discrete_product sub-assembly stops the explosion (both ratios are shown).",
-)
-@click.option(
-    "--made-in",
-    metavar="CC",
-    help="Country the foreign-made items are made in (partner-country carve-out for RU/BY).",
-)
+@second_incorporation_option
+@made_in_option
 @with_read_options
 @click.option(
     "--format",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from bomtrace.cli.common import EPILOG, _as_of, _emit, _json, _run, read_options_from_flags
+from bomtrace.cli.options import assembly_cost_option, made_in_option, second_incorporation_option
 
 
 @click.command(name="explain", epilog=EPILOG)
@@ -17,21 +18,9 @@ from bomtrace.cli.common import EPILOG, _as_of, _emit, _json, _run, read_options
 @click.option(
     "--as-of", "as_of", metavar="YYYY-MM-DD", help="Date whose rules apply (default today)."
 )
-@click.option(
-    "--assembly-cost",
-    type=click.Choice(["rollup", "added", "total"]),
-    default="rollup",
-    show_default=True,
-    help="How a cost stated on an assembly line is read.",
-)
-@click.option(
-    "--second-incorporation",
-    type=click.Choice(["on", "off"]),
-    default="on",
-    show_default=True,
-    help="A discrete_product sub-assembly stops the explosion.",
-)
-@click.option("--made-in", metavar="CC", help="Country the foreign-made items are made in.")
+@assembly_cost_option
+@second_incorporation_option
+@made_in_option
 # the reading flags of the other commands, except their --product (single-level BOMs), whose
 # name explain uses for the product to explain
 @click.option(

@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from bomtrace.cli.common import EPILOG, _as_of, _emit, _json, _run, with_read_options
+from bomtrace.cli.options import party_option, producers_option, screening_list_option
 
 
 @click.command(name="suppliers", epilog=EPILOG)
@@ -21,18 +22,9 @@ from bomtrace.cli.common import EPILOG, _as_of, _emit, _json, _run, with_read_op
 )
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Date whose rules apply.")
 @click.option("--end-user", metavar="NAME", help="End user of the shipment (FDP rules).")
-@click.option("--party", "parties", multiple=True, metavar="NAME", help="Other party; repeatable.")
-@click.option(
-    "--screening-list",
-    "screening_lists",
-    multiple=True,
-    type=click.Path(dir_okay=False),
-    metavar="FILE",
-    help="Consolidated Screening List download (json/csv/tsv).",
-)
-@click.option(
-    "--producers", type=click.Path(dir_okay=False), metavar="FILE", help="Producer table."
-)
+@party_option
+@screening_list_option
+@producers_option
 @click.option(
     "--request-sheet",
     type=click.Path(dir_okay=False),

@@ -1,0 +1,46 @@
+"""Options shared by several commands, declared once."""
+
+from __future__ import annotations
+
+import click
+
+assembly_cost_option = click.option(
+    "--assembly-cost",
+    type=click.Choice(["rollup", "added", "total"]),
+    default="rollup",
+    show_default=True,
+    help="How a cost stated on an assembly line is read.",
+)
+second_incorporation_option = click.option(
+    "--second-incorporation",
+    type=click.Choice(["on", "off"]),
+    default="on",
+    show_default=True,
+    help="A discrete_product sub-assembly stops the explosion (both ratios are shown).",
+)
+made_in_option = click.option(
+    "--made-in",
+    metavar="CC",
+    help="Country the foreign-made items are made in (partner-country carve-out for RU/BY).",
+)
+party_option = click.option(
+    "--party",
+    "parties",
+    multiple=True,
+    metavar="NAME",
+    help="Other party (purchaser, consignee), screened for the FDP rules; repeatable.",
+)
+screening_list_option = click.option(
+    "--screening-list",
+    "screening_lists",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Consolidated Screening List download (json/csv/tsv) screened too.",
+)
+producers_option = click.option(
+    "--producers",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Producer table: fab/plant -> US-technology equipment evidence (csv/xlsx).",
+)
