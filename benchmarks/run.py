@@ -485,7 +485,10 @@ def table(results: list[dict[str, Any]]) -> str:
         title = r["title"]
         if "data" in r:
             d = r["data"]
-            title += f" ({d['indented_rows']:,} rows, {d['unique_edges']:,} edges)"
+            if r["case"].startswith("ind-"):
+                title += f" ({d['indented_rows']:,} lines)"
+            else:
+                title += f" ({d['unique_edges']:,} edges, {d['indented_rows']:,} paths)"
         if bt["status"] != "ok":
             rows.append(f"| {title} | bomtrace, 5 dest | {bt['status']} | | | {target} | **no** |")
             continue

@@ -35,15 +35,22 @@ from typing import Any  # noqa: E402
 
 DESTS = ("CN", "DE", "IR", "CU", "RU")
 WRAPS = (
+    # read
     "bomtrace.io.read:read_csv_file",
     "bomtrace.io.xlsxfile:Workbook.load",
     "bomtrace.io.read:convert",
+    # graph build
     "bomtrace.graph.build:edges_from_indented",
     "bomtrace.graph.build:edges_from_parent_child",
     "bomtrace.graph.build:_assemble",
+    # analysis (de minimis, then FDPR)
+    "bomtrace.api:analyze_graph",
     "bomtrace.analysis.deminimis:compute_values",
     "bomtrace.analysis.deminimis:explode",
-    "bomtrace.analysis.deminimis:_node_result",
+    "bomtrace.analysis.deminimis:build_grid",
+    "bomtrace.analysis.deminimis:destination_result",
+    "bomtrace.analysis.deminimis:summarize",
+    "bomtrace.fdpr:attach_fdpr",
 )
 TIMED: dict[str, list[float]] = {}  # name -> [calls, seconds]
 
