@@ -36,7 +36,6 @@ class IssueCode(StrEnum):
     """Stable, kebab-case issue codes. Tests assert codes, never prose."""
 
     # reading
-    NO_HEADER_ROW = "no-header-row"
     MISSING_COLUMN = "missing-column"
     DUPLICATE_COLUMN = "duplicate-column"
     UNMAPPED_COLUMN = "unmapped-column"
@@ -83,7 +82,6 @@ class IssueCode(StrEnum):
     DE_MINIMIS_EXCEEDED = "de-minimis-exceeded"
     VERDICT_UNDETERMINED = "verdict-undetermined"
     PRODUCT_NOT_ANALYSED = "product-not-analysed"
-    RULE_NOT_MODELLED = "rule-not-modelled"
     UNKNOWN_ECCN_PARAGRAPH = "unknown-eccn-paragraph"
     UNKNOWN_ITEM_TYPE = "unknown-item-type"
     SOFTWARE_NOT_BUNDLED = "software-not-bundled"
@@ -101,7 +99,6 @@ class IssueCode(StrEnum):
 
 #: Default severity per code (an Issue may override it).
 DEFAULT_SEVERITY: dict[IssueCode, Severity] = {
-    IssueCode.NO_HEADER_ROW: Severity.ERROR,
     IssueCode.MISSING_COLUMN: Severity.ERROR,
     IssueCode.DUPLICATE_COLUMN: Severity.WARNING,
     IssueCode.UNMAPPED_COLUMN: Severity.INFO,
@@ -146,7 +143,6 @@ DEFAULT_SEVERITY: dict[IssueCode, Severity] = {
     IssueCode.DE_MINIMIS_EXCEEDED: Severity.WARNING,
     IssueCode.VERDICT_UNDETERMINED: Severity.WARNING,
     IssueCode.PRODUCT_NOT_ANALYSED: Severity.ERROR,
-    IssueCode.RULE_NOT_MODELLED: Severity.INFO,
     IssueCode.UNKNOWN_ECCN_PARAGRAPH: Severity.WARNING,
     IssueCode.UNKNOWN_ITEM_TYPE: Severity.INFO,
     IssueCode.SOFTWARE_NOT_BUNDLED: Severity.INFO,

@@ -289,3 +289,16 @@ def test_unknown_destination_and_scenario_errors():
         analyze(product(1.0, "EAR99"), destinations=["XX"], as_of=D2020)
     with pytest.raises(UsageError):
         analyze(product(1.0, "EAR99"), scenarios=["nope"], as_of=D2020)
+
+
+def test_verdict_findings_are_issues() -> None:
+    r = analyze(product(30.0, "3A001.a.7"), destinations=["CN", "DE"], as_of=D2020)
+    found = [i for i in r.issues if i.code.value == "de-minimis-exceeded"]
+    assert len(found) == 1 and found[0].part_number == "P"
+    assert "CN (30.00% > 25%)" in found[0].message
+    t = indented(
+        [(0, "P", 1, None, None, None, 100.0), (1, "U1", 1, 30.0, "US", None, None)], fields=F
+    )
+    r = analyze(t, destinations=["CN"], as_of=D2020)
+    und = [i for i in r.issues if i.code.value == "verdict-undetermined"]
+    assert len(und) == 1 and "classify U1 first" in und[0].message

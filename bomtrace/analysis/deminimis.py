@@ -198,6 +198,7 @@ def analyze_graph(
         for d, k in zip(dests, dest_class, strict=True):
             res.destinations.append(destination_result(ctx, r, d, k, scenarios, expl))
         res.summary = _summary(grid, ctx, r, members, reps)
+        _verdict_findings(res, sink, graph.position(r))
         products.append(res)
     assemblies: list[ProductResult] = []
     if options.assemblies:
@@ -265,6 +266,42 @@ def _assembly_results(
                 )  # fmt: skip
             )
     return out
+
+
+def _verdict_findings(res: ProductResult, sink: IssueCollector, pos: dict[str, Any]) -> None:
+    """One finding per product: where it is subject, and where the data leaves it open."""
+    subject = [d for d in res.destinations if d.verdict == "subject"]
+    open_ = [d for d in res.destinations if d.verdict == "undetermined"]
+    pn = res.part_number
+    if subject:
+        shown = ", ".join(f"{d.country} ({_pct(d.ratio)} > {d.threshold:.0%})" for d in subject[:8])
+        more = f" and {len(subject) - 8} more" if len(subject) > 8 else ""
+        sink.add(
+            IssueCode.DE_MINIMIS_EXCEEDED,
+            f"Product {pn} is subject to the EAR by de minimis for {shown}{more}.",
+            part_number=pn,
+            data={"countries": [d.country for d in subject]},
+            **pos,
+        )
+    if open_:
+        first = open_[0]
+        lead = first.unresolved[0]["part_number"] if first.unresolved else None
+        sink.add(
+            IssueCode.VERDICT_UNDETERMINED,
+            f"Product {pn} may be subject to the EAR for "
+            f"{', '.join(d.country for d in open_[:12])}"
+            f"{' and more' if len(open_) > 12 else ''}: the ratio lies between "
+            f"{_pct(first.bounds_low)} and {_pct(first.bounds_high)} for {first.country} "
+            f"because data is missing"
+            + (f" (classify {lead} first; see bounds.unresolved_parts)." if lead else "."),
+            part_number=pn,
+            data={"countries": [d.country for d in open_]},
+            **pos,
+        )
+
+
+def _pct(x: float | None) -> str:
+    return "-" if x is None else f"{x * 100:.2f}%"
 
 
 def _members(dests: list[Destination], dest_class: list[int], k: int) -> list[list[str]]:
