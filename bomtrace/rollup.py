@@ -99,7 +99,12 @@ def rollup_stated_total(
 
 
 def explode(
-    graph: BomGraph, sources: np.ndarray, *, edge_mask: np.ndarray | None = None
+    graph: BomGraph,
+    sources: np.ndarray,
+    *,
+    edge_mask: np.ndarray | None = None,
+    keep: np.ndarray | None = None,
+    chunk: int = 512,
 ) -> sp.csr_matrix:
     """Total quantity of every node inside each source node (the source itself counts 1).
 
@@ -111,6 +116,12 @@ def explode(
         Node ids (typically the products).
     edge_mask : numpy.ndarray of bool, optional
         Only these edges are followed.
+    keep : numpy.ndarray of bool, optional
+        Only these nodes' columns are needed. The explosion is then confined to them and the
+        assemblies above them, which keeps heavily shared BOMs (millions of paths, thousands
+        of products) small; other columns come out empty.
+    chunk : int, optional
+        Sources exploded together; bounds the working memory.
 
     Returns
     -------
@@ -122,13 +133,23 @@ def explode(
     ok = graph.height[graph.parent] >= 0
     if edge_mask is not None:
         ok &= edge_mask
+    if keep is not None:
+        from bomtrace.graph.structure import ancestors_mask
+
+        cone = ancestors_mask(n, graph.parent[ok], graph.child[ok], np.flatnonzero(keep))
+        ok &= cone[graph.child]
     a = sp.csr_matrix((graph.qty[ok], (graph.parent[ok], graph.child[ok])), shape=(n, n))
-    m = len(sources)
-    y = sp.csr_matrix((np.ones(m), (np.arange(m), sources)), shape=(m, n))
-    total = y.copy()
-    for _ in range(int(graph.height.max(initial=0)) + 1):
-        y = y @ a
-        if y.nnz == 0:
-            break
-        total = total + y
-    return sp.csr_matrix(total)
+    depth = int(graph.height.max(initial=0)) + 1
+    blocks = []
+    for lo in range(0, max(len(sources), 1), chunk):
+        src = sources[lo : lo + chunk]
+        m = len(src)
+        y = sp.csr_matrix((np.ones(m), (np.arange(m), src)), shape=(m, n))
+        total = y.copy()
+        for _ in range(depth):
+            y = y @ a
+            if y.nnz == 0:
+                break
+            total = total + y
+        blocks.append(total)
+    return sp.csr_matrix(sp.vstack(blocks, format="csr")) if blocks else sp.csr_matrix((0, n))

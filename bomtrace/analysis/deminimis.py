@@ -153,7 +153,12 @@ def analyze_graph(
     )
     _technology_issue(graph, vals, sink, ctx.technology_note)
     ok_roots = [int(r) for r in graph.roots if graph.height[r] >= 0]
-    t = explode(graph, np.array(ok_roots, dtype=np.int64), edge_mask=vals.main.edge_mask)
+    t = explode(
+        graph,
+        np.array(ok_roots, dtype=np.int64),
+        edge_mask=vals.main.edge_mask,
+        keep=_evidence_nodes(graph, vals),
+    )
     row_of = {r: i for i, r in enumerate(ok_roots)}
     desc = graph.attr("description")
     members = _members(dests, dest_class, len(reps))
@@ -209,6 +214,22 @@ def analyze_graph(
             summary_only=options.all_destinations, members=members, reps=reps,
         )  # fmt: skip
     return products, assemblies
+
+
+def _evidence_nodes(graph: BomGraph, vals: NodeValues) -> np.ndarray:
+    """Nodes a product's evidence can name: contributors, parts to classify, 734.4(a) hits.
+
+    The explosion behind contributors is confined to these (and the assemblies above them),
+    so heavily shared BOMs do not pay for every product × part pair.
+    """
+    keep = (vals.status >= 1).any(axis=1)
+    for arrays in (vals.own_low, vals.own_high, vals.zero_own, vals.zero_own_high):
+        for arr in arrays.values():
+            if arr.size:
+                keep |= (arr != 0).any(axis=1)
+    if vals.item_own.size:
+        keep |= (vals.item_own > 0).any(axis=1)
+    return np.asarray(keep)
 
 
 def _assembly_results(

@@ -44,10 +44,11 @@ from bomtrace.issues import IssueCode
 from bomtrace.rollup import explode, rollup
 from bomtrace.rules.model import Destination
 
-#: unresolved parts listed per product (by part number; ``unresolved_count`` has them all)
-UNRESOLVED_LISTED = 100
+#: unresolved parts listed per product (largest extended value first; ``unresolved_count``
+#: has them all, and ``bomtrace suppliers`` lists every one per supplier)
+UNRESOLVED_LISTED = 10
 #: ... when the BOM carries no production evidence and no party was named
-UNRESOLVED_LISTED_BLIND = 20
+UNRESOLVED_LISTED_BLIND = 10
 
 
 @dataclass(frozen=True)
@@ -240,7 +241,9 @@ def analyze_fdpr(
         edge_mask=stop,
     )
     ok_roots = np.array([int(r) for r in graph.roots if graph.height[r] >= 0], dtype=np.int64)
-    t = explode(graph, ok_roots)
+    # only caught parts, parts with open evidence and the assemblies holding caught parts are
+    # ever listed: confine the explosion to them
+    t = explode(graph, ok_roots, keep=caught_any | unknown_any | (~leaf & (below[:, 0] > 0)))
     engaged = ev.any_given or bool(screened)
     # rank of every node by part number, to sort per-product lists with integer keys
     pn_rank = np.empty(n, dtype=np.int64)
@@ -272,7 +275,9 @@ def analyze_fdpr(
                     _flag_issue(sink, graph, c, entry, m)
         unresolved: list[dict[str, Any]] = []
         open_ = np.flatnonzero(unknown_any[idx])
-        shown = open_[np.argsort(pn_rank[idx[open_]], kind="stable")][:list_limit]
+        # the parts whose evidence matters most first: by extended value, then part number
+        worth = qty[open_] * unit_total[idx[open_]]
+        shown = open_[np.lexsort((pn_rank[idx[open_]], -worth))][:list_limit]
         for j in shown:
             m, q = int(idx[j]), float(qty[j])
             rules, missing = [], set()
