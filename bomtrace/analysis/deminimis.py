@@ -197,9 +197,9 @@ def analyze_graph(
                 part_number=pn,
                 **graph.position(r),
             )
-        row = t.getrow(row_of[r])
+        a, b = t.indptr[row_of[r]], t.indptr[row_of[r] + 1]
         res = _node_result(ctx, r, price, desc, currency)
-        expl = Explosion(row.indices, row.data)
+        expl = Explosion(t.indices[a:b], t.data[a:b])
         for d, k in zip(dests, dest_class, strict=True):
             res.destinations.append(destination_result(ctx, r, d, k, scenarios, expl))
         res.summary = _summary(grid, ctx, r, members, reps)

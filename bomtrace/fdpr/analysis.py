@@ -254,8 +254,8 @@ def analyze_fdpr(
     reported: set[tuple[int, str]] = set()
     bases: dict[tuple[int, int], dict[str, Any]] = {}
     for row, r in enumerate(ok_roots.tolist()):
-        rr = t.getrow(row)
-        idx, qty = rr.indices, rr.data
+        a, b = t.indptr[row], t.indptr[row + 1]
+        idx, qty = t.indices[a:b], t.data[a:b]
         res = ProductFdpr()
         hit = np.flatnonzero(caught_any[idx])
         for j in hit[np.argsort(pn_rank[idx[hit]], kind="stable")]:
