@@ -76,6 +76,7 @@ def analyze(
     assembly_cost: str = "rollup",
     top: int = 5,
     assemblies: bool = True,
+    all_assemblies: bool = False,
     read: ReadOptions | None = None,
     columns: Mapping[str, str] | None = None,
     sheet: str | None = None,
@@ -109,6 +110,9 @@ def analyze(
         Top contributing parts listed per product and destination.
     assemblies : bool, optional
         Also give verdicts for foreign-made sub-assemblies.
+    all_assemblies : bool, optional
+        List every sub-assembly in ``to_dict()``; by default only those subject to the EAR or
+        undetermined for some destination are listed (all are in ``result.assemblies``).
     read : ReadOptions, optional
         Reader options; ``columns``, ``sheet`` and ``layout`` override its fields.
     progress : callable, optional
@@ -219,6 +223,7 @@ def analyze(
         products=products,
         assemblies=subs,
         issues=sort_issues(sink.finish()),
+        all_assemblies=all_assemblies,
     )
 
 

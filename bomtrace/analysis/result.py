@@ -230,6 +230,24 @@ class AnalysisResult:
     products: list[ProductResult]
     assemblies: list[ProductResult]
     issues: list[Issue]
+    #: list every sub-assembly in :meth:`to_dict`; by default only those subject to the EAR
+    #: (or undetermined) for some destination are listed, the rest are counted
+    all_assemblies: bool = False
+
+    def listed_assemblies(self) -> list[ProductResult]:
+        """Sub-assemblies the JSON lists: all, or those not plainly not-subject everywhere."""
+        if self.all_assemblies:
+            return list(self.assemblies)
+        out = []
+        for a in self.assemblies:
+            s = a.summary or {}
+            if (
+                s.get("subject_for")
+                or s.get("undetermined_for")
+                or any(d.verdict != "not-subject" for d in a.destinations)
+            ):
+                out.append(a)
+        return out
 
     def product(self, part_number: str) -> ProductResult:
         """The result for one product.
@@ -274,6 +292,7 @@ class AnalysisResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of ``bomtrace analyze --format json``."""
+        listed = self.listed_assemblies()
         counts = {s.value: 0 for s in Severity}
         for i in self.issues:
             counts[i.severity.value if i.severity else "warning"] += 1
@@ -283,7 +302,9 @@ class AnalysisResult:
             "options": self.options,
             "inputs": self.inputs,
             "products": [p.to_dict() for p in self.products],
-            "assemblies": [a.to_dict(detail=False) for a in self.assemblies],
+            "assemblies": [a.to_dict(detail=False) for a in listed],
+            "assemblies_analysed": len(self.assemblies),
+            "assemblies_listed": len(listed),
             "scenario_flips": self.scenario_flips(),
             "issue_counts": counts,
             "issues": [i.to_dict() for i in self.issues],

@@ -62,6 +62,11 @@ from bomtrace.cli.options import (
 @click.option(
     "--no-assemblies", is_flag=True, help="Skip verdicts for foreign-made sub-assemblies."
 )
+@click.option(
+    "--all-assemblies",
+    is_flag=True,
+    help="List every sub-assembly (default: those subject or undetermined somewhere).",
+)
 @second_incorporation_option
 @made_in_option
 @with_read_options
@@ -87,6 +92,7 @@ def analyze(
     assembly_cost: str,
     top: int,
     no_assemblies: bool,
+    all_assemblies: bool,
     second_incorporation: str,
     made_in: str | None,
     read: Any,
@@ -123,6 +129,7 @@ def analyze(
                 assembly_cost=assembly_cost,
                 top=top,
                 assemblies=not no_assemblies,
+                all_assemblies=all_assemblies,
                 second_incorporation=second_incorporation == "on",
                 made_in=made_in,
                 read=read,

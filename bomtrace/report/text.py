@@ -217,7 +217,7 @@ def render_analysis(d: dict[str, Any]) -> str:
                 for f in flips
             )
         )
-    n_asm = len(d.get("assemblies") or [])
+    n_asm = d.get("assemblies_analysed", len(d.get("assemblies") or []))
     if n_asm:
         subj = sum(
             1
