@@ -21,9 +21,12 @@ from bomtrace.issues import IssueCode
 def edges_from_parent_child(table: BomTable, sink: IssueCollector) -> EdgeList:
     """Turn parent–child lines into unique edges, reporting duplicates and conflicts."""
     df = table.lines.reset_index(drop=True)
-    parent = df["parent"] if "parent" in df.columns else pd.Series([None] * len(df))
-    parent = parent.astype(object).where(parent.notna(), None)
-    parent = parent.map(lambda v: None if v is None or str(v).strip() == "" else str(v).strip())
+    if "parent" in df.columns:
+        # vectorised: text, stripped; empty means "a product line"
+        parent = df["parent"].astype("string").str.strip()
+        parent = parent.where(parent.notna() & (parent != ""), None).astype(object)
+    else:
+        parent = pd.Series([None] * len(df), dtype=object)
     is_root_line = parent.isna().to_numpy()
 
     def letter(i: int, field: str) -> str | None:
