@@ -74,8 +74,11 @@ class ScenarioOutcome:
         }
 
 
+_SUBJECT: dict[str, bool] = {"subject": True, "not-subject": False}
+
+
 def _subject(verdict: str) -> bool | None:
-    return {"subject": True, "not-subject": False}.get(verdict)
+    return _SUBJECT.get(verdict)
 
 
 @dataclass
