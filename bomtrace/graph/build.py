@@ -82,12 +82,17 @@ def _pos_key(file: object, sheet: object, row: object) -> tuple[str, str, int]:
 
 def _assemble(table: BomTable, el: EdgeList, sink: IssueCollector) -> BomGraph:
     e = el.edges
-    pn_all = pd.Index(
-        pd.unique(pd.concat([pd.Series(el.roots, dtype=object), e["parent"], e["child"]]))
-    )
+    # one hashing pass over every part number: node ids in order of first appearance
+    m = len(e)
+    roots = pd.Series(el.roots, dtype="string")
+    codes, uniq = pd.factorize(
+        pd.concat([roots, e["parent"].astype("string"), e["child"].astype("string")],
+                  ignore_index=True)
+    )  # fmt: skip
+    pn_all = pd.Index(np.asarray(uniq, dtype=object))
     n = len(pn_all)
-    p = pn_all.get_indexer(e["parent"]).astype(np.int64)
-    c = pn_all.get_indexer(e["child"]).astype(np.int64)
+    p = codes[len(roots) : len(roots) + m].astype(np.int64)
+    c = codes[len(roots) + m :].astype(np.int64)
     q = e["quantity"].to_numpy(dtype=float)
     order = np.lexsort((c, p))
     p, c, q = p[order], c[order], q[order]

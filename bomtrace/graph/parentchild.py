@@ -34,8 +34,8 @@ def edges_from_parent_child(table: BomTable, sink: IssueCollector) -> EdgeList:
 
     e = pd.DataFrame(
         {
-            "parent": parent[~is_root_line].to_numpy(dtype=object),
-            "child": df.loc[~is_root_line, "part_number"].astype(str).to_numpy(dtype=object),
+            "parent": parent[~is_root_line].astype("string").reset_index(drop=True),
+            "child": df.loc[~is_root_line, "part_number"].astype("string").reset_index(drop=True),
             "quantity": pd.to_numeric(df.loc[~is_root_line, "quantity"], errors="coerce").to_numpy(
                 dtype=float, na_value=np.nan
             )
