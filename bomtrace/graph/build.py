@@ -17,7 +17,7 @@ from bomtrace.countries import normalize_country
 from bomtrace.graph.collect import IssueCollector
 from bomtrace.graph.indented import EdgeList, edges_from_indented
 from bomtrace.graph.model import BomGraph
-from bomtrace.graph.parentchild import edges_from_parent_child
+from bomtrace.graph.parentchild import check_master_nodes, edges_from_parent_child
 from bomtrace.graph.structure import cycles, heights
 from bomtrace.io.table import ATTRIBUTE_FIELDS, BomTable
 from bomtrace.issues import IssueCode
@@ -93,6 +93,8 @@ def _assemble(table: BomTable, el: EdgeList, sink: IssueCollector) -> BomGraph:
     n = len(pn_all)
     p = codes[len(roots) : len(roots) + m].astype(np.int64)
     c = codes[len(roots) + m :].astype(np.int64)
+    if table.layout == "parent-child" and table.parts is not None:
+        check_master_nodes(table, e, pn_all, p, c, sink)
     q = e["quantity"].to_numpy(dtype=float)
     order = np.lexsort((c, p))
     p, c, q = p[order], c[order], q[order]

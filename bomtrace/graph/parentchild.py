@@ -84,48 +84,56 @@ def edges_from_parent_child(table: BomTable, sink: IssueCollector) -> EdgeList:
     roots = list(dict.fromkeys(df.loc[is_root_line, "part_number"].astype(str)))
     root_rows = df.loc[is_root_line, ["_file", "_sheet", "_row"]]
     edges = e.drop(columns=["line"]).reset_index(drop=True)
-    if table.parts is not None:
-        _check_master(table, df, edges, sink)
+    # the parts-master check runs on integer node ids once they exist (check_master_nodes)
     return EdgeList(edges=edges, roots=roots, blocked_parts={}, root_rows=root_rows)
 
 
-def _check_master(
-    table: BomTable, lines: pd.DataFrame, edges: pd.DataFrame, sink: IssueCollector
+def check_master_nodes(
+    table: BomTable,
+    edges: pd.DataFrame,
+    pn_all: pd.Index,
+    p: np.ndarray,
+    c: np.ndarray,
+    sink: IssueCollector,
 ) -> None:
-    """Report parts missing from the master and master parts nothing uses."""
-    assert table.parts is not None
+    """Report BOM parts missing from the parts master, and master parts no line uses.
+
+    ``p``/``c`` are the node ids of ``edges`` in its own row order; every node is used by a
+    BOM line by construction, so "used" is "has a node id".
+    """
+    assert table.parts is not None  # noqa: S101 - only called with a master
     master = table.parts
-    known = pd.Index(master["part_number"].to_numpy(dtype=object)).unique()
-    # first line that mentions each part (as parent or child)
-    pos = pd.concat(
-        [
-            edges[["parent", "_file", "_sheet", "_row"]].rename(columns={"parent": "pn"}),
-            edges[["child", "_file", "_sheet", "_row"]].rename(columns={"child": "pn"}),
-        ]
-    ).drop_duplicates("pn")
-    missing = pos[known.get_indexer(pos["pn"].to_numpy(dtype=object)) < 0]
-    cols = ["pn", "_file", "_sheet", "_row"]
-    for pn, file, sheet, row in missing[cols].itertuples(index=False, name=None):
+    gm = pn_all.get_indexer(master["part_number"].astype("string"))
+    n = len(pn_all)
+    in_master = np.zeros(n, dtype=bool)
+    in_master[gm[gm >= 0]] = True
+    # first edge row that mentions each node (as parent or child)
+    m = len(edges)
+    first = np.full(n, 2 * m + 1, dtype=np.int64)
+    both = np.concatenate([p, c])
+    pos = np.concatenate([np.arange(m), np.arange(m)])
+    order = np.lexsort((pos, both))
+    if len(both):
+        sb, sp_ = both[order], pos[order]
+        starts = np.flatnonzero(np.r_[True, sb[1:] != sb[:-1]])
+        first[sb[starts]] = sp_[starts]
+    files = edges["_file"].to_numpy(dtype=object)
+    sheets = edges["_sheet"].to_numpy(dtype=object)
+    rows = edges["_row"].to_numpy()
+    for v in np.flatnonzero(~in_master & (first <= 2 * m)):
+        j = int(first[v])
+        pn = str(pn_all[v])
         sink.add(
             IssueCode.UNDEFINED_PART,
             f"{pn} is used in the BOM but is not in the parts master; it is kept, with no "
             f"attributes other than those on its BOM lines.",
-            part_number=str(pn),
-            file=file,
-            sheet=sheet,
-            row=int(row),
-            column=table.letter(str(file), sheet, "part_number"),
+            part_number=pn,
+            file=files[j],
+            sheet=sheets[j],
+            row=int(rows[j]),
+            column=table.letter(str(files[j]), sheets[j], "part_number"),
         )
-    used = pd.Index(
-        np.concatenate(
-            [
-                pos["pn"].to_numpy(dtype=object),
-                lines["part_number"].to_numpy(dtype=object),
-            ]
-        )
-    ).unique()
-    master_pn = master["part_number"].to_numpy(dtype=object)
-    unused = master[used.get_indexer(master_pn) < 0].drop_duplicates("part_number")
+    unused = master[gm < 0].drop_duplicates("part_number")
     for d in unused.to_dict("records"):
         sink.add(
             IssueCode.UNUSED_MASTER_PART,
