@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from bomtrace._version import __version__
+from bomtrace.analysis.result import text
 from bomtrace.issues import Issue
 
 #: the question asked for each missing fact (request sheet)
@@ -196,7 +197,7 @@ def suppliers(
                 {
                     "part_number": pn,
                     "description": None if desc[m] is None else str(desc[m]),
-                    "mpn": _s(graph.attr("mpn")[m]),
+                    "mpn": text(graph.attr("mpn")[m]),
                     "quantity": round(float(qty[m]), 6),
                     "facts": [f for f in _FACT_ORDER if f in facts],
                     **graph.position(m),
@@ -221,10 +222,6 @@ def _supplier_names(graph: Any) -> list[str]:
         name = next((str(v).strip() for v in vals if v is not None and str(v).strip()), None)
         out.append(name or NO_SUPPLIER)
     return out
-
-
-def _s(v: object) -> str | None:
-    return None if v is None else str(v)
 
 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")

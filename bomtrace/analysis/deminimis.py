@@ -20,7 +20,7 @@ import numpy as np
 from bomtrace.analysis.detail import Context, Explosion, destination_result, matches_end_user
 from bomtrace.analysis.grid import VERDICTS, Grid, build_grid
 from bomtrace.analysis.options import AnalysisOptions
-from bomtrace.analysis.result import DestinationResult, ProductResult, Verdict
+from bomtrace.analysis.result import DestinationResult, ProductResult, Verdict, percent, text
 from bomtrace.analysis.summary import summarize
 from bomtrace.analysis.values import NodeValues, compute_values
 from bomtrace.graph.collect import IssueCollector
@@ -176,7 +176,7 @@ def analyze_graph(
             products.append(
                 ProductResult(
                     pn,
-                    _s(desc[r]),
+                    text(desc[r]),
                     False,
                     None,
                     currency,
@@ -279,10 +279,17 @@ def _assembly_results(
                 continue
             res.destinations.append(
                 DestinationResult(
-                    country=d.code, name=d.name, groups=groups, threshold=d.threshold,
-                    threshold_source=d.threshold_source, controlled_us_value=float(num[i]),
-                    ratio=lo_l[i], verdict=verdicts[i],  # type: ignore[arg-type]
-                    headroom=head_l[i], bounds_low=lo_l[i], bounds_high=hi_l[i],
+                    country=d.code,
+                    name=d.name,
+                    groups=groups,
+                    threshold=d.threshold,
+                    threshold_source=d.threshold_source,
+                    controlled_us_value=float(num[i]),
+                    ratio=lo_l[i],
+                    verdict=verdicts[i],  # type: ignore[arg-type]
+                    headroom=head_l[i],
+                    bounds_low=lo_l[i],
+                    bounds_high=hi_l[i],
                     track=res.track,
                 )  # fmt: skip
             )
@@ -295,7 +302,9 @@ def _verdict_findings(res: ProductResult, sink: IssueCollector, pos: dict[str, A
     open_ = [d for d in res.destinations if d.verdict == "undetermined"]
     pn = res.part_number
     if subject:
-        shown = ", ".join(f"{d.country} ({_pct(d.ratio)} > {d.threshold:.0%})" for d in subject[:8])
+        shown = ", ".join(
+            f"{d.country} ({percent(d.ratio)} > {d.threshold:.0%})" for d in subject[:8]
+        )
         more = f" and {len(subject) - 8} more" if len(subject) > 8 else ""
         sink.add(
             IssueCode.DE_MINIMIS_EXCEEDED,
@@ -312,17 +321,13 @@ def _verdict_findings(res: ProductResult, sink: IssueCollector, pos: dict[str, A
             f"Product {pn} may be subject to the EAR for "
             f"{', '.join(d.country for d in open_[:12])}"
             f"{' and more' if len(open_) > 12 else ''}: the ratio lies between "
-            f"{_pct(first.bounds_low)} and {_pct(first.bounds_high)} for {first.country} "
+            f"{percent(first.bounds_low)} and {percent(first.bounds_high)} for {first.country} "
             f"because data is missing"
             + (f" (classify {lead} first; see bounds.unresolved_parts)." if lead else "."),
             part_number=pn,
             data={"countries": [d.country for d in open_]},
             **pos,
         )
-
-
-def _pct(x: float | None) -> str:
-    return "-" if x is None else f"{x * 100:.2f}%"
 
 
 def _members(dests: list[Destination], dest_class: list[int], k: int) -> list[list[str]]:
@@ -360,7 +365,7 @@ def _node_result(
     basis = "selling_price" if price[v] > 0 else "rolled_up_cost"
     return ProductResult(
         str(ctx.graph.part_numbers[v]),
-        _s(desc[v]),
+        text(desc[v]),
         True,
         float(vals.total[v]),
         currency,
@@ -381,10 +386,6 @@ def _technology_issue(graph: BomGraph, vals: NodeValues, sink: IssueCollector, n
             part_number=str(graph.part_numbers[r]),
             **graph.position(r),
         )
-
-
-def _s(v: object) -> str | None:
-    return None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
 
 
 def _currency(graph: BomGraph, sink: IssueCollector) -> str:

@@ -10,7 +10,13 @@ from typing import Any
 import numpy as np
 
 from bomtrace.analysis.grid import VERDICTS, Grid
-from bomtrace.analysis.result import Contributor, DestinationResult, ScenarioOutcome, Verdict
+from bomtrace.analysis.result import (
+    Contributor,
+    DestinationResult,
+    ScenarioOutcome,
+    Verdict,
+    text,
+)
 from bomtrace.analysis.values import NodeValues
 from bomtrace.graph.model import BomGraph
 from bomtrace.rules.model import Destination, Scenario
@@ -48,10 +54,6 @@ def matches_end_user(end_user: str, patterns: tuple[str, ...]) -> bool:
     """Case-insensitive substring match of the end user against scenario patterns."""
     e = end_user.casefold()
     return any(p.casefold() in e for p in patterns)
-
-
-def _s(v: object) -> str | None:
-    return None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
 
 
 def _f(x: float) -> float | None:
@@ -193,7 +195,7 @@ def _evidence(
         out.top_contributors.append(
             Contributor(
                 str(graph.part_numbers[m]),
-                _s(desc[m]),
+                text(desc[m]),
                 float(qty[j]),
                 float(contrib[j]),
                 eccn[m],

@@ -16,8 +16,22 @@ Verdict = Literal["subject", "not-subject", "undetermined", "not-analysed"]
 
 
 def money(x: float | None) -> float | None:
-    """Round a money value for output (None stays None)."""
-    return None if x is None else round(float(x) + 0.0, 4)
+    """Round a money value for output (None and NaN give None)."""
+    return None if x is None or x != x else round(float(x) + 0.0, 4)
+
+
+def text(v: object) -> str | None:
+    """A value as text for output; None and NaN give None."""
+    return None if v is None or (isinstance(v, float) and v != v) else str(v)
+
+
+def percent(x: float | None) -> str:
+    """Format a ratio as a percentage with two decimals.
+
+    >>> percent(0.163149), percent(None)
+    ('16.31%', '-')
+    """
+    return "-" if x is None else f"{x * 100:.2f}%"
 
 
 def ratio(x: float | None) -> float | None:

@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from bomtrace.analysis.result import money, text
 from bomtrace.fdpr.evidence import (
     EVIDENCE_FIELDS,
     NO,
@@ -268,7 +269,7 @@ def analyze_fdpr(
                     base = bases[(m, ci)] = _entry(graph, ev, states[c.version.id], c, m)
                 entry = dict(base)
                 entry["quantity"] = round(q, 6)
-                entry["value"] = _money(q * unit_total[m])
+                entry["value"] = money(q * unit_total[m])
                 res.entries.append(entry)
                 if sink is not None and (m, c.version.id) not in reported:
                     reported.add((m, c.version.id))
@@ -290,9 +291,9 @@ def analyze_fdpr(
             unresolved.append(
                 {
                     "part_number": str(graph.part_numbers[m]),
-                    "description": _s(graph.attr("description")[m]),
+                    "description": text(graph.attr("description")[m]),
                     "quantity": round(q, 6),
-                    "value": _money(q * unit_total[m]),
+                    "value": money(q * unit_total[m]),
                     "rules": sorted(set(rules)),
                     "missing": sorted(missing),
                 }
@@ -316,8 +317,8 @@ def analyze_fdpr(
                 {
                     "part_number": str(graph.part_numbers[m]),
                     "caught_units": round(float(below[m, 0]), 6),
-                    "caught_value": _money(below[m, 1]),
-                    "total_cost": _money(unit_total[m]),
+                    "caught_value": money(below[m, 1]),
+                    "total_cost": money(unit_total[m]),
                 }
             )
         asm.sort(key=lambda d: str(d["part_number"]))
@@ -331,7 +332,7 @@ def analyze_fdpr(
             "not_modelled": list(load_fdp_data().not_modelled),
             "caught_parts": len(caught_nodes),
             "caught_units": round(float(below[r, 0]), 6),
-            "caught_value": _money(below[r, 1]),
+            "caught_value": money(below[r, 1]),
             "assemblies": asm,
             "unresolved_count": int(len(open_)),
             "unresolved": unresolved,
@@ -382,7 +383,7 @@ def _entry(
     p = c.party
     return {
         "part_number": str(graph.part_numbers[m]),
-        "description": _s(graph.attr("description")[m]),
+        "description": text(graph.attr("description")[m]),
         "rule": c.version.paragraph,
         "rule_id": c.version.id,
         "rule_name": c.version.title,
@@ -399,8 +400,8 @@ def _entry(
             "us_technology_eccns": None if tech is None else sorted(tech),
             "made_with_us_equipment": STATE_NAMES[int(ev.plant[m])],
             "plant_source": ev.plant_source[m],
-            "producer": _s(ev.producer[m]),
-            "designed_by": _s(ev.designed_by[m]),
+            "producer": text(ev.producer[m]),
+            "designed_by": text(ev.designed_by[m]),
         },
         "rows": rows,
         "citation": c.version.citation,
@@ -421,11 +422,3 @@ def _flag_issue(
         part_number=e["part_number"],
         **graph.position(m),
     )
-
-
-def _money(x: float) -> float | None:
-    return None if x is None or not np.isfinite(x) else round(float(x) + 0.0, 4)
-
-
-def _s(v: object) -> str | None:
-    return None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)

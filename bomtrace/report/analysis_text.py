@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bomtrace.analysis.result import percent
+
 _MAX_CODES = 12
 
 
@@ -17,10 +19,6 @@ def _codes(codes: list[str]) -> str:
     if len(codes) <= _MAX_CODES:
         return ", ".join(codes)
     return ", ".join(codes[:_MAX_CODES]) + f" +{len(codes) - _MAX_CODES} more"
-
-
-def _pct(x: float | None) -> str:
-    return "-" if x is None else f"{x * 100:.2f}%"
 
 
 def zero_lines(p: dict[str, Any]) -> list[str]:
@@ -57,8 +55,8 @@ def second_incorporation_lines(p: dict[str, Any]) -> list[str]:
         state = "on" if applied else "off"
         flip = f"; verdict {v_cut} vs {v_full}" if v_cut != v_full else ""
         out.append(
-            f"  second incorporation ({state}): {_pct(with_cut)} with discrete sub-assemblies "
-            f"cut, {_pct(without)} without → {_codes(codes)}{flip}"
+            f"  second incorporation ({state}): {percent(with_cut)} with discrete sub-assemblies "
+            f"cut, {percent(without)} without → {_codes(codes)}{flip}"
         )
     return out
 

@@ -96,8 +96,7 @@ def destination_rows(d: dict[str, Any], key: str = "products") -> list[dict[str,
                     "ratio_without_cut": (x.get("second_incorporation") or {}).get(
                         "ratio_without_cut"
                     ),
-                    "threshold_source": x.get("threshold_source")
-                    or sources.get(x["country"]),
+                    "threshold_source": x.get("threshold_source") or sources.get(x["country"]),
                 }
             )
     return rows

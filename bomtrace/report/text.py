@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from bomtrace.analysis.result import percent
+
 VERDICT_LABEL = {
     "subject": "SUBJECT",
     "not-subject": "not subject",
@@ -53,13 +55,7 @@ def _fmt(v: Any) -> str:
     return s if len(s) <= MAX_CELL else s[: MAX_CELL - 1] + "…"
 
 
-def pct(x: float | None) -> str:
-    """Format a ratio as a percentage with two decimals.
-
-    >>> pct(0.163149), pct(None)
-    ('16.31%', '-')
-    """
-    return "-" if x is None else f"{x * 100:.2f}%"
+pct = percent  #: ratio as a percentage with two decimals
 
 
 def money(x: float | None) -> str:
