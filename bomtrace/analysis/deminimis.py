@@ -18,10 +18,17 @@ from typing import Any
 import numpy as np
 
 from bomtrace.analysis.detail import Context, Explosion, destination_result, matches_end_user
-from bomtrace.analysis.grid import VERDICTS, Grid, build_grid
+from bomtrace.analysis.grid import build_grid
+from bomtrace.analysis.items import (
+    assembly_results,
+    class_members,
+    evidence_nodes,
+    item_summary,
+    node_result,
+    verdict_findings,
+)
 from bomtrace.analysis.options import AnalysisOptions
-from bomtrace.analysis.result import DestinationResult, ProductResult, Verdict, percent, text
-from bomtrace.analysis.summary import summarize
+from bomtrace.analysis.result import ProductResult, Verdict, text
 from bomtrace.analysis.values import NodeValues, compute_values
 from bomtrace.graph.collect import IssueCollector
 from bomtrace.graph.model import BomGraph
@@ -157,11 +164,11 @@ def analyze_graph(
         graph,
         np.array(ok_roots, dtype=np.int64),
         edge_mask=vals.main.edge_mask,
-        keep=_evidence_nodes(graph, vals),
+        keep=evidence_nodes(graph, vals),
     )
     row_of = {r: i for i, r in enumerate(ok_roots)}
     desc = graph.attr("description")
-    members = _members(dests, dest_class, len(reps))
+    members = class_members(dests, dest_class, len(reps))
     products: list[ProductResult] = []
     for r in (int(x) for x in graph.roots):
         pn = str(graph.part_numbers[r])
@@ -198,183 +205,22 @@ def analyze_graph(
                 **graph.position(r),
             )
         a, b = t.indptr[row_of[r]], t.indptr[row_of[r] + 1]
-        res = _node_result(ctx, r, price, desc, currency)
+        res = node_result(ctx, r, price, desc, currency)
         expl = Explosion(t.indices[a:b], t.data[a:b])
         for d, k in zip(dests, dest_class, strict=True):
             res.destinations.append(destination_result(ctx, r, d, k, scenarios, expl))
-        res.summary = _summary(grid, ctx, r, members, reps)
-        _verdict_findings(res, sink, graph.position(r))
+        res.summary = item_summary(grid, ctx, r, members, reps)
+        verdict_findings(res, sink, graph.position(r))
         products.append(res)
     assemblies: list[ProductResult] = []
     if options.assemblies:
         cand = ~graph.is_leaf & (graph.height >= 0) & ~vals.is_us
         cand[graph.roots] = False
-        assemblies = _assembly_results(
+        assemblies = assembly_results(
             ctx, np.flatnonzero(cand), dests, dest_class, price, desc, currency,
             summary_only=options.all_destinations, members=members, reps=reps,
         )  # fmt: skip
     return products, assemblies
-
-
-def _evidence_nodes(graph: BomGraph, vals: NodeValues) -> np.ndarray:
-    """Nodes a product's evidence can name: contributors, parts to classify, 734.4(a) hits.
-
-    The explosion behind contributors is confined to these (and the assemblies above them),
-    so heavily shared BOMs do not pay for every product × part pair.
-    """
-    keep = (vals.status >= 1).any(axis=1)
-    for arrays in (vals.own_low, vals.own_high, vals.zero_own, vals.zero_own_high):
-        for arr in arrays.values():
-            if arr.size:
-                keep |= (arr != 0).any(axis=1)
-    if vals.item_own.size:
-        keep |= (vals.item_own > 0).any(axis=1)
-    return np.asarray(keep)
-
-
-def _assembly_results(
-    ctx: Context,
-    nodes: np.ndarray,
-    dests: list[Destination],
-    dest_class: list[int],
-    price: np.ndarray,
-    desc: np.ndarray,
-    currency: str,
-    *,
-    summary_only: bool,
-    members: list[list[str]],
-    reps: list[Destination],
-) -> list[ProductResult]:
-    """Sub-assembly verdicts, built from the grid's arrays in bulk.
-
-    The per-destination detail (contributors, scenarios) is for products; sub-assemblies get
-    the ratio, bounds, verdict and headroom per destination — or, under
-    ``--all-destinations``, only the summary. Cells needing more (a 734.4(a) hit, a
-    second-incorporation difference, a technology-track note) take the full path.
-    """
-    g, vals = ctx.grid, ctx.vals
-    out = [_node_result(ctx, int(v), price, desc, currency) for v in nodes]
-    if summary_only:
-        for res, v in zip(out, nodes.tolist(), strict=True):
-            res.summary = _summary(g, ctx, v, members, reps)
-        return out
-    den = ctx.den[nodes]
-    special = vals.track[nodes] == "technology"
-    for d, k in zip(dests, dest_class, strict=True):
-        lo, hi, num = g.lo[nodes, k], g.hi[nodes, k], g.num_lo[nodes, k]
-        slow = special | g.zero_lo[nodes, k] | g.zero_hi[nodes, k]
-        if ctx.alt is not None:
-            slow |= (ctx.alt.verdict[nodes, k] != g.verdict[nodes, k]) | ~np.isclose(
-                ctx.alt.lo[nodes, k], lo, rtol=0, atol=1e-12, equal_nan=True
-            )
-        head = np.where(den > 0, d.threshold * den - num, np.nan)
-        lo_l = [None if x != x else x for x in lo.tolist()]
-        hi_l = [None if x != x else x for x in hi.tolist()]
-        head_l = [None if x != x else x for x in head.tolist()]
-        verdicts = [VERDICTS[c] for c in g.verdict[nodes, k].tolist()]
-        groups = sorted(d.groups)
-        for i, (res, v) in enumerate(zip(out, nodes.tolist(), strict=True)):
-            if slow[i]:
-                res.destinations.append(destination_result(ctx, v, d, k, [], None))
-                continue
-            res.destinations.append(
-                DestinationResult(
-                    country=d.code,
-                    name=d.name,
-                    groups=groups,
-                    threshold=d.threshold,
-                    threshold_source=d.threshold_source,
-                    controlled_us_value=float(num[i]),
-                    ratio=lo_l[i],
-                    verdict=verdicts[i],  # type: ignore[arg-type]
-                    headroom=head_l[i],
-                    bounds_low=lo_l[i],
-                    bounds_high=hi_l[i],
-                    track=res.track,
-                )  # fmt: skip
-            )
-    return out
-
-
-def _verdict_findings(res: ProductResult, sink: IssueCollector, pos: dict[str, Any]) -> None:
-    """One finding per product: where it is subject, and where the data leaves it open."""
-    subject = [d for d in res.destinations if d.verdict == "subject"]
-    open_ = [d for d in res.destinations if d.verdict == "undetermined"]
-    pn = res.part_number
-    if subject:
-        shown = ", ".join(
-            f"{d.country} ({percent(d.ratio)} > {d.threshold:.0%})" for d in subject[:8]
-        )
-        more = f" and {len(subject) - 8} more" if len(subject) > 8 else ""
-        sink.add(
-            IssueCode.DE_MINIMIS_EXCEEDED,
-            f"Product {pn} is subject to the EAR by de minimis for {shown}{more}.",
-            part_number=pn,
-            data={"countries": [d.country for d in subject]},
-            **pos,
-        )
-    if open_:
-        first = open_[0]
-        lead = first.unresolved[0]["part_number"] if first.unresolved else None
-        sink.add(
-            IssueCode.VERDICT_UNDETERMINED,
-            f"Product {pn} may be subject to the EAR for "
-            f"{', '.join(d.country for d in open_[:12])}"
-            f"{' and more' if len(open_) > 12 else ''}: the ratio lies between "
-            f"{percent(first.bounds_low)} and {percent(first.bounds_high)} for {first.country} "
-            f"because data is missing"
-            + (f" (classify {lead} first; see bounds.unresolved_parts)." if lead else "."),
-            part_number=pn,
-            data={"countries": [d.country for d in open_]},
-            **pos,
-        )
-
-
-def _members(dests: list[Destination], dest_class: list[int], k: int) -> list[list[str]]:
-    out: list[list[str]] = [[] for _ in range(k)]
-    for d, c in zip(dests, dest_class, strict=True):
-        out[c].append(d.code)
-    return out
-
-
-def _summary(
-    grid: Grid, ctx: Context, v: int, members: list[list[str]], reps: list[Destination]
-) -> dict[str, Any]:
-    den = float(ctx.den[v])
-    rows = []
-    for k, codes in enumerate(members):
-        lo = grid.lo[v, k]
-        thr = reps[k].threshold
-        rows.append(
-            (
-                codes,
-                thr,
-                None if np.isnan(lo) else float(lo),
-                VERDICTS[grid.verdict[v, k]],
-                (thr * den - float(grid.num_lo[v, k])) if den > 0 else None,
-                bool(grid.zero_lo[v, k]),
-            )
-        )
-    return summarize(rows)
-
-
-def _node_result(
-    ctx: Context, v: int, price: np.ndarray, desc: np.ndarray, currency: str
-) -> ProductResult:
-    vals = ctx.vals
-    basis = "selling_price" if price[v] > 0 else "rolled_up_cost"
-    return ProductResult(
-        str(ctx.graph.part_numbers[v]),
-        text(desc[v]),
-        True,
-        float(vals.total[v]),
-        currency,
-        float(vals.us[v]),
-        float(vals.us_tech[v]),
-        basis,
-        float(ctx.den[v]),
-        track=str(vals.track[v]),
-    )
 
 
 def _technology_issue(graph: BomGraph, vals: NodeValues, sink: IssueCollector, note: str) -> None:
