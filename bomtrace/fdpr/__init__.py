@@ -12,9 +12,10 @@ import os
 from collections.abc import Sequence
 from datetime import date
 
-from bomtrace.fdpr.analysis import ProductFdpr, ScreenedParty, analyze_fdpr, screen_parties
+from bomtrace.fdpr.analysis import ProductFdpr, analyze_fdpr
 from bomtrace.fdpr.evidence import ProducerTable, collect_evidence, read_producers
 from bomtrace.fdpr.rules import FdpVersion, fdp_rule, fdp_rules_in_force, load_fdp_data
+from bomtrace.fdpr.scope import ScreenedParty, screen_parties
 from bomtrace.fdpr.screening import (
     PartyMatch,
     ScreeningList,

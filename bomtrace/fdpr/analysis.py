@@ -37,8 +37,9 @@ from bomtrace.fdpr.evidence import (
     Evidence,
 )
 from bomtrace.fdpr.prongs import NodeStates, node_states
-from bomtrace.fdpr.rules import FdpVersion, fdp_rules_in_force, load_fdp_data
-from bomtrace.fdpr.screening import PartyMatch, ScreeningList
+from bomtrace.fdpr.rules import load_fdp_data
+from bomtrace.fdpr.scope import Context, ScreenedParty, contexts
+from bomtrace.fdpr.screening import ScreeningList
 from bomtrace.graph.collect import IssueCollector
 from bomtrace.graph.model import BomGraph
 from bomtrace.issues import IssueCode
@@ -48,42 +49,6 @@ from bomtrace.rules.model import Destination
 #: unresolved parts listed per product (largest extended value first; ``unresolved_count``
 #: has them all, and ``bomtrace suppliers`` lists every one per supplier)
 UNRESOLVED_LISTED = 10
-#: ... when the BOM carries no production evidence and no party was named
-UNRESOLVED_LISTED_BLIND = 10
-
-
-@dataclass(frozen=True)
-class ScreenedParty:
-    """A party of the shipment and what screening found."""
-
-    role: str  #: "end_user" or "party"
-    name: str
-    match: PartyMatch
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"role": self.role, "name": self.name, **self.match.to_dict()}
-
-
-@dataclass
-class Context:
-    """One rule form applied to one destination (None for party-scoped forms)."""
-
-    version: FdpVersion
-    destination: str | None
-    scope: int
-    why: str
-    party: ScreenedParty | None = None
-
-    def label(self) -> dict[str, Any]:
-        return {
-            "rule": self.version.paragraph,
-            "id": self.version.id,
-            "title": self.version.title,
-            "destination": self.destination,
-            "scope": STATE_NAMES[self.scope],
-            "why": self.why,
-            "unsure": self.version.unsure,
-        }
 
 
 @dataclass
@@ -92,90 +57,6 @@ class ProductFdpr:
 
     entries: list[dict[str, Any]] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
-
-
-def screen_parties(
-    end_user: str | None, parties: Sequence[str], screening: ScreeningList
-) -> list[ScreenedParty]:
-    """Screen the end user and the other parties of the shipment."""
-    out = []
-    if end_user and end_user.strip():
-        out.append(ScreenedParty("end_user", end_user.strip(), screening.match(end_user)))
-    for p in parties:
-        if p and p.strip():
-            out.append(ScreenedParty("party", p.strip(), screening.match(p)))
-    return out
-
-
-def _scope(
-    v: FdpVersion, dest: Destination | None, screened: list[ScreenedParty]
-) -> tuple[int, str, ScreenedParty | None]:
-    s = v.scope
-    if s.type == "worldwide":
-        return YES, "applies to every destination", None
-    if s.type in ("country_group", "destination"):
-        assert dest is not None
-        groups = dest.groups
-        if set(s.exclude_groups) & groups:
-            return (
-                NO,
-                f"{dest.code} is in {', '.join(sorted(set(s.exclude_groups) & groups))}",
-                None,
-            )
-        hit = sorted(set(s.groups) & groups)
-        if hit or dest.code in s.countries:
-            what = ", ".join(hit) if hit else dest.code
-            return YES, f"destination {dest.code} ({what})", None
-        return NO, f"destination {dest.code} is not in scope", None
-    fn = s.footnote
-    best: tuple[int, str, ScreenedParty | None] = (NO, f"no party carries footnote {fn}", None)
-    for p in screened:
-        m = p.match
-        if m.status == "match" and fn in m.footnotes:
-            if p.role in s.roles:
-                return YES, f"{_role(p.role)} {p.name!r}: footnote {fn}", p
-            best = max(
-                best,
-                (
-                    UNKNOWN,
-                    f"{_role(p.role)} {p.name!r} is listed with footnote {fn}, but this form of "
-                    f"the rule needs knowledge that the item is destined to it (end user)",
-                    p,
-                ),
-                key=lambda t: t[0],
-            )
-        elif m.status == "possible" and any(fn in e.footnotes for e in m.entries):
-            best = max(
-                best,
-                (
-                    UNKNOWN,
-                    f"{_role(p.role)} {p.name!r} resembles {m.entries[0].name!r} (footnote {fn}, "
-                    f"score {m.score:.0f}); not applied: confirm the name",
-                    p,
-                ),
-                key=lambda t: t[0],
-            )
-    return best
-
-
-def _role(role: str) -> str:
-    return "end user" if role == "end_user" else "party"
-
-
-def contexts(
-    day: date, destinations: Sequence[Destination], screened: list[ScreenedParty]
-) -> list[Context]:
-    """Every rule form in force on ``day``, applied to each destination where it depends on one."""
-    out = []
-    for v in fdp_rules_in_force(day):
-        if v.scope.type in ("country_group", "destination"):
-            for d in destinations:
-                st, why, _ = _scope(v, d, screened)
-                out.append(Context(v, d.code, st, why))
-        else:
-            st, why, p = _scope(v, None, screened)
-            out.append(Context(v, None, st, why, p))
-    return out
 
 
 _PRONG_NAMES = (("direct", "direct_product"), ("plant", "plant"), ("ic", "contains_ic"))
@@ -211,9 +92,8 @@ def analyze_fdpr(
     sink : IssueCollector, optional
         Receives ``fdpr-flag`` and ``fdpr-evidence-missing`` issues when given.
     limit : int, optional
-        Unresolved parts listed per product (``unresolved_count`` gives them all); at most
-        ``UNRESOLVED_LISTED_BLIND`` when the BOM carries no production evidence and no party
-        was named (every candidate part is then "unknown").
+        Unresolved parts listed per product, largest extended value first
+        (``unresolved_count`` gives them all).
     """
     ctxs = contexts(as_of, destinations, screened)
     live = [c for c in ctxs if c.scope != NO]
@@ -249,8 +129,6 @@ def analyze_fdpr(
     # rank of every node by part number, to sort per-product lists with integer keys
     pn_rank = np.empty(n, dtype=np.int64)
     pn_rank[np.argsort(graph.part_numbers.astype(str), kind="stable")] = np.arange(n)
-    # with no evidence and no party, every such part is "unknown": list only the first few
-    list_limit = limit if engaged else min(limit, UNRESOLVED_LISTED_BLIND)
     out: dict[int, ProductFdpr] = {}
     reported: set[tuple[int, str]] = set()
     bases: dict[tuple[int, int], dict[str, Any]] = {}
@@ -278,7 +156,7 @@ def analyze_fdpr(
         open_ = np.flatnonzero(unknown_any[idx])
         # the parts whose evidence matters most first: by extended value, then part number
         worth = qty[open_] * unit_total[idx[open_]]
-        shown = open_[np.lexsort((pn_rank[idx[open_]], -worth))][:list_limit]
+        shown = open_[np.lexsort((pn_rank[idx[open_]], -worth))][:limit]
         for j in shown:
             m, q = int(idx[j]), float(qty[j])
             rules, missing = [], set()
