@@ -9,12 +9,11 @@ from pathlib import Path
 import pytest
 
 from bomtrace.errors import InputError
-from bomtrace.fdpr.screening import (
+from bomtrace.fdpr.screening import normalize_name, parse_fdp_footnotes
+from bomtrace.fdpr.screening_sources import (
     build_screening_list,
     load_screening_list,
-    normalize_name,
     packaged_entity_list,
-    parse_fdp_footnotes,
 )
 
 

@@ -16,12 +16,8 @@ from bomtrace.fdpr.analysis import ProductFdpr, analyze_fdpr
 from bomtrace.fdpr.evidence import ProducerTable, collect_evidence, read_producers
 from bomtrace.fdpr.rules import FdpVersion, fdp_rule, fdp_rules_in_force, load_fdp_data
 from bomtrace.fdpr.scope import ScreenedParty, screen_parties
-from bomtrace.fdpr.screening import (
-    PartyMatch,
-    ScreeningList,
-    build_screening_list,
-    normalize_name,
-)
+from bomtrace.fdpr.screening import PartyMatch, ScreeningList, normalize_name
+from bomtrace.fdpr.screening_sources import build_screening_list
 from bomtrace.graph.collect import IssueCollector
 from bomtrace.graph.model import BomGraph
 from bomtrace.issues import IssueCode

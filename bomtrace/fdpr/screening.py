@@ -12,6 +12,7 @@ that merely resembles a listed one is reported as a *possible* match and never a
 'huawei technologies'
 >>> normalize_name("Argut OOO"), normalize_name("Xi'an Huawei")
 ('argut', 'xian huawei')
+>>> from bomtrace.fdpr.screening_sources import packaged_entity_list
 >>> sl = packaged_entity_list()
 >>> m = sl.match("Huawei Technologies")
 >>> m.status, m.entries[0].name, m.entries[0].footnotes
@@ -24,20 +25,11 @@ that merely resembles a listed one is reported as a *possible* match and never a
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-import os
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
-
-from bomtrace.errors import InputError
-from bomtrace.rules.load import read_json
 
 #: fuzzy score (0-100) from which a name that is not equal to a listed one is reported as a
 #: possible match (never applied)
@@ -281,139 +273,3 @@ def _score(a: str, b: str, **_: Any) -> float:
 
 def _entry_order(e: ListedParty) -> tuple[Any, ...]:
     return (not e.footnotes, -len(e.alt_names), e.name, e.origin)
-
-
-@lru_cache(maxsize=1)
-def _packaged_rows() -> tuple[tuple[ListedParty, ...], str]:
-    doc = read_json("entity_list_extract.json")
-    label = (
-        f"packaged Entity List extract (CSL {doc['header']['csl_generated']}, "
-        f"{len(doc['entries'])} rows)"
-    )
-    rows = tuple(
-        ListedParty(
-            name=e["name"],
-            alt_names=tuple(e["alt_names"]),
-            countries=tuple(e["countries"]),
-            footnotes=tuple(e["fdp_footnotes"]),
-            list_name="Entity List (EL) - Bureau of Industry and Security",
-            license_requirement=e["license_requirement"],
-            footnotes_inferred=bool(e.get("fdp_footnotes_inferred")),
-            origin="packaged extract",
-        )
-        for e in doc["entries"]
-    )
-    return rows, label
-
-
-def packaged_entity_list() -> ScreeningList:
-    """A screening list holding the packaged Entity List extract only."""
-    rows, label = _packaged_rows()
-    sl = ScreeningList()
-    sl.add(rows, label)
-    return sl
-
-
-def load_screening_list(path: str | os.PathLike[str]) -> tuple[list[ListedParty], str]:
-    """Read a Consolidated Screening List file (its JSON, CSV or TSV download).
-
-    Parameters
-    ----------
-    path : str or Path
-        ``consolidated.json`` (an object with ``results`` or a list of records),
-        ``consolidated.csv`` or ``consolidated.tsv``. Only ``name`` is required; ``alt_names``
-        (a list, or text separated by ``;``), ``source``, ``license_requirement`` and
-        ``addresses``/``countries`` are used when present.
-
-    Returns
-    -------
-    (list of ListedParty, str)
-        The rows and a label saying what was loaded.
-
-    Raises
-    ------
-    InputError
-        When the file cannot be parsed or has no ``name`` field.
-    """
-    p = Path(path)
-    text = p.read_text(encoding="utf-8-sig")
-    records: list[tuple[int, dict[str, Any]]]
-    if p.suffix.lower() == ".json" or text.lstrip()[:1] in "[{":
-        try:
-            doc = json.loads(text)
-        except ValueError as exc:
-            raise InputError(f"Screening list {p.name} is not valid JSON: {exc}.") from exc
-        recs = doc.get("results", doc.get("entries")) if isinstance(doc, dict) else doc
-        if not isinstance(recs, list):
-            raise InputError(
-                f"Screening list {p.name}: expected a list of records or an object with "
-                f"'results' (the CSL consolidated.json)."
-            )
-        records = [(i + 1, r) for i, r in enumerate(recs) if isinstance(r, dict)]
-    else:
-        delim = "\t" if p.suffix.lower() == ".tsv" or "\t" in text.splitlines()[0] else ","
-        reader = csv.DictReader(io.StringIO(text), delimiter=delim)
-        fields = [f.strip() for f in reader.fieldnames or []]
-        if "name" not in fields:
-            raise InputError(
-                f"Screening list {p.name} has no 'name' column (columns: "
-                f"{', '.join(fields) or 'none'}). Use the CSL download (consolidated.csv/tsv/json)."
-            )
-        records = [
-            (i + 2, {(k or "").strip(): v for k, v in r.items()}) for i, r in enumerate(reader)
-        ]
-    rows = [
-        _row(r, f"{p.name} record {n}" if p.suffix.lower() == ".json" else f"{p.name} row {n}")
-        for n, r in records
-        if r.get("name")
-    ]
-    if not rows and records:
-        raise InputError(f"Screening list {p.name} has no record with a 'name'.")
-    return rows, f"screening list {p.name} ({len(rows)} rows)"
-
-
-def _split(v: Any) -> tuple[str, ...]:
-    if v is None:
-        return ()
-    if isinstance(v, list):
-        return tuple(str(x).strip() for x in v if str(x).strip())
-    return tuple(s.strip() for s in str(v).split(";") if s.strip())
-
-
-def _row(r: dict[str, Any], origin: str) -> ListedParty:
-    lic = r.get("license_requirement") or None
-    footnotes, inferred = parse_fdp_footnotes(lic)
-    countries: tuple[str, ...] = ()
-    if isinstance(r.get("addresses"), list):
-        countries = tuple(
-            sorted(
-                {
-                    str(a.get("country"))
-                    for a in r["addresses"]
-                    if isinstance(a, dict) and a.get("country")
-                }
-            )
-        )
-    elif r.get("countries"):
-        countries = _split(r["countries"])
-    return ListedParty(
-        name=str(r["name"]).strip(),
-        alt_names=_split(r.get("alt_names")),
-        countries=countries,
-        footnotes=footnotes,
-        list_name=str(r.get("source") or "screening list"),
-        license_requirement=lic,
-        footnotes_inferred=inferred,
-        origin=origin,
-    )
-
-
-def build_screening_list(
-    screening_files: Sequence[str | os.PathLike[str]] = (),
-) -> ScreeningList:
-    """The packaged extract plus any user-supplied screening list files."""
-    sl = packaged_entity_list()
-    for f in screening_files:
-        rows, label = load_screening_list(f)
-        sl.add(rows, label)
-    return sl
