@@ -17,7 +17,10 @@ from bomtrace.cli.common import (
     with_read_options,
 )
 from bomtrace.cli.options import (
+    as_of_option,
     assembly_cost_option,
+    destinations_option,
+    end_user_option,
     made_in_option,
     party_option,
     producers_option,
@@ -28,18 +31,9 @@ from bomtrace.cli.options import (
 
 @click.command(name="analyze", epilog=EPILOG)
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option(
-    "--destination",
-    "-d",
-    "destinations",
-    multiple=True,
-    metavar="CC",
-    help="Destination (ISO code or name); repeatable. Default: CN plus E:1/E:2.",
-)
+@destinations_option("Destination (ISO code or name); repeatable. Default: CN plus E:1/E:2.")
 @click.option("--all-destinations", is_flag=True, help="Every destination of the Country Chart.")
-@click.option(
-    "--as-of", "as_of", metavar="YYYY-MM-DD", help="Date whose rules apply (default today)."
-)
+@as_of_option
 @click.option(
     "--scenario",
     "scenarios",
@@ -47,7 +41,7 @@ from bomtrace.cli.options import (
     metavar="NAME",
     help="What-if scenario shown beside the rule in force (see `bomtrace rules`).",
 )
-@click.option("--end-user", metavar="NAME", help="End user of the shipment (FDP rules, scenarios).")
+@end_user_option("End user of the shipment (FDP rules, scenarios).")
 @party_option
 @screening_list_option
 @producers_option

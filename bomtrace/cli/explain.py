@@ -5,7 +5,12 @@ from __future__ import annotations
 import click
 
 from bomtrace.cli.common import EPILOG, _as_of, _emit, _json, _run, read_options_from_flags
-from bomtrace.cli.options import assembly_cost_option, made_in_option, second_incorporation_option
+from bomtrace.cli.options import (
+    as_of_option,
+    assembly_cost_option,
+    made_in_option,
+    second_incorporation_option,
+)
 
 
 @click.command(name="explain", epilog=EPILOG)
@@ -15,9 +20,7 @@ from bomtrace.cli.options import assembly_cost_option, made_in_option, second_in
 @click.option(
     "--destination", "-d", required=True, metavar="CC", help="Destination (ISO code or name)."
 )
-@click.option(
-    "--as-of", "as_of", metavar="YYYY-MM-DD", help="Date whose rules apply (default today)."
-)
+@as_of_option
 @assembly_cost_option
 @second_incorporation_option
 @made_in_option

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 import click
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 assembly_cost_option = click.option(
     "--assembly-cost",
@@ -44,3 +49,18 @@ producers_option = click.option(
     metavar="FILE",
     help="Producer table: fab/plant -> US-technology equipment evidence (csv/xlsx).",
 )
+as_of_option = click.option(
+    "--as-of", "as_of", metavar="YYYY-MM-DD", help="Date whose rules apply (default today)."
+)
+
+
+def destinations_option(help: str) -> Callable[[F], F]:
+    """``--destination/-d CC`` (repeatable), with the command's own help text."""
+    return click.option(
+        "--destination", "-d", "destinations", multiple=True, metavar="CC", help=help
+    )
+
+
+def end_user_option(help: str) -> Callable[[F], F]:
+    """``--end-user NAME``, with the command's own help text."""
+    return click.option("--end-user", metavar="NAME", help=help)

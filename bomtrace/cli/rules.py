@@ -13,18 +13,12 @@ from bomtrace.cli.common import (
     _json,
     _run,
 )
+from bomtrace.cli.options import as_of_option, destinations_option
 
 
 @click.command(name="rules", epilog=EPILOG)
-@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Date whose rules apply.")
-@click.option(
-    "--destination",
-    "-d",
-    "destinations",
-    multiple=True,
-    metavar="CC",
-    help="Show the rules for this destination; repeatable.",
-)
+@as_of_option
+@destinations_option("Show the rules for this destination; repeatable.")
 @click.option("--destinations", "list_all", is_flag=True, help="List every destination code.")
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True

@@ -7,21 +7,21 @@ from typing import Any
 import click
 
 from bomtrace.cli.common import EPILOG, _as_of, _emit, _json, _run, with_read_options
-from bomtrace.cli.options import party_option, producers_option, screening_list_option
+from bomtrace.cli.options import (
+    as_of_option,
+    destinations_option,
+    end_user_option,
+    party_option,
+    producers_option,
+    screening_list_option,
+)
 
 
 @click.command(name="suppliers", epilog=EPILOG)
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option(
-    "--destination",
-    "-d",
-    "destinations",
-    multiple=True,
-    metavar="CC",
-    help="Destination; repeatable.",
-)
-@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Date whose rules apply.")
-@click.option("--end-user", metavar="NAME", help="End user of the shipment (FDP rules).")
+@destinations_option("Destination; repeatable.")
+@as_of_option
+@end_user_option("End user of the shipment (FDP rules).")
 @party_option
 @screening_list_option
 @producers_option
