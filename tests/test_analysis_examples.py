@@ -11,19 +11,14 @@ from datetime import date
 from typing import Any
 
 import pytest
-from bomfactory import indented
+from bomfactory import BASE_FIELDS, indented
 
 from bomtrace import analyze
 
 D2020 = date(2020, 8, 17)
 D2022 = date(2022, 6, 1)
 F = (
-    "level",
-    "part_number",
-    "quantity",
-    "unit_cost",
-    "country_of_origin",
-    "eccn",
+    *BASE_FIELDS,
     "selling_price",
     "listed_ear99",
 )
@@ -123,12 +118,7 @@ def test_y_part_without_paragraph_may_have_no_de_minimis_level() -> None:
 
 
 LG_FIELDS = (
-    "level",
-    "part_number",
-    "quantity",
-    "unit_cost",
-    "country_of_origin",
-    "eccn",
+    *BASE_FIELDS,
     "selling_price",
     "discrete_product",
     "us_content_pct",

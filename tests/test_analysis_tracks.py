@@ -7,19 +7,14 @@ from datetime import date
 from typing import Any
 
 import pytest
-from bomfactory import indented
+from bomfactory import BASE_FIELDS, indented
 
 from bomtrace import analyze
 from bomtrace.issues import issue_tuples
 
 D2020 = date(2020, 8, 17)
 F = (
-    "level",
-    "part_number",
-    "quantity",
-    "unit_cost",
-    "country_of_origin",
-    "eccn",
+    *BASE_FIELDS,
     "selling_price",
     "item_type",
     "bundled",

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bomfactory import indented
+from bomfactory import BASE_FIELDS, indented
 from click.testing import CliRunner
 
 import bomtrace
@@ -20,12 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ROUTER = "samples/rtr_e200.xlsx"
 D2020 = date(2020, 8, 17)
 F = (
-    "level",
-    "part_number",
-    "quantity",
-    "unit_cost",
-    "country_of_origin",
-    "eccn",
+    *BASE_FIELDS,
     "selling_price",
     "discrete_product",
 )

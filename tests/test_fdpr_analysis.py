@@ -9,19 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bomfactory import indented
+from bomfactory import BASE_FIELDS, indented
 
 import bomtrace
 from bomtrace.analysis import AnalysisResult
 from bomtrace.io.table import BomTable
 
 FIELDS = (
-    "level",
-    "part_number",
-    "quantity",
-    "unit_cost",
-    "country_of_origin",
-    "eccn",
+    *BASE_FIELDS,
     "us_technology_eccns",
     "made_with_us_equipment",
     "producer",

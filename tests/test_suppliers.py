@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from bomfactory import indented
+from bomfactory import BASE_FIELDS, indented
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
@@ -17,12 +17,7 @@ from bomtrace.suppliers import QUESTIONS, _sheet_title, suppliers, write_request
 
 ROOT = Path(__file__).resolve().parent.parent
 FIELDS = (
-    "level",
-    "part_number",
-    "quantity",
-    "unit_cost",
-    "country_of_origin",
-    "eccn",
+    *BASE_FIELDS,
     "supplier",
     "us_technology_eccns",
     "made_with_us_equipment",
