@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from bomtrace.analysis.costs import cost_values, node_issue
 from bomtrace.analysis.decisions import (
@@ -37,7 +38,6 @@ from bomtrace.analysis.decisions import (
     flags_of,
 )
 from bomtrace.analysis.tracks import TRACKS, content_masks, node_tracks, software_notes
-from bomtrace.countries import normalize_country
 from bomtrace.graph.collect import IssueCollector
 from bomtrace.graph.model import BomGraph
 from bomtrace.issues import IssueCode
@@ -95,15 +95,9 @@ class NodeValues:
 
 def node_origins(graph: BomGraph) -> tuple[np.ndarray, np.ndarray]:
     """(is_us, unknown_origin) masks; unknown only for purchased parts (leaves)."""
-    origin = graph.attr("country_of_origin")
-    cache: dict[object, str | None] = {}
-    iso = np.empty(len(origin), dtype=object)
-    for i, o in enumerate(origin):
-        if o not in cache:
-            cache[o] = normalize_country(o) if o is not None else None
-        iso[i] = cache[o]
+    iso = graph.origin_iso()
     is_us = iso == "US"
-    unknown = graph.is_leaf & np.array([v is None for v in iso], dtype=bool)
+    unknown = graph.is_leaf & pd.isna(iso)
     return is_us, unknown
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from bomtrace.countries import normalize_country
 from bomtrace.graph.collect import IssueCollector
 from bomtrace.graph.indented import EdgeList, edges_from_indented
 from bomtrace.graph.model import BomGraph
@@ -281,9 +280,7 @@ def _check_parts(table: BomTable, graph: BomGraph, sink: IssueCollector) -> None
     cost = graph.num_attr("unit_cost")
     origin = graph.attr("country_of_origin")
     eccn = graph.attr("eccn")
-    codes, uniq = pd.factorize(pd.Series(origin, dtype=object), use_na_sentinel=True)
-    uniq_iso = np.array([normalize_country(u) for u in uniq] + [None], dtype=object)
-    iso = uniq_iso[codes]  # code -1 (missing) picks the trailing None
+    iso = graph.origin_iso()
     is_us = iso == "US"
     nodes = graph.nodes
 
@@ -307,7 +304,7 @@ def _check_parts(table: BomTable, graph: BomGraph, sink: IssueCollector) -> None
         "{pn} has no unit cost; its value is left out of every total and ratio (and the "
         "ratio's high bound assumes the worst).",
     )
-    no_origin = leaf & (codes < 0)
+    no_origin = leaf & pd.isna(origin)
     emit(
         no_origin,
         IssueCode.UNKNOWN_ORIGIN,

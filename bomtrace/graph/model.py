@@ -123,6 +123,23 @@ class BomGraph:
             self._cache[name] = arr
         return self._cache[name]
 
+    def origin_iso(self) -> np.ndarray:
+        """Country of origin as an ISO-2 code per node (None when missing or unrecognised).
+
+        Each distinct spelling is normalised once (``United States``, ``USA`` → ``US``).
+        """
+        if "!iso" not in self._cache:
+            from bomtrace.countries import normalize_country
+
+            codes, uniq = pd.factorize(
+                pd.Series(self.attr("country_of_origin"), dtype=object), use_na_sentinel=True
+            )
+            table = np.array([normalize_country(u) for u in uniq] + [None], dtype=object)
+            iso = table[codes]  # code -1 (missing) picks the trailing None
+            iso.flags.writeable = False
+            self._cache["!iso"] = iso
+        return self._cache["!iso"]
+
     def num_attr(self, name: str) -> np.ndarray:
         """Numeric node attribute as float64 (NaN when missing)."""
         key = "#" + name
