@@ -65,10 +65,7 @@ def build_graph(table: BomTable, *, limit_issues: int = DEFAULT_LIMIT_ISSUES) ->
         for i in table.issues
         if not (i.code in _QTY_CODES and _pos_key(i.file, i.sheet, i.row) in root_pos)
     ]
-    graph_issues_start = list(sink.issues)
-    sink.issues = []
     sink.extend(reader_issues)
-    sink.issues.extend(graph_issues_start)
     return _assemble(table, el, sink)
 
 
