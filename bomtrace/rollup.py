@@ -7,6 +7,7 @@ never with the number of paths (which explodes when sub-assemblies are shared).
 
 >>> import numpy as np
 >>> from bomtrace.graph.model import BomGraph
+from bomtrace.graph.structure import ancestors_mask
 >>> import pandas as pd
 >>> g = BomGraph(part_numbers=np.array(["P", "A", "r"], dtype=object),
 ...     parent=np.array([0, 0, 1]), child=np.array([1, 2, 2]), qty=np.array([2., 1., 3.]),
@@ -26,6 +27,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from bomtrace.graph.model import BomGraph
+from bomtrace.graph.structure import ancestors_mask
 
 
 def _levels(
@@ -134,8 +136,6 @@ def explode(
     if edge_mask is not None:
         ok &= edge_mask
     if keep is not None:
-        from bomtrace.graph.structure import ancestors_mask
-
         cone = ancestors_mask(n, graph.parent[ok], graph.child[ok], np.flatnonzero(keep))
         ok &= cone[graph.child]
     a = sp.csr_matrix((graph.qty[ok], (graph.parent[ok], graph.child[ok])), shape=(n, n))
