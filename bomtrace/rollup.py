@@ -7,7 +7,6 @@ never with the number of paths (which explodes when sub-assemblies are shared).
 
 >>> import numpy as np
 >>> from bomtrace.graph.model import BomGraph
-from bomtrace.graph.structure import ancestors_mask
 >>> import pandas as pd
 >>> g = BomGraph(part_numbers=np.array(["P", "A", "r"], dtype=object),
 ...     parent=np.array([0, 0, 1]), child=np.array([1, 2, 2]), qty=np.array([2., 1., 3.]),
