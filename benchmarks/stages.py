@@ -117,7 +117,7 @@ def run(paths: list[str], dests: list[str], all_dest: bool, out: str, t0: float)
     mark("roll-up + analysis (analyze on the graph)")
     d = result.to_dict()
     mark("result.to_dict()")
-    text = json.dumps(d, indent=2, ensure_ascii=False, allow_nan=False)
+    text = json.dumps(d, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
     with open(out, "w", encoding="utf-8") as f:
         f.write(text)
     mark(f"JSON write ({len(text) / 2**20:,.1f} MB)")

@@ -40,6 +40,37 @@ class Context:
     evidence: dict[tuple[int, int], tuple[list[Any], list[Any], list[Any]]] = field(
         default_factory=dict
     )
+    #: per (track, class): node masks that let most products skip the evidence scans
+    masks: dict[tuple[str, int], NodeMasks] = field(default_factory=dict)
+
+    def node_masks(self, track: str, k: int) -> NodeMasks:
+        """Node-level masks for one track and class, computed on first use."""
+        key = (track, k)
+        got = self.masks.get(key)
+        if got is None:
+            got = self.masks[key] = NodeMasks.of(self, track, k)
+        return got
+
+
+@dataclass
+class NodeMasks:
+    """Which nodes can ever appear in a product's evidence for one track and class."""
+
+    contributes: np.ndarray  #: bool, own controlled value (low bound) > 0
+    open_: np.ndarray  #: bool, unpriced-and-possibly-controlled, or bounds apart
+    first: np.ndarray  #: bool, an unpriced part that may be controlled (listed first)
+    zero: bool  #: some node hits a 734.4(a) category (certain or possible)
+
+    @classmethod
+    def of(cls, ctx: Context, track: str, k: int) -> NodeMasks:
+        vals, graph = ctx.vals, ctx.graph
+        lo, hi = vals.own_low[track][:, k], vals.own_high[track][:, k]
+        first = graph.is_leaf & np.isnan(graph.num_attr("unit_cost")) & (vals.status[:, k] >= 1)
+        zero = any(
+            a.size and bool((a[:, k] > 0).any())
+            for a in (vals.zero_own[track], vals.zero_own_high[track])
+        )
+        return cls(lo > 0, first | (hi - lo > 0), first, zero)
 
 
 @dataclass
@@ -186,25 +217,30 @@ def _evidence(
 ) -> None:
     vals, graph = ctx.vals, ctx.graph
     idx, qty = row.idx, row.qty
+    masks = ctx.node_masks(track, k)
     eccn, desc = graph.attr("eccn"), graph.attr("description")
-    contrib = qty * vals.own_low[track][idx, k]
-    for j in np.argsort(-contrib, kind="stable")[: ctx.top]:
-        if contrib[j] <= 0:
-            break
+    # only parts with own controlled value can contribute: rank those (stable, largest first)
+    cand = np.flatnonzero(masks.contributes[idx])
+    contrib = qty[cand] * vals.own_low[track][idx[cand], k]
+    cand, contrib = cand[contrib > 0], contrib[contrib > 0]
+    for o in np.argsort(-contrib, kind="stable")[: ctx.top]:
+        j, c = int(cand[o]), float(contrib[o])
         m = int(idx[j])
         out.top_contributors.append(
             Contributor(
                 str(graph.part_numbers[m]),
                 text(desc[m]),
                 float(qty[j]),
-                float(contrib[j]),
+                c,
                 eccn[m],
                 _reason(ctx, m, k),
-                float(contrib[j]) / den if den > 0 else None,
+                c / den if den > 0 else None,
             )
         )
     out.unresolved = unresolved_parts(ctx, idx, qty, k, track, den, out)
-    out.zero_de_minimis = _zero_parts(ctx, idx, k, track) + _item_hits(ctx, v, k, row)
+    out.zero_de_minimis = (_zero_parts(ctx, idx, k, track) if masks.zero else []) + _item_hits(
+        ctx, v, k, row
+    )
 
 
 def unresolved_parts(
@@ -218,33 +254,38 @@ def unresolved_parts(
 ) -> list[dict[str, Any]]:
     """Parts whose missing data keeps the bounds apart, the ones that move the ratio most first.
 
-    ``could_make_subject``: the part alone, if it turned out controlled, would push the ratio
-    over the threshold. ``clears_with`` (on the first part): how many of the listed parts must
-    turn out not controlled for the verdict to become not-subject (None: more than listed).
+    Unpriced parts that may be controlled come first (their value is unknown), then the
+    others by how far they move the ratio. ``could_make_subject``: the part alone, if it
+    turned out controlled, would push the ratio over the threshold. ``clears_with`` (on the
+    first part): how many of the listed parts must turn out not controlled for the verdict
+    to become not-subject (None: more than listed).
     """
     vals, graph = ctx.vals, ctx.graph
+    masks = ctx.node_masks(track, k)
+    cand = np.flatnonzero(masks.open_[idx])
+    if not cand.size:
+        return []
+    m_c = idx[cand]
+    delta = qty[cand] * (vals.own_high[track][m_c, k] - vals.own_low[track][m_c, k])
+    first = masks.first[m_c]
+    keep = first | (delta > 0)
+    cand, m_c, delta, first = cand[keep], m_c[keep], delta[keep], first[keep]
+    order = np.lexsort((-delta, ~first))[: max(ctx.top, 1)]
     eccn = graph.attr("eccn")
-    own_lo, own_hi = vals.own_low[track], vals.own_high[track]
-    delta = qty * (own_hi[idx, k] - own_lo[idx, k])
-    unpriced = graph.is_leaf[idx] & np.isnan(graph.num_attr("unit_cost")[idx])
     key_of = vals.keys
-    possible = vals.status[idx, k] >= 1
-    order = np.lexsort((-delta, ~(unpriced & possible)))
     lo = out.bounds_low or 0.0
     rows: list[dict[str, Any]] = []
-    for j in order[: max(ctx.top, 1) * 2]:
-        m = int(idx[j])
-        if unpriced[j] and possible[j]:
+    for o in order.tolist():
+        m = int(m_c[o])
+        if first[o]:
             why, value = "price missing", None
-        elif delta[j] > 0:
+        else:
             if vals.unknown_origin[m]:
                 why = "origin unknown"
             else:
                 why = vals.decisions[k][key_of[m]].reason if key_of[m] is not None else "?"
                 why = f"classification open: {why}"
-            value = round(float(delta[j]), 4)
-        else:
-            continue
+            value = round(float(delta[o]), 4)
         share = None if value is None or den <= 0 else value / den
         rows.append(
             {
@@ -256,8 +297,6 @@ def unresolved_parts(
                 "could_make_subject": share is None or lo + share > out.threshold + 1e-12,
             }
         )
-        if len(rows) >= ctx.top:
-            break
     if rows and out.verdict == "undetermined" and out.bounds_high is not None and den > 0:
         excess, need = out.bounds_high - out.threshold, None
         for i, r in enumerate(rows, start=1):
