@@ -132,6 +132,18 @@ def analyze_fdpr(
     out: dict[int, ProductFdpr] = {}
     reported: set[tuple[int, str]] = set()
     bases: dict[tuple[int, int], dict[str, Any]] = {}
+    open_bases: dict[int, dict[str, Any]] = {}
+    # the same for every product: built once, shared by the summaries
+    fixed = {
+        "status": "assessed" if engaged else "no-evidence",
+        "as_of": as_of.isoformat(),
+        "data_version": load_fdp_data().data_version,
+        "parties": [p.to_dict() for p in screened],
+        "rules": [c.label() for c in ctxs],
+        "not_modelled": list(load_fdp_data().not_modelled),
+    }
+    holds = ~leaf & (below[:, 0] > 0)
+    desc = graph.attr("description")
     for row, r in enumerate(ok_roots.tolist()):
         a, b = t.indptr[row], t.indptr[row + 1]
         idx, qty = t.indices[a:b], t.data[a:b]
@@ -157,28 +169,16 @@ def analyze_fdpr(
         # the parts whose evidence matters most first: by extended value, then part number
         worth = qty[open_] * unit_total[idx[open_]]
         shown = open_[np.lexsort((pn_rank[idx[open_]], -worth))][:limit]
-        for j in shown:
+        for j in shown.tolist():
             m, q = int(idx[j]), float(qty[j])
-            rules, missing = [], set()
-            for c, f in zip(live, final, strict=True):
-                if f[m] == UNKNOWN:
-                    rules.append(
-                        c.version.paragraph + (f" → {c.destination}" if c.destination else "")
-                    )
-                    missing |= _missing(states[c.version.id], c, m)
-            unresolved.append(
-                {
-                    "part_number": str(graph.part_numbers[m]),
-                    "description": text(graph.attr("description")[m]),
-                    "quantity": round(q, 6),
-                    "value": money(q * unit_total[m]),
-                    "rules": sorted(set(rules)),
-                    "missing": sorted(missing),
-                }
-            )
-        if sink is not None and engaged:
-            for u in unresolved:
-                m = graph.index_of(u["part_number"])
+            ub = open_bases.get(m)
+            if ub is None:
+                ub = open_bases[m] = _open_entry(graph, live, final, states, m, desc)
+            u = dict(ub)
+            u["quantity"] = round(q, 6)
+            u["value"] = money(q * unit_total[m])
+            unresolved.append(u)
+            if sink is not None and engaged:
                 sink.add(
                     IssueCode.FDPR_EVIDENCE_MISSING,
                     f"{u['part_number']} may be caught by {', '.join(u['rules'])}: "
@@ -186,28 +186,20 @@ def analyze_fdpr(
                     part_number=u["part_number"],
                     **graph.position(m),
                 )
-        asm: list[dict[str, Any]] = []
-        for j in np.flatnonzero(~leaf[idx] & (below[idx, 0] > 0)):
-            m = int(idx[j])
-            if m == r:
-                continue
-            asm.append(
-                {
-                    "part_number": str(graph.part_numbers[m]),
-                    "caught_units": round(float(below[m, 0]), 6),
-                    "caught_value": money(below[m, 1]),
-                    "total_cost": money(unit_total[m]),
-                }
-            )
-        asm.sort(key=lambda d: str(d["part_number"]))
+        held = idx[holds[idx]]
+        held = held[held != r]
+        asm = [
+            {
+                "part_number": str(graph.part_numbers[m]),
+                "caught_units": round(float(below[m, 0]), 6),
+                "caught_value": money(below[m, 1]),
+                "total_cost": money(unit_total[m]),
+            }
+            for m in held[np.argsort(pn_rank[held], kind="stable")].tolist()
+        ]
         caught_nodes = {e["part_number"] for e in res.entries}
         res.summary = {
-            "status": "assessed" if engaged else "no-evidence",
-            "as_of": as_of.isoformat(),
-            "data_version": load_fdp_data().data_version,
-            "parties": [p.to_dict() for p in screened],
-            "rules": [c.label() for c in ctxs],
-            "not_modelled": list(load_fdp_data().not_modelled),
+            **fixed,
             "caught_parts": len(caught_nodes),
             "caught_units": round(float(below[r, 0]), 6),
             "caught_value": money(below[r, 1]),
@@ -217,6 +209,30 @@ def analyze_fdpr(
         }
         out[r] = res
     return out
+
+
+def _open_entry(
+    graph: BomGraph,
+    live: list[Context],
+    final: list[np.ndarray],
+    states: dict[str, NodeStates],
+    m: int,
+    desc: np.ndarray,
+) -> dict[str, Any]:
+    """The unresolved-part entry of node ``m``; quantity and value are per product."""
+    rules, missing = set(), set()
+    for c, f in zip(live, final, strict=True):
+        if f[m] == UNKNOWN:
+            rules.add(c.version.paragraph + (f" → {c.destination}" if c.destination else ""))
+            missing |= _missing(states[c.version.id], c, m)
+    return {
+        "part_number": str(graph.part_numbers[m]),
+        "description": text(desc[m]),
+        "quantity": None,
+        "value": None,
+        "rules": sorted(rules),
+        "missing": sorted(missing),
+    }
 
 
 def _missing(st: NodeStates, c: Context, m: int) -> set[str]:
