@@ -13,14 +13,15 @@ sub-assemblies carry only their compact summary.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
+from bomtrace.analysis.assemblies import AssemblyResults
 from bomtrace.analysis.detail import Context, Explosion, destination_result, matches_end_user
 from bomtrace.analysis.grid import build_grid
 from bomtrace.analysis.items import (
-    assembly_results,
     class_members,
     evidence_nodes,
     item_summary,
@@ -109,7 +110,7 @@ def _item_arrays(
 
 def analyze_graph(
     graph: BomGraph, ruleset: Any, options: AnalysisOptions, sink: IssueCollector
-) -> tuple[list[ProductResult], list[ProductResult]]:
+) -> tuple[list[ProductResult], Sequence[ProductResult]]:
     """De minimis results for every product and (optionally) foreign-made sub-assembly."""
     dests = resolve_destinations(ruleset, options)
     reps, dest_class = destination_classes(ruleset, dests)
@@ -212,11 +213,11 @@ def analyze_graph(
         res.summary = item_summary(grid, ctx, r, members, reps)
         verdict_findings(res, sink, graph.position(r))
         products.append(res)
-    assemblies: list[ProductResult] = []
+    assemblies: Sequence[ProductResult] = []
     if options.assemblies:
         cand = ~graph.is_leaf & (graph.height >= 0) & ~vals.is_us
         cand[graph.roots] = False
-        assemblies = assembly_results(
+        assemblies = AssemblyResults(
             ctx, np.flatnonzero(cand), dests, dest_class, price, desc, currency,
             summary_only=options.all_destinations, members=members, reps=reps,
         )  # fmt: skip

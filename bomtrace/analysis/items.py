@@ -1,5 +1,5 @@
 """Per-item results: a product's or sub-assembly's record, its summary over every destination,
-sub-assembly verdicts in bulk, the nodes evidence can name, and the verdict findings.
+the nodes evidence can name, and the verdict findings.
 
 Split from :mod:`bomtrace.analysis.deminimis`, which orchestrates; everything here reads the
 grid and node values that module computed.
@@ -11,9 +11,9 @@ from typing import Any
 
 import numpy as np
 
-from bomtrace.analysis.detail import Context, destination_result
+from bomtrace.analysis.detail import Context
 from bomtrace.analysis.grid import VERDICTS, Grid
-from bomtrace.analysis.result import DestinationResult, ProductResult, percent, text
+from bomtrace.analysis.result import ProductResult, percent, text
 from bomtrace.analysis.summary import summarize
 from bomtrace.analysis.values import NodeValues
 from bomtrace.graph.collect import IssueCollector
@@ -36,70 +36,6 @@ def evidence_nodes(graph: BomGraph, vals: NodeValues) -> np.ndarray:
     if vals.item_own.size:
         keep |= (vals.item_own > 0).any(axis=1)
     return np.asarray(keep)
-
-
-def assembly_results(
-    ctx: Context,
-    nodes: np.ndarray,
-    dests: list[Destination],
-    dest_class: list[int],
-    price: np.ndarray,
-    desc: np.ndarray,
-    currency: str,
-    *,
-    summary_only: bool,
-    members: list[list[str]],
-    reps: list[Destination],
-) -> list[ProductResult]:
-    """Sub-assembly verdicts, built from the grid's arrays in bulk.
-
-    The per-destination detail (contributors, scenarios) is for products; sub-assemblies get
-    the ratio, bounds, verdict and headroom per destination — or, under
-    ``--all-destinations``, only the summary. Cells needing more (a 734.4(a) hit, a
-    second-incorporation difference, a technology-track note) take the full path.
-    """
-    g, vals = ctx.grid, ctx.vals
-    out = [node_result(ctx, int(v), price, desc, currency) for v in nodes]
-    if summary_only:
-        for res, v in zip(out, nodes.tolist(), strict=True):
-            res.summary = item_summary(g, ctx, v, members, reps)
-        return out
-    den = ctx.den[nodes]
-    special = vals.track[nodes] == "technology"
-    for d, k in zip(dests, dest_class, strict=True):
-        lo, hi, num = g.lo[nodes, k], g.hi[nodes, k], g.num_lo[nodes, k]
-        slow = special | g.zero_lo[nodes, k] | g.zero_hi[nodes, k]
-        if ctx.alt is not None:
-            slow |= (ctx.alt.verdict[nodes, k] != g.verdict[nodes, k]) | ~np.isclose(
-                ctx.alt.lo[nodes, k], lo, rtol=0, atol=1e-12, equal_nan=True
-            )
-        head = np.where(den > 0, d.threshold * den - num, np.nan)
-        lo_l = [None if x != x else x for x in lo.tolist()]
-        hi_l = [None if x != x else x for x in hi.tolist()]
-        head_l = [None if x != x else x for x in head.tolist()]
-        verdicts = [VERDICTS[c] for c in g.verdict[nodes, k].tolist()]
-        groups = sorted(d.groups)
-        for i, (res, v) in enumerate(zip(out, nodes.tolist(), strict=True)):
-            if slow[i]:
-                res.destinations.append(destination_result(ctx, v, d, k, [], None))
-                continue
-            res.destinations.append(
-                DestinationResult(
-                    country=d.code,
-                    name=d.name,
-                    groups=groups,
-                    threshold=d.threshold,
-                    threshold_source=d.threshold_source,
-                    controlled_us_value=float(num[i]),
-                    ratio=lo_l[i],
-                    verdict=verdicts[i],  # type: ignore[arg-type]
-                    headroom=head_l[i],
-                    bounds_low=lo_l[i],
-                    bounds_high=hi_l[i],
-                    track=res.track,
-                )  # fmt: skip
-            )
-    return out
 
 
 def verdict_findings(res: ProductResult, sink: IssueCollector, pos: dict[str, Any]) -> None:

@@ -7,8 +7,11 @@ decimal arithmetic only in the last floating-point bits).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+import numpy as np
 
 from bomtrace.issues import Issue, Severity
 
@@ -245,7 +248,9 @@ class AnalysisResult:
     inputs: list[dict[str, Any]]
     options: dict[str, Any]
     products: list[ProductResult]
-    assemblies: list[ProductResult]
+    #: foreign-made sub-assemblies (a lazy sequence: :class:`~bomtrace.analysis.assemblies.
+    #: AssemblyResults` from an analysis)
+    assemblies: Sequence[ProductResult]
     issues: list[Issue]
     #: list every sub-assembly in :meth:`to_dict`; by default only those subject to the EAR
     #: (or undetermined) for some destination are listed, the rest are counted
@@ -255,6 +260,10 @@ class AnalysisResult:
         """Sub-assemblies the JSON lists: all, or those not plainly not-subject everywhere."""
         if self.all_assemblies:
             return list(self.assemblies)
+        from bomtrace.analysis.assemblies import AssemblyResults
+
+        if isinstance(self.assemblies, AssemblyResults):
+            return [self.assemblies[i] for i in self.assemblies.listed().tolist()]
         out = []
         for a in self.assemblies:
             s = a.summary or {}
@@ -309,7 +318,15 @@ class AnalysisResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of ``bomtrace analyze --format json``."""
-        listed = self.listed_assemblies()
+        from bomtrace.analysis.assemblies import AssemblyResults
+
+        subs = self.assemblies
+        if isinstance(subs, AssemblyResults):  # arrays straight to JSON entries
+            keep = np.arange(len(subs)) if self.all_assemblies else subs.listed()
+            entries, n_listed = subs.to_dicts(keep), len(keep)
+        else:
+            listed = self.listed_assemblies()
+            entries, n_listed = [a.to_dict(detail=False) for a in listed], len(listed)
         counts = {s.value: 0 for s in Severity}
         for i in self.issues:
             counts[i.severity.value if i.severity else "warning"] += 1
@@ -319,9 +336,9 @@ class AnalysisResult:
             "options": self.options,
             "inputs": self.inputs,
             "products": [p.to_dict() for p in self.products],
-            "assemblies": [a.to_dict(detail=False) for a in listed],
-            "assemblies_analysed": len(self.assemblies),
-            "assemblies_listed": len(listed),
+            "assemblies": entries,
+            "assemblies_analysed": len(subs),
+            "assemblies_listed": n_listed,
             "scenario_flips": self.scenario_flips(),
             "issue_counts": counts,
             "issues": [i.to_dict() for i in self.issues],

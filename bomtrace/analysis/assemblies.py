@@ -1,0 +1,227 @@
+"""Sub-assembly verdicts held as arrays: a sequence of :class:`ProductResult` made on access.
+
+A million-line BOM has tens of thousands of foreign-made sub-assemblies; building a result
+object per sub-assembly and destination, then a dict from each, cost more than the whole
+roll-up. :class:`AssemblyResults` keeps the grid's arrays and the node ids, makes a
+:class:`ProductResult` only when one is asked for (``results[i]``, iteration), decides which
+sub-assemblies the JSON lists with one numpy test, and writes their JSON entries straight
+from the arrays. Cells that need more than numbers (a 734.4(a) hit, a second-incorporation
+difference, the technology-track note) are built in full up front; there are few.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any, overload
+
+import numpy as np
+
+from bomtrace.analysis.detail import Context, destination_result
+from bomtrace.analysis.grid import NOT_SUBJECT, VERDICTS
+from bomtrace.analysis.items import item_summary, node_result
+from bomtrace.analysis.result import DestinationResult, ProductResult, text
+from bomtrace.rules.model import Destination
+
+_SUBJECT = {"subject": True, "not-subject": False, "undetermined": None}
+
+
+def _nan_none(a: np.ndarray) -> list[float | None]:
+    return [None if x != x else x for x in a.tolist()]
+
+
+def _rounded(a: np.ndarray, digits: int) -> list[float | None]:
+    """``round`` per value (exactly as :func:`~bomtrace.analysis.result.money` does); NaN→None."""
+    return [None if x != x else round(x + 0.0, digits) for x in a.tolist()]
+
+
+class AssemblyResults(Sequence[ProductResult]):
+    """Verdicts of foreign-made sub-assemblies for every destination analysed.
+
+    Parameters
+    ----------
+    ctx : Context
+        The analysis context (graph, node values, grid).
+    nodes : numpy.ndarray
+        Node ids of the sub-assemblies, in output order.
+    dests, dest_class : list
+        Destinations and the class of each.
+    price, desc : numpy.ndarray
+        Selling price and description per node.
+    currency : str
+        Currency of the values.
+    summary_only : bool
+        Give each sub-assembly only its summary over all destinations
+        (``--all-destinations``) instead of one result per destination.
+    members, reps : list
+        Country codes per class and the class representatives (for the summary).
+    """
+
+    def __init__(
+        self,
+        ctx: Context,
+        nodes: np.ndarray,
+        dests: list[Destination],
+        dest_class: list[int],
+        price: np.ndarray,
+        desc: np.ndarray,
+        currency: str,
+        *,
+        summary_only: bool,
+        members: list[list[str]],
+        reps: list[Destination],
+    ) -> None:
+        self._ctx, self._nodes = ctx, np.asarray(nodes, dtype=np.int64)
+        self._dests, self._class = dests, dest_class
+        self._price, self._desc, self._currency = price, desc, currency
+        self._summary_only, self._members, self._reps = summary_only, members, reps
+        self._made: dict[int, ProductResult] = {}
+        #: cells built in full: (position, destination index) -> result
+        self._full: dict[tuple[int, int], DestinationResult] = {}
+        if summary_only:
+            return
+        g, vals, nodes = ctx.grid, ctx.vals, self._nodes
+        special = vals.track[nodes] == "technology"
+        for di, (d, k) in enumerate(zip(dests, dest_class, strict=True)):
+            slow = special | g.zero_lo[nodes, k] | g.zero_hi[nodes, k]
+            if ctx.alt is not None:
+                slow |= (ctx.alt.verdict[nodes, k] != g.verdict[nodes, k]) | ~np.isclose(
+                    ctx.alt.lo[nodes, k], g.lo[nodes, k], rtol=0, atol=1e-12, equal_nan=True
+                )
+            for i in np.flatnonzero(slow).tolist():
+                self._full[i, di] = destination_result(ctx, int(nodes[i]), d, k, [], None)
+
+    def __len__(self) -> int:
+        return len(self._nodes)
+
+    @overload
+    def __getitem__(self, i: int) -> ProductResult: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[ProductResult]: ...
+
+    def __getitem__(self, i: int | slice) -> ProductResult | list[ProductResult]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        got = self._made.get(i)
+        if got is None:
+            got = self._made[i] = self._make(i)
+        return got
+
+    def __iter__(self) -> Iterator[ProductResult]:
+        for i in range(len(self)):
+            yield self[i]
+
+    def _classes(self) -> list[int]:
+        """The classes whose verdicts the output shows."""
+        if self._summary_only:
+            return [k for k, m in enumerate(self._members) if m]
+        return list(self._class)
+
+    def listed(self) -> np.ndarray:
+        """Positions of the sub-assemblies subject to the EAR or undetermined somewhere."""
+        v = self._ctx.grid.verdict[self._nodes][:, self._classes()]
+        return np.flatnonzero((v != NOT_SUBJECT).any(axis=1))
+
+    def _make(self, i: int) -> ProductResult:
+        ctx, v = self._ctx, int(self._nodes[i])
+        res = node_result(ctx, v, self._price, self._desc, self._currency)
+        if self._summary_only:
+            res.summary = item_summary(ctx.grid, ctx, v, self._members, self._reps)
+            return res
+        g, den = ctx.grid, float(ctx.den[v])
+        for di, (d, k) in enumerate(zip(self._dests, self._class, strict=True)):
+            full = self._full.get((i, di))
+            if full is not None:
+                res.destinations.append(full)
+                continue
+            num = float(g.num_lo[v, k])
+            lo, hi = float(g.lo[v, k]), float(g.hi[v, k])
+            res.destinations.append(
+                DestinationResult(
+                    country=d.code,
+                    name=d.name,
+                    groups=sorted(d.groups),
+                    threshold=d.threshold,
+                    threshold_source=d.threshold_source,
+                    controlled_us_value=num,
+                    ratio=None if lo != lo else lo,
+                    verdict=VERDICTS[g.verdict[v, k]],  # type: ignore[arg-type]
+                    headroom=(d.threshold * den - num) if den > 0 else None,
+                    bounds_low=None if lo != lo else lo,
+                    bounds_high=None if hi != hi else hi,
+                    track=res.track,
+                )
+            )
+        return res
+
+    def to_dicts(self, positions: np.ndarray) -> list[dict[str, Any]]:
+        """The JSON entries (``ProductResult.to_dict(detail=False)``) of some sub-assemblies,
+        written from the arrays."""
+        ctx, pos = self._ctx, np.asarray(positions, dtype=np.int64)
+        v = self._nodes[pos]
+        vals, g, den = ctx.vals, ctx.grid, ctx.den[v]
+        if self._summary_only:
+            return [self[i].to_dict(detail=False) for i in pos.tolist()]
+        cells: list[list[dict[str, Any]]] = [[] for _ in range(len(v))]
+        for di, (d, k) in enumerate(zip(self._dests, self._class, strict=True)):
+            num = g.num_lo[v, k]
+            head = np.where(den > 0, d.threshold * den - num, np.nan)
+            cols = zip(
+                pos.tolist(),
+                _rounded(num, 4),
+                _rounded(g.lo[v, k], 6),
+                _rounded(g.hi[v, k], 6),
+                [VERDICTS[c] for c in g.verdict[v, k].tolist()],
+                _rounded(head, 4),
+                strict=True,
+            )
+            for row, (i, n, lo, hi, verdict, h) in enumerate(cols):
+                full = self._full.get((i, di))
+                if full is not None:
+                    cells[row].append(full.to_dict(detail=False))
+                    continue
+                cells[row].append(
+                    {
+                        "country": d.code,
+                        "threshold": d.threshold,
+                        "controlled_us_value": n,
+                        "ratio": lo,
+                        "subject_to_ear": _SUBJECT[verdict],
+                        "verdict": verdict,
+                        "headroom": h,
+                        "bounds": {"low": lo, "high": hi},
+                    }
+                )
+        desc = self._desc
+        basis = np.where(self._price[v] > 0, "selling_price", "rolled_up_cost").tolist()
+        rows = zip(
+            ctx.graph.part_numbers[v].tolist(),
+            [text(x) for x in desc[v].tolist()],
+            _rounded(vals.total[v], 4),
+            _rounded(vals.us[v], 4),
+            _rounded(vals.us_tech[v], 4),
+            basis,
+            _rounded(den, 4),
+            [str(t) for t in vals.track[v].tolist()],
+            cells,
+            strict=True,
+        )
+        return [
+            {
+                "part_number": str(pn),
+                "description": ds,
+                "analysed": True,
+                "total_cost": tot,
+                "currency": self._currency,
+                "us_origin_value": us,
+                "us_tech_value": tech,
+                "denominator": {"basis": b, "value": dn},
+                "track": tr,
+                "destinations": c,
+            }
+            for pn, ds, tot, us, tech, b, dn, tr, c in rows
+        ]
