@@ -78,25 +78,30 @@ def _pos_key(file: object, sheet: object, row: object) -> tuple[str, str, int]:
 
 def _assemble(table: BomTable, el: EdgeList, sink: IssueCollector) -> BomGraph:
     e = el.edges
-    # one hashing pass over every part number: node ids in order of first appearance
     m = len(e)
-    roots = pd.Series(el.roots, dtype="string")
-    codes, uniq = pd.factorize(
-        pd.concat([roots, e["parent"].astype("string"), e["child"].astype("string")],
-                  ignore_index=True)
-    )  # fmt: skip
-    pn_all = pd.Index(np.asarray(uniq, dtype=object))
-    n = len(pn_all)
-    p = codes[len(roots) : len(roots) + m].astype(np.int64)
-    c = codes[len(roots) + m :].astype(np.int64)
-    if table.layout == "parent-child" and table.parts is not None:
-        check_master_nodes(table, e, pn_all, p, c, sink)
+    # node ids in order of first appearance among products, parents and children
+    ids, used = pd.factorize(np.concatenate([el.roots, el.parent, el.child]))
+    ids = ids.astype(np.int64)
+    n = len(used)
+    node_of = np.full(len(el.universe), -1, dtype=np.int64)  # universe code -> node id
+    node_of[used] = np.arange(n)
+    pn_arr = el.universe[used]
+    pn_all = pd.Index(pn_arr, dtype=object)
+    k0 = len(el.roots)
+    p, c = ids[k0 : k0 + m], ids[k0 + m :]
+
+    def node_ids(codes: np.ndarray) -> np.ndarray:  # -1 (no part number) stays -1
+        return np.where(codes >= 0, node_of[codes], -1)
+
+    master_g = None if el.master_codes is None else node_ids(el.master_codes)
+    if table.layout == "parent-child" and master_g is not None:
+        check_master_nodes(table, e, pn_arr, master_g, p, c, sink)
     q = e["quantity"].to_numpy(dtype=float)
     order = np.lexsort((c, p))
     p, c, q = p[order], c[order], q[order]
     edge_rows = e[["_file", "_sheet", "_row"]].iloc[order].reset_index(drop=True)
 
-    nodes = _node_attributes(table, pn_all, sink, el)
+    nodes = _node_attributes(table, pn_all, sink, node_ids(el.line_codes), master_g)
 
     # blocking: unusable quantities and structurally broken listings
     bad_q = np.isnan(q) | (q < 0)
@@ -159,25 +164,28 @@ def _assemble(table: BomTable, el: EdgeList, sink: IssueCollector) -> BomGraph:
 
 
 def _node_attributes(
-    table: BomTable, pn_all: pd.Index, sink: IssueCollector, el: EdgeList | None = None
+    table: BomTable,
+    pn_all: pd.Index,
+    sink: IssueCollector,
+    line_g: np.ndarray | None = None,
+    master_g: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """One attribute record per node: first non-empty value wins, conflicts reported.
 
     Vectorised: one stable sort of the rows by node, then per field the first non-empty row of
-    each node (``minimum.reduceat``) and an element-wise comparison with it.
+    each node (``minimum.reduceat``) and an element-wise comparison with it. ``line_g`` and
+    ``master_g`` give the node id of each line and parts-master row (-1: none) when known.
     """
-    frames = []
+    frames, ids = [], []
     if table.parts is not None and len(table.parts):
         frames.append(table.parts)
+        ids.append(master_g)
     frames.append(table.lines)
+    ids.append(line_g)
     src = pd.concat(frames, ignore_index=True, sort=False) if len(frames) > 1 else frames[0]
-    if (
-        el is not None
-        and el.line_codes is not None
-        and el.line_uniq is not None
-        and len(frames) == 1
-    ):
-        g = pn_all.get_indexer(el.line_uniq)[el.line_codes]
+    g: np.ndarray
+    if all(i is not None for i in ids):
+        g = np.concatenate(ids)  # type: ignore[arg-type]
     else:
         g = pn_all.get_indexer(src["part_number"])
     keep = g >= 0

@@ -23,16 +23,22 @@ from bomtrace.issues import IssueCode
 
 @dataclass
 class EdgeList:
-    """Unique edges by part number, plus root part numbers and blocking facts."""
+    """Unique edges as integer codes into the distinct part numbers, plus blocking facts.
 
-    edges: pd.DataFrame  #: parent, child, quantity, _file, _sheet, _row
-    roots: list[str]  #: part numbers declared as products, in input order
+    Part numbers are hashed once (here); everything downstream works on the codes.
+    """
+
+    universe: np.ndarray  #: object array: the distinct part numbers the codes index
+    parent: np.ndarray  #: int64 code per edge
+    child: np.ndarray  #: int64 code per edge
+    edges: pd.DataFrame  #: per edge, in the same order: quantity, _file, _sheet, _row
+    roots: np.ndarray  #: int64 codes of the parts declared as products, in input order
     #: part number → reason, for products whose listing is structurally broken
     blocked_parts: dict[str, str]
     root_rows: pd.DataFrame  #: _file, _sheet, _row of root lines (quantity irrelevant)
-    #: per line of ``table.lines``: index into ``line_uniq`` (saves re-hashing part numbers)
-    line_codes: np.ndarray | None = None
-    line_uniq: pd.Index | None = None
+    line_codes: np.ndarray  #: int64 code per line of ``table.lines``
+    #: int64 code per row of ``table.parts`` (None without a parts master)
+    master_codes: np.ndarray | None = None
 
 
 def _pos(df: pd.DataFrame, i: int) -> dict[str, object]:
@@ -173,8 +179,6 @@ def edges_from_indented(table: BomTable, sink: IssueCollector) -> EdgeList:
     lines = e["line"].to_numpy()
     edges = pd.DataFrame(
         {
-            "parent": uniq[e["pcode"].to_numpy()].astype(object),
-            "child": uniq[e["ccode"].to_numpy()].astype(object),
             "quantity": e["quantity"].to_numpy(dtype=float),
             "_file": df["_file"].to_numpy()[lines],
             "_sheet": df["_sheet"].to_numpy()[lines],
@@ -182,15 +186,15 @@ def edges_from_indented(table: BomTable, sink: IssueCollector) -> EdgeList:
         }
     )
     root_idx = np.flatnonzero(start)
-    roots = list(dict.fromkeys(str(p) for p in pn[root_idx]))
-    root_rows = df.loc[root_idx, ["_file", "_sheet", "_row"]]
     return EdgeList(
+        universe=uniq.to_numpy(),
+        parent=e["pcode"].to_numpy(dtype=np.int64),
+        child=e["ccode"].to_numpy(dtype=np.int64),
         edges=edges,
-        roots=roots,
+        roots=pd.unique(codes[root_idx].astype(np.int64)),
         blocked_parts=blocked_parts,
-        root_rows=root_rows,
-        line_codes=codes,
-        line_uniq=uniq,
+        root_rows=df.loc[root_idx, ["_file", "_sheet", "_row"]],
+        line_codes=codes.astype(np.int64),
     )
 
 

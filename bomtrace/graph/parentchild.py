@@ -19,91 +19,100 @@ from bomtrace.issues import IssueCode
 
 
 def edges_from_parent_child(table: BomTable, sink: IssueCollector) -> EdgeList:
-    """Turn parent–child lines into unique edges, reporting duplicates and conflicts."""
+    """Turn parent–child lines into unique edges, reporting duplicates and conflicts.
+
+    Child, parent and parts-master part numbers are hashed together once; the rest works on
+    the integer codes.
+    """
     df = table.lines.reset_index(drop=True)
+    n_lines = len(df)
+    child_pn = df["part_number"].astype("string")
     if "parent" in df.columns:
         # vectorised: text, stripped; empty means "a product line"
         parent = df["parent"].astype("string").str.strip()
-        parent = parent.where(parent.notna() & (parent != ""), None).astype(object)
+        parent = parent.mask(parent == "")
     else:
-        parent = pd.Series([None] * len(df), dtype=object)
-    is_root_line = parent.isna().to_numpy()
-
-    def letter(i: int, field: str) -> str | None:
-        return table.letter(str(df["_file"].iat[i]), df["_sheet"].iat[i], field)
-
-    e = pd.DataFrame(
-        {
-            "parent": parent[~is_root_line].astype("string").reset_index(drop=True),
-            "child": df.loc[~is_root_line, "part_number"].astype("string").reset_index(drop=True),
-            "quantity": pd.to_numeric(df.loc[~is_root_line, "quantity"], errors="coerce").to_numpy(
-                dtype=float, na_value=np.nan
-            )
-            if "quantity" in df.columns
-            else np.full(int((~is_root_line).sum()), np.nan),
-            "_file": df.loc[~is_root_line, "_file"].to_numpy(),
-            "_sheet": df.loc[~is_root_line, "_sheet"].to_numpy(),
-            "_row": df.loc[~is_root_line, "_row"].to_numpy(),
-            "line": np.flatnonzero(~is_root_line),
-        }
+        parent = pd.Series(pd.NA, index=df.index, dtype="string")
+    master_pn = (
+        table.parts["part_number"].astype("string")
+        if table.parts is not None
+        else pd.Series([], dtype="string")
     )
-    dup = e.duplicated(["parent", "child"], keep="first").to_numpy()
+    codes, uniq = pd.factorize(
+        pd.concat([child_pn, parent, master_pn], ignore_index=True), use_na_sentinel=True
+    )
+    codes = codes.astype(np.int64)
+    line_codes, parent_codes = codes[:n_lines], codes[n_lines : 2 * n_lines]
+    is_root_line = parent_codes < 0
+    sel = np.flatnonzero(~is_root_line)
+    pc, cc = parent_codes[sel], line_codes[sel]
+    qty = (
+        pd.to_numeric(df["quantity"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)[sel]
+        if "quantity" in df.columns
+        else np.full(len(sel), np.nan)
+    )
+    files = df["_file"].to_numpy()[sel]
+    sheets = df["_sheet"].to_numpy()[sel]
+    rows = df["_row"].to_numpy()[sel]
+    universe = np.asarray(uniq, dtype=object)
+    key = pc * (len(universe) + 1) + cc
+    dup = pd.Index(key).duplicated(keep="first")
     if dup.any():
-        first = e[~dup].set_index(["parent", "child"])
+        first_of = dict(zip(key[~dup].tolist(), np.flatnonzero(~dup).tolist(), strict=True))
         for j in np.flatnonzero(dup):
-            p, c, q = e["parent"].iat[j], e["child"].iat[j], e["quantity"].iat[j]
-            f = first.loc[(p, c)]
-            fq, frow = float(f["quantity"]), int(f["_row"])
-            i = int(e["line"].iat[j])
-            pos = {
-                "file": e["_file"].iat[j],
-                "sheet": e["_sheet"].iat[j],
-                "row": int(e["_row"].iat[j]),
-            }
-            if (np.isnan(q) and np.isnan(fq)) or q == fq:
-                sink.add(
-                    IssueCode.DUPLICATE_EDGE,
-                    f"{c} under {p} is listed again (first at row {frow}) with the same "
-                    f"quantity; it is counted once.",
-                    part_number=str(c),
-                    column=letter(i, "part_number"),
-                    data={"parent": str(p), "first_row": frow},
-                    **pos,
-                )
-            else:
-                sink.add(
-                    IssueCode.QUANTITY_CONFLICT,
-                    f"{c} under {p} has quantity {q:g} here but {fq:g} at row {frow}; the first "
-                    f"line is used.",
-                    part_number=str(c),
-                    column=letter(i, "quantity"),
-                    data={"parent": str(p), "first_row": frow},
-                    **pos,
-                )
-        e = e[~dup]
-    roots = list(dict.fromkeys(df.loc[is_root_line, "part_number"].astype(str)))
-    root_rows = df.loc[is_root_line, ["_file", "_sheet", "_row"]]
-    edges = e.drop(columns=["line"]).reset_index(drop=True)
-    # the parts-master check runs on integer node ids once they exist (check_master_nodes)
-    return EdgeList(edges=edges, roots=roots, blocked_parts={}, root_rows=root_rows)
+            f = first_of[int(key[j])]
+            p, c = universe[pc[j]], universe[cc[j]]
+            q, fq, frow = qty[j], qty[f], int(rows[f])
+            i = int(sel[j])
+            pos = {"file": files[j], "sheet": sheets[j], "row": int(rows[j])}
+            same = (np.isnan(q) and np.isnan(fq)) or q == fq
+            field = "part_number" if same else "quantity"
+            sink.add(
+                IssueCode.DUPLICATE_EDGE if same else IssueCode.QUANTITY_CONFLICT,
+                f"{c} under {p} is listed again (first at row {frow}) with the same "
+                f"quantity; it is counted once."
+                if same
+                else f"{c} under {p} has quantity {q:g} here but {fq:g} at row {frow}; the "
+                f"first line is used.",
+                part_number=str(c),
+                column=table.letter(str(df["_file"].iat[i]), df["_sheet"].iat[i], field),
+                data={"parent": str(p), "first_row": frow},
+                **pos,
+            )
+        keep = ~dup
+        pc, cc, qty = pc[keep], cc[keep], qty[keep]
+        files, sheets, rows = files[keep], sheets[keep], rows[keep]
+    root_idx = np.flatnonzero(is_root_line)
+    return EdgeList(
+        universe=universe,
+        parent=pc,
+        child=cc,
+        edges=pd.DataFrame({"quantity": qty, "_file": files, "_sheet": sheets, "_row": rows}),
+        roots=pd.unique(line_codes[root_idx]),
+        blocked_parts={},
+        root_rows=df.loc[root_idx, ["_file", "_sheet", "_row"]],
+        line_codes=line_codes,
+        master_codes=codes[2 * n_lines :] if table.parts is not None else None,
+    )
 
 
 def check_master_nodes(
     table: BomTable,
     edges: pd.DataFrame,
-    pn_all: pd.Index,
+    pn_all: np.ndarray,
+    gm: np.ndarray,
     p: np.ndarray,
     c: np.ndarray,
     sink: IssueCollector,
 ) -> None:
     """Report BOM parts missing from the parts master, and master parts no line uses.
 
-    ``p``/``c`` are the node ids of ``edges`` in its own row order; every node is used by a
-    BOM line by construction, so "used" is "has a node id".
+    ``gm`` is the node id of each master row (-1: no BOM line uses the part); ``p``/``c``
+    are the node ids of ``edges`` in its own row order; every node is used by a BOM line by
+    construction, so "used" is "has a node id".
     """
     assert table.parts is not None  # noqa: S101 - only called with a master
     master = table.parts
-    gm = pn_all.get_indexer(master["part_number"].astype("string"))
     n = len(pn_all)
     in_master = np.zeros(n, dtype=bool)
     in_master[gm[gm >= 0]] = True
