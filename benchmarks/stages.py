@@ -3,7 +3,7 @@
 
 Runs what ``bomtrace analyze FILES -d ... --format json -o OUT`` runs, through the library:
 imports, ``read_bom`` (read), ``build_graph`` (graph build), ``analyze`` on the built graph
-(roll-up and analysis), ``AnalysisResult.to_dict`` and ``json.dumps`` + write (JSON write).
+(roll-up and analysis), ``AnalysisResult.to_dict`` and the CLI's JSON encoding + write (JSON write).
 Wall time and peak RSS so far are printed after each stage. A few internal functions are
 also timed by wrapping them (``--wrap module:function``; the defaults split reading into
 parse and convert, the graph into edges and assembly, the analysis into value roll-up,
@@ -26,7 +26,6 @@ T_START = time.perf_counter()
 import argparse  # noqa: E402
 import functools  # noqa: E402
 import importlib  # noqa: E402
-import json  # noqa: E402
 import resource  # noqa: E402
 import sys  # noqa: E402
 from collections.abc import Callable  # noqa: E402
@@ -117,7 +116,9 @@ def run(paths: list[str], dests: list[str], all_dest: bool, out: str, t0: float)
     mark("roll-up + analysis (analyze on the graph)")
     d = result.to_dict()
     mark("result.to_dict()")
-    text = json.dumps(d, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    from bomtrace.cli.common import _json
+
+    text = _json(d, pretty=False)  # as the CLI writes it
     with open(out, "w", encoding="utf-8") as f:
         f.write(text)
     mark(f"JSON write ({len(text) / 2**20:,.1f} MB)")

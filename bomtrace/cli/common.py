@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import json
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
@@ -74,16 +73,17 @@ def _emit(text: str, out: str | None) -> None:
 
 
 def _json(d: Any, *, pretty: bool | None = None) -> str:
-    """JSON text: indented for a person at a terminal, compact otherwise.
+    """JSON text (UTF-8, no NaN): indented for a person at a terminal, compact otherwise.
 
-    Compact output uses CPython's C encoder (``indent`` forces the pure-Python one, ~10×
-    slower on the 100+ MB documents of million-line BOMs).
+    Written with orjson, about ten times faster than the standard library's encoder on the
+    100+ MB documents of million-line BOMs; numpy scalars and arrays are written as numbers.
     """
+    import orjson
+
     if pretty is None:
         pretty = sys.stdout.isatty()
-    if pretty:
-        return json.dumps(d, indent=2, ensure_ascii=False, allow_nan=False)
-    return json.dumps(d, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    opt = orjson.OPT_SERIALIZE_NUMPY | (orjson.OPT_INDENT_2 if pretty else 0)
+    return orjson.dumps(d, option=opt).decode("utf-8")
 
 
 read_options = [
