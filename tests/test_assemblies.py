@@ -11,9 +11,12 @@ from typing import Any
 import numpy as np
 import pytest
 from bomfactory import BASE_FIELDS, indented
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bomtrace import analyze
 from bomtrace.analysis.assemblies import AssemblyResults
+from bomtrace.analysis.result import rounded
 
 D2020 = date(2020, 8, 17)
 F = (*BASE_FIELDS, "selling_price", "item_type", "discrete_product", "description")
@@ -103,3 +106,20 @@ def test_sequence_access() -> None:
 def test_all_assemblies_lists_every_one() -> None:
     d = analyze(bom(), destinations=["CN"], as_of=D2020, all_assemblies=True).to_dict()
     assert d["assemblies_listed"] == d["assemblies_analysed"] == 6
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(allow_infinity=False, width=64),
+            # ties and near-ties at the 4th/6th decimal, as money and ratios produce them
+            st.integers(-(10**12), 10**12).map(lambda i: i / 10**5),
+            st.integers(-(10**9), 10**9).map(lambda i: i / 10**7),
+        ),
+        max_size=50,
+    ),
+    st.sampled_from([4, 6]),
+)
+def test_rounded_equals_python_round(xs: list[float], digits: int) -> None:
+    want = [None if x != x else round(x + 0.0, digits) for x in xs]
+    assert rounded(np.array(xs, dtype=float), digits) == want

@@ -19,19 +19,10 @@ import numpy as np
 from bomtrace.analysis.detail import Context, destination_result
 from bomtrace.analysis.grid import NOT_SUBJECT, VERDICTS
 from bomtrace.analysis.items import item_summary, node_result
-from bomtrace.analysis.result import DestinationResult, ProductResult, text
+from bomtrace.analysis.result import DestinationResult, ProductResult, rounded, text
 from bomtrace.rules.model import Destination
 
 _SUBJECT = {"subject": True, "not-subject": False, "undetermined": None}
-
-
-def _nan_none(a: np.ndarray) -> list[float | None]:
-    return [None if x != x else x for x in a.tolist()]
-
-
-def _rounded(a: np.ndarray, digits: int) -> list[float | None]:
-    """``round`` per value (exactly as :func:`~bomtrace.analysis.result.money` does); NaN→None."""
-    return [None if x != x else round(x + 0.0, digits) for x in a.tolist()]
 
 
 class AssemblyResults(Sequence[ProductResult]):
@@ -172,11 +163,11 @@ class AssemblyResults(Sequence[ProductResult]):
             head = np.where(den > 0, d.threshold * den - num, np.nan)
             cols = zip(
                 pos.tolist(),
-                _rounded(num, 4),
-                _rounded(g.lo[v, k], 6),
-                _rounded(g.hi[v, k], 6),
+                rounded(num, 4),
+                rounded(g.lo[v, k], 6),
+                rounded(g.hi[v, k], 6),
                 [VERDICTS[c] for c in g.verdict[v, k].tolist()],
-                _rounded(head, 4),
+                rounded(head, 4),
                 strict=True,
             )
             for row, (i, n, lo, hi, verdict, h) in enumerate(cols):
@@ -201,11 +192,11 @@ class AssemblyResults(Sequence[ProductResult]):
         rows = zip(
             ctx.graph.part_numbers[v].tolist(),
             [text(x) for x in desc[v].tolist()],
-            _rounded(vals.total[v], 4),
-            _rounded(vals.us[v], 4),
-            _rounded(vals.us_tech[v], 4),
+            rounded(vals.total[v], 4),
+            rounded(vals.us[v], 4),
+            rounded(vals.us_tech[v], 4),
             basis,
-            _rounded(den, 4),
+            rounded(den, 4),
             [str(t) for t in vals.track[v].tolist()],
             cells,
             strict=True,
