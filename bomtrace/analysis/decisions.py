@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from bomtrace.analysis.costs import node_issue
 from bomtrace.graph.collect import IssueCollector
@@ -25,7 +26,12 @@ def flag(value: object) -> bool | None:
 
 
 def flags_of(graph: BomGraph, name: str) -> np.ndarray:
-    return np.array([flag(v) for v in graph.attr(name)], dtype=object)
+    """:func:`flag` of every node's value (object array of True / False / None)."""
+    col = graph.attr(name)
+    out = np.full(len(col), None, dtype=object)
+    given = np.flatnonzero(~pd.isna(col))
+    out[given] = [flag(v) for v in col[given].tolist()]
+    return out
 
 
 def decision_for(
@@ -71,21 +77,24 @@ def class_decisions(
     n, k = graph.n_nodes, len(reps)
     keys = np.full(n, None, dtype=object)
     idx = np.flatnonzero(content)
-    uniq: dict[DecisionKey, int] = {}
-    inv = np.empty(len(idx), dtype=np.int64)
-    for j, i in enumerate(idx):
-        key: DecisionKey = (
-            "" if eccn[i] is None else str(eccn[i]),
-            listed[i],
-            bool(gbs[i]),
-            bool(short[i]),
-        )
-        keys[i] = key
-        inv[j] = uniq.setdefault(key, len(uniq))
+    # one integer per distinct (ECCN, listed, gbs, short), in order of first appearance
+    e_code = pd.factorize(eccn[idx])[0].astype(np.int64) + 1  # 0: no ECCN
+    l_code = np.select([listed[idx] == True, listed[idx] == False], [1, 2], 0)  # noqa: E712
+    g_bit = (gbs[idx] == True).astype(np.int64)  # noqa: E712 - True / False / None
+    s_bit = (short[idx] == True).astype(np.int64)  # noqa: E712
+    inv = pd.factorize(((e_code * 3 + l_code) * 2 + g_bit) * 2 + s_bit)[0]
+    at = np.unique(inv, return_index=True)[1]  # first row of each distinct key
+    ulist: list[DecisionKey] = [
+        ("" if eccn[i] is None else str(eccn[i]), listed[i], bool(gbs[i]), bool(short[i]))
+        for i in idx[at].tolist()
+    ]
+    key_objs = np.empty(len(ulist), dtype=object)
+    for j, key in enumerate(ulist):  # element-wise: numpy would unpack the tuples
+        key_objs[j] = key
+    keys[idx] = key_objs[inv]
     code = {"controlled": 2, "possible": 1, "unknown": 1, "not-controlled": 0}
     decisions: list[dict[DecisionKey, ControlDecision]] = []
     status = np.zeros((n, k), dtype=np.int8)
-    ulist = list(uniq)
     for j, dest in enumerate(reps):
         dec = {u: decision_for(ruleset, dest, u, made_in) for u in ulist}
         decisions.append(dec)

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from bomtrace.analysis.assemblies import AssemblyResults
 from bomtrace.analysis.detail import Context, Explosion, destination_result, matches_end_user
@@ -237,7 +238,9 @@ def _technology_issue(graph: BomGraph, vals: NodeValues, sink: IssueCollector, n
 
 def _currency(graph: BomGraph, sink: IssueCollector) -> str:
     cur = {
-        str(c).strip().upper() for c in graph.attr("currency") if c is not None and str(c).strip()
+        str(c).strip().upper()
+        for c in pd.unique(graph.attr("currency"))
+        if c is not None and str(c).strip()
     }
     if len(cur) > 1:
         sink.add(
