@@ -37,6 +37,7 @@ def _fdpr_view(d: dict[str, Any], exit_code: int) -> dict[str, Any]:
         "verdicts": {x["country"]: x["verdict"] for x in p["destinations"]},
         "fdpr": p["fdpr"],
         "fdpr_summary": p["fdpr_summary"],
+        "fdpr_run": d["fdpr"],
         "issues": [
             (i["code"], i["row"], i["part_number"])
             for i in d["issues"]

@@ -17,6 +17,10 @@ from bomtrace.issues import Issue, Severity
 
 Verdict = Literal["subject", "not-subject", "undetermined", "not-analysed"]
 
+#: keys of a product's ``fdpr_summary`` that are the same for every product of a run: the
+#: JSON document gives them once, in its top-level ``fdpr`` block
+FDPR_RUN_KEYS = ("as_of", "data_version", "parties", "rules", "not_modelled")
+
 
 def money(x: float | None) -> float | None:
     """Round a money value for output (None and NaN give None)."""
@@ -352,12 +356,21 @@ class AnalysisResult:
         counts = {s.value: 0 for s in Severity}
         for i in self.issues:
             counts[i.severity.value if i.severity else "warning"] += 1
+        products = [p.to_dict() for p in self.products]
+        fdpr: dict[str, Any] | None = None
+        for p in products:
+            s = p.get("fdpr_summary")
+            if s:
+                if fdpr is None:
+                    fdpr = {k: s[k] for k in FDPR_RUN_KEYS if k in s}
+                p["fdpr_summary"] = {k: v for k, v in s.items() if k not in FDPR_RUN_KEYS}
         return {
             "bomtrace_version": self.version,
             "ruleset": self.ruleset,
             "options": self.options,
             "inputs": self.inputs,
-            "products": [p.to_dict() for p in self.products],
+            "fdpr": fdpr,
+            "products": products,
             "assemblies": entries,
             "assemblies_analysed": len(subs),
             "assemblies_listed": n_listed,

@@ -1,7 +1,7 @@
 """Terminal lines for one product's FDPR findings (called by :mod:`bomtrace.report.text`).
 
-Renders ``fdpr`` and ``fdpr_summary`` of one product of ``AnalysisResult.to_dict()``; nothing
-is recomputed. Products assessed without any production evidence or party print nothing.
+Renders ``fdpr`` and ``fdpr_summary`` of one product of ``AnalysisResult.to_dict()``, with the
+run-level ``fdpr`` block (date, parties, rules in scope); nothing is recomputed. Products assessed without any production evidence or party print nothing.
 """
 
 from __future__ import annotations
@@ -13,14 +13,19 @@ from bomtrace.report.text import money, table
 _PRONG = {"direct_product": "direct product", "plant": "plant", "contains_ic": "contains IC"}
 
 
-def fdpr_lines(p: dict[str, Any]) -> list[str]:
-    """The FDPR block of one product (empty when there is nothing to say)."""
+def fdpr_lines(p: dict[str, Any], run: dict[str, Any] | None = None) -> list[str]:
+    """The FDPR block of one product (empty when there is nothing to say).
+
+    ``run`` is the document's top-level ``fdpr`` block; without it the run-level keys are
+    looked up in the product's ``fdpr_summary`` (as the library's results carry them).
+    """
     s = p.get("fdpr_summary")
     entries = p.get("fdpr") or []
     if not s or (s.get("status") != "assessed" and not entries):
         return []
-    out = [f"  Foreign Direct Product rules (as of {s['as_of']}):"]
-    for party in s.get("parties", []):
+    run = run or s
+    out = [f"  Foreign Direct Product rules (as of {run['as_of']}):"]
+    for party in run.get("parties", []):
         role = "end user" if party["role"] == "end_user" else "party"
         if party["status"] == "match":
             e = party["entries"][0]
@@ -35,7 +40,7 @@ def fdpr_lines(p: dict[str, Any]) -> list[str]:
             out.append(f"    {role} {party['name']!r}: not listed")
     rules = [
         [r["rule"] + (f" → {r['destination']}" if r["destination"] else ""), r["scope"], r["why"]]
-        for r in s.get("rules", [])
+        for r in run.get("rules", [])
         if r["scope"] != "no"
     ]
     if rules:

@@ -201,7 +201,7 @@ def render_analysis(d: dict[str, Any]) -> str:
             )
         from bomtrace.fdpr.render import fdpr_lines
 
-        out.extend(fdpr_lines(p))
+        out.extend(fdpr_lines(p, d.get("fdpr")))
     flips = d.get("scenario_flips") or []
     if flips:
         out.append("")
