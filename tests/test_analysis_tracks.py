@@ -168,13 +168,19 @@ def test_all_destinations_summary_and_assemblies_carry_summary_only() -> None:
     )
     r = analyze(t, all_destinations=True, as_of=D2020)
     p = r.product("P")
-    assert len(p.destinations) == 204
     s = p.summary
     assert s is not None
     # AT-only 15 %: counted for E:1/E:2 (10 %) and the embargoes (Crimea: counted, but 25 %)
     assert s["subject_for"] == ["CU", "IR", "KP", "SD", "SY"]
     assert s["not_subject_count"] == 199
     assert (s["nearest"]["countries"], s["nearest"]["margin"]) == (["UA-43"], 0.1)
+    # detailed: where subject, and the nearest; every other destination on demand
+    assert sorted(x.country for x in p.destinations) == [*s["subject_for"], "UA-43"]
+    de = p.destination("DE")
+    assert (de.verdict, de.ratio, de.name) == ("not-subject", 0.0, "Germany")
+    assert de not in p.destinations
+    with pytest.raises(KeyError):
+        p.destination("XX")
     a = r.assemblies[0]
     assert a.destinations == [] and a.summary is not None
     # the assembly's denominator is its cost (20): 75 % is over 25 % for Crimea too

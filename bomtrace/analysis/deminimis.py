@@ -13,7 +13,7 @@ sub-assemblies carry only their compact summary.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -21,7 +21,7 @@ import pandas as pd
 
 from bomtrace.analysis.assemblies import AssemblyResults
 from bomtrace.analysis.detail import Context, Explosion, destination_result, matches_end_user
-from bomtrace.analysis.grid import build_grid
+from bomtrace.analysis.grid import NOT_SUBJECT, build_grid
 from bomtrace.analysis.items import (
     class_members,
     evidence_nodes,
@@ -30,13 +30,13 @@ from bomtrace.analysis.items import (
     verdict_findings,
 )
 from bomtrace.analysis.options import AnalysisOptions
-from bomtrace.analysis.result import ProductResult, Verdict, text
+from bomtrace.analysis.result import DestinationResult, ProductResult, Verdict, text
 from bomtrace.analysis.values import NodeValues, compute_values
 from bomtrace.graph.collect import IssueCollector
 from bomtrace.graph.model import BomGraph
 from bomtrace.issues import IssueCode
 from bomtrace.rollup import explode
-from bomtrace.rules.model import Destination
+from bomtrace.rules.model import Destination, Scenario
 
 EPS = 1e-12
 
@@ -209,9 +209,13 @@ def analyze_graph(
         a, b = t.indptr[row_of[r]], t.indptr[row_of[r] + 1]
         res = node_result(ctx, r, price, desc, currency)
         expl = Explosion(t.indices[a:b], t.data[a:b])
-        for d, k in zip(dests, dest_class, strict=True):
-            res.destinations.append(destination_result(ctx, r, d, k, scenarios, expl))
         res.summary = item_summary(grid, ctx, r, members, reps)
+        shown = _detailed(grid, r, dests, dest_class, res.summary, options, scenarios)
+        for d, k in zip(dests, dest_class, strict=True):
+            if shown is None or d.code in shown:
+                res.destinations.append(destination_result(ctx, r, d, k, scenarios, expl))
+        if shown is not None:  # the others on demand (ProductResult.destination)
+            res.more = _on_demand(ctx, r, dests, dest_class, scenarios, expl)
         verdict_findings(res, sink, graph.position(r))
         products.append(res)
     assemblies: Sequence[ProductResult] = []
@@ -223,6 +227,43 @@ def analyze_graph(
             summary_only=options.all_destinations, members=members, reps=reps,
         )  # fmt: skip
     return products, assemblies
+
+
+def _detailed(
+    grid: Any,
+    r: int,
+    dests: list[Destination],
+    dest_class: list[int],
+    summary: dict[str, Any],
+    options: AnalysisOptions,
+    scenarios: list[Scenario],
+) -> set[str] | None:
+    """The destinations a product's result details under ``--all-destinations``: where it is
+    subject or undetermined, and the nearest not-subject ones (None: every destination, as
+    without ``--all-destinations`` or with a scenario, which can flip any destination)."""
+    if not options.all_destinations or scenarios:
+        return None
+    live = grid.verdict[r] != NOT_SUBJECT
+    shown = {d.code for d, k in zip(dests, dest_class, strict=True) if live[k]}
+    shown.update((summary.get("nearest") or {}).get("countries", ()))
+    return shown
+
+
+def _on_demand(
+    ctx: Context,
+    r: int,
+    dests: list[Destination],
+    dest_class: list[int],
+    scenarios: list[Scenario],
+    expl: Explosion,
+) -> Callable[[str], DestinationResult | None]:
+    where = {d.code: (d, k) for d, k in zip(dests, dest_class, strict=True)}
+
+    def more(code: str) -> DestinationResult | None:
+        got = where.get(code)
+        return None if got is None else destination_result(ctx, r, *got, scenarios, expl)
+
+    return more
 
 
 def _technology_issue(graph: BomGraph, vals: NodeValues, sink: IssueCollector, note: str) -> None:

@@ -7,7 +7,7 @@ decimal arithmetic only in the last floating-point bits).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -227,9 +227,14 @@ class ProductResult:
     track: str = "commodity"  #: de minimis track of the item (its item_type)
     #: compact verdict over all destinations analysed (bomtrace.analysis.summary)
     summary: dict[str, Any] | None = None
+    #: under ``--all-destinations``, ``destinations`` details only where the product is subject
+    #: or undetermined and the nearest others; this gives any other analysed destination
+    more: Callable[[str], DestinationResult | None] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def destination(self, code: str) -> DestinationResult:
-        """The result for one destination code.
+        """The result for one destination code (computed on demand when not detailed).
 
         Raises
         ------
@@ -239,7 +244,10 @@ class ProductResult:
         for d in self.destinations:
             if d.country == code:
                 return d
-        raise KeyError(code)
+        got = self.more(code) if self.more is not None else None
+        if got is None:
+            raise KeyError(code)
+        return got
 
     def to_dict(self, *, detail: bool = True) -> dict[str, Any]:
         out: dict[str, Any] = {

@@ -1,7 +1,8 @@
 """Terminal lines for one product's FDPR findings (called by :mod:`bomtrace.report.text`).
 
 Renders ``fdpr`` and ``fdpr_summary`` of one product of ``AnalysisResult.to_dict()``, with the
-run-level ``fdpr`` block (date, parties, rules in scope); nothing is recomputed. Products assessed without any production evidence or party print nothing.
+run-level ``fdpr`` block (date, parties, rules in scope); nothing is recomputed. Products
+assessed without any production evidence or party print nothing.
 """
 
 from __future__ import annotations

@@ -80,11 +80,12 @@ def note_lines(p: dict[str, Any]) -> list[str]:
     return [f"  note: {n}" for n in notes]
 
 
-def summary_lines(p: dict[str, Any], n_dest: int) -> list[str]:
+def summary_lines(p: dict[str, Any]) -> list[str]:
     """The compact ``--all-destinations`` summary of a product."""
     from bomtrace.analysis.summary import summary_line
 
     s = p.get("summary")
     if not s:
         return []
+    n_dest = len(s["subject_for"]) + len(s["undetermined_for"]) + s["not_subject_count"]
     return [f"  all {n_dest} destinations: {summary_line(s)}"]

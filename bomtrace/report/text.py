@@ -144,7 +144,7 @@ def render_analysis(d: dict[str, Any]) -> str:
         )
         shown = p["destinations"]
         if every:
-            out.extend(summary_lines(p, len(shown)))
+            out.extend(summary_lines(p))
             shown = [x for x in shown if x["verdict"] != "not-subject"]
         rows = []
         for x in shown:
