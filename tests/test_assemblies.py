@@ -123,3 +123,32 @@ def test_all_assemblies_lists_every_one() -> None:
 def test_rounded_equals_python_round(xs: list[float], digits: int) -> None:
     want = [None if x != x else round(x + 0.0, digits) for x in xs]
     assert rounded(np.array(xs, dtype=float), digits) == want
+
+
+def test_bulk_summaries_equal_summarize_row_by_row() -> None:
+    """item_summaries (arrays, patterns memoised) against summarize (the reference)."""
+    from bomtrace.analysis.grid import VERDICTS
+    from bomtrace.analysis.items import item_summaries
+    from bomtrace.analysis.summary import summarize
+
+    for day in (D2020, date(2024, 1, 1)):
+        r = analyze(bom(), all_destinations=True, as_of=day)
+        subs = r.assemblies
+        assert isinstance(subs, AssemblyResults)
+        ctx, nodes = subs._ctx, subs._nodes
+        g = ctx.grid
+        got = item_summaries(g, ctx, nodes, subs._members, subs._reps)
+        for v, s in zip(nodes.tolist(), got, strict=True):
+            den = float(ctx.den[v])
+            rows = [
+                (
+                    codes,
+                    subs._reps[k].threshold,
+                    None if np.isnan(g.lo[v, k]) else float(g.lo[v, k]),
+                    VERDICTS[g.verdict[v, k]],
+                    (subs._reps[k].threshold * den - float(g.num_lo[v, k])) if den > 0 else None,
+                    bool(g.zero_lo[v, k]),
+                )
+                for k, codes in enumerate(subs._members)
+            ]
+            assert s == summarize(rows), ctx.graph.part_numbers[v]

@@ -18,7 +18,7 @@ import numpy as np
 
 from bomtrace.analysis.detail import Context, destination_result
 from bomtrace.analysis.grid import NOT_SUBJECT, VERDICTS
-from bomtrace.analysis.items import item_summary, node_result
+from bomtrace.analysis.items import item_summaries, item_summary, node_result
 from bomtrace.analysis.result import DestinationResult, ProductResult, rounded, text
 from bomtrace.rules.model import Destination
 
@@ -155,10 +155,9 @@ class AssemblyResults(Sequence[ProductResult]):
         ctx, pos = self._ctx, np.asarray(positions, dtype=np.int64)
         v = self._nodes[pos]
         vals, g, den = ctx.vals, ctx.grid, ctx.den[v]
-        if self._summary_only:
-            return [self[i].to_dict(detail=False) for i in pos.tolist()]
         cells: list[list[dict[str, Any]]] = [[] for _ in range(len(v))]
-        for di, (d, k) in enumerate(zip(self._dests, self._class, strict=True)):
+        dests = [] if self._summary_only else self._dests
+        for di, (d, k) in enumerate(zip(dests, self._class, strict=False)):
             num = g.num_lo[v, k]
             head = np.where(den > 0, d.threshold * den - num, np.nan)
             cols = zip(
@@ -201,7 +200,7 @@ class AssemblyResults(Sequence[ProductResult]):
             cells,
             strict=True,
         )
-        return [
+        out = [
             {
                 "part_number": str(pn),
                 "description": ds,
@@ -216,3 +215,8 @@ class AssemblyResults(Sequence[ProductResult]):
             }
             for pn, ds, tot, us, tech, b, dn, tr, c in rows
         ]
+        if self._summary_only:
+            sums = item_summaries(g, ctx, v, self._members, self._reps)
+            for entry, summary in zip(out, sums, strict=True):
+                entry["summary"] = summary
+        return out

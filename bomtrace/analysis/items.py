@@ -12,9 +12,8 @@ from typing import Any
 import numpy as np
 
 from bomtrace.analysis.detail import Context
-from bomtrace.analysis.grid import VERDICTS, Grid
-from bomtrace.analysis.result import ProductResult, percent, text
-from bomtrace.analysis.summary import summarize
+from bomtrace.analysis.grid import NOT_SUBJECT, SUBJECT, UNDETERMINED, Grid
+from bomtrace.analysis.result import ProductResult, money, percent, ratio, text
 from bomtrace.analysis.values import NodeValues
 from bomtrace.graph.collect import IssueCollector
 from bomtrace.graph.model import BomGraph
@@ -82,22 +81,84 @@ def class_members(dests: list[Destination], dest_class: list[int], k: int) -> li
 def item_summary(
     grid: Grid, ctx: Context, v: int, members: list[list[str]], reps: list[Destination]
 ) -> dict[str, Any]:
-    den = float(ctx.den[v])
-    rows = []
-    for k, codes in enumerate(members):
-        lo = grid.lo[v, k]
-        thr = reps[k].threshold
-        rows.append(
-            (
-                codes,
-                thr,
-                None if np.isnan(lo) else float(lo),
-                VERDICTS[grid.verdict[v, k]],
-                (thr * den - float(grid.num_lo[v, k])) if den > 0 else None,
-                bool(grid.zero_lo[v, k]),
+    """The summary of one node over every destination (:func:`item_summaries` of one)."""
+    return item_summaries(grid, ctx, np.array([v]), members, reps)[0]
+
+
+def item_summaries(
+    grid: Grid,
+    ctx: Context,
+    nodes: np.ndarray,
+    members: list[list[str]],
+    reps: list[Destination],
+) -> list[dict[str, Any]]:
+    """:func:`~bomtrace.analysis.summary.summarize` of many nodes at once.
+
+    The per-class tests run on arrays; the country lists are built once per distinct pattern
+    of verdicts (most nodes share a handful), so tens of thousands of sub-assemblies under
+    ``--all-destinations`` cost what a few do.
+    """
+    nodes = np.asarray(nodes, dtype=np.int64)
+    k = np.array([c for c, m in enumerate(members) if m], dtype=np.int64)
+    sizes = np.array([len(members[c]) for c in k], dtype=np.int64)
+    thr = np.array([reps[c].threshold for c in k], dtype=float)
+    verdict = grid.verdict[np.ix_(nodes, k)]
+    lo = grid.lo[np.ix_(nodes, k)]
+    zero = grid.zero_lo[np.ix_(nodes, k)].astype(bool)
+    has = ~np.isnan(lo)
+    free = (verdict == NOT_SUBJECT) & has
+    over = (verdict == SUBJECT) & ~zero & has
+    pool = np.where(free.any(axis=1)[:, None], free, over)
+    dist = np.where(pool, np.abs(thr - np.nan_to_num(lo)), np.inf)
+    best = dist.min(axis=1, initial=np.inf)
+    with np.errstate(invalid="ignore"):  # inf - inf outside the pool
+        near = pool & (np.abs(dist - best[:, None]) < 1e-12)
+    first = near.argmax(axis=1)
+    den = ctx.den[nodes]
+    rows = np.arange(len(nodes))
+    f_thr, f_lo = thr[first], lo[rows, first]
+    f_head = np.where(den > 0, f_thr * den - grid.num_lo[nodes, k[first]], np.nan)
+    not_subject = ((verdict == NOT_SUBJECT) * sizes).sum(axis=1).tolist()
+
+    def codes(mask: np.ndarray) -> list[str]:
+        return sorted(c for j in np.flatnonzero(mask).tolist() for c in members[int(k[j])])
+
+    lists: dict[bytes, tuple[list[str], list[str], list[str]]] = {}
+    nears: dict[bytes, list[str]] = {}
+    out = []
+    for i in range(len(nodes)):
+        key = verdict[i].tobytes() + zero[i].tobytes()
+        got = lists.get(key)
+        if got is None:
+            got = lists[key] = (
+                codes(verdict[i] == SUBJECT),
+                codes(verdict[i] == UNDETERMINED),
+                codes(zero[i]),
             )
+        nearest = None
+        if pool[i].any():
+            nk = near[i].tobytes()
+            countries = nears.get(nk)
+            if countries is None:
+                countries = nears[nk] = codes(near[i])
+            t, r = float(f_thr[i]), float(f_lo[i])
+            nearest = {
+                "countries": list(countries),
+                "threshold": t,
+                "ratio": ratio(r),
+                "margin": ratio(t - r),
+                "headroom": money(f_head[i]),
+            }
+        out.append(
+            {
+                "subject_for": list(got[0]),
+                "undetermined_for": list(got[1]),
+                "not_subject_count": not_subject[i],
+                "zero_de_minimis_for": list(got[2]),
+                "nearest": nearest,
+            }
         )
-    return summarize(rows)
+    return out
 
 
 def node_result(
