@@ -57,6 +57,29 @@ def decision_for(
     return dec
 
 
+def decision_keys(graph: BomGraph, idx: np.ndarray) -> tuple[list[DecisionKey], np.ndarray]:
+    """The distinct decision keys of nodes ``idx`` (in order of first appearance), and the
+    index of each node's key among them."""
+    eccn = graph.attr("eccn")
+    listed, gbs, short = (
+        flags_of(graph, "listed_ear99"),
+        flags_of(graph, "gbs_eligible"),
+        flags_of(graph, "short_supply_only"),
+    )
+    # one integer per distinct (ECCN, listed, gbs, short)
+    e_code = pd.factorize(eccn[idx])[0].astype(np.int64) + 1  # 0: no ECCN
+    l_code = np.select([listed[idx] == True, listed[idx] == False], [1, 2], 0)  # noqa: E712
+    g_bit = (gbs[idx] == True).astype(np.int64)  # noqa: E712 - True / False / None
+    s_bit = (short[idx] == True).astype(np.int64)  # noqa: E712
+    inv = pd.factorize(((e_code * 3 + l_code) * 2 + g_bit) * 2 + s_bit)[0]
+    at = np.unique(inv, return_index=True)[1]  # first row of each distinct key
+    ulist: list[DecisionKey] = [
+        ("" if eccn[i] is None else str(eccn[i]), listed[i], bool(gbs[i]), bool(short[i]))
+        for i in idx[at].tolist()
+    ]
+    return ulist, inv
+
+
 def class_decisions(
     graph: BomGraph,
     ruleset: Any,
@@ -68,26 +91,10 @@ def class_decisions(
 
     Status codes: 2 controlled, 1 possible (incl. unknown), 0 not controlled.
     """
-    eccn = graph.attr("eccn")
-    listed, gbs, short = (
-        flags_of(graph, "listed_ear99"),
-        flags_of(graph, "gbs_eligible"),
-        flags_of(graph, "short_supply_only"),
-    )
     n, k = graph.n_nodes, len(reps)
     keys = np.full(n, None, dtype=object)
     idx = np.flatnonzero(content)
-    # one integer per distinct (ECCN, listed, gbs, short), in order of first appearance
-    e_code = pd.factorize(eccn[idx])[0].astype(np.int64) + 1  # 0: no ECCN
-    l_code = np.select([listed[idx] == True, listed[idx] == False], [1, 2], 0)  # noqa: E712
-    g_bit = (gbs[idx] == True).astype(np.int64)  # noqa: E712 - True / False / None
-    s_bit = (short[idx] == True).astype(np.int64)  # noqa: E712
-    inv = pd.factorize(((e_code * 3 + l_code) * 2 + g_bit) * 2 + s_bit)[0]
-    at = np.unique(inv, return_index=True)[1]  # first row of each distinct key
-    ulist: list[DecisionKey] = [
-        ("" if eccn[i] is None else str(eccn[i]), listed[i], bool(gbs[i]), bool(short[i]))
-        for i in idx[at].tolist()
-    ]
+    ulist, inv = decision_keys(graph, idx)
     key_objs = np.empty(len(ulist), dtype=object)
     for j, key in enumerate(ulist):  # element-wise: numpy would unpack the tuples
         key_objs[j] = key

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from bomtrace.analysis.assemblies import AssemblyResults
+from bomtrace.analysis.decisions import decision_for, decision_keys
 from bomtrace.analysis.detail import Context, Explosion, destination_result, matches_end_user
 from bomtrace.analysis.grid import NOT_SUBJECT, build_grid
 from bomtrace.analysis.items import (
@@ -71,6 +72,41 @@ def destination_classes(
     return reps, dest_class
 
 
+def merge_classes(
+    graph: BomGraph,
+    ruleset: Any,
+    reps: list[Destination],
+    dest_class: list[int],
+    made_in: str | None,
+) -> tuple[list[Destination], list[int]]:
+    """Merge the destination classes this BOM cannot tell apart.
+
+    The ruleset's classes (:meth:`class_key`) hold for any BOM; one BOM has only a few
+    ECCNs, so classes with the same threshold, the same control decision for every decision
+    key the BOM has and the same 734.4(a) categories give identical numbers for every node.
+    Under ``--all-destinations`` about a hundred classes typically fall to a handful, and
+    every per-node × class array shrinks with them.
+    """
+    if len(reps) < 2:
+        return reps, dest_class
+    keys, _ = decision_keys(graph, np.arange(graph.n_nodes))
+    zero = ruleset.zero_de_minimis()
+    merged: dict[tuple[Any, ...], int] = {}
+    new_reps: list[Destination] = []
+    remap = []
+    for d in reps:
+        sig = (
+            d.threshold,
+            tuple(decision_for(ruleset, d, u, made_in) for u in keys),
+            tuple(z.id for z in zero if z.reaches(d)),
+        )
+        if sig not in merged:
+            merged[sig] = len(new_reps)
+            new_reps.append(d)
+        remap.append(merged[sig])
+    return new_reps, [remap[k] for k in dest_class]
+
+
 def verdict_of(low: float | None, high: float | None, threshold: float) -> Verdict:
     """subject when the low bound exceeds the threshold, not-subject when the high bound does
     not, undetermined in between.
@@ -115,6 +151,7 @@ def analyze_graph(
     """De minimis results for every product and (optionally) foreign-made sub-assembly."""
     dests = resolve_destinations(ruleset, options)
     reps, dest_class = destination_classes(ruleset, dests)
+    reps, dest_class = merge_classes(graph, ruleset, reps, dest_class, options.made_in)
     scenarios = [ruleset.scenario(s) for s in options.scenarios]
     for s in scenarios:
         if (
