@@ -174,8 +174,10 @@ def test_all_destinations_summary_and_assemblies_carry_summary_only() -> None:
     assert s["subject_for"] == ["CU", "IR", "KP", "SD", "SY"]
     assert s["not_subject_count"] == 199
     assert (s["nearest"]["countries"], s["nearest"]["margin"]) == (["UA-43"], 0.1)
-    # detailed: where subject, and the nearest; every other destination on demand
-    assert sorted(x.country for x in p.destinations) == [*s["subject_for"], "UA-43"]
+    # detailed: where subject, and the nearest, one entry per class with the same outcome
+    # (same_for); every other destination on demand
+    covered = sorted(c for x in p.destinations for c in x.countries)
+    assert covered == [*s["subject_for"], "UA-43"]
     de = p.destination("DE")
     assert (de.verdict, de.ratio, de.name) == ("not-subject", 0.0, "Germany")
     assert de not in p.destinations
@@ -225,3 +227,23 @@ def test_report_tables_show_summaries_and_new_fields() -> None:
     assert destination_rows(d, "assemblies") == []
     (asm,) = assembly_summary_rows(d)
     assert asm["assembly"] == "A" and "CN" in asm["subject_for"].split()
+
+
+def test_all_destinations_groups_destinations_with_the_same_outcome() -> None:
+    t = bom(
+        (0, "P", 1, None, "CN", None, 100.0),
+        (1, "U", 1, 30.0, "US", "3A991"),  # AT only: counted for E:1/E:2 and embargoes
+    )
+    p = analyze(t, all_destinations=True, as_of=D2020).product("P")
+    s = p.summary
+    assert s is not None and len(s["nearest"]["countries"]) == 198  # ratio 0 at 25 %
+    near = [x for x in p.destinations if x.verdict == "not-subject"]
+    # the 198 nearest destinations fall into a few classes: one entry each (same_for)
+    assert len(near) <= 5
+    assert sorted(c for x in near for c in x.countries) == s["nearest"]["countries"]
+    d = analyze(t, all_destinations=True, as_of=D2020).to_dict()
+    entries = [x for x in d["products"][0]["destinations"] if x["verdict"] == "not-subject"]
+    assert [x.get("same_for", []) for x in entries] == [x.same_for for x in near]
+    # every destination still answers, with its own name
+    fr = p.destination("FR")
+    assert (fr.country, fr.name, fr.ratio) == ("FR", "France", 0.0)

@@ -250,7 +250,9 @@ def analyze_graph(
         shown = _detailed(grid, r, dests, dest_class, res.summary, options, scenarios)
         for d, k in zip(dests, dest_class, strict=True):
             if shown is None or d.code in shown:
-                res.destinations.append(destination_result(ctx, r, d, k, scenarios, expl))
+                dr = destination_result(ctx, r, d, k, scenarios, expl)
+                dr.same_for = shown[d.code] if shown else []
+                res.destinations.append(dr)
         if shown is not None:  # the others on demand (ProductResult.destination)
             res.more = _on_demand(ctx, r, dests, dest_class, scenarios, expl)
         verdict_findings(res, sink, graph.position(r))
@@ -274,16 +276,23 @@ def _detailed(
     summary: dict[str, Any],
     options: AnalysisOptions,
     scenarios: list[Scenario],
-) -> set[str] | None:
-    """The destinations a product's result details under ``--all-destinations``: where it is
-    subject or undetermined, and the nearest not-subject ones (None: every destination, as
-    without ``--all-destinations`` or with a scenario, which can flip any destination)."""
+) -> dict[str, list[str]] | None:
+    """The destinations a product's result details under ``--all-destinations``.
+
+    One entry per class of destinations with the same outcome where the product is subject
+    or undetermined, and for the nearest not-subject class: first destination → the others
+    of its class (``same_for``). None: every destination in full (without
+    ``--all-destinations``, or with a scenario, which can flip any destination).
+    """
     if not options.all_destinations or scenarios:
         return None
     live = grid.verdict[r] != NOT_SUBJECT
-    shown = {d.code for d, k in zip(dests, dest_class, strict=True) if live[k]}
-    shown.update((summary.get("nearest") or {}).get("countries", ()))
-    return shown
+    near = set((summary.get("nearest") or {}).get("countries", ()))
+    groups: dict[int, list[str]] = {}
+    for d, k in zip(dests, dest_class, strict=True):
+        if live[k] or d.code in near:
+            groups.setdefault(k, []).append(d.code)
+    return {codes[0]: codes[1:] for codes in groups.values()}
 
 
 def _on_demand(

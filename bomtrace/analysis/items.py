@@ -13,7 +13,7 @@ import numpy as np
 
 from bomtrace.analysis.detail import Context
 from bomtrace.analysis.grid import NOT_SUBJECT, SUBJECT, UNDETERMINED, Grid
-from bomtrace.analysis.result import ProductResult, money, percent, ratio, text
+from bomtrace.analysis.result import DestinationResult, ProductResult, money, percent, ratio, text
 from bomtrace.analysis.values import NodeValues
 from bomtrace.graph.collect import IssueCollector
 from bomtrace.graph.model import BomGraph
@@ -39,34 +39,37 @@ def evidence_nodes(graph: BomGraph, vals: NodeValues) -> np.ndarray:
 
 def verdict_findings(res: ProductResult, sink: IssueCollector, pos: dict[str, Any]) -> None:
     """One finding per product: where it is subject, and where the data leaves it open."""
-    subject = [d for d in res.destinations if d.verdict == "subject"]
-    open_ = [d for d in res.destinations if d.verdict == "undetermined"]
+
+    def each(verdict: str) -> list[tuple[str, DestinationResult]]:
+        # every destination, also those an entry stands for (same_for, --all-destinations)
+        got = [(c, d) for d in res.destinations if d.verdict == verdict for c in d.countries]
+        return sorted(got, key=lambda x: x[0]) if any(d.same_for for _, d in got) else got
+
+    subject, open_ = each("subject"), each("undetermined")
     pn = res.part_number
     if subject:
-        shown = ", ".join(
-            f"{d.country} ({percent(d.ratio)} > {d.threshold:.0%})" for d in subject[:8]
-        )
+        shown = ", ".join(f"{c} ({percent(d.ratio)} > {d.threshold:.0%})" for c, d in subject[:8])
         more = f" and {len(subject) - 8} more" if len(subject) > 8 else ""
         sink.add(
             IssueCode.DE_MINIMIS_EXCEEDED,
             f"Product {pn} is subject to the EAR by de minimis for {shown}{more}.",
             part_number=pn,
-            data={"countries": [d.country for d in subject]},
+            data={"countries": [c for c, _ in subject]},
             **pos,
         )
     if open_:
-        first = open_[0]
+        code, first = open_[0]
         lead = first.unresolved[0]["part_number"] if first.unresolved else None
         sink.add(
             IssueCode.VERDICT_UNDETERMINED,
             f"Product {pn} may be subject to the EAR for "
-            f"{', '.join(d.country for d in open_[:12])}"
+            f"{', '.join(c for c, _ in open_[:12])}"
             f"{' and more' if len(open_) > 12 else ''}: the ratio lies between "
-            f"{percent(first.bounds_low)} and {percent(first.bounds_high)} for {first.country} "
+            f"{percent(first.bounds_low)} and {percent(first.bounds_high)} for {code} "
             f"because data is missing"
             + (f" (classify {lead} first; see bounds.unresolved_parts)." if lead else "."),
             part_number=pn,
-            data={"countries": [d.country for d in open_]},
+            data={"countries": [c for c, _ in open_]},
             **pos,
         )
 

@@ -148,6 +148,8 @@ class DestinationResult:
     #: the ratio without the second-incorporation cut, when it differs (None otherwise)
     second_incorporation: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)  #: e.g. the technology report requirement
+    #: under ``--all-destinations``: the other destinations with this same outcome
+    same_for: list[str] = field(default_factory=list)
 
     @property
     def subject_to_ear(self) -> bool | None:
@@ -181,7 +183,14 @@ class DestinationResult:
             out["top_contributors"] = [c.to_dict() for c in self.top_contributors]
         if self.scenarios:
             out["scenarios"] = [s.to_dict() for s in self.scenarios]
+        if self.same_for:
+            out["same_for"] = self.same_for
         return out
+
+    @property
+    def countries(self) -> list[str]:
+        """This destination and those with the same outcome (``same_for``)."""
+        return [self.country, *self.same_for]
 
     def _compact(self) -> dict[str, Any]:
         """Sub-assembly form: what differs per item (name, groups and threshold source are

@@ -97,6 +97,7 @@ def destination_rows(d: dict[str, Any], key: str = "products") -> list[dict[str,
                         "ratio_without_cut"
                     ),
                     "threshold_source": x.get("threshold_source") or sources.get(x["country"]),
+                    "same_for": " ".join(x.get("same_for") or []) or None,
                 }
             )
     return rows

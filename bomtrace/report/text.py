@@ -152,9 +152,10 @@ def render_analysis(d: dict[str, Any]) -> str:
             lead = f"{top[0]['part_number']} ({top[0]['reason']})" if top else "-"
             b = x["bounds"]
             rng = pct(b["low"]) if b["low"] == b["high"] else f"{pct(b['low'])}–{pct(b['high'])}"
+            others = x.get("same_for") or []
             rows.append(
                 [
-                    x["country"],
+                    x["country"] + (f" +{len(others)}" if others else ""),
                     x["name"],
                     pct(x["threshold"]),
                     money(x["controlled_us_value"]),
