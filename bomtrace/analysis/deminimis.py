@@ -26,7 +26,7 @@ from bomtrace.analysis.grid import NOT_SUBJECT, build_grid
 from bomtrace.analysis.items import (
     class_members,
     evidence_nodes,
-    item_summary,
+    item_summaries,
     node_result,
     verdict_findings,
 )
@@ -208,6 +208,7 @@ def analyze_graph(
     row_of = {r: i for i, r in enumerate(ok_roots)}
     desc = graph.attr("description")
     members = class_members(dests, dest_class, len(reps))
+    summaries = item_summaries(grid, ctx, np.array(ok_roots, dtype=np.int64), members, reps)
     products: list[ProductResult] = []
     for r in (int(x) for x in graph.roots):
         pn = str(graph.part_numbers[r])
@@ -246,7 +247,7 @@ def analyze_graph(
         a, b = t.indptr[row_of[r]], t.indptr[row_of[r] + 1]
         res = node_result(ctx, r, price, desc, currency)
         expl = Explosion(t.indices[a:b], t.data[a:b])
-        res.summary = item_summary(grid, ctx, r, members, reps)
+        res.summary = summaries[row_of[r]]
         shown = _detailed(grid, r, dests, dest_class, res.summary, options, scenarios)
         for d, k in zip(dests, dest_class, strict=True):
             if shown is None or d.code in shown:
