@@ -31,6 +31,7 @@ from bomtrace.analysis.items import (
     verdict_findings,
 )
 from bomtrace.analysis.options import AnalysisOptions
+from bomtrace.analysis.ranking import Rankings
 from bomtrace.analysis.result import DestinationResult, ProductResult, Verdict, text
 from bomtrace.analysis.values import NodeValues, compute_values
 from bomtrace.graph.collect import IssueCollector
@@ -206,6 +207,7 @@ def analyze_graph(
         keep=evidence_nodes(graph, vals),
     )
     row_of = {r: i for i, r in enumerate(ok_roots)}
+    ctx.rankings = Rankings(t)
     desc = graph.attr("description")
     members = class_members(dests, dest_class, len(reps))
     summaries = item_summaries(grid, ctx, np.array(ok_roots, dtype=np.int64), members, reps)
@@ -246,7 +248,7 @@ def analyze_graph(
             )
         a, b = t.indptr[row_of[r]], t.indptr[row_of[r] + 1]
         res = node_result(ctx, r, price, desc, currency)
-        expl = Explosion(t.indices[a:b], t.data[a:b])
+        expl = Explosion(t.indices[a:b], t.data[a:b], row_of[r])
         res.summary = summaries[row_of[r]]
         shown = _detailed(grid, r, dests, dest_class, res.summary, options, scenarios)
         for d, k in zip(dests, dest_class, strict=True):

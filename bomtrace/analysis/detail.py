@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from bomtrace.analysis.grid import VERDICTS, Grid
+from bomtrace.analysis.ranking import Rankings
 from bomtrace.analysis.result import (
     Contributor,
     DestinationResult,
@@ -42,6 +43,8 @@ class Context:
     )
     #: per (track, class): node masks that let most products skip the evidence scans
     masks: dict[tuple[str, int], NodeMasks] = field(default_factory=dict)
+    #: every product's parts ranked for the evidence (over the products' explosion matrix)
+    rankings: Rankings | None = None
 
     def node_masks(self, track: str, k: int) -> NodeMasks:
         """Node-level masks for one track and class, computed on first use."""
@@ -75,10 +78,12 @@ class NodeMasks:
 
 @dataclass
 class Explosion:
-    """One product's explosion row: node ids and extended quantities."""
+    """One product's explosion row: node ids and extended quantities (row ``row`` of the
+    matrix behind ``Context.rankings``)."""
 
     idx: np.ndarray
     qty: np.ndarray
+    row: int = -1
 
 
 def matches_end_user(end_user: str, patterns: tuple[str, ...]) -> bool:
@@ -216,37 +221,45 @@ def _evidence(
     ctx: Context, v: int, k: int, track: str, den: float, out: DestinationResult, row: Explosion
 ) -> None:
     vals, graph = ctx.vals, ctx.graph
-    idx, qty = row.idx, row.qty
     masks = ctx.node_masks(track, k)
     eccn, desc = graph.attr("eccn"), graph.attr("description")
-    # only parts with own controlled value can contribute: rank those (stable, largest first)
-    cand = np.flatnonzero(masks.contributes[idx])
-    contrib = qty[cand] * vals.own_low[track][idx[cand], k]
-    cand, contrib = cand[contrib > 0], contrib[contrib > 0]
-    for o in np.argsort(-contrib, kind="stable")[: ctx.top]:
-        j, c = int(cand[o]), float(contrib[o])
-        m = int(idx[j])
+    t, ranked = _ranked(ctx, row)
+    got = ranked.contributors(("top", track, k), vals.own_low[track][:, k])
+    sl = got.row(row.row, ctx.top)
+    for j, c in zip(got.pos[sl].tolist(), got.value[sl].tolist(), strict=True):
+        m = int(t.indices[j])
         out.top_contributors.append(
             Contributor(
                 str(graph.part_numbers[m]),
                 text(desc[m]),
-                float(qty[j]),
+                float(t.data[j]),
                 c,
                 eccn[m],
                 _reason(ctx, m, k),
                 c / den if den > 0 else None,
             )
         )
-    out.unresolved = unresolved_parts(ctx, idx, qty, k, track, den, out)
-    out.zero_de_minimis = (_zero_parts(ctx, idx, k, track) if masks.zero else []) + _item_hits(
-        ctx, v, k, row
+    out.unresolved = unresolved_parts(ctx, row, k, track, den, out)
+    out.zero_de_minimis = (_zero_parts(ctx, row.idx, k, track) if masks.zero else []) + (
+        _item_hits(ctx, v, k, row)
     )
+
+
+def _ranked(ctx: Context, row: Explosion) -> tuple[Any, Rankings]:
+    """The explosion matrix and its rankings (a one-row matrix for a row given alone)."""
+    if ctx.rankings is None or row.row < 0:
+        from scipy import sparse
+
+        n = ctx.graph.n_nodes
+        one = sparse.csr_array((row.qty, row.idx, np.array([0, len(row.idx)])), shape=(1, n))
+        row.row = 0
+        return one, Rankings(one)
+    return ctx.rankings.matrix, ctx.rankings
 
 
 def unresolved_parts(
     ctx: Context,
-    idx: np.ndarray,
-    qty: np.ndarray,
+    row: Explosion,
     k: int,
     track: str,
     den: float,
@@ -262,22 +275,24 @@ def unresolved_parts(
     """
     vals, graph = ctx.vals, ctx.graph
     masks = ctx.node_masks(track, k)
-    cand = np.flatnonzero(masks.open_[idx])
-    if not cand.size:
-        return []
-    m_c = idx[cand]
-    delta = qty[cand] * (vals.own_high[track][m_c, k] - vals.own_low[track][m_c, k])
-    first = masks.first[m_c]
-    keep = first | (delta > 0)
-    cand, m_c, delta, first = cand[keep], m_c[keep], delta[keep], first[keep]
-    order = np.lexsort((-delta, ~first))[: max(ctx.top, 1)]
+    t, ranked = _ranked(ctx, row)
+    got = ranked.unresolved(
+        ("open", track, k),
+        vals.own_low[track][:, k],
+        vals.own_high[track][:, k],
+        masks.open_,
+        masks.first,
+    )
+    sl = got.row(row.row, max(ctx.top, 1))
     eccn = graph.attr("eccn")
     key_of = vals.keys
     lo = out.bounds_low or 0.0
     rows: list[dict[str, Any]] = []
-    for o in order.tolist():
-        m = int(m_c[o])
-        if first[o]:
+    for j, delta, first in zip(
+        got.pos[sl].tolist(), got.value[sl].tolist(), got.flag[sl].tolist(), strict=True
+    ):
+        m = int(t.indices[j])
+        if first:
             why, value = "price missing", None
         else:
             if vals.unknown_origin[m]:
@@ -285,7 +300,7 @@ def unresolved_parts(
             else:
                 why = vals.decisions[k][key_of[m]].reason if key_of[m] is not None else "?"
                 why = f"classification open: {why}"
-            value = round(float(delta[o]), 4)
+            value = round(float(delta), 4)
         share = None if value is None or den <= 0 else value / den
         rows.append(
             {

@@ -178,7 +178,8 @@ def analyze_fdpr(
             u["quantity"] = round(q, 6)
             u["value"] = money(q * unit_total[m])
             unresolved.append(u)
-            if sink is not None and engaged:
+            if sink is not None and engaged and (m, "") not in reported:
+                reported.add((m, ""))  # one issue per part, not per product holding it
                 sink.add(
                     IssueCode.FDPR_EVIDENCE_MISSING,
                     f"{u['part_number']} may be caught by {', '.join(u['rules'])}: "
