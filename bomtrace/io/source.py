@@ -12,9 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
-from bomtrace.io.coerce import as_str
 from bomtrace.io.coerce import text_or_na as text
 from bomtrace.io.fields import RowContext, bom_checks, convert_field, fill_currency
 from bomtrace.io.header import HeaderMap
@@ -255,7 +253,11 @@ def order_columns(cols: list[str]) -> list[str]:
 
 
 def _repeat(value: str | None, n: int) -> pd.Series:
-    return as_str(pa.repeat(pa.scalar(value, type=pa.large_string()), n))
+    """One value on every row, as a categorical: one string stored, integer codes per row
+    (hashing and copying a million equal file names is what it saves)."""
+    cats = pd.Index([] if value is None else [value], dtype="str")
+    codes = np.full(n, -1 if value is None else 0, dtype=np.int8)
+    return pd.Series(pd.Categorical.from_codes(codes, categories=cats))
 
 
 def _extras(
