@@ -10,8 +10,11 @@ blocked, the others go on.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 from bomtrace.graph.collect import IssueCollector
 from bomtrace.graph.indented import EdgeList, edges_from_indented
@@ -182,19 +185,22 @@ def _node_attributes(
         ids.append(master_g)
     frames.append(table.lines)
     ids.append(line_g)
-    src = pd.concat(frames, ignore_index=True, sort=False) if len(frames) > 1 else frames[0]
+    pos_cols = ["_file", "_sheet", "_row"]
+    # only the position columns are stacked; each field is read from the frames that have it
+    # (a parts master's attributes are not copied next to a million edge lines without them)
+    src = _stack_positions(frames, pos_cols)
     g: np.ndarray
     if all(i is not None for i in ids):
         g = np.concatenate(ids)  # type: ignore[arg-type]
     else:
-        g = pn_all.get_indexer(src["part_number"])
+        g = pn_all.get_indexer(pd.concat([f["part_number"] for f in frames], ignore_index=True))
     keep = g >= 0
     if not keep.all():
         src = src[keep]
         g = g[keep]
     src = src.reset_index(drop=True)
     n, m = len(pn_all), len(src)
-    out = pd.DataFrame(index=pd.RangeIndex(n))
+    out: dict[str, np.ndarray] = {}
     order = np.argsort(g, kind="stable")
     gs = g[order]
     starts = np.flatnonzero(np.r_[True, gs[1:] != gs[:-1]]) if m else np.zeros(0, dtype=np.int64)
@@ -202,25 +208,17 @@ def _node_attributes(
     first_any = np.full(n, -1, dtype=np.int64)
     first_any[groups] = order[starts]
     ok = first_any >= 0
-    for col in ("_file", "_sheet", "_row"):
+    for col in pos_cols:
         arr = np.full(n, None, dtype=object)
         if col in src.columns:
             arr[ok] = src[col].take(first_any[ok]).to_numpy(dtype=object)
         out[col] = arr
     rownum = np.arange(m)
-    for f in (f for f in ATTRIBUTE_FIELDS if f in src.columns):
-        col = src[f]
-        numeric = pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(
-            col.dtype
-        )
-        labels: np.ndarray | None = None
-        if numeric:
-            vals = col.to_numpy(dtype=float, na_value=np.nan)
-            valid = ~np.isnan(vals)
-        else:  # compare integer codes, materialise only the distinct values
-            vals, uniq = pd.factorize(col, use_na_sentinel=True)
-            labels = np.asarray(uniq, dtype=object)
-            valid = vals >= 0
+    fields = [f for f in ATTRIBUTE_FIELDS if any(f in fr.columns for fr in frames)]
+    for f in fields:
+        vals, labels = _field_values(frames, f, keep)
+        numeric = labels is None
+        valid = ~np.isnan(vals) if numeric else vals >= 0
         res = np.full(n, np.nan if numeric else None, dtype=float if numeric else object)
         if m and valid.any():
             pos = np.where(valid[order], order, m)
@@ -238,7 +236,56 @@ def _node_attributes(
                     shown = labels[vals] if labels is not None else vals
                     _report_conflicts(table, src, g, shown, rr, differ, f, pn_all, sink)
         out[f] = res
-    return out
+    # object columns as they are: no per-value type inference over a million nodes
+    return pd.DataFrame(
+        {k: pd.Series(v, dtype=v.dtype, copy=False) for k, v in out.items()},
+        index=pd.RangeIndex(n),
+    )
+
+
+def _stack_positions(frames: list[pd.DataFrame], cols: list[str]) -> pd.DataFrame:
+    """The position columns of all frames stacked; file/sheet categoricals stay categorical."""
+    out: dict[str, Any] = {}
+    for c in cols:
+        parts = [f[c] for f in frames if c in f.columns]
+        if not parts:
+            continue
+        if len(parts) != len(frames):  # a frame without the column: empty there
+            parts = [f[c] if c in f.columns else pd.Series([None] * len(f)) for f in frames]
+        if len(parts) > 1 and all(isinstance(p.dtype, pd.CategoricalDtype) for p in parts):
+            out[c] = pd.Series(union_categoricals(parts, ignore_order=True))
+        else:
+            out[c] = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    return pd.DataFrame(out).reset_index(drop=True)
+
+
+def _field_values(
+    frames: list[pd.DataFrame], field: str, keep: np.ndarray
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """One field over the stacked rows (kept ones): floats (NaN: empty) and no labels for a
+    numeric field, else integer codes (-1: empty) and the distinct values they index."""
+    cols = [fr[field] for fr in frames if field in fr.columns]
+    numeric = all(
+        pd.api.types.is_numeric_dtype(c.dtype) and not pd.api.types.is_bool_dtype(c.dtype)
+        for c in cols
+    )
+    sizes = [len(fr) for fr in frames]
+    at = np.r_[0, np.cumsum(sizes)]
+    if numeric:
+        vals = np.full(int(at[-1]), np.nan)
+        for i, fr in enumerate(frames):
+            if field in fr.columns:
+                vals[at[i] : at[i + 1]] = fr[field].to_numpy(dtype=float, na_value=np.nan)
+        return vals[keep], None
+    present = pd.concat(cols, ignore_index=True) if len(cols) > 1 else cols[0]
+    codes, uniq = pd.factorize(present, use_na_sentinel=True)
+    out = np.full(int(at[-1]), -1, dtype=np.int64)
+    j = 0
+    for i, fr in enumerate(frames):
+        if field in fr.columns:
+            out[at[i] : at[i + 1]] = codes[j : j + len(fr)]
+            j += len(fr)
+    return out[keep], np.asarray(uniq, dtype=object)
 
 
 def _py(v: object) -> object:

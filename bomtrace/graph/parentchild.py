@@ -26,15 +26,15 @@ def edges_from_parent_child(table: BomTable, sink: IssueCollector) -> EdgeList:
     """
     df = table.lines.reset_index(drop=True)
     n_lines = len(df)
-    child_pn = df["part_number"].astype("string")
+    child_pn = _text(df["part_number"])
     if "parent" in df.columns:
         # vectorised: text, stripped; empty means "a product line"
-        parent = df["parent"].astype("string").str.strip()
+        parent = _text(df["parent"]).str.strip()
         parent = parent.mask(parent == "")
     else:
         parent = pd.Series(pd.NA, index=df.index, dtype="string")
     master_pn = (
-        table.parts["part_number"].astype("string")
+        _text(table.parts["part_number"])
         if table.parts is not None
         else pd.Series([], dtype="string")
     )
@@ -94,6 +94,11 @@ def edges_from_parent_child(table: BomTable, sink: IssueCollector) -> EdgeList:
         line_codes=line_codes,
         master_codes=codes[2 * n_lines :] if table.parts is not None else None,
     )
+
+
+def _text(col: pd.Series) -> pd.Series:
+    """A column as a pandas string column (kept as it is when it already is one)."""
+    return col if isinstance(col.dtype, pd.StringDtype) else col.astype("string")
 
 
 def check_master_nodes(
