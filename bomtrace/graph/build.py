@@ -306,8 +306,8 @@ def _report_conflicts(
 ) -> None:
     """One attribute-conflict issue per part and field (at the first differing row)."""
     _, first = np.unique(g[rows], return_index=True)
-    files = src["_file"].to_numpy(dtype=object)
-    sheets = src["_sheet"].to_numpy(dtype=object)
+    files = src["_file"].array
+    sheets = src["_sheet"].array
     rownums = src["_row"].to_numpy()
     for i in np.sort(rows[first]):
         r0 = int(ref[i])

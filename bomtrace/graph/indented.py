@@ -180,8 +180,8 @@ def edges_from_indented(table: BomTable, sink: IssueCollector) -> EdgeList:
     edges = pd.DataFrame(
         {
             "quantity": e["quantity"].to_numpy(dtype=float),
-            "_file": df["_file"].to_numpy()[lines],
-            "_sheet": df["_sheet"].to_numpy()[lines],
+            "_file": df["_file"].array.take(lines),
+            "_sheet": df["_sheet"].array.take(lines),
             "_row": df["_row"].to_numpy()[lines],
         }
     )

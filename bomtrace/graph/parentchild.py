@@ -51,8 +51,8 @@ def edges_from_parent_child(table: BomTable, sink: IssueCollector) -> EdgeList:
         if "quantity" in df.columns
         else np.full(len(sel), np.nan)
     )
-    files = df["_file"].to_numpy()[sel]
-    sheets = df["_sheet"].to_numpy()[sel]
+    files = df["_file"].array.take(sel)
+    sheets = df["_sheet"].array.take(sel)
     rows = df["_row"].to_numpy()[sel]
     universe = np.asarray(uniq, dtype=object)
     key = pc * (len(universe) + 1) + cc
@@ -131,8 +131,8 @@ def check_master_nodes(
         sb, sp_ = both[order], pos[order]
         starts = np.flatnonzero(np.r_[True, sb[1:] != sb[:-1]])
         first[sb[starts]] = sp_[starts]
-    files = edges["_file"].to_numpy(dtype=object)
-    sheets = edges["_sheet"].to_numpy(dtype=object)
+    files = edges["_file"].array
+    sheets = edges["_sheet"].array
     rows = edges["_row"].to_numpy()
     for v in np.flatnonzero(~in_master & (first <= 2 * m)):
         j = int(first[v])
