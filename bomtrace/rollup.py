@@ -34,13 +34,13 @@ def _levels(
 ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
     """Yield, per height 1..max, (parents, children, quantities, group starts)."""
     h = graph.height
-    ok = h[graph.parent] >= 0
+    order = graph.edges_by_height()  # stable: parents stay sorted within a level
+    ok = h[graph.parent[order]] >= 0
     if edge_mask is not None:
-        ok &= edge_mask
-    p, c, q = graph.parent[ok], graph.child[ok], graph.qty[ok]
+        ok &= edge_mask[order]
+    sel = order[ok]
+    p, c, q = graph.parent[sel], graph.child[sel], graph.qty[sel]
     hp = h[p]
-    order = np.argsort(hp, kind="stable")  # stable: parents stay sorted within a level
-    p, c, q, hp = p[order], c[order], q[order], hp[order]
     if not len(hp):
         return
     bounds = np.searchsorted(hp, np.arange(0, int(hp.max()) + 2))

@@ -123,6 +123,15 @@ class BomGraph:
             self._cache[name] = arr
         return self._cache[name]
 
+    def edges_by_height(self) -> np.ndarray:
+        """Edge indices ordered by the parent's height (stable: edge order kept within a
+        height), computed once; the roll-ups walk levels in this order."""
+        if "!by_height" not in self._cache:
+            order = np.argsort(self.height[self.parent], kind="stable")
+            order.flags.writeable = False
+            self._cache["!by_height"] = order
+        return self._cache["!by_height"]
+
     def origin_iso(self) -> np.ndarray:
         """Country of origin as an ISO-2 code per node (None when missing or unrecognised).
 
