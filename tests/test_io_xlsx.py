@@ -151,3 +151,22 @@ def test_xlsx_content_with_csv_suffix(write_xlsx: WriteXlsx, tmp_path: Path) -> 
     renamed = path.rename(tmp_path / "export.csv")
     t = read_bom([renamed])
     assert (t.sources[0].file_type, t.sources[0].sheet) == ("xlsx", "BOM")
+
+
+def test_eager_load_only_when_the_dimension_agrees(write_xlsx: WriteXlsx) -> None:
+    from bomtrace.io.xlsxfile import Workbook
+
+    path = c3_book(write_xlsx)
+    wb = Workbook(path, str(path), "xlsx")
+    got = wb._eager("BOM")
+    assert got is not None and got[1] == [2, 3, 4, 5, 6] and got[2] is True
+    raw, visible = wb.load("BOM")
+    assert raw.columns == ["C", "D", "E", "F", "G"] and visible
+    # a styled empty A1 widens <dimension> to A1:G8: the lazy load gives the true columns
+    book = load_workbook(path)
+    book["BOM"]["A1"].font = Font(bold=True)
+    book.save(path)
+    wb = Workbook(path, str(path), "xlsx")
+    assert wb._eager("BOM") is None
+    raw, _ = wb.load("BOM")
+    assert raw.columns == ["C", "D", "E", "F", "G"]

@@ -34,7 +34,7 @@ import pandas as pd
 from bomtrace.errors import FileFormatError
 from bomtrace.io.raw import RawSheet, column_letter
 from bomtrace.io.sniff import SUPPORTED
-from bomtrace.io.xlsxmeta import read_sheet_meta, sheet_paths
+from bomtrace.io.xlsxmeta import read_sheet_meta, sheet_columns, sheet_info
 
 #: Largest sheet XML (uncompressed bytes) scanned for hidden rows and merged cells.
 META_MAX_BYTES = 64 * 2**20
@@ -74,12 +74,14 @@ class Workbook:
             ) from exc
         self.sheet_names: list[str] = list(self._reader.sheet_names)
         self._xml: dict[str, tuple[str, int]] = {}
+        self._state: dict[str, str] = {}
         if file_type in ("xlsx", "xlsm"):
             try:
-                paths = sheet_paths(data)
+                info = sheet_info(data)
                 with zipfile.ZipFile(BytesIO(data)) as zf:
                     sizes = {i.filename: i.file_size for i in zf.infolist()}
-                self._xml = {n: (p, sizes.get(p, 0)) for n, p in paths.items()}
+                self._xml = {n: (p, sizes.get(p, 0)) for n, (p, _) in info.items()}
+                self._state = {n: state for n, (_, state) in info.items()}
             except (KeyError, zipfile.BadZipFile, ElementTree.ParseError):
                 self._xml = {}
 
@@ -102,11 +104,17 @@ class Workbook:
             When the sheet cannot be parsed.
         """
         try:
-            sheet = self._reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
-            frame = sheet.to_pandas()
+            got = self._eager(name)
+            if got is not None:
+                frame, cols, visible = got
+            else:
+                sheet = self._reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
+                frame = sheet.to_pandas()
+                cols = [int(c.absolute_index) for c in sheet.selected_columns]
+                visible = str(sheet.visible) == "visible"
         except Exception as exc:  # fastexcel raises its own exception types
             raise FileFormatError(f"{self.given}: sheet '{name}' cannot be read: {exc}") from exc
-        letters = [column_letter(int(c.absolute_index)) for c in sheet.selected_columns]
+        letters = [column_letter(c) for c in cols]
         frame.columns = pd.RangeIndex(frame.shape[1])
         rows = np.arange(1, len(frame) + 1, dtype=np.int64)
         raw = RawSheet(
@@ -118,8 +126,25 @@ class Workbook:
             rows=rows,
             columns=letters,
         )
-        self._meta(raw, name, [int(c.absolute_index) for c in sheet.selected_columns])
-        return raw, str(sheet.visible) == "visible"
+        self._meta(raw, name, cols)
+        return raw, visible
+
+    def _eager(self, name: str) -> tuple[pd.DataFrame, list[int], bool] | None:
+        """The sheet loaded straight into Arrow (fastexcel's eager mode: about a quarter
+        faster on large sheets), when its ``<dimension>`` gives the column positions and
+        agrees with what was loaded; None otherwise (the caller loads it lazily)."""
+        if name not in self._xml or name not in self._state:
+            return None
+        span = sheet_columns(self._data, self._xml[name][0])
+        if span is None:
+            return None
+        batch = self._reader.load_sheet(
+            name, header_row=None, skip_rows=0, dtypes="string", eager=True
+        )
+        first, last = span
+        if batch.num_columns != last - first + 1:
+            return None
+        return batch.to_pandas(), list(range(first, last + 1)), self._state[name] == "visible"
 
     def _meta(self, raw: RawSheet, name: str, cols: list[int]) -> None:
         """Hidden rows and vertical merges of an xlsx sheet (merged values spread down)."""

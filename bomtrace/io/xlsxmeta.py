@@ -40,18 +40,39 @@ def _col_index(letters: bytes) -> int:
 
 def sheet_paths(data: bytes) -> dict[str, str]:
     """Sheet name -> path of its XML inside the workbook zip."""
+    return {name: path for name, (path, _) in sheet_info(data).items()}
+
+
+def sheet_info(data: bytes) -> dict[str, tuple[str, str]]:
+    """Sheet name -> (path of its XML inside the workbook zip, state: visible / hidden /
+    veryHidden)."""
     with zipfile.ZipFile(BytesIO(data)) as zf:
         wb = ElementTree.fromstring(zf.read("xl/workbook.xml"))
         rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
     targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_NS_PKG}Relationship")}
-    out: dict[str, str] = {}
+    out: dict[str, tuple[str, str]] = {}
     for sh in wb.iter(f"{_NS_MAIN}sheet"):
         target = targets.get(sh.get(f"{_NS_REL}id"), "")
         if not target:
             continue
         path = target.lstrip("/") if target.startswith("/") else "xl/" + target
-        out[sh.get("name", "")] = path
+        out[sh.get("name", "")] = (path, sh.get("state") or "visible")
     return out
+
+
+_DIMENSION = re.compile(rb'<dimension\s+ref="\$?([A-Z]+)\$?\d*(?::\$?([A-Z]+)\$?\d*)?"')
+
+
+def sheet_columns(data: bytes, xml_path: str) -> tuple[int, int] | None:
+    """First and last column (0-based) of the sheet's used range, from its ``<dimension>``
+    element at the start of the XML (None when there is none)."""
+    with zipfile.ZipFile(BytesIO(data)) as zf, zf.open(xml_path) as fh:
+        head = fh.read(1 << 16)
+    m = _DIMENSION.search(head)
+    if m is None:
+        return None
+    first = _col_index(m.group(1))
+    return first, _col_index(m.group(2)) if m.group(2) else first
 
 
 def read_sheet_meta(data: bytes, xml_path: str) -> SheetMeta:
