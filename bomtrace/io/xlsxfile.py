@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ import pandas as pd
 from bomtrace.errors import FileFormatError
 from bomtrace.io.raw import RawSheet, column_letter
 from bomtrace.io.sniff import SUPPORTED
-from bomtrace.io.xlsxmeta import read_sheet_meta, sheet_columns, sheet_info
+from bomtrace.io.xlsxmeta import SheetMeta, read_sheet_meta, sheet_columns, sheet_info
 
 #: Largest sheet XML (uncompressed bytes) scanned for hidden rows and merged cells.
 META_MAX_BYTES = 64 * 2**20
@@ -103,6 +104,17 @@ class Workbook:
         FileFormatError
             When the sheet cannot be parsed.
         """
+        # the XML scan for hidden rows and merged cells runs beside the parse (fastexcel
+        # releases the GIL while it parses)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            scan = pool.submit(self._scan, name)
+            raw, visible, cols = self._load(name)
+            meta = scan.result()
+        if meta is not None:
+            self._meta(raw, cols, meta)
+        return raw, visible
+
+    def _load(self, name: str) -> tuple[RawSheet, bool, list[int]]:
         try:
             got = self._eager(name)
             if got is not None:
@@ -126,8 +138,7 @@ class Workbook:
             rows=rows,
             columns=letters,
         )
-        self._meta(raw, name, cols)
-        return raw, visible
+        return raw, visible, cols
 
     def _eager(self, name: str) -> tuple[pd.DataFrame, list[int], bool] | None:
         """The sheet loaded straight into Arrow (fastexcel's eager mode: about a quarter
@@ -146,18 +157,23 @@ class Workbook:
             return None
         return batch.to_pandas(), list(range(first, last + 1)), self._state[name] == "visible"
 
-    def _meta(self, raw: RawSheet, name: str, cols: list[int]) -> None:
-        """Hidden rows and vertical merges of an xlsx sheet (merged values spread down)."""
+    def _scan(self, name: str) -> SheetMeta | str | None:
+        """The sheet's hidden rows and merged cells (xlsx), or why they were not checked."""
         if name not in self._xml:
-            return
+            return None
         xml_path, size = self._xml[name]
         if size > META_MAX_BYTES:
-            raw.unchecked = (
+            return (
                 f"Rows hidden in Excel and merged cells were not checked in sheet '{name}': its "
                 f"XML is {size // 2**20} MB (checked up to {META_MAX_BYTES // 2**20} MB)."
             )
+        return read_sheet_meta(self._data, xml_path)
+
+    def _meta(self, raw: RawSheet, cols: list[int], meta: SheetMeta | str) -> None:
+        """Hidden rows and vertical merges of an xlsx sheet (merged values spread down)."""
+        if isinstance(meta, str):
+            raw.unchecked = meta
             return
-        meta = read_sheet_meta(self._data, xml_path)
         raw.hidden_rows = sorted(meta.hidden_rows)
         where = {c: j for j, c in enumerate(cols)}
         frame = raw.frame
