@@ -211,6 +211,10 @@ def analyze_graph(
     desc = graph.attr("description")
     members = class_members(dests, dest_class, len(reps))
     summaries = item_summaries(grid, ctx, np.array(ok_roots, dtype=np.int64), members, reps)
+    first_at: dict[int, int] = {}  # class -> index of its first destination
+    for i, k in enumerate(dest_class):
+        first_at.setdefault(k, i)
+    where = {d.code: (d, k) for d, k in zip(dests, dest_class, strict=True)}
     products: list[ProductResult] = []
     for r in (int(x) for x in graph.roots):
         pn = str(graph.part_numbers[r])
@@ -250,14 +254,17 @@ def analyze_graph(
         res = node_result(ctx, r, price, desc, currency)
         expl = Explosion(t.indices[a:b], t.data[a:b], row_of[r])
         res.summary = summaries[row_of[r]]
-        shown = _detailed(grid, r, dests, dest_class, res.summary, options, scenarios)
-        for d, k in zip(dests, dest_class, strict=True):
-            if shown is None or d.code in shown:
-                dr = destination_result(ctx, r, d, k, scenarios, expl)
-                dr.same_for = shown[d.code] if shown else []
+        picks = _detailed(grid, r, members, first_at, res.summary, options, scenarios)
+        if picks is None:
+            for d, k in zip(dests, dest_class, strict=True):
+                res.destinations.append(destination_result(ctx, r, d, k, scenarios, expl))
+        else:
+            for k in picks:
+                dr = destination_result(ctx, r, dests[first_at[k]], k, scenarios, expl)
+                dr.same_for = members[k][1:]
                 res.destinations.append(dr)
-        if shown is not None:  # the others on demand (ProductResult.destination)
-            res.more = _on_demand(ctx, r, dests, dest_class, scenarios, expl)
+            # the others on demand (ProductResult.destination)
+            res.more = _on_demand(ctx, r, where, scenarios, expl)
         verdict_findings(res, sink, graph.position(r))
         products.append(res)
     assemblies: Sequence[ProductResult] = []
@@ -274,40 +281,35 @@ def analyze_graph(
 def _detailed(
     grid: Any,
     r: int,
-    dests: list[Destination],
-    dest_class: list[int],
+    members: list[list[str]],
+    first_at: dict[int, int],
     summary: dict[str, Any],
     options: AnalysisOptions,
     scenarios: list[Scenario],
-) -> dict[str, list[str]] | None:
-    """The destinations a product's result details under ``--all-destinations``.
+) -> list[int] | None:
+    """The destination classes a product's result details under ``--all-destinations``, in
+    the order of their first destinations.
 
     One entry per class of destinations with the same outcome where the product is subject
-    or undetermined, and for the nearest not-subject class: first destination → the others
-    of its class (``same_for``). None: every destination in full (without
+    or undetermined, and for the nearest not-subject class(es): the class's first destination,
+    the others in ``same_for``. None: every destination in full (without
     ``--all-destinations``, or with a scenario, which can flip any destination).
     """
     if not options.all_destinations or scenarios:
         return None
-    live = grid.verdict[r] != NOT_SUBJECT
     near = set((summary.get("nearest") or {}).get("countries", ()))
-    groups: dict[int, list[str]] = {}
-    for d, k in zip(dests, dest_class, strict=True):
-        if live[k] or d.code in near:
-            groups.setdefault(k, []).append(d.code)
-    return {codes[0]: codes[1:] for codes in groups.values()}
+    live = grid.verdict[r] != NOT_SUBJECT
+    picks = [k for k, codes in enumerate(members) if codes and (live[k] or codes[0] in near)]
+    return sorted(picks, key=first_at.__getitem__)
 
 
 def _on_demand(
     ctx: Context,
     r: int,
-    dests: list[Destination],
-    dest_class: list[int],
+    where: dict[str, tuple[Destination, int]],
     scenarios: list[Scenario],
     expl: Explosion,
 ) -> Callable[[str], DestinationResult | None]:
-    where = {d.code: (d, k) for d, k in zip(dests, dest_class, strict=True)}
-
     def more(code: str) -> DestinationResult | None:
         got = where.get(code)
         return None if got is None else destination_result(ctx, r, *got, scenarios, expl)
