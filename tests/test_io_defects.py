@@ -311,3 +311,23 @@ def test_encoding_option_for_other_code_pages(write_csv: WriteCsv) -> None:
     t = read_bom([path], api.ReadOptions(encoding="gb18030"))
     assert t.sources[0].encoding == "gb18030"
     assert t.lines["description"].tolist() == ["手机", "电阻器 10k"]
+
+
+def test_large_sheets_are_stripped_on_threads_with_the_same_result() -> None:
+    import pandas as pd
+
+    from bomtrace.io.coerce import strip
+    from bomtrace.io.skips import _stripped
+
+    n = 120_000
+    body = pd.DataFrame(
+        {
+            0: pd.Series([" a ", None, "b\t"] * (n // 3), dtype="str"),
+            1: pd.Series(["  1", "2  ", None] * (n // 3), dtype="str"),
+            2: pd.Series([None] * n, dtype="str"),
+        }
+    )
+    got = _stripped(body)
+    want = [strip(body[j]).reset_index(drop=True) for j in range(3)]
+    assert all(g.equals(w) for g, w in zip(got, want, strict=True))
+    assert got[0].tolist()[:3] == ["a", "", "b"]
