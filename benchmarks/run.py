@@ -288,20 +288,46 @@ def compare(bt: dict[str, Any], base: dict[str, Any], dests: tuple[str, ...]) ->
 
 
 def compare_subset(full: dict[str, Any], five: dict[str, Any], dests: tuple[str, ...]) -> bool:
-    """The all-destinations run gives the same answers for the five destinations."""
-    as_base = {
-        "products": {
-            p["part_number"]: {
-                "total_cost": p["total_cost"],
-                "us_origin_value": p["us_origin_value"],
-                "denominator": p["denominator"]["value"] if p["denominator"] else None,
-                "denominator_basis": p["denominator"]["basis"] if p["denominator"] else None,
-                "destinations": {d["country"]: d for d in p["destinations"]},
-            }
-            for p in five["products"]
-        }
-    }
-    return bool(compare(full, as_base, dests)["agree"])
+    """The all-destinations run gives the same answers for the five destinations.
+
+    Under ``--all-destinations`` a product details only the destinations where it is subject
+    or undetermined and the nearest ones (one entry per class, the others in ``same_for``); a
+    destination it does not detail must be not-subject in the 5-destination run and absent
+    from the summary's subject/undetermined lists.
+    """
+    fp = {p["part_number"]: p for p in full["products"]}
+    for p5 in five["products"]:
+        p = fp.get(p5["part_number"])
+        if p is None or p["analysed"] != p5["analysed"]:
+            return False
+        if not p5["analysed"]:
+            continue
+        for key in ("total_cost", "us_origin_value"):
+            if not _close(p[key], p5[key], MONEY_ABS):
+                return False
+        if not _close(p["denominator"]["value"], p5["denominator"]["value"], MONEY_ABS):
+            return False
+        shown: dict[str, dict[str, Any]] = {}
+        for d in p["destinations"]:
+            for c in (d["country"], *d.get("same_for", ())):
+                shown[c] = d
+        s = p.get("summary") or {}
+        flagged = {*s.get("subject_for", ()), *s.get("undetermined_for", ())}
+        for d5 in p5["destinations"]:
+            c = d5["country"]
+            if c not in dests:
+                continue
+            d = shown.get(c)
+            if d is None:
+                if d5["verdict"] != "not-subject" or c in flagged:
+                    return False
+                continue
+            if d["verdict"] != d5["verdict"] or not (
+                _close(d["controlled_us_value"], d5["controlled_us_value"], MONEY_ABS)
+                and _close(d["ratio"], d5["ratio"], RATIO_ABS)
+            ):
+                return False
+    return True
 
 
 # --------------------------------------------------------------------------- running

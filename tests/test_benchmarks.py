@@ -103,3 +103,18 @@ def test_measure_reports_a_child_run(tmp_path: Path) -> None:
     r = run.measure([sys.executable, "-c", "pass"], 60, tmp_path / "log", 0)
     assert r["rc"] == 0 and r["stopped"] is None
     assert r["wall_s"] > 0 and r["rss_mb"] > 0
+
+
+def test_all_destinations_check_reads_same_for_and_summaries(tiny: dict[str, Any]) -> None:
+    run = _load("run")
+    path = tiny["dir"] / "t_indented.csv"
+    day = date(2020, 8, 17)
+    five = json.loads(json.dumps(bomtrace.analyze(path, destinations=DESTS, as_of=day).to_dict()))
+    every = bomtrace.analyze(path, all_destinations=True, as_of=day).to_dict()
+    full = json.loads(json.dumps(every))
+    assert run.compare_subset(full, five, DESTS)
+    # a verdict changed in the 5-destination run is caught, detailed or not
+    for p in five["products"]:
+        for d in p["destinations"]:
+            d["verdict"] = "subject" if d["verdict"] == "not-subject" else "not-subject"
+    assert not run.compare_subset(full, five, DESTS)
