@@ -307,7 +307,9 @@ def _parse_arrow(
         parse_options=pacsv.ParseOptions(
             delimiter=delim,
             quote_char='"',
-            newlines_in_values=True,
+            # a line break inside a value needs quotes around it; without any quote the
+            # parser can split the file into blocks and use both cores
+            newlines_in_values=b'"' in data,
             ignore_empty_lines=False,
             invalid_row_handler=invalid,
         ),
