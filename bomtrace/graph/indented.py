@@ -153,7 +153,8 @@ def edges_from_indented(table: BomTable, sink: IssueCollector) -> EdgeList:
         }
     )
     # sum repeated children within one listing (two lines of R1 under one board = 1 + 1)
-    if occ.duplicated(["prow", "ccode"]).any():
+    pair = occ["prow"].to_numpy(np.int64) * (len(uniq) + 1) + occ["ccode"].to_numpy(np.int64)
+    if pd.Index(pair).has_duplicates:
         nan_any = occ["quantity"].isna().groupby([occ["prow"], occ["ccode"]]).transform("max")
         agg = occ.groupby(["prow", "ccode"], sort=False).agg(
             pcode=("pcode", "first"), quantity=("quantity", "sum"), line=("line", "first")
