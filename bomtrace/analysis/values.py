@@ -263,7 +263,16 @@ def _variant(
     n_items: int,
     mask: np.ndarray,
 ) -> Variant:
-    rolled = rollup(graph, matrix, edge_mask=mask) if matrix.shape[1] else matrix
+    # columns that are zero everywhere (no unpriced part, no 734.4(a) hit for a class, nothing
+    # controlled for a destination...) roll up to zero: only the others are rolled up
+    live = np.flatnonzero(matrix.any(axis=0)) if matrix.shape[1] else np.zeros(0, dtype=np.int64)
+    if len(live) == matrix.shape[1]:
+        rolled = rollup(graph, matrix, edge_mask=mask) if matrix.shape[1] else matrix
+    else:
+        rolled = np.zeros(matrix.shape)
+        rolled[graph.height < 0] = np.nan
+        if len(live):
+            rolled[:, live] = rollup(graph, matrix[:, live], edge_mask=mask)
     out: dict[str, dict[str, np.ndarray]] = {
         f: {} for f in ("low", "high", "unpriced", "zero_low", "zero_high")
     }
