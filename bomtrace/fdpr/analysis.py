@@ -144,13 +144,23 @@ def analyze_fdpr(
     }
     holds = ~leaf & (below[:, 0] > 0)
     desc = graph.attr("description")
+    # every product's lists at once, as slices of the explosion matrix ordered per row
+    nodes, qtys = t.indices, t.data
+    rows = np.repeat(np.arange(len(ok_roots), dtype=np.int64), np.diff(t.indptr))
+    n_rows = len(ok_roots)
+    caught_at = _grouped(rows, n_rows, np.flatnonzero(caught_any[nodes]), pn_rank[nodes])
+    pos = np.flatnonzero(unknown_any[nodes])
+    # the parts whose evidence matters most first: by extended value, then part number
+    worth = np.zeros(len(nodes))
+    worth[pos] = qtys[pos] * unit_total[nodes[pos]]
+    open_at = _grouped(rows, n_rows, pos, pn_rank[nodes], -worth)
+    held_at = _grouped(
+        rows, n_rows, np.flatnonzero(holds[nodes] & (nodes != ok_roots[rows])), pn_rank[nodes]
+    )
     for row, r in enumerate(ok_roots.tolist()):
-        a, b = t.indptr[row], t.indptr[row + 1]
-        idx, qty = t.indices[a:b], t.data[a:b]
         res = ProductFdpr()
-        hit = np.flatnonzero(caught_any[idx])
-        for j in hit[np.argsort(pn_rank[idx[hit]], kind="stable")]:
-            m, q = int(idx[j]), float(qty[j])
+        for j in caught_at.of(row):
+            m, q = int(nodes[j]), float(qtys[j])
             for ci, (c, f) in enumerate(zip(live, final, strict=True)):
                 if f[m] != YES:
                     continue
@@ -165,12 +175,8 @@ def analyze_fdpr(
                     reported.add((m, c.version.id))
                     _flag_issue(sink, graph, c, entry, m)
         unresolved: list[dict[str, Any]] = []
-        open_ = np.flatnonzero(unknown_any[idx])
-        # the parts whose evidence matters most first: by extended value, then part number
-        worth = qty[open_] * unit_total[idx[open_]]
-        shown = open_[np.lexsort((pn_rank[idx[open_]], -worth))][:limit]
-        for j in shown.tolist():
-            m, q = int(idx[j]), float(qty[j])
+        for j in open_at.of(row, limit):
+            m, q = int(nodes[j]), float(qtys[j])
             ub = open_bases.get(m)
             if ub is None:
                 ub = open_bases[m] = _open_entry(graph, live, final, states, m, desc)
@@ -187,8 +193,6 @@ def analyze_fdpr(
                     part_number=u["part_number"],
                     **graph.position(m),
                 )
-        held = idx[holds[idx]]
-        held = held[held != r]
         asm = [
             {
                 "part_number": str(graph.part_numbers[m]),
@@ -196,7 +200,7 @@ def analyze_fdpr(
                 "caught_value": money(below[m, 1]),
                 "total_cost": money(unit_total[m]),
             }
-            for m in held[np.argsort(pn_rank[held], kind="stable")].tolist()
+            for m in nodes[held_at.of(row)].tolist()
         ]
         caught_nodes = {e["part_number"] for e in res.entries}
         res.summary = {
@@ -205,11 +209,34 @@ def analyze_fdpr(
             "caught_units": round(float(below[r, 0]), 6),
             "caught_value": money(below[r, 1]),
             "assemblies": asm,
-            "unresolved_count": int(len(open_)),
+            "unresolved_count": open_at.count(row),
             "unresolved": unresolved,
         }
         out[r] = res
     return out
+
+
+@dataclass
+class _Grouped:
+    """Positions of the explosion matrix, ordered per product row; a row's are a slice."""
+
+    pos: np.ndarray
+    starts: np.ndarray
+
+    def of(self, row: int, limit: int | None = None) -> list[int]:
+        a, b = int(self.starts[row]), int(self.starts[row + 1])
+        return self.pos[a : b if limit is None else min(b, a + limit)].tolist()
+
+    def count(self, row: int) -> int:
+        return int(self.starts[row + 1] - self.starts[row])
+
+
+def _grouped(rows: np.ndarray, n_rows: int, pos: np.ndarray, *keys: np.ndarray) -> _Grouped:
+    """``pos`` grouped by row (``n_rows`` rows), each row ordered by ``keys`` given as
+    numpy.lexsort takes them: the last key decides first."""
+    order = np.lexsort((*(k[pos] for k in keys), rows[pos]))
+    pos = pos[order]
+    return _Grouped(pos, np.searchsorted(rows[pos], np.arange(n_rows + 1)))
 
 
 def _open_entry(
