@@ -70,7 +70,7 @@ def analyze(
     *,
     destinations: Sequence[str] = (),
     all_destinations: bool = False,
-    as_of: date | None = None,
+    as_of: date | str | None = None,
     scenarios: Sequence[str] = (),
     end_user: str | None = None,
     assembly_cost: str = "rollup",
@@ -98,7 +98,7 @@ def analyze(
         ISO codes or names; default China plus the E:1/E:2 destinations in force.
     all_destinations : bool, optional
         Every destination of the Commerce Country Chart.
-    as_of : datetime.date, optional
+    as_of : datetime.date or str, optional
         Date whose rules apply (default: today).
     scenarios : sequence of str, optional
         What-if scenarios reported beside the rule in force (see ``bomtrace rules``).
@@ -164,15 +164,17 @@ def analyze(
     """
     from bomtrace.errors import UsageError
     from bomtrace.rules import load_ruleset
+    from bomtrace.rules.ruleset import as_date
 
     if assembly_cost not in ("rollup", "added", "total"):
         raise UsageError(
             f"Unknown assembly cost convention {assembly_cost!r}. Use rollup, added or total."
         )
+    day = as_date(as_of)
     options = AnalysisOptions(
         destinations=tuple(destinations),
         all_destinations=all_destinations,
-        as_of=as_of,
+        as_of=day,
         scenarios=tuple(scenarios),
         end_user=end_user,
         assembly_cost=assembly_cost,  # type: ignore[arg-type]
@@ -181,12 +183,12 @@ def analyze(
         second_incorporation=second_incorporation,
         made_in=_country_option(made_in, "--made-in"),
     )
-    ruleset = load_ruleset(as_of)
+    ruleset = load_ruleset(day)
     for s in options.scenarios:
         ruleset.scenario(s)  # fail early on unknown names
     read_opts = _read_options(read, columns, sheet, layout)
-    if read_opts.as_of is None and as_of is not None:
-        read_opts = read_opts.with_(as_of=as_of)  # effectivity dates follow the rules' date
+    if read_opts.as_of is None and day is not None:
+        read_opts = read_opts.with_(as_of=day)  # effectivity dates follow the rules' date
     graph, table = load_graph(source, read=read_opts, progress=progress)
     if progress:
         progress("analysing")

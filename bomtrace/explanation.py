@@ -65,7 +65,7 @@ def explain(
     destination: str,
     part: str | None = None,
     product: str | None = None,
-    as_of: date | None = None,
+    as_of: date | str | None = None,
     assembly_cost: str = "rollup",
     second_incorporation: bool = True,
     made_in: str | None = None,
@@ -119,10 +119,12 @@ def explain(
     from bomtrace.api import _country_option, _read_options, load_graph
     from bomtrace.errors import UsageError
     from bomtrace.rules import load_ruleset
+    from bomtrace.rules.ruleset import as_date
 
     if part is None and product is None:
         raise UsageError("explain needs --part PN or --product PN (or both).")
-    ruleset = load_ruleset(as_of)
+    day = as_date(as_of)
+    ruleset = load_ruleset(day)
     dest = ruleset.destination(destination)
     graph, _ = load_graph(source, read=_read_options(read, columns, sheet, layout))
     for pn in (part, product):
@@ -130,7 +132,7 @@ def explain(
             raise UsageError(f"Part {pn!r} is not in the BOM. `bomtrace inspect` lists the parts.")
     options = AnalysisOptions(
         destinations=(dest.code,),
-        as_of=as_of,
+        as_of=day,
         assembly_cost=assembly_cost,  # type: ignore[arg-type]
         top=1_000_000,
         assemblies=True,

@@ -329,3 +329,18 @@ def test_unsure_facts_are_marked_in_sources() -> None:
         "15 CFR 746.6(a)(1) (Crimea region) [unsure]",  # date of the Crimea rule
         "15 CFR 734.4(a)(4) [unsure]",  # 9E003 paragraph list
     ]
+
+
+def test_as_of_may_be_given_as_iso_text() -> None:
+    from datetime import date
+    from pathlib import Path
+
+    import bomtrace
+    from bomtrace.errors import UsageError
+
+    sample = Path(__file__).resolve().parent.parent / "samples" / "rtr_e200.xlsx"
+    by_text = bomtrace.analyze(sample, destinations=["CN"], as_of="2020-08-17")
+    by_date = bomtrace.analyze(sample, destinations=["CN"], as_of=date(2020, 8, 17))
+    assert by_text.to_dict() == by_date.to_dict()
+    with pytest.raises(UsageError, match="YYYY-MM-DD"):
+        bomtrace.load_ruleset("17/08/2020")

@@ -59,7 +59,6 @@ class Context:
 class NodeMasks:
     """Which nodes can ever appear in a product's evidence for one track and class."""
 
-    contributes: np.ndarray  #: bool, own controlled value (low bound) > 0
     open_: np.ndarray  #: bool, unpriced-and-possibly-controlled, or bounds apart
     first: np.ndarray  #: bool, an unpriced part that may be controlled (listed first)
     zero: bool  #: some node hits a 734.4(a) category (certain or possible)
@@ -73,7 +72,7 @@ class NodeMasks:
             a.size and bool((a[:, k] > 0).any())
             for a in (vals.zero_own[track], vals.zero_own_high[track])
         )
-        return cls(lo > 0, first | (hi - lo > 0), first, zero)
+        return cls(first | (hi - lo > 0), first, zero)
 
 
 @dataclass

@@ -322,13 +322,39 @@ def _suggest(text: str) -> str:
     return f" Did you mean {country_name(code)} ({code})?"
 
 
-def load_ruleset(as_of: date | None = None) -> Ruleset:
+def as_date(value: date | str | None) -> date | None:
+    """A date given as ``datetime.date`` or ISO text (``"2020-08-17"``); None stays None.
+
+    >>> as_date("2020-08-17"), as_date(None)
+    (datetime.date(2020, 8, 17), None)
+
+    Raises
+    ------
+    bomtrace.errors.UsageError
+        When the text is not a date in YYYY-MM-DD form.
+    """
+    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
+        return value
+    if isinstance(value, datetime):
+        return value.date()
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        from bomtrace.errors import UsageError
+
+        raise UsageError(
+            f"as_of {value!r} is not a date: give a datetime.date or YYYY-MM-DD, e.g. 2020-08-17."
+        ) from None
+
+
+def load_ruleset(as_of: date | str | None = None) -> Ruleset:
     """Return the ruleset in force on ``as_of`` (cached per date).
 
     Parameters
     ----------
-    as_of : datetime.date, optional
-        Date of the export. None = today. Dates after the data snapshot use the snapshot.
+    as_of : datetime.date or str, optional
+        Date of the export (or its ISO text). None = today. Dates after the data snapshot use
+        the snapshot.
 
     Returns
     -------
@@ -339,8 +365,7 @@ def load_ruleset(as_of: date | None = None) -> Ruleset:
     RulesetError
         When ``as_of`` is before the earliest supported date, or the packaged data is invalid.
     """
-    day = as_of.date() if isinstance(as_of, datetime) else as_of
-    return _ruleset_for(day or date.today())
+    return _ruleset_for(as_date(as_of) or date.today())
 
 
 @lru_cache(maxsize=32)
