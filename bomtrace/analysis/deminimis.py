@@ -207,7 +207,7 @@ def analyze_graph(
         keep=evidence_nodes(graph, vals),
     )
     row_of = {r: i for i, r in enumerate(ok_roots)}
-    ctx.rankings = Rankings(t)
+    ctx.rankings = Rankings(t, dens=den[np.array(ok_roots, dtype=np.int64)])
     desc = graph.attr("description")
     members = class_members(dests, dest_class, len(reps))
     summaries = item_summaries(grid, ctx, np.array(ok_roots, dtype=np.int64), members, reps)

@@ -219,32 +219,16 @@ def _reason(ctx: Context, m: int, k: int) -> str:
 def _evidence(
     ctx: Context, v: int, k: int, track: str, den: float, out: DestinationResult, row: Explosion
 ) -> None:
-    vals, graph = ctx.vals, ctx.graph
     masks = ctx.node_masks(track, k)
-    eccn, desc = graph.attr("eccn"), graph.attr("description")
-    t, ranked = _ranked(ctx, row)
-    got = ranked.contributors(("top", track, k), vals.own_low[track][:, k])
-    sl = got.row(row.row, ctx.top)
-    for j, c in zip(got.pos[sl].tolist(), got.value[sl].tolist(), strict=True):
-        m = int(t.indices[j])
-        out.top_contributors.append(
-            Contributor(
-                str(graph.part_numbers[m]),
-                text(desc[m]),
-                float(t.data[j]),
-                c,
-                eccn[m],
-                _reason(ctx, m, k),
-                c / den if den > 0 else None,
-            )
-        )
+    _, ranked = _ranked(ctx, row, den)
+    out.top_contributors = list(_top_lists(ctx, ranked, track, k)[row.row])
     out.unresolved = unresolved_parts(ctx, row, k, track, den, out)
     out.zero_de_minimis = (_zero_parts(ctx, row.idx, k, track) if masks.zero else []) + (
         _item_hits(ctx, v, k, row)
     )
 
 
-def _ranked(ctx: Context, row: Explosion) -> tuple[Any, Rankings]:
+def _ranked(ctx: Context, row: Explosion, den: float) -> tuple[Any, Rankings]:
     """The explosion matrix and its rankings (a one-row matrix for a row given alone)."""
     if ctx.rankings is None or row.row < 0:
         from scipy import sparse
@@ -252,8 +236,45 @@ def _ranked(ctx: Context, row: Explosion) -> tuple[Any, Rankings]:
         n = ctx.graph.n_nodes
         one = sparse.csr_array((row.qty, row.idx, np.array([0, len(row.idx)])), shape=(1, n))
         row.row = 0
-        return one, Rankings(one)
+        return one, Rankings(one, dens=np.array([den]))
     return ctx.rankings.matrix, ctx.rankings
+
+
+def _top_lists(ctx: Context, ranked: Rankings, track: str, k: int) -> list[list[Contributor]]:
+    """Every row's top contributors for one track and class, built in one pass."""
+    key = ("top", track, k)
+    got = ranked.lists.get(key)
+    if got is not None:
+        return got
+    t, graph = ranked.matrix, ctx.graph
+    r = ranked.contributors(key, ctx.vals.own_low[track][:, k])
+    sizes = np.diff(r.starts)
+    rank = np.arange(len(r.pos)) - np.repeat(r.starts[:-1], sizes)
+    kept = np.flatnonzero(rank < ctx.top)
+    pos, value = r.pos[kept], r.value[kept]
+    m = t.indices[pos]
+    assert ranked.dens is not None  # noqa: S101 - set wherever rankings are made
+    dens = ranked.dens[np.repeat(np.arange(len(sizes)), sizes)[kept]]
+    eccn, desc = graph.attr("eccn"), graph.attr("description")
+    reasons: dict[int, str] = {}
+    items = []
+    for mm, pn, ds, e, q, c, d in zip(
+        m.tolist(),
+        graph.part_numbers[m].tolist(),
+        desc[m].tolist(),
+        eccn[m].tolist(),
+        t.data[pos].tolist(),
+        value.tolist(),
+        dens.tolist(),
+        strict=True,
+    ):
+        why = reasons.get(mm)
+        if why is None:
+            why = reasons[mm] = _reason(ctx, mm, k)
+        items.append(Contributor(str(pn), text(ds), q, c, e, why, c / d if d > 0 else None))
+    ends = np.cumsum(np.minimum(sizes, ctx.top)).tolist()
+    got = ranked.lists[key] = [items[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
+    return got
 
 
 def unresolved_parts(
@@ -274,7 +295,7 @@ def unresolved_parts(
     """
     vals, graph = ctx.vals, ctx.graph
     masks = ctx.node_masks(track, k)
-    t, ranked = _ranked(ctx, row)
+    t, ranked = _ranked(ctx, row, den)
     got = ranked.unresolved(
         ("open", track, k),
         vals.own_low[track][:, k],

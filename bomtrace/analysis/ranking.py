@@ -12,6 +12,7 @@ would.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -36,7 +37,11 @@ class Rankings:
     """Per-(kind, track, class) rankings over one explosion matrix, computed on first use."""
 
     matrix: sparse.csr_array | sparse.csr_matrix
+    #: the denominator of each row's product (for contributors' shares)
+    dens: np.ndarray | None = None
     cache: dict[tuple[str, str, int], Ranked] = field(default_factory=dict)
+    #: per (kind, track, class): what callers built from a ranking, one list per row
+    lists: dict[tuple[str, str, int], list[list[Any]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.rows = np.repeat(
