@@ -1,0 +1,72 @@
+"""Rankings over the explosion matrix (bomtrace/analysis/ranking.py) equal a stable sort of
+each product's row on its own."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import sparse
+
+from bomtrace.analysis.ranking import Rankings
+
+
+@st.composite
+def matrices(draw: st.DrawFn) -> tuple[sparse.csr_array, np.ndarray, np.ndarray]:
+    rows, cols = draw(st.integers(1, 6)), draw(st.integers(1, 12))
+    dense = np.array(
+        draw(
+            st.lists(
+                st.lists(st.sampled_from([0.0, 1.0, 2.0, 0.5]), min_size=cols, max_size=cols),
+                min_size=rows,
+                max_size=rows,
+            )
+        )
+    )
+    own = np.array(
+        draw(st.lists(st.sampled_from([0.0, 1.0, 3.0, -1.0]), min_size=cols, max_size=cols))
+    )
+    flags = np.array(draw(st.lists(st.booleans(), min_size=cols, max_size=cols)))
+    return sparse.csr_array(dense), own, flags
+
+
+def _row(t: sparse.csr_array, r: int) -> tuple[np.ndarray, np.ndarray]:
+    a, b = t.indptr[r], t.indptr[r + 1]
+    return t.indices[a:b], t.data[a:b]
+
+
+@settings(max_examples=200, deadline=None)
+@given(matrices())
+def test_contributors_equal_a_stable_sort_per_row(
+    m: tuple[sparse.csr_array, np.ndarray, np.ndarray],
+) -> None:
+    t, own, _ = m
+    ranked = Rankings(t).contributors(("top", "commodity", 0), own)
+    for r in range(t.shape[0]):
+        idx, qty = _row(t, r)
+        c = qty * own[idx]
+        keep = np.flatnonzero(c > 0)
+        want = keep[np.argsort(-c[keep], kind="stable")]
+        sl = ranked.row(r, 10**6)
+        got = ranked.pos[sl] - t.indptr[r]
+        assert got.tolist() == want.tolist()
+        assert np.allclose(ranked.value[sl], c[want])
+
+
+@settings(max_examples=200, deadline=None)
+@given(matrices())
+def test_unresolved_first_flagged_then_by_gap(
+    m: tuple[sparse.csr_array, np.ndarray, np.ndarray],
+) -> None:
+    t, own, flags = m
+    low, high = np.zeros_like(own), np.abs(own)
+    open_ = flags | (high - low > 0)
+    ranked = Rankings(t).unresolved(("open", "commodity", 0), low, high, open_, flags)
+    for r in range(t.shape[0]):
+        idx, qty = _row(t, r)
+        delta = qty * (high[idx] - low[idx])
+        cand = np.flatnonzero(open_[idx] & (flags[idx] | (delta > 0)))
+        want = cand[np.lexsort((-delta[cand], ~flags[idx][cand]))]
+        sl = ranked.row(r, 10**6)
+        assert (ranked.pos[sl] - t.indptr[r]).tolist() == want.tolist()
+        assert ranked.flag[sl].tolist() == flags[idx][want].tolist()
