@@ -247,3 +247,31 @@ def test_all_destinations_groups_destinations_with_the_same_outcome() -> None:
     # every destination still answers, with its own name
     fr = p.destination("FR")
     assert (fr.country, fr.name, fr.ratio) == ("FR", "France", 0.0)
+
+
+@pytest.mark.parametrize("sample", ["rtr_e200", "p30pro", "ru5g64t"])
+def test_merging_destination_classes_changes_no_answer(
+    sample: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """merge_classes is an optimisation only: without it every answer is the same."""
+    from pathlib import Path
+
+    import bomtrace.analysis.deminimis as dm
+
+    path = Path(__file__).resolve().parent.parent / "samples" / f"{sample}.xlsx"
+    merged = analyze(path, all_destinations=True, as_of=D2020)
+    monkeypatch.setattr(dm, "merge_classes", lambda g, rs, reps, dc, made_in: (reps, dc))
+    plain = analyze(path, all_destinations=True, as_of=D2020)
+    for a, b in zip(merged.products, plain.products, strict=True):
+        assert a.summary == b.summary
+        for code in ("CN", "DE", "IR", "CU", "RU", "FR", "UA-43", "VE"):
+            x, y = a.destination(code), b.destination(code)
+            assert (x.verdict, x.ratio, x.controlled_us_value) == (
+                y.verdict,
+                y.ratio,
+                y.controlled_us_value,
+            )
+            assert [c.to_dict() for c in x.top_contributors] == [
+                c.to_dict() for c in y.top_contributors
+            ]
+    assert merged.to_dict()["assemblies"] == plain.to_dict()["assemblies"]
