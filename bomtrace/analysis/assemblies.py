@@ -123,29 +123,10 @@ class AssemblyResults(Sequence[ProductResult]):
         if self._summary_only:
             res.summary = item_summary(ctx.grid, ctx, v, self._members, self._reps)
             return res
-        g, den = ctx.grid, float(ctx.den[v])
         for di, (d, k) in enumerate(zip(self._dests, self._class, strict=True)):
             full = self._full.get((i, di))
-            if full is not None:
-                res.destinations.append(full)
-                continue
-            num = float(g.num_lo[v, k])
-            lo, hi = float(g.lo[v, k]), float(g.hi[v, k])
             res.destinations.append(
-                DestinationResult(
-                    country=d.code,
-                    name=d.name,
-                    groups=sorted(d.groups),
-                    threshold=d.threshold,
-                    threshold_source=d.threshold_source,
-                    controlled_us_value=num,
-                    ratio=None if lo != lo else lo,
-                    verdict=VERDICTS[g.verdict[v, k]],  # type: ignore[arg-type]
-                    headroom=(d.threshold * den - num) if den > 0 else None,
-                    bounds_low=None if lo != lo else lo,
-                    bounds_high=None if hi != hi else hi,
-                    track=res.track,
-                )
+                full if full is not None else destination_result(ctx, v, d, k, [], None)
             )
         return res
 
