@@ -82,7 +82,7 @@ class Explosion:
 
     idx: np.ndarray
     qty: np.ndarray
-    row: int = -1
+    row: int
 
 
 def matches_end_user(end_user: str, patterns: tuple[str, ...]) -> bool:
@@ -220,24 +220,17 @@ def _evidence(
     ctx: Context, v: int, k: int, track: str, den: float, out: DestinationResult, row: Explosion
 ) -> None:
     masks = ctx.node_masks(track, k)
-    _, ranked = _ranked(ctx, row, den)
-    out.top_contributors = list(_top_lists(ctx, ranked, track, k)[row.row])
+    out.top_contributors = list(_top_lists(ctx, _ranked(ctx), track, k)[row.row])
     out.unresolved = unresolved_parts(ctx, row, k, track, den, out)
     out.zero_de_minimis = (_zero_parts(ctx, row.idx, k, track) if masks.zero else []) + (
         _item_hits(ctx, v, k, row)
     )
 
 
-def _ranked(ctx: Context, row: Explosion, den: float) -> tuple[Any, Rankings]:
-    """The explosion matrix and its rankings (a one-row matrix for a row given alone)."""
-    if ctx.rankings is None or row.row < 0:
-        from scipy import sparse
-
-        n = ctx.graph.n_nodes
-        one = sparse.csr_array((row.qty, row.idx, np.array([0, len(row.idx)])), shape=(1, n))
-        row.row = 0
-        return one, Rankings(one, dens=np.array([den]))
-    return ctx.rankings.matrix, ctx.rankings
+def _ranked(ctx: Context) -> Rankings:
+    """The rankings over the products' explosion matrix (set before any product's evidence)."""
+    assert ctx.rankings is not None  # noqa: S101 - analyze_graph sets it with the explosion
+    return ctx.rankings
 
 
 def _top_lists(ctx: Context, ranked: Rankings, track: str, k: int) -> list[list[Contributor]]:
@@ -254,7 +247,7 @@ def _top_lists(ctx: Context, ranked: Rankings, track: str, k: int) -> list[list[
     pos, value = r.pos[kept], r.value[kept]
     m = t.indices[pos]
     assert ranked.dens is not None  # noqa: S101 - set wherever rankings are made
-    dens = ranked.dens[np.repeat(np.arange(len(sizes)), sizes)[kept]]
+    dens = ranked.dens[ranked.rows[pos]]
     eccn, desc = graph.attr("eccn"), graph.attr("description")
     reasons: dict[int, str] = {}
     items = []
@@ -295,7 +288,8 @@ def unresolved_parts(
     """
     vals, graph = ctx.vals, ctx.graph
     masks = ctx.node_masks(track, k)
-    t, ranked = _ranked(ctx, row, den)
+    ranked = _ranked(ctx)
+    t = ranked.matrix
     got = ranked.unresolved(
         ("open", track, k),
         vals.own_low[track][:, k],

@@ -19,17 +19,31 @@ from scipy import sparse
 
 
 @dataclass
-class Ranked:
-    """CSR positions of the ranked entries, grouped by product row, and a value per entry."""
+class Grouped:
+    """Positions of the explosion matrix grouped by product row: a row's are a slice."""
 
     pos: np.ndarray  #: positions into the explosion matrix's ``indices``/``data``
-    value: np.ndarray  #: the ranking value of each entry (contribution or bound gap)
-    flag: np.ndarray  #: bool per entry (unresolved: unpriced part, listed first)
     starts: np.ndarray  #: entries of row ``r`` are ``starts[r]:starts[r + 1]``
 
-    def row(self, r: int, limit: int) -> slice:
+    def row(self, r: int, limit: int | None = None) -> slice:
+        """The slice of row ``r`` (its first ``limit`` entries when given)."""
         a, b = int(self.starts[r]), int(self.starts[r + 1])
-        return slice(a, min(b, a + limit))
+        return slice(a, b if limit is None else min(b, a + limit))
+
+    def positions(self, r: int, limit: int | None = None) -> list[int]:
+        """Row ``r``'s positions, in order."""
+        return self.pos[self.row(r, limit)].tolist()
+
+    def count(self, r: int) -> int:
+        return int(self.starts[r + 1] - self.starts[r])
+
+
+@dataclass
+class Ranked(Grouped):
+    """Ranked entries, and a value and a flag per entry."""
+
+    value: np.ndarray = field(default_factory=lambda: np.zeros(0))  #: contribution or gap
+    flag: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  #: listed first
 
 
 @dataclass
@@ -44,13 +58,17 @@ class Rankings:
     lists: dict[tuple[str, str, int], list[list[Any]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        #: the row of every stored entry
         self.rows = np.repeat(
             np.arange(self.matrix.shape[0], dtype=np.int64), np.diff(self.matrix.indptr)
         )
 
-    def _group(self, pos: np.ndarray, value: np.ndarray, flag: np.ndarray) -> Ranked:
-        starts = np.searchsorted(self.rows[pos], np.arange(self.matrix.shape[0] + 1))
-        return Ranked(pos, value, flag, starts)
+    def grouped(self, pos: np.ndarray, *keys: np.ndarray) -> Grouped:
+        """``pos`` grouped by row, each row ordered by ``keys`` (one value per stored entry),
+        given as numpy.lexsort takes them: the last key decides first. Ties keep the
+        explosion's order."""
+        pos = pos[np.lexsort((*(k[pos] for k in keys), self.rows[pos]))]
+        return Grouped(pos, np.searchsorted(self.rows[pos], np.arange(self.matrix.shape[0] + 1)))
 
     def contributors(self, key: tuple[str, str, int], own: np.ndarray) -> Ranked:
         """Entries with extended value ``qty × own[part] > 0``, largest first per row."""
@@ -58,10 +76,10 @@ class Rankings:
         if got is None:
             t = self.matrix
             c = t.data * own[t.indices]
-            pos = np.flatnonzero(c > 0)
-            o = np.lexsort((-c[pos], self.rows[pos]))
-            pos = pos[o]
-            got = self.cache[key] = self._group(pos, c[pos], np.zeros(len(pos), dtype=bool))
+            g = self.grouped(np.flatnonzero(c > 0), -c)
+            got = self.cache[key] = Ranked(
+                g.pos, g.starts, c[g.pos], np.zeros(len(g.pos), dtype=bool)
+            )
         return got
 
     def unresolved(
@@ -78,11 +96,10 @@ class Rankings:
         if got is None:
             t = self.matrix
             pos = np.flatnonzero(open_[t.indices])
-            m = t.indices[pos]
-            delta = t.data[pos] * (high[m] - low[m])
-            head = first[m]
-            keep = head | (delta > 0)
-            pos, delta, head = pos[keep], delta[keep], head[keep]
-            o = np.lexsort((-delta, ~head, self.rows[pos]))
-            got = self.cache[key] = self._group(pos[o], delta[o], head[o])
+            delta = np.zeros(len(t.data))
+            delta[pos] = t.data[pos] * (high - low)[t.indices[pos]]
+            head = first[t.indices]
+            pos = pos[head[pos] | (delta[pos] > 0)]
+            g = self.grouped(pos, -delta, ~head)
+            got = self.cache[key] = Ranked(g.pos, g.starts, delta[g.pos], head[g.pos])
         return got

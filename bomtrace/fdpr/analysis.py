@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from bomtrace.analysis.ranking import Rankings
 from bomtrace.analysis.result import money, text
 from bomtrace.fdpr.evidence import (
     EVIDENCE_FIELDS,
@@ -146,20 +147,19 @@ def analyze_fdpr(
     desc = graph.attr("description")
     # every product's lists at once, as slices of the explosion matrix ordered per row
     nodes, qtys = t.indices, t.data
-    rows = np.repeat(np.arange(len(ok_roots), dtype=np.int64), np.diff(t.indptr))
-    n_rows = len(ok_roots)
-    caught_at = _grouped(rows, n_rows, np.flatnonzero(caught_any[nodes]), pn_rank[nodes])
+    ranks = Rankings(t)
+    caught_at = ranks.grouped(np.flatnonzero(caught_any[nodes]), pn_rank[nodes])
     pos = np.flatnonzero(unknown_any[nodes])
     # the parts whose evidence matters most first: by extended value, then part number
     worth = np.zeros(len(nodes))
     worth[pos] = qtys[pos] * unit_total[nodes[pos]]
-    open_at = _grouped(rows, n_rows, pos, pn_rank[nodes], -worth)
-    held_at = _grouped(
-        rows, n_rows, np.flatnonzero(holds[nodes] & (nodes != ok_roots[rows])), pn_rank[nodes]
+    open_at = ranks.grouped(pos, pn_rank[nodes], -worth)
+    held_at = ranks.grouped(
+        np.flatnonzero(holds[nodes] & (nodes != ok_roots[ranks.rows])), pn_rank[nodes]
     )
     for row, r in enumerate(ok_roots.tolist()):
         res = ProductFdpr()
-        for j in caught_at.of(row):
+        for j in caught_at.positions(row):
             m, q = int(nodes[j]), float(qtys[j])
             for ci, (c, f) in enumerate(zip(live, final, strict=True)):
                 if f[m] != YES:
@@ -175,7 +175,7 @@ def analyze_fdpr(
                     reported.add((m, c.version.id))
                     _flag_issue(sink, graph, c, entry, m)
         unresolved: list[dict[str, Any]] = []
-        for j in open_at.of(row, limit):
+        for j in open_at.positions(row, limit):
             m, q = int(nodes[j]), float(qtys[j])
             ub = open_bases.get(m)
             if ub is None:
@@ -200,7 +200,7 @@ def analyze_fdpr(
                 "caught_value": money(below[m, 1]),
                 "total_cost": money(unit_total[m]),
             }
-            for m in nodes[held_at.of(row)].tolist()
+            for m in nodes[held_at.pos[held_at.row(row)]].tolist()
         ]
         caught_nodes = {e["part_number"] for e in res.entries}
         res.summary = {
@@ -214,29 +214,6 @@ def analyze_fdpr(
         }
         out[r] = res
     return out
-
-
-@dataclass
-class _Grouped:
-    """Positions of the explosion matrix, ordered per product row; a row's are a slice."""
-
-    pos: np.ndarray
-    starts: np.ndarray
-
-    def of(self, row: int, limit: int | None = None) -> list[int]:
-        a, b = int(self.starts[row]), int(self.starts[row + 1])
-        return self.pos[a : b if limit is None else min(b, a + limit)].tolist()
-
-    def count(self, row: int) -> int:
-        return int(self.starts[row + 1] - self.starts[row])
-
-
-def _grouped(rows: np.ndarray, n_rows: int, pos: np.ndarray, *keys: np.ndarray) -> _Grouped:
-    """``pos`` grouped by row (``n_rows`` rows), each row ordered by ``keys`` given as
-    numpy.lexsort takes them: the last key decides first."""
-    order = np.lexsort((*(k[pos] for k in keys), rows[pos]))
-    pos = pos[order]
-    return _Grouped(pos, np.searchsorted(rows[pos], np.arange(n_rows + 1)))
 
 
 def _open_entry(

@@ -38,11 +38,6 @@ def _col_index(letters: bytes) -> int:
     return n - 1
 
 
-def sheet_paths(data: bytes) -> dict[str, str]:
-    """Sheet name -> path of its XML inside the workbook zip."""
-    return {name: path for name, (path, _) in sheet_info(data).items()}
-
-
 def sheet_info(data: bytes) -> dict[str, tuple[str, str]]:
     """Sheet name -> (path of its XML inside the workbook zip, state: visible / hidden /
     veryHidden)."""
@@ -83,7 +78,7 @@ def read_sheet_meta(data: bytes, xml_path: str) -> SheetMeta:
     data : bytes
         The workbook file.
     xml_path : str
-        Path of the sheet inside the zip (see :func:`sheet_paths`).
+        Path of the sheet inside the zip (see :func:`sheet_info`).
 
     Returns
     -------
