@@ -26,12 +26,17 @@ def flag(value: object) -> bool | None:
 
 
 def flags_of(graph: BomGraph, name: str) -> np.ndarray:
-    """:func:`flag` of every node's value (object array of True / False / None)."""
-    col = graph.attr(name)
-    out = np.full(len(col), None, dtype=object)
-    given = np.flatnonzero(~pd.isna(col))
-    out[given] = [flag(v) for v in col[given].tolist()]
-    return out
+    """:func:`flag` of every node's value (object array of True / False / None), once per
+    graph."""
+
+    def make() -> np.ndarray:
+        col = graph.attr(name)
+        out = np.full(len(col), None, dtype=object)
+        given = np.flatnonzero(~pd.isna(col))
+        out[given] = [flag(v) for v in col[given].tolist()]
+        return out
+
+    return graph.memo("flag:" + name, make)
 
 
 def decision_for(
@@ -57,22 +62,31 @@ def decision_for(
     return dec
 
 
+def _key_codes(graph: BomGraph) -> np.ndarray:
+    """One integer per node for its (ECCN, listed, gbs, short) decision key, once per graph."""
+
+    def make() -> np.ndarray:
+        listed = flags_of(graph, "listed_ear99")
+        e_code = pd.factorize(graph.attr("eccn"))[0].astype(np.int64) + 1  # 0: no ECCN
+        l_code = np.select([listed == True, listed == False], [1, 2], 0)  # noqa: E712
+        g_bit = (flags_of(graph, "gbs_eligible") == True).astype(np.int64)  # noqa: E712
+        s_bit = (flags_of(graph, "short_supply_only") == True).astype(np.int64)  # noqa: E712
+        return np.asarray(((e_code * 3 + l_code) * 2 + g_bit) * 2 + s_bit)
+
+    return graph.memo("decision-key-codes", make)
+
+
 def decision_keys(graph: BomGraph, idx: np.ndarray) -> tuple[list[DecisionKey], np.ndarray]:
     """The distinct decision keys of nodes ``idx`` (in order of first appearance), and the
     index of each node's key among them."""
+    inv = pd.factorize(_key_codes(graph)[idx])[0]
+    at = np.unique(inv, return_index=True)[1]  # first row of each distinct key
     eccn = graph.attr("eccn")
     listed, gbs, short = (
         flags_of(graph, "listed_ear99"),
         flags_of(graph, "gbs_eligible"),
         flags_of(graph, "short_supply_only"),
     )
-    # one integer per distinct (ECCN, listed, gbs, short)
-    e_code = pd.factorize(eccn[idx])[0].astype(np.int64) + 1  # 0: no ECCN
-    l_code = np.select([listed[idx] == True, listed[idx] == False], [1, 2], 0)  # noqa: E712
-    g_bit = (gbs[idx] == True).astype(np.int64)  # noqa: E712 - True / False / None
-    s_bit = (short[idx] == True).astype(np.int64)  # noqa: E712
-    inv = pd.factorize(((e_code * 3 + l_code) * 2 + g_bit) * 2 + s_bit)[0]
-    at = np.unique(inv, return_index=True)[1]  # first row of each distinct key
     ulist: list[DecisionKey] = [
         ("" if eccn[i] is None else str(eccn[i]), listed[i], bool(gbs[i]), bool(short[i]))
         for i in idx[at].tolist()

@@ -13,13 +13,16 @@ that sit on a cycle or above one, or above an edge whose quantity is unusable; t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
 from bomtrace.issues import Issue
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -71,7 +74,7 @@ class BomGraph:
     column_letters: dict[tuple[str, str | None, str], str] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
     _index: dict[str, int] | None = field(default=None, repr=False)
-    _cache: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     # ------------------------------------------------------------------ basics
     @property
@@ -122,6 +125,13 @@ class BomGraph:
             arr.flags.writeable = False
             self._cache[name] = arr
         return self._cache[name]
+
+    def memo(self, key: str, make: Callable[[], T]) -> T:
+        """``make()`` computed once per graph and kept (for derived per-node arrays that several
+        steps of an analysis need)."""
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]  # type: ignore[no-any-return]
 
     def edges_by_height(self) -> np.ndarray:
         """Edge indices ordered by the parent's height (stable: edge order kept within a
