@@ -178,9 +178,8 @@ class DestinationResult:
             out["second_incorporation"] = self.second_incorporation
         if self.notes:
             out["notes"] = self.notes
-        if detail:
-            out["bounds"]["unresolved_parts"] = self.unresolved
-            out["top_contributors"] = [c.to_dict() for c in self.top_contributors]
+        out["bounds"]["unresolved_parts"] = self.unresolved
+        out["top_contributors"] = [c.to_dict() for c in self.top_contributors]
         if self.scenarios:
             out["scenarios"] = [s.to_dict() for s in self.scenarios]
         if self.same_for:
@@ -301,22 +300,24 @@ class AnalysisResult:
 
     def listed_assemblies(self) -> list[ProductResult]:
         """Sub-assemblies the JSON lists: all, or those not plainly not-subject everywhere."""
-        if self.all_assemblies:
-            return list(self.assemblies)
+        return [self.assemblies[i] for i in self._listed()]
+
+    def _listed(self) -> list[int]:
+        """Positions of the listed sub-assemblies (bulk test on arrays when it can)."""
         from bomtrace.analysis.assemblies import AssemblyResults
 
-        if isinstance(self.assemblies, AssemblyResults):
-            return [self.assemblies[i] for i in self.assemblies.listed().tolist()]
-        out = []
-        for a in self.assemblies:
-            s = a.summary or {}
-            if (
-                s.get("subject_for")
-                or s.get("undetermined_for")
-                or any(d.verdict != "not-subject" for d in a.destinations)
-            ):
-                out.append(a)
-        return out
+        subs = self.assemblies
+        if self.all_assemblies:
+            return list(range(len(subs)))
+        if isinstance(subs, AssemblyResults):
+            return list(subs.listed().tolist())
+        return [
+            i
+            for i, a in enumerate(subs)
+            if (a.summary or {}).get("subject_for")
+            or (a.summary or {}).get("undetermined_for")
+            or any(d.verdict != "not-subject" for d in a.destinations)
+        ]
 
     def product(self, part_number: str) -> ProductResult:
         """The result for one product.
@@ -363,13 +364,11 @@ class AnalysisResult:
         """The JSON document of ``bomtrace analyze --format json``."""
         from bomtrace.analysis.assemblies import AssemblyResults
 
-        subs = self.assemblies
+        subs, keep = self.assemblies, self._listed()
         if isinstance(subs, AssemblyResults):  # arrays straight to JSON entries
-            keep = np.arange(len(subs)) if self.all_assemblies else subs.listed()
-            entries, n_listed = subs.to_dicts(keep), len(keep)
+            entries = subs.to_dicts(np.array(keep, dtype=np.int64))
         else:
-            listed = self.listed_assemblies()
-            entries, n_listed = [a.to_dict(detail=False) for a in listed], len(listed)
+            entries = [subs[i].to_dict(detail=False) for i in keep]
         counts = {s.value: 0 for s in Severity}
         for i in self.issues:
             counts[i.severity.value if i.severity else "warning"] += 1
@@ -390,7 +389,7 @@ class AnalysisResult:
             "products": products,
             "assemblies": entries,
             "assemblies_analysed": len(subs),
-            "assemblies_listed": n_listed,
+            "assemblies_listed": len(keep),
             "scenario_flips": self.scenario_flips(),
             "issue_counts": counts,
             "issues": [i.to_dict() for i in self.issues],
