@@ -19,10 +19,8 @@ import numpy as np
 from bomtrace.analysis.detail import Context, destination_result
 from bomtrace.analysis.grid import NOT_SUBJECT, VERDICTS
 from bomtrace.analysis.items import item_summaries, item_summary, node_result
-from bomtrace.analysis.result import DestinationResult, ProductResult, rounded, text
+from bomtrace.analysis.result import DestinationResult, ProductResult, rounded, subject_of, text
 from bomtrace.rules.model import Destination
-
-_SUBJECT = {"subject": True, "not-subject": False, "undetermined": None}
 
 
 class AssemblyResults(Sequence[ProductResult]):
@@ -137,8 +135,8 @@ class AssemblyResults(Sequence[ProductResult]):
         v = self._nodes[pos]
         vals, g, den = ctx.vals, ctx.grid, ctx.den[v]
         cells: list[list[dict[str, Any]]] = [[] for _ in range(len(v))]
-        dests = [] if self._summary_only else self._dests
-        for di, (d, k) in enumerate(zip(dests, self._class, strict=False)):
+        pairs = [] if self._summary_only else list(zip(self._dests, self._class, strict=True))
+        for di, (d, k) in enumerate(pairs):
             num = g.num_lo[v, k]
             head = np.where(den > 0, d.threshold * den - num, np.nan)
             cols = zip(
@@ -161,7 +159,7 @@ class AssemblyResults(Sequence[ProductResult]):
                         "threshold": d.threshold,
                         "controlled_us_value": n,
                         "ratio": lo,
-                        "subject_to_ear": _SUBJECT[verdict],
+                        "subject_to_ear": subject_of(verdict),
                         "verdict": verdict,
                         "headroom": h,
                         "bounds": {"low": lo, "high": hi},

@@ -112,7 +112,7 @@ class ScenarioOutcome:
             "numerator": money(self.numerator),
             "ratio": ratio(self.ratio),
             "verdict": self.verdict,
-            "subject_to_ear": _subject(self.verdict),
+            "subject_to_ear": subject_of(self.verdict),
             "flips": self.flips,
         }
 
@@ -120,7 +120,8 @@ class ScenarioOutcome:
 _SUBJECT: dict[str, bool] = {"subject": True, "not-subject": False}
 
 
-def _subject(verdict: str) -> bool | None:
+def subject_of(verdict: str) -> bool | None:
+    """``subject_to_ear`` of a verdict: True / False, None when undetermined."""
     return _SUBJECT.get(verdict)
 
 
@@ -154,7 +155,7 @@ class DestinationResult:
     @property
     def subject_to_ear(self) -> bool | None:
         """True / False, or None when the bounds straddle the threshold."""
-        return _subject(self.verdict)
+        return subject_of(self.verdict)
 
     def to_dict(self, *, detail: bool = True) -> dict[str, Any]:
         if not detail:
