@@ -154,19 +154,22 @@ def test_xlsx_content_with_csv_suffix(write_xlsx: WriteXlsx, tmp_path: Path) -> 
 
 
 def test_eager_load_only_when_the_dimension_agrees(write_xlsx: WriteXlsx) -> None:
+    import pyarrow as pa
+
+    from bomtrace.io.bookparse import Book
     from bomtrace.io.xlsxfile import Workbook
 
     path = c3_book(write_xlsx)
-    wb = Workbook(path, str(path), "xlsx")
-    got = wb._eager("BOM")
-    assert got is not None and got[1] == [2, 3, 4, 5, 6] and got[2] is True
-    raw, visible = wb.load("BOM")
+    got = Book(path.read_bytes(), "xlsx").parse("BOM")
+    assert isinstance(got.cells, pa.RecordBatch)
+    assert got.columns == [2, 3, 4, 5, 6] and got.visible is True
+    raw, visible = Workbook(path, str(path), "xlsx").load("BOM")
     assert raw.columns == ["C", "D", "E", "F", "G"] and visible
     # a styled empty A1 widens <dimension> to A1:G8: the lazy load gives the true columns
     book = load_workbook(path)
     book["BOM"]["A1"].font = Font(bold=True)
     book.save(path)
-    wb = Workbook(path, str(path), "xlsx")
-    assert wb._eager("BOM") is None
-    raw, _ = wb.load("BOM")
+    got = Book(path.read_bytes(), "xlsx").parse("BOM")
+    assert not isinstance(got.cells, pa.RecordBatch) and got.columns == [2, 3, 4, 5, 6]
+    raw, _ = Workbook(path, str(path), "xlsx").load("BOM")
     assert raw.columns == ["C", "D", "E", "F", "G"]

@@ -1,5 +1,8 @@
 """Readers: BOM files (xlsx/xlsm/xls/ods, csv/tsv) in, a :class:`BomTable` with positions out.
 
+Public names are imported lazily, so the pandas-free parts (:mod:`bomtrace.io.prefetch`,
+:mod:`bomtrace.io.sniff`) can start reading files while pandas is still importing.
+
 >>> from bomtrace.io import read_bom, BomTable
 >>> callable(read_bom)
 True
@@ -7,16 +10,20 @@ True
 
 from __future__ import annotations
 
-from bomtrace.io.options import ReadOptions
-from bomtrace.io.profile import load_profile, save_profile
-from bomtrace.io.read import read_bom
-from bomtrace.io.table import (
-    CANONICAL_FIELDS,
-    BomTable,
-    ColumnMatch,
-    Layout,
-    SourceInfo,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_LAZY = {
+    "CANONICAL_FIELDS": "bomtrace.io.table",
+    "BomTable": "bomtrace.io.table",
+    "ColumnMatch": "bomtrace.io.table",
+    "Layout": "bomtrace.io.table",
+    "SourceInfo": "bomtrace.io.table",
+    "ReadOptions": "bomtrace.io.options",
+    "load_profile": "bomtrace.io.profile",
+    "save_profile": "bomtrace.io.profile",
+    "read_bom": "bomtrace.io.read",
+}
 
 __all__ = [
     "CANONICAL_FIELDS",
@@ -29,3 +36,21 @@ __all__ = [
     "read_bom",
     "save_profile",
 ]
+
+if TYPE_CHECKING:
+    from bomtrace.io.options import ReadOptions
+    from bomtrace.io.profile import load_profile, save_profile
+    from bomtrace.io.read import read_bom
+    from bomtrace.io.table import (
+        CANONICAL_FIELDS,
+        BomTable,
+        ColumnMatch,
+        Layout,
+        SourceInfo,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'bomtrace.io' has no attribute {name!r}")

@@ -19,17 +19,17 @@ import hashlib
 from collections.abc import Callable
 from io import BytesIO, StringIO
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 
 from bomtrace.errors import FileFormatError
+from bomtrace.io import prefetch
 from bomtrace.io.raw import RawSheet, column_letter
 from bomtrace.io.sniff import SNIFF_BYTES, decode_text, sep_hint, sniff_delimiter
+from bomtrace.io.textparse import BodyKey, parse_body
 from bomtrace.settings import HEADER_SCAN_ROWS
 
 #: Finds the header record in the head of a file: its index in ``raw.frame``, or None.
@@ -75,7 +75,8 @@ def read_csv_file(
     >>> raw.delimiter, raw.rows.tolist(), raw.frame.iloc[2].tolist()
     (';', [1, 2, 3], ['A', '1'])
     """
-    data = path.read_bytes()
+    early = prefetch.take_text(path)
+    data = early.data if early is not None else path.read_bytes()
     if encoding:
         try:
             text = data.decode(encoding)
@@ -87,6 +88,8 @@ def read_csv_file(
         encoding = (
             "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else (encoding)
         )
+    elif early is not None and early.text is not None and early.encoding is not None:
+        text, encoding = early.text, early.encoding
     else:
         text, encoding = decode_text(data)
     delim = sep_hint(text)
@@ -97,7 +100,7 @@ def read_csv_file(
         path=given,
         sheet=None,
         file_type="csv",
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=early.sha256 if early is not None else hashlib.sha256(data).hexdigest(),
         frame=pd.DataFrame(),
         rows=np.zeros(0, dtype=np.int64),
         columns=[],
@@ -112,7 +115,7 @@ def read_csv_file(
         out.frame, out.rows = head, head_rows
         out.columns = [column_letter(j) for j in range(head.shape[1])]
         h = locate(out) if locate is not None else 0
-        frame, rows, out.ragged = _with_fast_body(data, text, out, h, skip)
+        frame, rows, out.ragged = _with_fast_body(data, text, out, h, skip, early)
     except (pd.errors.ParserError, pa.ArrowInvalid, _Irregular):
         frame, rows = _parse_all_c(data, text, delim, encoding, skip, given)
         out.ragged = _ragged_by_reader(text, delim, skip, h if "h" in locals() else None)
@@ -167,7 +170,12 @@ MAX_RAGGED = 1000
 
 
 def _with_fast_body(
-    data: bytes, text: str, head: RawSheet, h: int | None, skip: int
+    data: bytes,
+    text: str,
+    head: RawSheet,
+    h: int | None,
+    skip: int,
+    early: prefetch.EarlyText | None = None,
 ) -> tuple[pd.DataFrame, np.ndarray, dict[int, list[str]]]:
     """Keep the head records up to the header; parse everything below it with pyarrow."""
     newline = _newline(text)
@@ -182,7 +190,7 @@ def _with_fast_body(
     width = len(next(csv.reader(StringIO(record), delimiter=head.delimiter or ","), [""]))
     body_line = last + 1 if keep else first
     delim = head.delimiter or ","
-    body, bad = _parse_arrow(data, delim, head.encoding or "utf-8", width, body_line - 1)
+    body, bad = _parse_arrow(data, (delim, head.encoding or "utf-8", width, body_line - 1), early)
     ragged: dict[int, list[str]] = {}
     if bad:
         enc = head.encoding or "utf-8"
@@ -288,39 +296,12 @@ def _ragged_by_reader(text: str, delim: str, skip: int, h: int | None) -> dict[i
 
 
 def _parse_arrow(
-    data: bytes, delim: str, encoding: str, width: int, skip_lines: int
+    data: bytes, key: BodyKey, early: prefetch.EarlyText | None
 ) -> tuple[pd.DataFrame, list[str]]:
-    bad: list[str] = []
-
-    def invalid(row: Any) -> str:
-        bad.append(row.text)  # irregular line: put back in place by the caller
-        return "skip"
-
-    names = [str(j) for j in range(width)]
-    table = pacsv.read_csv(
-        BytesIO(data),
-        read_options=pacsv.ReadOptions(
-            column_names=names,
-            skip_rows=skip_lines,
-            encoding="utf8" if encoding == "utf-8-sig" else encoding,
-        ),
-        parse_options=pacsv.ParseOptions(
-            delimiter=delim,
-            quote_char='"',
-            # a line break inside a value needs quotes around it; without any quote the
-            # parser can split the file into blocks and use both cores
-            newlines_in_values=b'"' in data,
-            ignore_empty_lines=False,
-            invalid_row_handler=invalid,
-        ),
-        convert_options=pacsv.ConvertOptions(
-            column_types=dict.fromkeys(names, pa.large_string()),
-            strings_can_be_null=False,
-            quoted_strings_can_be_null=False,
-        ),
-    )
+    got = early.body(data, key) if early is not None else None
+    table, bad = got if got is not None else parse_body(data, key)
     frame = table.to_pandas()
-    frame.columns = pd.RangeIndex(width)
+    frame.columns = pd.RangeIndex(key[2])
     return frame, bad
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bomtrace.io.table import LayoutChoice
 from bomtrace.settings import DEFAULT_LIMIT_ISSUES
+
+if TYPE_CHECKING:
+    from bomtrace.io.table import LayoutChoice
 
 
 @dataclass(frozen=True)

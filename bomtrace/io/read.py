@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from bomtrace.errors import ColumnMappingError, InputError, SheetNotFound
+from bomtrace.io import prefetch
 from bomtrace.io.assemble import check_master, one_form, plan_products
 from bomtrace.io.classify import classify, no_role_message, where
 from bomtrace.io.csvfile import read_csv_file
@@ -111,8 +112,11 @@ def read_bom(
     log = IssueLog(opts.limit_issues)
     plans: list[SourcePlan] = []
     seen: list[str] = []
-    for given, path, in_folder in _expand(paths):
-        plans.extend(_sources(given, path, ov, opts, log, seen, in_folder))
+    try:
+        for given, path, in_folder in _expand(paths):
+            plans.extend(_sources(given, path, ov, opts, log, seen, in_folder))
+    finally:
+        prefetch.discard()  # what the CLI started reading early and no source used
     _check_overrides(ov, {f for p in plans for f in p.hmap.overrides_used}, seen)
     plans = plan_products(plans, opts, log)
     done = [convert(p, log) for p in plans]

@@ -20,29 +20,25 @@ Two documented fastexcel features give the true positions back:
 
 from __future__ import annotations
 
-import hashlib
-import zipfile
 from concurrent.futures import ThreadPoolExecutor
-from io import BytesIO
 from pathlib import Path
-from typing import Any
-from xml.etree import ElementTree
 
-import fastexcel
 import numpy as np
 import pandas as pd
 
 from bomtrace.errors import FileFormatError
+from bomtrace.io import prefetch
+from bomtrace.io.bookparse import Book, ParsedSheet
 from bomtrace.io.raw import RawSheet, column_letter
 from bomtrace.io.sniff import SUPPORTED
-from bomtrace.io.xlsxmeta import SheetMeta, read_sheet_meta, sheet_columns, sheet_info
-
-#: Largest sheet XML (uncompressed bytes) scanned for hidden rows and merged cells.
-META_MAX_BYTES = 64 * 2**20
+from bomtrace.io.xlsxmeta import SheetMeta
 
 
 class Workbook:
     """An open xlsx/xlsm workbook whose sheets load on demand.
+
+    What :mod:`bomtrace.io.prefetch` already parsed of it (on a background thread, while
+    bomtrace imported) is taken over; the rest is parsed here.
 
     Parameters
     ----------
@@ -60,31 +56,24 @@ class Workbook:
     """
 
     def __init__(self, path: Path, given: str, file_type: str) -> None:
-        data = path.read_bytes()
-        self._data = data
         self.given = given
         self.file_type = file_type
-        self.sha256 = hashlib.sha256(data).hexdigest()
-        try:
-            self._reader: Any = fastexcel.read_excel(data)
-        except Exception as exc:  # fastexcel raises its own exception types
-            why = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise FileFormatError(
-                f"{given}: cannot be read as a {file_type} workbook ({why}). Supported: "
-                f"{SUPPORTED}. Open it in Excel or LibreOffice and save it as .xlsx or .csv."
-            ) from exc
-        self.sheet_names: list[str] = list(self._reader.sheet_names)
-        self._xml: dict[str, tuple[str, int]] = {}
-        self._state: dict[str, str] = {}
-        if file_type in ("xlsx", "xlsm"):
+        early = prefetch.take_book(path, file_type)
+        self._early: dict[str, tuple[ParsedSheet, SheetMeta | str | None]] = {}
+        if early is not None:
+            self._book, self._early = early
+        else:
             try:
-                info = sheet_info(data)
-                with zipfile.ZipFile(BytesIO(data)) as zf:
-                    sizes = {i.filename: i.file_size for i in zf.infolist()}
-                self._xml = {n: (p, sizes.get(p, 0)) for n, (p, _) in info.items()}
-                self._state = {n: state for n, (_, state) in info.items()}
-            except (KeyError, zipfile.BadZipFile, ElementTree.ParseError):
-                self._xml = {}
+                self._book = Book(path.read_bytes(), file_type)
+            except Exception as exc:  # fastexcel raises its own exception types
+                text = str(exc).strip()
+                why = text.splitlines()[0] if text else type(exc).__name__
+                raise FileFormatError(
+                    f"{given}: cannot be read as a {file_type} workbook ({why}). Supported: "
+                    f"{SUPPORTED}. Open it in Excel or LibreOffice and save it as .xlsx or .csv."
+                ) from exc
+        self.sha256 = self._book.sha256
+        self.sheet_names: list[str] = self._book.sheet_names
 
     def load(self, name: str) -> tuple[RawSheet, bool]:
         """Load one sheet as text cells with Excel rows and column letters.
@@ -104,70 +93,38 @@ class Workbook:
         FileFormatError
             When the sheet cannot be parsed.
         """
-        # the XML scan for hidden rows and merged cells runs beside the parse (fastexcel
-        # releases the GIL while it parses)
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            scan = pool.submit(self._scan, name)
-            raw, visible, cols = self._load(name)
-            meta = scan.result()
+        if name in self._early:
+            parsed, meta = self._early.pop(name)
+        else:
+            # the XML scan for hidden rows and merged cells runs beside the parse (fastexcel
+            # releases the GIL while it parses)
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                scan = pool.submit(self._book.scan, name)
+                parsed = self._parse(name)
+                meta = scan.result()
+        raw = self._raw(name, parsed)
         if meta is not None:
-            self._meta(raw, cols, meta)
-        return raw, visible
+            self._meta(raw, parsed.columns, meta)
+        return raw, parsed.visible
 
-    def _load(self, name: str) -> tuple[RawSheet, bool, list[int]]:
+    def _parse(self, name: str) -> ParsedSheet:
         try:
-            got = self._eager(name)
-            if got is not None:
-                frame, cols, visible = got
-            else:
-                sheet = self._reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
-                frame = sheet.to_pandas()
-                cols = [int(c.absolute_index) for c in sheet.selected_columns]
-                visible = str(sheet.visible) == "visible"
+            return self._book.parse(name)
         except Exception as exc:  # fastexcel raises its own exception types
             raise FileFormatError(f"{self.given}: sheet '{name}' cannot be read: {exc}") from exc
-        letters = [column_letter(c) for c in cols]
+
+    def _raw(self, name: str, parsed: ParsedSheet) -> RawSheet:
+        frame = parsed.cells.to_pandas()
         frame.columns = pd.RangeIndex(frame.shape[1])
-        rows = np.arange(1, len(frame) + 1, dtype=np.int64)
-        raw = RawSheet(
+        return RawSheet(
             path=self.given,
             sheet=name,
             file_type=self.file_type,
             sha256=self.sha256,
             frame=frame,
-            rows=rows,
-            columns=letters,
+            rows=np.arange(1, len(frame) + 1, dtype=np.int64),
+            columns=[column_letter(c) for c in parsed.columns],
         )
-        return raw, visible, cols
-
-    def _eager(self, name: str) -> tuple[pd.DataFrame, list[int], bool] | None:
-        """The sheet loaded straight into Arrow (fastexcel's eager mode: about a quarter
-        faster on large sheets), when its ``<dimension>`` gives the column positions and
-        agrees with what was loaded; None otherwise (the caller loads it lazily)."""
-        if name not in self._xml or name not in self._state:
-            return None
-        span = sheet_columns(self._data, self._xml[name][0])
-        if span is None:
-            return None
-        batch = self._reader.load_sheet(
-            name, header_row=None, skip_rows=0, dtypes="string", eager=True
-        )
-        first, last = span
-        if batch.num_columns != last - first + 1:
-            return None
-        return batch.to_pandas(), list(range(first, last + 1)), self._state[name] == "visible"
-
-    def _scan(self, name: str) -> SheetMeta | str | None:
-        """The sheet's hidden rows and merged cells (xlsx), or why they were not checked."""
-        if name not in self._xml:
-            return None
-        xml_path, size = self._xml[name]
-        if size > META_MAX_BYTES:
-            return (
-                f"Rows hidden in Excel and merged cells were not checked in sheet '{name}': its "
-                f"XML is {size // 2**20} MB (checked up to {META_MAX_BYTES // 2**20} MB)."
-            )
-        return read_sheet_meta(self._data, xml_path)
 
     def _meta(self, raw: RawSheet, cols: list[int], meta: SheetMeta | str) -> None:
         """Hidden rows and vertical merges of an xlsx sheet (merged values spread down)."""

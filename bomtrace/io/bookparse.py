@@ -1,0 +1,112 @@
+"""Open a workbook and parse its sheets into Arrow with fastexcel, without pandas.
+
+This is the part of reading a workbook that releases the GIL (calamine parses in Rust), so
+:mod:`bomtrace.io.prefetch` can run it on a background thread while pandas imports.
+:class:`bomtrace.io.xlsxfile.Workbook` turns what it gives into :class:`~bomtrace.io.raw.
+RawSheet` grids with Excel positions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from dataclasses import dataclass
+from io import BytesIO
+from typing import Any
+from xml.etree import ElementTree
+
+import fastexcel
+
+from bomtrace.io.xlsxmeta import SheetMeta, read_sheet_meta, sheet_columns, sheet_info
+
+#: Largest sheet XML (uncompressed bytes) scanned for hidden rows and merged cells.
+META_MAX_BYTES = 64 * 2**20
+
+
+@dataclass
+class ParsedSheet:
+    """One sheet as fastexcel parsed it.
+
+    Attributes
+    ----------
+    cells : pyarrow.RecordBatch or fastexcel sheet
+        Every cell as text: an Arrow record batch (eager load), or a fastexcel sheet whose
+        ``to_pandas()`` gives the frame (lazy load).
+    columns : list of int
+        The 0-based sheet column of each loaded column.
+    visible : bool
+        Whether the sheet is visible in Excel.
+    """
+
+    cells: Any
+    columns: list[int]
+    visible: bool
+
+
+class Book:
+    """A workbook's bytes, SHA-256, fastexcel reader and the XML part of each sheet.
+
+    Parameters
+    ----------
+    data : bytes
+        The workbook file.
+    file_type : str
+        ``"xlsx"``, ``"xlsm"``, ``"xls"`` or ``"ods"``.
+
+    Raises
+    ------
+    Exception
+        fastexcel's own exception when the bytes are not a workbook it can read.
+    """
+
+    def __init__(self, data: bytes, file_type: str) -> None:
+        self.data = data
+        self.file_type = file_type
+        self.sha256 = hashlib.sha256(data).hexdigest()
+        self.reader: Any = fastexcel.read_excel(data)
+        self.sheet_names: list[str] = list(self.reader.sheet_names)
+        self.xml: dict[str, tuple[str, int]] = {}
+        self.state: dict[str, str] = {}
+        if file_type in ("xlsx", "xlsm"):
+            try:
+                info = sheet_info(data)
+                with zipfile.ZipFile(BytesIO(data)) as zf:
+                    sizes = {i.filename: i.file_size for i in zf.infolist()}
+                self.xml = {n: (p, sizes.get(p, 0)) for n, (p, _) in info.items()}
+                self.state = {n: state for n, (_, state) in info.items()}
+            except (KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+                self.xml = {}
+
+    def parse(self, name: str) -> ParsedSheet:
+        """Parse one sheet, keeping leading empty rows (frame row ``i`` is Excel row ``i + 1``).
+
+        Loaded straight into Arrow (fastexcel's eager mode: about a quarter faster on large
+        sheets) when the sheet's ``<dimension>`` gives the column positions and agrees with
+        what was loaded; lazily otherwise.
+        """
+        if name in self.xml and name in self.state:
+            span = sheet_columns(self.data, self.xml[name][0])
+            if span is not None:
+                batch = self.reader.load_sheet(
+                    name, header_row=None, skip_rows=0, dtypes="string", eager=True
+                )
+                first, last = span
+                if batch.num_columns == last - first + 1:
+                    cols = list(range(first, last + 1))
+                    return ParsedSheet(batch, cols, self.state[name] == "visible")
+        sheet = self.reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
+        cols = [int(c.absolute_index) for c in sheet.selected_columns]
+        return ParsedSheet(sheet, cols, str(sheet.visible) == "visible")
+
+    def scan(self, name: str) -> SheetMeta | str | None:
+        """The sheet's hidden rows and merged cells (xlsx), why they were not checked (text),
+        or None for formats without sheet XML."""
+        if name not in self.xml:
+            return None
+        xml_path, size = self.xml[name]
+        if size > META_MAX_BYTES:
+            return (
+                f"Rows hidden in Excel and merged cells were not checked in sheet '{name}': its "
+                f"XML is {size // 2**20} MB (checked up to {META_MAX_BYTES // 2**20} MB)."
+            )
+        return read_sheet_meta(self.data, xml_path)
