@@ -18,6 +18,7 @@ import numpy as np
 from bomtrace._version import __version__
 from bomtrace.analysis import AnalysisOptions, AnalysisResult, analyze_graph
 from bomtrace.explosion import ExplodeResult, explode_graph
+from bomtrace.gcpause import without_gc
 from bomtrace.graph import BomGraph, build_graph
 from bomtrace.graph.collect import IssueCollector
 from bomtrace.io import ReadOptions, read_bom
@@ -65,6 +66,7 @@ def load_graph(
     return build_graph(table, limit_issues=(read or ReadOptions()).limit_issues), table
 
 
+@without_gc
 def analyze(
     source: Source,
     *,
@@ -285,6 +287,7 @@ class InspectResult:
         }
 
 
+@without_gc
 def inspect(
     source: PathArg | Sequence[PathArg],
     *,
@@ -349,6 +352,7 @@ def inspect(
     )
 
 
+@without_gc
 def explode(
     source: Source,
     *,

@@ -29,6 +29,7 @@ from bomtrace.analysis.deminimis import analyze_graph
 from bomtrace.analysis.options import AnalysisOptions
 from bomtrace.analysis.result import money
 from bomtrace.analysis.values import compute_values
+from bomtrace.gcpause import without_gc
 from bomtrace.graph.collect import IssueCollector
 from bomtrace.graph.model import BomGraph
 from bomtrace.issues import Issue, sort_issues
@@ -59,6 +60,7 @@ class ExplainResult:
         }
 
 
+@without_gc
 def explain(
     source: Any,
     *,

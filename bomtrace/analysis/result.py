@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from bomtrace.gcpause import without_gc
 from bomtrace.issues import Issue, Severity
 
 Verdict = Literal["subject", "not-subject", "undetermined", "not-analysed"]
@@ -361,6 +362,7 @@ class AnalysisResult:
                 return 1
         return 0
 
+    @without_gc
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of ``bomtrace analyze --format json``."""
         from bomtrace.analysis.assemblies import AssemblyResults

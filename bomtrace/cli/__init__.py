@@ -39,5 +39,9 @@ _register()
 
 
 def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="bomtrace")
+    """Console-script entry point. A run is one process: the cyclic garbage collector is
+    paused for it (see :mod:`bomtrace.gcpause`)."""
+    from bomtrace.gcpause import gc_paused
+
+    with gc_paused():
+        cli(prog_name="bomtrace")
