@@ -134,29 +134,18 @@ class AssemblyResults(Sequence[ProductResult]):
         ctx, pos = self._ctx, np.asarray(positions, dtype=np.int64)
         v = self._nodes[pos]
         vals, g, den = ctx.vals, ctx.grid, ctx.den[v]
-        cells: list[list[dict[str, Any]]] = [[] for _ in range(len(v))]
         pairs = [] if self._summary_only else list(zip(self._dests, self._class, strict=True))
-        for di, (d, k) in enumerate(pairs):
+        columns: list[list[dict[str, Any]]] = []  # one column of cells per destination
+        for d, k in pairs:
             num = g.num_lo[v, k]
             head = np.where(den > 0, d.threshold * den - num, np.nan)
-            cols = zip(
-                pos.tolist(),
-                rounded(num, 4),
-                rounded(g.lo[v, k], 6),
-                rounded(g.hi[v, k], 6),
-                [VERDICTS[c] for c in g.verdict[v, k].tolist()],
-                rounded(head, 4),
-                strict=True,
-            )
-            for row, (i, n, lo, hi, verdict, h) in enumerate(cols):
-                full = self._full.get((i, di))
-                if full is not None:
-                    cells[row].append(full.to_dict(detail=False))
-                    continue
-                cells[row].append(
+            verdicts = [VERDICTS[c] for c in g.verdict[v, k].tolist()]
+            code, thr = d.code, d.threshold
+            columns.append(
+                [
                     {
-                        "country": d.code,
-                        "threshold": d.threshold,
+                        "country": code,
+                        "threshold": thr,
                         "controlled_us_value": n,
                         "ratio": lo,
                         "subject_to_ear": subject_of(verdict),
@@ -164,7 +153,27 @@ class AssemblyResults(Sequence[ProductResult]):
                         "headroom": h,
                         "bounds": {"low": lo, "high": hi},
                     }
-                )
+                    for n, lo, hi, verdict, h in zip(
+                        rounded(num, 4),
+                        rounded(g.lo[v, k], 6),
+                        rounded(g.hi[v, k], 6),
+                        verdicts,
+                        rounded(head, 4),
+                        strict=True,
+                    )
+                ]
+            )
+        if self._full:  # cells built in full (evidence, second incorporation): their entries
+            has_full = {i for i, _ in self._full}
+            for r, i in enumerate(pos.tolist()):
+                if i in has_full:
+                    for di, column in enumerate(columns):
+                        full = self._full.get((i, di))
+                        if full is not None:
+                            column[r] = full.to_dict(detail=False)
+        cells: list[list[dict[str, Any]]] = (
+            [list(c) for c in zip(*columns, strict=True)] if columns else [[] for _ in pos]
+        )
         desc = self._desc
         basis = np.where(self._price[v] > 0, "selling_price", "rolled_up_cost").tolist()
         rows = zip(
