@@ -7,7 +7,7 @@ import numpy as np
 
 from bomtrace.analysis.costs import node_issue
 from bomtrace.graph.collect import IssueCollector
-from bomtrace.graph.model import BomGraph
+from bomtrace.graph.model import BomGraph, distinct_codes, first_positions
 from bomtrace.issues import IssueCode
 
 TRACKS: tuple[str, ...] = ("commodity", "software", "technology")
@@ -40,18 +40,17 @@ def track_of(value: object) -> str | None:
 
 
 def node_tracks(graph: BomGraph, sink: IssueCollector) -> np.ndarray:
-    raw = graph.attr("item_type")
-    cache: dict[object, str | None] = {}
-    out = np.empty(len(raw), dtype=object)
+    """Track of every node (``item_type`` read once per distinct value); an ``item_type``
+    that names no track is reported once, at its first node, and read as commodity."""
+    codes, distinct = distinct_codes(graph.attr("item_type"))
+    named = [track_of(v) for v in distinct] + [track_of(None)]
+    out = np.array([t or "commodity" for t in named], dtype=object)[codes]
     bad: dict[str, int] = {}
-    for i, v in enumerate(raw):
-        if v not in cache:
-            cache[v] = track_of(v)
-        t = cache[v]
-        if t is None:
-            bad.setdefault(str(v), i)
-            t = "commodity"
-        out[i] = t
+    unnamed = [c for c, t in enumerate(named[:-1]) if t is None]
+    if unnamed:
+        first = first_positions(codes, len(distinct))
+        for c in unnamed:  # in order of first appearance
+            bad.setdefault(str(distinct[c]), int(first[c]))
     for value, i in bad.items():
         node_issue(
             graph,

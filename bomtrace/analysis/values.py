@@ -39,7 +39,7 @@ from bomtrace.analysis.decisions import (
 )
 from bomtrace.analysis.tracks import TRACKS, content_masks, node_tracks, software_notes
 from bomtrace.graph.collect import IssueCollector
-from bomtrace.graph.model import BomGraph
+from bomtrace.graph.model import BomGraph, distinct_codes
 from bomtrace.issues import IssueCode
 from bomtrace.rollup import rollup
 from bomtrace.rules.model import ControlDecision, Destination
@@ -112,21 +112,17 @@ def _zero_hits(
     """Per class, the categories reaching it; item-scoped categories; per-category matches."""
     rules = ruleset.zero_de_minimis()
     per_class = [[z for z in rules if z.reaches(d)] for d in reps]
-    eccn = graph.attr("eccn")
+    content = np.flatnonzero(content_nodes)
+    codes, distinct = distinct_codes(graph.attr("eccn")[content])
+    us = is_us[content]
     matches: dict[str, tuple[Any, Any]] = {}
     for z in rules:
-        cache: dict[object, str] = {}
+        # matched once per distinct ECCN; "yes" on a part not of US origin is only "maybe"
+        m = np.array([z.content.match(e) for e in distinct] + [z.content.match(None)])[codes]
         yes = np.zeros(graph.n_nodes, dtype=bool)
         maybe = np.zeros(graph.n_nodes, dtype=bool)
-        for i in np.flatnonzero(content_nodes):
-            e = eccn[i]
-            if e not in cache:
-                cache[e] = z.content.match(e)
-            m = cache[e]
-            if m == "yes" and is_us[i]:
-                yes[i] = True
-            elif m != "no":
-                maybe[i] = True
+        yes[content] = (m == "yes") & us
+        maybe[content] = (m != "no") & ~yes[content]
         if z.condition:
             yes, maybe = np.zeros_like(yes), yes | maybe
         matches[z.id] = (yes, maybe & (is_us | unknown))

@@ -29,6 +29,30 @@ if TYPE_CHECKING:
     import scipy.sparse as sp
 
 
+def distinct_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(codes, distinct)`` of an object array: ``values[i] == distinct[codes[i]]``, with
+    None coded ``len(distinct)``, so ``per_value[codes]`` maps every value through a list
+    made once per distinct value plus one entry for None. Distinct values come in order of
+    first appearance.
+
+    >>> codes, distinct = distinct_codes(np.array(["b", None, "a", "b"], dtype=object))
+    >>> codes.tolist(), distinct.tolist()
+    ([0, 2, 1, 0], ['b', 'a'])
+    """
+    codes, distinct = pd.factorize(values, use_na_sentinel=True)
+    codes = np.where(codes < 0, len(distinct), codes)
+    return codes, np.asarray(distinct, dtype=object)
+
+
+def first_positions(codes: np.ndarray, n: int) -> np.ndarray:
+    """Index of the first occurrence of each code ``0..n-1`` (-1 where absent)."""
+    first = np.full(n, -1, dtype=np.int64)
+    seen, at = np.unique(codes, return_index=True)
+    keep = seen < n
+    first[seen[keep]] = at[keep]
+    return first
+
+
 @dataclass
 class BomGraph:
     """A validated multi-level BOM.
