@@ -10,7 +10,7 @@ import pandas as pd
 
 from bomtrace.analysis.costs import node_issue
 from bomtrace.graph.collect import IssueCollector
-from bomtrace.graph.model import BomGraph
+from bomtrace.graph.model import BomGraph, distinct_codes
 from bomtrace.issues import IssueCode
 from bomtrace.rules.model import ControlDecision, Destination
 
@@ -135,10 +135,17 @@ def eccn_issues(
     if not decisions:
         return
     dec0 = decisions[0]
-    for i in np.flatnonzero(is_us):
-        key = keys[i]
+    us = np.flatnonzero(is_us)
+    codes, distinct = distinct_codes(keys[us])  # each key judged once
+
+    def problem(key: DecisionKey | None) -> bool:
         if key is None or not key[0]:
-            continue
+            return False
+        return dec0[key].status == "unknown" or dec0[key].paragraph_unknown
+
+    flagged = np.array([problem(k) for k in distinct] + [False], dtype=bool)[codes]
+    for i in us[flagged].tolist():
+        key = keys[i]
         dec = dec0[key]
         if dec.status == "unknown":
             node_issue(
