@@ -219,15 +219,19 @@ def _compare_listings(
     clines = canon["line"].to_numpy()
     olines = other["line"].to_numpy()
     oprow = other["prow"].to_numpy()
-    first_row = dict(zip(canon["pcode"].to_numpy(), canon["prow"].to_numpy(), strict=False))
+    ocode = other["pcode"].to_numpy(np.int64)
+    ccode = canon["pcode"].to_numpy(np.int64)
+    # row of the first listing of each assembly (by its code)
+    first_row = np.full(m, -1, dtype=np.int64)
+    first_row[ccode[::-1]] = canon["prow"].to_numpy()[::-1]
     rows = df["_row"].to_numpy()
 
     extra = pos < 0
     matched = ~extra
-    differ = matched & ~(
-        np.isclose(oq, cq[np.maximum(pos, 0)], rtol=1e-9, atol=0)
-        | (np.isnan(oq) & np.isnan(cq[np.maximum(pos, 0)]))
-    )
+    cqm = cq[np.maximum(pos, 0)]
+    # np.isclose(oq, cqm, rtol=1e-9, atol=0), or both empty
+    close = (oq == cqm) | (np.abs(oq - cqm) <= 1e-9 * np.abs(cqm))
+    differ = matched & ~(close | (np.isnan(oq) & np.isnan(cqm)))
     for j in np.flatnonzero(differ):
         i, ci = olines[j], clines[pos[j]]
         parent = pn[oprow[j]]
@@ -243,7 +247,8 @@ def _compare_listings(
     for j in np.flatnonzero(extra):
         i = olines[j]
         parent = pn[oprow[j]]
-        frow = int(rows[first_row.get(int(other["pcode"].iat[j]), oprow[j])])
+        at = first_row[ocode[j]]
+        frow = int(rows[at if at >= 0 else oprow[j]])
         sink.add(
             IssueCode.STRUCTURE_CONFLICT,
             f"{pn[i]} is listed under {parent} here but not in the first listing of {parent} "
@@ -254,14 +259,16 @@ def _compare_listings(
             **_pos(df, int(i)),
         )
     # children of the first listing missing from a later listing
-    n_canon = canon.groupby("pcode").size()
-    n_match = pd.Series(matched).groupby(other["prow"].to_numpy()).sum()
-    prow_code = other.drop_duplicates("prow").set_index("prow")["pcode"]
-    want = n_canon.reindex(prow_code.reindex(n_match.index).to_numpy()).to_numpy()
-    short = n_match.index[n_match.to_numpy() < want]
-    for prow in short:
-        code = int(prow_code.loc[prow])
-        parent = pn[int(prow)]
+    n_canon = np.bincount(ccode, minlength=m)
+    n_rows = len(df)
+    n_match = np.bincount(oprow, weights=matched, minlength=n_rows)
+    listed = np.bincount(oprow, minlength=n_rows) > 0
+    code_at = np.zeros(n_rows, dtype=np.int64)
+    code_at[oprow] = ocode
+    short = np.flatnonzero(listed & (n_match < n_canon[code_at]))
+    for prow in short.tolist():
+        code = int(code_at[prow])
+        parent = pn[prow]
         frow = int(rows[first_row[code]])
         have = set(other.loc[other["prow"] == prow, "ccode"].to_numpy().tolist())
         missing = [
