@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bomtrace.io.coerce import map_distinct, parse_flags, parse_levels, parse_numbers
 
@@ -99,3 +101,27 @@ def test_map_distinct_calls_once_per_distinct_value() -> None:
     assert sorted(calls) == ["cn", "us"]
     assert out.tolist()[:2] == ["US", "CN"]
     assert out.isna().sum() == 1000
+
+
+@given(
+    st.lists(
+        st.one_of(st.none(), st.sampled_from(["Total", "R1", "0", "-", " dnp", "x"])), max_size=40
+    ),
+    st.integers(min_value=1, max_value=4),
+)
+def test_regex_matches_equal_a_match_per_cell(cells: list[str | None], chunks: int) -> None:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from bomtrace.io.coerce import regex_matches
+    from bomtrace.io.rowfilter import _TOTAL, _ZERO
+
+    # a chunked column (as pyarrow's CSV reader gives it) and a plain one give the same
+    step = max(1, len(cells) // chunks)
+    parts = [cells[i : i + step] for i in range(0, len(cells), step)] or [[]]
+    chunked = pa.chunked_array([pa.array(p, type=pa.large_string()) for p in parts])
+    col = pd.Series(pd.arrays.ArrowStringArray(chunked))
+    got = regex_matches(col, _TOTAL, _ZERO, "(?i)dnp")
+    for pattern, m in zip((_TOTAL, _ZERO, "(?i)dnp"), got, strict=True):
+        one = pc.match_substring_regex(pa.array(cells, type=pa.large_string()), pattern)
+        assert m.tolist() == [bool(x) for x in pc.fill_null(one, False).to_pylist()]

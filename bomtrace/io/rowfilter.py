@@ -24,6 +24,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from bomtrace.io.coerce import regex_matches
+
 #: Skip codes per row (0 = candidate line). The reasons are what ``inspect`` shows.
 USED, BLANK, NO_PART, TOTAL, FOOTER, SEPARATOR, PADDING, HEADER_AGAIN = range(8)
 RAGGED, NOT_IN_EFFECT = 8, 9
@@ -56,8 +58,7 @@ _PLAIN = r"^[-+]?(\d+[.,]?\d*|[.,]\d+)([eE][-+]?\d+)?$"
 
 
 def _match(s: pd.Series, pattern: str) -> np.ndarray:
-    arr = pa.array(s.astype("str"), type=pa.large_string())
-    return np.asarray(pc.fill_null(pc.match_substring_regex(arr, pattern), False), dtype=bool)
+    return regex_matches(s, pattern)[0]
 
 
 def _plain_numbers(s: pd.Series) -> np.ndarray:
@@ -110,8 +111,9 @@ def classify_rows(
     if level_col is not None:
         clean &= filled[level_col]
     # totals can carry a clean-looking quantity ("Total, 45"): check the whole part column
-    total = has_pn & _match(pn, _TOTAL)
-    zero_pn = has_pn & _match(pn, _ZERO)  # "0" or "-" is padding, not a part number
+    is_total, is_zero = regex_matches(pn, _TOTAL, _ZERO)
+    total = has_pn & is_total
+    zero_pn = has_pn & is_zero  # "0" or "-" is padding, not a part number
     suspect = np.flatnonzero(nonblank & (~clean | total | zero_pn))
     if suspect.size == 0:
         return codes
