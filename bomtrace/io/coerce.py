@@ -41,6 +41,12 @@ def as_str(values: object) -> pd.Series:
     return pd.Series(pd.array(values, dtype="str"))  # type: ignore[call-overload]
 
 
+def _arrow_text(s: pd.Series) -> pa.Array:
+    """A text Series as one contiguous pyarrow large_string array."""
+    arr: Any = pa.array(s.astype("str"), type=pa.large_string())
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+
+
 def regex_matches(s: pd.Series, *patterns: str) -> list[np.ndarray]:
     """Where each regular expression (RE2 syntax, searched) matches a cell; missing is False.
 
@@ -52,10 +58,7 @@ def regex_matches(s: pd.Series, *patterns: str) -> list[np.ndarray]:
     >>> [m.tolist() for m in regex_matches(s, "^Tot", "1$")]
     [[True, False, False, False], [False, True, False, True]]
     """
-    arr: Any = pa.array(s.astype("str"), type=pa.large_string())
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    enc = pc.dictionary_encode(arr, null_encoding="encode")
+    enc = pc.dictionary_encode(_arrow_text(s), null_encoding="encode")
     idx = enc.indices.to_numpy(zero_copy_only=False)
     return [
         np.asarray(pc.fill_null(pc.match_substring_regex(enc.dictionary, p), False), dtype=bool)[
@@ -99,11 +102,9 @@ def map_distinct(s: pd.Series, func: Callable[[str], str | None]) -> pd.Series:
     >>> map_distinct(pd.Series(["a", "", "b", "a"], dtype="str"), str.upper).tolist()
     ['A', nan, 'B', 'A']
     """
-    codes, uniques = pd.factorize(s.where(s != ""), use_na_sentinel=True)
-    mapped = [func(str(u)) or None for u in uniques]
-    table = pa.array(mapped, type=pa.large_string())
-    idx = pa.array(codes, mask=codes < 0)
-    return as_str(pc.take(table, idx))
+    enc = pc.dictionary_encode(_arrow_text(s))  # missing cells: missing indices
+    mapped = [(func(u) or None) if u else None for u in enc.dictionary.to_pylist()]
+    return as_str(pc.take(pa.array(mapped, type=pa.large_string()), enc.indices))
 
 
 def parse_numbers(
