@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
@@ -97,6 +98,14 @@ class Book:
         sheet = self.reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
         cols = [int(c.absolute_index) for c in sheet.selected_columns]
         return ParsedSheet(sheet, cols, str(sheet.visible) == "visible")
+
+    def read(self, name: str) -> tuple[ParsedSheet, SheetMeta | str | None]:
+        """:meth:`parse` and :meth:`scan` of one sheet; the XML scan runs beside the parse
+        (fastexcel, and zlib in the scan, release the GIL). Raises what :meth:`parse` raises."""
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            scan = pool.submit(self.scan, name)
+            parsed = self.parse(name)
+            return parsed, scan.result()
 
     def scan(self, name: str) -> SheetMeta | str | None:
         """The sheet's hidden rows and merged cells (xlsx), why they were not checked (text),

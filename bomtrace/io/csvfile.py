@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 from bomtrace.errors import FileFormatError
 from bomtrace.io import prefetch
 from bomtrace.io.raw import RawSheet, column_letter
-from bomtrace.io.sniff import SNIFF_BYTES, decode_text, sep_hint, sniff_delimiter
+from bomtrace.io.sniff import SNIFF_BYTES, decode_text, delimiter_of
 from bomtrace.io.textparse import BodyKey, parse_body
 from bomtrace.settings import HEADER_SCAN_ROWS
 
@@ -92,10 +92,7 @@ def read_csv_file(
         text, encoding = early.text, early.encoding
     else:
         text, encoding = decode_text(data)
-    delim = sep_hint(text)
-    skip = 0 if delim is None else 1
-    if delim is None:
-        delim = sniff_delimiter(text[:SNIFF_BYTES])
+    delim, skip = delimiter_of(text)
     out = RawSheet(
         path=given,
         sheet=None,

@@ -21,9 +21,10 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+import stat
 import threading
 from collections.abc import Iterable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from io import StringIO
 from pathlib import Path
@@ -133,7 +134,7 @@ def _take(path: Path) -> Any:
 def _file_key(path: Path) -> _FileKey | None:
     try:
         st = path.stat()
-        if not path.is_file():
+        if not stat.S_ISREG(st.st_mode):
             return None
         return (str(path.resolve()), st.st_size, st.st_mtime_ns)
     except OSError:
@@ -162,7 +163,7 @@ def _read(path: Path, sheets: tuple[str, ...], encoding: str | None) -> Any:
 
 
 def _text(data: bytes, encoding: str | None) -> EarlyText:
-    from bomtrace.io.sniff import SNIFF_BYTES, decode_text, sep_hint, sniff_delimiter
+    from bomtrace.io.sniff import SNIFF_BYTES, decode_text, delimiter_of
     from bomtrace.io.textparse import parse_body
 
     early = EarlyText(data, hashlib.sha256(data).hexdigest())
@@ -170,10 +171,7 @@ def _text(data: bytes, encoding: str | None) -> EarlyText:
         return early
     text, enc = decode_text(data)
     early.text, early.encoding = text, enc
-    delim = sep_hint(text)
-    skip = 0 if delim is None else 1
-    if delim is None:
-        delim = sniff_delimiter(text[:SNIFF_BYTES])
+    delim, skip = delimiter_of(text)
     newline = "\n" if "\n" in text[:SNIFF_BYTES] or "\r" not in text[:SNIFF_BYTES] else "\r"
     lines = text[:SNIFF_BYTES].split(newline, skip + 1)
     if len(lines) < skip + 2 or lines[skip].count('"') % 2:
@@ -194,13 +192,9 @@ def _book(data: bytes, kind: str, sheets: tuple[str, ...]) -> EarlyBook:
         wanted |= {names[int(s) - 1] for s in sheets if s.isdigit() and 0 < int(s) <= len(names)}
         names = [n for n in names if n in wanted]
     parsed: dict[str, tuple[ParsedSheet, SheetMeta | str | None]] = {}
-    # the XML scan (zlib, which releases the GIL too) runs beside the parse, as in Workbook
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        for name in names:
-            scan = pool.submit(book.scan, name)
-            try:
-                sheet = book.parse(name)
-                parsed[name] = (sheet, scan.result())
-            except Exception:  # the reader parses it again and reports the error
-                continue
+    for name in names:
+        try:
+            parsed[name] = book.read(name)
+        except Exception:  # the reader parses it again and reports the error
+            continue
     return book, parsed

@@ -180,6 +180,19 @@ def sep_hint(text: str) -> str | None:
     return None
 
 
+def delimiter_of(text: str) -> tuple[str, int]:
+    """``(delimiter, lines before the data)``: an Excel ``sep=`` first line names the
+    delimiter and is skipped, else it is sniffed from the first :data:`SNIFF_BYTES`.
+
+    >>> delimiter_of("sep=;\\nPart;Qty\\n"), delimiter_of("Part\\tQty\\nA\\t1\\n")
+    ((';', 1), ('\\t', 0))
+    """
+    hint = sep_hint(text)
+    if hint is not None:
+        return hint, 1
+    return sniff_delimiter(text[:SNIFF_BYTES]), 0
+
+
 def read_head(path: Path, size: int = SNIFF_BYTES) -> bytes:
     """Return the first ``size`` bytes of a file."""
     with path.open("rb") as fh:

@@ -20,7 +20,6 @@ Two documented fastexcel features give the true positions back:
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -93,23 +92,15 @@ class Workbook:
         FileFormatError
             When the sheet cannot be parsed.
         """
-        if name in self._early:
-            parsed, meta = self._early.pop(name)
-        else:
-            # the XML scan for hidden rows and merged cells runs beside the parse (fastexcel
-            # releases the GIL while it parses)
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                scan = pool.submit(self._book.scan, name)
-                parsed = self._parse(name)
-                meta = scan.result()
+        parsed, meta = self._early.pop(name) if name in self._early else self._read(name)
         raw = self._raw(name, parsed)
         if meta is not None:
             self._meta(raw, parsed.columns, meta)
         return raw, parsed.visible
 
-    def _parse(self, name: str) -> ParsedSheet:
+    def _read(self, name: str) -> tuple[ParsedSheet, SheetMeta | str | None]:
         try:
-            return self._book.parse(name)
+            return self._book.read(name)
         except Exception as exc:  # fastexcel raises its own exception types
             raise FileFormatError(f"{self.given}: sheet '{name}' cannot be read: {exc}") from exc
 
