@@ -10,8 +10,6 @@ blocked, the others go on.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -217,7 +215,8 @@ def _node_attributes(
         out[col] = arr
     rownum = np.arange(m)
     fields = [f for f in ATTRIBUTE_FIELDS if any(f in fr.columns for fr in frames)]
-    for f, (vals, labels) in zip(fields, _one_ahead(frames, fields, keep), strict=True):
+    for f in fields:
+        vals, labels = _field_values(frames, f, keep)
         numeric = labels is None
         valid = ~np.isnan(vals) if numeric else vals >= 0
         res = np.full(n, np.nan if numeric else None, dtype=float if numeric else object)
@@ -258,21 +257,6 @@ def _stack_positions(frames: list[pd.DataFrame], cols: list[str]) -> pd.DataFram
         else:
             out[c] = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     return pd.DataFrame(out).reset_index(drop=True)
-
-
-def _one_ahead(
-    frames: list[pd.DataFrame], fields: list[str], keep: np.ndarray
-) -> Iterator[tuple[np.ndarray, np.ndarray | None]]:
-    """``_field_values`` of each field in turn, the next one computed on a second thread
-    while the caller works on the current one (hashing text releases the GIL)."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        nxt = pool.submit(_field_values, frames, fields[0], keep) if fields else None
-        for i in range(len(fields)):
-            assert nxt is not None  # noqa: S101 - submitted for every field
-            got = nxt.result()
-            if i + 1 < len(fields):
-                nxt = pool.submit(_field_values, frames, fields[i + 1], keep)
-            yield got
 
 
 def _field_values(
