@@ -207,7 +207,8 @@ def analyze_graph(
         keep=evidence_nodes(graph, vals),
     )
     row_of = {r: i for i, r in enumerate(ok_roots)}
-    ctx.rankings = Rankings(t, dens=den[np.array(ok_roots, dtype=np.int64)])
+    roots = np.array(ok_roots, dtype=np.int64)
+    ctx.rankings = Rankings(t, dens=den[roots], low=grid.lo[roots])
     desc = graph.attr("description")
     members = class_members(dests, dest_class, len(reps))
     summaries = item_summaries(grid, ctx, np.array(ok_roots, dtype=np.int64), members, reps)

@@ -16,6 +16,7 @@ from bomtrace.analysis.result import (
     DestinationResult,
     ScenarioOutcome,
     Verdict,
+    rounded,
     text,
 )
 from bomtrace.analysis.values import NodeValues
@@ -285,47 +286,11 @@ def unresolved_parts(
     turned out controlled, would push the ratio over the threshold. ``clears_with`` (on the
     first part): how many of the listed parts must turn out not controlled for the verdict
     to become not-subject (None: more than listed).
+
+    Every product's list for one track and class is built in one pass
+    (:func:`_unresolved_lists`); this takes the product's row and settles ``clears_with``.
     """
-    vals, graph = ctx.vals, ctx.graph
-    masks = ctx.node_masks(track, k)
-    ranked = _ranked(ctx)
-    t = ranked.matrix
-    got = ranked.unresolved(
-        ("open", track, k),
-        vals.own_low[track][:, k],
-        vals.own_high[track][:, k],
-        masks.open_,
-        masks.first,
-    )
-    sl = got.row(row.row, max(ctx.top, 1))
-    eccn = graph.attr("eccn")
-    key_of = vals.keys
-    lo = out.bounds_low or 0.0
-    rows: list[dict[str, Any]] = []
-    for j, delta, first in zip(
-        got.pos[sl].tolist(), got.value[sl].tolist(), got.flag[sl].tolist(), strict=True
-    ):
-        m = int(t.indices[j])
-        if first:
-            why, value = "price missing", None
-        else:
-            if vals.unknown_origin[m]:
-                why = "origin unknown"
-            else:
-                why = vals.decisions[k][key_of[m]].reason if key_of[m] is not None else "?"
-                why = f"classification open: {why}"
-            value = round(float(delta), 4)
-        share = None if value is None or den <= 0 else value / den
-        rows.append(
-            {
-                "part_number": str(graph.part_numbers[m]),
-                "value": value,
-                "share": None if share is None else round(share, 6),
-                "why": why,
-                "eccn": eccn[m],
-                "could_make_subject": share is None or lo + share > out.threshold + 1e-12,
-            }
-        )
+    rows = _unresolved_lists(ctx, track, k, out.threshold)[row.row]
     if rows and out.verdict == "undetermined" and out.bounds_high is not None and den > 0:
         excess, need = out.bounds_high - out.threshold, None
         for i, r in enumerate(rows, start=1):
@@ -335,8 +300,78 @@ def unresolved_parts(
             if excess <= 1e-12:
                 need = i
                 break
-        rows[0]["clears_with"] = need
+        rows = [{**rows[0], "clears_with": need}, *rows[1:]]
     return rows
+
+
+def _unresolved_lists(
+    ctx: Context, track: str, k: int, threshold: float
+) -> list[list[dict[str, Any]]]:
+    """Every row's unresolved parts for one track and class (without ``clears_with``)."""
+    ranked = _ranked(ctx)
+    key = ("open", track, k)
+    got = ranked.lists.get(key)
+    if got is not None:
+        return got
+    vals, graph, t = ctx.vals, ctx.graph, ranked.matrix
+    masks = ctx.node_masks(track, k)
+    r = ranked.unresolved(
+        key, vals.own_low[track][:, k], vals.own_high[track][:, k], masks.open_, masks.first
+    )
+    sizes = np.diff(r.starts)
+    rank = np.arange(len(r.pos)) - np.repeat(r.starts[:-1], sizes)
+    kept = np.flatnonzero(rank < max(ctx.top, 1))
+    pos, first = r.pos[kept], r.flag[kept]
+    m = t.indices[pos]
+    assert ranked.dens is not None and ranked.low is not None  # noqa: S101 - set with rankings
+    row_of = ranked.rows[pos]
+    dens = ranked.dens[row_of]
+    value_out = [
+        None if f else v for v, f in zip(rounded(r.value[kept], 4), first.tolist(), strict=True)
+    ]
+    value = np.array(value_out, dtype=float)  # the rounded value, NaN for unpriced parts
+    with np.errstate(all="ignore"):
+        share = np.where(dens > 0, value / np.where(dens > 0, dens, 1.0), np.nan)
+    lo = np.nan_to_num(ranked.low[row_of, k], nan=0.0)
+    could = np.isnan(share) | (lo + np.nan_to_num(share) > threshold + 1e-12)
+    eccn = graph.attr("eccn")
+    reasons: dict[int, str] = {}
+    items = []
+    for mm, pn, e, f, v, sh, c in zip(
+        m.tolist(),
+        graph.part_numbers[m].tolist(),
+        eccn[m].tolist(),
+        first.tolist(),
+        value_out,
+        rounded(share, 6),
+        could.tolist(),
+        strict=True,
+    ):
+        why = "price missing" if f else reasons.get(mm)
+        if why is None:
+            why = reasons[mm] = _open_reason(ctx, mm, k)
+        items.append(
+            {
+                "part_number": str(pn),
+                "value": v,
+                "share": sh,
+                "why": why,
+                "eccn": e,
+                "could_make_subject": bool(c),
+            }
+        )
+    ends = np.cumsum(np.minimum(sizes, max(ctx.top, 1))).tolist()
+    got = ranked.lists[key] = [items[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
+    return got
+
+
+def _open_reason(ctx: Context, m: int, k: int) -> str:
+    vals = ctx.vals
+    if vals.unknown_origin[m]:
+        return "origin unknown"
+    key = vals.keys[m]
+    why = vals.decisions[k][key].reason if key is not None else "?"
+    return f"classification open: {why}"
 
 
 def _category(ctx: Context, num: int) -> ZeroDeMinimis:

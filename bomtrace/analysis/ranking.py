@@ -53,6 +53,8 @@ class Rankings:
     matrix: sparse.csr_array | sparse.csr_matrix
     #: the denominator of each row's product (for contributors' shares)
     dens: np.ndarray | None = None
+    #: the low ratio bound of each row's product per destination class (rows × classes)
+    low: np.ndarray | None = None
     cache: dict[tuple[str, str, int], Ranked] = field(default_factory=dict)
     #: per (kind, track, class): what callers built from a ranking, one list per row
     lists: dict[tuple[str, str, int], list[list[Any]]] = field(default_factory=dict)
