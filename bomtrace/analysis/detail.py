@@ -250,22 +250,29 @@ def _top_lists(ctx: Context, ranked: Rankings, track: str, k: int) -> list[list[
     assert ranked.dens is not None  # noqa: S101 - set wherever rankings are made
     dens = ranked.dens[ranked.rows[pos]]
     eccn, desc = graph.attr("eccn"), graph.attr("description")
+    qty = t.data[pos]
+    with np.errstate(all="ignore"):
+        share = np.where(dens > 0, value / np.where(dens > 0, dens, 1.0), np.nan)
     reasons: dict[int, str] = {}
     items = []
-    for mm, pn, ds, e, q, c, d in zip(
+    for mm, pn, ds, e, q, c, d, sh, out in zip(
         m.tolist(),
         graph.part_numbers[m].tolist(),
         desc[m].tolist(),
         eccn[m].tolist(),
-        t.data[pos].tolist(),
+        qty.tolist(),
         value.tolist(),
         dens.tolist(),
+        share.tolist(),
+        zip(rounded(qty, 6), rounded(value, 4), rounded(share, 6), strict=True),
         strict=True,
     ):
         why = reasons.get(mm)
         if why is None:
             why = reasons[mm] = _reason(ctx, mm, k)
-        items.append(Contributor(str(pn), text(ds), q, c, e, why, c / d if d > 0 else None))
+        items.append(
+            Contributor(str(pn), text(ds), q, c, e, why, sh if d > 0 else None, rounded=out)
+        )
     ends = np.cumsum(np.minimum(sizes, ctx.top)).tolist()
     got = ranked.lists[key] = [items[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
     return got

@@ -69,7 +69,7 @@ def ratio(x: float | None) -> float | None:
     return None if x is None else round(float(x) + 0.0, 6)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Contributor:
     """One part's share of a product's controlled US value for one destination."""
 
@@ -80,16 +80,21 @@ class Contributor:
     eccn: str | None
     reason: str  #: why it counts, e.g. "NS 2" or "Part 746 embargo ..."
     share: float | None  #: value / denominator
+    #: (quantity, value, share) already rounded for output, when made in bulk
+    rounded: tuple[float, float | None, float | None] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
+        q, v, s = self.rounded or (round(self.quantity, 6), money(self.value), ratio(self.share))
         return {
             "part_number": self.part_number,
             "description": self.description,
-            "quantity": round(self.quantity, 6),
-            "value": money(self.value),
+            "quantity": q,
+            "value": v,
             "eccn": self.eccn,
             "reason": self.reason,
-            "share": ratio(self.share),
+            "share": s,
         }
 
 
