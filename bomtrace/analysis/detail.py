@@ -253,13 +253,10 @@ def _top_lists(ctx: Context, ranked: Rankings, track: str, k: int) -> list[list[
     qty = t.data[pos]
     with np.errstate(all="ignore"):
         share = np.where(dens > 0, value / np.where(dens > 0, dens, 1.0), np.nan)
-    reasons: dict[int, str] = {}
+    parts: dict[int, tuple[str, str | None, Any, str]] = {}  # node -> its fields, made once
     items = []
-    for mm, pn, ds, e, q, c, d, sh, out in zip(
+    for mm, q, c, d, sh, out in zip(
         m.tolist(),
-        graph.part_numbers[m].tolist(),
-        desc[m].tolist(),
-        eccn[m].tolist(),
         qty.tolist(),
         value.tolist(),
         dens.tolist(),
@@ -267,12 +264,12 @@ def _top_lists(ctx: Context, ranked: Rankings, track: str, k: int) -> list[list[
         zip(rounded(qty, 6), rounded(value, 4), rounded(share, 6), strict=True),
         strict=True,
     ):
-        why = reasons.get(mm)
-        if why is None:
-            why = reasons[mm] = _reason(ctx, mm, k)
-        items.append(
-            Contributor(str(pn), text(ds), q, c, e, why, sh if d > 0 else None, rounded=out)
-        )
+        p = parts.get(mm)
+        if p is None:
+            p = parts[mm] = (
+                str(graph.part_numbers[mm]), text(desc[mm]), eccn[mm], _reason(ctx, mm, k)
+            )  # fmt: skip
+        items.append(Contributor(p[0], p[1], q, c, p[2], p[3], sh if d > 0 else None, out))
     ends = np.cumsum(np.minimum(sizes, ctx.top)).tolist()
     got = ranked.lists[key] = [items[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
     return got

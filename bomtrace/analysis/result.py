@@ -69,7 +69,7 @@ def ratio(x: float | None) -> float | None:
     return None if x is None else round(float(x) + 0.0, 6)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Contributor:
     """One part's share of a product's controlled US value for one destination."""
 
@@ -80,7 +80,8 @@ class Contributor:
     eccn: str | None
     reason: str  #: why it counts, e.g. "NS 2" or "Part 746 embargo ..."
     share: float | None  #: value / denominator
-    #: (quantity, value, share) already rounded for output, when made in bulk
+    #: (quantity, value, share) rounded for output when the analysis made them in bulk
+    #: (``to_dict`` rounds the fields itself when None; set it to None after changing them)
     rounded: tuple[float, float | None, float | None] | None = field(
         default=None, repr=False, compare=False
     )
