@@ -70,3 +70,17 @@ def test_unresolved_first_flagged_then_by_gap(
         sl = ranked.row(r, 10**6)
         assert (ranked.pos[sl] - t.indptr[r]).tolist() == want.tolist()
         assert ranked.flag[sl].tolist() == flags[idx][want].tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(matrices(), st.integers(0, 4))
+def test_head_is_each_rows_first_entries(
+    m: tuple[sparse.csr_array, np.ndarray, np.ndarray], limit: int
+) -> None:
+    t, own, _ = m
+    ranked = Rankings(t).contributors(("top", "commodity", 0), own)
+    kept, ends = ranked.head(limit)
+    assert len(ends) == t.shape[0] + 1
+    for r in range(t.shape[0]):
+        want = ranked.pos[ranked.row(r, limit)]
+        assert ranked.pos[kept[ends[r] : ends[r + 1]]].tolist() == want.tolist()

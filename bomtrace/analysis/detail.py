@@ -4,6 +4,7 @@ the parts behind a 734.4(a) hit)."""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -242,9 +243,7 @@ def _top_lists(ctx: Context, ranked: Rankings, track: str, k: int) -> list[list[
         return got
     t, graph = ranked.matrix, ctx.graph
     r = ranked.contributors(key, ctx.vals.own_low[track][:, k])
-    sizes = np.diff(r.starts)
-    rank = np.arange(len(r.pos)) - np.repeat(r.starts[:-1], sizes)
-    kept = np.flatnonzero(rank < ctx.top)
+    kept, ends = r.head(ctx.top)
     pos, value = r.pos[kept], r.value[kept]
     m = t.indices[pos]
     assert ranked.dens is not None  # noqa: S101 - set wherever rankings are made
@@ -270,8 +269,7 @@ def _top_lists(ctx: Context, ranked: Rankings, track: str, k: int) -> list[list[
                 str(graph.part_numbers[mm]), text(desc[mm]), eccn[mm], _reason(ctx, mm, k)
             )  # fmt: skip
         items.append(Contributor(p[0], p[1], q, c, p[2], p[3], sh if d > 0 else None, out))
-    ends = np.cumsum(np.minimum(sizes, ctx.top)).tolist()
-    got = ranked.lists[key] = [items[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
+    got = ranked.lists[key] = [items[a:b] for a, b in itertools.pairwise(ends)]
     return got
 
 
@@ -322,9 +320,7 @@ def _unresolved_lists(
     r = ranked.unresolved(
         key, vals.own_low[track][:, k], vals.own_high[track][:, k], masks.open_, masks.first
     )
-    sizes = np.diff(r.starts)
-    rank = np.arange(len(r.pos)) - np.repeat(r.starts[:-1], sizes)
-    kept = np.flatnonzero(rank < max(ctx.top, 1))
+    kept, ends = r.head(max(ctx.top, 1))
     pos, first = r.pos[kept], r.flag[kept]
     m = t.indices[pos]
     assert ranked.dens is not None and ranked.low is not None  # noqa: S101 - set with rankings
@@ -364,8 +360,7 @@ def _unresolved_lists(
                 "could_make_subject": bool(c),
             }
         )
-    ends = np.cumsum(np.minimum(sizes, max(ctx.top, 1))).tolist()
-    got = ranked.lists[key] = [items[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
+    got = ranked.lists[key] = [items[a:b] for a, b in itertools.pairwise(ends)]
     return got
 
 

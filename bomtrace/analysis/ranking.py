@@ -37,6 +37,13 @@ class Grouped:
     def count(self, r: int) -> int:
         return int(self.starts[r + 1] - self.starts[r])
 
+    def head(self, limit: int) -> tuple[np.ndarray, list[int]]:
+        """Every row's first ``limit`` entries: their indexes into ``pos`` (row by row), and
+        the row bounds into those (row ``r`` is ``ends[r]:ends[r + 1]``)."""
+        sizes = np.diff(self.starts)
+        rank = np.arange(len(self.pos)) - np.repeat(self.starts[:-1], sizes)
+        return np.flatnonzero(rank < limit), [0, *np.cumsum(np.minimum(sizes, limit)).tolist()]
+
 
 @dataclass
 class Ranked(Grouped):

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from bomtrace.analysis.ranking import Rankings
-from bomtrace.analysis.result import money, text
+from bomtrace.analysis.result import money, rounded, text
 from bomtrace.fdpr.evidence import (
     EVIDENCE_FIELDS,
     NO,
@@ -157,6 +157,12 @@ def analyze_fdpr(
     held_at = ranks.grouped(
         np.flatnonzero(holds[nodes] & (nodes != ok_roots[ranks.rows])), pn_rank[nodes]
     )
+    # every row's first ``limit`` open parts, their numbers rounded for output in bulk
+    kept, open_ends = open_at.head(limit)
+    kept = open_at.pos[kept]
+    open_m = nodes[kept].tolist()
+    open_qty = rounded(qtys[kept], 6)
+    open_value = rounded(qtys[kept] * unit_total[nodes[kept]], 4)
     for row, r in enumerate(ok_roots.tolist()):
         res = ProductFdpr()
         for j in caught_at.positions(row):
@@ -175,14 +181,14 @@ def analyze_fdpr(
                     reported.add((m, c.version.id))
                     _flag_issue(sink, graph, c, entry, m)
         unresolved: list[dict[str, Any]] = []
-        for j in open_at.positions(row, limit):
-            m, q = int(nodes[j]), float(qtys[j])
+        a, b = open_ends[row], open_ends[row + 1]
+        for m, qo, vo in zip(open_m[a:b], open_qty[a:b], open_value[a:b], strict=True):
             ub = open_bases.get(m)
             if ub is None:
                 ub = open_bases[m] = _open_entry(graph, live, final, states, m, desc)
             u = dict(ub)
-            u["quantity"] = round(q, 6)
-            u["value"] = money(q * unit_total[m])
+            u["quantity"] = qo
+            u["value"] = vo
             unresolved.append(u)
             if sink is not None and engaged and (m, "") not in reported:
                 reported.add((m, ""))  # one issue per part, not per product holding it
