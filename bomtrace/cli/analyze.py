@@ -132,7 +132,7 @@ def analyze(
         )
         bar("writing")
         d = result.to_dict()
-        text: str | None = None
+        text: str | bytes | None = None
         if fmt == "json":
             text = _json(d)
         elif fmt == "csv":

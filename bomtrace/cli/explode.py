@@ -49,7 +49,7 @@ def explode(
 
     if fmt == "parquet" and not out:
         raise _fail("--format parquet needs an output file: add -o EXPLODED.parquet.")
-    text: str | None = None
+    text: str | bytes | None = None
     with StageBar(enabled=False if quiet else None) as bar:
         res = _run(lambda: api.explode(list(paths), read=read, progress=bar))
         bar("writing")
