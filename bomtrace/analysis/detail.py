@@ -94,7 +94,9 @@ def matches_end_user(end_user: str, patterns: tuple[str, ...]) -> bool:
 
 
 def _f(x: float) -> float | None:
-    return None if np.isnan(x) else float(x)
+    """A number, None for NaN (plain float arithmetic: no numpy call per cell)."""
+    v = float(x)
+    return None if v != v else v
 
 
 def destination_result(
