@@ -116,11 +116,10 @@ def run(paths: list[str], dests: list[str], all_dest: bool, out: str, t0: float)
     mark("roll-up + analysis (analyze on the graph)")
     d = result.to_dict()
     mark("result.to_dict()")
-    from bomtrace.cli.common import _json
+    from bomtrace.cli.common import _emit, _json
 
     text = _json(d, pretty=False)  # as the CLI writes it
-    with open(out, "w", encoding="utf-8") as f:
-        f.write(text)
+    _emit(text, out)
     mark(f"JSON write ({len(text) / 2**20:,.1f} MB)")
     return stages
 
