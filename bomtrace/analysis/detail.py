@@ -407,10 +407,12 @@ def _hit(z: ZeroDeMinimis, status: str, part: str | None, eccn: object) -> dict[
 
 def _item_hits(ctx: Context, v: int, k: int, row: Explosion | None) -> list[dict[str, Any]]:
     """Hits of categories that name the foreign-made item itself (734.4(a)(8), (a)(9))."""
-    codes = ctx.grid.item_zero[v, k]
+    codes = ctx.grid.item_zero[v, k].tolist()
+    if not any(codes):
+        return []
     eccn = ctx.graph.attr("eccn")
     out = []
-    for c, code in enumerate(codes.tolist()):
+    for c, code in enumerate(codes):
         if not code:
             continue
         z = ctx.vals.item_rules[c]
