@@ -25,10 +25,10 @@ from typing import Any
 import numpy as np
 
 from bomtrace._version import __version__
+from bomtrace.analysis.assemblies import AssemblyResults
 from bomtrace.analysis.deminimis import analyze_graph
 from bomtrace.analysis.options import AnalysisOptions
 from bomtrace.analysis.result import money
-from bomtrace.analysis.values import compute_values
 from bomtrace.gcpause import without_gc
 from bomtrace.graph.collect import IssueCollector
 from bomtrace.graph.model import BomGraph
@@ -144,15 +144,9 @@ def explain(
     sink = IssueCollector()
     sink.extend(graph.issues)
     products, assemblies = analyze_graph(graph, ruleset, options, sink)
-    vals = compute_values(
-        graph,
-        ruleset,
-        [dest],
-        assembly_cost,
-        IssueCollector(),
-        second_incorporation=second_incorporation,
-        made_in=options.made_in,
-    )
+    # the roll-ups the verdicts came from (one destination: one class, no second computation)
+    assert isinstance(assemblies, AssemblyResults)  # noqa: S101 - options.assemblies is set
+    vals = assemblies.values
     results = {p.part_number: p for p in [*products, *assemblies]}
     from bomtrace.explanation_trace import part_trace, product_trace
 

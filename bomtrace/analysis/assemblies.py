@@ -20,6 +20,7 @@ from bomtrace.analysis.detail import Context, destination_result
 from bomtrace.analysis.grid import NOT_SUBJECT, VERDICTS
 from bomtrace.analysis.items import item_summaries, item_summary, node_result
 from bomtrace.analysis.result import DestinationResult, ProductResult, rounded, subject_of, text
+from bomtrace.analysis.values import NodeValues
 from bomtrace.rules.model import Destination
 
 
@@ -78,6 +79,11 @@ class AssemblyResults(Sequence[ProductResult]):
                 )
             for i in np.flatnonzero(slow).tolist():
                 self._full[i, di] = destination_result(ctx, int(nodes[i]), d, k, [], None)
+
+    @property
+    def values(self) -> NodeValues:
+        """The node values (roll-ups, decisions) every verdict of the analysis came from."""
+        return self._ctx.vals
 
     def __len__(self) -> int:
         return len(self._nodes)
