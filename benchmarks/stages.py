@@ -48,7 +48,7 @@ WRAPS = (
     "bomtrace.analysis.deminimis:explode",
     "bomtrace.analysis.deminimis:build_grid",
     "bomtrace.analysis.deminimis:destination_result",
-    "bomtrace.analysis.deminimis:summarize",
+    "bomtrace.analysis.deminimis:item_summaries",
     "bomtrace.fdpr:attach_fdpr",
 )
 TIMED: dict[str, list[float]] = {}  # name -> [calls, seconds]

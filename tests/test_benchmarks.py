@@ -118,3 +118,20 @@ def test_all_destinations_check_reads_same_for_and_summaries(tiny: dict[str, Any
         for d in p["destinations"]:
             d["verdict"] = "subject" if d["verdict"] == "not-subject" else "not-subject"
     assert not run.compare_subset(full, five, DESTS)
+
+
+def test_stages_script_runs_every_stage(tiny: dict[str, Any], tmp_path: Path) -> None:
+    import subprocess
+
+    out = tmp_path / "stages.json"
+    proc = subprocess.run(
+        [sys.executable, str(BENCH / "stages.py"), str(tiny["dir"] / "t_indented.csv"),
+         "-o", str(out)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    text = proc.stdout + proc.stderr
+    for stage in ("imports", "read (read_bom)", "graph build", "result.to_dict()", "JSON write"):
+        assert stage in text
+    assert "not found" not in text  # every default wrap still resolves
+    assert json.loads(out.read_bytes())["products"]
