@@ -124,13 +124,8 @@ def check_master_nodes(
     # first edge row that mentions each node (as parent or child)
     m = len(edges)
     first = np.full(n, 2 * m + 1, dtype=np.int64)
-    both = np.concatenate([p, c])
-    pos = np.concatenate([np.arange(m), np.arange(m)])
-    order = np.lexsort((pos, both))
-    if len(both):
-        sb, sp_ = both[order], pos[order]
-        starts = np.flatnonzero(np.r_[True, sb[1:] != sb[:-1]])
-        first[sb[starts]] = sp_[starts]
+    np.minimum.at(first, p, np.arange(m))  # unbuffered: repeated nodes keep the smallest row
+    np.minimum.at(first, c, np.arange(m))
     files = edges["_file"].array
     sheets = edges["_sheet"].array
     rows = edges["_row"].to_numpy()
