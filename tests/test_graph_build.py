@@ -218,6 +218,29 @@ def test_master_undefined_and_unused_parts():
     assert g.num_attr("unit_cost")[g.index_of("r")] == 1.0
 
 
+def test_undefined_part_is_reported_at_its_first_line():
+    """The first edge row naming the part, as parent or child, whichever comes first."""
+    parts = pd.DataFrame({"part_number": ["P", "r"], "unit_cost": [None, 1.0]})
+    t = parent_child(
+        [
+            (None, "P", None, None, None, None),
+            ("P", "r", 1, None, None, None),
+            ("P", "A", 1, None, None, None),
+            ("A", "s", 2, 1.0, "DE", "EAR99"),
+            ("P", "s", 1, 1.0, "DE", "EAR99"),
+        ],
+        parts=parts,
+    )
+    g = build_graph(t)
+    rows = {
+        (code, pn): row
+        for code, pn, row in issue_tuples(g.issues, ("code", "part_number", "row"))
+        if code == "undefined-part"
+    }
+    first = t.lines["_row"].tolist()
+    assert rows == {("undefined-part", "A"): first[2], ("undefined-part", "s"): first[3]}
+
+
 def test_part_data_checks():
     t = indented(
         [
