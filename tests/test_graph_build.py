@@ -275,3 +275,16 @@ def test_to_networkx_view():
     assert nxg["P"]["r"]["quantity"] == 3.0
     assert nxg.nodes["r"]["unit_cost"] == 1.0
     assert np.isclose(nxg.nodes["r"]["unit_cost"], 1.0)
+
+
+def test_take_objects_equals_pandas_take():
+    from bomtrace.graph.build import _take_objects
+
+    idx = np.array([2, 0, 1, 2])
+    for s in (
+        pd.Series(pd.Categorical(["a.csv", None, "b.csv"])),
+        pd.Series(pd.Categorical([None, None, None], categories=pd.Index([], dtype="str"))),
+        pd.Series([3, 4, 5]),
+    ):
+        got, want = _take_objects(s, idx), s.take(idx).to_numpy(dtype=object)
+        assert [repr(x) for x in got] == [repr(x) for x in want]

