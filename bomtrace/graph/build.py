@@ -177,9 +177,9 @@ def _node_attributes(
 ) -> pd.DataFrame:
     """One attribute record per node: first non-empty value wins, conflicts reported.
 
-    Vectorised: one stable sort of the rows by node, then per field the first non-empty row of
-    each node (``minimum.reduceat``) and an element-wise comparison with it. ``line_g`` and
-    ``master_g`` give the node id of each line and parts-master row (-1: none) when known.
+    Vectorised: per field the first non-empty row of each node (one ``minimum.at`` pass) and an
+    element-wise comparison with it. ``line_g`` and ``master_g`` give the node id of each line
+    and parts-master row (-1: none) when known.
     """
     frames, ids = [], []
     if table.parts is not None and len(table.parts):
@@ -203,19 +203,14 @@ def _node_attributes(
     src = src.reset_index(drop=True)
     n, m = len(pn_all), len(src)
     out: dict[str, np.ndarray] = {}
-    order = np.argsort(g, kind="stable")
-    gs = g[order]
-    starts = np.flatnonzero(np.r_[True, gs[1:] != gs[:-1]]) if m else np.zeros(0, dtype=np.int64)
-    groups = gs[starts]
-    first_any = np.full(n, -1, dtype=np.int64)
-    first_any[groups] = order[starts]
-    ok = first_any >= 0
+    rownum = np.arange(m)
+    first_any = _first_rows(g, rownum, n, m)
+    ok = first_any < m
     for col in pos_cols:
         arr = np.full(n, None, dtype=object)
         if col in src.columns:
             arr[ok] = _take_objects(src[col], first_any[ok])
         out[col] = arr
-    rownum = np.arange(m)
     fields = [f for f in ATTRIBUTE_FIELDS if any(f in fr.columns for fr in frames)]
     for f in fields:
         vals, labels = _field_values(frames, f, keep)
@@ -223,13 +218,12 @@ def _node_attributes(
         valid = ~np.isnan(vals) if numeric else vals >= 0
         res = np.full(n, np.nan if numeric else None, dtype=float if numeric else object)
         if m and valid.any():
-            pos = np.where(valid[order], order, m)
-            firstv = np.minimum.reduceat(pos, starts)
+            at = np.flatnonzero(valid)
+            firstv = _first_rows(g[at], at, n, m)
             has = firstv < m
             firsts = vals[firstv[has]]
-            res[groups[has]] = labels[firsts] if labels is not None else firsts
-            ref = np.full(n, -1, dtype=np.int64)
-            ref[groups[has]] = firstv[has]
+            res[has] = labels[firsts] if labels is not None else firsts
+            ref = np.where(has, firstv, -1)
             rr = ref[g]
             cand = np.flatnonzero(valid & (rr >= 0) & (rownum != rr))
             if len(cand):
@@ -243,6 +237,14 @@ def _node_attributes(
         {k: pd.Series(v, dtype=v.dtype, copy=False) for k, v in out.items()},
         index=pd.RangeIndex(n),
     )
+
+
+def _first_rows(g: np.ndarray, rows: np.ndarray, n: int, m: int) -> np.ndarray:
+    """The smallest of ``rows`` per node id in ``g`` (``m`` for a node with none): one
+    unbuffered ``minimum.at`` pass, no sort."""
+    first = np.full(n, m, dtype=np.int64)
+    np.minimum.at(first, g, rows)
+    return first
 
 
 def _take_objects(s: pd.Series, idx: np.ndarray) -> np.ndarray:
