@@ -252,15 +252,13 @@ def _top_lists(ctx: Context, ranked: Rankings, track: str, k: int) -> list[list[
     dens = ranked.dens[ranked.rows[pos]]
     eccn, desc = graph.attr("eccn"), graph.attr("description")
     qty = t.data[pos]
-    with np.errstate(all="ignore"):
-        share = np.where(dens > 0, value / np.where(dens > 0, dens, 1.0), np.nan)
+    share = _shares(value, dens)
     parts: dict[int, tuple[str, str | None, Any, str]] = {}  # node -> its fields, made once
     items = []
-    for mm, q, c, d, sh, out in zip(
+    for mm, q, c, sh, out in zip(
         m.tolist(),
         qty.tolist(),
         value.tolist(),
-        dens.tolist(),
         share.tolist(),
         zip(rounded(qty, 6), rounded(value, 4), rounded(share, 6), strict=True),
         strict=True,
@@ -270,7 +268,7 @@ def _top_lists(ctx: Context, ranked: Rankings, track: str, k: int) -> list[list[
             p = parts[mm] = (
                 str(graph.part_numbers[mm]), text(desc[mm]), eccn[mm], _reason(ctx, mm, k)
             )  # fmt: skip
-        items.append(Contributor(p[0], p[1], q, c, p[2], p[3], sh if d > 0 else None, out))
+        items.append(Contributor(p[0], p[1], q, c, p[2], p[3], sh if sh == sh else None, out))
     got = ranked.lists[key] = [items[a:b] for a, b in itertools.pairwise(ends)]
     return got
 
@@ -331,9 +329,7 @@ def _unresolved_lists(
     value_out = [
         None if f else v for v, f in zip(rounded(r.value[kept], 4), first.tolist(), strict=True)
     ]
-    value = np.array(value_out, dtype=float)  # the rounded value, NaN for unpriced parts
-    with np.errstate(all="ignore"):
-        share = np.where(dens > 0, value / np.where(dens > 0, dens, 1.0), np.nan)
+    share = _shares(np.array(value_out, dtype=float), dens)  # NaN for unpriced parts
     lo = np.nan_to_num(ranked.low[row_of, k], nan=0.0)
     could = np.isnan(share) | (lo + np.nan_to_num(share) > threshold + 1e-12)
     eccn = graph.attr("eccn")
@@ -364,6 +360,12 @@ def _unresolved_lists(
         )
     got = ranked.lists[key] = [items[a:b] for a, b in itertools.pairwise(ends)]
     return got
+
+
+def _shares(value: np.ndarray, dens: np.ndarray) -> np.ndarray:
+    """``value / den`` per entry; NaN where the denominator is not positive (no share)."""
+    with np.errstate(all="ignore"):
+        return np.where(dens > 0, value / np.where(dens > 0, dens, 1.0), np.nan)
 
 
 def _open_reason(ctx: Context, m: int, k: int) -> str:

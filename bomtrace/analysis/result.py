@@ -82,7 +82,7 @@ class Contributor:
     share: float | None  #: value / denominator
     #: (quantity, value, share) rounded for output when the analysis made them in bulk
     #: (``to_dict`` rounds the fields itself when None; set it to None after changing them)
-    rounded: tuple[float, float | None, float | None] | None = field(
+    rounded: tuple[float | None, float | None, float | None] | None = field(
         default=None, repr=False, compare=False
     )
 

@@ -20,7 +20,7 @@ from bomtrace.graph.collect import IssueCollector
 from bomtrace.graph.indented import EdgeList, edges_from_indented
 from bomtrace.graph.model import BomGraph
 from bomtrace.graph.parentchild import check_master_nodes, edges_from_parent_child
-from bomtrace.graph.structure import cycles, heights
+from bomtrace.graph.structure import cycles, first_rows, heights
 from bomtrace.io.table import ATTRIBUTE_FIELDS, BomTable
 from bomtrace.issues import IssueCode
 from bomtrace.settings import DEFAULT_LIMIT_ISSUES
@@ -204,7 +204,7 @@ def _node_attributes(
     n, m = len(pn_all), len(src)
     out: dict[str, np.ndarray] = {}
     rownum = np.arange(m)
-    first_any = _first_rows(g, rownum, n, m)
+    first_any = first_rows(g, rownum, n, m)
     ok = first_any < m
     for col in pos_cols:
         arr = np.full(n, None, dtype=object)
@@ -219,7 +219,7 @@ def _node_attributes(
         res = np.full(n, np.nan if numeric else None, dtype=float if numeric else object)
         if m and valid.any():
             at = np.flatnonzero(valid)
-            firstv = _first_rows(g[at], at, n, m)
+            firstv = first_rows(g[at], at, n, m)
             has = firstv < m
             firsts = vals[firstv[has]]
             res[has] = labels[firsts] if labels is not None else firsts
@@ -237,14 +237,6 @@ def _node_attributes(
         {k: pd.Series(v, dtype=v.dtype, copy=False) for k, v in out.items()},
         index=pd.RangeIndex(n),
     )
-
-
-def _first_rows(g: np.ndarray, rows: np.ndarray, n: int, m: int) -> np.ndarray:
-    """The smallest of ``rows`` per node id in ``g`` (``m`` for a node with none): one
-    unbuffered ``minimum.at`` pass, no sort."""
-    first = np.full(n, m, dtype=np.int64)
-    np.minimum.at(first, g, rows)
-    return first
 
 
 def _take_objects(s: pd.Series, idx: np.ndarray) -> np.ndarray:

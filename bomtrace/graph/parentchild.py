@@ -14,6 +14,7 @@ import pandas as pd
 
 from bomtrace.graph.collect import IssueCollector
 from bomtrace.graph.indented import EdgeList
+from bomtrace.graph.structure import first_rows
 from bomtrace.io.table import BomTable
 from bomtrace.issues import IssueCode
 
@@ -123,9 +124,8 @@ def check_master_nodes(
     in_master[gm[gm >= 0]] = True
     # first edge row that mentions each node (as parent or child)
     m = len(edges)
-    first = np.full(n, 2 * m + 1, dtype=np.int64)
-    np.minimum.at(first, p, np.arange(m))  # unbuffered: repeated nodes keep the smallest row
-    np.minimum.at(first, c, np.arange(m))
+    rows = np.arange(m)
+    first = np.minimum(first_rows(p, rows, n, 2 * m + 1), first_rows(c, rows, n, 2 * m + 1))
     files = edges["_file"].array
     sheets = edges["_sheet"].array
     rows = edges["_row"].to_numpy()
