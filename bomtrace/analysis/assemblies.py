@@ -16,7 +16,8 @@ from typing import Any, overload
 
 import numpy as np
 
-from bomtrace.analysis.detail import Context, destination_result
+from bomtrace.analysis.context import Context
+from bomtrace.analysis.detail import destination_result
 from bomtrace.analysis.grid import NOT_SUBJECT, VERDICTS
 from bomtrace.analysis.items import item_summaries, item_summary, node_result
 from bomtrace.analysis.result import DestinationResult, ProductResult, rounded, subject_of, text

@@ -20,8 +20,9 @@ import numpy as np
 import pandas as pd
 
 from bomtrace.analysis.assemblies import AssemblyResults
+from bomtrace.analysis.context import Context, Explosion
 from bomtrace.analysis.decisions import decision_for, decision_keys
-from bomtrace.analysis.detail import Context, Explosion, destination_result, matches_end_user
+from bomtrace.analysis.detail import destination_result, matches_end_user
 from bomtrace.analysis.grid import NOT_SUBJECT, build_grid
 from bomtrace.analysis.items import (
     class_members,

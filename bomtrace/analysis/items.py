@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from bomtrace.analysis.detail import Context
+from bomtrace.analysis.context import Context
 from bomtrace.analysis.grid import NOT_SUBJECT, SUBJECT, UNDETERMINED, Grid
 from bomtrace.analysis.result import DestinationResult, ProductResult, money, percent, ratio, text
 from bomtrace.analysis.values import NodeValues

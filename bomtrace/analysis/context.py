@@ -1,0 +1,77 @@
+"""What every result of one analysis reads: the graph, node values, grids and rankings
+(:class:`Context`), the node masks that let most products skip evidence scans, and one
+product's explosion row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from bomtrace.analysis.grid import Grid
+from bomtrace.analysis.ranking import Rankings
+from bomtrace.analysis.values import NodeValues
+from bomtrace.graph.model import BomGraph
+from bomtrace.rules.zero import ZeroDeMinimis
+
+
+@dataclass
+class Context:
+    """What every destination result of one analysis needs."""
+
+    graph: BomGraph
+    vals: NodeValues
+    grid: Grid
+    alt: Grid | None
+    den: np.ndarray
+    rules: list[ZeroDeMinimis]  #: the ruleset's 734.4(a) categories in force, in order
+    top: int
+    end_user: str | None
+    technology_note: str
+    #: evidence per (node, class): contributors, unresolved parts, zero-de-minimis hits
+    evidence: dict[tuple[int, int], tuple[list[Any], list[Any], list[Any]]] = field(
+        default_factory=dict
+    )
+    #: per (track, class): node masks that let most products skip the evidence scans
+    masks: dict[tuple[str, int], NodeMasks] = field(default_factory=dict)
+    #: every product's parts ranked for the evidence (over the products' explosion matrix)
+    rankings: Rankings | None = None
+
+    def node_masks(self, track: str, k: int) -> NodeMasks:
+        """Node-level masks for one track and class, computed on first use."""
+        key = (track, k)
+        got = self.masks.get(key)
+        if got is None:
+            got = self.masks[key] = NodeMasks.of(self, track, k)
+        return got
+
+
+@dataclass
+class NodeMasks:
+    """Which nodes can ever appear in a product's evidence for one track and class."""
+
+    open_: np.ndarray  #: bool, unpriced-and-possibly-controlled, or bounds apart
+    first: np.ndarray  #: bool, an unpriced part that may be controlled (listed first)
+    zero: bool  #: some node hits a 734.4(a) category (certain or possible)
+
+    @classmethod
+    def of(cls, ctx: Context, track: str, k: int) -> NodeMasks:
+        vals, graph = ctx.vals, ctx.graph
+        lo, hi = vals.own_low[track][:, k], vals.own_high[track][:, k]
+        first = graph.is_leaf & np.isnan(graph.num_attr("unit_cost")) & (vals.status[:, k] >= 1)
+        zero = any(
+            a.size and bool((a[:, k] > 0).any())
+            for a in (vals.zero_own[track], vals.zero_own_high[track])
+        )
+        return cls(first | (hi - lo > 0), first, zero)
+
+
+@dataclass
+class Explosion:
+    """One product's explosion row: node ids and extended quantities (row ``row`` of the
+    matrix behind ``Context.rankings``)."""
+
+    idx: np.ndarray
+    qty: np.ndarray
+    row: int
