@@ -1,9 +1,9 @@
 """Analyses over a validated BOM graph: de minimis per product × destination, scenarios."""
 
 from bomtrace.analysis.deminimis import analyze_graph, resolve_destinations, verdict_of
+from bomtrace.analysis.document import AnalysisResult
 from bomtrace.analysis.options import ASSEMBLY_COST_CHOICES, AnalysisOptions
 from bomtrace.analysis.result import (
-    AnalysisResult,
     Contributor,
     DestinationResult,
     ProductResult,

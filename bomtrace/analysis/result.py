@@ -1,26 +1,20 @@
-"""Result objects of an analysis and their one JSON schema (design.md §5).
-
-Every report writer renders :meth:`AnalysisResult.to_dict`; nothing downstream recomputes.
+"""Result objects of an analysis (products, destinations, contributors, scenarios) and their
+JSON entries (design.md §5); the whole document is
+:meth:`bomtrace.analysis.document.AnalysisResult.to_dict`, which every report writer renders,
+nothing downstream recomputes.
 Money is rounded to 4 decimals and ratios to 6 at output (internal sums differ from exact
 decimal arithmetic only in the last floating-point bits).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
 
-from bomtrace.gcpause import without_gc
-from bomtrace.issues import Issue, Severity
-
 Verdict = Literal["subject", "not-subject", "undetermined", "not-analysed"]
-
-#: keys of a product's ``fdpr_summary`` that are the same for every product of a run: the
-#: JSON document gives them once, in its top-level ``fdpr`` block
-FDPR_RUN_KEYS = ("as_of", "data_version", "parties", "rules", "not_modelled")
 
 
 def money(x: float | None) -> float | None:
@@ -287,119 +281,3 @@ class ProductResult:
         if self.not_analysed_reason:
             out["not_analysed_reason"] = self.not_analysed_reason
         return out
-
-
-@dataclass
-class AnalysisResult:
-    """The outcome of :func:`bomtrace.analyze`: products, sub-assemblies, issues, provenance."""
-
-    version: str
-    ruleset: dict[str, Any]
-    inputs: list[dict[str, Any]]
-    options: dict[str, Any]
-    products: list[ProductResult]
-    #: foreign-made sub-assemblies (a lazy sequence: :class:`~bomtrace.analysis.assemblies.
-    #: AssemblyResults` from an analysis)
-    assemblies: Sequence[ProductResult]
-    issues: list[Issue]
-    #: list every sub-assembly in :meth:`to_dict`; by default only those subject to the EAR
-    #: (or undetermined) for some destination are listed, the rest are counted
-    all_assemblies: bool = False
-
-    def listed_assemblies(self) -> list[ProductResult]:
-        """Sub-assemblies the JSON lists: all, or those not plainly not-subject everywhere."""
-        return [self.assemblies[i] for i in self._listed()]
-
-    def _listed(self) -> list[int]:
-        """Positions of the listed sub-assemblies (bulk test on arrays when it can)."""
-        from bomtrace.analysis.assemblies import AssemblyResults
-
-        subs = self.assemblies
-        if self.all_assemblies:
-            return list(range(len(subs)))
-        if isinstance(subs, AssemblyResults):
-            return list(subs.listed().tolist())
-        return [
-            i
-            for i, a in enumerate(subs)
-            if (a.summary or {}).get("subject_for")
-            or (a.summary or {}).get("undetermined_for")
-            or any(d.verdict != "not-subject" for d in a.destinations)
-        ]
-
-    def product(self, part_number: str) -> ProductResult:
-        """The result for one product.
-
-        Raises
-        ------
-        KeyError
-            If no product has that part number.
-        """
-        for p in self.products:
-            if p.part_number == part_number:
-                return p
-        raise KeyError(part_number)
-
-    def scenario_flips(self) -> list[dict[str, Any]]:
-        """Products and destinations whose verdict a scenario changes."""
-        out = []
-        for p in self.products:
-            for d in p.destinations:
-                for s in d.scenarios:
-                    if s.flips:
-                        out.append(
-                            {
-                                "part_number": p.part_number,
-                                "country": d.country,
-                                "scenario": s.name,
-                                "in_force": d.verdict,
-                                "under_scenario": s.verdict,
-                            }
-                        )
-        return out
-
-    @property
-    def exit_code(self) -> int:
-        """1 when any product is (or may be) subject to the EAR or FDPR-flagged, else 0."""
-        for p in self.products:
-            if p.fdpr:
-                return 1
-            if any(d.verdict in ("subject", "undetermined") for d in p.destinations):
-                return 1
-        return 0
-
-    @without_gc
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON document of ``bomtrace analyze --format json``."""
-        from bomtrace.analysis.assemblies import AssemblyResults
-
-        subs, keep = self.assemblies, self._listed()
-        if isinstance(subs, AssemblyResults):  # arrays straight to JSON entries
-            entries = subs.to_dicts(np.array(keep, dtype=np.int64))
-        else:
-            entries = [subs[i].to_dict(detail=False) for i in keep]
-        counts = {s.value: 0 for s in Severity}
-        for i in self.issues:
-            counts[i.severity.value if i.severity else "warning"] += 1
-        products = [p.to_dict() for p in self.products]
-        fdpr: dict[str, Any] | None = None
-        for p in products:
-            s = p.get("fdpr_summary")
-            if s:
-                if fdpr is None:
-                    fdpr = {k: s[k] for k in FDPR_RUN_KEYS if k in s}
-                p["fdpr_summary"] = {k: v for k, v in s.items() if k not in FDPR_RUN_KEYS}
-        return {
-            "bomtrace_version": self.version,
-            "ruleset": self.ruleset,
-            "options": self.options,
-            "inputs": self.inputs,
-            "fdpr": fdpr,
-            "products": products,
-            "assemblies": entries,
-            "assemblies_analysed": len(subs),
-            "assemblies_listed": len(keep),
-            "scenario_flips": self.scenario_flips(),
-            "issue_counts": counts,
-            "issues": [i.to_dict() for i in self.issues],
-        }
