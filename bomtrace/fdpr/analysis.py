@@ -158,8 +158,8 @@ def analyze_fdpr(
         np.flatnonzero(holds[nodes] & (nodes != ok_roots[ranks.rows])), pn_rank[nodes]
     )
     # every row's first ``limit`` open parts, their numbers rounded for output in bulk
-    kept, open_ends = open_at.head(limit)
-    kept = open_at.pos[kept]
+    heads, open_ends = open_at.head(limit)
+    kept = open_at.pos[heads]
     open_m = nodes[kept].tolist()
     open_qty = rounded(qtys[kept], 6)
     open_value = rounded(qtys[kept] * unit_total[nodes[kept]], 4)
