@@ -47,9 +47,11 @@ WRAPS = (
     "bomtrace.analysis.deminimis:compute_values",
     "bomtrace.analysis.deminimis:explode",
     "bomtrace.analysis.deminimis:build_grid",
-    "bomtrace.analysis.deminimis:destination_result",
     "bomtrace.analysis.deminimis:item_summaries",
+    "bomtrace.analysis.products:ProductResults.report",
     "bomtrace.fdpr:attach_fdpr",
+    # JSON document
+    "bomtrace.analysis.products:ProductResults.to_dicts",
 )
 TIMED: dict[str, list[float]] = {}  # name -> [calls, seconds]
 

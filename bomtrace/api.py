@@ -203,7 +203,7 @@ def analyze(
         graph, ruleset, options, products, sink,
         parties=parties, screening_lists=screening_lists, producers=producers,
     )  # fmt: skip
-    dests = sorted({d.country for p in products for d in p.destinations})
+    dests = products.countries()
     info = ruleset.info
     return AnalysisResult(
         version=__version__,

@@ -13,27 +13,22 @@ sub-assemblies carry only their compact summary.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from bomtrace.analysis.assemblies import AssemblyResults
-from bomtrace.analysis.context import Context, Explosion
+from bomtrace.analysis.context import Context
 from bomtrace.analysis.decisions import decision_for, decision_keys
-from bomtrace.analysis.detail import destination_result, matches_end_user
+from bomtrace.analysis.detail import matches_end_user
 from bomtrace.analysis.grid import NOT_SUBJECT, build_grid
-from bomtrace.analysis.items import (
-    class_members,
-    evidence_nodes,
-    item_summaries,
-    node_result,
-    verdict_findings,
-)
+from bomtrace.analysis.items import class_members, evidence_nodes, item_summaries
 from bomtrace.analysis.options import AnalysisOptions
+from bomtrace.analysis.products import ProductResults
 from bomtrace.analysis.ranking import Rankings
-from bomtrace.analysis.result import DestinationResult, ProductResult, Verdict, text
+from bomtrace.analysis.result import ProductResult, Verdict
 from bomtrace.analysis.values import NodeValues, compute_values
 from bomtrace.graph.collect import IssueCollector
 from bomtrace.graph.model import BomGraph
@@ -149,7 +144,7 @@ def _item_arrays(
 
 def analyze_graph(
     graph: BomGraph, ruleset: Any, options: AnalysisOptions, sink: IssueCollector
-) -> tuple[list[ProductResult], Sequence[ProductResult]]:
+) -> tuple[ProductResults, Sequence[ProductResult]]:
     """De minimis results for every product and (optionally) foreign-made sub-assembly."""
     dests = resolve_destinations(ruleset, options)
     reps, dest_class = destination_classes(ruleset, dests)
@@ -201,74 +196,27 @@ def analyze_graph(
     )
     _technology_issue(graph, vals, sink, ctx.technology_note)
     ok_roots = [int(r) for r in graph.roots if graph.height[r] >= 0]
-    t = explode(
-        graph,
-        np.array(ok_roots, dtype=np.int64),
-        edge_mask=vals.main.edge_mask,
-        keep=evidence_nodes(graph, vals),
-    )
-    row_of = {r: i for i, r in enumerate(ok_roots)}
     roots = np.array(ok_roots, dtype=np.int64)
+    t = explode(graph, roots, edge_mask=vals.main.edge_mask, keep=evidence_nodes(graph, vals))
     ctx.rankings = Rankings(t, dens=den[roots], low=grid.lo[roots])
     desc = graph.attr("description")
     members = class_members(dests, dest_class, len(reps))
-    summaries = item_summaries(grid, ctx, np.array(ok_roots, dtype=np.int64), members, reps)
+    summaries = item_summaries(grid, ctx, roots, members, reps)
     first_at: dict[int, int] = {}  # class -> index of its first destination
     for i, k in enumerate(dest_class):
         first_at.setdefault(k, i)
-    where = {d.code: (d, k) for d, k in zip(dests, dest_class, strict=True)}
-    products: list[ProductResult] = []
-    for r in (int(x) for x in graph.roots):
-        pn = str(graph.part_numbers[r])
-        if r not in row_of:
-            why = _blocked_reason(graph, r)
-            sink.add(
-                IssueCode.PRODUCT_NOT_ANALYSED,
-                f"Product {pn} is not analysed because {why}.",
-                part_number=pn,
-                **graph.position(r),
-            )
-            products.append(
-                ProductResult(
-                    pn,
-                    text(desc[r]),
-                    False,
-                    None,
-                    currency,
-                    None,
-                    None,
-                    None,
-                    None,
-                    not_analysed_reason=why,
-                )  # fmt: skip
-            )
-            continue
-        if not price[r] > 0:
-            sink.add(
-                IssueCode.DENOMINATOR_IS_COST,
-                f"Product {pn} has no selling price; its rolled-up cost ({vals.total[r]:,.2f}) "
-                "is used as the denominator, so the ratio is conservative (higher than against "
-                "the normal selling price).",
-                part_number=pn,
-                **graph.position(r),
-            )
-        a, b = t.indptr[row_of[r]], t.indptr[row_of[r] + 1]
-        res = node_result(ctx, r, price, desc, currency)
-        expl = Explosion(t.indices[a:b], t.data[a:b], row_of[r])
-        res.summary = summaries[row_of[r]]
-        picks = _detailed(grid, r, members, first_at, res.summary, options, scenarios)
-        if picks is None:
-            for d, k in zip(dests, dest_class, strict=True):
-                res.destinations.append(destination_result(ctx, r, d, k, scenarios, expl))
-        else:
-            for k in picks:
-                dr = destination_result(ctx, r, dests[first_at[k]], k, scenarios, expl)
-                dr.same_for = members[k][1:]
-                res.destinations.append(dr)
-            # the others on demand (ProductResult.destination)
-            res.more = _on_demand(ctx, r, where, scenarios, expl)
-        verdict_findings(res, sink, graph.position(r))
-        products.append(res)
+    picks = [
+        _detailed(grid, r, members, first_at, summaries[row], options, scenarios)
+        for row, r in enumerate(ok_roots)
+    ]
+    all_roots = [int(x) for x in graph.roots]
+    ok_rows = {r: i for i, r in enumerate(ok_roots)}
+    products = ProductResults(
+        ctx, all_roots, ok_rows,
+        {r: _blocked_reason(graph, r) for r in all_roots if r not in ok_rows},
+        dests, dest_class, picks, summaries, scenarios, price, desc, currency, members,
+    )  # fmt: skip
+    products.report(sink)
     assemblies: Sequence[ProductResult] = []
     if options.assemblies:
         cand = ~graph.is_leaf & (graph.height >= 0) & ~vals.is_us
@@ -303,20 +251,6 @@ def _detailed(
     live = grid.verdict[r] != NOT_SUBJECT
     picks = [k for k, codes in enumerate(members) if codes and (live[k] or codes[0] in near)]
     return sorted(picks, key=first_at.__getitem__)
-
-
-def _on_demand(
-    ctx: Context,
-    r: int,
-    where: dict[str, tuple[Destination, int]],
-    scenarios: list[Scenario],
-    expl: Explosion,
-) -> Callable[[str], DestinationResult | None]:
-    def more(code: str) -> DestinationResult | None:
-        got = where.get(code)
-        return None if got is None else destination_result(ctx, r, *got, scenarios, expl)
-
-    return more
 
 
 def _technology_issue(graph: BomGraph, vals: NodeValues, sink: IssueCollector, note: str) -> None:

@@ -29,7 +29,9 @@ class AnalysisResult:
     ruleset: dict[str, Any]
     inputs: list[dict[str, Any]]
     options: dict[str, Any]
-    products: list[ProductResult]
+    #: the products (a lazy sequence: :class:`~bomtrace.analysis.products.ProductResults`
+    #: from an analysis)
+    products: Sequence[ProductResult]
     #: foreign-made sub-assemblies (a lazy sequence: :class:`~bomtrace.analysis.assemblies.
     #: AssemblyResults` from an analysis)
     assemblies: Sequence[ProductResult]
@@ -74,6 +76,10 @@ class AnalysisResult:
 
     def scenario_flips(self) -> list[dict[str, Any]]:
         """Products and destinations whose verdict a scenario changes."""
+        from bomtrace.analysis.products import ProductResults
+
+        if isinstance(self.products, ProductResults) and not self.products.scenarios:
+            return []
         out = []
         for p in self.products:
             for d in p.destinations:
@@ -93,6 +99,10 @@ class AnalysisResult:
     @property
     def exit_code(self) -> int:
         """1 when any product is (or may be) subject to the EAR or FDPR-flagged, else 0."""
+        from bomtrace.analysis.products import ProductResults
+
+        if isinstance(self.products, ProductResults):
+            return int(self.products.flagged())
         for p in self.products:
             if p.fdpr:
                 return 1
@@ -104,6 +114,7 @@ class AnalysisResult:
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of ``bomtrace analyze --format json``."""
         from bomtrace.analysis.assemblies import AssemblyResults
+        from bomtrace.analysis.products import all_products
 
         subs, keep = self.assemblies, self._listed()
         if isinstance(subs, AssemblyResults):  # arrays straight to JSON entries
@@ -113,7 +124,7 @@ class AnalysisResult:
         counts = {s.value: 0 for s in Severity}
         for i in self.issues:
             counts[i.severity.value if i.severity else "warning"] += 1
-        products = [p.to_dict() for p in self.products]
+        products = all_products(self.products)
         fdpr: dict[str, Any] | None = None
         for p in products:
             s = p.get("fdpr_summary")

@@ -5,6 +5,7 @@ destination class are built in one pass over the explosion matrix (:mod:`ranking
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -29,8 +30,14 @@ def fill_evidence(
     """Set ``out``'s top contributors, unresolved parts and 734.4(a) hits (product ``v``,
     class ``k``, explosion ``row``)."""
     masks = ctx.node_masks(track, k)
-    out.top_contributors = list(_top_lists(ctx, _ranked(ctx), track, k)[row.row])
-    out.unresolved = unresolved_parts(ctx, row, k, track, den, out)
+    out.top_contributors = top_entries(ctx, track, k).contributors(row.row)
+    out.unresolved = settle(
+        unresolved_lists(ctx, track, k, out.threshold)[row.row],
+        out.verdict,
+        out.bounds_high,
+        out.threshold,
+        den,
+    )
     out.zero_de_minimis = (_zero_parts(ctx, row.idx, k, track) if masks.zero else []) + (
         item_hits(ctx, v, k, row)
     )
@@ -42,12 +49,44 @@ def _ranked(ctx: Context) -> Rankings:
     return ctx.rankings
 
 
-def _top_lists(ctx: Context, ranked: Rankings, track: str, k: int) -> list[list[Contributor]]:
+@dataclass
+class TopEntries:
+    """Every product row's top contributors for one track and class: their JSON entries
+    (``Contributor.to_dict``), built in bulk, and the unrounded numbers behind them."""
+
+    entries: list[dict[str, Any]]  #: all rows' entries, row by row
+    raw: list[tuple[float, float, float | None]]  #: (quantity, value, share) per entry
+    ends: list[int]  #: row ``r``'s entries are ``entries[ends[r]:ends[r + 1]]``
+
+    def row(self, r: int) -> list[dict[str, Any]]:
+        """Row ``r``'s entries (shared with every result that shows them)."""
+        return self.entries[self.ends[r] : self.ends[r + 1]]
+
+    def contributors(self, r: int) -> list[Contributor]:
+        """Row ``r``'s contributors as objects."""
+        a, b = self.ends[r], self.ends[r + 1]
+        return [
+            Contributor(
+                e["part_number"],
+                e["description"],
+                q,
+                c,
+                e["eccn"],
+                e["reason"],
+                sh,
+                (e["quantity"], e["value"], e["share"]),
+            )  # fmt: skip
+            for e, (q, c, sh) in zip(self.entries[a:b], self.raw[a:b], strict=True)
+        ]
+
+
+def top_entries(ctx: Context, track: str, k: int) -> TopEntries:
     """Every row's top contributors for one track and class, built in one pass."""
+    ranked = _ranked(ctx)
     key = ("top", track, k)
     got = ranked.lists.get(key)
     if got is not None:
-        return got
+        return got  # type: ignore[no-any-return]
     t, graph = ranked.matrix, ctx.graph
     r = ranked.contributors(key, ctx.vals.own_low[track][:, k])
     kept, ends = r.head(ctx.top)
@@ -59,47 +98,42 @@ def _top_lists(ctx: Context, ranked: Rankings, track: str, k: int) -> list[list[
     qty = t.data[pos]
     share = _shares(value, dens)
     parts: dict[int, tuple[str, str | None, Any, str]] = {}  # node -> its fields, made once
-    items = []
-    for mm, q, c, sh, out in zip(
-        m.tolist(),
-        qty.tolist(),
-        value.tolist(),
-        share.tolist(),
-        zip(rounded(qty, 6), rounded(value, 4), rounded(share, 6), strict=True),
-        strict=True,
+    entries = []
+    for mm, q, c, s in zip(
+        m.tolist(), rounded(qty, 6), rounded(value, 4), rounded(share, 6), strict=True
     ):
         p = parts.get(mm)
         if p is None:
             p = parts[mm] = (
                 str(graph.part_numbers[mm]), text(desc[mm]), eccn[mm], _reason(ctx, mm, k)
             )  # fmt: skip
-        items.append(Contributor(p[0], p[1], q, c, p[2], p[3], sh if sh == sh else None, out))
-    got = ranked.lists[key] = [items[a:b] for a, b in itertools.pairwise(ends)]
+        entries.append(
+            {
+                "part_number": p[0],
+                "description": p[1],
+                "quantity": q,
+                "value": c,
+                "eccn": p[2],
+                "reason": p[3],
+                "share": s,
+            }
+        )
+    raw = [
+        (q, c, sh if sh == sh else None)
+        for q, c, sh in zip(qty.tolist(), value.tolist(), share.tolist(), strict=True)
+    ]
+    got = TopEntries(entries, raw, ends)
+    ranked.lists[key] = got
     return got
 
 
-def unresolved_parts(
-    ctx: Context,
-    row: Explosion,
-    k: int,
-    track: str,
-    den: float,
-    out: DestinationResult,
+def settle(
+    rows: list[dict[str, Any]], verdict: str, high: float | None, threshold: float, den: float
 ) -> list[dict[str, Any]]:
-    """Parts whose missing data keeps the bounds apart, the ones that move the ratio most first.
-
-    Unpriced parts that may be controlled come first (their value is unknown), then the
-    others by how far they move the ratio. ``could_make_subject``: the part alone, if it
-    turned out controlled, would push the ratio over the threshold. ``clears_with`` (on the
-    first part): how many of the listed parts must turn out not controlled for the verdict
-    to become not-subject (None: more than listed).
-
-    Every product's list for one track and class is built in one pass
-    (:func:`_unresolved_lists`); this takes the product's row and settles ``clears_with``.
-    """
-    rows = _unresolved_lists(ctx, track, k, out.threshold)[row.row]
-    if rows and out.verdict == "undetermined" and out.bounds_high is not None and den > 0:
-        excess, need = out.bounds_high - out.threshold, None
+    """A product's unresolved parts for one destination: its row of :func:`unresolved_lists`,
+    with ``clears_with`` settled on the first part when the verdict is undetermined."""
+    if rows and verdict == "undetermined" and high is not None and den > 0:
+        excess, need = high - threshold, None
         for i, r in enumerate(rows, start=1):
             if r["share"] is None:
                 break
@@ -107,14 +141,23 @@ def unresolved_parts(
             if excess <= 1e-12:
                 need = i
                 break
-        rows = [{**rows[0], "clears_with": need}, *rows[1:]]
-    return rows
+        return [{**rows[0], "clears_with": need}, *rows[1:]]
+    return list(rows)
 
 
-def _unresolved_lists(
+def unresolved_lists(
     ctx: Context, track: str, k: int, threshold: float
 ) -> list[list[dict[str, Any]]]:
-    """Every row's unresolved parts for one track and class (without ``clears_with``)."""
+    """Every row's unresolved parts for one track and class (without ``clears_with``), built
+    in one pass: parts whose missing data keeps the bounds apart, the ones that move the
+    ratio most first.
+
+    Unpriced parts that may be controlled come first (their value is unknown), then the
+    others by how far they move the ratio. ``could_make_subject``: the part alone, if it
+    turned out controlled, would push the ratio over the threshold. ``clears_with`` (on the
+    first part, :func:`settle`): how many of the listed parts must turn out not controlled
+    for the verdict to become not-subject (None: more than listed).
+    """
     ranked = _ranked(ctx)
     key = ("open", track, k)
     got = ranked.lists.get(key)

@@ -13,7 +13,7 @@ import numpy as np
 
 from bomtrace.analysis.context import Context
 from bomtrace.analysis.grid import NOT_SUBJECT, SUBJECT, UNDETERMINED, Grid
-from bomtrace.analysis.result import DestinationResult, ProductResult, money, percent, ratio, text
+from bomtrace.analysis.result import ProductResult, money, percent, ratio, text
 from bomtrace.analysis.values import NodeValues
 from bomtrace.graph.collect import IssueCollector
 from bomtrace.graph.model import BomGraph
@@ -37,18 +37,24 @@ def evidence_nodes(graph: BomGraph, vals: NodeValues) -> np.ndarray:
     return np.asarray(keep)
 
 
-def verdict_findings(res: ProductResult, sink: IssueCollector, pos: dict[str, Any]) -> None:
+#: one destination a product's result shows, for its findings: (countries it stands for,
+#: verdict, ratio, high bound, threshold, the first part that would settle it)
+Cell = tuple[list[str], str, float | None, float | None, float, str | None]
+
+
+def product_findings(sink: IssueCollector, pn: str, pos: dict[str, Any], cells: list[Cell]) -> None:
     """One finding per product: where it is subject, and where the data leaves it open."""
 
-    def each(verdict: str) -> list[tuple[str, DestinationResult]]:
+    def each(verdict: str) -> list[tuple[str, Cell]]:
         # every destination, also those an entry stands for (same_for, --all-destinations)
-        got = [(c, d) for d in res.destinations if d.verdict == verdict for c in d.countries]
-        return sorted(got, key=lambda x: x[0]) if any(d.same_for for _, d in got) else got
+        got = [(c, cell) for cell in cells if cell[1] == verdict for c in cell[0]]
+        return sorted(got, key=lambda x: x[0]) if any(len(x[1][0]) > 1 for x in got) else got
 
     subject, open_ = each("subject"), each("undetermined")
-    pn = res.part_number
-    if subject:
-        shown = ", ".join(f"{c} ({percent(d.ratio)} > {d.threshold:.0%})" for c, d in subject[:8])
+    if subject and sink.over(IssueCode.DE_MINIMIS_EXCEEDED):
+        sink.tally(IssueCode.DE_MINIMIS_EXCEEDED)
+    elif subject:
+        shown = ", ".join(f"{c} ({percent(x[2])} > {x[4]:.0%})" for c, x in subject[:8])
         more = f" and {len(subject) - 8} more" if len(subject) > 8 else ""
         sink.add(
             IssueCode.DE_MINIMIS_EXCEEDED,
@@ -57,15 +63,17 @@ def verdict_findings(res: ProductResult, sink: IssueCollector, pos: dict[str, An
             data={"countries": [c for c, _ in subject]},
             **pos,
         )
-    if open_:
+    if open_ and sink.over(IssueCode.VERDICT_UNDETERMINED):
+        sink.tally(IssueCode.VERDICT_UNDETERMINED)
+    elif open_:
         code, first = open_[0]
-        lead = first.unresolved[0]["part_number"] if first.unresolved else None
+        lead = first[5]
         sink.add(
             IssueCode.VERDICT_UNDETERMINED,
             f"Product {pn} may be subject to the EAR for "
             f"{', '.join(c for c, _ in open_[:12])}"
             f"{' and more' if len(open_) > 12 else ''}: the ratio lies between "
-            f"{percent(first.bounds_low)} and {percent(first.bounds_high)} for {code} "
+            f"{percent(first[2])} and {percent(first[3])} for {code} "
             f"because data is missing"
             + (f" (classify {lead} first; see bounds.unresolved_parts)." if lead else "."),
             part_number=pn,

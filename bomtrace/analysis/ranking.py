@@ -63,8 +63,8 @@ class Rankings:
     #: the low ratio bound of each row's product per destination class (rows × classes)
     low: np.ndarray | None = None
     cache: dict[tuple[str, str, int], Ranked] = field(default_factory=dict)
-    #: per (kind, track, class): what callers built from a ranking, one list per row
-    lists: dict[tuple[str, str, int], list[list[Any]]] = field(default_factory=dict)
+    #: per (kind, track, class): what callers built from a ranking for every row
+    lists: dict[tuple[str, str, int], Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         #: the row of every stored entry

@@ -163,6 +163,9 @@ def attach_fdpr(
         producers=producers,
         sink=sink,
     )
+    if hasattr(products, "attach_fdpr"):  # ProductResults: by root node
+        products.attach_fdpr(found)
+        return
     by_pn = {str(graph.part_numbers[r]): res for r, res in found.items()}
     for p in products:
         res = by_pn.get(p.part_number)  # type: ignore[attr-defined]

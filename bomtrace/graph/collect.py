@@ -32,6 +32,15 @@ class IssueCollector:
         if self._counts[code] <= self.limit:
             self.issues.append(Issue(code, message, **kw))
 
+    def over(self, code: IssueCode) -> bool:
+        """True when the next issue of ``code`` would only be counted: callers with costly
+        messages then :meth:`tally` it instead of building the message."""
+        return self._counts[code] >= self.limit
+
+    def tally(self, code: IssueCode) -> None:
+        """Count one issue of ``code`` over the limit (see :meth:`over`)."""
+        self._counts[code] += 1
+
     def extend(self, issues: list[Issue]) -> None:
         """Add already-built issues, respecting the cap."""
         for i in issues:

@@ -1,0 +1,406 @@
+"""Product verdicts held as arrays: a sequence of :class:`ProductResult` made on access.
+
+A heavily shared BOM has thousands of products; a result object per product and
+destination, then a dict from each, cost more than the roll-ups and the explosion together.
+:class:`ProductResults` keeps the grid, the evidence lists built for every product at once
+(:mod:`bomtrace.analysis.evidence`) and each product's detailed destination classes. It makes a
+:class:`ProductResult` only when one is asked for (``results[i]``, iteration) and writes the
+JSON entries straight from the arrays. Cells that need more than numbers and the shared
+evidence lists (a scenario, a 734.4(a) hit, a second-incorporation difference, the
+technology-track note) are built in full, as are products already made (they may have been
+changed) and products not analysed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, overload
+
+import numpy as np
+
+from bomtrace.analysis.context import Context, Explosion
+from bomtrace.analysis.detail import destination_result
+from bomtrace.analysis.evidence import settle, top_entries, unresolved_lists
+from bomtrace.analysis.grid import NOT_SUBJECT, UNDETERMINED, VERDICTS
+from bomtrace.analysis.items import node_result, product_findings
+from bomtrace.analysis.result import DestinationResult, ProductResult, rounded, subject_of, text
+from bomtrace.graph.collect import IssueCollector
+from bomtrace.issues import IssueCode
+from bomtrace.rules.model import Destination, Scenario
+
+#: one product's shown destination: (destination index, class, the other countries it stands for)
+Slot = tuple[int, int, list[str]]
+
+
+class ProductResults(Sequence[ProductResult]):
+    """De minimis results of every product (a root of the BOM), in the graph's root order.
+
+    Parameters
+    ----------
+    ctx : Context
+        The analysis context; its rankings are over the analysed products' explosion.
+    roots : list of int
+        Node ids of every product, analysed or not.
+    ok_rows : dict
+        Row of each analysed product in the explosion matrix.
+    blocked : dict
+        Why each product not analysed is not.
+    dests, dest_class : list
+        Destinations and the class of each.
+    picks : list
+        Per analysed product (explosion row): the classes its result details under
+        ``--all-destinations`` (first destination of each, the others in ``same_for``), or
+        None for every destination.
+    summaries : list of dict
+        Per analysed product: its summary over every destination.
+    scenarios : list of Scenario
+        What-if scenarios reported beside the rule in force.
+    price, desc : numpy.ndarray
+        Selling price and description per node.
+    currency : str
+        Currency of the values.
+    members : list
+        Country codes per class.
+    """
+
+    def __init__(
+        self,
+        ctx: Context,
+        roots: list[int],
+        ok_rows: dict[int, int],
+        blocked: dict[int, str],
+        dests: list[Destination],
+        dest_class: list[int],
+        picks: list[list[int] | None],
+        summaries: list[dict[str, Any]],
+        scenarios: list[Scenario],
+        price: np.ndarray,
+        desc: np.ndarray,
+        currency: str,
+        members: list[list[str]],
+    ) -> None:
+        self._ctx, self._roots, self._rows, self._blocked = ctx, roots, ok_rows, blocked
+        self._dests, self._class, self._picks = dests, dest_class, picks
+        self._summaries, self._scenarios = summaries, scenarios
+        self._price, self._desc, self._currency, self._members = price, desc, currency, members
+        self._first_at: dict[int, int] = {}  # class -> index of its first destination
+        for i, k in enumerate(dest_class):
+            self._first_at.setdefault(k, i)
+        self._where = {d.code: (d, k) for d, k in zip(dests, dest_class, strict=True)}
+        self._made: dict[int, ProductResult] = {}
+        #: FDPR findings per product node (:meth:`attach_fdpr`)
+        self._fdpr: dict[int, Any] = {}
+
+    # -- the sequence -------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._roots)
+
+    @overload
+    def __getitem__(self, i: int) -> ProductResult: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[ProductResult]: ...
+
+    def __getitem__(self, i: int | slice) -> ProductResult | list[ProductResult]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        got = self._made.get(i)
+        if got is None:
+            got = self._made[i] = self._make(i)
+        return got
+
+    def __iter__(self) -> Iterator[ProductResult]:
+        for i in range(len(self)):
+            yield self[i]
+
+    def _slots(self, row: int) -> list[Slot]:
+        """The destinations a product's result shows: (destination index, class, same_for)."""
+        picks = self._picks[row]
+        if picks is None:
+            return [(di, k, []) for di, k in enumerate(self._class)]
+        return [(self._first_at[k], k, self._members[k][1:]) for k in picks]
+
+    def _explosion(self, row: int) -> Explosion:
+        t = self._ctx.rankings.matrix  # type: ignore[union-attr]
+        a, b = t.indptr[row], t.indptr[row + 1]
+        return Explosion(t.indices[a:b], t.data[a:b], row)
+
+    def _make(self, i: int) -> ProductResult:
+        ctx, r = self._ctx, self._roots[i]
+        row = self._rows.get(r)
+        if row is None:
+            return ProductResult(
+                str(ctx.graph.part_numbers[r]),
+                text(self._desc[r]),
+                False,
+                None,
+                self._currency,
+                None,
+                None,
+                None,
+                None,
+                not_analysed_reason=self._blocked[r],
+            )  # fmt: skip
+        res = node_result(ctx, r, self._price, self._desc, self._currency)
+        res.summary = self._summaries[row]
+        expl = self._explosion(row)
+        for di, k, same in self._slots(row):
+            dr = destination_result(ctx, r, self._dests[di], k, self._scenarios, expl)
+            dr.same_for = list(same)
+            res.destinations.append(dr)
+        if self._picks[row] is not None:  # the others on demand (ProductResult.destination)
+            res.more = self._on_demand(r, expl)
+        found = self._fdpr.get(r)
+        if found is not None:
+            res.fdpr, res.fdpr_summary = found.entries, found.summary
+        return res
+
+    def _on_demand(self, r: int, expl: Explosion) -> Callable[[str], DestinationResult | None]:
+        def more(code: str) -> DestinationResult | None:
+            got = self._where.get(code)
+            if got is None:
+                return None
+            return destination_result(self._ctx, r, *got, self._scenarios, expl)
+
+        return more
+
+    # -- what the analysis reports about every product ---------------------------------
+
+    def report(self, sink: IssueCollector) -> None:
+        """Add each product's issues: not analysed, denominator is cost, verdict findings."""
+        ctx = self._ctx
+        graph, g, vals = ctx.graph, ctx.grid, ctx.vals
+        for r in self._roots:
+            pn = str(graph.part_numbers[r])
+            row = self._rows.get(r)
+            if row is None:
+                sink.add(
+                    IssueCode.PRODUCT_NOT_ANALYSED,
+                    f"Product {pn} is not analysed because {self._blocked[r]}.",
+                    part_number=pn,
+                    **graph.position(r),
+                )
+                continue
+            if not self._price[r] > 0 and sink.over(IssueCode.DENOMINATOR_IS_COST):
+                sink.tally(IssueCode.DENOMINATOR_IS_COST)
+            elif not self._price[r] > 0:
+                sink.add(
+                    IssueCode.DENOMINATOR_IS_COST,
+                    f"Product {pn} has no selling price; its rolled-up cost "
+                    f"({vals.total[r]:,.2f}) is used as the denominator, so the ratio is "
+                    "conservative (higher than against the normal selling price).",
+                    part_number=pn,
+                    **graph.position(r),
+                )
+            slots = self._slots(row)
+            if all(g.verdict[r, k] == NOT_SUBJECT for _, k, _ in slots):
+                continue
+            product_findings(sink, pn, graph.position(r), self._cells(r, row, slots))
+
+    def _cells(self, r: int, row: int, slots: list[Slot]) -> list[tuple[Any, ...]]:
+        """(countries, verdict, ratio, high bound, threshold, first unresolved part) per slot."""
+        ctx = self._ctx
+        g, track = ctx.grid, str(ctx.vals.track[r])
+        out = []
+        for di, k, same in slots:
+            d = self._dests[di]
+            lo, hi = float(g.lo[r, k]), float(g.hi[r, k])
+            lead = None
+            if g.verdict[r, k] == UNDETERMINED:
+                rows = unresolved_lists(ctx, track, k, d.threshold)[row]
+                lead = rows[0]["part_number"] if rows else None
+            out.append(
+                (
+                    [d.code, *same],
+                    VERDICTS[g.verdict[r, k]],
+                    None if lo != lo else lo,
+                    None if hi != hi else hi,
+                    d.threshold,
+                    lead,
+                )
+            )
+        return out
+
+    @property
+    def scenarios(self) -> list[Scenario]:
+        """The what-if scenarios every result reports."""
+        return self._scenarios
+
+    def flagged(self) -> bool:
+        """Some product is (or may be) subject to the EAR somewhere shown, or FDPR-flagged."""
+        if any(f.entries for f in self._fdpr.values()):
+            return True
+        if self._made:  # made results may have been changed: ask them
+            return any(
+                d.verdict in ("subject", "undetermined") for p in self for d in p.destinations
+            )
+        nodes = np.array(list(self._rows), dtype=np.int64)
+        classes = np.array(sorted(set(self._class)), dtype=np.int64)
+        return bool(nodes.size and (self._ctx.grid.verdict[np.ix_(nodes, classes)] != 0).any())
+
+    def countries(self) -> list[str]:
+        """The destination codes the products' results show, sorted."""
+        if self._made:
+            return sorted({d.country for p in self for d in p.destinations})
+        rows = self._rows.values()
+        return sorted({self._dests[di].code for row in rows for di, _, _ in self._slots(row)})
+
+    def attach_fdpr(self, found: dict[int, Any]) -> None:
+        """Give each product its FDPR findings (root node → ``ProductFdpr``)."""
+        self._fdpr = dict(found)
+        for i, p in self._made.items():
+            got = found.get(self._roots[i])
+            if got is not None:
+                p.fdpr, p.fdpr_summary = got.entries, got.summary
+
+    # -- JSON ---------------------------------------------------------------------------
+
+    def to_dicts(self) -> list[dict[str, Any]]:
+        """Every product's JSON entry (``ProductResult.to_dict()``), written from the arrays."""
+        ctx = self._ctx
+        vals, g = ctx.vals, ctx.grid
+        ok = [(i, r) for i, r in enumerate(self._roots) if r in self._rows and i not in self._made]
+        v = np.array([r for _, r in ok], dtype=np.int64)
+        den = ctx.den[v]
+        # per destination: its cells' numbers for every product, rounded in bulk
+        cols: list[tuple[list[Any], ...]] = []
+        for d, k in zip(self._dests, self._class, strict=True):
+            num = g.num_lo[v, k]
+            head = np.where(den > 0, d.threshold * den - num, np.nan)
+            cols.append(
+                (
+                    rounded(num, 4),
+                    rounded(g.lo[v, k], 6),
+                    rounded(g.hi[v, k], 6),
+                    rounded(head, 4),
+                    g.verdict[v, k].tolist(),
+                )
+            )
+        full = self._full_cells(v)
+        tracks = [str(x) for x in vals.track[v].tolist()]
+        his = {k: g.hi[v, k].tolist() for k in set(self._class)}
+        rows = zip(
+            ok,
+            tracks,
+            rounded(vals.total[v], 4),
+            rounded(vals.us[v], 4),
+            rounded(vals.us_tech[v], 4),
+            rounded(den, 4),
+            den.tolist(),
+            strict=True,
+        )
+        entries: dict[int, dict[str, Any]] = {}
+        for j, ((i, r), track, tot, us, tech, dn, den_j) in enumerate(rows):
+            row = self._rows[r]
+            cells = []
+            for di, k, same in self._slots(row):
+                if full[j, k]:
+                    cells.append(self._full_cell(r, row, di, k, same))
+                    continue
+                d = self._dests[di]
+                num, lo, hi, head, verdict = (c[j] for c in cols[di])
+                word = VERDICTS[int(verdict)]
+                cell = {
+                    "country": d.code,
+                    "name": d.name,
+                    "groups": sorted(d.groups),
+                    "threshold": d.threshold,
+                    "threshold_source": d.threshold_source,
+                    "controlled_us_value": num,
+                    "ratio": lo,
+                    "subject_to_ear": subject_of(word),
+                    "verdict": word,
+                    "headroom": head,
+                    "zero_de_minimis": [],
+                    "bounds": {
+                        "low": lo,
+                        "high": hi,
+                        "unresolved_parts": settle(
+                            unresolved_lists(ctx, track, k, d.threshold)[row],
+                            word,
+                            his[k][j],
+                            d.threshold,
+                            den_j,
+                        ),
+                    },
+                    "track": track,
+                    "top_contributors": list(top_entries(ctx, track, k).row(row)),
+                }
+                if same:
+                    cell["same_for"] = list(same)
+                cells.append(cell)
+            entry = {
+                "part_number": str(ctx.graph.part_numbers[r]),
+                "description": text(self._desc[r]),
+                "analysed": True,
+                "total_cost": tot,
+                "currency": self._currency,
+                "us_origin_value": us,
+                "us_tech_value": tech,
+                "denominator": {
+                    "basis": "selling_price" if self._price[r] > 0 else "rolled_up_cost",
+                    "value": dn,
+                },
+                "track": track,
+                "destinations": cells,
+                "summary": self._summaries[row],
+            }
+            found = self._fdpr.get(r)
+            entry["fdpr"] = found.entries if found is not None else []
+            if found is not None:
+                entry["fdpr_summary"] = found.summary
+            entries[i] = entry
+        return [entries[i] if i in entries else self[i].to_dict() for i in range(len(self))]
+
+    def _full_cells(self, v: np.ndarray) -> np.ndarray:
+        """Products (positions of ``v``) × classes whose cells are built in full."""
+        ctx = self._ctx
+        g, vals = ctx.grid, ctx.vals
+        n_classes = g.verdict.shape[1]
+        full = np.zeros((len(v), n_classes), dtype=bool)
+        if self._scenarios:
+            full[:] = True
+            return full
+        full |= (vals.track[v] == "technology")[:, None]
+        full |= g.item_zero[v].any(axis=2) if g.item_zero.shape[2] else False
+        ranked = ctx.rankings
+        assert ranked is not None  # noqa: S101 - set with the explosion
+        t = ranked.matrix
+        rows = np.array([self._rows[r] for r in v.tolist()], dtype=np.int64)
+        for k in range(n_classes):
+            for track in np.unique(vals.track[v]).tolist():
+                if not ctx.node_masks(str(track), k).zero:
+                    continue
+                # products whose explosion holds a part hitting a 734.4(a) category
+                hit = np.zeros(t.shape[1], dtype=bool)
+                for arr in (vals.zero_own[track], vals.zero_own_high[track]):
+                    if arr.size:
+                        hit |= arr[:, k] > 0
+                count = np.bincount(ranked.rows, weights=hit[t.indices], minlength=t.shape[0])
+                holds = count[rows] > 0
+                full[(vals.track[v] == track) & holds, k] = True
+        if ctx.alt is not None:
+            a = ctx.alt
+            full |= (a.verdict[v] != g.verdict[v]) | ~np.isclose(
+                a.lo[v], g.lo[v], rtol=0, atol=1e-12, equal_nan=True
+            )
+        return full
+
+    def _full_cell(self, r: int, row: int, di: int, k: int, same: list[str]) -> dict[str, Any]:
+        dr = destination_result(
+            self._ctx, r, self._dests[di], k, self._scenarios, self._explosion(row)
+        )
+        dr.same_for = list(same)
+        return dr.to_dict()
+
+
+def all_products(products: Sequence[ProductResult]) -> list[dict[str, Any]]:
+    """The JSON entries of a sequence of products (in bulk when it is a :class:`ProductResults`)."""
+    if isinstance(products, ProductResults):
+        return products.to_dicts()
+    return [p.to_dict() for p in products]
