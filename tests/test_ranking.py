@@ -54,6 +54,38 @@ def test_contributors_equal_a_stable_sort_per_row(
 
 
 @settings(max_examples=200, deadline=None)
+@given(
+    matrices(), st.lists(st.lists(st.booleans(), min_size=12, max_size=12), min_size=2, max_size=4)
+)
+def test_one_ranking_for_every_class_equals_each_class_on_its_own(
+    m: tuple[sparse.csr_array, np.ndarray, np.ndarray], counts: list[list[bool]]
+) -> None:
+    """Parts count with their whole value or not at all in each class: ranking once over
+    every class and taking each class's subset gives each class's own ranking."""
+    from bomtrace.analysis.evidence import _same_value_everywhere
+
+    t, own, _ = m
+    n = t.shape[1]
+    per_class = np.stack([np.where(np.array(c[:n]), own, 0.0) for c in counts], axis=1)
+    every = _same_value_everywhere(per_class)
+    assert every is not None
+    shared, alone = Rankings(t), Rankings(t)
+    for k in range(per_class.shape[1]):
+        a = shared.contributors(("top", "commodity", k), per_class[:, k], every)
+        b = alone.contributors(("top", "commodity", k), per_class[:, k])
+        assert a.pos.tolist() == b.pos.tolist() and a.starts.tolist() == b.starts.tolist()
+        assert a.value.tolist() == b.value.tolist()
+
+
+def test_classes_with_different_values_are_ranked_apart() -> None:
+    from bomtrace.analysis.evidence import _same_value_everywhere
+
+    assert _same_value_everywhere(np.array([[1.0, 0.0], [2.0, 2.0]])) is not None
+    assert _same_value_everywhere(np.array([[1.0, 0.5], [2.0, 2.0]])) is None
+    assert _same_value_everywhere(np.array([[1.0], [2.0]])) is None  # one class: no need
+
+
+@settings(max_examples=200, deadline=None)
 @given(matrices())
 def test_unresolved_first_flagged_then_by_gap(
     m: tuple[sparse.csr_array, np.ndarray, np.ndarray],

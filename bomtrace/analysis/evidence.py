@@ -88,7 +88,8 @@ def top_entries(ctx: Context, track: str, k: int) -> TopEntries:
     if got is not None:
         return got  # type: ignore[no-any-return]
     t, graph = ranked.matrix, ctx.graph
-    r = ranked.contributors(key, ctx.vals.own_low[track][:, k])
+    own = ctx.vals.own_low[track]
+    r = ranked.contributors(key, own[:, k], _same_value_everywhere(own))
     kept, ends = r.head(ctx.top)
     pos, value = r.pos[kept], r.value[kept]
     m = t.indices[pos]
@@ -125,6 +126,15 @@ def top_entries(ctx: Context, track: str, k: int) -> TopEntries:
     got = TopEntries(entries, raw, ends)
     ranked.lists[key] = got
     return got
+
+
+def _same_value_everywhere(own: np.ndarray) -> np.ndarray | None:
+    """Each part's value over the classes (nodes × classes), when every positive value of a
+    part is the same in each class (one ranking then serves every class); else None."""
+    if own.shape[1] < 2:
+        return None
+    top = own.max(axis=1)
+    return top if bool(((own <= 0) | (own == top[:, None])).all()) else None
 
 
 def settle(

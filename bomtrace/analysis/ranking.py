@@ -79,16 +79,34 @@ class Rankings:
         pos = pos[np.lexsort((*(k[pos] for k in keys), self.rows[pos]))]
         return Grouped(pos, np.searchsorted(self.rows[pos], np.arange(self.matrix.shape[0] + 1)))
 
-    def contributors(self, key: tuple[str, str, int], own: np.ndarray) -> Ranked:
-        """Entries with extended value ``qty × own[part] > 0``, largest first per row."""
+    def contributors(
+        self, key: tuple[str, str, int], own: np.ndarray, every: np.ndarray | None = None
+    ) -> Ranked:
+        """Entries with extended value ``qty × own[part] > 0``, largest first per row.
+
+        ``every`` (optional): the parts' values over every class of the same kind, each
+        part's positive value the same in every class it has one (a part counts with its
+        whole value or not at all). The entries are then ranked once by ``every`` (cached
+        under the key with class -1) and each class's ranking is the subset where ``own`` is
+        positive, in the same order: what ranking ``own`` alone would give.
+        """
         got = self.cache.get(key)
-        if got is None:
-            t = self.matrix
+        if got is not None:
+            return got
+        t = self.matrix
+        if every is None:
             c = t.data * own[t.indices]
             g = self.grouped(np.flatnonzero(c > 0), -c)
-            got = self.cache[key] = Ranked(
-                g.pos, g.starts, c[g.pos], np.zeros(len(g.pos), dtype=bool)
+            got = Ranked(g.pos, g.starts, c[g.pos], np.zeros(len(g.pos), dtype=bool))
+        else:
+            whole = self.contributors((key[0], key[1], -1), every)
+            sel = own[t.indices[whole.pos]] > 0
+            pos = whole.pos[sel]
+            counts = np.bincount(self.rows[pos], minlength=t.shape[0])
+            got = Ranked(
+                pos, np.r_[0, np.cumsum(counts)], whole.value[sel], np.zeros(len(pos), dtype=bool)
             )
+        self.cache[key] = got
         return got
 
     def unresolved(
