@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bomtrace.graph import build_graph
-from bomtrace.rollup import explode, rollup
+from bomtrace.rollup import explode, explode_kept, rollup
 
 
 @st.composite
@@ -59,6 +59,23 @@ def test_rollup_equals_naive_recursion_and_exploded_leaves(dag):
     x = explode(g, g.roots)
     exploded = x.multiply(np.where(leaf, cost, 0.0)[None, :]).sum(axis=1).A.ravel()
     assert np.allclose(exploded, tot[g.roots])
+
+
+@settings(max_examples=60, deadline=None)
+@given(dags(), st.data())
+def test_bottom_up_explosion_equals_explosion_on_kept_columns(dag, data):
+    n, edges, costs = dag
+    g = build_graph(parent_child(_pc_rows(n, edges, costs)))
+    keep = np.array(data.draw(st.lists(st.booleans(), min_size=n, max_size=n)))
+    cut = np.array(
+        data.draw(st.lists(st.booleans(), min_size=len(g.parent), max_size=len(g.parent)))
+    )
+    sources = np.array(data.draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=4)))
+    for mask in (None, cut):
+        want = explode(g, sources, edge_mask=mask).toarray()[:, keep]
+        got = explode_kept(g, sources, keep, edge_mask=mask).toarray()
+        assert np.allclose(got[:, keep], want)
+        assert not got[:, ~keep].any()
 
 
 @settings(max_examples=40, deadline=None)

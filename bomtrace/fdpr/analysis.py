@@ -44,7 +44,7 @@ from bomtrace.fdpr.screening import ScreeningList
 from bomtrace.graph.collect import IssueCollector
 from bomtrace.graph.model import BomGraph
 from bomtrace.issues import IssueCode
-from bomtrace.rollup import explode, rollup
+from bomtrace.rollup import explode_kept, rollup
 from bomtrace.rules.model import Destination
 
 #: unresolved parts listed per product (largest extended value first; ``unresolved_count``
@@ -124,8 +124,8 @@ def analyze_fdpr(
     )
     ok_roots = np.array([int(r) for r in graph.roots if graph.height[r] >= 0], dtype=np.int64)
     # only caught parts, parts with open evidence and the assemblies holding caught parts are
-    # ever listed: confine the explosion to them
-    t = explode(graph, ok_roots, keep=caught_any | unknown_any | (~leaf & (below[:, 0] > 0)))
+    # ever listed: explode only their columns, bottom-up (shared sub-assemblies once)
+    t = explode_kept(graph, ok_roots, caught_any | unknown_any | (~leaf & (below[:, 0] > 0)))
     engaged = ev.any_given or bool(screened)
     # rank of every node by part number, to sort per-product lists with integer keys
     pn_rank = np.empty(n, dtype=np.int64)
