@@ -198,7 +198,9 @@ def explode_kept(
     )
     own = sp.csr_matrix((np.ones(len(kept)), (at[kept], kept)), shape=(len(nodes), n))
     heights = graph.height[nodes]
-    bounds = np.searchsorted(heights, np.arange(int(heights.max(initial=0)) + 2))
+    # one block per height (blocked kept nodes, height -1, first: no edges reach them)
+    low, high = int(heights.min(initial=0)), int(heights.max(initial=0))
+    bounds = np.searchsorted(heights, np.arange(low, high + 2))
     done = sp.csr_matrix((0, n))
     for lo, hi in itertools.pairwise(bounds.tolist()):
         if lo == hi:

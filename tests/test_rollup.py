@@ -155,3 +155,8 @@ def test_blocked_nodes_are_nan_and_excluded():
     t = rollup(g, np.where(g.is_leaf, np.nan_to_num(g.num_attr("unit_cost")), 0.0))
     assert np.isnan(t[g.index_of("P")])
     assert t[g.index_of("Q")] == 3.0
+    # a blocked node kept for the bottom-up explosion is its own row, reached by no edge
+    keep = np.zeros(g.n_nodes, dtype=bool)
+    keep[[g.index_of("A"), g.index_of("r")]] = True
+    x = explode_kept(g, np.array([g.index_of("Q")]), keep).toarray()
+    assert x[0, g.index_of("r")] == 2.0 and x.sum() == 2.0
