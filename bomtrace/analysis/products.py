@@ -21,12 +21,18 @@ import numpy as np
 from bomtrace.analysis.context import Context, Explosion
 from bomtrace.analysis.detail import destination_result
 from bomtrace.analysis.evidence import settle, top_entries, unresolved_lists
-from bomtrace.analysis.grid import NOT_SUBJECT, UNDETERMINED, VERDICTS
+from bomtrace.analysis.grid import NOT_SUBJECT, SUBJECT, UNDETERMINED, VERDICTS
 from bomtrace.analysis.items import node_result, product_findings
 from bomtrace.analysis.result import DestinationResult, ProductResult, rounded, subject_of, text
 from bomtrace.graph.collect import IssueCollector
 from bomtrace.issues import IssueCode
 from bomtrace.rules.model import Destination, Scenario
+
+#: the finding each verdict code gives (:func:`~bomtrace.analysis.items.product_findings`)
+_FINDINGS = (
+    (SUBJECT, IssueCode.DE_MINIMIS_EXCEEDED),
+    (UNDETERMINED, IssueCode.VERDICT_UNDETERMINED),
+)
 
 #: one product's shown destination: (destination index, class, the other countries it stands for)
 Slot = tuple[int, int, list[str]]
@@ -175,6 +181,9 @@ class ProductResults(Sequence[ProductResult]):
         """Add each product's issues: not analysed, denominator is cost, verdict findings."""
         ctx = self._ctx
         graph, g, vals = ctx.graph, ctx.grid, ctx.vals
+        ok = np.empty(len(self._rows), dtype=np.int64)  # product node of each explosion row
+        ok[list(self._rows.values())] = list(self._rows)
+        verdicts = g.verdict[ok].tolist()
         for r in self._roots:
             pn = str(graph.part_numbers[r])
             row = self._rows.get(r)
@@ -198,7 +207,13 @@ class ProductResults(Sequence[ProductResult]):
                     **graph.position(r),
                 )
             slots = self._slots(row)
-            if all(g.verdict[r, k] == NOT_SUBJECT for _, k, _ in slots):
+            codes = {verdicts[row][k] for _, k, _ in slots}
+            if codes == {NOT_SUBJECT}:
+                continue
+            found = [c for v, c in _FINDINGS if v in codes]
+            if all(sink.over(c) for c in found):  # past the cap: counted, not written
+                for c in found:
+                    sink.tally(c)
                 continue
             product_findings(sink, pn, graph.position(r), self._cells(r, row, slots))
 
