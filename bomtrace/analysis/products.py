@@ -296,9 +296,12 @@ class ProductResults(Sequence[ProductResult]):
                     g.verdict[v, k].tolist(),
                 )
             )
-        full = self._full_cells(v)
+        full = self._full_cells(v).tolist()
         tracks = [str(x) for x in vals.track[v].tolist()]
         his = {k: g.hi[v, k].tolist() for k in set(self._class)}
+        groups = [sorted(d.groups) for d in self._dests]
+        subject = [subject_of(w) for w in VERDICTS]
+        lists: dict[tuple[str, int], tuple[Any, list[list[dict[str, Any]]]]] = {}
         rows = zip(
             ok,
             tracks,
@@ -314,38 +317,41 @@ class ProductResults(Sequence[ProductResult]):
             row = self._rows[r]
             cells = []
             for di, k, same in self._slots(row):
-                if full[j, k]:
+                if full[j][k]:
                     cells.append(self._full_cell(r, row, di, k, same))
                     continue
                 d = self._dests[di]
-                num, lo, hi, head, verdict = (c[j] for c in cols[di])
-                word = VERDICTS[int(verdict)]
+                got = lists.get((track, k))
+                if got is None:
+                    got = lists[track, k] = (
+                        top_entries(ctx, track, k),
+                        unresolved_lists(ctx, track, k, d.threshold),
+                    )
+                col = cols[di]
+                code = col[4][j]
+                lo, word, opened = col[1][j], VERDICTS[code], got[1][row]
                 cell = {
                     "country": d.code,
                     "name": d.name,
-                    "groups": sorted(d.groups),
+                    "groups": list(groups[di]),
                     "threshold": d.threshold,
                     "threshold_source": d.threshold_source,
-                    "controlled_us_value": num,
+                    "controlled_us_value": col[0][j],
                     "ratio": lo,
-                    "subject_to_ear": subject_of(word),
+                    "subject_to_ear": subject[code],
                     "verdict": word,
-                    "headroom": head,
+                    "headroom": col[3][j],
                     "zero_de_minimis": [],
                     "bounds": {
                         "low": lo,
-                        "high": hi,
+                        "high": col[2][j],
                         "unresolved_parts": settle(
-                            unresolved_lists(ctx, track, k, d.threshold)[row],
-                            word,
-                            his[k][j],
-                            d.threshold,
-                            den_j,
-                        ),
+                            opened, word, his[k][j], d.threshold, den_j
+                        ) if opened and code == UNDETERMINED else list(opened),
                     },
                     "track": track,
-                    "top_contributors": list(top_entries(ctx, track, k).row(row)),
-                }
+                    "top_contributors": got[0].row(row),
+                }  # fmt: skip
                 if same:
                     cell["same_for"] = list(same)
                 cells.append(cell)
