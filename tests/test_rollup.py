@@ -160,3 +160,32 @@ def test_blocked_nodes_are_nan_and_excluded():
     keep[[g.index_of("A"), g.index_of("r")]] = True
     x = explode_kept(g, np.array([g.index_of("Q")]), keep).toarray()
     assert x[0, g.index_of("r")] == 2.0 and x.sum() == 2.0
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from([0.0, 1.0, 2.5, -1.0]), min_size=4, max_size=4),
+        min_size=1,
+        max_size=6,
+    ),
+    st.lists(st.integers(0, 5), min_size=1, max_size=9),
+)
+def test_distinct_columns_rebuild_every_column(columns, picks):
+    """Zero columns are left out and repeated ones kept once; every column is recovered."""
+    from bomtrace.analysis.values import _distinct_columns
+
+    pool = [np.array(c) for c in columns]
+    flat = [pool[i % len(pool)] for i in picks]
+    blocks = (
+        [np.column_stack(flat[:2]), np.column_stack(flat[2:])]
+        if len(flat) > 2
+        else [np.column_stack(flat)]
+    )
+    got = _distinct_columns(4, blocks)
+    assert got.distinct.shape[1] == len({c.tobytes() for c in flat if c.any()})
+    for col, w in zip(flat, got.where.tolist(), strict=True):
+        if w < 0:
+            assert not col.any()
+        else:
+            assert got.distinct[:, w].tolist() == col.tolist()

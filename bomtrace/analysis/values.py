@@ -166,7 +166,9 @@ def compute_values(
     software_notes(graph, sink, track, bundled, is_us)
     roots_tracks = {str(track[r]) for r in graph.roots}
     cand = ~graph.is_leaf & ~is_us
-    tracks = tuple(t for t in TRACKS if t in roots_tracks | {str(x) for x in track[cand]})
+    tracks = tuple(
+        t for t in TRACKS if t in roots_tracks | {str(x) for x in pd.unique(track[cand])}
+    )
     base = np.nan_to_num(total, nan=0.0)
     k = len(reps)
     low_m = (status == 2) & is_us[:, None]
@@ -208,7 +210,7 @@ def compute_values(
         yes, maybe = yes & on, maybe & on
         item_own[:, c] = np.where(yes, 2, np.where(maybe, 1, 0))
         cols += [yes[:, None].astype(float), (yes | maybe)[:, None].astype(float)]
-    matrix = np.column_stack(cols) if cols else np.zeros((graph.n_nodes, 0))
+    matrix = _distinct_columns(graph.n_nodes, cols)
     stop = ~(is_us | has_decl)[graph.parent]
     cut = stop & ~discrete[graph.child]
     has_discrete = bool(discrete[graph.child].any())
@@ -251,24 +253,61 @@ def z_index(ruleset: Any, z: ZeroDeMinimis) -> int:
     return [x.id for x in ruleset.zero_de_minimis()].index(z.id)
 
 
+@dataclass
+class Columns:
+    """Node × column blocks side by side, as their distinct non-zero columns (``distinct``,
+    nodes × u) and, per column, its index among them (``where``; -1: zero everywhere)."""
+
+    distinct: np.ndarray
+    where: np.ndarray
+
+
+def _distinct_columns(n: int, blocks: list[np.ndarray]) -> Columns:
+    """The blocks' columns with the zero ones left out and each repeated one kept once.
+
+    Zero columns (no unpriced part, no 734.4(a) hit for a class, nothing controlled for a
+    destination...) roll up to zero, and equal columns (a class's low and high value when
+    no classification is open, the same hits for several classes...) to equal columns: a
+    typical BOM rolls up half of its columns or fewer.
+
+    >>> c = _distinct_columns(3, [np.array([[1.0, 0.0], [2.0, 0.0], [0.0, 0.0]]),
+    ...                          np.array([[1.0], [2.0], [0.0]])])
+    >>> c.distinct.tolist(), c.where.tolist()
+    ([[1.0], [2.0], [0.0]], [0, -1, 0])
+    """
+    flat = [b[:, j] for b in blocks for j in range(b.shape[1])]
+    where = np.full(len(flat), -1, dtype=np.int64)
+    kept: list[np.ndarray] = []
+    by_sum: dict[float, list[int]] = {}
+    for i, col in enumerate(flat):
+        if not col.any():
+            continue
+        same = by_sum.setdefault(float(col.sum()), [])
+        for u in same:
+            if np.array_equal(kept[u], col):
+                where[i] = u
+                break
+        else:
+            where[i] = len(kept)
+            same.append(len(kept))
+            kept.append(col)
+    return Columns(np.column_stack(kept) if kept else np.zeros((n, 0)), where)
+
+
 def _variant(
     graph: BomGraph,
-    matrix: np.ndarray,
+    matrix: Columns,
     tracks: tuple[str, ...],
     k: int,
     n_items: int,
     mask: np.ndarray,
 ) -> Variant:
-    # columns that are zero everywhere (no unpriced part, no 734.4(a) hit for a class, nothing
-    # controlled for a destination...) roll up to zero: only the others are rolled up
-    live = np.flatnonzero(matrix.any(axis=0)) if matrix.shape[1] else np.zeros(0, dtype=np.int64)
-    if len(live) == matrix.shape[1]:
-        rolled = rollup(graph, matrix, edge_mask=mask) if matrix.shape[1] else matrix
-    else:
-        rolled = np.zeros(matrix.shape)
-        rolled[graph.height < 0] = np.nan
-        if len(live):
-            rolled[:, live] = rollup(graph, matrix[:, live], edge_mask=mask)
+    # only the distinct non-zero columns are rolled up; the others are zeros or copies
+    rolled = np.zeros((graph.n_nodes, len(matrix.where)))
+    rolled[graph.height < 0] = np.nan
+    live = np.flatnonzero(matrix.where >= 0)
+    if len(live):
+        rolled[:, live] = rollup(graph, matrix.distinct, edge_mask=mask)[:, matrix.where[live]]
     out: dict[str, dict[str, np.ndarray]] = {
         f: {} for f in ("low", "high", "unpriced", "zero_low", "zero_high")
     }
