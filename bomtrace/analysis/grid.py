@@ -37,10 +37,16 @@ class Grid:
     verdict: np.ndarray  #: int8 codes (NOT_SUBJECT, UNDETERMINED, SUBJECT)
 
 
-def _pick(per_track: dict[str, np.ndarray], track: np.ndarray, shape: tuple[int, int]) -> Any:
+def _pick(
+    per_track: dict[str, np.ndarray], rows_of: dict[str, np.ndarray], shape: tuple[int, int]
+) -> Any:
+    """Each node's row from its own track's array (zeros for a track without one); the
+    array itself, not a copy, when every node is on one track."""
     out = np.zeros(shape)
     for t, arr in per_track.items():
-        rows = track == t
+        rows = rows_of[t]
+        if rows.all():
+            return arr
         out[rows] = arr[rows]
     return out
 
@@ -73,11 +79,12 @@ def build_grid(
         classes × item categories: the category reaches the class.
     """
     n, k = len(den), len(thresholds)
-    num_lo = _pick(variant.low, vals.track, (n, k))
-    num_hi = _pick(variant.high, vals.track, (n, k))
-    unpriced = _pick(variant.unpriced, vals.track, (n, k)) > 0
-    zero_lo = _pick(variant.zero_low, vals.track, (n, k)) > 0
-    zero_hi = _pick(variant.zero_high, vals.track, (n, k)) > 0
+    rows_of = {t: vals.track == t for t in variant.low}
+    num_lo = _pick(variant.low, rows_of, (n, k))
+    num_hi = _pick(variant.high, rows_of, (n, k))
+    unpriced = _pick(variant.unpriced, rows_of, (n, k)) > 0
+    zero_lo = _pick(variant.zero_low, rows_of, (n, k)) > 0
+    zero_hi = _pick(variant.zero_high, rows_of, (n, k)) > 0
     n_items = item_match.shape[1]
     item_zero = np.zeros((n, k, n_items), dtype=np.int8)
     for c in range(n_items):
