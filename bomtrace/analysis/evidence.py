@@ -89,7 +89,10 @@ def top_entries(ctx: Context, track: str, k: int) -> TopEntries:
         return got  # type: ignore[no-any-return]
     t, graph = ranked.matrix, ctx.graph
     own = ctx.vals.own_low[track]
-    r = ranked.contributors(key, own[:, k], _same_value_everywhere(own))
+    every_key = ("every", track, -1)  # computed once per track, shared by its classes
+    if every_key not in ranked.lists:
+        ranked.lists[every_key] = _same_value_everywhere(own)
+    r = ranked.contributors(key, own[:, k], ranked.lists[every_key])
     kept, ends = r.head(ctx.top)
     pos, value = r.pos[kept], r.value[kept]
     m = t.indices[pos]
