@@ -136,8 +136,7 @@ def explode(
     if edge_mask is not None:
         ok &= edge_mask
     if keep is not None:
-        cone = ancestors_mask(n, graph.parent[ok], graph.child[ok], np.flatnonzero(keep))
-        ok &= cone[graph.child]
+        ok &= _cone(graph, ok, keep)[graph.child]
     a = sp.csr_matrix((graph.qty[ok], (graph.parent[ok], graph.child[ok])), shape=(n, n))
     depth = int(graph.height.max(initial=0)) + 1
     blocks = []
@@ -187,7 +186,7 @@ def explode_kept(
     if edge_mask is not None:
         ok &= edge_mask
     kept = np.flatnonzero(keep)
-    cone = ancestors_mask(n, graph.parent[ok], graph.child[ok], kept)
+    cone = _cone(graph, ok, keep)
     ok &= cone[graph.child]
     nodes = np.flatnonzero(cone)
     nodes = nodes[np.argsort(graph.height[nodes], kind="stable")]  # children before parents
@@ -209,3 +208,13 @@ def explode_kept(
         done = sp.vstack([done, level], format="csr")
     done = sp.vstack([done, sp.csr_matrix((1, n))], format="csr")  # the empty row
     return sp.csr_matrix(done[at[sources]])
+
+
+def _cone(graph: BomGraph, ok: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """The ``keep`` nodes and every node above them over the ``ok`` edges (the graph's edges
+    ordered by child are sorted once and kept)."""
+    by_child = graph.memo("edges_by_child", lambda: np.argsort(graph.child, kind="stable"))
+    sel = by_child[ok[by_child]]
+    return ancestors_mask(
+        graph.n_nodes, graph.parent[sel], graph.child[sel], np.flatnonzero(keep), by_child=True
+    )

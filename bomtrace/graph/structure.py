@@ -107,13 +107,15 @@ def cycles(
     return out
 
 
-def ancestors_mask(n: int, parent: np.ndarray, child: np.ndarray, seeds: np.ndarray) -> np.ndarray:
-    """Boolean mask of ``seeds`` and every node above them."""
+def ancestors_mask(
+    n: int, parent: np.ndarray, child: np.ndarray, seeds: np.ndarray, *, by_child: bool = False
+) -> np.ndarray:
+    """Boolean mask of ``seeds`` and every node above them (``by_child``: the edges are
+    already ordered by child)."""
     mask = np.zeros(n, dtype=bool)
     mask[seeds] = True
-    order = np.argsort(child, kind="stable")
     indptr = np.r_[0, np.cumsum(np.bincount(child, minlength=n))]
-    p_by_child = parent[order]
+    p_by_child = parent if by_child else parent[np.argsort(child, kind="stable")]
     frontier = np.unique(seeds)
     while frontier.size:
         ps = np.unique(p_by_child[gather_ranges(indptr, frontier)])
