@@ -91,14 +91,23 @@ def _plant_state(prong: Prong, ev: Evidence) -> np.ndarray:
     out = np.full(len(ev.plant), UNKNOWN, dtype=np.int8)
     out[ev.plant == NO] = NO
     yes = np.flatnonzero(ev.plant == YES)
-    for i in yes:
-        listed = ev.plant_eccns[i]
-        if prong.origin == "US-origin" and ev.plant_origin[i] != "US-origin":
-            out[i] = NO
+    if not len(yes):
+        return out
+    # few distinct plants: test each (origin, ECCNs) pair once
+    o_codes, origins = pd.factorize(ev.plant_origin[yes])
+    l_codes, found = pd.factorize(ev.plant_eccns[yes])  # None (no ECCNs given): -1
+    listings = [None, *found]
+    pairs, inverse = np.unique(o_codes * len(listings) + l_codes + 1, return_inverse=True)
+    states = []
+    for pair in pairs.tolist():
+        origin, listed = origins[pair // len(listings)], listings[pair % len(listings)]
+        if prong.origin == "US-origin" and origin != "US-origin":
+            states.append(NO)
         elif listed is None:
-            out[i] = YES if prong.generic else UNKNOWN
+            states.append(YES if prong.generic else UNKNOWN)
         else:
-            out[i] = inputs_state(prong, listed)
+            states.append(inputs_state(prong, listed))
+    out[yes] = np.array(states, dtype=np.int8)[inverse.ravel()]
     return out
 
 
