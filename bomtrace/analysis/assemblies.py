@@ -143,10 +143,11 @@ class AssemblyResults(Sequence[ProductResult]):
         vals, g, den = ctx.vals, ctx.grid, ctx.den[v]
         pairs = [] if self._summary_only else list(zip(self._dests, self._class, strict=True))
         columns: list[list[dict[str, Any]]] = []  # one column of cells per destination
+        words = [(w, subject_of(w)) for w in VERDICTS]  # per verdict code
         for d, k in pairs:
             num = g.num_lo[v, k]
             head = np.where(den > 0, d.threshold * den - num, np.nan)
-            verdicts = [VERDICTS[c] for c in g.verdict[v, k].tolist()]
+            verdicts = [words[c] for c in g.verdict[v, k].tolist()]
             code, thr = d.code, d.threshold
             columns.append(
                 [
@@ -155,8 +156,8 @@ class AssemblyResults(Sequence[ProductResult]):
                         "threshold": thr,
                         "controlled_us_value": n,
                         "ratio": lo,
-                        "subject_to_ear": subject_of(verdict),
-                        "verdict": verdict,
+                        "subject_to_ear": verdict[1],
+                        "verdict": verdict[0],
                         "headroom": h,
                         "bounds": {"low": lo, "high": hi},
                     }
