@@ -98,7 +98,7 @@ def test_cells_built_in_full_are_the_special_ones() -> None:
 
     full = products._full_cells(np.array(v))
     pns = [str(products._ctx.graph.part_numbers[x]) for x in v]
-    whole = {pn for pn, f in zip(pns, full.any(axis=1).tolist(), strict=True) if f}
+    whole = {pns[i] for i in np.flatnonzero(full.any(axis=1)).tolist()}
     assert {"PZ", "PT", "PB"} <= whole and not {"PA", "PN", "PU"} & whole
     d = r.product("PZ").destination("CN")
     assert d.verdict == "subject" and d.zero_de_minimis

@@ -388,7 +388,8 @@ class ProductResults(Sequence[ProductResult]):
             full[:] = True
             return full
         full |= (vals.track[v] == "technology")[:, None]
-        full |= g.item_zero[v].any(axis=2) if g.item_zero.shape[2] else False
+        if g.item_zero.shape[2]:
+            full |= g.item_zero[v].any(axis=2)
         ranked = ctx.rankings
         assert ranked is not None  # noqa: S101 - set with the explosion
         t = ranked.matrix
