@@ -16,6 +16,9 @@ never with the number of paths (which explodes when sub-assemblies are shared).
 [10.5, 4.5, 1.5]
 >>> explode(g, np.array([0])).toarray().tolist()   # r appears 2*3 + 1 = 7 times in P
 [[1.0, 2.0, 7.0]]
+>>> keep = np.array([False, False, True])              # only r's column, bottom-up
+>>> explode_kept(g, np.array([0, 1]), keep).toarray().tolist()
+[[0.0, 0.0, 7.0], [0.0, 0.0, 3.0]]
 """
 
 from __future__ import annotations
@@ -170,16 +173,7 @@ def explode_kept(
     nodes are kept. Sums run in another order than :func:`explode`'s, so quantities may
     differ from it in the last bits.
 
-    >>> import numpy as np
-    >>> from bomtrace.graph.model import BomGraph
-    >>> import pandas as pd
-    >>> g = BomGraph(part_numbers=np.array(["P", "A", "r"], dtype=object),
-    ...     parent=np.array([0, 0, 1]), child=np.array([1, 2, 2]), qty=np.array([2., 1., 3.]),
-    ...     nodes=pd.DataFrame(index=range(3)), roots=np.array([0]),
-    ...     height=np.array([2, 1, 0]), edge_rows=pd.DataFrame(), layout="indented")
-    >>> keep = np.array([False, False, True])
-    >>> explode_kept(g, np.array([0, 1]), keep).toarray().tolist()   # only r's column
-    [[0.0, 0.0, 7.0], [0.0, 0.0, 3.0]]
+    See the module's example.
     """
     n = graph.n_nodes
     ok = graph.height[graph.parent] >= 0

@@ -11,8 +11,7 @@ difference, the technology-track note) are built in full up front; there are few
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import Any, overload
+from typing import Any
 
 import numpy as np
 
@@ -20,12 +19,13 @@ from bomtrace.analysis.context import Context
 from bomtrace.analysis.detail import destination_result
 from bomtrace.analysis.grid import NOT_SUBJECT, VERDICTS
 from bomtrace.analysis.items import item_summaries, item_summary, node_result
+from bomtrace.analysis.lazy import LazyResults
 from bomtrace.analysis.result import DestinationResult, ProductResult, rounded, subject_of, text
 from bomtrace.analysis.values import NodeValues
 from bomtrace.rules.model import Destination
 
 
-class AssemblyResults(Sequence[ProductResult]):
+class AssemblyResults(LazyResults):
     """Verdicts of foreign-made sub-assemblies for every destination analysed.
 
     Parameters
@@ -61,11 +61,11 @@ class AssemblyResults(Sequence[ProductResult]):
         members: list[list[str]],
         reps: list[Destination],
     ) -> None:
+        super().__init__(len(nodes))
         self._ctx, self._nodes = ctx, np.asarray(nodes, dtype=np.int64)
         self._dests, self._class = dests, dest_class
         self._price, self._desc, self._currency = price, desc, currency
         self._summary_only, self._members, self._reps = summary_only, members, reps
-        self._made: dict[int, ProductResult] = {}
         #: cells built in full: (position, destination index) -> result
         self._full: dict[tuple[int, int], DestinationResult] = {}
         if summary_only:
@@ -85,31 +85,6 @@ class AssemblyResults(Sequence[ProductResult]):
     def values(self) -> NodeValues:
         """The node values (roll-ups, decisions) every verdict of the analysis came from."""
         return self._ctx.vals
-
-    def __len__(self) -> int:
-        return len(self._nodes)
-
-    @overload
-    def __getitem__(self, i: int) -> ProductResult: ...
-
-    @overload
-    def __getitem__(self, i: slice) -> list[ProductResult]: ...
-
-    def __getitem__(self, i: int | slice) -> ProductResult | list[ProductResult]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        if i < 0:
-            i += len(self)
-        if not 0 <= i < len(self):
-            raise IndexError(i)
-        got = self._made.get(i)
-        if got is None:
-            got = self._made[i] = self._make(i)
-        return got
-
-    def __iter__(self) -> Iterator[ProductResult]:
-        for i in range(len(self)):
-            yield self[i]
 
     def _classes(self) -> list[int]:
         """The classes whose verdicts the output shows."""

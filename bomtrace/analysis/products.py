@@ -13,8 +13,8 @@ changed) and products not analysed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from typing import Any, overload
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -23,6 +23,7 @@ from bomtrace.analysis.detail import destination_result
 from bomtrace.analysis.evidence import settle, top_entries, unresolved_lists
 from bomtrace.analysis.grid import NOT_SUBJECT, SUBJECT, UNDETERMINED, VERDICTS
 from bomtrace.analysis.items import node_result, product_findings
+from bomtrace.analysis.lazy import LazyResults
 from bomtrace.analysis.result import DestinationResult, ProductResult, rounded, subject_of, text
 from bomtrace.graph.collect import IssueCollector
 from bomtrace.issues import IssueCode
@@ -38,7 +39,7 @@ _FINDINGS = (
 Slot = tuple[int, int, list[str]]
 
 
-class ProductResults(Sequence[ProductResult]):
+class ProductResults(LazyResults):
     """De minimis results of every product (a root of the BOM), in the graph's root order.
 
     Parameters
@@ -85,6 +86,7 @@ class ProductResults(Sequence[ProductResult]):
         currency: str,
         members: list[list[str]],
     ) -> None:
+        super().__init__(len(roots))
         self._ctx, self._roots, self._rows, self._blocked = ctx, roots, ok_rows, blocked
         self._dests, self._class, self._picks = dests, dest_class, picks
         self._summaries, self._scenarios = summaries, scenarios
@@ -93,36 +95,10 @@ class ProductResults(Sequence[ProductResult]):
         for i, k in enumerate(dest_class):
             self._first_at.setdefault(k, i)
         self._where = {d.code: (d, k) for d, k in zip(dests, dest_class, strict=True)}
-        self._made: dict[int, ProductResult] = {}
         #: FDPR findings per product node (:meth:`attach_fdpr`)
         self._fdpr: dict[int, Any] = {}
 
-    # -- the sequence -------------------------------------------------------------------
-
-    def __len__(self) -> int:
-        return len(self._roots)
-
-    @overload
-    def __getitem__(self, i: int) -> ProductResult: ...
-
-    @overload
-    def __getitem__(self, i: slice) -> list[ProductResult]: ...
-
-    def __getitem__(self, i: int | slice) -> ProductResult | list[ProductResult]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        if i < 0:
-            i += len(self)
-        if not 0 <= i < len(self):
-            raise IndexError(i)
-        got = self._made.get(i)
-        if got is None:
-            got = self._made[i] = self._make(i)
-        return got
-
-    def __iter__(self) -> Iterator[ProductResult]:
-        for i in range(len(self)):
-            yield self[i]
+    # -- making one result ---------------------------------------------------------------
 
     def _slots(self, row: int) -> list[Slot]:
         """The destinations a product's result shows: (destination index, class, same_for)."""
