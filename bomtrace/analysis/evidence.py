@@ -55,7 +55,7 @@ class TopEntries:
     (``Contributor.to_dict``), built in bulk, and the unrounded numbers behind them."""
 
     entries: list[dict[str, Any]]  #: all rows' entries, row by row
-    raw: list[tuple[float, float, float | None]]  #: (quantity, value, share) per entry
+    raw: np.ndarray  #: entries × (quantity, value, share); share NaN when there is none
     ends: list[int]  #: row ``r``'s entries are ``entries[ends[r]:ends[r + 1]]``
 
     def row(self, r: int) -> list[dict[str, Any]]:
@@ -65,19 +65,21 @@ class TopEntries:
     def contributors(self, r: int) -> list[Contributor]:
         """Row ``r``'s contributors as objects."""
         a, b = self.ends[r], self.ends[r + 1]
-        return [
-            Contributor(
-                e["part_number"],
-                e["description"],
-                q,
-                c,
-                e["eccn"],
-                e["reason"],
-                sh,
-                (e["quantity"], e["value"], e["share"]),
-            )  # fmt: skip
-            for e, (q, c, sh) in zip(self.entries[a:b], self.raw[a:b], strict=True)
-        ]
+        out = []
+        for e, (q, c, sh) in zip(self.entries[a:b], self.raw[a:b].tolist(), strict=True):
+            out.append(
+                Contributor(
+                    e["part_number"],
+                    e["description"],
+                    q,
+                    c,
+                    e["eccn"],
+                    e["reason"],
+                    None if sh != sh else sh,
+                    (e["quantity"], e["value"], e["share"]),
+                )  # fmt: skip
+            )
+        return out
 
 
 def top_entries(ctx: Context, track: str, k: int) -> TopEntries:
@@ -122,11 +124,7 @@ def top_entries(ctx: Context, track: str, k: int) -> TopEntries:
                 "share": s,
             }
         )
-    raw = [
-        (q, c, sh if sh == sh else None)
-        for q, c, sh in zip(qty.tolist(), value.tolist(), share.tolist(), strict=True)
-    ]
-    got = TopEntries(entries, raw, ends)
+    got = TopEntries(entries, np.column_stack([qty, value, share]), ends)
     ranked.lists[key] = got
     return got
 
