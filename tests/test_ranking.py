@@ -116,3 +116,27 @@ def test_head_is_each_rows_first_entries(
     for r in range(t.shape[0]):
         want = ranked.pos[ranked.row(r, limit)]
         assert ranked.pos[kept[ends[r] : ends[r + 1]]].tolist() == want.tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 5),
+            st.sampled_from([0.0, -0.0, 1.5, -2.0, float("nan"), 1e300]),
+            st.integers(-3, 3),
+        ),
+        max_size=40,
+    )
+)
+def test_sort_order_equals_lexsort(rows: list[tuple[int, float, int]]) -> None:
+    from bomtrace.analysis.ranking import sort_order
+
+    primary = np.array([r[0] for r in rows], dtype=np.int64)
+    a = np.array([r[1] for r in rows], dtype=float)
+    b = np.array([r[2] for r in rows], dtype=np.int64)
+    want = np.lexsort((b, a, primary)) if rows else np.zeros(0, dtype=np.int64)
+    assert sort_order(primary, [b, a]).tolist() == want.tolist()
+    # a packed key too wide for 62 bits falls back to lexsort
+    wide = primary * 2**58
+    assert sort_order(wide, [b, a]).tolist() == (np.lexsort((b, a, wide)).tolist() if rows else [])

@@ -76,7 +76,7 @@ class Rankings:
         """``pos`` grouped by row, each row ordered by ``keys`` (one value per stored entry),
         given as numpy.lexsort takes them: the last key decides first. Ties keep the
         explosion's order."""
-        pos = pos[np.lexsort((*(k[pos] for k in keys), self.rows[pos]))]
+        pos = pos[sort_order(self.rows[pos], [k[pos] for k in keys])]
         return Grouped(pos, np.searchsorted(self.rows[pos], np.arange(self.matrix.shape[0] + 1)))
 
     def contributors(
@@ -130,3 +130,27 @@ class Rankings:
             g = self.grouped(pos, -delta, ~head)
             got = self.cache[key] = Ranked(g.pos, g.starts, delta[g.pos], head[g.pos])
         return got
+
+
+def sort_order(primary: np.ndarray, keys: list[np.ndarray]) -> np.ndarray:
+    """``np.lexsort((*keys, primary))``: the indexes that sort by ``primary`` (non-negative
+    integers), then by the last key, ..., then the first; ties keep their order.
+
+    Each key is replaced by its rank among its distinct values (a direct sort), and the ranks
+    are packed into one integer key sorted once; about twice as fast as ``lexsort``'s
+    indirect passes. Falls back to ``lexsort`` when the packed key would not fit 62 bits.
+
+    >>> sort_order(np.array([1, 0, 1, 0]), [np.array([2.0, 1.0, 1.0, np.nan])]).tolist()
+    [1, 3, 2, 0]
+    """
+    if not len(primary):
+        return np.zeros(0, dtype=np.int64)
+    key = primary.astype(np.int64)
+    span = int(key.max()) + 1
+    for k in reversed(keys):
+        distinct, rank = np.unique(k, return_inverse=True)
+        span *= max(len(distinct), 1)
+        if span >= 2**62:
+            return np.lexsort((*keys, primary))
+        key = key * len(distinct) + rank.reshape(-1)
+    return np.argsort(key, kind="stable")
