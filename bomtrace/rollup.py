@@ -207,7 +207,7 @@ def explode_kept(
 def _cone(graph: BomGraph, ok: np.ndarray, keep: np.ndarray) -> np.ndarray:
     """The ``keep`` nodes and every node above them over the ``ok`` edges (the graph's edges
     ordered by child are sorted once and kept)."""
-    by_child = graph.memo("edges_by_child", lambda: np.argsort(graph.child, kind="stable"))
+    by_child = graph.edges_by_child()
     sel = by_child[ok[by_child]]
     return ancestors_mask(
         graph.n_nodes, graph.parent[sel], graph.child[sel], np.flatnonzero(keep), by_child=True

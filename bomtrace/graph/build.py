@@ -125,7 +125,8 @@ def _assemble(table: BomTable, el: EdgeList, sink: IssueCollector) -> BomGraph:
         if k >= 0:
             bad_parent[k] = True
             reasons.setdefault(int(k), why)
-    h = heights(n, p, c, bad_parent)
+    by_child = np.argsort(c, kind="stable")  # also kept for the explosions' cones
+    h = heights(n, p, c, bad_parent, by_child)
 
     unresolved = h < 0
     if unresolved.any():
@@ -163,6 +164,7 @@ def _assemble(table: BomTable, el: EdgeList, sink: IssueCollector) -> BomGraph:
         blocked_reason=reasons,
         column_letters=dict(table.column_letters),
     )
+    graph.edges_by_child(by_child)
     _check_parts(table, graph, sink)
     graph.issues = sink.finish()
     return graph

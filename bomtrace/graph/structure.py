@@ -39,7 +39,11 @@ def first_rows(g: np.ndarray, rows: np.ndarray, n: int, none: int) -> np.ndarray
 
 
 def heights(
-    n: int, parent: np.ndarray, child: np.ndarray, bad_parent: np.ndarray | None = None
+    n: int,
+    parent: np.ndarray,
+    child: np.ndarray,
+    bad_parent: np.ndarray | None = None,
+    by_child: np.ndarray | None = None,
 ) -> np.ndarray:
     """Longest distance to a leaf per node; -1 on/above cycles and above bad parents.
 
@@ -51,6 +55,8 @@ def heights(
         Edge arrays of node ids.
     bad_parent : numpy.ndarray of bool, optional
         Nodes that must stay unresolved (e.g. an edge below them has no usable quantity).
+    by_child : numpy.ndarray, optional
+        ``np.argsort(child, kind="stable")``, when the caller has it.
 
     Examples
     --------
@@ -62,7 +68,7 @@ def heights(
     remaining = np.bincount(parent, minlength=n).astype(np.int64)
     if bad_parent is not None:
         remaining[bad_parent] += 1
-    order = np.argsort(child, kind="stable")
+    order = np.argsort(child, kind="stable") if by_child is None else by_child
     indptr = np.r_[0, np.cumsum(np.bincount(child, minlength=n))]
     p_by_child = parent[order]
     height = np.full(n, -1, dtype=np.int64)
