@@ -210,6 +210,30 @@ def test_python_dash_m_works() -> None:
     assert "bomtrace, version" in out.stdout
 
 
+def test_the_process_ends_with_its_output_written(tmp_path: Path) -> None:
+    """The console entry point ends the process at once after the command (no object-by-object
+    teardown): stdout, the output file, stderr and the exit code are all complete."""
+    import subprocess
+    import sys
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "bomtrace", *args], capture_output=True, text=True, check=False
+        )
+
+    common = ["analyze", PHONE, "-d", "CN", "-d", "IR", "--as-of", "2020-08-17"]
+    piped = run(*common, "--format", "json")
+    doc = json.loads(piped.stdout)
+    assert [p["part_number"] for p in doc["products"]] == ["VOG-L29-128"]
+    assert piped.returncode == 1  # subject for Iran
+    out = tmp_path / "r.json"
+    written = run(*common, "--format", "json", "-o", str(out))
+    assert written.returncode == 1 and json.loads(out.read_bytes()) == doc
+    missing = run("analyze", str(tmp_path / "nope.xlsx"))
+    assert missing.returncode == 2 and "nope.xlsx" in missing.stderr
+    assert run("--version").returncode == 0
+
+
 def test_explode_parquet_and_csv_files(runner: CliRunner, tmp_path: Path) -> None:
     import pandas as pd
 

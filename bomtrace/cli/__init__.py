@@ -6,7 +6,11 @@ commands so that ``bomtrace --help`` stays fast.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import os
+import sys
+from typing import NoReturn
 
 import click
 
@@ -40,8 +44,31 @@ _register()
 
 def main() -> None:
     """Console-script entry point. A run is one process: the cyclic garbage collector is
-    paused for it (see :mod:`bomtrace.gcpause`)."""
+    paused for it (see :mod:`bomtrace.gcpause`), and once the command has written its output
+    the process ends at once (:func:`leave`)."""
     from bomtrace.gcpause import gc_paused
 
-    with gc_paused():
-        cli(prog_name="bomtrace")
+    try:
+        with gc_paused():
+            cli(prog_name="bomtrace")
+    except SystemExit as stop:
+        leave(stop.code)
+    leave(0)
+
+
+def leave(code: object) -> NoReturn:
+    """Flush stdout and stderr and end the process with ``code`` (as ``sys.exit`` reads it),
+    without freeing the analysis object by object and without the interpreter's final garbage
+    collection: on a million-edge BOM these took 1.1-1.6 s after the output was written."""
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:
+        print(code, file=sys.stderr)
+        status = 1
+    for stream in (sys.stdout, sys.stderr):
+        # a closed pipe (``| head``) or stream: nothing more can be written
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(status)
