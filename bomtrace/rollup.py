@@ -135,9 +135,7 @@ def explode(
         them) times the depth, never by the number of paths.
     """
     n = graph.n_nodes
-    ok = graph.height[graph.parent] >= 0
-    if edge_mask is not None:
-        ok &= edge_mask
+    ok = _followed(graph, edge_mask)
     if keep is not None:
         ok &= _cone(graph, ok, keep)[graph.child]
     a = sp.csr_matrix((graph.qty[ok], (graph.parent[ok], graph.child[ok])), shape=(n, n))
@@ -176,9 +174,7 @@ def explode_kept(
     See the module's example.
     """
     n = graph.n_nodes
-    ok = graph.height[graph.parent] >= 0
-    if edge_mask is not None:
-        ok &= edge_mask
+    ok = _followed(graph, edge_mask)
     kept = np.flatnonzero(keep)
     cone = _cone(graph, ok, keep)
     ok &= cone[graph.child]
@@ -212,3 +208,9 @@ def _cone(graph: BomGraph, ok: np.ndarray, keep: np.ndarray) -> np.ndarray:
     return ancestors_mask(
         graph.n_nodes, graph.parent[sel], graph.child[sel], np.flatnonzero(keep), by_child=True
     )
+
+
+def _followed(graph: BomGraph, edge_mask: np.ndarray | None) -> np.ndarray:
+    """The edges an explosion follows: below a resolved parent, and in ``edge_mask``."""
+    ok = graph.height[graph.parent] >= 0
+    return ok & edge_mask if edge_mask is not None else ok

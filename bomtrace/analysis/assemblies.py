@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from bomtrace.analysis.context import Context
-from bomtrace.analysis.detail import destination_result
+from bomtrace.analysis.detail import destination_result, ratios_differ
 from bomtrace.analysis.grid import NOT_SUBJECT, VERDICTS
 from bomtrace.analysis.items import item_summaries, item_summary, node_result
 from bomtrace.analysis.lazy import LazyResults
@@ -72,12 +72,9 @@ class AssemblyResults(LazyResults):
             return
         g, vals, nodes = ctx.grid, ctx.vals, self._nodes
         special = vals.track[nodes] == "technology"
+        differ = ratios_differ(ctx, nodes)
         for di, (d, k) in enumerate(zip(dests, dest_class, strict=True)):
-            slow = special | g.zero_lo[nodes, k] | g.zero_hi[nodes, k]
-            if ctx.alt is not None:
-                slow |= (ctx.alt.verdict[nodes, k] != g.verdict[nodes, k]) | ~np.isclose(
-                    ctx.alt.lo[nodes, k], g.lo[nodes, k], rtol=0, atol=1e-12, equal_nan=True
-                )
+            slow = special | g.zero_lo[nodes, k] | g.zero_hi[nodes, k] | differ[:, k]
             for i in np.flatnonzero(slow).tolist():
                 self._full[i, di] = destination_result(ctx, int(nodes[i]), d, k, [], None)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from bomtrace.analysis.context import Context, Explosion
 from bomtrace.analysis.evidence import fill_evidence, item_hits
 from bomtrace.analysis.grid import VERDICTS
@@ -70,6 +72,19 @@ def destination_result(
     for s in scenarios:
         out.scenarios.append(_scenario(ctx, v, d, s, lo, hi, num_lo, float(g.num_hi[v, k]), out))
     return out
+
+
+def ratios_differ(ctx: Context, nodes: np.ndarray) -> np.ndarray:
+    """Nodes × classes where the ratio or verdict without the second-incorporation cut
+    differs from the one with it (all False without an alternative grid): the cells whose
+    result carries both (:func:`_both_ratios`)."""
+    g, alt = ctx.grid, ctx.alt
+    if alt is None:
+        return np.zeros((len(nodes), g.verdict.shape[1]), dtype=bool)
+    return np.asarray(
+        (alt.verdict[nodes] != g.verdict[nodes])
+        | ~np.isclose(alt.lo[nodes], g.lo[nodes], rtol=0, atol=1e-12, equal_nan=True)
+    )
 
 
 def _both_ratios(

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from bomtrace.analysis.context import Context, Explosion
-from bomtrace.analysis.detail import destination_result
+from bomtrace.analysis.detail import destination_result, ratios_differ
 from bomtrace.analysis.evidence import settle, top_entries, unresolved_lists
 from bomtrace.analysis.grid import NOT_SUBJECT, SUBJECT, UNDETERMINED, VERDICTS
 from bomtrace.analysis.items import node_result, product_findings
@@ -95,6 +95,8 @@ class ProductResults(LazyResults):
         for i, k in enumerate(dest_class):
             self._first_at.setdefault(k, i)
         self._where = {d.code: (d, k) for d, k in zip(dests, dest_class, strict=True)}
+        self._ok = np.empty(len(ok_rows), dtype=np.int64)  # product node of each explosion row
+        self._ok[list(ok_rows.values())] = list(ok_rows)
         #: FDPR findings per product node (:meth:`attach_fdpr`)
         self._fdpr: dict[int, Any] = {}
 
@@ -157,9 +159,7 @@ class ProductResults(LazyResults):
         """Add each product's issues: not analysed, denominator is cost, verdict findings."""
         ctx = self._ctx
         graph, g, vals = ctx.graph, ctx.grid, ctx.vals
-        ok = np.empty(len(self._rows), dtype=np.int64)  # product node of each explosion row
-        ok[list(self._rows.values())] = list(self._rows)
-        verdicts = g.verdict[ok].tolist()
+        verdicts = g.verdict[self._ok].tolist()
         for r in self._roots:
             pn = str(graph.part_numbers[r])
             row = self._rows.get(r)
@@ -230,9 +230,8 @@ class ProductResults(LazyResults):
             return any(
                 d.verdict in ("subject", "undetermined") for p in self for d in p.destinations
             )
-        nodes = np.array(list(self._rows), dtype=np.int64)
         classes = np.array(sorted(set(self._class)), dtype=np.int64)
-        return bool(nodes.size and (self._ctx.grid.verdict[np.ix_(nodes, classes)] != 0).any())
+        return bool((self._ctx.grid.verdict[np.ix_(self._ok, classes)] != NOT_SUBJECT).any())
 
     def countries(self) -> list[str]:
         """The destination codes the products' results show, sorted."""
@@ -305,7 +304,7 @@ class ProductResults(LazyResults):
                     )
                 col = cols[di]
                 code = col[4][j]
-                lo, word, opened = col[1][j], VERDICTS[code], got[1][row]
+                lo, word = col[1][j], VERDICTS[code]
                 cell = {
                     "country": d.code,
                     "name": d.name,
@@ -322,8 +321,8 @@ class ProductResults(LazyResults):
                         "low": lo,
                         "high": col[2][j],
                         "unresolved_parts": settle(
-                            opened, word, his[k][j], d.threshold, den_j
-                        ) if opened and code == UNDETERMINED else list(opened),
+                            got[1][row], word, his[k][j], d.threshold, den_j
+                        ),
                     },
                     "track": track,
                     "top_contributors": got[0].row(row),
@@ -382,12 +381,7 @@ class ProductResults(LazyResults):
                 count = np.bincount(ranked.rows, weights=hit[t.indices], minlength=t.shape[0])
                 holds = count[rows] > 0
                 full[(vals.track[v] == track) & holds, k] = True
-        if ctx.alt is not None:
-            a = ctx.alt
-            full |= (a.verdict[v] != g.verdict[v]) | ~np.isclose(
-                a.lo[v], g.lo[v], rtol=0, atol=1e-12, equal_nan=True
-            )
-        return full
+        return full | ratios_differ(ctx, v)
 
     def _full_cell(self, r: int, row: int, di: int, k: int, same: list[str]) -> dict[str, Any]:
         dr = destination_result(
