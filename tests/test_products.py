@@ -148,3 +148,11 @@ def test_collector_counts_what_it_does_not_build() -> None:
     out = c.finish()
     assert [i.message for i in out][:2] == ["m0", "m1"]
     assert out[-1].data == {"count": 5} and c.count(IssueCode.MISSING_PRICE) == 5
+
+
+def test_one_product_is_found_without_making_the_others() -> None:
+    r = _run()
+    assert r.product("PZ").part_number == "PZ"
+    assert list(r.products._made) == [2]  # type: ignore[attr-defined]
+    with pytest.raises(KeyError):
+        r.product("nope")

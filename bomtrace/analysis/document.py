@@ -69,6 +69,10 @@ class AnalysisResult:
         KeyError
             If no product has that part number.
         """
+        from bomtrace.analysis.products import ProductResults
+
+        if isinstance(self.products, ProductResults):  # without making the others
+            return self.products[self.products.position(part_number)]
         for p in self.products:
             if p.part_number == part_number:
                 return p

@@ -119,16 +119,8 @@ class ProductResults(LazyResults):
         row = self._rows.get(r)
         if row is None:
             return ProductResult(
-                str(ctx.graph.part_numbers[r]),
-                text(self._desc[r]),
-                False,
-                None,
-                self._currency,
-                None,
-                None,
-                None,
-                None,
-                not_analysed_reason=self._blocked[r],
+                str(ctx.graph.part_numbers[r]), text(self._desc[r]), False, None, self._currency,
+                None, None, None, None, not_analysed_reason=self._blocked[r],
             )  # fmt: skip
         res = node_result(ctx, r, self._price, self._desc, self._currency)
         res.summary = self._summaries[row]
@@ -216,6 +208,15 @@ class ProductResults(LazyResults):
                 )
             )
         return out
+
+    def position(self, part_number: str) -> int:
+        """Position of the product with this part number (KeyError when none), found without
+        making any result."""
+        pns = self._ctx.graph.part_numbers
+        for i, r in enumerate(self._roots):
+            if str(pns[r]) == part_number:
+                return i
+        raise KeyError(part_number)
 
     @property
     def scenarios(self) -> list[Scenario]:
