@@ -33,22 +33,33 @@ from bomtrace.graph.model import BomGraph
 from bomtrace.graph.structure import ancestors_mask
 
 
+def _plan(graph: BomGraph) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The edges below resolved parents ordered by the parent's height (stable: parents stay
+    sorted within a level) as (edge ids, parents, children, quantities), made once per graph:
+    every roll-up walks them, each with its own edge mask."""
+
+    def make() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        order = graph.edges_by_height()
+        sel = order[graph.height[graph.parent[order]] >= 0]
+        return sel, graph.parent[sel], graph.child[sel], graph.qty[sel]
+
+    return graph.memo("!levels", make)
+
+
 def _levels(
     graph: BomGraph, edge_mask: np.ndarray | None
 ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
     """Yield, per height 1..max, (parents, children, quantities, group starts)."""
-    h = graph.height
-    order = graph.edges_by_height()  # stable: parents stay sorted within a level
-    ok = h[graph.parent[order]] >= 0
+    sel, p, c, q = _plan(graph)
     if edge_mask is not None:
-        ok &= edge_mask[order]
-    sel = order[ok]
-    p, c, q = graph.parent[sel], graph.child[sel], graph.qty[sel]
-    hp = h[p]
+        m = edge_mask[sel]
+        if not m.all():
+            p, c, q = p[m], c[m], q[m]
+    hp = graph.height[p]
     if not len(hp):
         return
-    bounds = np.searchsorted(hp, np.arange(0, int(hp.max()) + 2))
-    for level in range(1, int(hp.max()) + 1):
+    bounds = np.searchsorted(hp, np.arange(0, int(hp[-1]) + 2))
+    for level in range(1, int(hp[-1]) + 1):
         lo, hi = bounds[level], bounds[level + 1]
         if lo == hi:
             continue
@@ -76,6 +87,9 @@ def rollup(graph: BomGraph, own: np.ndarray, *, edge_mask: np.ndarray | None = N
     """
     one_d = own.ndim == 1
     v = np.array(own, dtype=float, copy=True).reshape(len(own), -1)
+    if not v.any():  # nothing to roll up (no US-technology value, no hit...): zeros stay
+        v[graph.height < 0] = np.nan
+        return v[:, 0] if one_d else v
     for pp, cc, qq, starts in _levels(graph, edge_mask):
         contrib = qq[:, None] * v[cc]
         v[pp[starts]] += np.add.reduceat(contrib, starts, axis=0)

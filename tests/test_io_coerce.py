@@ -125,3 +125,23 @@ def test_regex_matches_equal_a_match_per_cell(cells: list[str | None], chunks: i
     for pattern, m in zip((_TOTAL, _ZERO, "(?i)dnp"), got, strict=True):
         one = pc.match_substring_regex(pa.array(cells, type=pa.large_string()), pattern)
         assert m.tolist() == [bool(x) for x in pc.fill_null(one, False).to_pylist()]
+
+
+@pytest.mark.parametrize("distinct", [True, False])
+def test_regex_matches_on_a_large_column_either_way(distinct: bool) -> None:
+    """A large column of mostly distinct values (a parts master's part numbers) is matched cell
+    by cell, a repetitive one through its distinct values: the same answers either way."""
+    import re
+
+    from bomtrace.io.coerce import _arrow_text, _mostly_distinct, regex_matches
+    from bomtrace.io.rowfilter import _TOTAL, _ZERO
+
+    n = 100_000
+    cells: list[str | None] = [f"P-{i if distinct else i % 500:06d}" for i in range(n)]
+    cells[7], cells[50_000], cells[-1], cells[99] = "Grand Total", "0", None, "-"
+    col = pd.Series(cells, dtype="str")
+    assert _mostly_distinct(_arrow_text(col)) is distinct
+    got = regex_matches(col, _TOTAL, _ZERO)
+    for pattern, m in zip((_TOTAL, _ZERO), got, strict=True):
+        rx = re.compile(pattern)
+        assert m.tolist() == [c is not None and rx.search(c) is not None for c in cells]

@@ -50,15 +50,23 @@ def _arrow_text(s: pd.Series) -> pa.Array:
 def regex_matches(s: pd.Series, *patterns: str) -> list[np.ndarray]:
     """Where each regular expression (RE2 syntax, searched) matches a cell; missing is False.
 
-    Each pattern runs once per distinct value (BOM columns repeat: a million lines hold
-    about 80k distinct part numbers), the distinct values found by one dictionary encoding.
+    BOM columns mostly repeat (a million indented lines hold about 80k distinct part
+    numbers): each pattern then runs once per distinct value, found by one dictionary
+    encoding. A column of mostly distinct values (a parts master's part numbers) is matched
+    cell by cell instead, which is several times faster than encoding it first.
 
     >>> import pandas as pd
     >>> s = pd.Series(["Total", "R1", None, "R1"], dtype="str")
     >>> [m.tolist() for m in regex_matches(s, "^Tot", "1$")]
     [[True, False, False, False], [False, True, False, True]]
     """
-    enc = pc.dictionary_encode(_arrow_text(s), null_encoding="encode")
+    arr = _arrow_text(s)
+    if _mostly_distinct(arr):
+        return [
+            np.asarray(pc.fill_null(pc.match_substring_regex(arr, p), False), dtype=bool)
+            for p in patterns
+        ]
+    enc = pc.dictionary_encode(arr, null_encoding="encode")
     idx = enc.indices.to_numpy(zero_copy_only=False)
     return [
         np.asarray(pc.fill_null(pc.match_substring_regex(enc.dictionary, p), False), dtype=bool)[
@@ -66,6 +74,13 @@ def regex_matches(s: pd.Series, *patterns: str) -> list[np.ndarray]:
         ]
         for p in patterns
     ]
+
+
+def _mostly_distinct(arr: pa.Array, sample: int = 20_000) -> bool:
+    """True when a large column's first ``sample`` cells are more than half distinct."""
+    if len(arr) <= 4 * sample:
+        return False
+    return int(pc.count_distinct(arr.slice(0, sample)).as_py()) > sample // 2
 
 
 def strip(s: pd.Series) -> pd.Series:
