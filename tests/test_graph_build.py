@@ -288,3 +288,23 @@ def test_take_objects_equals_pandas_take():
     ):
         got, want = _take_objects(s, idx), s.take(idx).to_numpy(dtype=object)
         assert [repr(x) for x in got] == [repr(x) for x in want]
+
+
+def test_text_attributes_are_the_node_columns_with_none_for_missing():
+    t = indented(
+        [
+            (0, "P", 1, None, None, None),
+            (1, "A", 2, None, "DE", None),
+            (2, "r1", 3, 0.5, "JP", "EAR99"),
+            (1, "r2", 1, 0.5, None, "5A992"),
+        ]
+    )
+    g = build_graph(t)
+    for name in ("country_of_origin", "eccn"):
+        col = g.nodes[name].astype(object)
+        expected = col.where(col.notna(), None).tolist()
+        got = g.attr(name)
+        assert got.tolist() == expected
+        assert not got.flags.writeable
+    assert g.attr("country_of_origin").tolist() == [None, "DE", "JP", None]
+    assert g.attr("eccn").tolist() == [None, None, "EAR99", "5A992"]

@@ -106,7 +106,7 @@ def _assemble(table: BomTable, el: EdgeList, sink: IssueCollector) -> BomGraph:
     p, c, q = p[order], c[order], q[order]
     edge_rows = e[["_file", "_sheet", "_row"]].iloc[order].reset_index(drop=True)
 
-    nodes = _node_attributes(table, pn_all, sink, node_ids(el.line_codes), master_g)
+    nodes, texts = _node_attributes(table, pn_all, sink, node_ids(el.line_codes), master_g)
 
     # blocking: unusable quantities and structurally broken listings
     bad_q = np.isnan(q) | (q < 0)
@@ -165,6 +165,7 @@ def _assemble(table: BomTable, el: EdgeList, sink: IssueCollector) -> BomGraph:
         column_letters=dict(table.column_letters),
     )
     graph.edges_by_child(by_child)
+    graph.keep_attrs(texts)
     _check_parts(table, graph, sink)
     graph.issues = sink.finish()
     return graph
@@ -176,12 +177,13 @@ def _node_attributes(
     sink: IssueCollector,
     line_g: np.ndarray | None = None,
     master_g: np.ndarray | None = None,
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     """One attribute record per node: first non-empty value wins, conflicts reported.
 
     Vectorised: per field the first non-empty row of each node (one ``minimum.at`` pass) and an
     element-wise comparison with it. ``line_g`` and ``master_g`` give the node id of each line
-    and parts-master row (-1: none) when known.
+    and parts-master row (-1: none) when known. Also returns the text fields' object arrays
+    (None where missing), which are the graph's ``attr`` values as they stand.
     """
     frames, ids = [], []
     if table.parts is not None and len(table.parts):
@@ -214,6 +216,7 @@ def _node_attributes(
             arr[ok] = _take_objects(src[col], first_any[ok])
         out[col] = arr
     fields = [f for f in ATTRIBUTE_FIELDS if any(f in fr.columns for fr in frames)]
+    texts: dict[str, np.ndarray] = {}
     for f in fields:
         vals, labels = _field_values(frames, f, keep)
         numeric = labels is None
@@ -234,11 +237,14 @@ def _node_attributes(
                     shown = labels[vals] if labels is not None else vals
                     _report_conflicts(table, src, g, shown, rr, differ, f, pn_all, sink)
         out[f] = res
+        if not numeric:
+            texts[f] = res
     # object columns as they are: no per-value type inference over a million nodes
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {k: pd.Series(v, dtype=v.dtype, copy=False) for k, v in out.items()},
         index=pd.RangeIndex(n),
     )
+    return frame, texts
 
 
 def _take_objects(s: pd.Series, idx: np.ndarray) -> np.ndarray:

@@ -150,6 +150,16 @@ class BomGraph:
             self._cache[name] = arr
         return self._cache[name]
 
+    def keep_attrs(self, arrays: dict[str, np.ndarray]) -> None:
+        """Take these object arrays (None where a value is missing, as :meth:`attr` gives them)
+        as the text attributes, so that ``attr`` does not convert the node columns again. The
+        graph build hands over what it made the columns from; they become read-only."""
+        for name, arr in arrays.items():
+            if arr.dtype != object or len(arr) != self.n_nodes:
+                raise ValueError(f"attribute {name!r}: an object array per node is expected")
+            arr.flags.writeable = False
+            self._cache[name] = arr
+
     def memo(self, key: str, make: Callable[[], T]) -> T:
         """``make()`` computed once per graph and kept (for derived per-node arrays that several
         steps of an analysis need)."""
