@@ -127,9 +127,6 @@ def analyze_fdpr(
     # ever listed: explode only their columns, bottom-up (shared sub-assemblies once)
     t = explode_kept(graph, ok_roots, caught_any | unknown_any | (~leaf & (below[:, 0] > 0)))
     engaged = ev.any_given or bool(screened)
-    # rank of every node by part number, to sort per-product lists with integer keys
-    pn_rank = np.empty(n, dtype=np.int64)
-    pn_rank[np.argsort(graph.part_numbers.astype(str), kind="stable")] = np.arange(n)
     out: dict[int, ProductFdpr] = {}
     reported: set[tuple[int, str]] = set()
     bases: dict[tuple[int, int], dict[str, Any]] = {}
@@ -148,15 +145,14 @@ def analyze_fdpr(
     # every product's lists at once, as slices of the explosion matrix ordered per row
     nodes, qtys = t.indices, t.data
     ranks = Rankings(t)
-    caught_at = ranks.grouped(np.flatnonzero(caught_any[nodes]), pn_rank[nodes])
+    by_pn = part_number_ranks(graph, nodes)  # sorts per-product lists with integer keys
+    caught_at = ranks.grouped(np.flatnonzero(caught_any[nodes]), by_pn)
     pos = np.flatnonzero(unknown_any[nodes])
     # the parts whose evidence matters most first: by extended value, then part number
     worth = np.zeros(len(nodes))
     worth[pos] = qtys[pos] * unit_total[nodes[pos]]
-    open_at = ranks.grouped(pos, pn_rank[nodes], -worth)
-    held_at = ranks.grouped(
-        np.flatnonzero(holds[nodes] & (nodes != ok_roots[ranks.rows])), pn_rank[nodes]
-    )
+    open_at = ranks.grouped(pos, by_pn, -worth)
+    held_at = ranks.grouped(np.flatnonzero(holds[nodes] & (nodes != ok_roots[ranks.rows])), by_pn)
     # every row's first ``limit`` open parts, their numbers rounded for output in bulk
     heads, open_ends = open_at.head(limit)
     kept = open_at.pos[heads]
@@ -220,6 +216,25 @@ def analyze_fdpr(
         }
         out[r] = res
     return out
+
+
+def part_number_ranks(graph: BomGraph, nodes: np.ndarray) -> np.ndarray:
+    """Per entry of ``nodes``, the rank of its part number among the distinct nodes listed
+    (part numbers are unique, so this orders them as a rank over every node would); only the
+    listed nodes' part numbers are sorted.
+
+    >>> import numpy as np
+    >>> g = BomGraph(part_numbers=np.array(["b", "c", "a"], dtype=object),
+    ...     parent=np.array([0]), child=np.array([1]), qty=np.array([1.0]),
+    ...     nodes=None, roots=np.array([0]), height=np.array([1, 0, 0]),
+    ...     edge_rows=None, layout="indented")
+    >>> part_number_ranks(g, np.array([1, 0, 1])).tolist()
+    [1, 0, 1]
+    """
+    listed, at = np.unique(nodes, return_inverse=True)
+    rank = np.empty(len(listed), dtype=np.int64)
+    rank[np.argsort(graph.part_numbers[listed].astype(str), kind="stable")] = np.arange(len(listed))
+    return rank[at.reshape(-1)]
 
 
 def _open_entry(
