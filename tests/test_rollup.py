@@ -189,3 +189,36 @@ def test_distinct_columns_rebuild_every_column(columns, picks):
             assert not col.any()
         else:
             assert got.distinct[:, w].tolist() == col.tolist()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    dags(),
+    st.integers(1, 3),
+    st.integers(0, 2),
+    st.lists(st.integers(0, 4), min_size=40, max_size=40),
+)
+def test_variant_blocks_equal_rolling_up_every_column(dag, k, n_items, picks):
+    """A variant rolls up only the distinct non-zero columns and shares equal blocks; every
+    block equals the roll-up of its own columns (NaN rows included)."""
+    from bomtrace.analysis.values import _distinct_columns, _variant
+
+    n, edges, costs = dag
+    g = build_graph(parent_child(_pc_rows(n, edges, costs)))
+    rng = np.random.default_rng(len(picks) + k)
+    pool = [np.zeros(n), np.ones(n), rng.random(n), rng.random(n), np.arange(n, dtype=float)]
+    tracks = ("hardware", "software")
+    width = 5 * len(tracks) * k + 2 * n_items
+    full = np.column_stack([pool[picks[i % len(picks)]] for i in range(width)])
+    mask = np.ones(g.n_edges, dtype=bool)
+    v = _variant(g, _distinct_columns(g.n_nodes, [full]), tracks, k, n_items, mask)
+    want = rollup(g, full)
+    for i, t in enumerate(tracks):
+        for j, f in enumerate(("low", "high", "unpriced", "zero_low", "zero_high")):
+            got = getattr(v, f)[t]
+            assert not got.flags.writeable
+            start = (5 * i + j) * k
+            np.testing.assert_array_equal(got, want[:, start : start + k])
+    at = 5 * len(tracks) * k
+    np.testing.assert_array_equal(v.item_counts, want[:, at : at + 2 * n_items : 2])
+    np.testing.assert_array_equal(v.item_counts_high, want[:, at + 1 : at + 2 * n_items : 2])

@@ -302,28 +302,40 @@ def _variant(
     n_items: int,
     mask: np.ndarray,
 ) -> Variant:
-    # only the distinct non-zero columns are rolled up; the others are zeros or copies
-    rolled = np.zeros((graph.n_nodes, len(matrix.where)))
-    rolled[graph.height < 0] = np.nan
-    live = np.flatnonzero(matrix.where >= 0)
-    if len(live):
-        rolled[:, live] = rollup(graph, matrix.distinct, edge_mask=mask)[:, matrix.where[live]]
+    # only the distinct non-zero columns are rolled up; the others are zeros or copies. A
+    # zero column (NaN for blocked nodes) goes last, and blocks of the same columns (a
+    # class's low and high values when nothing is open, the zeros) are one read-only array.
+    u = matrix.distinct.shape[1]
+    ext = np.empty((graph.n_nodes, u + 1))
+    if u:
+        ext[:, :u] = rollup(graph, matrix.distinct, edge_mask=mask)
+    ext[:, u] = np.where(graph.height < 0, np.nan, 0.0)
+    col = np.where(matrix.where >= 0, matrix.where, u)
+    blocks: dict[tuple[int, ...], np.ndarray] = {}
+
+    def block(cols: np.ndarray) -> np.ndarray:
+        key = tuple(cols.tolist())
+        got = blocks.get(key)
+        if got is None:
+            got = blocks[key] = np.take(ext, cols, axis=1)
+            got.flags.writeable = False
+        return got
+
     out: dict[str, dict[str, np.ndarray]] = {
         f: {} for f in ("low", "high", "unpriced", "zero_low", "zero_high")
     }
     for i, t in enumerate(tracks):
         for j, f in enumerate(("low", "high", "unpriced", "zero_low", "zero_high")):
             start = (5 * i + j) * k
-            out[f][t] = rolled[:, start : start + k]
-    at = 5 * len(tracks) * k
-    items = rolled[:, at : at + 2 * n_items]
+            out[f][t] = block(col[start : start + k])
+    items = col[5 * len(tracks) * k :][: 2 * n_items]
     return Variant(
         low=out["low"],
         high=out["high"],
         unpriced=out["unpriced"],
         zero_low=out["zero_low"],
         zero_high=out["zero_high"],
-        item_counts=items[:, 0::2],
-        item_counts_high=items[:, 1::2],
+        item_counts=block(items[0::2]),
+        item_counts_high=block(items[1::2]),
         edge_mask=mask,
     )
