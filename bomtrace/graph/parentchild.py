@@ -57,7 +57,7 @@ def edges_from_parent_child(table: BomTable, sink: IssueCollector) -> EdgeList:
     rows = df["_row"].to_numpy()[sel]
     universe = np.asarray(uniq, dtype=object)
     key = pc * (len(universe) + 1) + cc
-    dup = pd.Index(key).duplicated(keep="first")
+    dup = pd.Series(key).duplicated(keep="first").to_numpy()
     if dup.any():
         first_of = dict(zip(key[~dup].tolist(), np.flatnonzero(~dup).tolist(), strict=True))
         for j in np.flatnonzero(dup):
