@@ -116,3 +116,39 @@ def test_cli_reads_early_and_leaves_nothing_behind(write_csv: Callable[..., Path
     assert res.exit_code in (0, 1), res.output
     assert '"PH-1"' in res.output
     assert not prefetch._pending
+
+
+def test_waiting_tasks_run_once_when_a_reader_waits(write_csv: Callable[..., Path]) -> None:
+    from concurrent.futures import Future
+
+    path = write_csv("bom.csv", BOM)
+    ran: list[str] = []
+
+    def boom() -> None:
+        ran.append("boom")
+        raise RuntimeError("ignored here: the caller repeats it")
+
+    prefetch.while_waiting(lambda: ran.append("a"), boom, lambda: ran.append("b"))
+    # a parse already finished: nobody waits, nothing runs
+    prefetch._pending[prefetch._file_key(path)] = _done("early")  # type: ignore[index,assignment]
+    assert prefetch._take(path) == "early" and ran == []
+    # a parse still running: the tasks run (a failing one does not stop the others), once
+    pending: Future[object] = Future()
+    prefetch._pending[prefetch._file_key(path)] = pending  # type: ignore[index]
+    import threading
+
+    threading.Timer(0.2, pending.set_result, ("late",)).start()
+    assert prefetch._take(path) == "late"
+    assert ran == ["a", "boom", "b"]
+    pending2: Future[object] = Future()
+    pending2.set_result("again")
+    prefetch._pending[prefetch._file_key(path)] = pending2  # type: ignore[index]
+    assert prefetch._take(path) == "again" and ran == ["a", "boom", "b"]
+
+
+def test_discard_drops_waiting_tasks() -> None:
+    ran: list[int] = []
+    prefetch.while_waiting(lambda: ran.append(1))
+    prefetch.discard()
+    prefetch._run_waiting_tasks()
+    assert ran == []

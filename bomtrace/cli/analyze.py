@@ -106,6 +106,7 @@ def analyze(
 
     if fmt == "xlsx" and not out:
         raise _fail("--format xlsx needs an output file: add -o REPORT.xlsx.")
+    _warm_while_parsing(_as_of(as_of))
     from bomtrace.progress import StageBar
 
     with StageBar(enabled=False if quiet else None) as bar:
@@ -161,6 +162,27 @@ def analyze(
     elif fmt == "xlsx":
         click.echo(f"Wrote {out}", err=True)
     sys.exit(result.exit_code)
+
+
+def _warm_while_parsing(day: Any) -> None:
+    """While a large workbook is still parsing in the background, load what the analysis
+    needs first thing (the ruleset for the date, the FDP rules and the packaged Entity List
+    extract); each is cached."""
+    from bomtrace.io import prefetch
+
+    def fdpr_data() -> None:
+        from bomtrace.fdpr.rules import load_fdp_data
+        from bomtrace.fdpr.screening_sources import packaged_entity_list
+
+        load_fdp_data()
+        packaged_entity_list()
+
+    def ruleset() -> None:
+        from bomtrace.rules import load_ruleset
+
+        load_ruleset(day)
+
+    prefetch.while_waiting(ruleset, fdpr_data)
 
 
 command = analyze

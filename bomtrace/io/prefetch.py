@@ -23,7 +23,7 @@ import hashlib
 import os
 import stat
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from io import StringIO
@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 _FileKey = tuple[str, int, int]  # resolved path, size, modification time (ns)
 _pending: dict[_FileKey, Future[Any]] = {}
 _lock = threading.Lock()
+#: work for the main thread while it would otherwise wait for a background parse
+_waiting_tasks: list[Callable[[], object]] = []
 
 
 @dataclass
@@ -113,11 +115,22 @@ def take_text(path: Path) -> EarlyText | None:
     return got if isinstance(got, EarlyText) else None
 
 
+def while_waiting(*tasks: Callable[[], object]) -> None:
+    """Run these on the main thread the first time a reader would wait for a background parse
+    (a large workbook parses for seconds after the imports are done), e.g. loading the
+    ruleset, which the caller would do later anyway and caches. A task's failure is ignored
+    here: the caller's own later call repeats it and reports it. Nothing runs when no reader
+    waits; :func:`discard` drops the tasks."""
+    with _lock:
+        _waiting_tasks.extend(tasks)
+
+
 def discard() -> None:
     """Forget whatever was not taken; reads not yet begun are cancelled."""
     with _lock:
         futures = list(_pending.values())
         _pending.clear()
+        _waiting_tasks.clear()
     for fut in futures:
         fut.cancel()
 
@@ -128,7 +141,20 @@ def _take(path: Path) -> Any:
         fut = _pending.pop(key, None) if key is not None else None
     if fut is None or fut.cancelled():
         return None
+    if not fut.done():
+        _run_waiting_tasks()
     return fut.result()
+
+
+def _run_waiting_tasks() -> None:
+    with _lock:
+        tasks = list(_waiting_tasks)
+        _waiting_tasks.clear()
+    for task in tasks:
+        try:
+            task()
+        except Exception:  # repeated, and reported, where the caller needs it
+            continue
 
 
 def _file_key(path: Path) -> _FileKey | None:
