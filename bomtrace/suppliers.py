@@ -166,10 +166,10 @@ def suppliers(
     who = _supplier_names(graph)
     caught: dict[str, float] = {}
     unresolved: dict[str, list[str]] = {}
-    for p in res.products:
-        for e in p.fdpr:
+    for entries, summary in res.fdpr_findings():
+        for e in entries:
             caught[e["part_number"]] = max(caught.get(e["part_number"], 0.0), e["value"] or 0.0)
-        for u in (p.fdpr_summary or {}).get("unresolved", []):
+        for u in (summary or {}).get("unresolved", []):
             unresolved.setdefault(u["part_number"], []).extend(u["missing"])
     rows: dict[str, SupplierRow] = {}
     for m in np.flatnonzero(leaf & (qty > 0)).tolist():

@@ -138,3 +138,22 @@ def test_cli_suppliers_json_and_request_sheet(
     }
     assert load_workbook(out).sheetnames == ["Pearl River Power Co., Ltd."]
     assert "1 supplier sheet(s), 1 request(s)" in res.stderr
+
+
+def test_fdpr_findings_come_without_making_the_products() -> None:
+    """``AnalysisResult.fdpr_findings`` (what ``suppliers`` reads) gives each product's FDPR
+    entries and summary as the product results hold them, without making them."""
+    from bomtrace import analyze
+    from bomtrace.analysis.products import ProductResults
+
+    def run():  # type: ignore[no-untyped-def]
+        return analyze(table(), destinations=["CN"], as_of=date(2020, 8, 17), end_user="Huawei")
+
+    fast = run()
+    assert isinstance(fast.products, ProductResults)
+    got = fast.fdpr_findings()
+    assert not fast.products._made  # nothing was made
+    made = [(p.fdpr, p.fdpr_summary) for p in run().products]
+    assert got == made
+    assert [e["part_number"] for entries, _ in got for e in entries] == ["T1"]
+    assert [u["part_number"] for _, s in got for u in (s or {}).get("unresolved", [])] == ["X1"]

@@ -100,6 +100,15 @@ class AnalysisResult:
                         )
         return out
 
+    def fdpr_findings(self) -> list[tuple[list[dict[str, Any]], dict[str, Any] | None]]:
+        """Each product's FDPR entries and summary (``ProductResult.fdpr`` and
+        ``fdpr_summary``), without making every product's result on a large BOM."""
+        from bomtrace.analysis.products import ProductResults
+
+        if isinstance(self.products, ProductResults):
+            return self.products.fdpr_findings()
+        return [(p.fdpr, p.fdpr_summary) for p in self.products]
+
     @property
     def exit_code(self) -> int:
         """1 when any product is (or may be) subject to the EAR or FDPR-flagged, else 0."""
@@ -118,7 +127,7 @@ class AnalysisResult:
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of ``bomtrace analyze --format json``."""
         from bomtrace.analysis.assemblies import AssemblyResults
-        from bomtrace.analysis.products import all_products
+        from bomtrace.analysis.products import ProductResults
 
         subs, keep = self.assemblies, self._listed()
         if isinstance(subs, AssemblyResults):  # arrays straight to JSON entries
@@ -128,7 +137,12 @@ class AnalysisResult:
         counts = {s.value: 0 for s in Severity}
         for i in self.issues:
             counts[i.severity.value if i.severity else "warning"] += 1
-        products = all_products(self.products)
+        # in bulk from the arrays when the products are held as arrays
+        products = (
+            self.products.to_dicts()
+            if isinstance(self.products, ProductResults)
+            else [p.to_dict() for p in self.products]
+        )
         fdpr: dict[str, Any] | None = None
         for p in products:
             s = p.get("fdpr_summary")

@@ -13,7 +13,7 @@ changed) and products not analysed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -249,6 +249,10 @@ class ProductResults(LazyResults):
             if got is not None:
                 p.fdpr, p.fdpr_summary = got.entries, got.summary
 
+    def fdpr_findings(self) -> list[tuple[list[dict[str, Any]], dict[str, Any] | None]]:
+        """Per product with FDPR findings, its entries and summary (as its result holds them)."""
+        return [(f.entries, f.summary) for f in self._fdpr.values()]
+
     # -- JSON ---------------------------------------------------------------------------
 
     def to_dicts(self) -> list[dict[str, Any]]:
@@ -390,10 +394,3 @@ class ProductResults(LazyResults):
         )
         dr.same_for = list(same)
         return dr.to_dict()
-
-
-def all_products(products: Sequence[ProductResult]) -> list[dict[str, Any]]:
-    """The JSON entries of a sequence of products (in bulk when it is a :class:`ProductResults`)."""
-    if isinstance(products, ProductResults):
-        return products.to_dicts()
-    return [p.to_dict() for p in products]
