@@ -141,7 +141,7 @@ def suppliers(
     """
     from bomtrace.analysis.values import node_origins
     from bomtrace.api import analyze, load_graph
-    from bomtrace.rollup import explode
+    from bomtrace.rollup import used_quantities
     from bomtrace.rules import load_ruleset
 
     graph, _ = load_graph(source, read=read)
@@ -158,7 +158,7 @@ def suppliers(
     ruleset = load_ruleset(as_of)
     dests = [ruleset.destination(d) for d in res.options["destinations"]]
     roots = np.array([int(r) for r in graph.roots if graph.height[r] >= 0], dtype=np.int64)
-    qty = np.asarray(explode(graph, roots).sum(axis=0)).ravel() if len(roots) else np.zeros(0)
+    qty = used_quantities(graph, roots)
     leaf = graph.is_leaf
     is_us, unknown_origin = node_origins(graph)
     cost = np.nan_to_num(graph.num_attr("unit_cost"), nan=0.0)

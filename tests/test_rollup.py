@@ -222,3 +222,15 @@ def test_variant_blocks_equal_rolling_up_every_column(dag, k, n_items, picks):
     at = 5 * len(tracks) * k
     np.testing.assert_array_equal(v.item_counts, want[:, at : at + 2 * n_items : 2])
     np.testing.assert_array_equal(v.item_counts_high, want[:, at + 1 : at + 2 * n_items : 2])
+
+
+@settings(max_examples=60, deadline=None)
+@given(dags(), st.lists(st.integers(0, 8), min_size=1, max_size=4))
+def test_used_quantities_are_the_explosions_column_sums(dag, picks):
+    from bomtrace.rollup import used_quantities
+
+    n, edges, costs = dag
+    g = build_graph(parent_child(_pc_rows(n, edges, costs)))
+    sources = np.array([p % n for p in picks], dtype=np.int64)  # repeats count again
+    want = np.asarray(explode(g, sources).sum(axis=0)).ravel()
+    np.testing.assert_allclose(used_quantities(g, sources), want, rtol=1e-12)

@@ -159,10 +159,16 @@ def analyze_fdpr(
     open_m = nodes[kept].tolist()
     open_qty = rounded(qtys[kept], 6)
     open_value = rounded(qtys[kept] * unit_total[nodes[kept]], 4)
+    # every caught entry's part, quantity and value, rounded for output in bulk
+    caught_m = nodes[caught_at.pos].tolist()
+    caught_qty = rounded(qtys[caught_at.pos], 6)
+    caught_value = rounded(qtys[caught_at.pos] * unit_total[nodes[caught_at.pos]], 4)
+    # an assembly's caught units and value do not depend on the product holding it
+    held: dict[int, dict[str, Any]] = {}
     for row, r in enumerate(ok_roots.tolist()):
         res = ProductFdpr()
-        for j in caught_at.positions(row):
-            m, q = int(nodes[j]), float(qtys[j])
+        span = caught_at.row(row)
+        for m, qc, vc in zip(caught_m[span], caught_qty[span], caught_value[span], strict=True):
             for ci, (c, f) in enumerate(zip(live, final, strict=True)):
                 if f[m] != YES:
                     continue
@@ -170,8 +176,8 @@ def analyze_fdpr(
                 if base is None:
                     base = bases[(m, ci)] = _entry(graph, ev, states[c.version.id], c, m)
                 entry = dict(base)
-                entry["quantity"] = round(q, 6)
-                entry["value"] = money(q * unit_total[m])
+                entry["quantity"] = qc
+                entry["value"] = vc
                 res.entries.append(entry)
                 if sink is not None and (m, c.version.id) not in reported:
                     reported.add((m, c.version.id))
@@ -195,15 +201,17 @@ def analyze_fdpr(
                     part_number=u["part_number"],
                     **graph.position(m),
                 )
-        asm = [
-            {
-                "part_number": str(graph.part_numbers[m]),
-                "caught_units": round(float(below[m, 0]), 6),
-                "caught_value": money(below[m, 1]),
-                "total_cost": money(unit_total[m]),
-            }
-            for m in nodes[held_at.pos[held_at.row(row)]].tolist()
-        ]
+        asm = []
+        for m in nodes[held_at.pos[held_at.row(row)]].tolist():
+            one = held.get(m)
+            if one is None:
+                one = held[m] = {
+                    "part_number": str(graph.part_numbers[m]),
+                    "caught_units": round(float(below[m, 0]), 6),
+                    "caught_value": money(below[m, 1]),
+                    "total_cost": money(unit_total[m]),
+                }
+            asm.append(dict(one))
         caught_nodes = {e["part_number"] for e in res.entries}
         res.summary = {
             **fixed,
