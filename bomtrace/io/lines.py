@@ -118,7 +118,7 @@ def do_not_populate(
     texts = [desc] if isinstance(desc, pd.Series) else []
     texts += [s for h, s in extra.items() if any(k in header_key(h) for k in _DNP_TEXT_HEADERS)]
     for s in texts:
-        dnp |= dnp_in_text(s)
+        dnp |= dnp_in_text(s.fillna(""))
     if not dnp.any():
         return
     qty = _num(out, "quantity", n)

@@ -27,7 +27,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bomtrace.io.coerce import FLAG_WORDS, as_str, parse_numbers, regex_matches
+from bomtrace.io.coerce import FLAG_WORDS, as_str, parse_numbers
 
 #: Cell texts (any case) that mark a line as not populated.
 DNP_WORDS: frozenset[str] = frozenset(
@@ -202,6 +202,6 @@ def dnp_flags(s: pd.Series, *, fitted_header: bool) -> tuple[np.ndarray, np.ndar
 
 
 def dnp_in_text(s: pd.Series) -> np.ndarray:
-    """True where a description/notes cell marks the line as not populated (missing: False).
-    Descriptions repeat, so the pattern runs once per distinct text."""
-    return regex_matches(s.reset_index(drop=True), DNP_IN_TEXT)[0]
+    """True where a description/notes cell marks the line as not populated."""
+    arr = pa.array(s.reset_index(drop=True).astype("str"), type=pa.large_string())
+    return np.asarray(pc.fill_null(pc.match_substring_regex(arr, DNP_IN_TEXT), False), dtype=bool)
