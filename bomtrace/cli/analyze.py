@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from typing import Any
 
 import click
@@ -164,7 +165,7 @@ def analyze(
     sys.exit(result.exit_code)
 
 
-def _warm_while_parsing(day: Any) -> None:
+def _warm_while_parsing(day: date | None) -> None:
     """While a large workbook is still parsing in the background, load what the analysis
     needs first thing (the ruleset for the date, the FDP rules and the packaged Entity List
     extract); each is cached."""
