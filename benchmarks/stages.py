@@ -8,7 +8,9 @@ Wall time and peak RSS so far are printed after each stage. A few internal funct
 also timed by wrapping them (``--wrap module:function``; the defaults split reading into
 parse and convert, the graph into edges and assembly, the analysis into value roll-up,
 per-product explosion and result building); wraps that no longer resolve are listed as
-missing. ``--profile FILE`` runs the same under cProfile and prints the top functions.
+missing. ``--profile FILE`` runs the same under cProfile and prints the top functions. Like
+the CLI, it has pyarrow allocate from jemalloc on Linux unless ``ARROW_DEFAULT_MEMORY_POOL``
+is set.
 
 Examples::
 
@@ -100,9 +102,14 @@ def run(paths: list[str], dests: list[str], all_dest: bool, out: str, t0: float)
         stages.append((name, now - t, _peak_mb()))
         t = now
 
+    import os
+
+    import bomtrace.cli
+
+    # the CLI's Arrow memory pool (jemalloc on Linux), set before pyarrow is imported
+    bomtrace.cli.arrow_memory_pool(os.environ, sys.platform)
     import bomtrace
     import bomtrace.api  # noqa: F401  (the CLI imports it too)
-    import bomtrace.cli  # noqa: F401
 
     mark("imports (since the script started)")
     table = bomtrace.read_bom(paths)
