@@ -107,7 +107,8 @@ def analyze(
 
     if fmt == "xlsx" and not out:
         raise _fail("--format xlsx needs an output file: add -o REPORT.xlsx.")
-    _warm_while_parsing(_as_of(as_of))
+    day = _as_of(as_of)
+    _warm_while_parsing(day)
     from bomtrace.progress import StageBar
 
     with StageBar(enabled=False if quiet else None) as bar:
@@ -116,7 +117,7 @@ def analyze(
                 list(paths),
                 destinations=destinations,
                 all_destinations=all_destinations,
-                as_of=_as_of(as_of),
+                as_of=day,
                 scenarios=scenarios,
                 end_user=end_user,
                 parties=parties,
@@ -167,16 +168,13 @@ def analyze(
 
 def _warm_while_parsing(day: date | None) -> None:
     """While a large workbook is still parsing in the background, load what the analysis
-    needs first thing (the ruleset for the date, the FDP rules and the packaged Entity List
-    extract); each is cached."""
+    needs first thing and keeps: the ruleset for the date, the FDPR modules and their rules."""
     from bomtrace.io import prefetch
 
     def fdpr_data() -> None:
         from bomtrace.fdpr.rules import load_fdp_data
-        from bomtrace.fdpr.screening_sources import packaged_entity_list
 
-        load_fdp_data()
-        packaged_entity_list()
+        load_fdp_data()  # (importing it imports the FDPR package)
 
     def ruleset() -> None:
         from bomtrace.rules import load_ruleset

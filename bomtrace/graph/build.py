@@ -216,7 +216,6 @@ def _node_attributes(
             arr[ok] = _take_objects(src[col], first_any[ok])
         out[col] = arr
     fields = [f for f in ATTRIBUTE_FIELDS if any(f in fr.columns for fr in frames)]
-    texts: dict[str, np.ndarray] = {}
     for f in fields:
         vals, labels = _field_values(frames, f, keep)
         numeric = labels is None
@@ -237,14 +236,12 @@ def _node_attributes(
                     shown = labels[vals] if labels is not None else vals
                     _report_conflicts(table, src, g, shown, rr, differ, f, pn_all, sink)
         out[f] = res
-        if not numeric:
-            texts[f] = res
     # object columns as they are: no per-value type inference over a million nodes
     frame = pd.DataFrame(
         {k: pd.Series(v, dtype=v.dtype, copy=False) for k, v in out.items()},
         index=pd.RangeIndex(n),
     )
-    return frame, texts
+    return frame, {f: out[f] for f in fields if out[f].dtype == object}
 
 
 def _take_objects(s: pd.Series, idx: np.ndarray) -> np.ndarray:
