@@ -18,6 +18,7 @@ from xml.etree import ElementTree
 
 import fastexcel
 
+from bomtrace.io.sheetsplit import parse_split, worth_splitting
 from bomtrace.io.xlsxmeta import SheetMeta, read_sheet_meta, sheet_columns, sheet_info
 
 #: Largest sheet XML (uncompressed bytes) scanned for hidden rows and merged cells.
@@ -30,9 +31,9 @@ class ParsedSheet:
 
     Attributes
     ----------
-    cells : pyarrow.RecordBatch or fastexcel sheet
-        Every cell as text: an Arrow record batch (eager load), or a fastexcel sheet whose
-        ``to_pandas()`` gives the frame (lazy load).
+    cells : pyarrow.RecordBatch, pyarrow.Table or fastexcel sheet
+        Every cell as text: an Arrow record batch (eager load) or table (a sheet parsed in
+        parts), or a fastexcel sheet whose ``to_pandas()`` gives the frame (lazy load).
     columns : list of int
         The 0-based sheet column of each loaded column.
     visible : bool
@@ -101,7 +102,14 @@ class Book:
 
     def read(self, name: str) -> tuple[ParsedSheet, SheetMeta | str | None]:
         """:meth:`parse` and :meth:`scan` of one sheet; the XML scan runs beside the parse
-        (fastexcel, and zlib in the scan, release the GIL). Raises what :meth:`parse` raises."""
+        (fastexcel, and zlib in the scan, release the GIL). A large xlsx sheet is parsed in
+        parts on every core, and scanned in the same pass (:mod:`bomtrace.io.sheetsplit`).
+        Raises what :meth:`parse` raises."""
+        if name in self.xml and name in self.state and worth_splitting(self.xml[name][1]):
+            got = parse_split(self.data, self.xml[name][0], name)
+            if got is not None:
+                table, cols, meta = got
+                return ParsedSheet(table, cols, self.state[name] == "visible"), meta
         with ThreadPoolExecutor(max_workers=1) as pool:
             scan = pool.submit(self.scan, name)
             parsed = self.parse(name)

@@ -19,7 +19,7 @@ _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}
 _NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 _MERGE = re.compile(rb'<mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
-_HIDDEN = (b'hidden="1"', b'hidden="true"')
+_HIDDEN = b'hidden="'  # then 1 or true
 CHUNK = 1 << 22
 
 
@@ -31,7 +31,10 @@ class SheetMeta:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
-def _col_index(letters: bytes) -> int:
+def column_index(letters: bytes | str) -> int:
+    """0-based index of an Excel column (``b"A"`` → 0, ``"AB"`` → 27)."""
+    if isinstance(letters, str):
+        letters = letters.encode()
     n = 0
     for ch in letters:
         n = n * 26 + (ch - 64)
@@ -66,8 +69,8 @@ def sheet_columns(data: bytes, xml_path: str) -> tuple[int, int] | None:
     m = _DIMENSION.search(head)
     if m is None:
         return None
-    first = _col_index(m.group(1))
-    return first, _col_index(m.group(2)) if m.group(2) else first
+    first = column_index(m.group(1))
+    return first, column_index(m.group(2)) if m.group(2) else first
 
 
 def read_sheet_meta(data: bytes, xml_path: str) -> SheetMeta:
@@ -94,24 +97,28 @@ def read_sheet_meta(data: bytes, xml_path: str) -> SheetMeta:
             buf = carry + chunk
             cut = buf.rfind(b">") + 1
             buf, carry = buf[:cut], buf[cut:]
-            _scan(buf, meta)
-        _scan(carry, meta)
+            scan_xml(buf, meta)
+        scan_xml(carry, meta)
     return meta
 
 
-def _scan(buf: bytes, meta: SheetMeta) -> None:
-    for word in _HIDDEN:
-        pos = buf.find(word)
-        while pos >= 0:
-            start = buf.rfind(b"<", 0, pos)
-            if buf.startswith(b"<row", start):
-                end = buf.find(b">", pos)
-                m = _ROW_NUMBER.search(buf, start, end)
-                if m:
-                    meta.hidden_rows.append(int(m.group(1)))
-            pos = buf.find(word, pos + 1)
-    if b"<mergeCell " in buf:
-        for m in _MERGE.finditer(buf):
-            meta.merged.append(
-                (int(m.group(2)), int(m.group(4)), _col_index(m.group(1)), _col_index(m.group(3)))
-            )
+def scan_xml(
+    buf: bytes, meta: SheetMeta, merges: bool = True, start: int = 0, stop: int | None = None
+) -> None:
+    """Add the hidden rows, and unless ``merges`` is false the merged cells, found in
+    ``buf[start:stop]`` (whole elements of a sheet's XML) to ``meta``."""
+    stop = len(buf) if stop is None else stop
+    pos = buf.find(_HIDDEN, start, stop)
+    while pos >= 0:
+        value = buf[pos + len(_HIDDEN) : pos + len(_HIDDEN) + 5]
+        start = buf.rfind(b"<", 0, pos)
+        if (value[:2] == b'1"' or value == b'true"') and buf.startswith(b"<row", start):
+            end = buf.find(b">", pos)
+            m = _ROW_NUMBER.search(buf, start, end)
+            if m:
+                meta.hidden_rows.append(int(m.group(1)))
+        pos = buf.find(_HIDDEN, pos + 1, stop)
+    if merges and buf.find(b"<mergeCell ", start, stop) >= 0:
+        for m in _MERGE.finditer(buf, start, stop):
+            rows = int(m.group(2)), int(m.group(4))
+            meta.merged.append((*rows, column_index(m.group(1)), column_index(m.group(3))))
