@@ -9,13 +9,14 @@ from datetime import date
 from typing import Any
 
 import numpy as np
+import orjson
 import pytest
 from bomfactory import BASE_FIELDS, indented
 from hypothesis import given
 from hypothesis import strategies as st
 
 from bomtrace import analyze
-from bomtrace.analysis.assemblies import AssemblyResults
+from bomtrace.analysis.assemblies import AssemblyResults, _json_strings
 from bomtrace.analysis.result import rounded
 
 D2020 = date(2020, 8, 17)
@@ -83,12 +84,37 @@ def test_entries_from_arrays_equal_entries_from_objects(second: bool, every: boo
         assert {"Z", "T", "B"} <= full and "A" not in full
     everything = subs.to_dicts(np.arange(len(subs)))
     assert everything == [a.to_dict(detail=False) for a in subs]
+    assert subs.to_json(np.arange(len(subs))) == orjson.dumps(everything)
+    assert subs.to_json(np.array([], dtype=np.int64)) == b"[]"
+    for opt in (0, orjson.OPT_SERIALIZE_NUMPY, orjson.OPT_INDENT_2):
+        assert r.to_json(opt) == orjson.dumps(r.to_dict(), option=opt)
     listed = [subs[i].part_number for i in subs.listed().tolist()]
     assert listed == _slow_listed(subs)
     assert "N" not in listed and {"A", "Z"} <= set(listed)
     d = r.to_dict()
     assert [e["part_number"] for e in d["assemblies"]] == listed
     assert d["assemblies_listed"] == len(listed) and d["assemblies_analysed"] == 6
+
+
+TRICKY = ['say "hi", then', 'a","b', "back\\slash\\", "tab\tnew\nline\x01", "ünï 中文 ✓", None, ""]
+
+
+def test_bulk_json_writes_any_text_as_orjson_does() -> None:
+    rows: list[tuple[Any, ...]] = [(0, "P", 1, None, "CN", None, 500.0, None, None, "Product")]
+    for i, desc in enumerate(TRICKY):
+        rows.append((1, f'A"{i}\\', 1, None, "CN", None, None, None, None, desc))
+        rows.append((2, f"U{i}", 1, 5.0 + i, "US", "3A001.a.7", None, None, None, None))
+    r = analyze(indented(rows, fields=F), destinations=DESTS, as_of=D2020, all_assemblies=True)
+    subs = r.assemblies
+    assert isinstance(subs, AssemblyResults)
+    every = np.arange(len(subs))
+    assert subs.to_json(every) == orjson.dumps(subs.to_dicts(every))
+    assert {a.description for a in subs} == set(TRICKY)
+
+
+@given(st.lists(st.one_of(st.none(), st.text()), max_size=30))
+def test_json_strings_are_orjson_strings(values: list[str | None]) -> None:
+    assert _json_strings(values).to_pylist() == [orjson.dumps(v) for v in values]
 
 
 def test_sequence_access() -> None:

@@ -127,13 +127,36 @@ class AnalysisResult:
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of ``bomtrace analyze --format json``."""
         from bomtrace.analysis.assemblies import AssemblyResults
-        from bomtrace.analysis.products import ProductResults
 
         subs, keep = self.assemblies, self._listed()
         if isinstance(subs, AssemblyResults):  # arrays straight to JSON entries
             entries = subs.to_dicts(np.array(keep, dtype=np.int64))
         else:
             entries = [subs[i].to_dict(detail=False) for i in keep]
+        return self._document(entries, len(keep))
+
+    @without_gc
+    def to_json(self, option: int = 0) -> bytes:
+        """:meth:`to_dict` written by ``orjson.dumps(..., option=option)``, as bytes.
+
+        Unless ``option`` asks for indenting, the listed sub-assemblies are written in bulk
+        from the arrays (:meth:`~bomtrace.analysis.assemblies.AssemblyResults.to_json`, the
+        same bytes in about half the time)."""
+        import orjson
+
+        from bomtrace.analysis.assemblies import AssemblyResults
+
+        subs = self.assemblies
+        if option & orjson.OPT_INDENT_2 or not isinstance(subs, AssemblyResults):
+            return orjson.dumps(self.to_dict(), option=option)
+        keep = self._listed()
+        entries = orjson.Fragment(subs.to_json(np.array(keep, dtype=np.int64)))
+        return orjson.dumps(self._document(entries, len(keep)), option=option)
+
+    def _document(self, entries: Any, listed: int) -> dict[str, Any]:
+        """The JSON document around the listed sub-assemblies' ``entries``."""
+        from bomtrace.analysis.products import ProductResults
+
         counts = {s.value: 0 for s in Severity}
         for i in self.issues:
             counts[i.severity.value if i.severity else "warning"] += 1
@@ -158,8 +181,8 @@ class AnalysisResult:
             "fdpr": fdpr,
             "products": products,
             "assemblies": entries,
-            "assemblies_analysed": len(subs),
-            "assemblies_listed": len(keep),
+            "assemblies_analysed": len(self.assemblies),
+            "assemblies_listed": listed,
             "scenario_flips": self.scenario_flips(),
             "issue_counts": counts,
             "issues": [i.to_dict() for i in self.issues],

@@ -134,10 +134,10 @@ def analyze(
             )
         )
         bar("writing")
-        d = result.to_dict()
+        d = result.to_dict() if fmt != "json" else {}
         text: str | bytes | None = None
         if fmt == "json":
-            text = _json(d)
+            text = _json(result)
         elif fmt == "csv":
             from bomtrace.report.csvout import to_csv
             from bomtrace.report.tables import destination_rows

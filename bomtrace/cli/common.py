@@ -78,6 +78,7 @@ def _emit(text: str | bytes, out: str | None) -> None:
 
 def _json(d: Any, *, pretty: bool | None = None) -> bytes:
     """JSON as UTF-8 bytes (no NaN): indented for a person at a terminal, compact otherwise.
+    ``d`` is a document, or an object that writes its own (``to_json(option)``).
 
     Written with orjson, about ten times faster than the standard library's encoder on the
     100+ MB documents of million-line BOMs; numpy scalars and arrays are written as numbers.
@@ -89,6 +90,8 @@ def _json(d: Any, *, pretty: bool | None = None) -> bytes:
     if pretty is None:
         pretty = sys.stdout.isatty()
     opt = orjson.OPT_SERIALIZE_NUMPY | (orjson.OPT_INDENT_2 if pretty else 0)
+    if hasattr(d, "to_json"):
+        return d.to_json(opt)  # type: ignore[no-any-return]
     return orjson.dumps(d, option=opt)
 
 
