@@ -194,13 +194,16 @@ def analyze_fdpr(
             unresolved.append(u)
             if sink is not None and engaged and (m, "") not in reported:
                 reported.add((m, ""))  # one issue per part, not per product holding it
-                sink.add(
-                    IssueCode.FDPR_EVIDENCE_MISSING,
-                    f"{u['part_number']} may be caught by {', '.join(u['rules'])}: "
-                    f"{', '.join(u['missing'])} not known.",
-                    part_number=u["part_number"],
-                    **graph.position(m),
-                )
+                if sink.over(IssueCode.FDPR_EVIDENCE_MISSING):
+                    sink.tally(IssueCode.FDPR_EVIDENCE_MISSING)  # counted, not written out
+                else:
+                    sink.add(
+                        IssueCode.FDPR_EVIDENCE_MISSING,
+                        f"{u['part_number']} may be caught by {', '.join(u['rules'])}: "
+                        f"{', '.join(u['missing'])} not known.",
+                        part_number=u["part_number"],
+                        **graph.position(m),
+                    )
         asm = []
         for m in nodes[held_at.pos[held_at.row(row)]].tolist():
             one = held.get(m)
@@ -341,6 +344,9 @@ def _entry(
 def _flag_issue(
     sink: IssueCollector, graph: BomGraph, c: Context, e: dict[str, Any], m: int
 ) -> None:
+    if sink.over(IssueCode.FDPR_FLAG):
+        sink.tally(IssueCode.FDPR_FLAG)  # counted, not written out
+        return
     who = f"end user {e['end_user']}" if e["end_user"] else f"destination {c.destination}"
     sink.add(
         IssueCode.FDPR_FLAG,
