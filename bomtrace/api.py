@@ -188,6 +188,8 @@ def analyze(
     ruleset = load_ruleset(day)
     for s in options.scenarios:
         ruleset.scenario(s)  # fail early on unknown names
+    for d in options.destinations:
+        ruleset.destination(d)  # likewise, before the BOM is read
     read_opts = _read_options(read, columns, sheet, layout)
     if read_opts.as_of is None and day is not None:
         read_opts = read_opts.with_(as_of=day)  # effectivity dates follow the rules' date

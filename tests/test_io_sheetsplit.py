@@ -211,3 +211,53 @@ def test_one_core_parses_whole(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sheetsplit, "WORKERS", 2)
     assert sheetsplit.worth_splitting(sheetsplit.SPLIT_MIN_BYTES)
     assert not sheetsplit.worth_splitting(sheetsplit.SPLIT_MIN_BYTES - 1)
+
+
+EARLY_EXIT = """
+import sys, time
+from pathlib import Path
+from bomtrace.io import prefetch, sheetsplit
+
+sheetsplit.SPLIT_MIN_BYTES, sheetsplit.PART_BYTES = 0, 2_000
+parse = sheetsplit._parse_part
+
+def slow(*args):
+    time.sleep(0.2)
+    return parse(*args)
+
+sheetsplit._parse_part = slow
+prefetch.start([sys.argv[1]])
+tmp = Path(sys.argv[2])
+for _ in range(500):  # until the parts are being written
+    if any(tmp.glob("bomtrace-*/part*.xlsx")):
+        break
+    time.sleep(0.01)
+else:
+    sys.exit("no parts were written")
+from bomtrace.cli import leave
+
+leave(2)  # how the CLI ends a run: os._exit after clean-up
+"""
+
+
+def test_an_early_exit_leaves_no_parts_behind(tmp_path: Path) -> None:
+    """A run that stops while a workbook is parsed in parts in the background (a usage
+    error found after the parse began) removes the parts' temporary folder."""
+    import os
+    import subprocess
+    import sys
+
+    book = tmp_path / "bom.xlsx"
+    book.write_bytes(workbook(bom_cells(2_000)))
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    env = {**os.environ, "TMPDIR": str(tmp)}
+    done = subprocess.run(
+        [sys.executable, "-c", EARLY_EXIT, str(book), str(tmp)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2, done.stderr
+    assert list(tmp.iterdir()) == []

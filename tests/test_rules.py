@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -319,6 +321,19 @@ def test_scenarios() -> None:
 def test_unknown_scenario_lists_valid_names() -> None:
     with pytest.raises(UsageError, match="count-patents, proposed-2020-huawei-10pct"):
         rs().scenario("nope")
+
+
+@pytest.mark.parametrize(
+    "kw, message",
+    [({"destinations": ["XX"]}, "Unknown destination 'XX'"), ({"scenarios": ["nope"]}, "nope")],
+)
+def test_options_are_checked_before_the_bom_is_read(
+    tmp_path: Path, kw: dict[str, Any], message: str
+) -> None:
+    from bomtrace import analyze
+
+    with pytest.raises((UsageError, UnknownDestination), match=message):  # not: no such file
+        analyze([tmp_path / "missing.csv"], as_of=date(2020, 8, 17), **kw)
 
 
 def test_unsure_facts_are_marked_in_sources() -> None:

@@ -4,9 +4,9 @@ calamine parses a sheet on one thread, about 5 s per million 12-column rows. A s
 a run of ``<row>`` elements, so it can be cut between two rows. This module inflates the sheet
 in chunks and, every :data:`PART_BYTES` or so, cuts it before a ``<row>``. Each part gets the
 sheet's own XML head (without ``<dimension>``) and closing tags, and is written to a
-temporary workbook next to the original's other files (shared strings, styles, workbook). A pool of
-threads parses the parts with fastexcel, which releases the GIL, while this thread inflates
-and cuts the next part.
+temporary workbook next to the original's other files (shared strings, styles, workbook). Daemon
+threads parse the parts with fastexcel, which releases the GIL, while this thread inflates
+and cuts the next part. At exit, cutting stops and the parts are removed.
 
 A part is loaded with ``skip_rows`` = its first Excel row - 1, so frame row ``i`` of the part
 is Excel row ``first + i``. The parts are padded with empty rows up to the next part's first
@@ -22,11 +22,17 @@ caller parses the whole sheet: that parse gives the result, or the error, with i
 
 from __future__ import annotations
 
+import atexit
 import os
+import queue
 import re
+import shutil
 import tempfile
+import threading
 import zipfile
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from contextlib import contextmanager
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -86,18 +92,18 @@ def parse_split(
         be parsed whole instead.
     """
     meta = SheetMeta()
+    workers = _Workers(WORKERS)
     try:
         with (
             zipfile.ZipFile(BytesIO(data)) as zf,
-            tempfile.TemporaryDirectory(prefix="bomtrace-") as tmp,
-            ThreadPoolExecutor(WORKERS, thread_name_prefix="bomtrace-part") as pool,
+            _part_dir() as tmp,
         ):
             others = [
                 (i.filename, zf.read(i))
                 for i in zf.infolist()
                 if i.filename != xml_path and not i.filename.startswith(_SKIP)
             ]
-            writer = _PartWriter(Path(tmp), xml_path, name, others, pool)
+            writer = _PartWriter(tmp, xml_path, name, others, workers)
             try:
                 with zf.open(xml_path) as fh:
                     _cut(fh, part_bytes or PART_BYTES, writer, meta)
@@ -107,8 +113,73 @@ def parse_split(
                     fut.cancel()
     except (_Cut, OSError, zipfile.BadZipFile, fastexcel.FastExcelError):
         return None
+    finally:
+        workers.close()
     stacked = _stack(parts)
     return None if stacked is None else (*stacked, meta)
+
+
+class _Workers:
+    """Daemon threads parsing parts.
+
+    Not a ThreadPoolExecutor: the interpreter joins those before it exits, so a run that
+    stops early (an error in the main thread while a workbook parses in the background)
+    would first wait for every part. Daemon threads are left; :func:`clean_up` stops the
+    cutting and removes the parts at exit."""
+
+    def __init__(self, n: int) -> None:
+        self._jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._n = n
+        for i in range(n):
+            threading.Thread(target=self._run, name=f"bomtrace-part-{i}", daemon=True).start()
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
+        fut: Future[Any] = Future()
+        self._jobs.put((fut, fn, args))
+        return fut
+
+    def close(self) -> None:
+        for _ in range(self._n):
+            self._jobs.put(None)
+
+    def _run(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            fut, fn, args = job
+            if fut.set_running_or_notify_cancel():
+                try:
+                    fut.set_result(fn(*args))
+                except BaseException as exc:  # handed to the caller of result()
+                    fut.set_exception(exc)
+
+
+_closing = threading.Event()
+_writing = threading.Lock()  # held while a part folder or file is made
+_live_dirs: set[str] = set()
+
+
+@contextmanager
+def _part_dir() -> Iterator[Path]:
+    """A temporary folder for the parts, removed after the parse or at exit."""
+    with _writing:
+        if _closing.is_set():
+            raise _Cut("exiting")
+        tmp = tempfile.mkdtemp(prefix="bomtrace-")
+        _live_dirs.add(tmp)
+    try:
+        yield Path(tmp)
+    finally:
+        _live_dirs.discard(tmp)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+@atexit.register
+def clean_up() -> None:
+    """At exit: stop cutting and parsing parts, and remove their folders. Registered with
+    :mod:`atexit`; the CLI, which ends with ``os._exit``, calls it itself."""
+    _closing.set()
+    with _writing:
+        for tmp in list(_live_dirs):
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _cut(fh: Any, part_bytes: int, writer: _PartWriter, meta: SheetMeta) -> None:
@@ -117,6 +188,8 @@ def _cut(fh: Any, part_bytes: int, writer: _PartWriter, meta: SheetMeta) -> None
     size = 0
     row_tag = end_tag = b""
     while True:
+        if _closing.is_set():
+            raise _Cut("exiting")
         chunk = fh.read(_CHUNK)
         if chunk:
             pending.append(chunk)
@@ -201,13 +274,16 @@ class _PartWriter:
         self.last_row = max(self.last_row, first or 0, last or 0)
         marker, column = self._marker(buf, start, first) if later else (b"", -1)
         path = self.tmp / f"part{len(self.futures)}.xlsx"
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as out:
-            for filename, content in self.others:
-                out.writestr(filename, content)
-            with out.open(zipfile.ZipInfo(self.xml_path), "w", force_zip64=True) as sheet:
-                sheet.write(self.head + marker)
-                sheet.write(memoryview(buf)[start:stop])
-                sheet.write(self.close)
+        with _writing:  # clean_up() removes the folder between two parts, never during one
+            if _closing.is_set():
+                raise _Cut("exiting")
+            with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as out:
+                for filename, content in self.others:
+                    out.writestr(filename, content)
+                with out.open(zipfile.ZipInfo(self.xml_path), "w", force_zip64=True) as sheet:
+                    sheet.write(self.head + marker)
+                    sheet.write(memoryview(buf)[start:stop])
+                    sheet.write(self.close)
         start = first if later and first is not None else 1
         self.futures.append((start, self.pool.submit(_parse_part, path, self.name, column)))
 
@@ -250,6 +326,8 @@ def _parse_part(path: Path, name: str, marker: int) -> tuple[Any, list[int]]:
     import pyarrow as pa
 
     try:
+        if _closing.is_set():
+            raise _Cut("exiting")
         reader = fastexcel.read_excel(str(path))
         skip = 0 if marker < 0 else None
         try:
