@@ -23,6 +23,7 @@ caller parses the whole sheet: that parse gives the result, or the error, with i
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import queue
 import re
@@ -323,21 +324,11 @@ def _parse_part(path: Path, name: str, marker: int) -> tuple[Any, list[int]]:
     The first part keeps its leading empty rows (frame row ``i`` is Excel row ``i + 1``). A
     later part's first frame row must be its marker row alone (else a row of the part is out
     of order); it is dropped, and so is the marker's column if no cell of the part is in it."""
-    import pyarrow as pa
-
     try:
-        if _closing.is_set():
-            raise _Cut("exiting")
-        reader = fastexcel.read_excel(str(path))
-        skip = 0 if marker < 0 else None
-        try:
-            sheet = reader.load_sheet(name, header_row=None, skip_rows=skip, dtypes="string")
-        except fastexcel.InvalidParametersError:  # a first part without cells
-            return pa.record_batch([]), []
-        cols = [int(c.absolute_index) for c in sheet.selected_columns]
-        batch = sheet.to_arrow()
-    finally:
-        path.unlink(missing_ok=True)
+        batch, cols = _load(path, name, marker < 0)
+    finally:  # the reader is gone, so the file is closed (Windows cannot remove an open one)
+        with contextlib.suppress(OSError):  # else it goes with its folder
+            path.unlink(missing_ok=True)
     if marker < 0:
         return batch, cols
     j = cols.index(marker) if marker in cols else -1
@@ -349,6 +340,21 @@ def _parse_part(path: Path, name: str, marker: int) -> tuple[Any, list[int]]:
         keep = [i for i in range(len(cols)) if i != j]
         batch, cols = batch.select(keep), [cols[i] for i in keep]
     return batch, cols
+
+
+def _load(path: Path, name: str, first: bool) -> tuple[Any, list[int]]:
+    """A part's cells as fastexcel loads them, and the sheet column of each of its columns."""
+    import pyarrow as pa
+
+    if _closing.is_set():
+        raise _Cut("exiting")
+    reader = fastexcel.read_excel(str(path))
+    try:
+        skip = 0 if first else None
+        sheet = reader.load_sheet(name, header_row=None, skip_rows=skip, dtypes="string")
+    except fastexcel.InvalidParametersError:  # a first part without cells
+        return pa.record_batch([]), []
+    return sheet.to_arrow(), [int(c.absolute_index) for c in sheet.selected_columns]
 
 
 def _stack(parts: list[tuple[int, tuple[Any, list[int]]]]) -> tuple[Any, list[int]] | None:
