@@ -86,7 +86,7 @@ def test_entries_from_arrays_equal_entries_from_objects(second: bool, every: boo
     assert everything == [a.to_dict(detail=False) for a in subs]
     assert subs.to_json(np.arange(len(subs))) == orjson.dumps(everything)
     assert subs.to_json(np.array([], dtype=np.int64)) == b"[]"
-    for opt in (0, orjson.OPT_SERIALIZE_NUMPY, orjson.OPT_INDENT_2):
+    for opt in (0, orjson.OPT_SERIALIZE_NUMPY, orjson.OPT_INDENT_2, orjson.OPT_SORT_KEYS):
         assert r.to_json(opt) == orjson.dumps(r.to_dict(), option=opt)
     listed = [subs[i].part_number for i in subs.listed().tolist()]
     assert listed == _slow_listed(subs)

@@ -16,8 +16,9 @@ in Excel and the merged cells are scanned in the same pass (:func:`bomtrace.io.x
 scan_xml`), so a split sheet is checked for both whatever its size.
 
 When the XML is not what the cut assumes (no ``<sheetData>``, a cut row without its ``r``
-number, rows out of order) or a part fails to parse, :func:`parse_split` returns None and the
-caller parses the whole sheet: that parse gives the result, or the error, with its own words.
+number, rows out of order) or anything else fails (a part's parse, the temporary folder),
+:func:`parse_split` returns None and the caller parses the whole sheet: that parse gives the
+result, or the error, in its own words.
 """
 
 from __future__ import annotations
@@ -112,7 +113,7 @@ def parse_split(
             finally:
                 for _, fut in writer.futures:
                     fut.cancel()
-    except (_Cut, OSError, zipfile.BadZipFile, fastexcel.FastExcelError):
+    except Exception:  # whatever failed, the whole parse gives the answer (or the error)
         return None
     finally:
         workers.close()

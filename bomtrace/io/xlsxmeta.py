@@ -111,10 +111,10 @@ def scan_xml(
     pos = buf.find(_HIDDEN, start, stop)
     while pos >= 0:
         value = buf[pos + len(_HIDDEN) : pos + len(_HIDDEN) + 5]
-        start = buf.rfind(b"<", 0, pos)
-        if (value[:2] == b'1"' or value == b'true"') and buf.startswith(b"<row", start):
+        tag = buf.rfind(b"<", 0, pos)
+        if (value[:2] == b'1"' or value == b'true"') and buf.startswith(b"<row", tag):
             end = buf.find(b">", pos)
-            m = _ROW_NUMBER.search(buf, start, end)
+            m = _ROW_NUMBER.search(buf, tag, end)
             if m:
                 meta.hidden_rows.append(int(m.group(1)))
         pos = buf.find(_HIDDEN, pos + 1, stop)
