@@ -3,7 +3,8 @@
 
 Runs what ``bomtrace analyze FILES -d ... --format json -o OUT`` runs, through the library:
 imports, ``read_bom`` (read), ``build_graph`` (graph build), ``analyze`` on the built graph
-(roll-up and analysis), ``AnalysisResult.to_dict`` and the CLI's JSON encoding + write (JSON write).
+(roll-up and analysis), the JSON document as the CLI makes it (``AnalysisResult.to_json``) and
+its write.
 Wall time and peak RSS so far are printed after each stage. A few internal functions are
 also timed by wrapping them (``--wrap module:function``; the defaults split reading into
 parse and convert, the graph into edges and assembly, the analysis into value roll-up,
@@ -54,6 +55,7 @@ WRAPS = (
     "bomtrace.fdpr:attach_fdpr",
     # JSON document
     "bomtrace.analysis.products:ProductResults.to_dicts",
+    "bomtrace.analysis.assemblies:AssemblyResults.to_json",
 )
 TIMED: dict[str, list[float]] = {}  # name -> [calls, seconds]
 
@@ -123,13 +125,12 @@ def run(paths: list[str], dests: list[str], all_dest: bool, out: str, t0: float)
         as_of=date(2020, 8, 17),
     )
     mark("roll-up + analysis (analyze on the graph)")
-    d = result.to_dict()
-    mark("result.to_dict()")
     from bomtrace.cli.common import _emit, _json
 
-    text = _json(d, pretty=False)  # as the CLI writes it
+    text = _json(result, pretty=False)  # as the CLI makes it (AnalysisResult.to_json)
+    mark(f"JSON document ({len(text) / 2**20:,.1f} MB)")
     _emit(text, out)
-    mark(f"JSON write ({len(text) / 2**20:,.1f} MB)")
+    mark("write")
     return stages
 
 

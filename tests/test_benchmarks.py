@@ -131,7 +131,7 @@ def test_stages_script_runs_every_stage(tiny: dict[str, Any], tmp_path: Path) ->
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     text = proc.stdout + proc.stderr
-    for stage in ("imports", "read (read_bom)", "graph build", "result.to_dict()", "JSON write"):
+    for stage in ("imports", "read (read_bom)", "graph build", "JSON document", "write"):
         assert stage in text
     assert "not found" not in text  # every default wrap still resolves
     assert json.loads(out.read_bytes())["products"]
