@@ -105,7 +105,11 @@ def test_map_distinct_calls_once_per_distinct_value() -> None:
 
 @given(
     st.lists(
-        st.one_of(st.none(), st.sampled_from(["Total", "R1", "0", "-", " dnp", "x"])), max_size=40
+        st.one_of(
+            st.none(),
+            st.sampled_from(["Total", "R1", "r1", "0", "-", " dnp", "DNP", "x", "sub-totals"]),
+        ),
+        max_size=40,
     ),
     st.integers(min_value=1, max_value=4),
 )
@@ -121,8 +125,10 @@ def test_regex_matches_equal_a_match_per_cell(cells: list[str | None], chunks: i
     parts = [cells[i : i + step] for i in range(0, len(cells), step)] or [[]]
     chunked = pa.chunked_array([pa.array(p, type=pa.large_string()) for p in parts])
     col = pd.Series(pd.arrays.ArrowStringArray(chunked))
-    got = regex_matches(col, _TOTAL, _ZERO, "(?i)dnp")
-    for pattern, m in zip((_TOTAL, _ZERO, "(?i)dnp"), got, strict=True):
+    # several patterns are searched as one alternation first: each one's flags stay its own
+    patterns = (_TOTAL, _ZERO, "(?i)dnp", "^R1$")
+    got = regex_matches(col, *patterns)
+    for pattern, m in zip(patterns, got, strict=True):
         one = pc.match_substring_regex(pa.array(cells, type=pa.large_string()), pattern)
         assert m.tolist() == [bool(x) for x in pc.fill_null(one, False).to_pylist()]
 
