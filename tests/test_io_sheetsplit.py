@@ -261,3 +261,23 @@ def test_an_early_exit_leaves_no_parts_behind(tmp_path: Path) -> None:
     )
     assert done.returncode == 2, done.stderr
     assert list(tmp.iterdir()) == []
+
+
+def test_an_openpyxl_workbook_splits_to_the_whole_parse() -> None:
+    """openpyxl writes text as inline strings (``t="inlineStr"``) and every cell's type."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "BOM"
+    for (r, c), value in bom_cells(300, origin=(3, 1), gap_at=120).items():
+        ws.cell(row=r + 1, column=c + 1, value=value)
+    ws.cell(row=2, column=9).number_format = "0.00"  # a styled empty cell above the data
+    buf = BytesIO()
+    wb.save(buf)
+    data = buf.getvalue()
+    assert b"inlineStr" in zipfile.ZipFile(BytesIO(data)).read(SHEET_XML)
+    for part_bytes in (1, 3_000):
+        cells, cols, _ = split(data, part_bytes)
+        assert (cells, cols) == whole(data)
