@@ -49,8 +49,9 @@ SPLIT_MIN_BYTES = 64 * 2**20
 PART_BYTES = 48 * 2**20
 #: Text of the cell marking where a part starts (see :meth:`_PartWriter._marker`).
 MARKER = "bomtrace: part starts below"
-#: Parts parsed at once.
-WORKERS = max(1, min(4, os.cpu_count() or 1))
+_CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+#: Parts parsed at once: the cores this process may use, at most 4.
+WORKERS = max(1, min(4, _CORES or 1))
 _CHUNK = 1 << 22
 _HEAD_MAX = 1 << 24  # a <sheetData> further in than this is not looked for
 _SHEET_DATA = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)sheetData(?:\s[^>]*)?(/?)>")
