@@ -165,10 +165,21 @@ def test_namespace_prefixed_xml_is_split() -> None:
     assert (cells, cols) == whole(data)
 
 
+def test_rows_without_cells_are_cut_too() -> None:
+    """Rows that only set a height or a format (no ``<c>``), as Excel leaves below the data,
+    make parts with nothing to read; the sheet still splits to the whole parse."""
+    data = workbook(bom_cells(150))
+    empty = b"".join(b'<row r="%d" ht="30" customHeight="1"/>' % r for r in range(400, 700))
+    padded = rewrite_xml(data, lambda x: x.replace(b"</sheetData>", empty + b"</sheetData>"))
+    cells, cols, _ = split(padded, 1_000)
+    assert (cells, cols) == whole(padded) == whole(data)
+
+
 @pytest.mark.parametrize(
     "edit",
     [
         pytest.param(lambda x: re.sub(rb'<row r="\d+"', b"<row", x), id="rows without r"),
+        pytest.param(lambda x: re.sub(rb'<c r="[A-Z]+\d+"', b"<c", x), id="cells without r"),
         pytest.param(
             lambda x: re.sub(rb'(r="[A-Z]*)650"', rb"\g<1>300\"", x), id="rows out of order"
         ),

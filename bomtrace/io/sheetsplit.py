@@ -275,7 +275,10 @@ class _PartWriter:
             raise _Cut("a row without its r number, or rows out of order")
         last = self._row_number(buf, _row_start(buf, self.row_tag, start, stop))
         self.last_row = max(self.last_row, first or 0, last or 0)
-        marker, column = self._marker(buf, start, first) if later else (b"", -1)
+        cell = self._first_cell(buf, start, stop)
+        if later and cell < 0:
+            return  # rows without cells (a height or a format): nothing to read in them
+        marker, column = self._marker(buf, cell, first) if later else (b"", -1)
         path = self.tmp / f"part{len(self.futures)}.xlsx"
         with _writing:  # clean_up() removes the folder between two parts, never during one
             if _closing.is_set():
@@ -290,12 +293,20 @@ class _PartWriter:
         start = first if later and first is not None else 1
         self.futures.append((start, self.pool.submit(_parse_part, path, self.name, column)))
 
-    def _marker(self, buf: bytes, start: int, first: int | None) -> tuple[bytes, int]:
+    def _first_cell(self, buf: bytes, start: int, stop: int) -> int:
+        """Offset of the first ``<c`` start tag in ``buf[start:stop]``, -1 if none."""
+        at = buf.find(self.cell_tag, start, stop)
+        while at >= 0 and buf[at + len(self.cell_tag) : at + len(self.cell_tag) + 1] not in (
+            b" ", b">", b"/", b"\t", b"\n", b"\r",
+        ):  # fmt: skip
+            at = buf.find(self.cell_tag, at + 1, stop)
+        return at
+
+    def _marker(self, buf: bytes, at: int, first: int | None) -> tuple[bytes, int]:
         """A row holding one :data:`MARKER` cell just above the part's first row, in the
-        column of its first cell: calamine's range then starts there, so the part's rows are
-        known."""
-        at = buf.find(self.cell_tag, start)
-        m = _CELL_REF.search(buf, at, buf.find(b">", at) + 1) if at >= 0 else None
+        column of its first cell (at ``at``): calamine's range then starts there, so the
+        part's rows are known."""
+        m = _CELL_REF.search(buf, at, buf.find(b">", at) + 1)
         if m is None or first is None:
             raise _Cut("the part's first cell has no reference")
         letters, row, p = m.group(1), first - 1, self.prefix
@@ -308,7 +319,7 @@ class _PartWriter:
         is its own) and the namespace prefix of its tags."""
         self.head = _DIMENSION.sub(b"", head)
         self.prefix = prefix
-        self.row_tag, self.cell_tag = b"<" + prefix + b"row", b"<" + prefix + b"c "
+        self.row_tag, self.cell_tag = b"<" + prefix + b"row", b"<" + prefix + b"c"
         self.close = b"</" + prefix + b"sheetData></" + prefix + b"worksheet>"
 
     @staticmethod
