@@ -134,8 +134,9 @@ def analyze(
             )
         )
         bar("writing")
-        d = result.to_dict() if fmt != "json" else {}
         text: str | bytes | None = None
+        # JSON is written from the result (its sub-assemblies in bulk); the rest from its dict
+        d = {} if fmt == "json" else result.to_dict()
         if fmt == "json":
             text = _json(result)
         elif fmt == "csv":
