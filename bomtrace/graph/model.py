@@ -266,6 +266,10 @@ class BomGraph:
 def _isna(v: Any) -> bool:
     if v is None:
         return True
+    if isinstance(v, float):
+        return v != v
+    if isinstance(v, (str, int)):  # the usual cells, answered without pandas (issues ask often)
+        return False
     try:
         return bool(pd.isna(v))
     except (TypeError, ValueError):
