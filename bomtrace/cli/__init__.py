@@ -93,9 +93,9 @@ def leave(code: object) -> NoReturn:
     else:
         print(code, file=sys.stderr)
         status = 1
-    split = sys.modules.get("bomtrace.io.sheetsplit")
-    if split is not None:  # a workbook may still be parsing in parts in the background
-        split.clean_up()
+    parts = sys.modules.get("bomtrace.io.partfiles")
+    if parts is not None:  # a workbook may still be parsing in parts in the background
+        parts.clean_up()
     for stream in (sys.stdout, sys.stderr):
         # a closed pipe (``| head``) or stream: nothing more can be written
         with contextlib.suppress(OSError, ValueError):

@@ -6,7 +6,8 @@ in chunks and, every :data:`PART_BYTES` or so, cuts it before a ``<row>``. Each 
 sheet's own XML head (without ``<dimension>``) and closing tags, and is written to a
 temporary workbook next to the original's other files (shared strings, styles, workbook). Daemon
 threads parse the parts with fastexcel, which releases the GIL, while this thread inflates
-and cuts the next part. At exit, cutting stops and the parts are removed.
+and cuts the next part. At exit, cutting stops and the parts are removed
+(:mod:`bomtrace.io.partfiles`).
 
 A part is loaded with ``skip_rows`` = its first Excel row - 1, so frame row ``i`` of the part
 is Excel row ``first + i``. The parts are padded with empty rows up to the next part's first
@@ -23,24 +24,18 @@ result, or the error, in its own words.
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import os
-import queue
 import re
-import shutil
-import tempfile
-import threading
 import zipfile
-from collections.abc import Callable, Iterator
 from concurrent.futures import Future
-from contextlib import contextmanager
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 import fastexcel
 
+from bomtrace.io import partfiles
 from bomtrace.io.xlsxmeta import SheetMeta, column_index, scan_xml
 
 #: Sheets whose XML is at least this large are split (smaller ones parse in well under a second).
@@ -95,11 +90,11 @@ def parse_split(
         be parsed whole instead.
     """
     meta = SheetMeta()
-    workers = _Workers(WORKERS)
+    workers = partfiles.Workers(WORKERS)
     try:
         with (
             zipfile.ZipFile(BytesIO(data)) as zf,
-            _part_dir() as tmp,
+            partfiles.part_dir() as tmp,
         ):
             others = [
                 (i.filename, zf.read(i))
@@ -122,77 +117,13 @@ def parse_split(
     return None if stacked is None else (*stacked, meta)
 
 
-class _Workers:
-    """Daemon threads parsing parts.
-
-    Not a ThreadPoolExecutor: the interpreter joins those before it exits, so a run that
-    stops early (an error in the main thread while a workbook parses in the background)
-    would first wait for every part. Daemon threads are left; :func:`clean_up` stops the
-    cutting and removes the parts at exit."""
-
-    def __init__(self, n: int) -> None:
-        self._jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
-        self._n = n
-        for i in range(n):
-            threading.Thread(target=self._run, name=f"bomtrace-part-{i}", daemon=True).start()
-
-    def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
-        fut: Future[Any] = Future()
-        self._jobs.put((fut, fn, args))
-        return fut
-
-    def close(self) -> None:
-        for _ in range(self._n):
-            self._jobs.put(None)
-
-    def _run(self) -> None:
-        while (job := self._jobs.get()) is not None:
-            fut, fn, args = job
-            if fut.set_running_or_notify_cancel():
-                try:
-                    fut.set_result(fn(*args))
-                except BaseException as exc:  # handed to the caller of result()
-                    fut.set_exception(exc)
-
-
-_closing = threading.Event()
-_writing = threading.Lock()  # held while a part folder or file is made
-_live_dirs: set[str] = set()
-
-
-@contextmanager
-def _part_dir() -> Iterator[Path]:
-    """A temporary folder for the parts, removed after the parse or at exit."""
-    with _writing:
-        if _closing.is_set():
-            raise _Cut("exiting")
-        tmp = tempfile.mkdtemp(prefix="bomtrace-")
-        _live_dirs.add(tmp)
-    try:
-        yield Path(tmp)
-    finally:
-        _live_dirs.discard(tmp)
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
-@atexit.register
-def clean_up() -> None:
-    """At exit: stop cutting and parsing parts, and remove their folders. Registered with
-    :mod:`atexit`; the CLI, which ends with ``os._exit``, calls it itself."""
-    _closing.set()
-    with _writing:
-        for tmp in list(_live_dirs):
-            shutil.rmtree(tmp, ignore_errors=True)
-
-
 def _cut(fh: Any, part_bytes: int, writer: _PartWriter, meta: SheetMeta) -> None:
     """Inflate the sheet XML from ``fh`` and hand it to ``writer`` part by part."""
     pending: list[bytes] = []
     size = 0
     row_tag = end_tag = b""
     while True:
-        if _closing.is_set():
-            raise _Cut("exiting")
+        partfiles.check()
         chunk = fh.read(_CHUNK)
         if chunk:
             pending.append(chunk)
@@ -258,7 +189,12 @@ class _PartWriter:
     """Writes each part as a workbook and submits its parse; keeps the parts' futures."""
 
     def __init__(
-        self, tmp: Path, xml_path: str, name: str, others: list[tuple[str, bytes]], pool: Any
+        self,
+        tmp: Path,
+        xml_path: str,
+        name: str,
+        others: list[tuple[str, bytes]],
+        pool: partfiles.Workers,
     ) -> None:
         self.tmp, self.xml_path, self.name = tmp, xml_path, name
         self.others, self.pool = others, pool
@@ -280,16 +216,13 @@ class _PartWriter:
             return  # rows without cells (a height or a format): nothing to read in them
         marker, column = self._marker(buf, cell, first) if later else (b"", -1)
         path = self.tmp / f"part{len(self.futures)}.xlsx"
-        with _writing:  # clean_up() removes the folder between two parts, never during one
-            if _closing.is_set():
-                raise _Cut("exiting")
-            with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as out:
-                for filename, content in self.others:
-                    out.writestr(filename, content)
-                with out.open(zipfile.ZipInfo(self.xml_path), "w", force_zip64=True) as sheet:
-                    sheet.write(self.head + marker)
-                    sheet.write(memoryview(buf)[start:stop])
-                    sheet.write(self.close)
+        with partfiles.making_part(), zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as out:
+            for filename, content in self.others:
+                out.writestr(filename, content)
+            with out.open(zipfile.ZipInfo(self.xml_path), "w", force_zip64=True) as sheet:
+                sheet.write(self.head + marker)
+                sheet.write(memoryview(buf)[start:stop])
+                sheet.write(self.close)
         start = first if later and first is not None else 1
         self.futures.append((start, self.pool.submit(_parse_part, path, self.name, column)))
 
@@ -359,8 +292,7 @@ def _load(path: Path, name: str, first: bool) -> tuple[Any, list[int]]:
     """A part's cells as fastexcel loads them, and the sheet column of each of its columns."""
     import pyarrow as pa
 
-    if _closing.is_set():
-        raise _Cut("exiting")
+    partfiles.check()
     reader = fastexcel.read_excel(str(path))
     try:
         skip = 0 if first else None
