@@ -134,7 +134,10 @@ class AssemblyResults(LazyResults):
             [orjson.dumps(subject_of(w)) + b',"verdict":' + orjson.dumps(w) for w in VERDICTS],
             pa.large_binary(),
         )  # fmt: skip
-        at = {i: r for r, i in enumerate(pos.tolist())}
+        # the rows of the listed positions that have cells built in full
+        built = np.array(sorted({i for i, _ in self._full}), dtype=np.int64)
+        with_full = np.flatnonzero(np.isin(pos, built))
+        at = dict(zip(pos[with_full].tolist(), with_full.tolist(), strict=True))
         full: dict[int, list[tuple[int, DestinationResult]]] = {}
         for (i, di), res in self._full.items():
             if i in at:

@@ -134,28 +134,8 @@ def analyze(
             )
         )
         bar("writing")
-        text: str | bytes | None = None
-        # JSON is written from the result (its sub-assemblies in bulk); the rest from its dict
-        d = {} if fmt == "json" else result.to_dict()
-        if fmt == "json":
-            text = _json(result)
-        elif fmt == "csv":
-            from bomtrace.report.csvout import to_csv
-            from bomtrace.report.tables import destination_rows
-
-            text = to_csv(destination_rows(d))
-        elif fmt == "html":
-            from bomtrace.report.html import render_html
-
-            text = render_html(d)
-        elif fmt == "xlsx":
-            from bomtrace.report.xlsx import write_xlsx
-
-            _run(lambda: write_xlsx(d, out))  # type: ignore[arg-type]
-        else:
-            from bomtrace.report.text import render_analysis
-
-            text = render_analysis(d)
+        # JSON is written from the result (its sub-assemblies in bulk), the rest from its dict
+        text = _json(result) if fmt == "json" else _render(result.to_dict(), fmt, out)
         if text is not None and out:
             _emit(text, out)
             text = None
@@ -165,6 +145,27 @@ def analyze(
     elif fmt == "xlsx":
         click.echo(f"Wrote {out}", err=True)
     sys.exit(result.exit_code)
+
+
+def _render(d: dict[str, Any], fmt: str, out: str | None) -> str | bytes | None:
+    """The analysis document as csv, html or text; an xlsx report is written to ``out``."""
+    if fmt == "csv":
+        from bomtrace.report.csvout import to_csv
+        from bomtrace.report.tables import destination_rows
+
+        return to_csv(destination_rows(d))
+    if fmt == "html":
+        from bomtrace.report.html import render_html
+
+        return render_html(d)
+    if fmt == "xlsx":
+        from bomtrace.report.xlsx import write_xlsx
+
+        _run(lambda: write_xlsx(d, out))  # type: ignore[arg-type]
+        return None
+    from bomtrace.report.text import render_analysis
+
+    return render_analysis(d)
 
 
 def _warm_while_parsing(day: date | None) -> None:

@@ -31,6 +31,7 @@ from bomtrace.io.aliases import field_key
 from bomtrace.io.header import Overrides
 from bomtrace.io.options import ReadOptions
 from bomtrace.io.table import LAYOUT_CHOICES, BomTable
+from bomtrace.io.xlsxmeta import column_index
 
 PROFILE_VERSION = 1
 _STRUCTURE_LAYOUT = {
@@ -127,7 +128,7 @@ def profile_of(table: BomTable, opts: ReadOptions) -> dict[str, Any]:
     for src in table.sources:
         for m in src.columns:
             if not m.header:
-                columns.setdefault(m.field, int(_column_number(m.column)))
+                columns.setdefault(m.field, column_index(m.column) + 1)
                 continue
             have = columns.setdefault(m.field, [])
             if isinstance(have, list) and m.header not in have:
@@ -179,10 +180,3 @@ def save_profile(table: BomTable, path: str | Path, opts: ReadOptions | None = N
         "# Read other exports the same way with --profile THIS_FILE.\n\n"
     )
     Path(path).write_text(head + tomli_w.dumps(data), encoding="utf-8")
-
-
-def _column_number(letter: str) -> int:
-    n = 0
-    for ch in letter:
-        n = n * 26 + (ord(ch) - 64)
-    return n
