@@ -207,7 +207,7 @@ def test_read_bom_splits_large_sheets_and_reports_their_hidden_rows(
     monkeypatch.setattr(sheetsplit, "SPLIT_MIN_BYTES", 0)
     monkeypatch.setattr(sheetsplit, "WORKERS", 2)
     monkeypatch.setattr(sheetsplit, "PART_BYTES", 5_000)
-    monkeypatch.setattr("bomtrace.io.bookparse.parse_split", spy)
+    monkeypatch.setattr(sheetsplit, "parse_split", spy)
     after = read_bom([path])
     assert calls == ["BOM"]
     assert after.lines.equals(before.lines)

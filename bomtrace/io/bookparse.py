@@ -18,7 +18,6 @@ from xml.etree import ElementTree
 
 import fastexcel
 
-from bomtrace.io.sheetsplit import parse_split, worth_splitting
 from bomtrace.io.xlsxmeta import SheetMeta, read_sheet_meta, sheet_columns, sheet_info
 
 #: Largest sheet XML (uncompressed bytes) scanned for hidden rows and merged cells.
@@ -105,8 +104,14 @@ class Book:
         (fastexcel, and zlib in the scan, release the GIL). A large xlsx sheet is parsed in
         parts on every core, and scanned in the same pass (:mod:`bomtrace.io.sheetsplit`).
         Raises what :meth:`parse` raises."""
-        if name in self.xml and name in self.state and worth_splitting(self.xml[name][1]):
-            got = parse_split(self.data, self.xml[name][0], name)
+        from bomtrace.io import sheetsplit  # here, not at start-up: a CSV run never needs it
+
+        if (
+            name in self.xml
+            and name in self.state
+            and sheetsplit.worth_splitting(self.xml[name][1])
+        ):
+            got = sheetsplit.parse_split(self.data, self.xml[name][0], name)
             if got is not None:
                 table, cols, meta = got
                 return ParsedSheet(table, cols, self.state[name] == "visible"), meta
