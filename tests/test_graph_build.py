@@ -278,7 +278,7 @@ def test_to_networkx_view():
 
 
 def test_take_objects_equals_pandas_take():
-    from bomtrace.graph.build import _take_objects
+    from bomtrace.graph.attributes import _take_objects
 
     idx = np.array([2, 0, 1, 2])
     for s in (
