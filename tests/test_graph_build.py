@@ -308,3 +308,73 @@ def test_text_attributes_are_the_node_columns_with_none_for_missing():
         assert not got.flags.writeable
     assert g.attr("country_of_origin").tolist() == [None, "DE", "JP", None]
     assert g.attr("eccn").tolist() == [None, None, "EAR99", "5A992"]
+
+
+def _attrs_both_ways(monkeypatch, table):
+    """The node attributes as built, and as built with every field taken the general way
+    (first value per node, conflicts looked for)."""
+    import bomtrace.graph.attributes as attributes
+
+    fast = build_graph(table)
+    monkeypatch.setattr(attributes, "_single_values", lambda *a: None)
+    slow = build_graph(table)
+    return fast, slow
+
+
+def test_parts_master_attributes_taken_directly_equal_the_general_way(monkeypatch):
+    # a parts master listing each part once: the values are taken as they are; 85k parts
+    # make the descriptions "mostly distinct", converted cell by cell
+    n = 85_000
+    rng = np.random.default_rng(7)
+    pns = [f"r{i}" for i in range(n)]
+    parts = pd.DataFrame(
+        {
+            "part_number": pd.array([*pns, "unused"], dtype="str"),
+            "description": pd.array(
+                [None if i % 97 == 0 else f"PART {i}" for i in range(n)] + ["x"], dtype="str"
+            ),
+            "country_of_origin": pd.array(
+                [*rng.choice(np.array(["US", "JP", None], dtype=object), n), "CN"], dtype="str"
+            ),
+            "unit_cost": [*rng.choice([1.5, np.nan, 2.0], n), 3.0],
+            "made_with_us_equipment": pd.array(
+                [*rng.choice([True, False, None], n), True], dtype="boolean"
+            ),
+        }
+    )
+    rows = [(None, "P", 1), *(("P", p, 2) for p in pns)]
+    table = parent_child(rows, fields=("parent", "part_number", "quantity"), parts=parts)
+    fast, slow = _attrs_both_ways(monkeypatch, table)
+    for f in ("description", "country_of_origin", "unit_cost", "made_with_us_equipment"):
+        a, b = fast.nodes[f].to_numpy(dtype=object), slow.nodes[f].to_numpy(dtype=object)
+        assert [repr(x) for x in a] == [repr(x) for x in b], f
+    assert fast.attr("description")[fast.index_of("r97")] is None
+    assert fast.attr("description")[fast.index_of("r98")] == "PART 98"
+    assert [i.to_dict() for i in fast.issues] == [i.to_dict() for i in slow.issues]
+
+
+def test_attribute_on_two_rows_of_a_part_is_still_checked_for_conflicts(monkeypatch):
+    parts = pd.DataFrame(
+        {
+            "part_number": pd.array(["r1", "r2", "r1"], dtype="str"),
+            "eccn": pd.array(["EAR99", "5A992", "3A001"], dtype="str"),
+        }
+    )
+    rows = [(None, "P", 1), ("P", "r1", 1), ("P", "r2", 1)]
+    table = parent_child(rows, fields=("parent", "part_number", "quantity"), parts=parts)
+    fast, slow = _attrs_both_ways(monkeypatch, table)
+    assert fast.attr("eccn").tolist() == slow.attr("eccn").tolist() == [None, "EAR99", "5A992"]
+    assert "attribute-conflict" in codes(fast)
+    assert [i.to_dict() for i in fast.issues] == [i.to_dict() for i in slow.issues]
+
+
+def test_part_checks_over_the_cap_are_counted_not_listed():
+    rows = [(0, "P", 1, None, None, None)] + [
+        (1, f"r{i}", 1, None, "JP", "EAR99") for i in range(5)
+    ]
+    g = build_graph(indented(rows), limit_issues=2)
+    listed = [i for i in g.issues if i.code.value == "missing-price" and i.row is not None]
+    assert [i.part_number for i in listed] == ["r0", "r1"]
+    assert [i.column for i in listed] == ["D", "D"]
+    summary = [i for i in g.issues if i.code.value == "missing-price" and i.data]
+    assert [i.data["count"] for i in summary] == [5]

@@ -49,6 +49,7 @@ def node_attributes(
         g = np.concatenate(ids)  # type: ignore[arg-type]
     else:
         g = pn_all.get_indexer(pd.concat([f["part_number"] for f in frames], ignore_index=True))
+    g_all = g
     keep = g >= 0
     if not keep.all():
         src = src[keep]
@@ -66,6 +67,10 @@ def node_attributes(
         out[col] = arr
     fields = [f for f in ATTRIBUTE_FIELDS if any(f in fr.columns for fr in frames)]
     for f in fields:
+        single = _single_values(frames, f, g_all, n)
+        if single is not None:
+            out[f] = single
+            continue
         vals, labels = _field_values(frames, f, keep)
         numeric = labels is None
         valid = ~np.isnan(vals) if numeric else vals >= 0
@@ -93,6 +98,47 @@ def node_attributes(
         copy=False,
     )
     return frame, {f: out[f] for f in fields if out[f].dtype == object}
+
+
+def _single_values(
+    frames: list[pd.DataFrame], field: str, g: np.ndarray, n: int
+) -> np.ndarray | None:
+    """The field per node when no node has a value for it on two rows (a parts master that
+    lists each part once, beside lines without the field): each value is the node's, with no
+    first value to choose and no conflict to look for. None when some node has two.
+
+    ``g`` is the node id of every stacked row (-1: none). A text column of mostly distinct
+    values (descriptions) is converted cell by cell; others once per distinct value.
+    """
+    at = np.r_[0, np.cumsum([len(fr) for fr in frames])]
+    found = []
+    for i, fr in enumerate(frames):
+        if field in fr.columns:
+            rows = g[at[i] : at[i + 1]]
+            ok = fr[field].notna().to_numpy() & (rows >= 0)
+            found.append((fr[field], ok, rows[ok]))
+    nodes = np.concatenate([x[2] for x in found])
+    if len(nodes) and np.bincount(nodes, minlength=n).max() > 1:
+        return None
+    numeric = _is_numeric([x[0] for x in found])
+    res = np.full(n, np.nan if numeric else None, dtype=float if numeric else object)
+    for col, ok, rows in found:
+        if numeric:
+            res[rows] = col.to_numpy(dtype=float, na_value=np.nan)[ok]
+        elif len(col) > 80_000 and col.iloc[:20_000].nunique() > 10_000:
+            res[rows] = col.to_numpy(dtype=object)[ok]
+        else:
+            codes, uniq = pd.factorize(col, use_na_sentinel=True)
+            res[rows] = np.asarray(uniq, dtype=object)[codes[ok]]
+    return res
+
+
+def _is_numeric(cols: list[pd.Series]) -> bool:
+    """Whether a field is read as a number (all its columns numeric, not boolean)."""
+    return all(
+        pd.api.types.is_numeric_dtype(c.dtype) and not pd.api.types.is_bool_dtype(c.dtype)
+        for c in cols
+    )
 
 
 def _take_objects(s: pd.Series, idx: np.ndarray) -> np.ndarray:
@@ -127,10 +173,7 @@ def _field_values(
     """One field over the stacked rows (kept ones): floats (NaN: empty) and no labels for a
     numeric field, else integer codes (-1: empty) and the distinct values they index."""
     cols = [fr[field] for fr in frames if field in fr.columns]
-    numeric = all(
-        pd.api.types.is_numeric_dtype(c.dtype) and not pd.api.types.is_bool_dtype(c.dtype)
-        for c in cols
-    )
+    numeric = _is_numeric(cols)
     sizes = [len(fr) for fr in frames]
     at = np.r_[0, np.cumsum(sizes)]
     if numeric:

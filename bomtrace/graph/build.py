@@ -177,11 +177,13 @@ def _check_parts(table: BomTable, graph: BomGraph, sink: IssueCollector) -> None
     eccn = graph.attr("eccn")
     iso = graph.origin_iso()
     is_us = iso == "US"
-    nodes = graph.nodes
+    files, sheets, rows = graph.attr("_file"), graph.attr("_sheet"), graph.attr("_row")
 
     def emit(mask: np.ndarray, code: IssueCode, field: str, msg: str) -> None:
-        for v in np.flatnonzero(mask):
-            f, s, r = nodes["_file"].iat[v], nodes["_sheet"].iat[v], nodes["_row"].iat[v]
+        at = np.flatnonzero(mask)
+        listed = at[: sink.room(code)]  # the others are only counted
+        for v in listed.tolist():
+            f, s, r = files[v], sheets[v], rows[v]
             sink.add(
                 code,
                 msg.format(pn=graph.part_numbers[v], value=origin[v]),
@@ -191,6 +193,7 @@ def _check_parts(table: BomTable, graph: BomGraph, sink: IssueCollector) -> None
                 row=int(r) if r is not None else None,
                 column=table.letter(str(f), s, field),
             )
+        sink.tally(code, len(at) - len(listed))
 
     emit(
         leaf & np.isnan(cost),

@@ -37,9 +37,14 @@ class IssueCollector:
         messages then :meth:`tally` it instead of building the message."""
         return self._counts[code] >= self.limit
 
-    def tally(self, code: IssueCode) -> None:
-        """Count one issue of ``code`` over the limit (see :meth:`over`)."""
-        self._counts[code] += 1
+    def tally(self, code: IssueCode, count: int = 1) -> None:
+        """Count ``count`` issues of ``code`` over the limit (see :meth:`over`)."""
+        self._counts[code] += count
+
+    def room(self, code: IssueCode) -> int:
+        """How many more issues of ``code`` would be listed; a caller with many issues of
+        one code builds that many and :meth:`tally` the rest."""
+        return max(0, self.limit - self._counts[code])
 
     def extend(self, issues: list[Issue]) -> None:
         """Add already-built issues, respecting the cap."""
