@@ -338,7 +338,7 @@ def test_parts_master_attributes_taken_directly_equal_the_general_way(monkeypatc
             ),
             "unit_cost": [*rng.choice([1.5, np.nan, 2.0], n), 3.0],
             "made_with_us_equipment": pd.array(
-                [*rng.choice([True, False, None], n), True], dtype="boolean"
+                [*rng.choice(np.array([True, False, None], dtype=object), n), True], dtype="boolean"
             ),
         }
     )
