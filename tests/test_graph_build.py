@@ -318,6 +318,13 @@ def _attrs_both_ways(monkeypatch, table):
     fast = build_graph(table)
     monkeypatch.setattr(attributes, "_single_values", lambda *a: None)
     slow = build_graph(table)
+    for g in (fast, slow):  # the codes the build hands over are those of the values
+        for name in ("description", "country_of_origin", "eccn", "made_with_us_equipment"):
+            codes, distinct = g.codes(name)
+            want_codes, want = pd.factorize(g.attr(name), use_na_sentinel=True)
+            assert codes.tolist() == want_codes.tolist(), name
+            assert [repr(x) for x in distinct] == [repr(x) for x in want], name
+            assert g.missing(name).tolist() == [x is None for x in g.attr(name)]
     return fast, slow
 
 

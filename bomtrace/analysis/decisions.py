@@ -30,11 +30,8 @@ def flags_of(graph: BomGraph, name: str) -> np.ndarray:
     graph."""
 
     def make() -> np.ndarray:
-        col = graph.attr(name)
-        out = np.full(len(col), None, dtype=object)
-        given = np.flatnonzero(~pd.isna(col))
-        out[given] = [flag(v) for v in col[given].tolist()]
-        return out
+        codes, distinct = graph.codes(name)
+        return np.array([flag(v) for v in distinct] + [None], dtype=object)[codes]
 
     return graph.memo("flag:" + name, make)
 
@@ -67,7 +64,7 @@ def _key_codes(graph: BomGraph) -> np.ndarray:
 
     def make() -> np.ndarray:
         listed = flags_of(graph, "listed_ear99")
-        e_code = pd.factorize(graph.attr("eccn"))[0].astype(np.int64) + 1  # 0: no ECCN
+        e_code = graph.codes("eccn")[0] + 1  # 0: no ECCN
         l_code = np.select([listed == True, listed == False], [1, 2], 0)  # noqa: E712
         g_bit = (flags_of(graph, "gbs_eligible") == True).astype(np.int64)  # noqa: E712
         s_bit = (flags_of(graph, "short_supply_only") == True).astype(np.int64)  # noqa: E712

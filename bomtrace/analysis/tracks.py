@@ -7,7 +7,7 @@ import numpy as np
 
 from bomtrace.analysis.costs import node_issue
 from bomtrace.graph.collect import IssueCollector
-from bomtrace.graph.model import BomGraph, distinct_codes, first_positions
+from bomtrace.graph.model import BomGraph, first_positions
 from bomtrace.issues import IssueCode
 
 TRACKS: tuple[str, ...] = ("commodity", "software", "technology")
@@ -42,7 +42,7 @@ def track_of(value: object) -> str | None:
 def node_tracks(graph: BomGraph, sink: IssueCollector) -> np.ndarray:
     """Track of every node (``item_type`` read once per distinct value); an ``item_type``
     that names no track is reported once, at its first node, and read as commodity."""
-    codes, distinct = distinct_codes(graph.attr("item_type"))
+    codes, distinct = graph.codes("item_type")
     named = [track_of(v) for v in distinct] + [track_of(None)]
     out = np.array([t or "commodity" for t in named], dtype=object)[codes]
     bad: dict[str, int] = {}

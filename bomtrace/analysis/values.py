@@ -39,7 +39,7 @@ from bomtrace.analysis.decisions import (
 )
 from bomtrace.analysis.tracks import TRACKS, content_masks, node_tracks, software_notes
 from bomtrace.graph.collect import IssueCollector
-from bomtrace.graph.model import BomGraph, distinct_codes
+from bomtrace.graph.model import BomGraph
 from bomtrace.issues import IssueCode
 from bomtrace.rollup import rollup
 from bomtrace.rules.model import ControlDecision, Destination
@@ -100,7 +100,7 @@ def node_origins(graph: BomGraph) -> tuple[np.ndarray, np.ndarray]:
     def make() -> tuple[np.ndarray, np.ndarray]:
         iso = graph.origin_iso()
         is_us = iso == "US"
-        unknown = graph.is_leaf & pd.isna(iso)
+        unknown = graph.is_leaf & ~graph.has_origin_iso()
         is_us.flags.writeable = unknown.flags.writeable = False
         return is_us, unknown
 
@@ -119,7 +119,8 @@ def _zero_hits(
     rules = ruleset.zero_de_minimis()
     per_class = [[z for z in rules if z.reaches(d)] for d in reps]
     content = np.flatnonzero(content_nodes)
-    codes, distinct = distinct_codes(graph.attr("eccn")[content])
+    all_codes, distinct = graph.codes("eccn")  # -1 (no ECCN) picks the last entry
+    codes = all_codes[content]
     us = is_us[content]
     matches: dict[str, tuple[Any, Any]] = {}
     for z in rules:

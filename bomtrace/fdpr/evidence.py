@@ -223,9 +223,10 @@ class Evidence:
         return bool(self.columns_present - {"eccn"}) or bool(self.claims)
 
 
-def _map(values: np.ndarray, fn: Any) -> np.ndarray:
-    """Apply ``fn`` once per distinct value (None included) and broadcast (object array)."""
-    codes, uniq = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+def _map(graph: BomGraph, name: str, fn: Any) -> np.ndarray:
+    """Apply ``fn`` to an attribute once per distinct value (None included) and broadcast
+    (object array)."""
+    codes, uniq = graph.codes(name)
     table = np.empty(len(uniq) + 1, dtype=object)
     for i, u in enumerate(uniq):
         table[i] = fn(u)
@@ -239,11 +240,12 @@ def collect_evidence(
     """Gather the evidence arrays (values parsed once per distinct cell text)."""
     n = graph.n_nodes
     present = frozenset(f for f in EVIDENCE_FIELDS if f in graph.nodes.columns)
-    own = _map(graph.attr("eccn"), normalize_eccn)
-    tech = _map(graph.attr("us_technology_eccns"), parse_eccn_list)
-    plant = _map(graph.attr("made_with_us_equipment"), parse_flag).astype(np.int8)
+    own = _map(graph, "eccn", normalize_eccn)
+    tech = _map(graph, "us_technology_eccns", parse_eccn_list)
+    plant = _map(graph, "made_with_us_equipment", parse_flag).astype(np.int8)
     plant_eccns = np.full(n, None, dtype=object)
-    plant_origin = np.full(n, "US-origin", dtype=object)
+    plant_origin = np.empty(n, dtype=object)
+    plant_origin[:] = "US-origin"  # one shared text (np.full makes one per node, 40 ms)
     plant_source = np.full(n, None, dtype=object)
     plant_source[plant != UNKNOWN] = "BOM column made_with_us_equipment"
     producer = graph.attr("producer")

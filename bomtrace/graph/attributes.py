@@ -15,6 +15,7 @@ import pandas as pd
 from pandas.api.types import union_categoricals
 
 from bomtrace.graph.collect import IssueCollector
+from bomtrace.graph.model import Coded
 from bomtrace.graph.structure import first_rows
 from bomtrace.io.table import ATTRIBUTE_FIELDS, BomTable
 from bomtrace.issues import IssueCode
@@ -26,13 +27,14 @@ def node_attributes(
     sink: IssueCollector,
     line_g: np.ndarray | None = None,
     master_g: np.ndarray | None = None,
-) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+) -> tuple[pd.DataFrame, dict[str, np.ndarray], dict[str, Coded]]:
     """One attribute record per node: first non-empty value wins, conflicts reported.
 
     Vectorised: per field the first non-empty row of each node (one ``minimum.at`` pass) and an
     element-wise comparison with it. ``line_g`` and ``master_g`` give the node id of each line
     and parts-master row (-1: none) when known. Also returns the text fields' object arrays
-    (None where missing), which are the graph's ``attr`` values as they stand.
+    (None where missing), which are the graph's ``attr`` values as they stand, and the codes
+    of those read once per distinct value (:meth:`BomGraph.keep_attrs`).
     """
     frames, ids = [], []
     if table.parts is not None and len(table.parts):
@@ -57,6 +59,7 @@ def node_attributes(
     src = src.reset_index(drop=True)
     n, m = len(pn_all), len(src)
     out: dict[str, np.ndarray] = {}
+    coded: dict[str, Coded] = {}
     rownum = np.arange(m)
     first_any = first_rows(g, rownum, n, m)
     ok = first_any < m
@@ -69,7 +72,9 @@ def node_attributes(
     for f in fields:
         single = _single_values(frames, f, g_all, n)
         if single is not None:
-            out[f] = single
+            out[f], got = single
+            if got is not None:
+                coded[f] = got
             continue
         vals, labels = _field_values(frames, f, keep)
         numeric = labels is None
@@ -81,6 +86,10 @@ def node_attributes(
             has = firstv < m
             firsts = vals[firstv[has]]
             res[has] = labels[firsts] if labels is not None else firsts
+            if labels is not None:
+                codes = np.full(n, -1, dtype=np.int64)
+                codes[has] = firsts
+                coded[f] = (codes, labels)
             ref = np.where(has, firstv, -1)
             rr = ref[g]
             cand = np.flatnonzero(valid & (rr >= 0) & (rownum != rr))
@@ -97,15 +106,17 @@ def node_attributes(
         index=pd.RangeIndex(n),
         copy=False,
     )
-    return frame, {f: out[f] for f in fields if out[f].dtype == object}
+    texts = {f: out[f] for f in fields if out[f].dtype == object}
+    return frame, texts, {f: c for f, c in coded.items() if f in texts}
 
 
 def _single_values(
     frames: list[pd.DataFrame], field: str, g: np.ndarray, n: int
-) -> np.ndarray | None:
+) -> tuple[np.ndarray, Coded | None] | None:
     """The field per node when no node has a value for it on two rows (a parts master that
     lists each part once, beside lines without the field): each value is the node's, with no
-    first value to choose and no conflict to look for. None when some node has two.
+    first value to choose and no conflict to look for. None when some node has two. With
+    the values, their codes when they were read once per distinct value from one frame.
 
     ``g`` is the node id of every stacked row (-1: none). A text column of mostly distinct
     values (descriptions) is converted cell by cell; others once per distinct value.
@@ -122,6 +133,7 @@ def _single_values(
         return None
     numeric = _is_numeric([x[0] for x in found])
     res = np.full(n, np.nan if numeric else None, dtype=float if numeric else object)
+    coded = None
     for col, ok, rows in found:
         if numeric:
             res[rows] = col.to_numpy(dtype=float, na_value=np.nan)[ok]
@@ -129,8 +141,12 @@ def _single_values(
             res[rows] = col.to_numpy(dtype=object)[ok]
         else:
             codes, uniq = pd.factorize(col, use_na_sentinel=True)
-            res[rows] = np.asarray(uniq, dtype=object)[codes[ok]]
-    return res
+            labels = np.asarray(uniq, dtype=object)
+            res[rows] = labels[codes[ok]]
+            if len(found) == 1:
+                coded = (np.full(n, -1, dtype=np.int64), labels)
+                coded[0][rows] = codes[ok]
+    return res, coded
 
 
 def _is_numeric(cols: list[pd.Series]) -> bool:

@@ -104,7 +104,7 @@ def _assemble(table: BomTable, el: EdgeList, sink: IssueCollector) -> BomGraph:
     p, c, q = p[order], c[order], q[order]
     edge_rows = e[["_file", "_sheet", "_row"]].iloc[order].reset_index(drop=True)
 
-    nodes, texts = node_attributes(table, pn_all, sink, node_ids(el.line_codes), master_g)
+    nodes, texts, coded = node_attributes(table, pn_all, sink, node_ids(el.line_codes), master_g)
 
     # blocking: unusable quantities and structurally broken listings
     bad_q = np.isnan(q) | (q < 0)
@@ -163,7 +163,7 @@ def _assemble(table: BomTable, el: EdgeList, sink: IssueCollector) -> BomGraph:
         column_letters=dict(table.column_letters),
     )
     graph.edges_by_child(by_child)
-    graph.keep_attrs(texts)
+    graph.keep_attrs(texts, coded)
     _check_parts(table, graph, sink)
     graph.issues = sink.finish()
     return graph
@@ -174,7 +174,6 @@ def _check_parts(table: BomTable, graph: BomGraph, sink: IssueCollector) -> None
     leaf = graph.is_leaf
     cost = graph.num_attr("unit_cost")
     origin = graph.attr("country_of_origin")
-    eccn = graph.attr("eccn")
     iso = graph.origin_iso()
     is_us = iso == "US"
     files, sheets, rows = graph.attr("_file"), graph.attr("_sheet"), graph.attr("_row")
@@ -202,7 +201,7 @@ def _check_parts(table: BomTable, graph: BomGraph, sink: IssueCollector) -> None
         "{pn} has no unit cost; its value is left out of every total and ratio (and the "
         "ratio's high bound assumes the worst).",
     )
-    no_origin = leaf & pd.isna(origin)
+    no_origin = leaf & graph.missing("country_of_origin")
     emit(
         no_origin,
         IssueCode.UNKNOWN_ORIGIN,
@@ -210,14 +209,14 @@ def _check_parts(table: BomTable, graph: BomGraph, sink: IssueCollector) -> None
         "{pn} has no country of origin; it is counted as non-US, and as US in the high bound.",
     )
     emit(
-        leaf & ~no_origin & pd.isna(iso),
+        leaf & ~no_origin & ~graph.has_origin_iso(),
         IssueCode.UNKNOWN_ORIGIN,
         "country_of_origin",
         "{pn} has country of origin {value!r}, which is not a recognised country; it is "
         "counted as non-US, and as US in the high bound. Use an ISO code such as US, CN, JP.",
     )
     emit(
-        is_us & pd.isna(eccn),
+        is_us & graph.missing("eccn"),
         IssueCode.MISSING_ECCN,
         "eccn",
         "{pn} is US-origin but has no ECCN; it is counted as not controlled, and as controlled "

@@ -23,6 +23,8 @@ import pandas as pd
 from bomtrace.issues import Issue
 
 T = TypeVar("T")
+#: Per node, the index of its value among distinct values (-1: missing), and those values.
+Coded = tuple[np.ndarray, np.ndarray]
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -45,10 +47,15 @@ def distinct_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def first_positions(codes: np.ndarray, n: int) -> np.ndarray:
-    """Index of the first occurrence of each code ``0..n-1`` (-1 where absent)."""
+    """Index of the first occurrence of each code ``0..n-1`` (-1 where absent); other codes
+    (a missing value's -1 or ``n``) are left out.
+
+    >>> first_positions(np.array([1, -1, 1, 0, 2]), 2).tolist()
+    [3, 0]
+    """
     first = np.full(n, -1, dtype=np.int64)
     seen, at = np.unique(codes, return_index=True)
-    keep = seen < n
+    keep = (seen >= 0) & (seen < n)
     first[seen[keep]] = at[keep]
     return first
 
@@ -150,15 +157,58 @@ class BomGraph:
             self._cache[name] = arr
         return self._cache[name]
 
-    def keep_attrs(self, arrays: dict[str, np.ndarray]) -> None:
+    def keep_attrs(
+        self, arrays: dict[str, np.ndarray], coded: dict[str, Coded] | None = None
+    ) -> None:
         """Take these object arrays (None where a value is missing, as :meth:`attr` gives them)
         as the text attributes, so that ``attr`` does not convert the node columns again. The
-        graph build hands over what it made the columns from; they become read-only."""
+        graph build hands over what it made the columns from; they become read-only.
+        ``coded`` gives, for some of them, each node's code among distinct values (-1:
+        missing) and those values in any order, as the build read them (:meth:`codes`)."""
         for name, arr in arrays.items():
             if arr.dtype != object or len(arr) != self.n_nodes:
                 raise ValueError(f"attribute {name!r}: an object array per node is expected")
             arr.flags.writeable = False
             self._cache[name] = arr
+        for name, (codes, values) in (coded or {}).items():
+            if name not in arrays or len(codes) != self.n_nodes:
+                raise ValueError(f"attribute {name!r}: codes per node of a kept text are expected")
+            self._cache["%given:" + name] = (codes, values)
+
+    def codes(self, name: str) -> Coded:
+        """``(codes, distinct)`` of an attribute: ``attr(name)[i] == distinct[codes[i]]``, with
+        -1 where the value is missing (so ``per_value[codes]`` maps every node through a list
+        made once per distinct value plus a last entry for a missing one). Distinct values
+        come in order of first appearance. Computed once per graph; read-only.
+
+        >>> g = BomGraph(part_numbers=np.array(["a", "b", "c"], dtype=object),
+        ...     parent=np.zeros(0, dtype=np.int64), child=np.zeros(0, dtype=np.int64),
+        ...     qty=np.zeros(0), nodes=pd.DataFrame({"eccn": ["5A992", None, "5A992"]}),
+        ...     roots=np.arange(3), height=np.zeros(3, dtype=np.int64),
+        ...     edge_rows=pd.DataFrame(), layout="parent-child")
+        >>> [x.tolist() for x in g.codes("eccn")], g.missing("eccn").tolist()
+        ([[0, -1, 0], ['5A992']], [False, True, False])
+        """
+        key = "%" + name
+        if key not in self._cache:
+            given = self._cache.pop("%given:" + name, None)
+            if given is None:
+                codes, uniq = pd.factorize(self.attr(name), use_na_sentinel=True)
+                distinct = np.asarray(uniq, dtype=object)
+            else:  # the build's codes, renumbered in order of first appearance
+                raw, values = given
+                codes = np.full(len(raw), -1, dtype=np.int64)
+                has = raw >= 0
+                codes[has], used = pd.factorize(raw[has])
+                distinct = np.asarray(values, dtype=object)[used]
+            codes = codes.astype(np.int64, copy=False)
+            codes.flags.writeable = distinct.flags.writeable = False
+            self._cache[key] = (codes, distinct)
+        return self._cache[key]  # type: ignore[no-any-return]
+
+    def missing(self, name: str) -> np.ndarray:
+        """Boolean mask of the nodes without a value for an attribute (read-only)."""
+        return self.memo("%missing:" + name, lambda: _read_only(self.codes(name)[0] < 0))
 
     def memo(self, key: str, make: Callable[[], T]) -> T:
         """``make()`` computed once per graph and kept (for derived per-node arrays that several
@@ -193,14 +243,20 @@ class BomGraph:
         if "!iso" not in self._cache:
             from bomtrace.countries import normalize_country
 
-            codes, uniq = pd.factorize(
-                pd.Series(self.attr("country_of_origin"), dtype=object), use_na_sentinel=True
-            )
+            codes, uniq = self.codes("country_of_origin")
             table = np.array([normalize_country(u) for u in uniq] + [None], dtype=object)
             iso = table[codes]  # code -1 (missing) picks the trailing None
             iso.flags.writeable = False
             self._cache["!iso"] = iso
+            known = np.array([u is not None for u in table], dtype=bool)[codes]
+            self._cache["!iso-known"] = _read_only(known)
         return self._cache["!iso"]
+
+    def has_origin_iso(self) -> np.ndarray:
+        """Boolean mask of the nodes whose country of origin is a recognised country
+        (:meth:`origin_iso` is not None); read-only."""
+        self.origin_iso()
+        return self._cache["!iso-known"]  # type: ignore[no-any-return]
 
     def num_attr(self, name: str) -> np.ndarray:
         """Numeric node attribute as float64 (NaN when missing)."""
@@ -261,6 +317,11 @@ class BomGraph:
             for p, c, q in zip(self.parent, self.child, self.qty, strict=True)
         )
         return g
+
+
+def _read_only(a: np.ndarray) -> np.ndarray:
+    a.flags.writeable = False
+    return a
 
 
 def _isna(v: Any) -> bool:
