@@ -196,7 +196,7 @@ def analyze(
     graph, table = load_graph(source, read=read_opts, progress=progress)
     if progress:
         progress("analysing")
-    sink = IssueCollector()
+    sink = IssueCollector(read_opts.limit_issues)
     sink.extend(graph.issues)
     products, subs = analyze_graph(graph, ruleset, options, sink)
     from bomtrace.fdpr import attach_fdpr

@@ -8,6 +8,7 @@ import pytest
 from bomfactory import indented, parent_child
 
 from bomtrace import analyze
+from bomtrace.api import ReadOptions
 from bomtrace.issues import issue_tuples
 
 D2020 = date(2020, 8, 17)
@@ -302,3 +303,29 @@ def test_verdict_findings_are_issues() -> None:
     r = analyze(t, destinations=["CN"], as_of=D2020)
     und = [i for i in r.issues if i.code.value == "verdict-undetermined"]
     assert len(und) == 1 and "classify U1 first" in und[0].message
+
+
+def test_node_issues_over_the_cap_are_counted():
+    rows: list[tuple[object, ...]] = [(0, "P", 1, None, None, None, None)]
+    for i in range(4):  # each assembly states 15 but rolls up to 10
+        rows += [(1, f"A{i}", 1, 15.0, "CN", None, None), (2, f"r{i}", 2, 5.0, "JP", "EAR99", None)]
+    r = analyze(
+        indented(rows, fields=F), destinations=["CN"], as_of=D2020, read=ReadOptions(limit_issues=2)
+    )
+    got = [i for i in r.issues if i.code.value == "assembly-cost-mismatch"]
+    assert [i.part_number for i in got if i.row is not None] == ["A0", "A1"]
+    assert [i.data["count"] for i in got if i.row is None] == [4]
+
+
+def test_issues_over_the_cap_in_reading_and_building_keep_their_count():
+    # 1005 unpriced parts: the build lists 1000 and counts the rest; the analysis, which
+    # takes the build's issues on, must still say 5 more (of 1005), not 1 more
+    rows = [(0, "P", 1, None, None, None)] + [
+        (1, f"r{i}", 1, None, "JP", "EAR99") for i in range(1005)
+    ]
+    r = analyze(indented(rows), destinations=["CN"], as_of=D2020)
+    got = [i for i in r.issues if i.code.value == "missing-price"]
+    summary = [i for i in got if i.row is None]
+    assert len(got) == 1001 and len(summary) == 1
+    assert summary[0].data == {"count": 1005, "omitted": 5}
+    assert summary[0].message.startswith("5 more missing-price issue(s) not listed")

@@ -231,7 +231,7 @@ def test_issue_cap_counts_the_rest(write_csv: WriteCsv) -> None:
         (4, "bad-quantity"),
         (None, "bad-quantity"),
     ]
-    assert issues[-1].data == {"omitted": 3}
+    assert issues[-1].data == {"count": 5, "omitted": 3}
 
 
 def test_contract_dtypes(write_csv: WriteCsv) -> None:

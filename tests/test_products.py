@@ -147,7 +147,7 @@ def test_collector_counts_what_it_does_not_build() -> None:
             c.add(IssueCode.MISSING_PRICE, f"m{i}")
     out = c.finish()
     assert [i.message for i in out][:2] == ["m0", "m1"]
-    assert out[-1].data == {"count": 5} and c.count(IssueCode.MISSING_PRICE) == 5
+    assert out[-1].data == {"count": 5, "omitted": 3} and c.count(IssueCode.MISSING_PRICE) == 5
 
 
 def test_one_product_is_found_without_making_the_others() -> None:

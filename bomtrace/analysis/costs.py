@@ -71,7 +71,11 @@ def cost_values(
 def node_issue(
     graph: BomGraph, sink: IssueCollector, v: int, code: IssueCode, msg: str, field: str
 ) -> None:
-    """Add an issue positioned at the line that defined node ``v`` (column of ``field``)."""
+    """Add an issue positioned at the line that defined node ``v`` (column of ``field``);
+    over the cap it is only counted."""
+    if sink.over(code):
+        sink.tally(code)
+        return
     pos = graph.position(int(v))
     col = graph.column_letters.get((str(pos["file"]), pos["sheet"], field))
     sink.add(code, msg, part_number=str(graph.part_numbers[v]), column=col, **pos)

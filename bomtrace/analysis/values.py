@@ -206,9 +206,9 @@ def compute_values(
         cols += [
             own_low[t],
             own_high[t],
-            (unpriced_leaf[:, None] & high_m & m).astype(float),
-            (zo > 0).astype(float),
-            (zh > 0).astype(float),
+            unpriced_leaf[:, None] & high_m & m,
+            zo > 0,
+            zh > 0,
         ]
     item_own = np.zeros((graph.n_nodes, len(item_rules)), dtype=np.int8)
     for c, z in enumerate(item_rules):
@@ -216,7 +216,7 @@ def compute_values(
         on = masks[z.track] if z.track in masks else np.ones(graph.n_nodes, dtype=bool)
         yes, maybe = yes & on, maybe & on
         item_own[:, c] = np.where(yes, 2, np.where(maybe, 1, 0))
-        cols += [yes[:, None].astype(float), (yes | maybe)[:, None].astype(float)]
+        cols += [yes[:, None], (yes | maybe)[:, None]]
     matrix = _distinct_columns(graph.n_nodes, cols)
     stop = ~(is_us | has_decl)[graph.parent]
     cut = stop & ~discrete[graph.child]
@@ -271,6 +271,7 @@ class Columns:
 
 def _distinct_columns(n: int, blocks: list[np.ndarray]) -> Columns:
     """The blocks' columns with the zero ones left out and each repeated one kept once.
+    Blocks of counts may be boolean (a column and its float copy are the same column).
 
     Zero columns (no unpriced part, no 734.4(a) hit for a class, nothing controlled for a
     destination...) roll up to zero, and equal columns (a class's low and high value when

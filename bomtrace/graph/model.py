@@ -192,7 +192,9 @@ class BomGraph:
         key = "%" + name
         if key not in self._cache:
             given = self._cache.pop("%given:" + name, None)
-            if given is None:
+            if given is None and name not in self.nodes.columns:
+                codes, distinct = np.full(self.n_nodes, -1), np.zeros(0, dtype=object)
+            elif given is None:
                 codes, uniq = pd.factorize(self.attr(name), use_na_sentinel=True)
                 distinct = np.asarray(uniq, dtype=object)
             else:  # the build's codes, renumbered in order of first appearance

@@ -2,7 +2,8 @@
 
 Bad rows are found with vectorised masks; only the first ``limit`` rows of each code become
 :class:`~bomtrace.issues.Issue` objects, the rest are counted and reported in one summary issue
-per code (``data["omitted"]``), so a million bad cells cost no more than a thousand.
+per code (``data``: ``count`` in all, ``omitted`` not listed), so a million bad cells cost no
+more than a thousand.
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ class IssueLog:
                         code,
                         f"{extra} more '{code.value}' issue{s} not listed "
                         f"(limit {self.limit} per code).",
-                        data={"omitted": extra},
+                        data={"count": n, "omitted": extra},
                     )
                 )
         return out
