@@ -3,7 +3,7 @@
 
 Runs what ``bomtrace analyze FILES -d ... --format json -o OUT`` runs, through the library:
 imports, ``read_bom`` (read), ``build_graph`` (graph build), ``analyze`` on the built graph
-(roll-up and analysis), the JSON document as the CLI makes it (``AnalysisResult.to_json``) and
+(roll-up and analysis), the JSON document as the CLI makes it (``AnalysisResult.json_pieces``) and
 its write.
 Wall time and peak RSS so far are printed after each stage. A few internal functions are
 also timed by wrapping them (``--wrap module:function``; the defaults split reading into
@@ -55,7 +55,7 @@ WRAPS = (
     "bomtrace.fdpr:attach_fdpr",
     # JSON document
     "bomtrace.analysis.products:ProductResults.to_dicts",
-    "bomtrace.analysis.assemblies:AssemblyResults.to_json",
+    "bomtrace.analysis.assemblies:AssemblyResults.json_pieces",
 )
 TIMED: dict[str, list[float]] = {}  # name -> [calls, seconds]
 
@@ -125,11 +125,12 @@ def run(paths: list[str], dests: list[str], all_dest: bool, out: str, t0: float)
         as_of=date(2020, 8, 17),
     )
     mark("roll-up + analysis (analyze on the graph)")
-    from bomtrace.cli.common import _emit, _json
+    from bomtrace.cli.common import _emit, _json_option
 
-    text = _json(result, pretty=False)  # as the CLI makes it (AnalysisResult.to_json)
-    mark(f"JSON document ({len(text) / 2**20:,.1f} MB)")
-    _emit(text, out)
+    pieces = result.json_pieces(_json_option(pretty=False))  # as the CLI makes it
+    size = sum(memoryview(p).nbytes for p in pieces)
+    mark(f"JSON document ({size / 2**20:,.1f} MB)")
+    _emit(pieces, out)
     mark("write")
     return stages
 

@@ -20,7 +20,8 @@ from bomtrace.analysis.detail import destination_result, ratios_differ
 from bomtrace.analysis.grid import NOT_SUBJECT, VERDICTS
 from bomtrace.analysis.items import item_summaries, item_summary, node_result
 from bomtrace.analysis.lazy import LazyResults
-from bomtrace.analysis.result import DestinationResult, ProductResult, rounded, subject_of, text
+from bomtrace.analysis.result import DestinationResult, ProductResult, rounded, subject_of, texts
+from bomtrace.analysis.tracks import TRACKS
 from bomtrace.analysis.values import NodeValues
 from bomtrace.rules.model import Destination
 
@@ -112,12 +113,17 @@ class AssemblyResults(LazyResults):
         made in bulk: every number column is written by one ``orjson.dumps`` and the
         entries are joined from the columns by pyarrow. With ``--all-destinations`` (entries
         with summaries) it is ``orjson.dumps(to_dicts(positions))``."""
+        return b"".join(self.json_pieces(positions))
+
+    def json_pieces(self, positions: np.ndarray) -> list[bytes | memoryview]:
+        """:meth:`to_json` in pieces, to be written one after the other: the entries are
+        not copied out of the buffer they were joined in."""
         import orjson
         import pyarrow as pa
         import pyarrow.compute as pc
 
         if self._summary_only or not len(positions):
-            return orjson.dumps(self.to_dicts(positions))
+            return [orjson.dumps(self.to_dicts(positions))]
         ctx, pos = self._ctx, np.asarray(positions, dtype=np.int64)
         v = self._nodes[pos]
         vals, g, den = ctx.vals, ctx.grid, ctx.den[v]
@@ -159,22 +165,25 @@ class AssemblyResults(LazyResults):
                 new = [orjson.dumps(res.to_dict(detail=False)) for _, res in sorted(full[di])]
                 cell = pc.replace_with_mask(cell, pa.array(mask), pa.array(new, pa.large_binary()))
             cells.extend([b",", cell])
-        desc = [text(x) for x in self._desc[v].tolist()]
+        track = np.zeros(len(v), dtype=np.int64)  # each node's track among TRACKS
+        for i, name in enumerate(TRACKS[1:], 1):
+            track[vals.track[v] == name] = i
         basis = np.where(self._price[v] > 0, b'"selling_price"', b'"rolled_up_cost"')
         rows = join(
-            b'{"part_number":', _json_strings([str(x) for x in ctx.graph.part_numbers[v].tolist()]),
-            b',"description":', _json_strings(desc), b',"analysed":true,"total_cost":',
+            b'{"part_number":', _json_strings(texts(ctx.graph.part_numbers[v])),
+            b',"description":', _json_strings(texts(self._desc[v])),
+            b',"analysed":true,"total_cost":',
             nums(vals.total[v], 4), b',"currency":' + orjson.dumps(self._currency),
             b',"us_origin_value":', nums(vals.us[v], 4), b',"us_tech_value":',
             nums(vals.us_tech[v], 4), b',"denominator":{"basis":', pa.array(basis.tolist(),
             pa.large_binary()), b',"value":', nums(den, 4), b'},"track":',
-            _json_strings([str(t) for t in vals.track[v].tolist()]),
+            pa.array([orjson.dumps(t) for t in TRACKS], pa.large_binary()).take(track),
             b',"destinations":[', *cells[1:], b"]},",
         )  # fmt: skip
         # the rows, each ending with a comma, lie one after another in the array's data
         offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64)[rows.offset :]
         data = memoryview(rows.buffers()[2])[int(offsets[0]) : int(offsets[len(rows)]) - 1]
-        return b"".join((b"[", data, b"]"))
+        return [b"[", data, b"]"]
 
     def to_dicts(self, positions: np.ndarray) -> list[dict[str, Any]]:
         """The JSON entries (``ProductResult.to_dict(detail=False)``) of some sub-assemblies,
@@ -227,7 +236,7 @@ class AssemblyResults(LazyResults):
         basis = np.where(self._price[v] > 0, "selling_price", "rolled_up_cost").tolist()
         rows = zip(
             ctx.graph.part_numbers[v].tolist(),
-            [text(x) for x in desc[v].tolist()],
+            texts(desc[v]),
             rounded(vals.total[v], 4),
             rounded(vals.us[v], 4),
             rounded(vals.us_tech[v], 4),

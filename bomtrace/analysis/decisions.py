@@ -77,7 +77,9 @@ def decision_keys(graph: BomGraph, idx: np.ndarray) -> tuple[list[DecisionKey], 
     """The distinct decision keys of nodes ``idx`` (in order of first appearance), and the
     index of each node's key among them."""
     inv = pd.factorize(_key_codes(graph)[idx])[0]
-    at = np.unique(inv, return_index=True)[1]  # first row of each distinct key
+    # codes come in order of first appearance: a row is its key's first where they rise
+    top = np.maximum.accumulate(inv)
+    at = np.flatnonzero(np.r_[True, top[1:] > top[:-1]]) if len(inv) else inv
     eccn = graph.attr("eccn")
     listed, gbs, short = (
         flags_of(graph, "listed_ear99"),

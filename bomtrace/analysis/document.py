@@ -135,13 +135,19 @@ class AnalysisResult:
             entries = [subs[i].to_dict(detail=False) for i in keep]
         return self._document(entries, len(keep))
 
-    @without_gc
     def to_json(self, option: int = 0) -> bytes:
         """:meth:`to_dict` written by ``orjson.dumps(..., option=option)``, as bytes.
 
         Unless ``option`` asks for indenting or sorted keys, the listed sub-assemblies are
         written in bulk from the arrays (:meth:`~bomtrace.analysis.assemblies.AssemblyResults.
         to_json`, the same bytes in about half the time)."""
+        return b"".join(self.json_pieces(option))
+
+    @without_gc
+    def json_pieces(self, option: int = 0) -> list[bytes | memoryview]:
+        """:meth:`to_json` in pieces, to be written one after the other (a file's
+        ``writelines``): the listed sub-assemblies, most of a large document, are not copied
+        into it."""
         import orjson
 
         from bomtrace.analysis.assemblies import AssemblyResults
@@ -149,10 +155,15 @@ class AnalysisResult:
         subs = self.assemblies
         layout = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS  # these change the entries' bytes
         if option & layout or not isinstance(subs, AssemblyResults):
-            return orjson.dumps(self.to_dict(), option=option)
+            return [orjson.dumps(self.to_dict(), option=option)]
         keep = self._listed()
-        entries = orjson.Fragment(subs.to_json(np.array(keep, dtype=np.int64)))
-        return orjson.dumps(self._document(entries, len(keep)), option=option)
+        entries = subs.json_pieces(np.array(keep, dtype=np.int64))
+        doc = orjson.dumps(self._document(orjson.Fragment(b"[]"), len(keep)), option=option)
+        # compact, so the key and its empty stand-in are found as written: inside texts every
+        # quote is escaped, and no other "assemblies" is followed by "assemblies_analysed"
+        at = doc.index(b'"assemblies":[],"assemblies_analysed":') + len(b'"assemblies":')
+        view = memoryview(doc)
+        return [view[:at], *entries, view[at + 2 :]]
 
     def _document(self, entries: Any, listed: int) -> dict[str, Any]:
         """The JSON document around the listed sub-assemblies' ``entries``."""

@@ -49,6 +49,15 @@ def text(v: object) -> str | None:
     return None if v is None or (isinstance(v, float) and v != v) else str(v)
 
 
+def texts(values: np.ndarray) -> list[str | None]:
+    """:func:`text` of every value of an array, as a list (texts are taken as they are).
+
+    >>> texts(np.array(["a", None, 3, float("nan")], dtype=object))
+    ['a', None, '3', None]
+    """
+    return [x if type(x) is str else text(x) for x in values.tolist()]
+
+
 def percent(x: float | None) -> str:
     """Format a ratio as a percentage with two decimals.
 

@@ -13,7 +13,7 @@ from bomtrace.cli.common import (
     _as_of,
     _emit,
     _fail,
-    _json,
+    _json_option,
     _run,
     with_read_options,
 )
@@ -134,8 +134,13 @@ def analyze(
             )
         )
         bar("writing")
-        # JSON is written from the result (its sub-assemblies in bulk), the rest from its dict
-        text = _json(result) if fmt == "json" else _render(result.to_dict(), fmt, out)
+        # JSON is written from the result in pieces (its sub-assemblies in bulk, not copied
+        # into the document), the rest from its dict
+        text = (
+            result.json_pieces(_json_option())
+            if fmt == "json"
+            else _render(result.to_dict(), fmt, out)
+        )
         if text is not None and out:
             _emit(text, out)
             text = None

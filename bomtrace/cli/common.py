@@ -65,9 +65,18 @@ def _run(fn: Callable[[], Any]) -> Any:
         raise _fail(f"Cannot open {e.filename}: permission denied.") from None
 
 
-def _emit(text: str | bytes, out: str | None) -> None:
-    """Write output to the file ``out`` or to stdout (bytes are UTF-8 already)."""
-    if out:
+def _emit(text: str | bytes | list[bytes | memoryview], out: str | None) -> None:
+    """Write output to the file ``out`` or to stdout (bytes are UTF-8 already; a list holds
+    the pieces of one document, written one after the other)."""
+    if isinstance(text, list):
+        if out:
+            with open(out, "wb") as f:
+                f.writelines(text)
+        else:
+            for piece in text:  # click writes bytes, not views, to the binary stdout
+                click.echo(piece if isinstance(piece, bytes) else bytes(piece), nl=False)
+            click.echo(b"")
+    elif out:
         if isinstance(text, bytes):
             Path(out).write_bytes(text)
         else:
@@ -78,7 +87,6 @@ def _emit(text: str | bytes, out: str | None) -> None:
 
 def _json(d: Any, *, pretty: bool | None = None) -> bytes:
     """JSON as UTF-8 bytes (no NaN): indented for a person at a terminal, compact otherwise.
-    ``d`` is a document, or an object that writes its own (``to_json(option)``).
 
     Written with orjson, about ten times faster than the standard library's encoder on the
     100+ MB documents of million-line BOMs; numpy scalars and arrays are written as numbers.
@@ -87,12 +95,17 @@ def _json(d: Any, *, pretty: bool | None = None) -> bytes:
     """
     import orjson
 
+    return orjson.dumps(d, option=_json_option(pretty))
+
+
+def _json_option(pretty: bool | None = None) -> int:
+    """The orjson options of :func:`_json` (indented when ``pretty``, by default when stdout
+    is a terminal)."""
+    import orjson
+
     if pretty is None:
         pretty = sys.stdout.isatty()
-    opt = orjson.OPT_SERIALIZE_NUMPY | (orjson.OPT_INDENT_2 if pretty else 0)
-    if hasattr(d, "to_json"):
-        return d.to_json(opt)  # type: ignore[no-any-return]
-    return orjson.dumps(d, option=opt)
+    return orjson.OPT_SERIALIZE_NUMPY | (orjson.OPT_INDENT_2 if pretty else 0)
 
 
 read_options = [
