@@ -30,7 +30,6 @@ import numpy as np
 import scipy.sparse as sp
 
 from bomtrace.graph.model import BomGraph
-from bomtrace.graph.structure import ancestors_mask
 
 
 def _plan(graph: BomGraph) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -236,13 +235,13 @@ def explode_kept(
 
 
 def _cone(graph: BomGraph, ok: np.ndarray, keep: np.ndarray) -> np.ndarray:
-    """The ``keep`` nodes and every node above them over the ``ok`` edges (the graph's edges
-    ordered by child are sorted once and kept)."""
-    by_child = graph.edges_by_child()
-    sel = by_child[ok[by_child]]
-    return ancestors_mask(
-        graph.n_nodes, graph.parent[sel], graph.child[sel], np.flatnonzero(keep), by_child=True
-    )
+    """The ``keep`` nodes and every node above them over the ``ok`` edges (edges below
+    resolved parents): one pass per BOM level, lowest first, so a node's children are
+    settled before it is reached."""
+    mask = np.array(keep, dtype=bool, copy=True)
+    for pp, cc, _, _ in _levels(graph, ok):
+        mask[pp[mask[cc]]] = True
+    return mask
 
 
 def _followed(graph: BomGraph, edge_mask: np.ndarray | None) -> np.ndarray:

@@ -111,20 +111,3 @@ def cycles(
         out.append(path)
     out.sort(key=lambda p: str(part_numbers[p[0]]))
     return out
-
-
-def ancestors_mask(
-    n: int, parent: np.ndarray, child: np.ndarray, seeds: np.ndarray, *, by_child: bool = False
-) -> np.ndarray:
-    """Boolean mask of ``seeds`` and every node above them (``by_child``: the edges are
-    already ordered by child)."""
-    mask = np.zeros(n, dtype=bool)
-    mask[seeds] = True
-    indptr = np.r_[0, np.cumsum(np.bincount(child, minlength=n))]
-    p_by_child = parent if by_child else parent[np.argsort(child, kind="stable")]
-    frontier = np.unique(seeds)
-    while frontier.size:
-        ps = np.unique(p_by_child[gather_ranges(indptr, frontier)])
-        frontier = ps[~mask[ps]]
-        mask[frontier] = True
-    return mask
