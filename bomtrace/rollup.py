@@ -89,9 +89,11 @@ def rollup(graph: BomGraph, own: np.ndarray, *, edge_mask: np.ndarray | None = N
     if not v.any():  # nothing to roll up (no US-technology value, no hit...): zeros stay
         v[graph.height < 0] = np.nan
         return v[:, 0] if one_d else v
+    n = len(v)
     for pp, cc, qq, starts in _levels(graph, edge_mask):
-        contrib = qq[:, None] * v[cc]
-        v[pp[starts]] += np.add.reduceat(contrib, starts, axis=0)
+        # the level's parents × nodes quantity matrix, its rows as they lie in the edges
+        a = sp.csr_matrix((qq, cc, np.r_[starts, len(cc)]), shape=(len(starts), n))
+        v[pp[starts]] += a @ v
     v[graph.height < 0] = np.nan
     return v[:, 0] if one_d else v
 
