@@ -198,13 +198,14 @@ def analyze(
         progress("analysing")
     sink = IssueCollector(read_opts.limit_issues)
     sink.extend(graph.issues)
-    products, subs = analyze_graph(graph, ruleset, options, sink)
-    from bomtrace.fdpr import attach_fdpr
+    from bomtrace.fdpr import start_fdpr
 
-    attach_fdpr(
-        graph, ruleset, options, products, sink,
+    fdpr = start_fdpr(  # beside the de minimis analysis, on the second core
+        graph, ruleset, options, limit_issues=read_opts.limit_issues,
         parties=parties, screening_lists=screening_lists, producers=producers,
     )  # fmt: skip
+    products, subs = analyze_graph(graph, ruleset, options, sink)
+    fdpr.attach(products, sink)
     dests = products.countries()
     info = ruleset.info
     return AnalysisResult(

@@ -327,3 +327,31 @@ def test_summary_lists_rules_and_what_is_not_modelled() -> None:
     ]
     assert s["status"] == "assessed"
     assert any("Iran" in n for n in s["not_modelled"])
+
+
+def test_unreadable_screening_list_is_raised_from_the_fdpr_run(
+    write_csv: Callable[..., Path],
+) -> None:
+    # the FDPR analysis runs beside the de minimis one; its errors still reach the caller
+    from bomtrace.errors import InputError
+
+    bad = write_csv("bad.csv", "entity,country\nX,CN\n")
+    with pytest.raises(InputError, match="no 'name' column"):
+        bomtrace.analyze(
+            bom(HUAWEI_SOC), destinations=["CN"], as_of=date(2020, 8, 17), screening_lists=[bad]
+        )
+
+
+def test_fdpr_issues_over_the_cap_join_the_analysis_count() -> None:
+    from bomtrace.io import ReadOptions
+
+    parts = [(f"X{i}", 1, 1.0, "CN", "EAR99", None, None, f"Maker {i}", None) for i in range(4)]
+    r = bomtrace.analyze(
+        bom(*parts), destinations=["CN"], as_of=date(2020, 8, 17), end_user=HUAWEI,
+        read=ReadOptions(limit_issues=2),
+    )  # fmt: skip
+    missing = [i for i in r.issues if i.code.value == "fdpr-evidence-missing"]
+    listed = [i for i in missing if i.data.get("omitted") is None]
+    summary = [i for i in missing if i.data.get("omitted") is not None]
+    assert len(listed) == 2
+    assert [(s.data["count"], s.data["omitted"]) for s in summary] == [(4, 2)]  # one per part
