@@ -123,7 +123,9 @@ def _assemble(table: BomTable, el: EdgeList, sink: IssueCollector) -> BomGraph:
         if k >= 0:
             bad_parent[k] = True
             reasons.setdefault(int(k), why)
-    by_child = np.argsort(c, kind="stable")  # also kept for the explosions' cones
+    # by child, stably (also kept for the explosions): the edge index breaks ties, so the
+    # keys are distinct and the faster unstable sort gives the stable order
+    by_child = np.argsort(c * np.int64(max(m, 1)) + np.arange(m))
     h = heights(n, p, c, bad_parent, by_child)
 
     unresolved = h < 0

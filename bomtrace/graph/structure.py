@@ -79,9 +79,9 @@ def heights(
         ps = p_by_child[gather_ranges(indptr, frontier)]
         if not ps.size:
             break
-        uniq, cnt = np.unique(ps, return_counts=True)
-        remaining[uniq] -= cnt
-        frontier = uniq[remaining[uniq] == 0]
+        cnt = np.bincount(ps, minlength=n)  # per node, edges to it settled now (no sort)
+        remaining -= cnt
+        frontier = np.flatnonzero((cnt > 0) & (remaining == 0))
         h += 1
         height[frontier] = h
     return height
