@@ -249,9 +249,10 @@ class BomGraph:
             table = np.array([normalize_country(u) for u in uniq] + [None], dtype=object)
             iso = table[codes]  # code -1 (missing) picks the trailing None
             iso.flags.writeable = False
-            self._cache["!iso"] = iso
             known = np.array([u is not None for u in table], dtype=bool)[codes]
+            # the mask first: another thread that finds "!iso" finds its mask too
             self._cache["!iso-known"] = _read_only(known)
+            self._cache["!iso"] = iso
         return self._cache["!iso"]
 
     def has_origin_iso(self) -> np.ndarray:
