@@ -277,7 +277,7 @@ def test_to_networkx_view():
     assert np.isclose(nxg.nodes["r"]["unit_cost"], 1.0)
 
 
-def test_take_objects_equals_pandas_take():
+def test_take_objects_equals_pandas_take_with_none_for_missing():
     from bomtrace.graph.attributes import _take_objects
 
     idx = np.array([2, 0, 1, 2])
@@ -285,8 +285,11 @@ def test_take_objects_equals_pandas_take():
         pd.Series(pd.Categorical(["a.csv", None, "b.csv"])),
         pd.Series(pd.Categorical([None, None, None], categories=pd.Index([], dtype="str"))),
         pd.Series([3, 4, 5]),
+        pd.Series(["a.csv", None, np.nan], dtype=object),
+        pd.Series([2.0, np.nan, 4.0]),
     ):
-        got, want = _take_objects(s, idx), s.take(idx).to_numpy(dtype=object)
+        got = _take_objects(s, idx)
+        want = [None if pd.isna(x) else x for x in s.take(idx).to_numpy(dtype=object)]
         assert [repr(x) for x in got] == [repr(x) for x in want]
 
 

@@ -106,7 +106,7 @@ def node_attributes(
         index=pd.RangeIndex(n),
         copy=False,
     )
-    texts = {f: out[f] for f in fields if out[f].dtype == object}
+    texts = {f: out[f] for f in [*pos_cols, *fields] if out[f].dtype == object}
     return frame, texts, {f: c for f, c in coded.items() if f in texts}
 
 
@@ -158,13 +158,19 @@ def _is_numeric(cols: list[pd.Series]) -> bool:
 
 
 def _take_objects(s: pd.Series, idx: np.ndarray) -> np.ndarray:
-    """``s.take(idx)`` as Python objects; a categorical (file, sheet) through its codes, so
-    that only its few categories are converted."""
+    """``s.take(idx)`` as Python objects with None where a value is missing (as
+    :meth:`BomGraph.attr` gives them); a categorical (file, sheet) through its codes, so that
+    only its few categories are converted."""
     if isinstance(s.dtype, pd.CategoricalDtype):
-        # the categories and, last, what pandas gives for a missing value (code -1)
-        cats = np.array([*s.cat.categories.to_numpy(dtype=object), np.nan], dtype=object)
+        # the categories and, last, None for a missing value (code -1)
+        cats = np.array([*s.cat.categories.to_numpy(dtype=object), None], dtype=object)
         return cats[s.cat.codes.to_numpy()[idx]]
-    return s.take(idx).to_numpy(dtype=object)
+    out = s.take(idx).to_numpy(dtype=object)
+    if pd.api.types.is_integer_dtype(s.dtype):  # row numbers: none missing
+        return out
+    out = np.array(out, dtype=object)  # a copy: pandas may hand out a read-only view
+    out[np.asarray(pd.isna(out), dtype=bool)] = None
+    return out
 
 
 def _stack_positions(frames: list[pd.DataFrame], cols: list[str]) -> pd.DataFrame:

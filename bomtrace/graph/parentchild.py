@@ -42,7 +42,7 @@ def edges_from_parent_child(table: BomTable, sink: IssueCollector) -> EdgeList:
     codes, uniq = pd.factorize(
         pd.concat([child_pn, parent, master_pn], ignore_index=True), use_na_sentinel=True
     )
-    codes = codes.astype(np.int64)
+    codes = codes.astype(np.int64, copy=False)
     line_codes, parent_codes = codes[:n_lines], codes[n_lines : 2 * n_lines]
     is_root_line = parent_codes < 0
     sel = np.flatnonzero(~is_root_line)
