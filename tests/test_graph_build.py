@@ -388,3 +388,24 @@ def test_part_checks_over_the_cap_are_counted_not_listed():
     assert [i.column for i in listed] == ["D", "D"]
     summary = [i for i in g.issues if i.code.value == "missing-price" and i.data]
     assert [i.data["count"] for i in summary] == [5]
+
+
+def test_conflicts_and_undefined_parts_over_the_cap_are_counted():
+    parts = pd.DataFrame(
+        {
+            "part_number": pd.array([f"r{i}" for i in range(5)] * 2, dtype="str"),
+            "eccn": pd.array(["EAR99"] * 5 + ["5A992"] * 5, dtype="str"),
+        }
+    )
+    rows = [(None, "P", 1)] + [("P", f"r{i}", 1) for i in range(5)]
+    rows += [("P", f"x{i}", 1) for i in range(4)]  # not in the master
+    table = parent_child(rows, fields=("parent", "part_number", "quantity"), parts=parts)
+    g = build_graph(table, limit_issues=2)
+    # P, the product, is not in the master either
+    for code, total in (("attribute-conflict", 5), ("undefined-part", 5)):
+        got = [i for i in g.issues if i.code.value == code]
+        assert [i.row for i in got if i.row is not None] == (
+            [7, 8] if code == "attribute-conflict" else [3, 8]
+        )
+        assert [i.data for i in got if i.row is None] == [{"count": total, "omitted": total - 2}]
+    assert [i.column for i in g.issues if i.code.value == "undefined-part" and i.row] == ["B", "B"]

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import union_categoricals
 
-from bomtrace.graph.collect import IssueCollector
+from bomtrace.graph.collect import IssueCollector, RowPositions
 from bomtrace.graph.model import Coded
 from bomtrace.graph.structure import first_rows
 from bomtrace.io.table import ATTRIBUTE_FIELDS, BomTable
@@ -231,23 +231,22 @@ def _report_conflicts(
     pn_all: pd.Index,
     sink: IssueCollector,
 ) -> None:
-    """One attribute-conflict issue per part and field (at the first differing row)."""
+    """One attribute-conflict issue per part and field (at the first differing row); over
+    the cap they are only counted."""
     _, first = np.unique(g[rows], return_index=True)
-    files = src["_file"].array
-    sheets = src["_sheet"].array
-    rownums = src["_row"].to_numpy()
-    for i in np.sort(rows[first]):
+    at = np.sort(rows[first])
+    code = IssueCode.ATTRIBUTE_CONFLICT
+    listed = at[: sink.room(code)].tolist()  # the others are only counted, below
+    pos = RowPositions(table, src)
+    for i in listed:
         r0 = int(ref[i])
         pn = str(pn_all[int(g[i])])
         sink.add(
-            IssueCode.ATTRIBUTE_CONFLICT,
+            code,
             f"{pn} has {field} {_py(vals[i])!r} here but {_py(vals[r0])!r} at row "
-            f"{int(rownums[r0])}; "
-            f"the first value is used.",
+            f"{int(pos.rows[r0])}; the first value is used.",
             part_number=pn,
-            file=files[i],
-            sheet=sheets[i],
-            row=int(rownums[i]),
-            column=table.letter(str(files[i]), sheets[i], field),
-            data={"field": field, "first_row": int(rownums[r0])},
+            data={"field": field, "first_row": int(pos.rows[r0])},
+            **pos.at(i, field),
         )
+    sink.tally(code, len(at) - len(listed))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from bomtrace.graph.collect import IssueCollector
+from bomtrace.graph.collect import IssueCollector, RowPositions
 from bomtrace.graph.indented import EdgeList
 from bomtrace.graph.structure import first_rows
 from bomtrace.io.table import BomTable
@@ -126,22 +126,20 @@ def check_master_nodes(
     m = len(edges)
     rows = np.arange(m)
     first = np.minimum(first_rows(p, rows, n, 2 * m + 1), first_rows(c, rows, n, 2 * m + 1))
-    files = edges["_file"].array
-    sheets = edges["_sheet"].array
-    rows = edges["_row"].to_numpy()
-    for v in np.flatnonzero(~in_master & (first <= 2 * m)):
-        j = int(first[v])
+    undefined = np.flatnonzero(~in_master & (first <= 2 * m))
+    code = IssueCode.UNDEFINED_PART
+    listed = undefined[: sink.room(code)].tolist()  # the others are only counted, below
+    pos = RowPositions(table, edges)
+    for v in listed:
         pn = str(pn_all[v])
         sink.add(
-            IssueCode.UNDEFINED_PART,
+            code,
             f"{pn} is used in the BOM but is not in the parts master; it is kept, with no "
             f"attributes other than those on its BOM lines.",
             part_number=pn,
-            file=files[j],
-            sheet=sheets[j],
-            row=int(rows[j]),
-            column=table.letter(str(files[j]), sheets[j], "part_number"),
+            **pos.at(int(first[v]), "part_number"),
         )
+    sink.tally(code, len(undefined) - len(listed))
     unused = master[gm < 0].drop_duplicates("part_number")
     for d in unused.to_dict("records"):
         sink.add(
