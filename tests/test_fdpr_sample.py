@@ -111,3 +111,23 @@ def test_sample_builder_is_deterministic(tmp_path: Path) -> None:
     subprocess.run([sys.executable, str(copy)], check=True, capture_output=True)
     for name in ("basestation_2020.xlsx", "basestation_2020_producers.csv"):
         assert (tmp_path / name).read_bytes() == (ROOT / "samples" / name).read_bytes(), name
+
+
+def test_fdpr_beside_the_de_minimis_analysis_equals_it_run_after(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # bomtrace.analyze runs the FDPR analysis on a thread; run in the calling thread after
+    # the de minimis analysis (as attach_fdpr does), the document is the same
+    import bomtrace.fdpr as fdpr
+
+    def run() -> bytes:
+        r = bomtrace.analyze(
+            str(ROOT / SAMPLE), destinations=["CN", "DE"], as_of=date(2020, 8, 17),
+            end_user=END_USER,
+        )  # fmt: skip
+        return r.to_json()
+
+    beside = run()
+    start = fdpr.start_fdpr
+    monkeypatch.setattr(fdpr, "start_fdpr", lambda *a, **k: start(*a, **{**k, "background": False}))
+    assert run() == beside
