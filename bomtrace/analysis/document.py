@@ -160,8 +160,9 @@ class AnalysisResult:
         entries = subs.json_pieces(np.array(keep, dtype=np.int64))
         doc = orjson.dumps(self._document(orjson.Fragment(b"[]"), len(keep)), option=option)
         # compact, so the key and its empty stand-in are found as written: inside texts every
-        # quote is escaped, and no other "assemblies" is followed by "assemblies_analysed"
-        at = doc.index(b'"assemblies":[],"assemblies_analysed":') + len(b'"assemblies":')
+        # quote is escaped, and no other "assemblies" is followed by "assemblies_analysed".
+        # Searched from the end: only the flips and issues come after it, the products before
+        at = doc.rindex(b'"assemblies":[],"assemblies_analysed":') + len(b'"assemblies":')
         view = memoryview(doc)
         return [view[:at], *entries, view[at + 2 :]]
 
