@@ -129,7 +129,7 @@ def analyze_fdpr(
     engaged = ev.any_given or bool(screened)
     out: dict[int, ProductFdpr] = {}
     reported: set[tuple[int, str]] = set()
-    bases: dict[tuple[int, int], dict[str, Any]] = {}
+    bases: dict[int, list[dict[str, Any]]] = {}  # node -> its caught entries (no quantities)
     open_bases: dict[int, dict[str, Any]] = {}
     # the same for every product: built once, shared by the summaries
     fixed = {
@@ -169,19 +169,17 @@ def analyze_fdpr(
         res = ProductFdpr()
         span = caught_at.row(row)
         for m, qc, vc in zip(caught_m[span], caught_qty[span], caught_value[span], strict=True):
-            for ci, (c, f) in enumerate(zip(live, final, strict=True)):
-                if f[m] != YES:
-                    continue
-                base = bases.get((m, ci))
-                if base is None:
-                    base = bases[(m, ci)] = _entry(graph, ev, states[c.version.id], c, m)
-                entry = dict(base)
-                entry["quantity"] = qc
-                entry["value"] = vc
-                res.entries.append(entry)
-                if sink is not None and (m, c.version.id) not in reported:
-                    reported.add((m, c.version.id))
-                    _flag_issue(sink, graph, c, entry, m)
+            mine = bases.get(m)
+            if mine is None:  # the part's entries, one per context catching it, made once
+                mine = bases[m] = []
+                for c, f in zip(live, final, strict=True):
+                    if f[m] != YES:
+                        continue
+                    mine.append(_entry(graph, ev, states[c.version.id], c, m))
+                    if sink is not None and (m, c.version.id) not in reported:
+                        reported.add((m, c.version.id))
+                        _flag_issue(sink, graph, c, mine[-1], m)
+            res.entries.extend([{**base, "quantity": qc, "value": vc} for base in mine])
         unresolved: list[dict[str, Any]] = []
         a, b = open_ends[row], open_ends[row + 1]
         for m, qo, vo in zip(open_m[a:b], open_qty[a:b], open_value[a:b], strict=True):
