@@ -168,6 +168,9 @@ def compute_values(
     discrete = ~is_us & (flags_of(graph, "discrete_product") == True)  # noqa: E712
     content = (is_us | unknown) & ~has_decl
     keys, decisions, status, _ = class_decisions(graph, ruleset, reps, content, made_in)
+    # column-major, and so everything made from it: the per-class columns below are rolled
+    # up and ranked one by one, and a column is then contiguous
+    status = np.asfortranarray(status)
     eccn_issues(graph, sink, keys, decisions, is_us)
     masks = content_masks(track, bundled)
     software_notes(graph, sink, track, bundled, is_us)
@@ -192,8 +195,9 @@ def compute_values(
         decl = np.where(has_decl & masks[t], base * np.nan_to_num(declared), 0.0)[:, None]
         own_low[t] = base[:, None] * (low_m & m) + decl
         own_high[t] = base[:, None] * (high_m & m) + decl
-        zo = np.zeros((graph.n_nodes, k), dtype=np.int16)
-        zh = np.zeros((graph.n_nodes, k), dtype=np.int16)
+        # column-major: each class's column is filled alone, and read so below
+        zo = np.zeros((graph.n_nodes, k), dtype=np.int16, order="F")
+        zh = np.zeros((graph.n_nodes, k), dtype=np.int16, order="F")
         for j, rules in enumerate(zero_rules):
             for z in rules:
                 if z.item is not None or not z.on_track(t):
@@ -283,7 +287,8 @@ def _distinct_columns(n: int, blocks: list[np.ndarray]) -> Columns:
     >>> c.distinct.tolist(), c.where.tolist()
     ([[1.0], [2.0], [0.0]], [0, -1, 0])
     """
-    flat = [b[:, j] for b in blocks for j in range(b.shape[1])]
+    # column-major copies (where a block is not already), so that each column is contiguous
+    flat = [c[:, j] for b in blocks for c in [np.asfortranarray(b)] for j in range(c.shape[1])]
     where = np.full(len(flat), -1, dtype=np.int64)
     kept: list[np.ndarray] = []
     by_sum: dict[float, list[int]] = {}
