@@ -139,14 +139,14 @@ def test_regex_matches_on_a_large_column_either_way(distinct: bool) -> None:
     by cell, a repetitive one through its distinct values: the same answers either way."""
     import re
 
-    from bomtrace.io.coerce import _arrow_text, _mostly_distinct, regex_matches
+    from bomtrace.io.coerce import _arrow_text, mostly_distinct, regex_matches
     from bomtrace.io.rowfilter import _TOTAL, _ZERO
 
     n = 100_000
     cells: list[str | None] = [f"P-{i if distinct else i % 500:06d}" for i in range(n)]
     cells[7], cells[50_000], cells[-1], cells[99] = "Grand Total", "0", None, "-"
     col = pd.Series(cells, dtype="str")
-    assert _mostly_distinct(_arrow_text(col)) is distinct
+    assert mostly_distinct(_arrow_text(col)) is distinct
     got = regex_matches(col, _TOTAL, _ZERO)
     for pattern, m in zip((_TOTAL, _ZERO), got, strict=True):
         rx = re.compile(pattern)

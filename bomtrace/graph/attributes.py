@@ -17,6 +17,7 @@ from pandas.api.types import union_categoricals
 from bomtrace.graph.collect import IssueCollector, RowPositions
 from bomtrace.graph.model import Coded
 from bomtrace.graph.structure import first_rows
+from bomtrace.io.coerce import mostly_distinct
 from bomtrace.io.table import ATTRIBUTE_FIELDS, BomTable
 from bomtrace.issues import IssueCode
 
@@ -137,7 +138,7 @@ def _single_values(
     for col, ok, rows in found:
         if numeric:
             res[rows] = col.to_numpy(dtype=float, na_value=np.nan)[ok]
-        elif len(col) > 80_000 and col.iloc[:20_000].nunique() > 10_000:
+        elif mostly_distinct(col):
             res[rows] = col.to_numpy(dtype=object)[ok]
         else:
             codes, uniq = pd.factorize(col, use_na_sentinel=True)

@@ -123,10 +123,7 @@ def _assemble(table: BomTable, el: EdgeList, sink: IssueCollector) -> BomGraph:
         if k >= 0:
             bad_parent[k] = True
             reasons.setdefault(int(k), why)
-    # by child, stably (also kept for the explosions): the edge index breaks ties, so the
-    # keys are distinct and the faster unstable sort gives the stable order
-    by_child = np.argsort(c * np.int64(max(m, 1)) + np.arange(m))
-    h = heights(n, p, c, bad_parent, by_child)
+    h = heights(n, p, c, bad_parent)
 
     unresolved = h < 0
     if unresolved.any():
@@ -164,7 +161,6 @@ def _assemble(table: BomTable, el: EdgeList, sink: IssueCollector) -> BomGraph:
         blocked_reason=reasons,
         column_letters=dict(table.column_letters),
     )
-    graph.edges_by_child(by_child)
     graph.keep_attrs(texts, coded)
     _check_parts(table, graph, sink)
     graph.issues = sink.finish()

@@ -10,13 +10,12 @@ issues; the first listing wins).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from bomtrace.graph.collect import IssueCollector
+from bomtrace.graph.collect import IssueCollector, RowPositions
 from bomtrace.io.table import BomTable
 from bomtrace.issues import IssueCode
 
@@ -39,14 +38,6 @@ class EdgeList:
     line_codes: np.ndarray  #: int64 code per line of ``table.lines``
     #: int64 code per row of ``table.parts`` (None without a parts master)
     master_codes: np.ndarray | None = None
-
-
-def _pos(df: pd.DataFrame, i: int) -> dict[str, object]:
-    return {
-        "file": df["_file"].iat[i],
-        "sheet": df["_sheet"].iat[i],
-        "row": int(df["_row"].iat[i]),
-    }
 
 
 def edges_from_indented(table: BomTable, sink: IssueCollector) -> EdgeList:
@@ -74,8 +65,7 @@ def edges_from_indented(table: BomTable, sink: IssueCollector) -> EdgeList:
     grp = fcode.astype(np.int64) * (int(scode.max(initial=0)) + 1) + scode
     idx = np.arange(n)
 
-    def letter(i: int, field: str) -> str | None:
-        return table.letter(str(df["_file"].iat[i]), df["_sheet"].iat[i], field)
+    place = RowPositions(table, df)
 
     bad_level = np.isnan(lvl) | (np.nan_to_num(lvl) != np.round(np.nan_to_num(lvl))) | (lvl < 0)
     lv = np.where(bad_level, -1, np.nan_to_num(lvl)).astype(np.int64)
@@ -122,8 +112,7 @@ def edges_from_indented(table: BomTable, sink: IssueCollector) -> EdgeList:
             IssueCode.LEVEL_JUMP,
             msg,
             part_number=str(pn[i]),
-            column=letter(int(i), "level"),
-            **_pos(df, int(i)),
+            **place.at(int(i), "level"),
         )
 
     # parent row of every row: the last row one level up (valid when no jump intervened)
@@ -174,7 +163,7 @@ def edges_from_indented(table: BomTable, sink: IssueCollector) -> EdgeList:
     canon = occ[is_canon]
     other = occ[~is_canon]
     if len(other):
-        _compare_listings(df, pn, uniq, canon, other, sink, letter)
+        _compare_listings(df, pn, uniq, canon, other, sink, place)
 
     e = canon
     lines = e["line"].to_numpy()
@@ -206,7 +195,7 @@ def _compare_listings(
     canon: pd.DataFrame,
     other: pd.DataFrame,
     sink: IssueCollector,
-    letter: Callable[[int, str], str | None],
+    place: RowPositions,
 ) -> None:
     """Report where later listings of an assembly differ from its first listing."""
     m = len(uniq) + 1
@@ -240,9 +229,8 @@ def _compare_listings(
             f"{pn[i]} has quantity {oq[j]:g} under {parent} here, but {cq[pos[j]]:g} in the "
             f"first listing of {parent} (row {int(rows[ci])}); the first listing is used.",
             part_number=str(pn[i]),
-            column=letter(int(i), "quantity"),
             data={"parent": str(parent), "first_row": int(rows[ci])},
-            **_pos(df, int(i)),
+            **place.at(int(i), "quantity"),
         )
     for j in np.flatnonzero(extra):
         i = olines[j]
@@ -254,9 +242,8 @@ def _compare_listings(
             f"{pn[i]} is listed under {parent} here but not in the first listing of {parent} "
             f"(row {frow}); the first listing is used.",
             part_number=str(pn[i]),
-            column=letter(int(i), "part_number"),
             data={"parent": str(parent), "first_row": frow},
-            **_pos(df, int(i)),
+            **place.at(int(i), "part_number"),
         )
     # children of the first listing missing from a later listing
     n_canon = np.bincount(ccode, minlength=m)
@@ -282,7 +269,6 @@ def _compare_listings(
             f"{' …' if len(missing) > 5 else ''}, which its first listing (row {frow}) has; "
             f"the first listing is used.",
             part_number=str(parent),
-            column=letter(int(prow), "part_number"),  # type: ignore[call-overload]
             data={"missing": missing, "first_row": frow},
-            **_pos(df, int(prow)),  # type: ignore[call-overload]
+            **place.at(int(prow), "part_number"),
         )

@@ -228,15 +228,6 @@ class BomGraph:
             self._cache["!by_height"] = order
         return self._cache["!by_height"]
 
-    def edges_by_child(self, order: np.ndarray | None = None) -> np.ndarray:
-        """Edge indices ordered by child (stable), computed once (``order``: the caller has
-        it already); the explosions find the assemblies above a part with it."""
-        if "!by_child" not in self._cache:
-            got = np.argsort(self.child, kind="stable") if order is None else order
-            got.flags.writeable = False
-            self._cache["!by_child"] = got
-        return self._cache["!by_child"]
-
     def origin_iso(self) -> np.ndarray:
         """Country of origin as an ISO-2 code per node (None when missing or unrecognised).
 

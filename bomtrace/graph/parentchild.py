@@ -60,25 +60,26 @@ def edges_from_parent_child(table: BomTable, sink: IssueCollector) -> EdgeList:
     dup = pd.Series(key).duplicated(keep="first").to_numpy()
     if dup.any():
         first_of = dict(zip(key[~dup].tolist(), np.flatnonzero(~dup).tolist(), strict=True))
+        place = RowPositions(table, df)
         for j in np.flatnonzero(dup):
             f = first_of[int(key[j])]
-            p, c = universe[pc[j]], universe[cc[j]]
             q, fq, frow = qty[j], qty[f], int(rows[f])
-            i = int(sel[j])
-            pos = {"file": files[j], "sheet": sheets[j], "row": int(rows[j])}
             same = (np.isnan(q) and np.isnan(fq)) or q == fq
-            field = "part_number" if same else "quantity"
+            code = IssueCode.DUPLICATE_EDGE if same else IssueCode.QUANTITY_CONFLICT
+            if sink.over(code):  # counted, not written out
+                sink.tally(code)
+                continue
+            p, c = universe[pc[j]], universe[cc[j]]
             sink.add(
-                IssueCode.DUPLICATE_EDGE if same else IssueCode.QUANTITY_CONFLICT,
+                code,
                 f"{c} under {p} is listed again (first at row {frow}) with the same "
                 f"quantity; it is counted once."
                 if same
                 else f"{c} under {p} has quantity {q:g} here but {fq:g} at row {frow}; the "
                 f"first line is used.",
                 part_number=str(c),
-                column=table.letter(str(df["_file"].iat[i]), df["_sheet"].iat[i], field),
                 data={"parent": str(p), "first_row": frow},
-                **pos,
+                **place.at(int(sel[j]), "part_number" if same else "quantity"),
             )
         keep = ~dup
         pc, cc, qty = pc[keep], cc[keep], qty[keep]

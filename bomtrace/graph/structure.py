@@ -43,7 +43,6 @@ def heights(
     parent: np.ndarray,
     child: np.ndarray,
     bad_parent: np.ndarray | None = None,
-    by_child: np.ndarray | None = None,
 ) -> np.ndarray:
     """Longest distance to a leaf per node; -1 on/above cycles and above bad parents.
 
@@ -55,8 +54,6 @@ def heights(
         Edge arrays of node ids.
     bad_parent : numpy.ndarray of bool, optional
         Nodes that must stay unresolved (e.g. an edge below them has no usable quantity).
-    by_child : numpy.ndarray, optional
-        ``np.argsort(child, kind="stable")``, when the caller has it.
 
     Examples
     --------
@@ -68,7 +65,7 @@ def heights(
     remaining = np.bincount(parent, minlength=n).astype(np.int64)
     if bad_parent is not None:
         remaining[bad_parent] += 1
-    order = np.argsort(child, kind="stable") if by_child is None else by_child
+    order = np.argsort(child)  # edges grouped by child; their order within a child is free
     indptr = np.r_[0, np.cumsum(np.bincount(child, minlength=n))]
     p_by_child = parent[order]
     height = np.full(n, -1, dtype=np.int64)

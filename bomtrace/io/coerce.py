@@ -61,7 +61,7 @@ def regex_matches(s: pd.Series, *patterns: str) -> list[np.ndarray]:
     [[True, False, False, False], [False, True, False, True]]
     """
     arr = _arrow_text(s)
-    if _mostly_distinct(arr):
+    if mostly_distinct(arr):
         return _matches(arr, patterns)
     enc = pc.dictionary_encode(arr, null_encoding="encode")
     idx = enc.indices.to_numpy(zero_copy_only=False)
@@ -87,11 +87,15 @@ def _matches(arr: pa.Array, patterns: tuple[str, ...]) -> list[np.ndarray]:
     return out
 
 
-def _mostly_distinct(arr: pa.Array, sample: int = 20_000) -> bool:
-    """True when a large column's first ``sample`` cells are more than half distinct."""
-    if len(arr) <= 4 * sample:
+def mostly_distinct(values: pa.Array | pd.Series, sample: int = 20_000) -> bool:
+    """True when a large column's first ``sample`` cells are more than half distinct (a
+    parts master's part numbers or descriptions): worth handling cell by cell rather than
+    once per distinct value."""
+    if len(values) <= 4 * sample:
         return False
-    return int(pc.count_distinct(arr.slice(0, sample)).as_py()) > sample // 2
+    if isinstance(values, pd.Series):
+        return int(values.iloc[:sample].nunique()) > sample // 2
+    return int(pc.count_distinct(values.slice(0, sample)).as_py()) > sample // 2
 
 
 def strip(s: pd.Series) -> pd.Series:
