@@ -21,6 +21,8 @@ Only the engineering differs from bomtrace; the rules and the value semantics ar
   ``possible`` ones (a control covers only some paragraphs and none was given);
   subject when controlled / denominator exceeds the threshold, undetermined when only the
   high bound does. (The benchmark data has every origin, ECCN and price filled in.)
+* a product whose own origin is US is subject to the EAR wherever it is (15 CFR
+  734.3(a)(2)): de minimis does not apply to it.
 
 Writes one JSON object: ``{"products": {part_number: {...}}, "timings": {...}}``.
 
@@ -182,7 +184,9 @@ def analyse(
                 "ratio": low,
                 "ratio_high": high,
                 "threshold": d.threshold,
-                "verdict": verdict(low, high, d.threshold),
+                "verdict": "subject"
+                if g.nodes[prod]["origin"] == "US"
+                else verdict(low, high, d.threshold),
             }
         out[prod] = res
     return out

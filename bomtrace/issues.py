@@ -45,6 +45,7 @@ class IssueCode(StrEnum):
     ZERO_QUANTITY = "zero-quantity"
     NEGATIVE_QUANTITY = "negative-quantity"
     BAD_NUMBER = "bad-number"
+    NEGATIVE_VALUE = "negative-value"
     BAD_FLAG = "bad-flag"
     ROW_SKIPPED = "row-skipped"
     SHEET_SKIPPED = "sheet-skipped"
@@ -65,6 +66,7 @@ class IssueCode(StrEnum):
     # graph
     BOM_CYCLE = "bom-cycle"
     LEVEL_JUMP = "level-jump"
+    LEVEL_PARENT_MISMATCH = "level-parent-mismatch"
     QUANTITY_CONFLICT = "quantity-conflict"
     STRUCTURE_CONFLICT = "structure-conflict"
     ATTRIBUTE_CONFLICT = "attribute-conflict"
@@ -82,6 +84,9 @@ class IssueCode(StrEnum):
     DE_MINIMIS_EXCEEDED = "de-minimis-exceeded"
     VERDICT_UNDETERMINED = "verdict-undetermined"
     PRODUCT_NOT_ANALYSED = "product-not-analysed"
+    US_ORIGIN = "us-origin"
+    ORIGIN_ASSUMED = "origin-assumed"
+    VALUE_OVERFLOW = "value-overflow"
     UNKNOWN_ECCN_PARAGRAPH = "unknown-eccn-paragraph"
     UNKNOWN_ITEM_TYPE = "unknown-item-type"
     SOFTWARE_NOT_BUNDLED = "software-not-bundled"
@@ -108,6 +113,7 @@ DEFAULT_SEVERITY: dict[IssueCode, Severity] = {
     IssueCode.ZERO_QUANTITY: Severity.WARNING,
     IssueCode.NEGATIVE_QUANTITY: Severity.ERROR,
     IssueCode.BAD_NUMBER: Severity.WARNING,
+    IssueCode.NEGATIVE_VALUE: Severity.ERROR,
     IssueCode.BAD_FLAG: Severity.WARNING,
     IssueCode.ROW_SKIPPED: Severity.INFO,
     IssueCode.SHEET_SKIPPED: Severity.INFO,
@@ -127,6 +133,7 @@ DEFAULT_SEVERITY: dict[IssueCode, Severity] = {
     IssueCode.UNIT_COST_DERIVED: Severity.INFO,
     IssueCode.BOM_CYCLE: Severity.ERROR,
     IssueCode.LEVEL_JUMP: Severity.ERROR,
+    IssueCode.LEVEL_PARENT_MISMATCH: Severity.WARNING,
     IssueCode.QUANTITY_CONFLICT: Severity.ERROR,
     IssueCode.STRUCTURE_CONFLICT: Severity.ERROR,
     IssueCode.ATTRIBUTE_CONFLICT: Severity.WARNING,
@@ -143,6 +150,9 @@ DEFAULT_SEVERITY: dict[IssueCode, Severity] = {
     IssueCode.DE_MINIMIS_EXCEEDED: Severity.WARNING,
     IssueCode.VERDICT_UNDETERMINED: Severity.WARNING,
     IssueCode.PRODUCT_NOT_ANALYSED: Severity.ERROR,
+    IssueCode.US_ORIGIN: Severity.WARNING,
+    IssueCode.ORIGIN_ASSUMED: Severity.INFO,
+    IssueCode.VALUE_OVERFLOW: Severity.ERROR,
     IssueCode.UNKNOWN_ECCN_PARAGRAPH: Severity.WARNING,
     IssueCode.UNKNOWN_ITEM_TYPE: Severity.INFO,
     IssueCode.SOFTWARE_NOT_BUNDLED: Severity.INFO,

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from pathlib import Path
 
@@ -30,7 +31,11 @@ def test_numbers_money_and_percentages(write_csv: WriteCsv) -> None:
     t = read_bom([write_csv("v.csv", text)])
     q = t.lines["quantity"].tolist()
     assert q[1:] == [2.5, 2.0, 0.5, 3.0]
-    assert t.lines["unit_cost"].tolist()[1:] == [1234.5, 12.0, 1234.5, -2.0]
+    # accounting "(2)" is read as -2: a negative cost is an error and left missing
+    assert t.lines["unit_cost"].tolist()[1:4] == [1234.5, 12.0, 1234.5]
+    assert math.isnan(t.lines["unit_cost"].iat[4])
+    neg = [i for i in t.issues if i.code == "negative-value"]
+    assert [(i.row, i.column) for i in neg] == [(6, "D")]
     assert t.lines["currency"].tolist()[1:3] == ["EUR", "USD"]
     assert t.lines["uom"].tolist()[2:4] == ["pcs", "m"]
     pct = t.lines["us_content_pct"].tolist()

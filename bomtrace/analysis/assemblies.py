@@ -73,6 +73,8 @@ class AssemblyResults(LazyResults):
             return
         g, vals, nodes = ctx.grid, ctx.vals, self._nodes
         special = vals.track[nodes] == "technology"
+        if ctx.us_item is not None:  # US-origin: basis and headroom of their own
+            special = special | ctx.us_item[nodes]
         differ = ratios_differ(ctx, nodes)
         for di, (d, k) in enumerate(zip(dests, dest_class, strict=True)):
             slow = special | g.zero_lo[nodes, k] | g.zero_hi[nodes, k] | differ[:, k]
@@ -137,7 +139,11 @@ class AssemblyResults(LazyResults):
             return pc.binary_join_element_wise(*lits, pa.scalar(b"", pa.large_binary()))
 
         words = pa.array(
-            [orjson.dumps(subject_of(w)) + b',"verdict":' + orjson.dumps(w) for w in VERDICTS],
+            [
+                orjson.dumps(subject_of(w)) + b',"verdict":' + orjson.dumps(w)
+                + b',"basis":"de-minimis"'
+                for w in VERDICTS
+            ],
             pa.large_binary(),
         )  # fmt: skip
         # the rows of the listed positions that have cells built in full
@@ -208,6 +214,7 @@ class AssemblyResults(LazyResults):
                         "ratio": lo,
                         "subject_to_ear": verdict[1],
                         "verdict": verdict[0],
+                        "basis": "de-minimis",
                         "headroom": h,
                         "bounds": {"low": lo, "high": hi},
                     }

@@ -11,6 +11,7 @@ import numpy as np
 
 from bomtrace.analysis.grid import Grid
 from bomtrace.analysis.ranking import Rankings
+from bomtrace.analysis.result import Basis
 from bomtrace.analysis.values import NodeValues
 from bomtrace.graph.model import BomGraph
 from bomtrace.rules.zero import ZeroDeMinimis
@@ -37,6 +38,15 @@ class Context:
     masks: dict[tuple[str, int], NodeMasks] = field(default_factory=dict)
     #: every product's parts ranked for the evidence (over the products' explosion matrix)
     rankings: Rankings | None = None
+    #: bool per node: a US-origin item (its own origin is US, or --made-in US and none
+    #: given), subject to the EAR wherever it is; its verdicts are SUBJECT in the grids
+    us_item: np.ndarray | None = None
+
+    def basis(self, v: int, k: int) -> Basis:
+        """Why node ``v``'s verdict for class ``k`` is what it is."""
+        if self.us_item is not None and self.us_item[v]:
+            return "us-origin"
+        return "zero-de-minimis" if self.grid.zero_lo[v, k] else "de-minimis"
 
     def node_masks(self, track: str, k: int) -> NodeMasks:
         """Node-level masks for one track and class, computed on first use."""

@@ -23,9 +23,10 @@ from bomtrace.analysis.assemblies import AssemblyResults
 from bomtrace.analysis.context import Context
 from bomtrace.analysis.decisions import decision_for, decision_keys
 from bomtrace.analysis.detail import matches_end_user
-from bomtrace.analysis.grid import NOT_SUBJECT, build_grid
+from bomtrace.analysis.grid import NOT_SUBJECT, SUBJECT, build_grid
 from bomtrace.analysis.items import class_members, evidence_nodes, item_summaries
 from bomtrace.analysis.options import AnalysisOptions
+from bomtrace.analysis.origins import finite_nodes, overflowed, product_origins, us_items
 from bomtrace.analysis.products import ProductResults
 from bomtrace.analysis.ranking import Rankings
 from bomtrace.analysis.result import ProductResult, Verdict
@@ -183,6 +184,10 @@ def analyze_graph(
         if vals.alt is not None
         else None
     )
+    us_item = us_items(graph, vals, options.made_in)
+    for gr in (grid, alt):
+        if gr is not None:  # US-origin: subject wherever it is (734.3(a)(2)), not de minimis
+            gr.verdict[us_item] = SUBJECT
     ctx = Context(
         graph=graph,
         vals=vals,
@@ -193,9 +198,11 @@ def analyze_graph(
         top=options.top,
         end_user=options.end_user,
         technology_note=ruleset.note("tracks", "technology_report"),
+        us_item=us_item,
     )
     _technology_issue(graph, vals, sink, ctx.technology_note)
-    ok_roots = [int(r) for r in graph.roots if graph.height[r] >= 0]
+    overflow = overflowed(graph, vals, den, sink)
+    ok_roots = [int(r) for r in graph.roots if graph.height[r] >= 0 and r not in overflow]
     roots = np.array(ok_roots, dtype=np.int64)
     t = explode(graph, roots, edge_mask=vals.main.edge_mask, keep=evidence_nodes(graph, vals))
     ctx.rankings = Rankings(t, dens=den[roots], low=grid.lo[roots])
@@ -213,13 +220,14 @@ def analyze_graph(
     ok_rows = {r: i for i, r in enumerate(ok_roots)}
     products = ProductResults(
         ctx, all_roots, ok_rows,
-        {r: _blocked_reason(graph, r) for r in all_roots if r not in ok_rows},
+        {r: overflow.get(r) or _blocked_reason(graph, r) for r in all_roots if r not in ok_rows},
         dests, dest_class, picks, summaries, scenarios, price, desc, currency, members,
+        origins=product_origins(graph, all_roots, options.made_in, sink),
     )  # fmt: skip
     products.report(sink)
     assemblies: Sequence[ProductResult] = []
     if options.assemblies:
-        cand = ~graph.is_leaf & (graph.height >= 0) & ~vals.is_us
+        cand = ~graph.is_leaf & (graph.height >= 0) & finite_nodes(vals, den)
         cand[graph.roots] = False
         assemblies = AssemblyResults(
             ctx, np.flatnonzero(cand), dests, dest_class, price, desc, currency,

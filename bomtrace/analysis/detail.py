@@ -40,6 +40,7 @@ def destination_result(
     verdict: Verdict = VERDICTS[g.verdict[v, k]]  # type: ignore[assignment]
     track = str(ctx.vals.track[v])
     num_lo = float(g.num_lo[v, k])
+    basis = ctx.basis(v, k)
     out = DestinationResult(
         country=d.code,
         name=d.name,
@@ -49,10 +50,12 @@ def destination_result(
         controlled_us_value=num_lo,
         ratio=lo,
         verdict=verdict,
-        headroom=(d.threshold * den - num_lo) if den > 0 else None,
+        # a US-origin item has no headroom: no amount of content makes it foreign-made
+        headroom=(d.threshold * den - num_lo) if den > 0 and basis != "us-origin" else None,
         bounds_low=lo,
         bounds_high=hi,
         track=track,
+        basis=basis,
     )
     if track == "technology":
         out.notes.append(ctx.technology_note)
@@ -147,6 +150,8 @@ def _scenario(
     s_lo = (num_lo + add) / den if den > 0 else None
     s_hi = None if hi is None else max(hi, (num_hi + add) / den)
     sv = verdict_of(s_lo, s_hi, thr)
-    if out.zero_de_minimis and any(z.get("status") == "applies" for z in out.zero_de_minimis):
+    if out.basis == "us-origin" or (
+        out.zero_de_minimis and any(z.get("status") == "applies" for z in out.zero_de_minimis)
+    ):
         sv = "subject"
     return ScenarioOutcome(s.name, applies, thr, num_lo + add, s_lo, sv, sv != out.verdict)

@@ -111,17 +111,24 @@ class AnalysisResult:
 
     @property
     def exit_code(self) -> int:
-        """1 when any product is (or may be) subject to the EAR or FDPR-flagged, else 0."""
+        """The run's exit status (:class:`bomtrace.exitcodes.ExitCode`): INCOMPLETE (3) when
+        there is no product or some product could not be analysed, FLAGGED (1) when some
+        product is (or may be) subject to the EAR or FDPR-flagged, else OK (0)."""
         from bomtrace.analysis.products import ProductResults
+        from bomtrace.exitcodes import ExitCode
 
         if isinstance(self.products, ProductResults):
-            return int(self.products.flagged())
+            if not len(self.products) or self.products.not_analysed():
+                return ExitCode.INCOMPLETE
+            return ExitCode.FLAGGED if self.products.flagged() else ExitCode.OK
+        if not self.products or any(not p.analysed for p in self.products):
+            return ExitCode.INCOMPLETE
         for p in self.products:
             if p.fdpr:
-                return 1
+                return ExitCode.FLAGGED
             if any(d.verdict in ("subject", "undetermined") for d in p.destinations):
-                return 1
-        return 0
+                return ExitCode.FLAGGED
+        return ExitCode.OK
 
     @without_gc
     def to_dict(self) -> dict[str, Any]:

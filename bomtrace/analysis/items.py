@@ -82,6 +82,28 @@ def product_findings(sink: IssueCollector, pn: str, pos: dict[str, Any], cells: 
         )
 
 
+def us_origin_finding(
+    sink: IssueCollector, pn: str, origin: dict[str, Any] | None, pos: dict[str, Any]
+) -> None:
+    """The finding of a US-origin product: subject to the EAR wherever it is."""
+    if sink.over(IssueCode.US_ORIGIN):
+        sink.tally(IssueCode.US_ORIGIN)
+        return
+    how = (
+        "--made-in US"
+        if (origin or {}).get("source") == "made-in-option"
+        else "its country of origin is US"
+    )
+    sink.add(
+        IssueCode.US_ORIGIN,
+        f"Product {pn} is a US-origin item ({how}): it is subject to the EAR wherever it is "
+        "(15 CFR 734.3(a)(2)). De minimis applies only to foreign-made items; its ratios are "
+        "shown for information only.",
+        part_number=pn,
+        **pos,
+    )
+
+
 def class_members(dests: list[Destination], dest_class: list[int], k: int) -> list[list[str]]:
     out: list[list[str]] = [[] for _ in range(k)]
     for d, c in zip(dests, dest_class, strict=True):

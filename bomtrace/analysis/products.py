@@ -22,7 +22,7 @@ from bomtrace.analysis.context import Context, Explosion
 from bomtrace.analysis.detail import destination_result, ratios_differ
 from bomtrace.analysis.evidence import settle, top_entries, unresolved_lists
 from bomtrace.analysis.grid import NOT_SUBJECT, SUBJECT, UNDETERMINED, VERDICTS
-from bomtrace.analysis.items import node_result, product_findings
+from bomtrace.analysis.items import node_result, product_findings, us_origin_finding
 from bomtrace.analysis.lazy import LazyResults
 from bomtrace.analysis.result import DestinationResult, ProductResult, rounded, subject_of, text
 from bomtrace.graph.collect import IssueCollector
@@ -85,8 +85,12 @@ class ProductResults(LazyResults):
         desc: np.ndarray,
         currency: str,
         members: list[list[str]],
+        *,
+        origins: dict[int, dict[str, Any]] | None = None,
     ) -> None:
         super().__init__(len(roots))
+        #: each product's origin entry (:func:`~bomtrace.analysis.origins.product_origins`)
+        self._origins = origins or {}
         self._ctx, self._roots, self._rows, self._blocked = ctx, roots, ok_rows, blocked
         self._dests, self._class, self._picks = dests, dest_class, picks
         self._summaries, self._scenarios = summaries, scenarios
@@ -121,8 +125,10 @@ class ProductResults(LazyResults):
             return ProductResult(
                 str(ctx.graph.part_numbers[r]), text(self._desc[r]), False, None, self._currency,
                 None, None, None, None, not_analysed_reason=self._blocked[r],
+                origin=self._origins.get(r),
             )  # fmt: skip
         res = node_result(ctx, r, self._price, self._desc, self._currency)
+        res.origin = self._origins.get(r)
         res.summary = self._summaries[row]
         expl = self._explosion(row)
         for di, k, same in self._slots(row):
@@ -174,6 +180,9 @@ class ProductResults(LazyResults):
                     part_number=pn,
                     **graph.position(r),
                 )
+            if ctx.us_item is not None and ctx.us_item[r]:
+                us_origin_finding(sink, pn, self._origins.get(r), graph.position(r))
+                continue
             slots = self._slots(row)
             codes = {verdicts[row][k] for _, k, _ in slots}
             if codes == {NOT_SUBJECT}:
@@ -222,6 +231,10 @@ class ProductResults(LazyResults):
     def scenarios(self) -> list[Scenario]:
         """The what-if scenarios every result reports."""
         return self._scenarios
+
+    def not_analysed(self) -> int:
+        """How many products could not be analysed (a cycle, an unusable value below them)."""
+        return len(self._blocked)
 
     def flagged(self) -> bool:
         """Some product is (or may be) subject to the EAR somewhere shown, or FDPR-flagged."""
@@ -320,6 +333,7 @@ class ProductResults(LazyResults):
                     "ratio": lo,
                     "subject_to_ear": subject[code],
                     "verdict": word,
+                    "basis": ctx.basis(r, k),
                     "headroom": col[3][j],
                     "zero_de_minimis": [],
                     "bounds": {
@@ -335,7 +349,7 @@ class ProductResults(LazyResults):
                 if same:
                     cell["same_for"] = list(same)
                 cells.append(cell)
-            entry = {
+            entry: dict[str, Any] = {
                 "part_number": str(ctx.graph.part_numbers[r]),
                 "description": text(self._desc[r]),
                 "analysed": True,
@@ -348,9 +362,11 @@ class ProductResults(LazyResults):
                     "value": dn,
                 },
                 "track": track,
-                "destinations": cells,
-                "summary": self._summaries[row],
             }
+            if r in self._origins:
+                entry["origin"] = self._origins[r]
+            entry["destinations"] = cells
+            entry["summary"] = self._summaries[row]
             found = self._fdpr.get(r)
             entry["fdpr"] = found.entries if found is not None else []
             if found is not None:
@@ -368,6 +384,8 @@ class ProductResults(LazyResults):
             full[:] = True
             return full
         full |= (vals.track[v] == "technology")[:, None]
+        if ctx.us_item is not None:  # US-origin: basis and headroom of their own
+            full |= ctx.us_item[v][:, None]
         if g.item_zero.shape[2]:
             full |= g.item_zero[v].any(axis=2)
         ranked = ctx.rankings

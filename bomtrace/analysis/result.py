@@ -15,6 +15,10 @@ from typing import Any, Literal
 import numpy as np
 
 Verdict = Literal["subject", "not-subject", "undetermined", "not-analysed"]
+#: why a verdict is what it is: a US-origin item is subject to the EAR wherever it is
+#: (15 CFR 734.3(a)(2)) and de minimis does not apply to it; a 734.4(a) category makes a
+#: foreign-made item subject whatever its ratio; otherwise the de minimis ratio decides
+Basis = Literal["us-origin", "zero-de-minimis", "de-minimis"]
 
 
 def money(x: float | None) -> float | None:
@@ -161,6 +165,7 @@ class DestinationResult:
     notes: list[str] = field(default_factory=list)  #: e.g. the technology report requirement
     #: under ``--all-destinations``: the other destinations with this same outcome
     same_for: list[str] = field(default_factory=list)
+    basis: Basis = "de-minimis"
 
     @property
     def subject_to_ear(self) -> bool | None:
@@ -180,6 +185,7 @@ class DestinationResult:
             "ratio": ratio(self.ratio),
             "subject_to_ear": self.subject_to_ear,
             "verdict": self.verdict,
+            "basis": self.basis,
             "headroom": money(self.headroom),
             "zero_de_minimis": self.zero_de_minimis,
             "bounds": {"low": ratio(self.bounds_low), "high": ratio(self.bounds_high)},
@@ -212,6 +218,7 @@ class DestinationResult:
             "ratio": ratio(self.ratio),
             "subject_to_ear": self.subject_to_ear,
             "verdict": self.verdict,
+            "basis": self.basis,
             "headroom": money(self.headroom),
             "bounds": {"low": ratio(self.bounds_low), "high": ratio(self.bounds_high)},
         }
@@ -251,6 +258,9 @@ class ProductResult:
     more: Callable[[str], DestinationResult | None] | None = field(
         default=None, repr=False, compare=False
     )
+    #: a product's own origin: {"country": ISO code or None, "source": "bom" (its own line),
+    #: "made-in-option" (--made-in) or "assumed-foreign" (none given: analysed as foreign-made)}
+    origin: dict[str, Any] | None = None
 
     def destination(self, code: str) -> DestinationResult:
         """The result for one destination code (computed on demand when not detailed).
@@ -279,8 +289,10 @@ class ProductResult:
             "us_tech_value": money(self.us_tech_value),
             "denominator": {"basis": self.denominator_basis, "value": money(self.denominator)},
             "track": self.track,
-            "destinations": [d.to_dict(detail=detail) for d in self.destinations],
         }
+        if self.origin is not None:
+            out["origin"] = self.origin
+        out["destinations"] = [d.to_dict(detail=detail) for d in self.destinations]
         if self.summary is not None:
             out["summary"] = self.summary
         if detail:

@@ -19,8 +19,46 @@ from bomtrace._version import __version__
 from bomtrace.cli.common import CONTEXT_SETTINGS, EPILOG
 
 
-@click.group(context_settings=CONTEXT_SETTINGS, epilog=EPILOG)
+class _Commands(click.Group):
+    """The command group: an unexpected exception (a defect in bomtrace, never bad input) ends
+    the run with one line and :data:`~bomtrace.exitcodes.ExitCode.INTERNAL`; ``--debug``
+    (anywhere on the line) or ``BOMTRACE_DEBUG=1`` shows the traceback instead."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as e:
+            if ctx.meta.get("bomtrace.debug") or os.environ.get("BOMTRACE_DEBUG") == "1":
+                raise
+            from bomtrace.exitcodes import ExitCode
+
+            what = str(e).splitlines()[0][:300] if str(e) else ""
+            click.echo(
+                f"bomtrace: internal error ({type(e).__name__}{': ' + what if what else ''}). "
+                "This is a defect in bomtrace, not in your input; rerun with --debug for the "
+                "traceback and report it.",
+                err=True,
+            )
+            ctx.exit(ExitCode.INTERNAL)
+
+
+def _debug(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    ctx.meta["bomtrace.debug"] = value
+    return value
+
+
+@click.group(cls=_Commands, context_settings=CONTEXT_SETTINGS, epilog=EPILOG)
 @click.version_option(__version__, prog_name="bomtrace")
+@click.option(
+    "--debug",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_debug,
+    help="Show the traceback of an internal error (may also follow the command).",
+)
 def cli() -> None:
     """Is this foreign-made product subject to US export controls?
 
@@ -54,7 +92,7 @@ def main() -> None:
 
     try:
         with gc_paused():
-            cli(prog_name="bomtrace")
+            cli(args=debug_first(sys.argv[1:]), prog_name="bomtrace")
     except SystemExit as stop:
         leave(stop.code)
     leave(0)
@@ -81,6 +119,22 @@ def arrow_memory_pool(env: MutableMapping[str, str], platform: str) -> None:
         env.setdefault("ARROW_DEFAULT_MEMORY_POOL", "jemalloc")
 
 
+def debug_first(args: list[str]) -> list[str]:
+    """The command line with ``--debug`` moved to the front, where the group reads it, so that
+    ``bomtrace analyze bom.xlsx --debug`` works too (arguments after ``--`` are left alone).
+
+    >>> debug_first(["analyze", "bom.xlsx", "--debug"])
+    ['--debug', 'analyze', 'bom.xlsx']
+    >>> debug_first(["analyze", "--", "--debug"])
+    ['analyze', '--', '--debug']
+    """
+    head = args[: args.index("--")] if "--" in args else args
+    if "--debug" not in head:
+        return args
+    i = args.index("--debug")
+    return ["--debug", *args[:i], *args[i + 1 :]]
+
+
 def leave(code: object) -> NoReturn:
     """Flush stdout and stderr and end the process with ``code`` (as ``sys.exit`` reads it),
     without freeing the analysis object by object and without the interpreter's final garbage
@@ -90,9 +144,9 @@ def leave(code: object) -> NoReturn:
         status = 0
     elif isinstance(code, int):
         status = code
-    else:
+    else:  # sys.exit("message"): a usage problem
         print(code, file=sys.stderr)
-        status = 1
+        status = 2
     parts = sys.modules.get("bomtrace.io.partfiles")
     if parts is not None:  # a workbook may still be parsing in parts in the background
         parts.clean_up()

@@ -15,10 +15,13 @@ import click
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 EPILOG = """\b
 Exit codes:
-  0  success (no product subject to the EAR)
-  1  the analysis ran and found a product subject to the EAR, or one whose
-     verdict is undetermined because data is missing
+  0  every product was analysed; none is subject to the EAR, undetermined
+     or caught by an FDP rule
+  1  some product is subject to the EAR (US-origin, de minimis, 734.4(a)),
+     undetermined because data is missing, or caught by an FDP rule
   2  usage or input error (the message says what was wrong and what is valid)
+  3  some product could not be analysed (or there is none): do not pass a gate
+  4  internal error in bomtrace (one line; the traceback with --debug)
 """
 
 

@@ -127,7 +127,9 @@ def _assemble(table: BomTable, el: EdgeList, sink: IssueCollector) -> BomGraph:
 
     unresolved = h < 0
     if unresolved.any():
-        for path in cycles(pn_all.to_numpy(dtype=object), p, c, unresolved & ~bad_parent):
+        # every cycle, also one through a node already blocked by a bad quantity: one
+        # problem must not hide another
+        for path in cycles(pn_all.to_numpy(dtype=object), p, c, unresolved):
             names = [str(pn_all[v]) for v in path]
             loop = " → ".join(names)
             for v in path[:-1]:

@@ -210,6 +210,24 @@ def convert_field(fld: str, s: pd.Series, ctx: RowContext, log: IssueLog) -> obj
             ),
         )
         if not pct:
+            # a cost or price below zero (a rebate, a credit line, a sign slip) would lower
+            # totals and ratios without a word: it is an error and the value is left missing,
+            # which the analysis bounds (the ratio's high bound assumes the worst)
+            negative = values < 0
+            log.add_rows(
+                IssueCode.NEGATIVE_VALUE,
+                negative,
+                lambda i: ctx.issue(
+                    IssueCode.NEGATIVE_VALUE,
+                    f"{LABELS[fld]} '{s.iat[i]}' in row {ctx.rows[i]} is negative; a cost or "
+                    "price cannot be below zero, so it is treated as missing. Give the "
+                    "positive value (a credit or rebate is not a part of the product).",
+                    i,
+                    fld,
+                ),
+            )
+            if negative.any():
+                values = np.where(negative, np.nan, values)
             ctx.currency.append(cur)
         return values
     if fld in BOOLEAN_FIELDS:

@@ -26,6 +26,8 @@ def summary_rows(d: dict[str, Any]) -> list[dict[str, Any]]:
                     x["country"] for x in dests if x["verdict"] == "undetermined"
                 ),
                 "track": p.get("track"),
+                "origin": (p.get("origin") or {}).get("country"),
+                "origin_source": (p.get("origin") or {}).get("source"),
                 **_nearest(p.get("summary")),
                 "not_analysed_reason": p.get("not_analysed_reason"),
             }
@@ -85,6 +87,7 @@ def destination_rows(d: dict[str, Any], key: str = "products") -> list[dict[str,
                     "ratio_low": x["bounds"]["low"],
                     "ratio_high": x["bounds"]["high"],
                     "verdict": x["verdict"],
+                    "basis": x.get("basis"),
                     "headroom": x["headroom"],
                     "zero_de_minimis": " ".join(
                         dict.fromkeys(

@@ -15,6 +15,27 @@ VERDICT_LABEL = {
 }
 
 
+#: what the verdict column adds for a verdict not decided by the de minimis ratio
+BASIS_NOTE = {"us-origin": " (US-origin)", "zero-de-minimis": " (734.4(a))"}
+
+
+def origin_lines(p: dict[str, Any]) -> list[str]:
+    """What a product's origin means for its verdict, when it is not plainly foreign-made."""
+    origin = p.get("origin") or {}
+    if origin.get("country") == "US":
+        how = "--made-in US" if origin.get("source") == "made-in-option" else "origin US"
+        return [
+            f"  US-origin item ({how}): subject to the EAR wherever it is (15 CFR 734.3(a)(2)); "
+            "de minimis does not apply, its figures are information only"
+        ]
+    if origin.get("source") == "assumed-foreign":
+        return [
+            "  origin not given: analysed as foreign-made (if it is made in the US it is "
+            "subject to the EAR; give its origin or --made-in)"
+        ]
+    return []
+
+
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, indent: int = 2) -> str:
     """Align columns; numbers right-aligned, text left-aligned.
 
@@ -142,6 +163,7 @@ def render_analysis(d: dict[str, Any]) -> str:
             f"denominator {money(den['value'])} ({basis})"
             + ("" if track == "commodity" else f" · {track} track")
         )
+        out.extend(origin_lines(p))
         shown = p["destinations"]
         if every:
             out.extend(summary_lines(p))
@@ -160,7 +182,7 @@ def render_analysis(d: dict[str, Any]) -> str:
                     pct(x["threshold"]),
                     money(x["controlled_us_value"]),
                     rng,
-                    VERDICT_LABEL[x["verdict"]],
+                    VERDICT_LABEL[x["verdict"]] + BASIS_NOTE.get(x.get("basis"), ""),
                     money(x["headroom"]),
                     lead,
                 ]
