@@ -48,6 +48,20 @@ class ExplainResult:
     products: list[dict[str, Any]]
     issues: list[Issue] = field(default_factory=list)
 
+    @property
+    def exit_code(self) -> int:
+        """As ``analyze``'s (:class:`bomtrace.exitcodes.ExitCode`), over the products
+        explained: INCOMPLETE when one could not be analysed (or none is traced), FLAGGED
+        when one is subject to the EAR or undetermined for the destination, else OK."""
+        from bomtrace.exitcodes import ExitCode
+
+        verdicts = [t.get("product_verdict") for t in self.products]
+        if not verdicts or any(v is None for v in verdicts):
+            return ExitCode.INCOMPLETE
+        if any(v["verdict"] in ("subject", "undetermined") for v in verdicts if v):
+            return ExitCode.FLAGGED
+        return ExitCode.OK
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of ``bomtrace explain --format json``."""
         return {

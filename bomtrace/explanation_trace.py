@@ -26,6 +26,7 @@ def _verdict(res: ProductResult | None) -> dict[str, Any] | None:
         "threshold": d.threshold,
         "threshold_source": d.threshold_source,
         "verdict": d.verdict,
+        "basis": d.basis,
         "controlled_us_value": money(d.controlled_us_value),
         "denominator": {"basis": res.denominator_basis, "value": money(res.denominator)},
         "track": d.track,

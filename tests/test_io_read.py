@@ -102,8 +102,9 @@ def test_mixed_layouts_are_an_error(write_csv: WriteCsv) -> None:
 
 def test_layout_option_picks_parent_child(write_csv: WriteCsv) -> None:
     text = "Level,Parent,Part,Qty\n0,,P,\n1,P,A,1\n"
-    assert read_bom([write_csv("both.csv", text)]).layout == "indented"
-    assert read_bom([write_csv("both.csv", text)], layout="parent-child").layout == "parent-child"
+    # both columns: the parent column decides (the level is checked against it)
+    assert read_bom([write_csv("both.csv", text)]).layout == "parent-child"
+    assert read_bom([write_csv("both.csv", text)], layout="indented").layout == "indented"
     with pytest.raises(InputError):
         read_bom([write_csv("ind.csv", "Level,Part,Qty\n0,P,\n")], layout="parent-child")
 

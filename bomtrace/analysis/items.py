@@ -68,14 +68,19 @@ def product_findings(sink: IssueCollector, pn: str, pos: dict[str, Any], cells: 
     elif open_:
         code, first = open_[0]
         lead = first[5]
+        where = f"{', '.join(c for c, _ in open_[:12])}{' and more' if len(open_) > 12 else ''}"
+        why = (
+            f"the ratio lies between {percent(first[2])} and {percent(first[3])} for {code} "
+            "because data is missing"
+            + (f" (classify {lead} first; see bounds.unresolved_parts)." if lead else ".")
+            if first[2] is not None
+            else "the ratio cannot be computed: the product's value (its selling price, or "
+            "else the rolled-up cost of its parts) is 0 or unknown. Give its selling price "
+            "or its parts' unit costs."
+        )
         sink.add(
             IssueCode.VERDICT_UNDETERMINED,
-            f"Product {pn} may be subject to the EAR for "
-            f"{', '.join(c for c, _ in open_[:12])}"
-            f"{' and more' if len(open_) > 12 else ''}: the ratio lies between "
-            f"{percent(first[2])} and {percent(first[3])} for {code} "
-            f"because data is missing"
-            + (f" (classify {lead} first; see bounds.unresolved_parts)." if lead else "."),
+            f"Product {pn} may be subject to the EAR for {where}: {why}",
             part_number=pn,
             data={"countries": [c for c, _ in open_]},
             **pos,

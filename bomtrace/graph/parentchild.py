@@ -84,6 +84,8 @@ def edges_from_parent_child(table: BomTable, sink: IssueCollector) -> EdgeList:
         keep = ~dup
         pc, cc, qty = pc[keep], cc[keep], qty[keep]
         files, sheets, rows = files[keep], sheets[keep], rows[keep]
+    if "level" in df.columns:
+        _check_levels(table, df, line_codes, parent_codes, universe, sink)
     root_idx = np.flatnonzero(is_root_line)
     return EdgeList(
         universe=universe,
@@ -96,6 +98,47 @@ def edges_from_parent_child(table: BomTable, sink: IssueCollector) -> EdgeList:
         line_codes=line_codes,
         master_codes=codes[2 * n_lines :] if table.parts is not None else None,
     )
+
+
+def _check_levels(
+    table: BomTable,
+    df: pd.DataFrame,
+    line_codes: np.ndarray,
+    parent_codes: np.ndarray,
+    universe: np.ndarray,
+    sink: IssueCollector,
+) -> None:
+    """A Level column beside the Parent column: the parent decides the structure, and a line
+    whose level is not one below a level its parent is listed at is reported
+    (``level-parent-mismatch``). A parent listed on no line of its own is not checked."""
+    lv = pd.to_numeric(df["level"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    has = ~np.isnan(lv)
+    known = pd.MultiIndex.from_arrays([line_codes[has], lv[has]])
+    listed = np.zeros(len(universe) + 1, dtype=bool)
+    listed[line_codes[has]] = True
+    ask = np.flatnonzero(has & (parent_codes >= 0))
+    ask = ask[listed[parent_codes[ask]]]
+    bad = ask[~pd.MultiIndex.from_arrays([parent_codes[ask], lv[ask] - 1]).isin(known)]
+    code = IssueCode.LEVEL_PARENT_MISMATCH
+    listed_bad = bad[: sink.room(code)]
+    if len(listed_bad):
+        place = RowPositions(table, df)
+        levels: dict[int, list[float]] = {}
+        for c, v in zip(line_codes[has].tolist(), lv[has].tolist(), strict=True):
+            levels.setdefault(c, []).append(v)
+    for j in listed_bad.tolist():
+        p, c = universe[parent_codes[j]], universe[line_codes[j]]
+        at = ", ".join(f"{x:g}" for x in sorted(set(levels[int(parent_codes[j])])))
+        sink.add(
+            code,
+            f"{c} has level {lv[j]:g} under {p}, which is listed at level {at}: the Level and "
+            f"Parent columns disagree. The Parent column is used for the structure; check "
+            f"the line (a child is one level below its parent).",
+            part_number=str(c),
+            data={"parent": str(p), "level": float(lv[j])},
+            **place.at(j, "level"),
+        )
+    sink.tally(code, len(bad) - len(listed_bad))
 
 
 def _text(col: pd.Series) -> pd.Series:
@@ -127,6 +170,10 @@ def check_master_nodes(
     m = len(edges)
     rows = np.arange(m)
     first = np.minimum(first_rows(p, rows, n, 2 * m + 1), first_rows(c, rows, n, 2 * m + 1))
+    # the product line bomtrace put above a single-level BOM is not a part the master lacks
+    added = {str(s.product["part_number"]) for s in table.sources if s.product}
+    if added:
+        in_master |= np.isin(pn_all.astype(str), list(added))
     undefined = np.flatnonzero(~in_master & (first <= 2 * m))
     code = IssueCode.UNDEFINED_PART
     listed = undefined[: sink.room(code)].tolist()  # the others are only counted, below

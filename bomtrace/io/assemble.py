@@ -156,12 +156,16 @@ def check_master(
     parts: pd.DataFrame,
     letters: dict[tuple[str, str | None, str], str],
     log: IssueLog,
+    *,
+    added: set[str] | frozenset[str] = frozenset(),
 ) -> None:
     """Indented lines and a parts master: report parts missing on either side (both kept).
-
-    (For parent-child lines the graph stage makes the same check.)
+    The ``added`` product lines (put above a single-level BOM by bomtrace) are not parts the
+    master lacks. (For parent-child lines the graph stage makes the same check.)
     """
-    known = pd.Index(parts["part_number"].to_numpy(dtype=object)).unique()
+    known = pd.Index(parts["part_number"].to_numpy(dtype=object)).unique().append(
+        pd.Index(sorted(added), dtype=object)
+    )
     first = lines.drop_duplicates("part_number")
     missing = first[known.get_indexer(first["part_number"].to_numpy(dtype=object)) < 0]
     missing = missing[missing["_row"].notna()].reset_index(drop=True)

@@ -62,7 +62,11 @@ def classify(
         for fld in ("level", "parent"):
             f.pop(fld, None)
         hmap.matches = [m for m in hmap.matches if m.field not in ("level", "parent")]
-    elif has_level and (layout != "parent-child" or not has_parent):
+    elif has_level and (layout == "indented" or not has_parent):
+        # with a Parent column too, the parent names each line's assembly outright; a level
+        # beside it is often per-edge metadata (or a breadth-first listing), and reading it
+        # as indentation would put lines under the wrong assembly: the parent wins, and the
+        # levels are checked against it (graph.parentchild)
         kind = "level"
     elif has_parent:
         kind = "parent-child"

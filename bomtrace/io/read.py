@@ -141,7 +141,8 @@ def read_bom(
     lines = _stack([c.frame for c in boms])
     parts = _stack([c.frame for c in masters]) if masters else None
     if parts is not None and lay == "indented":
-        check_master(lines, parts, letters, log)
+        added = {str(c.info.product["part_number"]) for c in boms if c.info.product}
+        check_master(lines, parts, letters, log, added=added)
     table = BomTable(
         lines=lines,
         layout=lay,
