@@ -1,0 +1,284 @@
+"""Inputs that once gave a silently wrong verdict or a gate that passed on nothing (issue 17,
+items 1-3 and 7-9). Each test drives the real command line on a tiny BOM written here."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from openpyxl import Workbook
+
+from bomtrace import api
+from bomtrace.cli import cli, debug_first
+from bomtrace.exitcodes import ExitCode
+
+WriteCsv = Callable[..., Path]
+HEAD = "Level,Part Number,Description,Qty,Unit Cost,Country of Origin,ECCN\n"
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli, [*args, "-q"] if args[0] == "analyze" else list(args))
+
+
+def doc(*args: str) -> tuple[dict[str, Any], int]:
+    res = run(*args, "--format", "json")
+    assert "Traceback" not in res.output
+    return json.loads(res.stdout), res.exit_code
+
+
+def codes(d: dict[str, Any]) -> list[str]:
+    return [i["code"] for i in d["issues"]]
+
+
+# -- 1. a US-origin product is subject to the EAR wherever it is (734.3(a)(2)) -----------------
+
+
+def test_us_origin_product_is_subject_whatever_its_ratio(write_csv: WriteCsv) -> None:
+    bom = write_csv(
+        "us.csv",
+        HEAD + "0,PROD-US,Router,1,,US,5A992.c\n"
+        "1,CHIP,Chip,1,35,US,3A001.a.7\n"
+        "1,BOARD,Board,1,65,CN,EAR99\n",
+    )
+    d, code = doc("analyze", str(bom), "-d", "CN", "-d", "DE")
+    p = d["products"][0]
+    assert p["origin"] == {"country": "US", "source": "bom"}
+    for x in p["destinations"]:
+        assert (x["verdict"], x["subject_to_ear"], x["basis"]) == ("subject", True, "us-origin")
+        assert x["headroom"] is None  # no amount of content makes it foreign-made
+        assert x["ratio"] is not None  # the de minimis figures stay, as information
+    assert "us-origin" in codes(d) and "de-minimis-exceeded" not in codes(d)
+    assert code == ExitCode.FLAGGED
+    text = run("analyze", str(bom), "-d", "CN")
+    assert "SUBJECT (US-origin)" in text.output and "734.3(a)(2)" in text.output
+
+
+def test_us_origin_sub_assembly_gets_its_own_entry(write_csv: WriteCsv) -> None:
+    bom = write_csv(
+        "sub.csv",
+        HEAD + "0,P,Phone,1,,CN,\n"
+        "1,US-MOD,US module,1,,US,5A992.c\n"
+        "2,CHIP,Chip,1,35,US,3A001.a.7\n"
+        "1,BOARD,Board,1,65,CN,EAR99\n",
+    )
+    d, _ = doc("analyze", str(bom), "-d", "CN")
+    subs = {a["part_number"]: a for a in d["assemblies"]}
+    cell = subs["US-MOD"]["destinations"][0]
+    assert (cell["verdict"], cell["basis"]) == ("subject", "us-origin")
+    # the foreign-made product counts the US module as a whole, by its own ECCN (5A992.c)
+    prod = d["products"][0]["destinations"][0]
+    assert prod["basis"] == "de-minimis" and prod["verdict"] == "not-subject"
+
+
+def test_product_without_origin_says_what_was_assumed_and_made_in_settles_it(
+    write_csv: WriteCsv,
+) -> None:
+    bom = write_csv(
+        "noorig.csv",
+        HEAD + "0,PROD,Router,1,,,5A992.c\n1,CHIP,Chip,1,35,US,3A001.a.7\n"
+        "1,BOARD,Board,1,365,CN,EAR99\n",
+    )
+    d, code = doc("analyze", str(bom), "-d", "CN")
+    assert d["products"][0]["origin"] == {"country": None, "source": "assumed-foreign"}
+    assert "origin-assumed" in codes(d) and code == ExitCode.OK
+    d, code = doc("analyze", str(bom), "-d", "CN", "--made-in", "US")
+    p = d["products"][0]
+    assert p["origin"] == {"country": "US", "source": "made-in-option"}
+    assert p["destinations"][0]["basis"] == "us-origin" and code == ExitCode.FLAGGED
+
+
+# -- 2. negative and non-finite values are never taken as data ------------------------------
+
+
+def test_negative_cost_is_an_error_and_does_not_lower_the_ratio(write_csv: WriteCsv) -> None:
+    rows = "0,PROD,Router,1,,CN,\n1,CHIP,Chip,1,35,US,3A001.a.7\n1,BOARD,Board,1,65,CN,EAR99\n"
+    good, _ = doc("analyze", str(write_csv("ok.csv", HEAD + rows)), "-d", "CN")
+    bad = write_csv("neg.csv", HEAD + rows + "1,REBATE,Rebate,1,-50,US,EAR99\n")
+    d, code = doc("analyze", str(bad), "-d", "CN")
+    neg = [i for i in d["issues"] if i["code"] == "negative-value"]
+    assert [(i["row"], i["column"], i["severity"]) for i in neg] == [(5, "E", "error")]
+    x = d["products"][0]["destinations"][0]
+    # the -50 would have turned 35% into exactly 25% (not subject); left missing, it opens the
+    # high bound instead and the ratio is the one without it
+    assert x["ratio"] == good["products"][0]["destinations"][0]["ratio"] == 0.35
+    assert x["verdict"] == "subject" and code == ExitCode.FLAGGED
+
+
+def test_negative_cost_in_an_xlsx_number_cell(tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    rows: list[list[Any]] = [
+        ["Level", "Part Number", "Qty", "Unit Cost", "Country of Origin", "ECCN"],
+        [0, "P", None, None, "CN", None],
+        [1, "A", 1, 10.0, "US", "3A001.a.7"],
+        [1, "B", 1, -40.0, "CN", "EAR99"],
+    ]
+    for r in rows:
+        ws.append(r)
+    path = tmp_path / "neg.xlsx"
+    wb.save(path)
+    d, _ = doc("analyze", str(path), "-d", "CN")
+    assert "negative-value" in codes(d)
+    assert d["products"][0]["total_cost"] == 10.0  # not -30
+
+
+@pytest.mark.parametrize("qty", ["1e308", "1e200"])
+def test_overflowing_quantity_is_not_analysed(write_csv: WriteCsv, qty: str) -> None:
+    bom = write_csv(
+        "big.csv",
+        HEAD + f"0,PROD,Router,1,,CN,\n1,CHIP,Chip,{qty},1e200,US,3A001.a.7\n"
+        "1,BOARD,Board,1,65,CN,EAR99\n",
+    )
+    res = run("analyze", str(bom), "-d", "CN", "--format", "json")
+    assert "Warning" not in res.stderr and "inf" not in res.stdout.lower().replace("info", "")
+    d = json.loads(res.stdout)
+    p = d["products"][0]
+    assert p["analysed"] is False and "too large" in p["not_analysed_reason"]
+    over = [i for i in d["issues"] if i["code"] == "value-overflow"]
+    assert over and over[0]["row"] == 3 and over[0]["column"] == "D"
+    assert res.exit_code == ExitCode.INCOMPLETE
+
+
+@pytest.mark.parametrize("value", ["inf", "-inf", "nan", "1e400"])
+def test_non_finite_quantity_blocks_and_cost_opens_the_bounds(
+    write_csv: WriteCsv, value: str
+) -> None:
+    bom = write_csv("nf.csv", HEAD + f"0,P,,1,,CN,\n1,A,,1,{value},US,3A001.a.7\n")
+    d, _ = doc("analyze", str(bom), "-d", "CN")
+    assert "bad-number" in codes(d)
+    assert d["products"][0]["destinations"][0]["verdict"] == "undetermined"
+    bom = write_csv("nq.csv", HEAD + f"0,P,,1,,CN,\n1,A,,{value},5,US,3A001.a.7\n")
+    d, code = doc("analyze", str(bom), "-d", "CN")
+    assert "bad-quantity" in codes(d) and d["products"][0]["analysed"] is False
+    assert code == ExitCode.INCOMPLETE
+
+
+# -- 3. exit codes a gate can trust ----------------------------------------------------------
+
+
+def test_only_product_on_a_cycle_does_not_pass(write_csv: WriteCsv) -> None:
+    bom = write_csv("cyc.csv", "Parent,Part Number,Qty,Unit Cost\nA,B,1,1\nB,A,1,1\n")
+    assert run("analyze", str(bom), "-d", "CN").exit_code == ExitCode.INCOMPLETE
+
+
+def test_product_above_negative_quantity_does_not_pass(write_csv: WriteCsv) -> None:
+    bom = write_csv("nq.csv", HEAD + "0,P,,1,,CN,\n1,A,,-2,5,CN,EAR99\n")
+    d, code = doc("analyze", str(bom), "-d", "CN")
+    assert d["products"][0]["analysed"] is False and code == ExitCode.INCOMPLETE
+
+
+def test_formula_without_saved_value_does_not_pass(tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    rows: list[list[Any]] = [
+        ["Level", "Part Number", "Qty", "Unit Cost", "Country of Origin"],
+        [0, "P", None, None, "CN"],
+        [1, "A", "=1+1", 5, "CN"],  # openpyxl saves no value for a formula
+    ]
+    for r in rows:
+        ws.append(r)
+    path = tmp_path / "formula.xlsx"
+    wb.save(path)
+    assert run("analyze", str(path), "-d", "CN").exit_code == ExitCode.INCOMPLETE
+
+
+def test_not_analysed_takes_precedence_over_subject(write_csv: WriteCsv) -> None:
+    bom = write_csv(
+        "two.csv",
+        HEAD + "0,P1,,1,,CN,\n1,A,,1,50,US,3A001.a.7\n0,P2,,1,,CN,\n1,B,,x,5,CN,EAR99\n",
+    )
+    assert run("analyze", str(bom), "-d", "CN").exit_code == ExitCode.INCOMPLETE
+
+
+def test_internal_error_is_one_line_with_its_own_code(
+    write_csv: WriteCsv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bom = write_csv("ok.csv", HEAD + "0,P,,1,,CN,\n1,A,,1,5,CN,EAR99\n")
+
+    def broken(*_a: Any, **_k: Any) -> Any:
+        raise ZeroDivisionError("float division by zero")
+
+    monkeypatch.setattr(api, "analyze", broken)
+    res = run("analyze", str(bom), "-d", "CN")
+    assert res.exit_code == ExitCode.INTERNAL
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and "internal error" in lines[0] and "--debug" in lines[0]
+    assert "Traceback" not in res.output
+    debug = CliRunner().invoke(cli, debug_first(["analyze", str(bom), "-d", "CN", "--debug"]))
+    assert isinstance(debug.exception, ZeroDivisionError)  # the traceback is shown
+
+
+def test_explain_and_suppliers_exit_like_analyze(write_csv: WriteCsv) -> None:
+    bom = write_csv(
+        "s.csv", HEAD + "0,P,,1,,CN,\n1,A,,1,50,US,3A001.a.7\n1,B,,1,50,CN,EAR99\n"
+    )
+    assert run("explain", str(bom), "--product", "P", "-d", "CN").exit_code == 1
+    assert run("explain", str(bom), "--product", "P", "-d", "DE").exit_code == 0
+    assert run("suppliers", str(bom), "-d", "CN").exit_code == 1
+    assert run("suppliers", str(bom), "-d", "DE").exit_code == 0
+
+
+def test_usage_errors_exit_2(write_csv: WriteCsv) -> None:
+    bom = write_csv("ok.csv", HEAD + "0,P,,1,,CN,\n")
+    assert run("analyze", str(bom), "-d", "XX").exit_code == ExitCode.USAGE
+    assert run("analyze", str(bom), "--nope").exit_code == ExitCode.USAGE
+
+
+# -- 7. one problem does not hide another ----------------------------------------------------
+
+
+def test_cycle_is_reported_beside_a_bad_quantity_on_it(write_csv: WriteCsv) -> None:
+    bom = write_csv(
+        "c.csv",
+        "Parent,Part Number,Qty,Unit Cost,Country of Origin\n"
+        ",P,1,,CN\nP,A,1,,CN\nA,B,x,,CN\nB,A,1,,CN\nP,C,1,5,CN\n",
+    )
+    d, code = doc("analyze", str(bom), "-d", "CN")
+    cyc = [i for i in d["issues"] if i["code"] == "bom-cycle"]
+    assert [i["data"]["cycle"] for i in cyc] == [["A", "B", "A"]]
+    assert "bad-quantity" in codes(d) and code == ExitCode.INCOMPLETE
+
+
+# -- 8. a Level column beside a Parent column ------------------------------------------------
+
+
+def test_parent_column_wins_over_level_and_disagreement_is_reported(
+    write_csv: WriteCsv,
+) -> None:
+    # listed breadth-first: read by level, C would sit under B and the cost would be wrong
+    bom = write_csv(
+        "lp.csv",
+        "Level,Parent,Part Number,Qty,Unit Cost,Country of Origin,ECCN\n"
+        "0,,P,1,,CN,\n1,P,A,1,,CN,\n1,P,B,2,,CN,\n2,A,C,1,10,US,3A001.a.7\n"
+        "2,B,D,1,5,CN,EAR99\n3,B,E,1,5,CN,EAR99\n",
+    )
+    d, _ = doc("analyze", str(bom), "-d", "CN")
+    assert d["products"][0]["total_cost"] == 30.0  # 10 + 2 × (5 + 5)
+    mism = [i for i in d["issues"] if i["code"] == "level-parent-mismatch"]
+    assert [(i["row"], i["column"], i["part_number"]) for i in mism] == [(7, "A", "E")]
+    assert "bom-cycle" not in codes(d) and "level-jump" not in codes(d)
+
+
+# -- 9. messages without holes ---------------------------------------------------------------
+
+
+def test_uncomputable_ratio_says_why(write_csv: WriteCsv) -> None:
+    bom = write_csv("z.csv", HEAD + "0,P,,1,,CN,\n1,A,,1,0,US,3A001.a.7\n")
+    d, code = doc("analyze", str(bom), "-d", "CN")
+    msg = next(i["message"] for i in d["issues"] if i["code"] == "verdict-undetermined")
+    assert "between - and -" not in msg and "cannot be computed" in msg
+    assert code == ExitCode.FLAGGED
+
+
+def test_added_product_line_is_not_an_undefined_part(write_csv: WriteCsv) -> None:
+    flat = write_csv("flat.csv", "Part Number,Qty,Unit Cost\nR1,2,0.1\nU1,1,5\n")
+    master = write_csv("m.csv", "Part Number,Country of Origin,ECCN\nR1,CN,EAR99\nU1,US,3A991\n")
+    d, _ = doc("analyze", str(flat), str(master), "-d", "CN")
+    assert "undefined-part" not in codes(d)
+    assert "product-added" in codes(d)
