@@ -34,7 +34,7 @@ from bomtrace.analysis.values import NodeValues, compute_values
 from bomtrace.graph.collect import IssueCollector
 from bomtrace.graph.model import BomGraph
 from bomtrace.issues import IssueCode
-from bomtrace.rollup import explode
+from bomtrace.rollup import explode, rollup
 from bomtrace.rules.model import Destination, Scenario
 
 EPS = 1e-12
@@ -173,7 +173,7 @@ def analyze_graph(
         second_incorporation=options.second_incorporation,
         made_in=options.made_in,
     )
-    currency = _currency(graph, sink)
+    currency, mixed, currencies = _currency(graph, sink)
     price = graph.num_attr("selling_price")
     den = np.where(price > 0, price, vals.total)
     thresholds = np.array([d.threshold for d in reps], dtype=float)
@@ -201,7 +201,7 @@ def analyze_graph(
         us_item=us_item,
     )
     _technology_issue(graph, vals, sink, ctx.technology_note)
-    overflow = overflowed(graph, vals, den, sink)
+    overflow = overflowed(graph, vals, den, sink) | mixed
     ok_roots = [int(r) for r in graph.roots if graph.height[r] >= 0 and r not in overflow]
     roots = np.array(ok_roots, dtype=np.int64)
     t = explode(graph, roots, edge_mask=vals.main.edge_mask, keep=evidence_nodes(graph, vals))
@@ -223,6 +223,7 @@ def analyze_graph(
         {r: overflow.get(r) or _blocked_reason(graph, r) for r in all_roots if r not in ok_rows},
         dests, dest_class, picks, summaries, scenarios, price, desc, currency, members,
         origins=product_origins(graph, all_roots, options.made_in, sink),
+        currencies=currencies,
     )  # fmt: skip
     products.report(sink)
     assemblies: Sequence[ProductResult] = []
@@ -272,20 +273,41 @@ def _technology_issue(graph: BomGraph, vals: NodeValues, sink: IssueCollector, n
         )
 
 
-def _currency(graph: BomGraph, sink: IssueCollector) -> str:
-    cur = {
-        str(c).strip().upper()
-        for c in pd.unique(graph.attr("currency"))
-        if c is not None and str(c).strip()
-    }
-    if len(cur) > 1:
-        sink.add(
-            IssueCode.CURRENCY_MISMATCH,
-            f"Costs are given in several currencies ({', '.join(sorted(cur))}); bomtrace does "
-            f"not convert currencies yet, so totals mix them. Convert to one currency first.",
-        )
-        return "mixed"
-    return cur.pop() if cur else "USD"
+def _currency(
+    graph: BomGraph, sink: IssueCollector
+) -> tuple[str, dict[int, str], dict[int, str]]:
+    """The currency of the values; the products not analysed because their costs are in
+    several currencies (bomtrace does not convert currencies: a sum of euros and dollars is
+    no number at all), with the reason; and, where the run has several, each other
+    product's own currency. Products whose costs are all in one currency are analysed."""
+    given = graph.attr("currency")
+    cur = {str(c).strip().upper() for c in pd.unique(given) if c is not None and str(c).strip()}
+    if len(cur) <= 1:
+        return (cur.pop() if cur else "USD"), {}, {}
+    names = sorted(cur)
+    priced = ~np.isnan(graph.num_attr("unit_cost")) | ~np.isnan(graph.num_attr("selling_price"))
+    norm = np.array([None if c is None else str(c).strip().upper() for c in given], dtype=object)
+    own = np.stack([(norm == c) & priced for c in names], axis=1).astype(float)
+    with np.errstate(all="ignore"):
+        seen = rollup(graph, own) > 0
+    blocked: dict[int, str] = {}
+    own_currency: dict[int, str] = {}
+    for r in graph.roots.tolist():
+        if graph.height[r] >= 0 and seen[r].sum() == 1:
+            own_currency[int(r)] = names[int(np.argmax(seen[r]))]
+        if graph.height[r] >= 0 and seen[r].sum() > 1:
+            these = ", ".join(c for c, s in zip(names, seen[r], strict=True) if s)
+            blocked[int(r)] = (
+                f"its costs are in several currencies ({these}) and bomtrace does not convert "
+                "currencies; convert them to one currency"
+            )
+    sink.add(
+        IssueCode.CURRENCY_MISMATCH,
+        f"Costs are given in several currencies ({', '.join(names)}); bomtrace does not "
+        f"convert currencies, so a product whose parts mix them is not analysed "
+        f"({len(blocked)} product(s)). Convert to one currency first.",
+    )
+    return "mixed", blocked, own_currency
 
 
 def _blocked_reason(graph: BomGraph, root: int) -> str:

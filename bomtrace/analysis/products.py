@@ -87,10 +87,13 @@ class ProductResults(LazyResults):
         members: list[list[str]],
         *,
         origins: dict[int, dict[str, Any]] | None = None,
+        currencies: dict[int, str] | None = None,
     ) -> None:
         super().__init__(len(roots))
         #: each product's origin entry (:func:`~bomtrace.analysis.origins.product_origins`)
         self._origins = origins or {}
+        #: a product's own currency where the run's costs are in several
+        self._currencies = currencies or {}
         self._ctx, self._roots, self._rows, self._blocked = ctx, roots, ok_rows, blocked
         self._dests, self._class, self._picks = dests, dest_class, picks
         self._summaries, self._scenarios = summaries, scenarios
@@ -123,11 +126,12 @@ class ProductResults(LazyResults):
         row = self._rows.get(r)
         if row is None:
             return ProductResult(
-                str(ctx.graph.part_numbers[r]), text(self._desc[r]), False, None, self._currency,
+                str(ctx.graph.part_numbers[r]), text(self._desc[r]), False, None,
+                self._currencies.get(r, self._currency),
                 None, None, None, None, not_analysed_reason=self._blocked[r],
                 origin=self._origins.get(r),
             )  # fmt: skip
-        res = node_result(ctx, r, self._price, self._desc, self._currency)
+        res = node_result(ctx, r, self._price, self._desc, self._currencies.get(r, self._currency))
         res.origin = self._origins.get(r)
         res.summary = self._summaries[row]
         expl = self._explosion(row)
@@ -354,7 +358,7 @@ class ProductResults(LazyResults):
                 "description": text(self._desc[r]),
                 "analysed": True,
                 "total_cost": tot,
-                "currency": self._currency,
+                "currency": self._currencies.get(r, self._currency),
                 "us_origin_value": us,
                 "us_tech_value": tech,
                 "denominator": {

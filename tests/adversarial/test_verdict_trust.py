@@ -282,3 +282,20 @@ def test_added_product_line_is_not_an_undefined_part(write_csv: WriteCsv) -> Non
     d, _ = doc("analyze", str(flat), str(master), "-d", "CN")
     assert "undefined-part" not in codes(d)
     assert "product-added" in codes(d)
+
+
+# -- beyond the list: sums that are no number at all -----------------------------------------
+
+
+def test_product_mixing_currencies_is_not_analysed(write_csv: WriteCsv) -> None:
+    bom = write_csv(
+        "cur.csv",
+        "Level,Part Number,Qty,Unit Cost,Currency,Country of Origin,ECCN\n"
+        "0,P,1,,,CN,\n1,A,1,10,USD,US,3A001.a.7\n1,B,1,100,EUR,CN,EAR99\n"
+        "0,Q,1,,,CN,\n1,C,1,10,USD,US,3A001.a.7\n1,D,1,20,USD,CN,EAR99\n",
+    )
+    d, code = doc("analyze", str(bom), "-d", "CN")
+    p, q = d["products"]
+    assert p["analysed"] is False and "several currencies" in p["not_analysed_reason"]
+    assert q["analysed"] is True and q["currency"] == "USD" and q["total_cost"] == 30.0
+    assert "currency-mismatch" in codes(d) and code == ExitCode.INCOMPLETE
