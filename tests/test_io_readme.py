@@ -1,4 +1,4 @@
-"""The README's "Reading your BOM" example runs and prints what the README shows."""
+"""The "Reading your BOM" example (docs/reading.md) runs and prints what the page shows."""
 
 from __future__ import annotations
 
@@ -11,12 +11,14 @@ from click.testing import CliRunner
 
 from bomtrace.cli import cli
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+README = (Path(__file__).resolve().parent.parent / "docs" / "reading.md").read_text(
+    encoding="utf-8"
+)
 
 
 def _block(marker: str) -> str:
     m = re.search(rf"<!-- {marker} -->\s*```\w*\n(.*?)```\s*<!-- /{marker} -->", README, re.S)
-    assert m, f"README has no {marker} block"
+    assert m, f"docs/reading.md has no {marker} block"
     return m.group(1)
 
 
