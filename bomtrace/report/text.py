@@ -246,7 +246,7 @@ def render_analysis(d: dict[str, Any]) -> str:
         )
         out.append("")
         out.append(
-            f"Foreign-made sub-assemblies analysed: {n_asm} ({subj} subject for some "
+            f"Sub-assemblies analysed: {n_asm} ({subj} subject for some "
             f"destination; see --format json/xlsx)."
         )
     out.append("")
