@@ -17,6 +17,7 @@ import pandas as pd
 from bomtrace._version import __version__
 from bomtrace.graph.model import BomGraph
 from bomtrace.issues import Issue
+from bomtrace.report.safe import csv_frame
 from bomtrace.rollup import explode as explode_matrix
 
 COLUMNS = (
@@ -55,15 +56,18 @@ class ExplodeResult:
         }
 
     def write(self, path: str | os.PathLike[str], fmt: str) -> None:
-        """Write the table as ``csv`` or ``parquet``."""
+        """Write the table as ``csv`` (text made inert, as :meth:`csv`) or ``parquet``."""
         if fmt == "parquet":
             self.table.to_parquet(path, index=False)
         else:
-            self.table.to_csv(path, index=False)
+            table, quoting = csv_frame(self.table)
+            table.to_csv(path, index=False, quoting=quoting)
 
     def csv(self) -> str:
-        """The table as CSV text."""
-        return str(self.table.to_csv(index=False, lineterminator="\n"))
+        """The table as CSV text; a text cell starting with ``=``, ``+``, ``-``, ``@``, tab or
+        carriage return gets a leading ``'`` (:func:`bomtrace.report.safe.csv_field`)."""
+        table, quoting = csv_frame(self.table)
+        return str(table.to_csv(index=False, lineterminator="\n", quoting=quoting))
 
 
 def explode_graph(graph: BomGraph, issues: list[Issue]) -> ExplodeResult:

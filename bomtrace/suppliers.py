@@ -15,7 +15,6 @@ part and missing fact, with the question to answer.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -224,17 +223,11 @@ def _supplier_names(graph: Any) -> list[str]:
     return out
 
 
-_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
-
-
 def _sheet_title(name: str, used: set[str]) -> str:
-    base = _BAD_SHEET_CHARS.sub("-", name).strip("'") or "supplier"
-    title, n = base[:31], 2
-    while title.casefold() in used:
-        suffix = f" ({n})"
-        title, n = base[: 31 - len(suffix)] + suffix, n + 1
-    used.add(title.casefold())
-    return title
+    """The sheet name for supplier ``name``: valid, unique among ``used`` (casefolded)."""
+    from bomtrace.report.safe import sheet_title
+
+    return sheet_title(name, used, default="supplier")
 
 
 def write_request_sheet(result: SuppliersResult, path: str | Path) -> int:
@@ -243,6 +236,11 @@ def write_request_sheet(result: SuppliersResult, path: str | Path) -> int:
     Each sheet says what is asked and why, then lists one row per part and missing fact
     (part number, description, MPN, quantity, the fact, the question) with an empty answer
     column. Returns the number of supplier sheets written.
+
+    The workbook goes to people outside the company, so nothing in it is live: every text
+    cell is a string cell (never a formula, whatever a part number or supplier name says) and
+    sheet names made from supplier names are mended to valid, unique names
+    (:mod:`bomtrace.report.safe`).
 
     Raises
     ------
@@ -253,6 +251,7 @@ def write_request_sheet(result: SuppliersResult, path: str | Path) -> int:
     from openpyxl.styles import Alignment, Font, PatternFill
 
     from bomtrace.errors import ReportError
+    from bomtrace.report.safe import set_text, xlsx_row
 
     wb = Workbook()
     first = wb.active
@@ -264,31 +263,36 @@ def write_request_sheet(result: SuppliersResult, path: str | Path) -> int:
         if not s.missing:
             continue
         ws = wb.create_sheet(_sheet_title(s.supplier, used))
-        ws["A1"] = f"Data request to {s.supplier}"
-        ws["A1"].font = Font(bold=True, size=13)
-        ws["A2"] = (
+        set_text(ws, 1, 1, f"Data request to {s.supplier}").font = Font(bold=True, size=13)
+        set_text(
+            ws,
+            2,
+            1,
             "We need the facts below to determine US export-control status (EAR de minimis and "
             "Foreign Direct Product rules) of products that use your parts. Please fill in the "
-            "last column and return this sheet."
+            "last column and return this sheet.",
         )
-        ws["A3"] = f"Prepared with bomtrace {__version__}; rules as of {result.as_of}."
+        set_text(ws, 3, 1, f"Prepared with bomtrace {__version__}; rules as of {result.as_of}.")
         ws.append([])
-        ws.append(headers)
+        ws.append(xlsx_row(ws, headers))
         for c in ws[5]:
             c.font = Font(bold=True)
             c.fill = PatternFill("solid", fgColor="DDEBF7")
         for m in s.missing:
             for fact in m["facts"]:
                 ws.append(
-                    [
-                        m["part_number"],
-                        m["description"],
-                        m["mpn"],
-                        m["quantity"],
-                        fact,
-                        QUESTIONS[fact],
-                        None,
-                    ]
+                    xlsx_row(
+                        ws,
+                        [
+                            m["part_number"],
+                            m["description"],
+                            m["mpn"],
+                            m["quantity"],
+                            fact,
+                            QUESTIONS[fact],
+                            None,
+                        ],
+                    )
                 )
         for i, w in enumerate(widths):
             ws.column_dimensions[chr(ord("A") + i)].width = w
@@ -300,7 +304,7 @@ def write_request_sheet(result: SuppliersResult, path: str | Path) -> int:
         wb.remove(first)
     elif first is not None:
         first.title = "No requests"
-        first["A1"] = "No data is missing: nothing to request."
+        set_text(first, 1, 1, "No data is missing: nothing to request.")
     try:
         wb.save(path)
     except OSError as exc:

@@ -28,6 +28,7 @@ from bomtrace.cli.options import (
     screening_list_option,
     second_incorporation_option,
 )
+from bomtrace.cli.outputs import check_outputs
 
 
 @click.command(name="analyze", epilog=EPILOG)
@@ -103,6 +104,10 @@ def analyze(
       bomtrace analyze edges.csv parts.csv --all-destinations --format json
       bomtrace analyze bom.xlsx --scenario proposed-2020-huawei-10pct --format xlsx -o report.xlsx
     """
+    check_outputs(
+        [*paths, read.profile, *screening_lists, producers],
+        [("-o", out, fmt), ("--save-profile", read.save_profile, "toml")],
+    )
     from bomtrace import api
 
     if fmt == "xlsx" and not out:

@@ -11,6 +11,7 @@ from bomtrace.cli.options import (
     made_in_option,
     second_incorporation_option,
 )
+from bomtrace.cli.outputs import check_outputs
 
 
 @click.command(name="explain", epilog=EPILOG)
@@ -70,6 +71,7 @@ def explain(
       bomtrace explain samples/rtr_e200.xlsx --part 0063-0001 -d CN --as-of 2020-08-17
       bomtrace explain samples/rtr_e200.xlsx --product RTR-E200 -d IR --as-of 2020-08-17
     """
+    check_outputs(paths, [("-o", out, fmt)])
     from bomtrace.explanation import explain as run_explain
     from bomtrace.explanation import explain_text
 

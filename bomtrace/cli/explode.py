@@ -14,6 +14,7 @@ from bomtrace.cli.common import (
     _run,
     with_read_options,
 )
+from bomtrace.cli.outputs import check_outputs
 
 
 @click.command(name="explode", epilog=EPILOG)
@@ -44,6 +45,9 @@ def explode(
       bomtrace explode samples/p30pro.xlsx --format csv -o exploded.csv
       bomtrace explode big_bom.csv --format parquet -o exploded.parquet
     """
+    check_outputs(
+        [*paths, read.profile], [("-o", out, fmt), ("--save-profile", read.save_profile, "toml")]
+    )
     from bomtrace import api
     from bomtrace.progress import StageBar
 

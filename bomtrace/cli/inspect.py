@@ -13,6 +13,7 @@ from bomtrace.cli.common import (
     _run,
     with_read_options,
 )
+from bomtrace.cli.outputs import check_outputs
 
 
 @click.command(name="inspect", epilog=EPILOG)
@@ -34,6 +35,9 @@ def inspect(
     Example:
       bomtrace inspect samples/p30pro.xlsx
     """
+    check_outputs(
+        [*paths, read.profile], [("-o", out, fmt), ("--save-profile", read.save_profile, "toml")]
+    )
     from bomtrace import api
 
     res = _run(lambda: api.inspect(list(paths), read=read))

@@ -15,6 +15,7 @@ from bomtrace.cli.options import (
     producers_option,
     screening_list_option,
 )
+from bomtrace.cli.outputs import check_outputs
 
 
 @click.command(name="suppliers", epilog=EPILOG)
@@ -57,6 +58,14 @@ def suppliers(
           --end-user "Huawei Technologies" --request-sheet requests.xlsx
       bomtrace suppliers bom.xlsx --format json
     """
+    check_outputs(
+        [*paths, read.profile, *screening_lists, producers],
+        [
+            ("-o", out, fmt),
+            ("--request-sheet", request_sheet, "xlsx"),
+            ("--save-profile", read.save_profile, "toml"),
+        ],
+    )
     from bomtrace.suppliers import render_suppliers, suppliers, write_request_sheet
 
     res = _run(

@@ -1,4 +1,10 @@
-"""CSV output: one flat table per command, written with the csv module."""
+"""CSV output: one flat table per command, written with the csv module.
+
+Text fields are made inert for spreadsheets by the OWASP rule of
+:func:`bomtrace.report.safe.csv_field` (a leading ``'`` before ``=``, ``+``, ``-``, ``@``, tab
+or carriage return); numbers are written as they are. A table with a carriage return in some
+text is written with every text field quoted, so that no spreadsheet breaks the row there.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +12,29 @@ import csv
 import io
 from typing import Any
 
+from bomtrace.report.safe import csv_field, csv_quoting, csv_row
+
 
 def to_csv(rows: list[dict[str, Any]]) -> str:
-    """Render row dicts as CSV text (header from the first row; empty string for None).
+    """Render row dicts as CSV text (header from the first row; empty string for None; text
+    made inert by :func:`bomtrace.report.safe.csv_field`).
 
     >>> print(to_csv([{"a": 1, "b": None}]), end="")
     a,b
     1,
+    >>> print(to_csv([{"part": "=1+1", "headroom": -10.0}]), end="")
+    part,headroom
+    '=1+1,-10.0
     """
     buf = io.StringIO()
     if not rows:
         return ""
-    w = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+    inert = [csv_row(r) for r in rows]
+    quoting = csv_quoting(v for r in inert for v in r.values())
+    w = csv.DictWriter(
+        buf, fieldnames=[csv_field(k) for k in rows[0]], lineterminator="\n", quoting=quoting
+    )
     w.writeheader()
-    for r in rows:
+    for r in inert:
         w.writerow({k: ("" if v is None else v) for k, v in r.items()})
     return buf.getvalue()

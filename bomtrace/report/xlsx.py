@@ -1,5 +1,6 @@
 """The xlsx report (openpyxl): Summary, Destinations, Contributors, Scenarios, Sub-assemblies,
-Issues and About sheets, headers frozen, filters on, number formats set.
+Issues and About sheets, headers frozen, filters on, number formats set. Every text cell is a
+string cell, never a formula, whatever the BOM said (:mod:`bomtrace.report.safe`).
 
 Detail sheets are capped at :data:`MAX_DETAIL_ROWS` rows with a note where they are, because
 xlsx writing costs ~6 µs per cell; use CSV/JSON for complete large tables.
@@ -10,6 +11,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from bomtrace.report.safe import set_text, xlsx_row
 from bomtrace.report.tables import (
     assembly_summary_rows,
     contributor_rows,
@@ -66,15 +68,15 @@ def write_xlsx(d: dict[str, Any], path: str | os.PathLike[str]) -> None:
     for name, rows in sheets:
         ws = wb.create_sheet(name)
         if not rows:
-            ws.append(["(none)"])
+            ws.append(xlsx_row(ws, ["(none)"]))
             continue
         headers = list(rows[0])
-        ws.append(headers)
+        ws.append(xlsx_row(ws, headers))
         for c in ws[1]:
             c.font, c.fill = bold, fill
         capped = rows[:MAX_DETAIL_ROWS]
         for r in capped:
-            ws.append([r[h] for h in headers])
+            ws.append(xlsx_row(ws, [r[h] for h in headers]))
         for j, h in enumerate(headers, start=1):
             fmt = MONEY if h in _MONEY_COLS else PCT if h in _PCT_COLS else None
             width = max([len(h)] + [len(str(r[h])) for r in capped[:200] if r[h] is not None])
@@ -85,7 +87,8 @@ def write_xlsx(d: dict[str, Any], path: str | os.PathLike[str]) -> None:
         ws.freeze_panes = "A2"
         ws.auto_filter.ref = ws.dimensions
         if len(rows) > MAX_DETAIL_ROWS:
-            ws.cell(
+            set_text(
+                ws,
                 len(capped) + 3,
                 1,
                 f"Capped at {MAX_DETAIL_ROWS:,} of {len(rows):,} rows; "
@@ -102,7 +105,7 @@ def write_xlsx(d: dict[str, Any], path: str | os.PathLike[str]) -> None:
         ("inputs", "; ".join(f"{i['path']} (sha256 {i['sha256'][:12]}…)" for i in d["inputs"])),
         ("note", "Not legal advice. Verdicts follow the modelled rules only; see the README."),
     ]:
-        about.append([k, v])
+        about.append(xlsx_row(about, [k, v]))
         about.cell(about.max_row, 1).font = bold
     about.column_dimensions["A"].width = 20
     about.column_dimensions["B"].width = 100
