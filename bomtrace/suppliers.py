@@ -81,6 +81,8 @@ class SuppliersResult:
     end_user: str | None
     suppliers: list[SupplierRow]
     issues: list[Issue]
+    #: the exit status of the analysis behind it (:class:`bomtrace.exitcodes.ExitCode`)
+    exit_code: int = 0
 
     @property
     def requests(self) -> int:
@@ -211,6 +213,7 @@ def suppliers(
         end_user=end_user,
         suppliers=out,
         issues=res.issues,
+        exit_code=res.exit_code,
     )
 
 

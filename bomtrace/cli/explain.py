@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from bomtrace.cli.common import EPILOG, _as_of, _emit, _json, _run, read_options_from_flags
@@ -94,6 +96,7 @@ def explain(
     )
     d = result.to_dict()
     _emit(_json(d) if fmt == "json" else explain_text(d), out)
+    sys.exit(result.exit_code)
 
 
 command = explain

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import click
@@ -87,6 +88,7 @@ def suppliers(
         click.echo(
             f"Wrote {request_sheet}: {n} supplier sheet(s), {res.requests} request(s).", err=True
         )
+    sys.exit(res.exit_code)
 
 
 command = suppliers
