@@ -9,6 +9,9 @@ Exception tree::
     BomtraceError                 base of everything bomtrace raises on purpose
     ├── InputError                an input file cannot be read as a BOM
     │   ├── FileFormatError       unknown or unreadable file type / encoding
+    │   │   ├── EncryptedFileError   a password-protected (encrypted) workbook
+    │   │   └── UnsafeFileError      refused: reading it would exhaust memory or disk (a zip
+    │   │                            bomb) or make a reader expand entities (a DTD)
     │   ├── SheetNotFound         --sheet names a sheet the workbook does not have
     │   └── ColumnMappingError    a required field has no column (or --column is invalid)
     ├── GraphError                the BOM cannot be turned into a product structure at all
@@ -31,6 +34,16 @@ class InputError(BomtraceError):
 
 class FileFormatError(InputError):
     """The file type, encoding or structure is not one bomtrace can read."""
+
+
+class EncryptedFileError(FileFormatError):
+    """The workbook is password-protected: its content is encrypted."""
+
+
+class UnsafeFileError(FileFormatError):
+    """The file is refused before it is read: reading it would exhaust memory or disk (a zip
+    bomb: sizes or compression ratios beyond every real workbook, or more data than its zip
+    directory declares), or it holds a DTD that would make a reader expand entities."""
 
 
 class SheetNotFound(InputError):

@@ -14,6 +14,8 @@ from typing import Any
 
 from bomtrace.errors import InputError
 from bomtrace.fdpr.screening import ListedParty, ScreeningList, parse_fdp_footnotes
+from bomtrace.io import cfb
+from bomtrace.io.sniff import binary_kind
 from bomtrace.rules.load import read_json
 
 
@@ -67,16 +69,23 @@ def load_screening_list(path: str | os.PathLike[str]) -> tuple[list[ListedParty]
     Raises
     ------
     InputError
-        When the file cannot be parsed or has no ``name`` field.
+        When the file is empty, binary (an image, a workbook, random bytes), holds NUL bytes,
+        cannot be parsed as JSON or CSV (the message gives the line), has no ``name`` field or
+        a ``name`` that is not text. Text that is not UTF-8 is read as cp1252.
     """
     p = Path(path)
-    text = p.read_text(encoding="utf-8-sig")
+    text, encoding = _text(p)
     records: list[tuple[int, dict[str, Any]]]
-    if p.suffix.lower() == ".json" or text.lstrip()[:1] in "[{":
+    if p.suffix.lower() == ".json" or text.lstrip()[:1] in ("[", "{"):
         try:
             doc = json.loads(text)
         except ValueError as exc:
             raise InputError(f"Screening list {p.name} is not valid JSON: {exc}.") from exc
+        except RecursionError:
+            raise InputError(
+                f"Screening list {p.name} is not a screening list: its JSON is nested "
+                f"thousands of levels deep. {_VALID}"
+            ) from None
         recs = doc.get("results", doc.get("entries")) if isinstance(doc, dict) else doc
         if not isinstance(recs, list):
             raise InputError(
@@ -93,17 +102,67 @@ def load_screening_list(path: str | os.PathLike[str]) -> tuple[list[ListedParty]
                 f"Screening list {p.name} has no 'name' column (columns: "
                 f"{', '.join(fields) or 'none'}). Use the CSL download (consolidated.csv/tsv/json)."
             )
-        records = [
-            (i + 2, {(k or "").strip(): v for k, v in r.items()}) for i, r in enumerate(reader)
-        ]
-    rows = [
-        _row(r, f"{p.name} record {n}" if p.suffix.lower() == ".json" else f"{p.name} row {n}")
-        for n, r in records
-        if r.get("name")
-    ]
+        records = []
+        try:
+            for r in reader:
+                records.append((reader.line_num, {(k or "").strip(): v for k, v in r.items()}))
+        except csv.Error as exc:
+            raise InputError(
+                f"Screening list {p.name}, the record starting on line {reader.line_num + 1}: "
+                f"cannot be read as CSV ({exc}). {_VALID}"
+            ) from None
+    where = "record" if p.suffix.lower() == ".json" else "row"
+    for n, r in records:
+        if r.get("name") is not None and not isinstance(r["name"], str | int | float):
+            raise InputError(
+                f"Screening list {p.name}, {where} {n}: 'name' is not text "
+                f"({type(r['name']).__name__}). {_VALID}"
+            )
+    rows = [_row(r, f"{p.name} {where} {n}") for n, r in records if r.get("name")]
     if not rows and records:
         raise InputError(f"Screening list {p.name} has no record with a 'name'.")
-    return rows, f"screening list {p.name} ({len(rows)} rows)"
+    read_as = "" if encoding == "utf-8" else f", read as {encoding}"
+    return rows, f"screening list {p.name} ({len(rows)} rows{read_as})"
+
+
+_VALID = (
+    "Give the Consolidated Screening List as downloaded: consolidated.json, consolidated.csv "
+    "or consolidated.tsv (UTF-8 text with a 'name' field)."
+)
+
+
+def _text(p: Path) -> tuple[str, str]:
+    """The file's text and encoding (UTF-8, else cp1252 as Excel saves CSV on Windows); a
+    binary file, an empty one or text holding NUL bytes is refused with what would be valid."""
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"Screening list {p}: cannot be read ({exc.strerror}).") from None
+    if not data.strip():
+        raise InputError(f"Screening list {p.name} is empty. {_VALID}")
+    kind = binary_kind(data[:8192])
+    if kind is not None or data.startswith(cfb.MAGIC):
+        if p.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods") or data.startswith(cfb.MAGIC):
+            kind = "a spreadsheet workbook; save it as CSV first"
+        raise InputError(
+            f"Screening list {p.name} is not a readable CSV/JSON screening list: it is "
+            f"{kind or 'a binary file'}. {_VALID}"
+        )
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text, encoding = data.decode("utf-16", errors="replace"), "utf-16"
+    else:
+        try:
+            text, encoding = data.decode("utf-8-sig"), "utf-8"
+        except UnicodeDecodeError:
+            text, encoding = data.decode("cp1252", errors="replace"), "cp1252"
+    nul = text.find("\x00")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        raise InputError(
+            f"Screening list {p.name}, line {line}: holds a NUL byte, which text never has: "
+            f"the file is damaged or not text. {_VALID}"
+        )
+    return text, encoding
 
 
 def _split(v: Any) -> tuple[str, ...]:

@@ -18,6 +18,7 @@ from xml.etree import ElementTree
 
 import fastexcel
 
+from bomtrace.io import zipguard
 from bomtrace.io.xlsxmeta import SheetMeta, read_sheet_meta, sheet_columns, sheet_info
 
 #: Largest sheet XML (uncompressed bytes) scanned for hidden rows and merged cells.
@@ -56,6 +57,8 @@ class Book:
 
     Raises
     ------
+    UnsafeFileError
+        A part inflates to more than its zip header declares (:mod:`bomtrace.io.zipguard`).
     Exception
         fastexcel's own exception when the bytes are not a workbook it can read.
     """
@@ -64,19 +67,35 @@ class Book:
         self.data = data
         self.file_type = file_type
         self.sha256 = hashlib.sha256(data).hexdigest()
-        self.reader: Any = fastexcel.read_excel(data)
-        self.sheet_names: list[str] = list(self.reader.sheet_names)
         self.xml: dict[str, tuple[str, int]] = {}
         self.state: dict[str, str] = {}
-        if file_type in ("xlsx", "xlsm"):
+        self.parts: dict[str, zipfile.ZipInfo] = {}
+        if file_type in ("xlsx", "xlsm", "ods"):
+            self._open_package()
+        self.reader: Any = fastexcel.read_excel(data)
+        self.sheet_names: list[str] = list(self.reader.sheet_names)
+
+    def _open_package(self) -> None:
+        """Sheet parts and states (xlsx), and every part calamine inflates on opening the
+        workbook checked first (:func:`bomtrace.io.zipguard.verify`; sheets are checked when
+        they are read)."""
+        try:
+            with zipfile.ZipFile(BytesIO(self.data)) as zf:
+                self.parts = {i.filename: i for i in zf.infolist()}
+        except zipfile.BadZipFile:
+            return  # calamine says what is wrong with it
+        if self.file_type != "ods":
             try:
-                info = sheet_info(data)
-                with zipfile.ZipFile(BytesIO(data)) as zf:
-                    sizes = {i.filename: i.file_size for i in zf.infolist()}
+                info = sheet_info(self.data)
+                sizes = {p: i.file_size for p, i in self.parts.items()}
                 self.xml = {n: (p, sizes.get(p, 0)) for n, (p, _) in info.items()}
                 self.state = {n: state for n, (_, state) in info.items()}
             except (KeyError, zipfile.BadZipFile, ElementTree.ParseError):
                 self.xml = {}
+        sheets = {p for p, _ in self.xml.values()}
+        for part, zinfo in self.parts.items():
+            if part not in sheets and zipguard.needs_verify(zinfo):
+                zipguard.verify(self.data, zinfo)
 
     def parse(self, name: str) -> ParsedSheet:
         """Parse one sheet, keeping leading empty rows (frame row ``i`` is Excel row ``i + 1``).
@@ -115,6 +134,13 @@ class Book:
             if got is not None:
                 table, cols, meta = got
                 return ParsedSheet(table, cols, self.state[name] == "visible"), meta
+        part = self.parts.get(self.xml[name][0]) if name in self.xml else None
+        if part is not None and zipguard.needs_verify(part):
+            # checked before calamine inflates it: by the scan, or on its own
+            scanned = self.scan(name)
+            if not isinstance(scanned, SheetMeta):
+                zipguard.verify(self.data, part)
+            return self.parse(name), scanned
         with ThreadPoolExecutor(max_workers=1) as pool:
             scan = pool.submit(self.scan, name)
             parsed = self.parse(name)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import warnings
 from collections.abc import Callable
 from io import BytesIO, StringIO
 from pathlib import Path
@@ -30,6 +31,7 @@ from bomtrace.io import prefetch
 from bomtrace.io.raw import RawSheet, column_letter
 from bomtrace.io.sniff import SNIFF_BYTES, decode_text, delimiter_of
 from bomtrace.io.textparse import BodyKey, parse_body
+from bomtrace.io.textrepair import repair
 from bomtrace.settings import HEADER_SCAN_ROWS
 
 #: Finds the header record in the head of a file: its index in ``raw.frame``, or None.
@@ -52,7 +54,10 @@ def read_csv_file(
         the header record, or None when there is none. Without it, the first record is taken.
     encoding : str, optional
         The text encoding (``--encoding``), e.g. ``gb18030`` or ``shift_jis``; by default it
-        is sniffed (UTF-8/UTF-16 by their marks, else cp1252, else latin-1).
+        is sniffed (UTF-8/UTF-16 by their marks, else cp1252, else latin-1; a UTF-8 file with
+        some cp1252 bytes is read as UTF-8 with those bytes as cp1252, see
+        :mod:`bomtrace.io.textrepair`). NUL bytes are read as ``\ufffd``; both are listed in
+        ``notes`` with their line and column.
 
     Returns
     -------
@@ -77,6 +82,8 @@ def read_csv_file(
     """
     early = prefetch.take_text(path)
     data = early.data if early is not None else path.read_bytes()
+    sha256 = early.sha256 if early is not None else hashlib.sha256(data).hexdigest()
+    sniffed = not encoding
     if encoding:
         try:
             text = data.decode(encoding)
@@ -93,27 +100,35 @@ def read_csv_file(
     else:
         text, encoding = decode_text(data)
     delim, skip = delimiter_of(text)
+    fixed = repair(data, text, encoding, delim, sniffed)  # NUL bytes, mixed encodings
+    if fixed is not None:
+        data, text, encoding = fixed.data, fixed.text, "utf-8-sig"
     out = RawSheet(
         path=given,
         sheet=None,
         file_type="csv",
-        sha256=early.sha256 if early is not None else hashlib.sha256(data).hexdigest(),
+        sha256=sha256,
         frame=pd.DataFrame(),
         rows=np.zeros(0, dtype=np.int64),
         columns=[],
         encoding=encoding,
         delimiter=delim,
+        notes=[(n, column_letter(c), "text", msg) for n, c, msg in fixed.notes] if fixed else [],
     )
     sample_lines = text[:SNIFF_BYTES].splitlines() or [""]
+    sample_lines += _first_lines(text, HEADER_SCAN_ROWS + skip + 1, _newline(text))
     ncols = max(ln.count(delim) for ln in sample_lines) + 1
     try:
         head = _parse_c(data, delim, encoding, ncols, skip, nrows=HEADER_SCAN_ROWS)
-        head_rows = _record_lines(head, 1 + skip, _newline(text))
+        if b'"' in data:  # a quoted cell may hold line breaks: count them
+            head_rows = _record_lines(head, 1 + skip, _newline(text))
+        else:
+            head_rows = np.arange(1 + skip, 1 + skip + len(head), dtype=np.int64)
         out.frame, out.rows = head, head_rows
         out.columns = [column_letter(j) for j in range(head.shape[1])]
         h = locate(out) if locate is not None else 0
         frame, rows, out.ragged = _with_fast_body(data, text, out, h, skip, early)
-    except (pd.errors.ParserError, pa.ArrowInvalid, _Irregular):
+    except (pd.errors.ParserError, pd.errors.ParserWarning, pa.ArrowInvalid, _Irregular):
         frame, rows = _parse_all_c(data, text, delim, encoding, skip, given)
         out.ragged = _ragged_by_reader(text, delim, skip, h if "h" in locals() else None)
     frame = _drop_empty_tail_columns(frame)
@@ -124,6 +139,14 @@ def read_csv_file(
 
 def _parse_c(
     data: bytes, delim: str, encoding: str, ncols: int, skip: int, nrows: int | None = None
+) -> pd.DataFrame:
+    with warnings.catch_warnings():  # more fields than ``ncols``: an error, not lost data
+        warnings.simplefilter("error", pd.errors.ParserWarning)
+        return _read_c(data, delim, encoding, ncols, skip, nrows)
+
+
+def _read_c(
+    data: bytes, delim: str, encoding: str, ncols: int, skip: int, nrows: int | None
 ) -> pd.DataFrame:
     return pd.read_csv(
         BytesIO(data),
@@ -347,6 +370,13 @@ def _record_lines(frame: pd.DataFrame, first: int, newline: str) -> np.ndarray:
     """1-based line on which each record starts, counting line breaks inside cells."""
     n = len(frame)
     extra = np.zeros(n, dtype=np.int64)
+    if frame.shape[1] > 64 and n * frame.shape[1] < 2**22:  # a wide head: cell by cell
+        cells = frame.to_numpy(dtype=object)
+        for i in range(n):
+            extra[i] = sum(v.count(newline) for v in cells[i] if isinstance(v, str))
+        starts = first + np.arange(n, dtype=np.int64)
+        starts[1:] += np.cumsum(extra[:-1])
+        return starts
     for j in range(frame.shape[1]):
         arr = pa.array(frame.iloc[:, j].astype("str"))
         extra += np.asarray(pc.count_substring(arr, newline), dtype=np.int64)

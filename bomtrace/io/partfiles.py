@@ -40,6 +40,7 @@ class Workers:
     def __init__(self, n: int) -> None:
         self._jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._n = n
+        self.size = n  #: number of threads
         for i in range(n):
             threading.Thread(target=self._run, name=f"bomtrace-part-{i}", daemon=True).start()
 

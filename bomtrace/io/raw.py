@@ -36,6 +36,10 @@ class RawSheet:
     merged: list[tuple[int, str, str, str]] = field(default_factory=list)
     #: a note for ``inspect`` when hidden rows and merged cells were not checked
     unchecked: str | None = None
+    #: cells not read as they show: (row as Excel/an editor numbers it, column letter, kind,
+    #: message); kind "text" (NUL bytes, mixed encodings: read with replacements) or "empty"
+    #: (a formula without a saved value: read as empty). See :mod:`bomtrace.io.cellnotes`
+    notes: list[tuple[int, str, str, str]] = field(default_factory=list)
 
 
 def column_letter(index: int) -> str:

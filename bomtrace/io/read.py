@@ -20,9 +20,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from bomtrace.errors import ColumnMappingError, InputError, SheetNotFound
+from bomtrace.errors import ColumnMappingError, FileFormatError, InputError, SheetNotFound
 from bomtrace.io import prefetch
 from bomtrace.io.assemble import check_master, one_form, plan_products
+from bomtrace.io.cellnotes import cap_columns
 from bomtrace.io.classify import classify, no_role_message, where
 from bomtrace.io.csvfile import read_csv_file
 from bomtrace.io.header import Overrides, find_header, parse_overrides, seen_headers
@@ -34,6 +35,7 @@ from bomtrace.io.raw import RawSheet
 from bomtrace.io.sniff import SUPPORTED, read_head, sniff_file_type
 from bomtrace.io.source import convert, order_columns
 from bomtrace.io.table import BOOLEAN_FIELDS, NUMERIC_FIELDS, BomTable, LayoutChoice
+from bomtrace.io.unread import drop_empty, file_not_read
 from bomtrace.io.xlsxfile import Workbook
 from bomtrace.issues import Issue, IssueCode
 
@@ -82,9 +84,13 @@ def read_bom(
     ------
     InputError
         A path does not exist, a folder holds no readable file, only parts masters were given,
-        or indented and parent-child BOM lines are mixed.
+        no file or sheet holds a BOM line below its header row, or indented and parent-child
+        BOM lines are mixed.
     FileFormatError
-        A file is not a workbook or delimited text, or cannot be parsed.
+        A file named on its own is not a workbook or delimited text, cannot be parsed, is
+        password-protected (``EncryptedFileError``) or is refused as a zip bomb or for a DTD
+        (``UnsafeFileError``). A file found in a folder that cannot be read is reported as a
+        ``sheet-skipped`` issue instead, and the other files are read.
     SheetNotFound
         ``sheet`` is not in a workbook (the message lists its sheets).
     ColumnMappingError
@@ -114,7 +120,14 @@ def read_bom(
     seen: list[str] = []
     try:
         for given, path, in_folder in _expand(paths):
-            plans.extend(_sources(given, path, ov, opts, log, seen, in_folder))
+            try:
+                got = list(_sources(given, path, ov, opts, log, seen, in_folder))
+            except FileFormatError as exc:
+                if not in_folder:
+                    raise
+                file_not_read(log, given, exc)  # one file of a folder: the others are read
+                continue
+            plans.extend(got)
     finally:
         prefetch.discard()  # what the CLI started reading early and no source used
     _check_overrides(ov, {f for p in plans for f in p.hmap.overrides_used}, seen)
@@ -122,6 +135,9 @@ def read_bom(
     done = [convert(p, log) for p in plans]
     boms = [c for c in done if c.form is not None]
     masters = [c for c in done if c.form is None]
+    read = boms + masters
+    if boms:
+        boms = drop_empty(boms, log)
     if not boms and not masters:
         raise ColumnMappingError(
             "No file holds a BOM or a parts master. Seen: " + "; ".join(seen) + ". Name the "
@@ -147,7 +163,7 @@ def read_bom(
         lines=lines,
         layout=lay,
         parts=parts,
-        sources=[c.info for c in boms + masters],
+        sources=[c.info for c in read],
         issues=log.issues(),
         column_letters=letters,
     )
@@ -203,6 +219,7 @@ def _sources(
         raw = read_csv_file(
             path, given, locate=lambda head: _header_index(head, ov), encoding=opts.encoding
         )
+        cap_columns(raw, log)
         plan, why = classify(raw, ov, opts.layout, opts.as_of)
         seen.append(f"{given}: {seen_headers(raw)}")
         if plan is None:
@@ -219,6 +236,7 @@ def _sources(
     found = 0
     for name in names:
         raw, visible = book.load(name)
+        cap_columns(raw, log)
         seen.append(f"{given} sheet '{name}': {seen_headers(raw)}")
         if not visible and not opts.sheets:
             _skip(log, raw, "it is hidden in Excel. Name it with --sheet to read it.")

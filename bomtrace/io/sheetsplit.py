@@ -16,6 +16,13 @@ with ``skip_rows=0`` gives (``tests/test_io_sheetsplit.py`` compares the two). T
 in Excel and the merged cells are scanned in the same pass (:func:`bomtrace.io.xlsxmeta.
 scan_xml`), so a split sheet is checked for both whatever its size.
 
+What is inflated and written is bounded: the sheet is inflated with
+:func:`bomtrace.io.zipguard.inflate`, which refuses a part that gives more than its zip header
+declares (an :class:`~bomtrace.errors.UnsafeFileError`, raised rather than parsed whole); at
+most :data:`PENDING_PARTS` parts per worker wait in the temporary folder; a row longer than
+:data:`ROW_MAX_BYTES` makes the sheet parse whole instead of growing in memory. Part
+files are named by number, never by sheet or part name, so no name can point outside the folder.
+
 When the XML is not what the cut assumes (no ``<sheetData>``, a cut row without its ``r``
 number, rows out of order) or anything else fails (a part's parse, the temporary folder),
 :func:`parse_split` returns None and the caller parses the whole sheet: that parse gives the
@@ -28,6 +35,7 @@ import contextlib
 import os
 import re
 import zipfile
+from collections.abc import Iterator
 from concurrent.futures import Future
 from io import BytesIO
 from pathlib import Path
@@ -35,13 +43,19 @@ from typing import Any
 
 import fastexcel
 
-from bomtrace.io import partfiles
+from bomtrace.errors import UnsafeFileError
+from bomtrace.io import partfiles, zipguard
 from bomtrace.io.xlsxmeta import SheetMeta, column_index, scan_xml
 
 #: Sheets whose XML is at least this large are split (smaller ones parse in well under a second).
 SPLIT_MIN_BYTES = 64 * 2**20
 #: Target size of one part's XML (uncompressed bytes).
 PART_BYTES = 48 * 2**20
+#: Parts written and waiting to be parsed, per worker, at most.
+PENDING_PARTS = 2
+#: The longest row held in memory to be cut (or PENDING_PARTS parts, if more); a longer one
+#: makes the sheet parse whole.
+ROW_MAX_BYTES = 4 * PART_BYTES
 #: Text of the cell marking where a part starts (see :meth:`_PartWriter._marker`).
 MARKER = "bomtrace: part starts below"
 _CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
@@ -103,18 +117,30 @@ def parse_split(
             ]
             writer = _PartWriter(tmp, xml_path, name, others, workers)
             try:
-                with zf.open(xml_path) as fh:
-                    _cut(fh, part_bytes or PART_BYTES, writer, meta)
+                sheet = _Stream(zipguard.inflate(data, zf.getinfo(xml_path), _CHUNK))
+                _cut(sheet, part_bytes or PART_BYTES, writer, meta)
                 parts = [(first, fut.result()) for first, fut in writer.futures]
             finally:
                 for _, fut in writer.futures:
                     fut.cancel()
+    except UnsafeFileError:  # a zip bomb: refused, not parsed whole
+        raise
     except Exception:  # whatever failed, the whole parse gives the answer (or the error)
         return None
     finally:
         workers.close()
     stacked = _stack(parts)
     return None if stacked is None else (*stacked, meta)
+
+
+class _Stream:
+    """``read()`` over the chunks of :func:`bomtrace.io.zipguard.inflate` (b"" at the end)."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks = chunks
+
+    def read(self, _size: int) -> bytes:
+        return next(self._chunks, b"")
 
 
 def _cut(fh: Any, part_bytes: int, writer: _PartWriter, meta: SheetMeta) -> None:
@@ -148,6 +174,8 @@ def _cut(fh: Any, part_bytes: int, writer: _PartWriter, meta: SheetMeta) -> None
             done = _add_parts(joined, len(joined), part_bytes, writer, meta)
             pending = [joined[done:]]
             size = len(pending[0])
+            if size > max(PENDING_PARTS * part_bytes, ROW_MAX_BYTES):  # held in memory whole
+                raise _Cut("a row longer than several parts")
     joined = b"".join(pending)
     end = joined.rfind(end_tag)
     if end < 0:
@@ -215,6 +243,7 @@ class _PartWriter:
         if later and cell < 0:
             return  # rows without cells (a height or a format): nothing to read in them
         marker, column = self._marker(buf, cell, first) if later else (b"", -1)
+        self._wait_for_room()
         path = self.tmp / f"part{len(self.futures)}.xlsx"
         with partfiles.making_part(), zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as out:
             for filename, content in self.others:
@@ -225,6 +254,14 @@ class _PartWriter:
                 sheet.write(self.close)
         start = first if later and first is not None else 1
         self.futures.append((start, self.pool.submit(_parse_part, path, self.name, column)))
+
+    def _wait_for_room(self) -> None:
+        """Wait while :data:`PENDING_PARTS` parts per worker are written and not parsed yet:
+        the temporary folder holds a bounded number of parts, whatever the sheet's size."""
+        waiting = [fut for _, fut in self.futures if not fut.done()]
+        while len(waiting) >= PENDING_PARTS * self.pool.size:
+            waiting[0].result()
+            waiting = [fut for fut in waiting if not fut.done()]
 
     def _first_cell(self, buf: bytes, start: int, stop: int) -> int:
         """Offset of the first ``<c`` start tag in ``buf[start:stop]``, -1 if none."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from bomtrace.io.cellnotes import check_cells
 from bomtrace.io.coerce import text_or_na as text
 from bomtrace.io.fields import RowContext, bom_checks, convert_field, fill_currency
 from bomtrace.io.header import HeaderMap
@@ -57,6 +58,7 @@ def convert(plan: SourcePlan, log: IssueLog) -> Converted:
         Rows used, the SourceInfo and the column letter of every output column.
     """
     raw, hmap = plan.raw, plan.hmap
+    check_cells(plan, log)  # cells not read as they show (and overlong ones emptied)
     indent = (plan.indent_col,) if plan.indent_col is not None else ()
     body = read_body(plan, log, indent_cols=indent)
     used = body.codes == USED

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from bomtrace.errors import FileFormatError
+from bomtrace.errors import EncryptedFileError, FileFormatError
 from bomtrace.io import prefetch
 from bomtrace.io.bookparse import Book, ParsedSheet
 from bomtrace.io.raw import RawSheet, column_letter
@@ -66,13 +66,10 @@ class Workbook:
         else:
             try:
                 self._book = Book(path.read_bytes(), file_type)
+            except FileFormatError as exc:  # refused by the zip guard
+                raise type(exc)(f"{given}: {exc}") from None
             except Exception as exc:  # fastexcel raises its own exception types
-                text = str(exc).strip()
-                why = text.splitlines()[0] if text else type(exc).__name__
-                raise FileFormatError(
-                    f"{given}: cannot be read as a {file_type} workbook ({why}). Supported: "
-                    f"{SUPPORTED}. Open it in Excel or LibreOffice and save it as .xlsx or .csv."
-                ) from exc
+                raise _unreadable(given, file_type, exc) from exc
         self.sha256 = self._book.sha256
         self.sheet_names: list[str] = self._book.sheet_names
 
@@ -103,8 +100,14 @@ class Workbook:
     def _read(self, name: str) -> tuple[ParsedSheet, SheetMeta | str | None]:
         try:
             return self._book.read(name)
+        except FileFormatError as exc:  # refused by the zip guard
+            raise type(exc)(f"{self.given}, sheet '{name}': {exc}") from None
         except Exception as exc:  # fastexcel raises its own exception types
-            raise FileFormatError(f"{self.given}: sheet '{name}' cannot be read: {exc}") from exc
+            why = _first_line(exc)
+            raise FileFormatError(
+                f"{self.given}: sheet '{name}' cannot be read ({why}). The file may be "
+                "damaged or cut short: open it in Excel or LibreOffice and save it again."
+            ) from exc
 
     def _raw(self, name: str, parsed: ParsedSheet) -> RawSheet:
         frame = parsed.cells.to_pandas()
@@ -140,3 +143,37 @@ class Workbook:
             frame.isetitem(j, col)
             ref = f"{column_letter(c0)}{r0}:{column_letter(c1)}{r1}"
             raw.merged.append((r0, column_letter(c0), ref, str(value)))
+        for r, c, formula in meta.formulas:
+            j = where.get(c)
+            value = frame.iat[r - 1, j] if j is not None and r - 1 < len(frame) else None
+            if value is None or value != value or value == "":
+                raw.notes.append((r, column_letter(c), "empty", _no_value(r, c, formula)))
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _unreadable(given: str, file_type: str, exc: BaseException) -> FileFormatError:
+    """The error for a workbook fastexcel cannot open: a locked one is said to be locked."""
+    why = _first_line(exc)
+    if "password" in why.lower() or "encrypt" in why.lower():
+        return EncryptedFileError(
+            f"{given}: the workbook is password-protected ({why}), so it cannot be read. Open "
+            "it in Excel, remove the password and save it, or save it as .csv."
+        )
+    return FileFormatError(
+        f"{given}: cannot be read as a {file_type} workbook ({why}). Supported: "
+        f"{SUPPORTED}. Open it in Excel or LibreOffice and save it as .xlsx or .csv."
+    )
+
+
+def _no_value(row: int, col: int, formula: str) -> str:
+    shown = formula if len(formula) <= 60 else formula[:57] + "..."
+    return (
+        f"Cell {column_letter(col)}{row} holds the formula {shown} but no saved value (the file "
+        "was written by a program that does not calculate formulas): it was read as empty, not "
+        "as the value Excel would show. Open the file in Excel or LibreOffice and save it, so "
+        "the values are calculated and saved."
+    )
