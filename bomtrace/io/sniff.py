@@ -120,7 +120,8 @@ def binary_kind(head: bytes) -> str | None:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None  # UTF-16 text
     for magic, what in _MAGIC:
-        if head.startswith(magic) and (len(magic) > 2 or binary_kind(head[2:]) is not None):
+        short = len(magic) < 4  # could start a text: binary only if the rest is
+        if head.startswith(magic) and (not short or binary_kind(head[len(magic) :]) is not None):
             return what
     sample = head[:8192]
     if not sample:

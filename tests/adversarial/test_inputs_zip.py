@@ -300,3 +300,21 @@ def test_good_workbook_beside_a_bomb_in_a_folder_is_analysed(
     [note] = issues(doc, "sheet-skipped")
     assert note["file"].endswith("bomb.xlsx") and "zip bomb" in note["message"]
     assert note["severity"] == "error"
+
+
+def test_entity_expansion_in_an_ods_is_refused(tmp_path: Path) -> None:
+    import pandas as pd
+
+    src = tmp_path / "src.ods"
+    pd.DataFrame(GOOD_ROWS[1:], columns=GOOD_ROWS[0]).to_excel(src, engine="odf", index=False)
+    res, doc = analyze(src)
+    assert doc is not None and product(doc)["total_cost"] == 11
+    with zipfile.ZipFile(src) as zf:
+        parts = {i.filename: zf.read(i) for i in zf.infolist()}
+    body = parts["content.xml"].split(b"?>", 1)[1]
+    parts["content.xml"] = BILLION_LAUGHS + body.replace(b">PROD-1<", b">&lol9;<", 1)
+    bomb = tmp_path / "laughs.ods"
+    with zipfile.ZipFile(bomb, "w") as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data, zipfile.ZIP_STORED if name == "mimetype" else 8)
+    refused(run("analyze", bomb, "-d", "CN"), "laughs.ods", "content.xml", "DTD")
