@@ -34,6 +34,8 @@ from bomtrace.io.textparse import BodyKey, parse_body
 from bomtrace.io.textrepair import repair
 from bomtrace.settings import HEADER_SCAN_ROWS
 
+#: Most fields a line may have: Excel's column limit (wider text is not a spreadsheet table).
+MAX_FIELDS = 16_384
 #: Finds the header record in the head of a file: its index in ``raw.frame``, or None.
 Locate = Callable[[RawSheet], "int | None"]
 
@@ -118,6 +120,12 @@ def read_csv_file(
     sample_lines = text[:SNIFF_BYTES].splitlines() or [""]
     sample_lines += _first_lines(text, HEADER_SCAN_ROWS + skip + 1, _newline(text))
     ncols = max(ln.count(delim) for ln in sample_lines) + 1
+    if ncols > MAX_FIELDS:
+        raise FileFormatError(
+            f"{given}: a line near the top has {ncols:,} fields separated by {delim!r}; a "
+            f"spreadsheet has at most {MAX_FIELDS:,} columns. This is not a BOM table (or the "
+            "delimiter was guessed wrong: give the file as .csv with one record per line)."
+        )
     try:
         head = _parse_c(data, delim, encoding, ncols, skip, nrows=HEADER_SCAN_ROWS)
         if b'"' in data:  # a quoted cell may hold line breaks: count them

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import xlsxwriter
 from openpyxl import Workbook
-from test_hostile_inputs import GOOD_ROWS, HEADER, analyze, issues, product, run
+from test_hostile_inputs import GOOD_ROWS, HEADER, analyze, issues, product, refused, run
 
 from bomtrace.io.xlsxmeta import SheetMeta, scan_xml
 
@@ -179,3 +179,8 @@ def test_scan_finds_formula_cells_without_values() -> None:
     meta = SheetMeta()
     scan_xml(xml, meta)
     assert meta.formulas == [(2, 3, "=B2*C2"), (2, 4, "(a shared formula)"), (2, 7, '=A1&"x"')]
+
+
+def test_a_line_wider_than_any_spreadsheet_is_refused(write_csv: Write) -> None:
+    path = write_csv("fields.csv", ",".join(f"C{i}" for i in range(100_000)) + "\n1,2\n")
+    refused(run("analyze", path, "-d", "CN"), "fields.csv", "100,000 fields", "16,384 columns")
