@@ -17,6 +17,7 @@ import numpy as np
 
 from bomtrace._version import __version__
 from bomtrace.analysis import AnalysisOptions, AnalysisResult, analyze_graph
+from bomtrace.errors import GraphError
 from bomtrace.explosion import ExplodeResult, explode_graph
 from bomtrace.gcpause import without_gc
 from bomtrace.graph import BomGraph, build_graph
@@ -57,13 +58,17 @@ def load_graph(
     ``progress`` is called with "reading" and "building" as those stages start.
     """
     if isinstance(source, BomGraph):
-        return source, None
-    if progress:
-        progress("reading")
-    table = source if isinstance(source, BomTable) else read_bom(_paths(source), read)
-    if progress:
-        progress("building")
-    return build_graph(table, limit_issues=(read or ReadOptions()).limit_issues), table
+        graph, table = source, None
+    else:
+        if progress:
+            progress("reading")
+        table = source if isinstance(source, BomTable) else read_bom(_paths(source), read)
+        if progress:
+            progress("building")
+        graph = build_graph(table, limit_issues=(read or ReadOptions()).limit_issues)
+    if graph.n_nodes == 0:
+        raise GraphError("The BOM has no lines: there is no product to analyse.")
+    return graph, table
 
 
 @without_gc

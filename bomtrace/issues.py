@@ -49,6 +49,7 @@ class IssueCode(StrEnum):
     BAD_FLAG = "bad-flag"
     ROW_SKIPPED = "row-skipped"
     SHEET_SKIPPED = "sheet-skipped"
+    FILE_NOT_READ = "file-not-read"
     LEVEL_SHIFTED = "level-shifted"
     RAGGED_ROW = "ragged-row"
     ROW_REALIGNED = "row-realigned"
@@ -117,6 +118,7 @@ DEFAULT_SEVERITY: dict[IssueCode, Severity] = {
     IssueCode.BAD_FLAG: Severity.WARNING,
     IssueCode.ROW_SKIPPED: Severity.INFO,
     IssueCode.SHEET_SKIPPED: Severity.INFO,
+    IssueCode.FILE_NOT_READ: Severity.ERROR,
     IssueCode.LEVEL_SHIFTED: Severity.INFO,
     IssueCode.RAGGED_ROW: Severity.ERROR,
     IssueCode.ROW_REALIGNED: Severity.WARNING,

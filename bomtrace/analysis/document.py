@@ -112,11 +112,14 @@ class AnalysisResult:
     @property
     def exit_code(self) -> int:
         """The run's exit status (:class:`bomtrace.exitcodes.ExitCode`): INCOMPLETE (3) when
-        there is no product or some product could not be analysed, FLAGGED (1) when some
+        there is no product, some product could not be analysed or an input file could not be
+        read, FLAGGED (1) when some
         product is (or may be) subject to the EAR or FDPR-flagged, else OK (0)."""
         from bomtrace.analysis.products import ProductResults
         from bomtrace.exitcodes import ExitCode
 
+        if any(i.code == "file-not-read" and i.severity == "error" for i in self.issues):
+            return ExitCode.INCOMPLETE  # a file of the input was not read: products are missing
         if isinstance(self.products, ProductResults):
             if not len(self.products) or self.products.not_analysed():
                 return ExitCode.INCOMPLETE

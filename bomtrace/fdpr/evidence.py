@@ -126,6 +126,37 @@ _PRODUCER_HEADERS = {
 }
 
 
+#: what a producer table's workbook may inflate to in all (it lists plants, not parts)
+MAX_PRODUCER_BYTES = 256 * 2**20
+
+
+def _check_workbook(p: Path) -> None:
+    """Refuse a producer workbook that is a zip bomb or declares XML entities, before openpyxl
+    inflates it (the BOM readers' checks, :mod:`bomtrace.io.zipguard`)."""
+    import zipfile
+
+    from bomtrace.errors import BomtraceError
+    from bomtrace.io import zipguard
+
+    try:
+        data = p.read_bytes()
+        with zipfile.ZipFile(p) as zf:
+            zipguard.check_package(zf)
+            infos = zf.infolist()
+        if sum(i.file_size for i in infos) <= MAX_PRODUCER_BYTES:
+            for info in infos:
+                if zipguard.needs_verify(info):
+                    zipguard.verify(data, info)
+    except (BomtraceError, zipfile.BadZipFile, OSError) as exc:
+        raise InputError(f"Producer table {p.name} cannot be read: {exc}") from exc
+    if sum(i.file_size for i in infos) > MAX_PRODUCER_BYTES:
+        raise InputError(
+            f"Producer table {p.name} would inflate to more than "
+            f"{MAX_PRODUCER_BYTES // 2**20} MB; a producer table lists plants, not parts. "
+            "Refused before reading it."
+        )
+
+
 def _key(text: str) -> str:
     return re.sub(r"[\W_]+", "", text.casefold())
 
@@ -145,13 +176,14 @@ def read_producers(path: str | os.PathLike[str]) -> ProducerTable:
     p = Path(path)
     try:
         if p.suffix.lower() in (".xlsx", ".xlsm"):
+            _check_workbook(p)
             df = pd.read_excel(p, dtype=str, engine="openpyxl")
             first_row = 2
         else:
             sep = "\t" if p.suffix.lower() == ".tsv" else ","
             df = pd.read_csv(p, dtype=str, sep=sep, keep_default_na=False)
             first_row = 2
-    except FileNotFoundError:
+    except (FileNotFoundError, InputError):
         raise
     except Exception as exc:  # pandas raises many types for unreadable files
         raise InputError(f"Producer table {p.name} cannot be read: {exc}.") from exc

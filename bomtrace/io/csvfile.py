@@ -311,7 +311,12 @@ def _bad_lines(
 def _ragged_by_reader(text: str, delim: str, skip: int, h: int | None) -> dict[int, list[str]]:
     """Records whose field count differs from the header's (tolerant path, whole file)."""
     body = text.split("\n", skip)[-1] if skip else text
-    records = list(csv.reader(StringIO(body), delimiter=delim))
+    # newline="": a lone carriage return ends a record, as it does for the C parser (a csv
+    # reader fed translated lines stops at it: "new-line character seen in unquoted field")
+    try:
+        records = list(csv.reader(StringIO(body, newline=""), delimiter=delim))
+    except csv.Error:
+        records = list(csv.reader(body.replace("\r", "\n").split("\n"), delimiter=delim))
     start = 0 if h is None else h
     if start >= len(records):
         return {}

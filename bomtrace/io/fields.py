@@ -98,6 +98,22 @@ class RowContext:
         return self.issue(code, msg, None, fld)
 
 
+#: characters of a cell quoted in a message (a cell may hold 32,767)
+QUOTE_CHARS = 60
+
+
+def quoted(value: object) -> str:
+    """A cell's text as a message quotes it: cut to :data:`QUOTE_CHARS` characters.
+
+    >>> quoted("x" * 100)[-12:], quoted(" 12 ")
+    ('xx… (100 ch)', ' 12 ')
+    """
+    text = str(value)
+    if len(text) <= QUOTE_CHARS:
+        return text
+    return f"{text[: QUOTE_CHARS - 1]}… ({len(text):,} ch)"
+
+
 def convert_field(fld: str, s: pd.Series, ctx: RowContext, log: IssueLog) -> object:
     """Convert one canonical field's stripped text to its contract type, logging bad values.
 
@@ -138,7 +154,7 @@ def convert_field(fld: str, s: pd.Series, ctx: RowContext, log: IssueLog) -> obj
             q.bad,
             lambda i: ctx.issue(
                 IssueCode.BAD_QUANTITY,
-                f"Quantity '{s.iat[i]}' in row {ctx.rows[i]} is not a number. "
+                f"Quantity '{quoted(s.iat[i])}' in row {ctx.rows[i]} is not a number. "
                 "Use a number such as 2 or 0.5 (a unit may follow: 2 pcs, 0.5 m), or DNP.",
                 i,
                 fld,
@@ -154,7 +170,8 @@ def convert_field(fld: str, s: pd.Series, ctx: RowContext, log: IssueLog) -> obj
             bad,
             lambda i: ctx.issue(
                 IssueCode.BAD_FLAG,
-                f"{header or 'DNP'} '{s.iat[i]}' in row {ctx.rows[i]} is not a fitted/DNP mark. "
+                f"{header or 'DNP'} '{quoted(s.iat[i])}'"
+                f" in row {ctx.rows[i]} is not a fitted/DNP mark. "
                 "Use DNP (or yes/no), and leave it empty for a fitted part.",
                 i,
                 fld,
@@ -168,7 +185,8 @@ def convert_field(fld: str, s: pd.Series, ctx: RowContext, log: IssueLog) -> obj
             bad,
             lambda i: ctx.issue(
                 IssueCode.BAD_DATE,
-                f"{LABELS[fld]} '{s.iat[i]}' in row {ctx.rows[i]} is not a date, so the line is "
+                f"{LABELS[fld]} '{quoted(s.iat[i])}'"
+                f" in row {ctx.rows[i]} is not a date, so the line is "
                 "taken as open on that side. Use YYYY-MM-DD or DD.MM.YYYY.",
                 i,
                 fld,
@@ -183,7 +201,8 @@ def convert_field(fld: str, s: pd.Series, ctx: RowContext, log: IssueLog) -> obj
             bad,
             lambda i: ctx.issue(
                 IssueCode.BAD_NUMBER,
-                f"{LABELS[fld]} '{s.iat[i]}' in row {ctx.rows[i]} is not a positive number. "
+                f"{LABELS[fld]} '{quoted(s.iat[i])}'"
+                f" in row {ctx.rows[i]} is not a positive number. "
                 "Use the number of units the price is for, such as 100.",
                 i,
                 fld,
@@ -204,7 +223,7 @@ def convert_field(fld: str, s: pd.Series, ctx: RowContext, log: IssueLog) -> obj
             bad,
             lambda i: ctx.issue(
                 IssueCode.BAD_NUMBER,
-                f"{LABELS[fld]} '{s.iat[i]}' in row {ctx.rows[i]} is not {what}. {hint}",
+                f"{LABELS[fld]} '{quoted(s.iat[i])}' in row {ctx.rows[i]} is not {what}. {hint}",
                 i,
                 fld,
             ),
@@ -219,7 +238,8 @@ def convert_field(fld: str, s: pd.Series, ctx: RowContext, log: IssueLog) -> obj
                 negative,
                 lambda i: ctx.issue(
                     IssueCode.NEGATIVE_VALUE,
-                    f"{LABELS[fld]} '{s.iat[i]}' in row {ctx.rows[i]} is negative; a cost or "
+                    f"{LABELS[fld]} '{quoted(s.iat[i])}'"
+                    f" in row {ctx.rows[i]} is negative; a cost or "
                     "price cannot be below zero, so it is treated as missing. Give the "
                     "positive value (a credit or rebate is not a part of the product).",
                     i,
@@ -237,7 +257,8 @@ def convert_field(fld: str, s: pd.Series, ctx: RowContext, log: IssueLog) -> obj
             bad,
             lambda i: ctx.issue(
                 IssueCode.BAD_FLAG,
-                f"{LABELS[fld]} '{s.iat[i]}' in row {ctx.rows[i]} is not yes or no. Use yes/no, "
+                f"{LABELS[fld]} '{quoted(s.iat[i])}'"
+                f" in row {ctx.rows[i]} is not yes or no. Use yes/no, "
                 "y/n, true/false or 1/0, and leave it empty when unknown.",
                 i,
                 fld,
@@ -258,7 +279,7 @@ def _level_msg(value: str, row: int) -> str:
     if not value:
         return f"Level is empty in row {row}. {fix}"
     return (
-        f"Level '{value}' in row {row} is not a level. {fix} Dotted positions (1.2.3) and "
+        f"Level '{quoted(value)}' in row {row} is not a level. {fix} Dotted positions (1.2.3) and "
         "SAP-style levels (.1 ..2) are read too."
     )
 

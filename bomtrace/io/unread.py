@@ -2,9 +2,10 @@
 header row and nothing below it.
 
 A file of a folder that cannot be read at all (empty, damaged, password-protected, refused as a
-zip bomb) does not stop the run: it is reported as a ``sheet-skipped`` issue naming it, and the
-other files are read. A source whose header row has no BOM line below it (or whose every line
-was skipped) adds nothing: it is reported and left out. When that leaves no BOM lines at all,
+zip bomb) does not stop the run: it is reported as a ``file-not-read`` issue naming it (an error,
+so that the run cannot pass a gate: its products are missing), and the other files are read.
+A source whose header row has no BOM line below it (or whose every line was skipped) adds
+nothing: it is reported and left out. When that leaves no BOM lines at all,
 the read stops with an :class:`~bomtrace.errors.InputError` saying why.
 """
 
@@ -28,7 +29,7 @@ def file_not_read(log: IssueLog, given: str, exc: FileFormatError) -> None:
     Parameters
     ----------
     log : IssueLog
-        Receives the ``sheet-skipped`` issue (an error, a warning when the file is empty).
+        Receives the ``file-not-read`` issue (an error, a warning when the file is empty).
     given : str
         The file as the caller named it.
     exc : FileFormatError
@@ -41,7 +42,7 @@ def file_not_read(log: IssueLog, given: str, exc: FileFormatError) -> None:
     empty = why.startswith("the file is empty")
     log.add(
         Issue(
-            IssueCode.SHEET_SKIPPED,
+            IssueCode.FILE_NOT_READ,
             f"File {given} was not read: {why}" + ("" if empty else " Its lines are missing "
                                                    "from every result."),
             severity=Severity.WARNING if empty else Severity.ERROR,

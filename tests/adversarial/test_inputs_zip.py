@@ -297,7 +297,7 @@ def test_good_workbook_beside_a_bomb_in_a_folder_is_analysed(
     res, doc = analyze(tmp_path / "boms")
     assert doc is not None
     product(doc)
-    [note] = issues(doc, "sheet-skipped")
+    [note] = issues(doc, "file-not-read")
     assert note["file"].endswith("bomb.xlsx") and "zip bomb" in note["message"]
     assert note["severity"] == "error"
 
@@ -318,3 +318,22 @@ def test_entity_expansion_in_an_ods_is_refused(tmp_path: Path) -> None:
         for name, data in parts.items():
             zf.writestr(name, data, zipfile.ZIP_STORED if name == "mimetype" else 8)
     refused(run("analyze", bomb, "-d", "CN"), "laughs.ods", "content.xml", "DTD")
+
+
+def test_producer_workbook_bomb_is_refused_before_openpyxl(
+    tmp_path: Path, write_csv: Write, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--producers`` is read by openpyxl: the zip is checked first, never inflated."""
+    import pandas as pd
+
+    def no(*_: object, **__: object) -> None:
+        raise AssertionError("the producer workbook reached openpyxl")
+
+    monkeypatch.setattr(pd, "read_excel", no)
+    bom = write_csv("good.csv", GOOD_BOM)
+    parts: dict[str, bytes | Deflated] = dict(workbook_parts(tmp_path))
+    # declares its true size (400 MB): over what a producer table may inflate to
+    parts[SHEET] = bomb_sheet(workbook_parts(tmp_path), b"0" * 2**20, 400)
+    plants = write_zip(tmp_path / "plants.xlsx", list(parts.items()))
+    res = run("analyze", bom, "-d", "CN", "--producers", plants)
+    refused(res, "plants.xlsx", "Producer table")

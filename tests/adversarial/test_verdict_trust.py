@@ -299,3 +299,22 @@ def test_product_mixing_currencies_is_not_analysed(write_csv: WriteCsv) -> None:
     assert p["analysed"] is False and "several currencies" in p["not_analysed_reason"]
     assert q["analysed"] is True and q["currency"] == "USD" and q["total_cost"] == 30.0
     assert "currency-mismatch" in codes(d) and code == ExitCode.INCOMPLETE
+
+
+def test_a_huge_cell_is_quoted_short(write_csv: WriteCsv) -> None:
+    bom = write_csv("long.csv", "Level,Part Number,Qty,Unit Cost\n0,P,1,\n1,A,1," + "x" * 30000)
+    d, _ = doc("analyze", str(bom), "-d", "CN")
+    msg = next(i["message"] for i in d["issues"] if i["code"] == "bad-number")
+    assert len(msg) < 300 and "(30,000 ch)" in msg
+
+
+def test_library_refuses_a_table_without_lines() -> None:
+    import pandas as pd
+
+    from bomtrace.errors import GraphError
+    from bomtrace.io.table import BomTable
+
+    cols = {c: pd.Series([], dtype=object) for c in ("part_number", "level", "quantity")}
+    lines = pd.DataFrame({**cols, "_file": [], "_sheet": [], "_row": []})
+    with pytest.raises(GraphError, match="no lines"):
+        api.analyze(BomTable(lines=lines, layout="indented"), destinations=["CN"])
