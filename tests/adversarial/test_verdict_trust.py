@@ -318,3 +318,10 @@ def test_library_refuses_a_table_without_lines() -> None:
     lines = pd.DataFrame({**cols, "_file": [], "_sheet": [], "_row": []})
     with pytest.raises(GraphError, match="no lines"):
         api.analyze(BomTable(lines=lines, layout="indented"), destinations=["CN"])
+
+
+def test_lone_carriage_return_in_a_csv_field(write_csv: WriteCsv) -> None:
+    bom = write_csv("cr.csv", "Level,Part Number,Description,Qty\n0,P,d,1\n1,\r=1+1 X,\r=1+1 d,1\n")
+    res = run("analyze", str(bom), "-d", "CN", "--format", "json")
+    assert res.exit_code == ExitCode.INCOMPLETE and "Traceback" not in res.output
+    assert "missing-part-number" in codes(json.loads(res.stdout))
