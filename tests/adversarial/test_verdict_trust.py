@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from openpyxl import Workbook
 
 from bomtrace import api
 from bomtrace.cli import cli, debug_first
@@ -108,20 +107,18 @@ def test_negative_cost_is_an_error_and_does_not_lower_the_ratio(write_csv: Write
     assert x["verdict"] == "subject" and code == ExitCode.FLAGGED
 
 
-def test_negative_cost_in_an_xlsx_number_cell(tmp_path: Path) -> None:
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    rows: list[list[Any]] = [
-        ["Level", "Part Number", "Qty", "Unit Cost", "Country of Origin", "ECCN"],
-        [0, "P", None, None, "CN", None],
-        [1, "A", 1, 10.0, "US", "3A001.a.7"],
-        [1, "B", 1, -40.0, "CN", "EAR99"],
-    ]
-    for r in rows:
-        ws.append(r)
-    path = tmp_path / "neg.xlsx"
-    wb.save(path)
+def test_negative_cost_in_an_xlsx_number_cell(write_xlsx: Callable[..., Path]) -> None:
+    path = write_xlsx(
+        "neg.xlsx",
+        {
+            "BOM": [
+                ["Level", "Part Number", "Qty", "Unit Cost", "Country of Origin", "ECCN"],
+                [0, "P", None, None, "CN", None],
+                [1, "A", 1, 10.0, "US", "3A001.a.7"],
+                [1, "B", 1, -40.0, "CN", "EAR99"],
+            ]
+        },
+    )
     d, _ = doc("analyze", str(path), "-d", "CN")
     assert "negative-value" in codes(d)
     assert d["products"][0]["total_cost"] == 10.0  # not -30
@@ -172,19 +169,13 @@ def test_product_above_negative_quantity_does_not_pass(write_csv: WriteCsv) -> N
     assert d["products"][0]["analysed"] is False and code == ExitCode.INCOMPLETE
 
 
-def test_formula_without_saved_value_does_not_pass(tmp_path: Path) -> None:
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    rows: list[list[Any]] = [
+def test_formula_without_saved_value_does_not_pass(write_xlsx: Callable[..., Path]) -> None:
+    rows = [
         ["Level", "Part Number", "Qty", "Unit Cost", "Country of Origin"],
         [0, "P", None, None, "CN"],
         [1, "A", "=1+1", 5, "CN"],  # openpyxl saves no value for a formula
     ]
-    for r in rows:
-        ws.append(r)
-    path = tmp_path / "formula.xlsx"
-    wb.save(path)
+    path = write_xlsx("formula.xlsx", {"BOM": rows})
     assert run("analyze", str(path), "-d", "CN").exit_code == ExitCode.INCOMPLETE
 
 
