@@ -155,7 +155,13 @@ def edges_from_indented(table: BomTable, sink: IssueCollector) -> EdgeList:
             .max()
             .reset_index(drop=True)
         )
-        agg.loc[nan_grp.to_numpy(dtype=bool), "quantity"] = np.nan
+        nan_mask = nan_grp.to_numpy(dtype=bool)
+        agg.loc[nan_mask, "quantity"] = np.nan
+        if nan_mask.any():  # the line a reason names is the one whose quantity is unusable
+            bad = occ[occ["quantity"].isna()]
+            first_bad = bad.groupby(["prow", "ccode"], sort=False)["line"].min()
+            at = pd.MultiIndex.from_frame(agg.loc[nan_mask, ["prow", "ccode"]])
+            agg.loc[nan_mask, "line"] = first_bad.reindex(at).to_numpy()
         occ = agg
     # the first listing of each assembly is its structure
     first_prow = occ.groupby("pcode")["prow"].transform("min")
@@ -163,7 +169,7 @@ def edges_from_indented(table: BomTable, sink: IssueCollector) -> EdgeList:
     canon = occ[is_canon]
     other = occ[~is_canon]
     if len(other):
-        _compare_listings(df, pn, uniq, canon, other, sink, place)
+        _compare_listings(df, pn, uniq, canon, other, sink, place, blocked_parts)
 
     e = canon
     lines = e["line"].to_numpy()
@@ -196,8 +202,11 @@ def _compare_listings(
     other: pd.DataFrame,
     sink: IssueCollector,
     place: RowPositions,
+    blocked: dict[str, str],
 ) -> None:
-    """Report where later listings of an assembly differ from its first listing."""
+    """Report where later listings of an assembly differ from its first listing, and block
+    the assembly (``blocked``): which listing is right is not known, and a verdict resting
+    on a guess is not given."""
     m = len(uniq) + 1
     ckey = canon["pcode"].to_numpy(np.int64) * m + canon["ccode"].to_numpy(np.int64)
     okey = other["pcode"].to_numpy(np.int64) * m + other["ccode"].to_numpy(np.int64)
@@ -227,10 +236,16 @@ def _compare_listings(
         sink.add(
             IssueCode.QUANTITY_CONFLICT,
             f"{pn[i]} has quantity {oq[j]:g} under {parent} here, but {cq[pos[j]]:g} in the "
-            f"first listing of {parent} (row {int(rows[ci])}); the first listing is used.",
+            f"first listing of {parent} (row {int(rows[ci])}); the products above it are not "
+            "analysed until the listings agree.",
             part_number=str(pn[i]),
             data={"parent": str(parent), "first_row": int(rows[ci])},
             **place.at(int(i), "quantity"),
+        )
+        blocked.setdefault(
+            str(parent),
+            f"its listings disagree: {pn[i]} has quantity {oq[j]:g} at row {int(rows[i])} "
+            f"and {cq[pos[j]]:g} at row {int(rows[ci])}",
         )
     for j in np.flatnonzero(extra):
         i = olines[j]
@@ -240,10 +255,15 @@ def _compare_listings(
         sink.add(
             IssueCode.STRUCTURE_CONFLICT,
             f"{pn[i]} is listed under {parent} here but not in the first listing of {parent} "
-            f"(row {frow}); the first listing is used.",
+            f"(row {frow}); the products above it are not analysed until the listings agree.",
             part_number=str(pn[i]),
             data={"parent": str(parent), "first_row": frow},
             **place.at(int(i), "part_number"),
+        )
+        blocked.setdefault(
+            str(parent),
+            f"its listings disagree: {pn[i]} is under it at row {int(rows[i])} but not in its "
+            f"first listing (row {frow})",
         )
     # children of the first listing missing from a later listing
     n_canon = np.bincount(ccode, minlength=m)
@@ -267,8 +287,13 @@ def _compare_listings(
             IssueCode.STRUCTURE_CONFLICT,
             f"This listing of {parent} lacks {', '.join(missing[:5])}"
             f"{' …' if len(missing) > 5 else ''}, which its first listing (row {frow}) has; "
-            f"the first listing is used.",
+            f"the products above it are not analysed until the listings agree.",
             part_number=str(parent),
             data={"missing": missing, "first_row": frow},
             **place.at(int(prow), "part_number"),
+        )
+        blocked.setdefault(
+            str(parent),
+            f"its listings disagree: the one at row {int(rows[prow])} lacks "
+            f"{', '.join(missing[:3])}, which its first listing (row {frow}) has",
         )

@@ -58,6 +58,7 @@ def edges_from_parent_child(table: BomTable, sink: IssueCollector) -> EdgeList:
     universe = np.asarray(uniq, dtype=object)
     key = pc * (len(universe) + 1) + cc
     dup = pd.Series(key).duplicated(keep="first").to_numpy()
+    blocked: dict[str, str] = {}
     if dup.any():
         first_of = dict(zip(key[~dup].tolist(), np.flatnonzero(~dup).tolist(), strict=True))
         place = RowPositions(table, df)
@@ -66,6 +67,13 @@ def edges_from_parent_child(table: BomTable, sink: IssueCollector) -> EdgeList:
             q, fq, frow = qty[j], qty[f], int(rows[f])
             same = (np.isnan(q) and np.isnan(fq)) or q == fq
             code = IssueCode.DUPLICATE_EDGE if same else IssueCode.QUANTITY_CONFLICT
+            if not same:  # which line is right is not known: no verdict rests on a guess
+                p, c = universe[pc[j]], universe[cc[j]]
+                blocked.setdefault(
+                    str(p),
+                    f"{c} under it has quantity {q:g} at row {int(rows[j])} and {fq:g} at row "
+                    f"{frow}",
+                )
             if sink.over(code):  # counted, not written out
                 sink.tally(code)
                 continue
@@ -76,7 +84,7 @@ def edges_from_parent_child(table: BomTable, sink: IssueCollector) -> EdgeList:
                 f"quantity; it is counted once."
                 if same
                 else f"{c} under {p} has quantity {q:g} here but {fq:g} at row {frow}; the "
-                f"first line is used.",
+                f"products above {p} are not analysed until the lines agree.",
                 part_number=str(c),
                 data={"parent": str(p), "first_row": frow},
                 **place.at(int(sel[j]), "part_number" if same else "quantity"),
@@ -93,7 +101,7 @@ def edges_from_parent_child(table: BomTable, sink: IssueCollector) -> EdgeList:
         child=cc,
         edges=pd.DataFrame({"quantity": qty, "_file": files, "_sheet": sheets, "_row": rows}),
         roots=pd.unique(line_codes[root_idx]),
-        blocked_parts={},
+        blocked_parts=blocked,
         root_rows=df.loc[root_idx, ["_file", "_sheet", "_row"]],
         line_codes=line_codes,
         master_codes=codes[2 * n_lines :] if table.parts is not None else None,
