@@ -7,6 +7,7 @@ renders the result.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -264,7 +265,7 @@ class InspectResult:
     layout: str
     sources: list[dict[str, Any]]
     lines: int
-    total_quantity: float
+    total_quantity: float  #: inf when the quantities are too large to sum (written as None)
     products: list[str]
     preview: list[dict[str, Any]]
     issues: list[Issue] = field(default_factory=list)
@@ -288,7 +289,9 @@ class InspectResult:
             "lines": self.lines,
             "lines_added": self.lines_added,
             "master_rows": self.master_rows,
-            "total_quantity": round(self.total_quantity, 6),
+            "total_quantity": round(self.total_quantity, 6)
+            if math.isfinite(self.total_quantity)
+            else None,
             "products": self.products,
             "preview": self.preview,
             "issues": [i.to_dict() for i in self.issues],
@@ -334,9 +337,12 @@ def inspect(
     graph = build_graph(table, limit_issues=opts.limit_issues)
     lines = table.lines
     qty = lines["quantity"] if "quantity" in lines.columns else None
-    total_q = (
-        float(np.nansum(qty.to_numpy(dtype=float, na_value=np.nan))) if qty is not None else 0.0
-    )
+    with np.errstate(over="ignore", invalid="ignore"):  # too large to sum: None, not inf
+        total_q = (
+            float(np.nansum(qty.to_numpy(dtype=float, na_value=np.nan)))
+            if qty is not None
+            else 0.0
+        )
     show = [c for c in lines.columns if not str(c).startswith("x:")]
     head = lines[show].head(preview)
     prev = head.astype(object).where(head.notna(), None)

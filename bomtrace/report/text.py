@@ -292,7 +292,11 @@ def render_inspect(d: dict[str, Any]) -> str:
     out.append(
         f"Lines: {d['lines']}"
         + (f" ({added} product line{'s' if added != 1 else ''} added)" if added else "")
-        + f" · total quantity {d['total_quantity']:g}"
+        + (
+            f" · total quantity {d['total_quantity']:g}"
+            if d["total_quantity"] is not None
+            else " · total quantity too large to sum (see the issues)"
+        )
     )
     out.append("Products: " + (", ".join(d["products"]) or "none"))
     if d["preview"]:

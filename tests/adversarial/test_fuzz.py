@@ -37,9 +37,9 @@ What must hold for every example, one test per family (``FAMILIES``):
     No product is given a verdict from a value reported as an error. Precisely: take every
     issue of severity ``error`` that names a part (``part_number``), except the codes whose
     message says the value reported is not used (:data:`HANDLED`: ``negative-value``, treated
-    as missing, which opens the bounds; ``quantity-conflict`` and ``structure-conflict``, "the
-    first listing is used", so the conflicting later listing is not; ``product-not-analysed``,
-    which is the handling itself). If the part is in bomtrace's own graph
+    as missing, which opens the bounds; ``product-not-analysed``, which is the handling
+    itself). Conflicting listings (``quantity-conflict``, ``structure-conflict``) stop the
+    products above them, so they are checked like any other error. If the part is in bomtrace's own graph
     (``bomtrace.api.load_graph`` on the same files) and the issue's row is in use there (the
     row of an edge into that part, or the row that defines the part; an issue without a row
     counts as in use), the value feeds every product above that edge (or above the part).
@@ -533,9 +533,7 @@ class Outcome:
 
 
 #: error codes whose value the message says was handled without blocking (see the docstring)
-HANDLED = frozenset(
-    {"negative-value", "quantity-conflict", "structure-conflict", "product-not-analysed"}
-)
+HANDLED = frozenset({"negative-value", "product-not-analysed"})
 SKIP_CODES = frozenset({"missing-part-number", "row-skipped", "ragged-row", "not-in-effect"})
 
 
@@ -801,12 +799,7 @@ EXAMPLES: dict[str, Bom] = {
     "huge-quantities": _csv(("Part Number", "Qty"), ("A", 1e308), ("B", 1e308)),
 }
 #: families failing on the current code: the defect, until its fix lands
-KNOWN: dict[str, str] = {
-    "schema": "inspect writes total_quantity null when the quantities sum to infinity "
-    "(EXAMPLES['huge-quantities'])",
-    "no-warnings": "numpy 'overflow encountered in reduce' when inspect sums quantities of "
-    "1e308 (EXAMPLES['huge-quantities'])",
-}
+KNOWN: dict[str, str] = {}
 #: families whose failure stops the run so that hypothesis shrinks it to a minimal example
 #: (``BOMTRACE_FUZZ_SHRINK=schema,bookkeeping``; best with ``BOMTRACE_FUZZ=long``)
 SHRINK = {f for f in os.environ.get("BOMTRACE_FUZZ_SHRINK", "").split(",") if f}
