@@ -39,7 +39,8 @@ What must hold for every example, one test per family (``FAMILIES``):
     message says the value reported is not used (:data:`HANDLED`: ``negative-value``, treated
     as missing, which opens the bounds; ``product-not-analysed``, which is the handling
     itself). Conflicting listings (``quantity-conflict``, ``structure-conflict``) stop the
-    products above them, so they are checked like any other error. If the part is in bomtrace's own graph
+    products above them, so they are checked like any other error. If the part is in
+    bomtrace's own graph
     (``bomtrace.api.load_graph`` on the same files) and the issue's row is in use there (the
     row of an edge into that part, or the row that defines the part; an issue without a row
     counts as in use), the value feeds every product above that edge (or above the part).
