@@ -73,8 +73,6 @@ class AssemblyResults(LazyResults):
             return
         g, vals, nodes = ctx.grid, ctx.vals, self._nodes
         special = vals.track[nodes] == "technology"
-        if ctx.us_item is not None:  # US-origin: basis and headroom of their own
-            special = special | ctx.us_item[nodes]
         differ = ratios_differ(ctx, nodes)
         for di, (d, k) in enumerate(zip(dests, dest_class, strict=True)):
             slow = special | g.zero_lo[nodes, k] | g.zero_hi[nodes, k] | differ[:, k]
@@ -138,14 +136,16 @@ class AssemblyResults(LazyResults):
             lits = [pa.scalar(p, pa.large_binary()) if isinstance(p, bytes) else p for p in parts]
             return pc.binary_join_element_wise(*lits, pa.scalar(b"", pa.large_binary()))
 
+        # per verdict code, and one more for a US-origin item (subject, basis us-origin)
         words = pa.array(
             [
                 orjson.dumps(subject_of(w)) + b',"verdict":' + orjson.dumps(w)
                 + b',"basis":"de-minimis"'
                 for w in VERDICTS
-            ],
+            ] + [b'true,"verdict":"subject","basis":"us-origin"'],
             pa.large_binary(),
         )  # fmt: skip
+        us = _us_items(ctx, v)
         # the rows of the listed positions that have cells built in full
         built = np.array(sorted({i for i, _ in self._full}), dtype=np.int64)
         with_full = np.flatnonzero(np.isin(pos, built))
@@ -157,12 +157,14 @@ class AssemblyResults(LazyResults):
         cells = []
         for di, (d, k) in enumerate(zip(self._dests, self._class, strict=True)):
             num = g.num_lo[v, k]
-            head = np.where(den > 0, d.threshold * den - num, np.nan)
+            head = np.where((den > 0) & ~us, d.threshold * den - num, np.nan)
             lo = nums(g.lo[v, k], 6)
             head_json = orjson.dumps({"country": d.code, "threshold": d.threshold})[:-1]
             cell = join(
                 head_json + b',"controlled_us_value":', nums(num, 4), b',"ratio":', lo,
-                b',"subject_to_ear":', words.take(pa.array(g.verdict[v, k])), b',"headroom":',
+                b',"subject_to_ear":',
+                words.take(pa.array(np.where(us, len(VERDICTS), g.verdict[v, k]))),
+                b',"headroom":',
                 nums(head, 4), b',"bounds":{"low":', lo, b',"high":', nums(g.hi[v, k], 6), b"}}",
             )  # fmt: skip
             if di in full:  # cells built in full (evidence, second incorporation)
@@ -199,11 +201,15 @@ class AssemblyResults(LazyResults):
         vals, g, den = ctx.vals, ctx.grid, ctx.den[v]
         pairs = [] if self._summary_only else list(zip(self._dests, self._class, strict=True))
         columns: list[list[dict[str, Any]]] = []  # one column of cells per destination
-        words = [(w, subject_of(w)) for w in VERDICTS]  # per verdict code
+        # per verdict code, and one more for a US-origin item
+        words = [(w, subject_of(w), "de-minimis") for w in VERDICTS]
+        words.append(("subject", True, "us-origin"))
+        us = _us_items(ctx, v)
         for d, k in pairs:
             num = g.num_lo[v, k]
-            head = np.where(den > 0, d.threshold * den - num, np.nan)
-            verdicts = [words[c] for c in g.verdict[v, k].tolist()]
+            head = np.where((den > 0) & ~us, d.threshold * den - num, np.nan)
+            codes = np.where(us, len(VERDICTS), g.verdict[v, k])
+            verdicts = [words[c] for c in codes.tolist()]
             code, thr = d.code, d.threshold
             columns.append(
                 [
@@ -214,7 +220,7 @@ class AssemblyResults(LazyResults):
                         "ratio": lo,
                         "subject_to_ear": verdict[1],
                         "verdict": verdict[0],
-                        "basis": "de-minimis",
+                        "basis": verdict[2],
                         "headroom": h,
                         "bounds": {"low": lo, "high": hi},
                     }
@@ -273,6 +279,11 @@ class AssemblyResults(LazyResults):
             for entry, summary in zip(out, sums, strict=True):
                 entry["summary"] = summary
         return out
+
+
+def _us_items(ctx: Context, v: np.ndarray) -> np.ndarray:
+    """Bool per node of ``v``: a US-origin item (basis ``us-origin``, no headroom)."""
+    return ctx.us_item[v] if ctx.us_item is not None else np.zeros(len(v), dtype=bool)
 
 
 def _json_strings(values: list[str | None]) -> Any:

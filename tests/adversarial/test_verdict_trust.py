@@ -316,3 +316,23 @@ def test_lone_carriage_return_in_a_csv_field(write_csv: WriteCsv) -> None:
     res = run("analyze", str(bom), "-d", "CN", "--format", "json")
     assert res.exit_code == ExitCode.INCOMPLETE and "Traceback" not in res.output
     assert "missing-part-number" in codes(json.loads(res.stdout))
+
+
+def test_us_origin_entries_from_arrays_equal_entries_from_objects(write_csv: WriteCsv) -> None:
+    import numpy as np
+    import orjson
+
+    bom = write_csv(
+        "sub.csv",
+        HEAD + "0,P,Phone,1,,CN,\n1,US-MOD,US module,1,,US,5A992.c\n"
+        "2,CHIP,Chip,1,35,US,3A001.a.7\n1,BOARD,Board,1,65,CN,EAR99\n"
+        "1,CN-MOD,CN module,1,,CN,\n2,RES,Res,1,1,CN,EAR99\n",
+    )
+    r = api.analyze(str(bom), destinations=["CN", "DE"], all_assemblies=True)
+    subs: Any = r.assemblies
+    at = np.arange(len(subs))
+    made = [subs[i].to_dict(detail=False) for i in range(len(subs))]
+    assert subs.to_dicts(at) == made
+    assert r.to_json() == orjson.dumps(r.to_dict())
+    basis = {a["part_number"]: a["destinations"][0]["basis"] for a in made}
+    assert basis == {"US-MOD": "us-origin", "CN-MOD": "de-minimis"}
