@@ -281,9 +281,11 @@ class ProductResults(LazyResults):
         den = ctx.den[v]
         # per destination: its cells' numbers for every product, rounded in bulk
         cols: list[tuple[list[Any], ...]] = []
+        us = ctx.us_item[v] if ctx.us_item is not None else np.zeros(len(v), dtype=bool)
         for d, k in zip(self._dests, self._class, strict=True):
             num = g.num_lo[v, k]
-            head = np.where(den > 0, d.threshold * den - num, np.nan)
+            # a US-origin item has no headroom (basis us-origin)
+            head = np.where((den > 0) & ~us, d.threshold * den - num, np.nan)
             cols.append(
                 (
                     rounded(num, 4),
@@ -388,8 +390,6 @@ class ProductResults(LazyResults):
             full[:] = True
             return full
         full |= (vals.track[v] == "technology")[:, None]
-        if ctx.us_item is not None:  # US-origin: basis and headroom of their own
-            full |= ctx.us_item[v][:, None]
         if g.item_zero.shape[2]:
             full |= g.item_zero[v].any(axis=2)
         ranked = ctx.rankings

@@ -336,3 +336,17 @@ def test_us_origin_entries_from_arrays_equal_entries_from_objects(write_csv: Wri
     assert r.to_json() == orjson.dumps(r.to_dict())
     basis = {a["part_number"]: a["destinations"][0]["basis"] for a in made}
     assert basis == {"US-MOD": "us-origin", "CN-MOD": "de-minimis"}
+
+
+def test_us_origin_products_from_arrays_equal_products_from_objects(write_csv: WriteCsv) -> None:
+    bom = write_csv(
+        "two.csv",
+        HEAD + "0,PROD-US,Router,1,,US,5A992.c\n1,CHIP,Chip,1,35,US,3A001.a.7\n"
+        "1,BOARD,Board,1,65,CN,EAR99\n1,X,Unpriced,1,,,\n"
+        "0,PROD-CN,Phone,1,,CN,\n1,CHIP,Chip,1,35,US,3A001.a.7\n1,BOARD,Board,1,65,CN,EAR99\n",
+    )
+    bulk = api.analyze(str(bom), destinations=["CN", "DE"]).products
+    made = api.analyze(str(bom), destinations=["CN", "DE"]).products
+    assert bulk.to_dicts() == [made[i].to_dict() for i in range(len(made))]  # type: ignore[attr-defined]
+    us = bulk.to_dicts()[0]["destinations"]  # type: ignore[attr-defined]
+    assert {(x["basis"], x["headroom"]) for x in us} == {("us-origin", None)}
