@@ -91,9 +91,15 @@ class AssemblyResults(LazyResults):
         return list(self._class)
 
     def listed(self) -> np.ndarray:
-        """Positions of the sub-assemblies subject to the EAR or undetermined somewhere."""
+        """Positions of the foreign-made sub-assemblies subject to the EAR or undetermined
+        somewhere (a US-origin one is subject everywhere by its origin: it is counted in
+        :meth:`us_origin_count`, and listed only with ``--all-assemblies``)."""
         v = self._ctx.grid.verdict[self._nodes][:, self._classes()]
-        return np.flatnonzero((v != NOT_SUBJECT).any(axis=1))
+        return np.flatnonzero((v != NOT_SUBJECT).any(axis=1) & ~_us_items(self._ctx, self._nodes))
+
+    def us_origin_count(self) -> int:
+        """How many of the sub-assemblies are US-origin items."""
+        return int(_us_items(self._ctx, self._nodes).sum())
 
     def _make(self, i: int) -> ProductResult:
         ctx, v = self._ctx, int(self._nodes[i])

@@ -56,9 +56,12 @@ class AnalysisResult:
         return [
             i
             for i, a in enumerate(subs)
-            if (a.summary or {}).get("subject_for")
-            or (a.summary or {}).get("undetermined_for")
-            or any(d.verdict != "not-subject" for d in a.destinations)
+            if not any(d.basis == "us-origin" for d in a.destinations)
+            and (
+                (a.summary or {}).get("subject_for")
+                or (a.summary or {}).get("undetermined_for")
+                or any(d.verdict != "not-subject" for d in a.destinations)
+            )
         ]
 
     def product(self, part_number: str) -> ProductResult:
@@ -176,6 +179,15 @@ class AnalysisResult:
         view = memoryview(doc)
         return [view[:at], *entries, view[at + 2 :]]
 
+    def _us_origin_assemblies(self) -> int:
+        """How many sub-assemblies are US-origin items (listed only with --all-assemblies)."""
+        from bomtrace.analysis.assemblies import AssemblyResults
+
+        subs = self.assemblies
+        if isinstance(subs, AssemblyResults):
+            return subs.us_origin_count()
+        return sum(any(d.basis == "us-origin" for d in a.destinations) for a in subs)
+
     def _document(self, entries: Any, listed: int) -> dict[str, Any]:
         """The JSON document around the listed sub-assemblies' ``entries``."""
         from bomtrace.analysis.products import ProductResults
@@ -206,6 +218,7 @@ class AnalysisResult:
             "assemblies": entries,
             "assemblies_analysed": len(self.assemblies),
             "assemblies_listed": listed,
+            "assemblies_us_origin": self._us_origin_assemblies(),
             "scenario_flips": self.scenario_flips(),
             "issue_counts": counts,
             "issues": [i.to_dict() for i in self.issues],

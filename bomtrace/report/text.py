@@ -241,13 +241,17 @@ def render_analysis(d: dict[str, Any]) -> str:
         subj = sum(
             1
             for a in d["assemblies"]
-            if (a.get("summary") or {}).get("subject_for")
-            or any(x["verdict"] == "subject" for x in a["destinations"])
-        )
+            if ((a.get("summary") or {}).get("subject_for")
+                or any(x["verdict"] == "subject" for x in a["destinations"]))
+            and not any(x.get("basis") == "us-origin" for x in a["destinations"])
+        )  # fmt: skip
+        us = d.get("assemblies_us_origin") or 0
         out.append("")
         out.append(
-            f"Sub-assemblies analysed: {n_asm} ({subj} subject for some "
-            f"destination; see --format json/xlsx)."
+            f"Sub-assemblies analysed: {n_asm} ({subj} foreign-made subject for some "
+            f"destination"
+            + (f"; {us} US-origin, subject wherever they are" if us else "")
+            + "; see --format json/xlsx)."
         )
     out.append("")
     out.append(issues_block(d["issues"]))

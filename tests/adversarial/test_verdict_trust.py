@@ -65,6 +65,8 @@ def test_us_origin_sub_assembly_gets_its_own_entry(write_csv: WriteCsv) -> None:
         "1,BOARD,Board,1,65,CN,EAR99\n",
     )
     d, _ = doc("analyze", str(bom), "-d", "CN")
+    assert d["assemblies"] == [] and d["assemblies_us_origin"] == 1  # counted, not listed
+    d, _ = doc("analyze", str(bom), "-d", "CN", "--all-assemblies")
     subs = {a["part_number"]: a for a in d["assemblies"]}
     cell = subs["US-MOD"]["destinations"][0]
     assert (cell["verdict"], cell["basis"]) == ("subject", "us-origin")
