@@ -352,3 +352,28 @@ def test_us_origin_products_from_arrays_equal_products_from_objects(write_csv: W
     assert bulk.to_dicts() == [made[i].to_dict() for i in range(len(made))]  # type: ignore[attr-defined]
     us = bulk.to_dicts()[0]["destinations"]  # type: ignore[attr-defined]
     assert {(x["basis"], x["headroom"]) for x in us} == {("us-origin", None)}
+
+
+def test_html_report_escapes_every_text_and_runs_nothing(write_csv: WriteCsv) -> None:
+    evil = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "javascript:alert(1)"]
+    import csv
+    import io
+
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\n").writerows(
+        [
+            HEAD.strip().split(","),
+            [0, evil[0], evil[1], 1, "", "CN", ""],
+            [1, evil[1], evil[2], 1, 50, "US", "3A001.a.7"],
+            [1, "B", evil[0], 1, 10, evil[2], "EAR99"],
+        ]
+    )
+    bom = write_csv("x.csv", text.getvalue())
+    res = run("analyze", str(bom), "-d", "CN", "--format", "html")
+    assert res.exit_code in (0, 1, 3), res.output
+    page = res.stdout
+    assert "<script" not in page.lower() and "<img" not in page.lower()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # shown, as text
+    import re
+
+    assert not re.search(r"<[a-z][^>]*\b(src|href)=", page)  # no tag loads or links anything
