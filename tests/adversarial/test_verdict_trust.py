@@ -377,3 +377,10 @@ def test_html_report_escapes_every_text_and_runs_nothing(write_csv: WriteCsv) ->
     import re
 
     assert not re.search(r"<[a-z][^>]*\b(src|href)=", page)  # no tag loads or links anything
+
+
+def test_us_origin_product_has_no_nearest_threshold(write_csv: WriteCsv) -> None:
+    bom = write_csv("us.csv", HEAD + "0,PROD-US,Router,1,,US,\n1,CHIP,Chip,1,35,US,3A001.a.7\n")
+    d, _ = doc("analyze", str(bom), "--all-destinations")
+    s = d["products"][0]["summary"]
+    assert s["nearest"] is None and s["not_subject_count"] == 0 and len(s["subject_for"]) > 100
