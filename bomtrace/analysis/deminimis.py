@@ -146,7 +146,18 @@ def _item_arrays(
 def analyze_graph(
     graph: BomGraph, ruleset: Any, options: AnalysisOptions, sink: IssueCollector
 ) -> tuple[ProductResults, Sequence[ProductResult]]:
-    """De minimis results for every product and (optionally) foreign-made sub-assembly."""
+    """De minimis results for every product and (optionally) foreign-made sub-assembly.
+
+    Quantities and costs that multiply past the largest float give ``inf`` without a numpy
+    warning: such values are found and reported (:func:`~bomtrace.analysis.origins.overflowed`),
+    and the products above them are not analysed."""
+    with np.errstate(over="ignore"):
+        return _analyze_graph(graph, ruleset, options, sink)
+
+
+def _analyze_graph(
+    graph: BomGraph, ruleset: Any, options: AnalysisOptions, sink: IssueCollector
+) -> tuple[ProductResults, Sequence[ProductResult]]:
     dests = resolve_destinations(ruleset, options)
     reps, dest_class = destination_classes(ruleset, dests)
     reps, dest_class = merge_classes(graph, ruleset, reps, dest_class, options.made_in)
