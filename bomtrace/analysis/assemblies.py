@@ -95,11 +95,11 @@ class AssemblyResults(LazyResults):
         somewhere (a US-origin one is subject everywhere by its origin: it is counted in
         :meth:`us_origin_count`, and listed only with ``--all-assemblies``)."""
         v = self._ctx.grid.verdict[self._nodes][:, self._classes()]
-        return np.flatnonzero((v != NOT_SUBJECT).any(axis=1) & ~_us_items(self._ctx, self._nodes))
+        return np.flatnonzero((v != NOT_SUBJECT).any(axis=1) & ~self._ctx.us_origin(self._nodes))
 
     def us_origin_count(self) -> int:
         """How many of the sub-assemblies are US-origin items."""
-        return int(_us_items(self._ctx, self._nodes).sum())
+        return int(self._ctx.us_origin(self._nodes).sum())
 
     def _make(self, i: int) -> ProductResult:
         ctx, v = self._ctx, int(self._nodes[i])
@@ -151,7 +151,7 @@ class AssemblyResults(LazyResults):
             ] + [b'true,"verdict":"subject","basis":"us-origin"'],
             pa.large_binary(),
         )  # fmt: skip
-        us = _us_items(ctx, v)
+        us = ctx.us_origin(v)
         # the rows of the listed positions that have cells built in full
         built = np.array(sorted({i for i, _ in self._full}), dtype=np.int64)
         with_full = np.flatnonzero(np.isin(pos, built))
@@ -210,7 +210,7 @@ class AssemblyResults(LazyResults):
         # per verdict code, and one more for a US-origin item
         words = [(w, subject_of(w), "de-minimis") for w in VERDICTS]
         words.append(("subject", True, "us-origin"))
-        us = _us_items(ctx, v)
+        us = ctx.us_origin(v)
         for d, k in pairs:
             num = g.num_lo[v, k]
             head = np.where((den > 0) & ~us, d.threshold * den - num, np.nan)
@@ -285,11 +285,6 @@ class AssemblyResults(LazyResults):
             for entry, summary in zip(out, sums, strict=True):
                 entry["summary"] = summary
         return out
-
-
-def _us_items(ctx: Context, v: np.ndarray) -> np.ndarray:
-    """Bool per node of ``v``: a US-origin item (basis ``us-origin``, no headroom)."""
-    return ctx.us_item[v] if ctx.us_item is not None else np.zeros(len(v), dtype=bool)
 
 
 def _json_strings(values: list[str | None]) -> Any:

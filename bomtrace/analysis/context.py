@@ -42,9 +42,16 @@ class Context:
     #: given), subject to the EAR wherever it is; its verdicts are SUBJECT in the grids
     us_item: np.ndarray | None = None
 
+    def us_origin(self, nodes: Any) -> Any:
+        """Bool per node of ``nodes`` (or one bool): a US-origin item (basis ``us-origin``,
+        no headroom, no nearest threshold)."""
+        if self.us_item is None:
+            return np.zeros(np.shape(nodes), dtype=bool)[()]
+        return self.us_item[nodes]
+
     def basis(self, v: int, k: int) -> Basis:
         """Why node ``v``'s verdict for class ``k`` is what it is."""
-        if self.us_item is not None and self.us_item[v]:
+        if self.us_origin(v):
             return "us-origin"
         return "zero-de-minimis" if self.grid.zero_lo[v, k] else "de-minimis"
 

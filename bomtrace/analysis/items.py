@@ -147,8 +147,7 @@ def item_summaries(
     free = (verdict == NOT_SUBJECT) & has
     over = (verdict == SUBJECT) & ~zero & has
     pool = np.where(free.any(axis=1)[:, None], free, over)
-    if ctx.us_item is not None:  # a US-origin item has no threshold to be near
-        pool &= ~ctx.us_item[nodes][:, None]
+    pool &= ~ctx.us_origin(nodes)[:, None]  # a US-origin item has no threshold to be near
     dist = np.where(pool, np.abs(thr - np.nan_to_num(lo)), np.inf)
     best = dist.min(axis=1, initial=np.inf)
     with np.errstate(invalid="ignore"):  # inf - inf outside the pool

@@ -184,7 +184,7 @@ class ProductResults(LazyResults):
                     part_number=pn,
                     **graph.position(r),
                 )
-            if ctx.us_item is not None and ctx.us_item[r]:
+            if ctx.us_origin(r):
                 us_origin_finding(sink, pn, self._origins.get(r), graph.position(r))
                 continue
             slots = self._slots(row)
@@ -281,7 +281,7 @@ class ProductResults(LazyResults):
         den = ctx.den[v]
         # per destination: its cells' numbers for every product, rounded in bulk
         cols: list[tuple[list[Any], ...]] = []
-        us = ctx.us_item[v] if ctx.us_item is not None else np.zeros(len(v), dtype=bool)
+        us = ctx.us_origin(v)
         for d, k in zip(self._dests, self._class, strict=True):
             num = g.num_lo[v, k]
             # a US-origin item has no headroom (basis us-origin)
