@@ -45,7 +45,8 @@ PC_RU = ["samples/parent-child/ru5g64t_edges.csv", "samples/parent-child/ru5g64t
 SAMPLES: list[tuple[str, list[str], str | None]] = [
     ("help", ["--help"], None),
     ("p30-table", ["analyze", "samples/p30pro.xlsx", "-d", "CN", *AS_OF], None),
-    ("p30-json", ["analyze", "samples/p30pro.xlsx", "-d", "CN", *AS_OF, "--format", "json"], "json"),
+    ("p30-json", ["analyze", "samples/p30pro.xlsx", "-d", "CN", *AS_OF, "--format", "json"],
+     "json"),
     ("p30-csv", ["analyze", "samples/p30pro.xlsx", "-d", "CN", *AS_OF, "--format", "csv"], "csv"),
     ("p30-scen", ["analyze", "samples/p30pro.xlsx", "-d", "CN", "-d", "DE", *AS_OF,
                   "--scenario", "proposed-2020-huawei-10pct", "--format", "json"], "json"),
