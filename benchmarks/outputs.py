@@ -41,7 +41,8 @@ BASE = "samples/basestation_2020.xlsx"
 PRODUCERS = ["--producers", "samples/basestation_2020_producers.csv"]
 PC_RU = ["samples/parent-child/ru5g64t_edges.csv", "samples/parent-child/ru5g64t_parts.csv"]
 
-#: (name, arguments after ``bomtrace``, output file suffix or None for stdout only)
+#: (name, arguments after ``bomtrace``, output file suffix or None for stdout only); the file
+#: is given with ``-o``, or in place of an argument ``{out}``
 SAMPLES: list[tuple[str, list[str], str | None]] = [
     ("help", ["--help"], None),
     ("p30-table", ["analyze", "samples/p30pro.xlsx", "-d", "CN", *AS_OF], None),
@@ -84,6 +85,21 @@ SAMPLES: list[tuple[str, list[str], str | None]] = [
     ("suppliers", ["suppliers", BASE, *HUAWEI, *AS_OF], None),
     ("suppliers-json", ["suppliers", BASE, *HUAWEI, *AS_OF, "--format", "json"], "json"),
     ("usage-error", ["analyze", "samples/p30pro.xlsx", "-d", "XX"], None),
+    ("p30-table-file", ["analyze", "samples/p30pro.xlsx", "-d", "CN", *AS_OF], "txt"),
+    ("xlsx-no-file", ["analyze", "samples/p30pro.xlsx", "-d", "CN", "--format", "xlsx"], None),
+    ("explain-part-json", ["explain", "samples/rtr_e200.xlsx", "--part", "0063-0001",
+                           "--destination", "CN", *AS_OF, "--format", "json"], "json"),
+    ("explain-none", ["explain", "samples/rtr_e200.xlsx", "--destination", "CN"], None),
+    ("explode-table", ["explode", "samples/p30pro.xlsx"], None),
+    ("explode-csv-stdout", ["explode", "samples/p30pro.xlsx", "--format", "csv"], None),
+    ("explode-parquet", ["explode", "samples/p30pro.xlsx", "--format", "parquet"], "parquet"),
+    ("rules-default", ["rules", *AS_OF], None),
+    ("rules-list", ["rules", *AS_OF, "--destinations"], None),
+    ("rules-unknown", ["rules", *AS_OF, "-d", "XX"], None),
+    ("suppliers-request", ["suppliers", BASE, *HUAWEI, *AS_OF, "--request-sheet", "{out}"],
+     "xlsx"),
+    *[(f"help-{c}", [c, "--help"], None)
+      for c in ("analyze", "explain", "explode", "inspect", "rules", "suppliers")],
 ]  # fmt: skip
 
 DESTS = ["-d", "CN", "-d", "DE", "-d", "IR", "-d", "CU", "-d", "RU"]
@@ -130,6 +146,10 @@ def capture(src: Path | None, out: Path, commands: list, big: int) -> None:
         target = out / f"{name}.{suffix}" if suffix else None
         cmd = [sys.executable, "-m", "bomtrace", *args]
         if target is not None:
+            target.unlink(missing_ok=True)  # left by an earlier capture
+        if target is not None and "{out}" in args:
+            cmd = [str(target) if a == "{out}" else a for a in cmd]
+        elif target is not None:
             cmd += ["-o", str(target)]
         p = subprocess.run(cmd, capture_output=True, cwd=REPO, env=env, check=False)
         (out / f"{name}.rc").write_text(str(p.returncode))
