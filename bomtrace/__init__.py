@@ -4,7 +4,8 @@ Reads multi-level bills of materials, rolls cost, US-origin value and controlled
 through every assembly, and gives de minimis verdicts (15 CFR 734.4) per product and
 destination, with the evidence.
 
-Public names are imported lazily, so ``bomtrace --help`` does not pay for pandas.
+Public names are imported lazily, so ``bomtrace --help`` does not pay for pandas. The verb of
+``bomtrace rules`` is :func:`bomtrace.api.rules` (``bomtrace.rules`` is the rules package).
 
 >>> import bomtrace
 >>> bomtrace.analyze.__name__
@@ -27,11 +28,12 @@ _LAZY = {
     "IssueCode": "bomtrace.issues",
     "analyze": "bomtrace.api",
     "build_graph": "bomtrace.graph",
-    "explain": "bomtrace.explanation",
+    "explain": "bomtrace.api",
     "explode": "bomtrace.api",
     "inspect": "bomtrace.api",
     "load_ruleset": "bomtrace.rules",
     "read_bom": "bomtrace.io",
+    "suppliers": "bomtrace.api",
 }
 
 __all__ = [
@@ -49,13 +51,13 @@ __all__ = [
     "inspect",
     "load_ruleset",
     "read_bom",
+    "suppliers",
 ]
 
 if TYPE_CHECKING:
     from bomtrace.analysis import AnalysisResult
-    from bomtrace.api import analyze, explode, inspect
+    from bomtrace.api import analyze, explain, explode, inspect, suppliers
     from bomtrace.errors import BomtraceError
-    from bomtrace.explanation import explain
     from bomtrace.graph import BomGraph, build_graph
     from bomtrace.io import read_bom
     from bomtrace.io.table import BomTable

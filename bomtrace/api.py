@@ -1,75 +1,37 @@
-"""The verbs: one library function per CLI command, calling the stages in order.
+"""The verbs: one library function per CLI command, with the command's name and options.
 
-``read_bom`` (io) → ``build_graph`` (graph) → ``analyze`` / ``explode`` (analysis) →
-``AnalysisResult.to_dict()`` (report). The CLI only parses flags, calls one of these and
-renders the result.
+``analyze``, ``inspect``, ``explode``, ``explain``, ``suppliers`` and ``rules`` each take what
+the command reads (paths, a :class:`~bomtrace.io.table.BomTable` or a
+:class:`~bomtrace.graph.BomGraph`) and its options, call the stages in order — reading
+(:mod:`bomtrace.io`), the graph (:func:`bomtrace.graph.load.load_graph`), the analysis
+(:mod:`bomtrace.analysis`) — and return a result object whose ``to_dict()`` every report
+renders. The CLI only parses flags, calls one of these and renders the result
+(:mod:`bomtrace.report.formats`).
 """
 
 from __future__ import annotations
 
-import math
-import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
-
-import numpy as np
 
 from bomtrace._version import __version__
 from bomtrace.analysis import AnalysisOptions, AnalysisResult, analyze_graph
-from bomtrace.errors import GraphError
+from bomtrace.analysis.explain import ExplainResult, check_parts, explain_graph
+from bomtrace.analysis.suppliers import SuppliersResult, supplier_audit
+from bomtrace.countries import country_option
+from bomtrace.errors import UsageError
 from bomtrace.explosion import ExplodeResult, explode_graph
 from bomtrace.gcpause import without_gc
-from bomtrace.graph import BomGraph, build_graph
+from bomtrace.graph import build_graph
 from bomtrace.graph.collect import IssueCollector
+from bomtrace.graph.inspection import InspectResult, inspection
+from bomtrace.graph.load import PathArg, Source, as_paths, load_graph, read_options
 from bomtrace.io import ReadOptions, read_bom
-from bomtrace.io.table import BomTable
-from bomtrace.issues import Issue, sort_issues
+from bomtrace.issues import sort_issues
 from bomtrace.progress import ProgressCallback
-
-PathArg = str | os.PathLike[str]
-Source = PathArg | Sequence[PathArg] | BomTable | BomGraph
-
-
-def _paths(src: PathArg | Sequence[PathArg]) -> list[PathArg]:
-    if isinstance(src, str | os.PathLike):
-        return [src]
-    return list(src)
-
-
-def _read_options(
-    read: ReadOptions | None,
-    columns: Mapping[str, str] | None,
-    sheet: str | None,
-    layout: str | None,
-) -> ReadOptions:
-    return (read or ReadOptions()).with_(columns=columns, sheet=sheet, layout=layout)
-
-
-def load_graph(
-    source: Source,
-    *,
-    read: ReadOptions | None = None,
-    progress: ProgressCallback | None = None,
-) -> tuple[BomGraph, BomTable | None]:
-    """Read (when given paths) and build the validated graph.
-
-    Returns the graph and the table it came from (None when a graph was passed in).
-    ``progress`` is called with "reading" and "building" as those stages start.
-    """
-    if isinstance(source, BomGraph):
-        graph, table = source, None
-    else:
-        if progress:
-            progress("reading")
-        table = source if isinstance(source, BomTable) else read_bom(_paths(source), read)
-        if progress:
-            progress("building")
-        graph = build_graph(table, limit_issues=(read or ReadOptions()).limit_issues)
-    if graph.n_nodes == 0:
-        raise GraphError("The BOM has no lines: there is no product to analyse.")
-    return graph, table
+from bomtrace.rules import load_ruleset
+from bomtrace.rules.overview import RulesOverview, rules_overview
+from bomtrace.rules.ruleset import as_date
 
 
 @without_gc
@@ -170,10 +132,6 @@ def analyze(
     >>> d.ratio, d.threshold, d.verdict
     (0.3, 0.25, 'subject')
     """
-    from bomtrace.errors import UsageError
-    from bomtrace.rules import load_ruleset
-    from bomtrace.rules.ruleset import as_date
-
     if assembly_cost not in ("rollup", "added", "total"):
         raise UsageError(
             f"Unknown assembly cost convention {assembly_cost!r}. Use rollup, added or total."
@@ -189,14 +147,14 @@ def analyze(
         top=top,
         assemblies=assemblies,
         second_incorporation=second_incorporation,
-        made_in=_country_option(made_in, "--made-in"),
+        made_in=country_option(made_in, "--made-in"),
     )
     ruleset = load_ruleset(day)
     for s in options.scenarios:
         ruleset.scenario(s)  # fail early on unknown names
     for d in options.destinations:
         ruleset.destination(d)  # likewise, before the BOM is read
-    read_opts = _read_options(read, columns, sheet, layout)
+    read_opts = read_options(read, columns, sheet, layout)
     if read_opts.as_of is None and day is not None:
         read_opts = read_opts.with_(as_of=day)  # effectivity dates follow the rules' date
     graph, table = load_graph(source, read=read_opts, progress=progress)
@@ -240,64 +198,6 @@ def analyze(
     )
 
 
-def _country_option(text: str | None, flag: str) -> str | None:
-    """ISO code of a country option, or a UsageError naming the flag."""
-    if text is None or not str(text).strip():
-        return None
-    from bomtrace.countries import normalize_country
-    from bomtrace.errors import UsageError
-
-    code = normalize_country(text)
-    if code is None:
-        raise UsageError(f"Unknown country {text!r} for {flag}. Use an ISO code such as FI or CN.")
-    return code
-
-
-@dataclass
-class InspectResult:
-    """How the files were read, before any analysis (``bomtrace inspect``).
-
-    Counts add up: ``rows_read == rows_used + sum(rows_skipped.values())`` over all sources,
-    and ``lines`` (BOM lines) is the BOM sources' used rows plus ``lines_added`` (product lines
-    the reader added for files that list none).
-    """
-
-    layout: str
-    sources: list[dict[str, Any]]
-    lines: int
-    total_quantity: float  #: inf when the quantities are too large to sum (written as None)
-    products: list[str]
-    preview: list[dict[str, Any]]
-    issues: list[Issue] = field(default_factory=list)
-    rows_read: int = 0
-    rows_used: int = 0
-    rows_skipped: dict[str, int] = field(default_factory=dict)
-    lines_added: int = 0
-    master_rows: int = 0
-
-    def to_dict(self) -> dict[str, Any]:
-        first = self.sources[0] if self.sources else {}
-        return {
-            "bomtrace_version": __version__,
-            "layout": self.layout,
-            "header_row": first.get("header_row"),
-            "columns": {k: v["header"] for k, v in (first.get("columns") or {}).items()},
-            "sources": self.sources,
-            "rows_read": self.rows_read,
-            "rows_used": self.rows_used,
-            "rows_skipped": self.rows_skipped,
-            "lines": self.lines,
-            "lines_added": self.lines_added,
-            "master_rows": self.master_rows,
-            "total_quantity": round(self.total_quantity, 6)
-            if math.isfinite(self.total_quantity)
-            else None,
-            "products": self.products,
-            "preview": self.preview,
-            "issues": [i.to_dict() for i in self.issues],
-        }
-
-
 @without_gc
 def inspect(
     source: PathArg | Sequence[PathArg],
@@ -332,38 +232,10 @@ def inspect(
     >>> r.products, r.rows_read, r.rows_used, r.rows_skipped, r.lines, r.lines_added
     (['kit'], 2, 1, {'total line': 1}, 2, 1)
     """
-    opts = _read_options(read, columns, sheet, layout)
-    table = read_bom(_paths(source), opts)
+    opts = read_options(read, columns, sheet, layout)
+    table = read_bom(as_paths(source), opts)
     graph = build_graph(table, limit_issues=opts.limit_issues)
-    lines = table.lines
-    qty = lines["quantity"] if "quantity" in lines.columns else None
-    with np.errstate(over="ignore", invalid="ignore"):  # too large to sum: None, not inf
-        total_q = (
-            float(np.nansum(qty.to_numpy(dtype=float, na_value=np.nan)))
-            if qty is not None
-            else 0.0
-        )
-    show = [c for c in lines.columns if not str(c).startswith("x:")]
-    head = lines[show].head(preview)
-    prev = head.astype(object).where(head.notna(), None)
-    skipped: dict[str, int] = {}
-    for s in table.sources:
-        for reason, n in s.rows_skipped.items():
-            skipped[reason] = skipped.get(reason, 0) + n
-    return InspectResult(
-        layout=table.layout,
-        sources=[s.to_dict() for s in table.sources],
-        lines=len(lines),
-        total_quantity=total_q,
-        products=[str(graph.part_numbers[r]) for r in graph.roots],
-        preview=prev.to_dict("records"),
-        issues=sort_issues(graph.issues),
-        rows_read=sum(s.rows for s in table.sources),
-        rows_used=sum(s.rows_used for s in table.sources),
-        rows_skipped=skipped,
-        lines_added=sum(1 for s in table.sources if s.product),
-        master_rows=sum(s.rows_used for s in table.sources if s.role == "master"),
-    )
+    return inspection(table, graph, preview=preview)
 
 
 @without_gc
@@ -384,11 +256,143 @@ def explode(
         ``table`` (one row per product × purchased part), ``products``, ``issues``.
     """
     graph, _ = load_graph(
-        source, read=_read_options(read, columns, sheet, layout), progress=progress
+        source, read=read_options(read, columns, sheet, layout), progress=progress
     )
     if progress:
         progress("analysing")
     return explode_graph(graph, sort_issues(graph.issues))
 
 
-__all__ = ["ExplodeResult", "InspectResult", "analyze", "explode", "inspect", "load_graph"]
+@without_gc
+def explain(
+    source: Source,
+    *,
+    destination: str,
+    part: str | None = None,
+    product: str | None = None,
+    as_of: date | str | None = None,
+    assembly_cost: str = "rollup",
+    second_incorporation: bool = True,
+    made_in: str | None = None,
+    read: ReadOptions | None = None,
+    columns: Mapping[str, str] | None = None,
+    sheet: str | None = None,
+    layout: str | None = None,
+) -> ExplainResult:
+    """Explain the de minimis calculation for one part or one product and one destination.
+
+    Parameters
+    ----------
+    source : path, list of paths, BomTable or BomGraph
+        The BOM, as for :func:`bomtrace.analyze`.
+    destination : str
+        ISO code or name.
+    part : str, optional
+        Part number to trace through every product that contains it.
+    product : str, optional
+        Product (or sub-assembly) whose whole verdict to explain. With ``part``, only that
+        product's trace of the part.
+    as_of, assembly_cost, second_incorporation, made_in, read, columns, sheet, layout
+        As for :func:`bomtrace.analyze`.
+
+    Returns
+    -------
+    ExplainResult
+        See :mod:`bomtrace.analysis.explain` for an example.
+
+    Raises
+    ------
+    bomtrace.errors.UsageError
+        Neither ``part`` nor ``product`` given, or a part number not in the BOM.
+    bomtrace.errors.UnknownDestination
+        The destination is not known on ``as_of``.
+    """
+    if part is None and product is None:
+        raise UsageError("explain needs --part PN or --product PN (or both).")
+    day = as_date(as_of)
+    ruleset = load_ruleset(day)
+    dest = ruleset.destination(destination)
+    graph, _ = load_graph(source, read=read_options(read, columns, sheet, layout))
+    check_parts(graph, part, product)
+    options = AnalysisOptions(
+        destinations=(dest.code,),
+        as_of=day,
+        assembly_cost=assembly_cost,  # type: ignore[arg-type]
+        top=1_000_000,
+        assemblies=True,
+        second_incorporation=second_incorporation,
+        made_in=country_option(made_in, "--made-in"),
+    )
+    return explain_graph(graph, ruleset, dest, options, part=part, product=product)
+
+
+def suppliers(
+    source: Source,
+    *,
+    destinations: Sequence[str] = (),
+    as_of: date | str | None = None,
+    end_user: str | None = None,
+    parties: Sequence[str] = (),
+    screening_lists: Sequence[PathArg] = (),
+    producers: PathArg | None = None,
+    read: ReadOptions | None = None,
+) -> SuppliersResult:
+    """Per supplier: parts, value, US-origin value, controlled value, FDPR exposure, missing facts.
+
+    The parameters are those of :func:`analyze` (``read``: reader options). Returns a
+    :class:`~bomtrace.analysis.suppliers.SuppliersResult`; :mod:`bomtrace.analysis.suppliers`
+    has an example.
+    """
+    graph, _ = load_graph(source, read=read)
+    res = analyze(
+        graph,
+        destinations=destinations,
+        as_of=as_of,
+        end_user=end_user,
+        parties=parties,
+        screening_lists=screening_lists,
+        producers=producers,
+        assemblies=False,
+    )
+    return supplier_audit(graph, res, load_ruleset(as_date(as_of)), end_user=end_user)
+
+
+def rules(
+    *,
+    as_of: date | str | None = None,
+    destinations: Sequence[str] = (),
+    all_destinations: bool = False,
+) -> RulesOverview:
+    """The dated rules (``bomtrace rules``): per destination its country groups, threshold,
+    chart marks, Part 746 status and items with no de minimis level; partner countries,
+    exclusions and scenarios. Named ``destinations`` (ISO codes or names) narrow the list
+    unless ``all_destinations`` is set.
+
+    Raises
+    ------
+    bomtrace.errors.RulesetError
+        A date the ruleset does not cover, or an unknown destination.
+
+    >>> d = rules(as_of=date(2020, 8, 17), destinations=["IR"]).destinations[0]
+    >>> d["code"], d["threshold"], d["embargo"]
+    ('IR', 0.1, 'ccl')
+    """
+    return rules_overview(
+        load_ruleset(as_date(as_of)), destinations=destinations, all_destinations=all_destinations
+    )
+
+
+__all__ = [
+    "ExplainResult",
+    "ExplodeResult",
+    "InspectResult",
+    "RulesOverview",
+    "SuppliersResult",
+    "analyze",
+    "explain",
+    "explode",
+    "inspect",
+    "load_graph",
+    "rules",
+    "suppliers",
+]

@@ -92,3 +92,20 @@ def country_name(code: str) -> str:
         E.g. ``"China"`` for ``"CN"``.
     """
     return _table()[1].get(code.strip().upper(), code)
+
+
+def country_option(text: str | None, flag: str) -> str | None:
+    """ISO code of a country given as an option (None when not given), or a
+    :class:`~bomtrace.errors.UsageError` naming the option.
+
+    >>> country_option("Finland", "--made-in"), country_option(" ", "--made-in")
+    ('FI', None)
+    """
+    if text is None or not str(text).strip():
+        return None
+    code = normalize_country(text)
+    if code is None:
+        from bomtrace.errors import UsageError
+
+        raise UsageError(f"Unknown country {text!r} for {flag}. Use an ISO code such as FI or CN.")
+    return code

@@ -1,13 +1,13 @@
 """Flatten products to purchased parts, as one table (vectorised; fast at a million lines).
 
 One row per (product, purchased part): total quantity in one unit of the product, unit cost,
-extended cost, origin and ECCN. Built straight from the sparse explosion matrix, written with
-pandas (CSV) or pyarrow (Parquet); never one Python object per row on the hot path.
+extended cost, origin and ECCN. Built straight from the sparse explosion matrix, never one
+Python object per row on the hot path; the CSV and Parquet writers
+(:mod:`bomtrace.report.formats`) write the table as it is.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +17,6 @@ import pandas as pd
 from bomtrace._version import __version__
 from bomtrace.graph.model import BomGraph
 from bomtrace.issues import Issue
-from bomtrace.report.safe import csv_frame
 from bomtrace.rollup import explode as explode_matrix
 
 COLUMNS = (
@@ -54,20 +53,6 @@ class ExplodeResult:
             "products": out,
             "issues": [i.to_dict() for i in self.issues],
         }
-
-    def write(self, path: str | os.PathLike[str], fmt: str) -> None:
-        """Write the table as ``csv`` (text made inert, as :meth:`csv`) or ``parquet``."""
-        if fmt == "parquet":
-            self.table.to_parquet(path, index=False)
-        else:
-            table, quoting = csv_frame(self.table)
-            table.to_csv(path, index=False, quoting=quoting)
-
-    def csv(self) -> str:
-        """The table as CSV text; a text cell starting with ``=``, ``+``, ``-``, ``@``, tab or
-        carriage return gets a leading ``'`` (:func:`bomtrace.report.safe.csv_field`)."""
-        table, quoting = csv_frame(self.table)
-        return str(table.to_csv(index=False, lineterminator="\n", quoting=quoting))
 
 
 def explode_graph(graph: BomGraph, issues: list[Issue]) -> ExplodeResult:

@@ -1,5 +1,5 @@
-"""Tests for bomtrace/suppliers.py and ``bomtrace suppliers``: per-supplier audit and the
-data-request workbook."""
+"""Tests for ``bomtrace.suppliers`` and ``bomtrace suppliers``: per-supplier audit
+(analysis/suppliers.py) and the data-request workbook (report/request_sheet.py)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ from bomfactory import BASE_FIELDS, indented
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from bomtrace import suppliers
+from bomtrace.analysis.suppliers import QUESTIONS
 from bomtrace.cli import cli
-from bomtrace.suppliers import QUESTIONS, _sheet_title, suppliers, write_request_sheet
+from bomtrace.report.request_sheet import _sheet_title, write_request_sheet
 
 ROOT = Path(__file__).resolve().parent.parent
 FIELDS = (

@@ -12,8 +12,6 @@ from bomtrace.cli.common import (
     EPILOG,
     _as_of,
     _emit,
-    _fail,
-    _json_option,
     _run,
     with_read_options,
 )
@@ -28,7 +26,7 @@ from bomtrace.cli.options import (
     screening_list_option,
     second_incorporation_option,
 )
-from bomtrace.cli.outputs import check_outputs
+from bomtrace.cli.outputs import check_format, check_outputs, format_option, render
 
 
 @click.command(name="analyze", epilog=EPILOG)
@@ -66,13 +64,7 @@ from bomtrace.cli.outputs import check_outputs
 @second_incorporation_option
 @made_in_option
 @with_read_options
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "csv", "xlsx", "html"]),
-    default="table",
-    show_default=True,
-)
+@format_option("analyze")
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write to this file.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar on stderr.")
 def analyze(
@@ -110,8 +102,7 @@ def analyze(
     )
     from bomtrace import api
 
-    if fmt == "xlsx" and not out:
-        raise _fail("--format xlsx needs an output file: add -o REPORT.xlsx.")
+    check_format(fmt, out)
     day = _as_of(as_of)
     _warm_while_parsing(day)
     from bomtrace.progress import StageBar
@@ -139,13 +130,7 @@ def analyze(
             )
         )
         bar("writing")
-        # JSON is written from the result in pieces (its sub-assemblies in bulk, not copied
-        # into the document), the rest from its dict
-        text = (
-            result.json_pieces(_json_option())
-            if fmt == "json"
-            else _render(result.to_dict(), fmt, out)
-        )
+        text = render("analyze", fmt, result, out)
         if text is not None and out:
             _emit(text, out)
             text = None
@@ -155,27 +140,6 @@ def analyze(
     elif fmt == "xlsx":
         click.echo(f"Wrote {out}", err=True)
     sys.exit(result.exit_code)
-
-
-def _render(d: dict[str, Any], fmt: str, out: str | None) -> str | bytes | None:
-    """The analysis document as csv, html or text; an xlsx report is written to ``out``."""
-    if fmt == "csv":
-        from bomtrace.report.csvout import to_csv
-        from bomtrace.report.tables import destination_rows
-
-        return to_csv(destination_rows(d))
-    if fmt == "html":
-        from bomtrace.report.html import render_html
-
-        return render_html(d)
-    if fmt == "xlsx":
-        from bomtrace.report.xlsx import write_xlsx
-
-        _run(lambda: write_xlsx(d, out))  # type: ignore[arg-type]
-        return None
-    from bomtrace.report.text import render_analysis
-
-    return render_analysis(d)
 
 
 def _warm_while_parsing(day: date | None) -> None:

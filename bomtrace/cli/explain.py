@@ -6,14 +6,14 @@ import sys
 
 import click
 
-from bomtrace.cli.common import EPILOG, _as_of, _emit, _json, _run, read_options_from_flags
+from bomtrace.cli.common import EPILOG, _as_of, _run, read_options_from_flags
 from bomtrace.cli.options import (
     as_of_option,
     assembly_cost_option,
     made_in_option,
     second_incorporation_option,
 )
-from bomtrace.cli.outputs import check_outputs
+from bomtrace.cli.outputs import check_outputs, emit, format_option
 
 
 @click.command(name="explain", epilog=EPILOG)
@@ -42,9 +42,7 @@ from bomtrace.cli.outputs import check_outputs
     type=click.Choice(["indented", "parent-child", "flat", "per-assembly"]),
     help="Force the BOM layout instead of detecting it.",
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
+@format_option("explain")
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write to this file.")
 def explain(
     paths: tuple[str, ...],
@@ -74,15 +72,14 @@ def explain(
       bomtrace explain samples/rtr_e200.xlsx --product RTR-E200 -d IR --as-of 2020-08-17
     """
     check_outputs(paths, [("-o", out, fmt)])
-    from bomtrace.explanation import explain as run_explain
-    from bomtrace.explanation import explain_text
+    from bomtrace import api
 
     read = read_options_from_flags(
         {"columns": columns, "sheet": sheet, "layout": layout, "as_of": as_of}
     )
 
     result = _run(
-        lambda: run_explain(
+        lambda: api.explain(
             list(paths),
             part=part,
             product=product,
@@ -94,8 +91,7 @@ def explain(
             read=read,
         )
     )
-    d = result.to_dict()
-    _emit(_json(d) if fmt == "json" else explain_text(d), out)
+    emit("explain", fmt, result, out)
     sys.exit(result.exit_code)
 
 

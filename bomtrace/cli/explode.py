@@ -9,25 +9,16 @@ import click
 from bomtrace.cli.common import (
     EPILOG,
     _emit,
-    _fail,
-    _json,
     _run,
     with_read_options,
 )
-from bomtrace.cli.outputs import check_outputs
+from bomtrace.cli.outputs import check_format, check_outputs, format_option, render
 
 
 @click.command(name="explode", epilog=EPILOG)
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @with_read_options
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "csv", "parquet"]),
-    default="table",
-    show_default=True,
-    help="csv and parquet write one row per product × purchased part.",
-)
+@format_option("explode", help="csv and parquet write one row per product × purchased part.")
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write to this file.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar on stderr.")
 def explode(
@@ -51,22 +42,11 @@ def explode(
     from bomtrace import api
     from bomtrace.progress import StageBar
 
-    if fmt == "parquet" and not out:
-        raise _fail("--format parquet needs an output file: add -o EXPLODED.parquet.")
-    text: str | bytes | None = None
+    check_format(fmt, out)
     with StageBar(enabled=False if quiet else None) as bar:
         res = _run(lambda: api.explode(list(paths), read=read, progress=bar))
         bar("writing")
-        if fmt in ("csv", "parquet") and out:
-            _run(lambda: res.write(out, fmt))
-        elif fmt == "csv":
-            text = res.csv()
-        elif fmt == "json":
-            text = _json(res.to_dict())
-        else:
-            from bomtrace.report.text import render_explode
-
-            text = render_explode(res.to_dict())
+        text = render("explode", fmt, res, out)
         if text is not None and out:
             _emit(text, out)
             text = None

@@ -8,20 +8,16 @@ import click
 
 from bomtrace.cli.common import (
     EPILOG,
-    _emit,
-    _json,
     _run,
     with_read_options,
 )
-from bomtrace.cli.outputs import check_outputs
+from bomtrace.cli.outputs import check_outputs, emit, format_option
 
 
 @click.command(name="inspect", epilog=EPILOG)
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @with_read_options
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
+@format_option("inspect")
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write to this file.")
 def inspect(
     paths: tuple[str, ...],
@@ -41,13 +37,7 @@ def inspect(
     from bomtrace import api
 
     res = _run(lambda: api.inspect(list(paths), read=read))
-    d = res.to_dict()
-    if fmt == "json":
-        _emit(_json(d), out)
-    else:
-        from bomtrace.report.text import render_inspect
-
-        _emit(render_inspect(d), out)
+    emit("inspect", fmt, res, out)
 
 
 command = inspect

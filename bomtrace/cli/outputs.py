@@ -12,7 +12,11 @@ code 2, before the analysis runs:
 - an output whose folder does not exist, is not a folder or cannot be written, and an
   existing output file that cannot be written over;
 - an output whose name says another format than the one asked for (``--format xlsx -o
-  r.csv``); a name without a suffix, or with one bomtrace does not know, is accepted.
+  r.csv``); a name without a suffix, or with one bomtrace does not know, is accepted;
+- a format that cannot go to stdout (xlsx, parquet) without ``-o`` (:func:`check_format`).
+
+The formats, their suffixes and writers are the registry :data:`bomtrace.report.formats.FORMATS`;
+:func:`format_option` and :func:`render` read it.
 """
 
 from __future__ import annotations
@@ -20,21 +24,25 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from bomtrace.cli.common import InputProblem
+import click
+
+from bomtrace.cli.common import InputProblem, _emit, _run
+from bomtrace.report.formats import FORMATS, choices, write
+
+if TYPE_CHECKING:
+    from bomtrace.report.formats import Output
 
 PathLike = str | os.PathLike[str]
+F = TypeVar("F", bound=Callable[..., Any])
 
-#: the suffixes a file of each output format may have (compared without case)
+#: the suffixes a file of each output format may have (compared without case), and of the
+#: mapping profile (``--save-profile``)
 SUFFIXES: dict[str, tuple[str, ...]] = {
-    "table": (".txt", ".text", ".log", ".md"),
-    "json": (".json",),
-    "csv": (".csv",),
-    "xlsx": (".xlsx",),
-    "html": (".html", ".htm"),
-    "parquet": (".parquet", ".pq"),
+    **{f.name: f.suffixes for f in FORMATS.values()},
     "toml": (".toml",),
 }
 #: what a file name with a suffix of another kind says it is (a mismatch for any format)
@@ -177,3 +185,35 @@ def _can_create_in(folder: str) -> bool:
             return True
     except OSError:
         return False
+
+
+def format_option(command: str, help: str | None = None) -> Callable[[F], F]:
+    """``--format`` with the formats ``command`` offers (:data:`FORMATS`), default table."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices(command)),
+        default="table",
+        show_default=True,
+        help=help,
+    )
+
+
+def check_format(fmt: str, out: PathLike | None) -> None:
+    """Refuse (exit 2) a format that cannot go to stdout when no output file is given."""
+    f = FORMATS[fmt]
+    if not f.stdout and not out:
+        raise InputProblem(f"--format {fmt} needs an output file: add -o {f.example}.")
+
+
+def render(command: str, fmt: str, result: Any, out: str | None) -> Output:
+    """The output of ``command`` in format ``fmt``, to write to ``out`` or stdout; None when
+    the writer wrote ``out`` itself. Errors writing it are one-line messages (exit 2)."""
+    return _run(lambda: write(command, fmt, result, out))  # type: ignore[no-any-return]
+
+
+def emit(command: str, fmt: str, result: Any, out: str | None) -> None:
+    """Render ``result`` (:func:`render`) and write it to ``out`` or stdout."""
+    text = render(command, fmt, result, out)
+    if text is not None:
+        _emit(text, out)

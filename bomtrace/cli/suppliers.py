@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from bomtrace.cli.common import EPILOG, _as_of, _emit, _json, _run, with_read_options
+from bomtrace.cli.common import EPILOG, _as_of, _run, with_read_options
 from bomtrace.cli.options import (
     as_of_option,
     destinations_option,
@@ -16,7 +16,7 @@ from bomtrace.cli.options import (
     producers_option,
     screening_list_option,
 )
-from bomtrace.cli.outputs import check_outputs
+from bomtrace.cli.outputs import check_outputs, emit, format_option
 
 
 @click.command(name="suppliers", epilog=EPILOG)
@@ -34,9 +34,7 @@ from bomtrace.cli.outputs import check_outputs
     help="Write a workbook asking each supplier for its missing facts (one sheet each).",
 )
 @with_read_options
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
+@format_option("suppliers")
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write to this file.")
 def suppliers(
     paths: tuple[str, ...],
@@ -67,10 +65,10 @@ def suppliers(
             ("--save-profile", read.save_profile, "toml"),
         ],
     )
-    from bomtrace.suppliers import render_suppliers, suppliers, write_request_sheet
+    from bomtrace import api
 
     res = _run(
-        lambda: suppliers(
+        lambda: api.suppliers(
             list(paths),
             destinations=destinations,
             as_of=_as_of(as_of),
@@ -81,9 +79,10 @@ def suppliers(
             read=read,
         )
     )
-    d = res.to_dict()
-    _emit(_json(d) if fmt == "json" else render_suppliers(d), out)
+    emit("suppliers", fmt, res, out)
     if request_sheet:
+        from bomtrace.report.request_sheet import write_request_sheet
+
         n = _run(lambda: write_request_sheet(res, request_sheet))
         click.echo(
             f"Wrote {request_sheet}: {n} supplier sheet(s), {res.requests} request(s).", err=True

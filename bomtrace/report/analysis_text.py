@@ -3,7 +3,8 @@
 verdict, track notes, and the compact summary of ``--all-destinations``.
 
 Each helper takes one product of the analysis document (``AnalysisResult.to_dict()``) and
-returns lines (indented two spaces), so ``render_analysis`` stays a thin loop.
+returns lines (indented two spaces), so :func:`render_analysis`, the default ``bomtrace
+analyze`` output, stays a thin loop.
 """
 
 from __future__ import annotations
@@ -11,8 +12,38 @@ from __future__ import annotations
 from typing import Any
 
 from bomtrace.analysis.result import percent
+from bomtrace.report.fdpr_text import fdpr_lines
+from bomtrace.report.text import issues_block, money, pct, table
 
 _MAX_CODES = 12
+
+VERDICT_LABEL = {
+    "subject": "SUBJECT",
+    "not-subject": "not subject",
+    "undetermined": "UNDETERMINED",
+    "not-analysed": "not analysed",
+}
+
+
+#: what the verdict column adds for a verdict not decided by the de minimis ratio
+BASIS_NOTE = {"us-origin": " (US-origin)", "zero-de-minimis": " (734.4(a))"}
+
+
+def origin_lines(p: dict[str, Any]) -> list[str]:
+    """What a product's origin means for its verdict, when it is not plainly foreign-made."""
+    origin = p.get("origin") or {}
+    if origin.get("country") == "US":
+        how = "--made-in US" if origin.get("source") == "made-in-option" else "origin US"
+        return [
+            f"  US-origin item ({how}): subject to the EAR wherever it is (15 CFR 734.3(a)(2)); "
+            "de minimis does not apply, its figures are information only"
+        ]
+    if origin.get("source") == "assumed-foreign":
+        return [
+            "  origin not given: analysed as foreign-made (if it is made in the US it is "
+            "subject to the EAR; give its origin or --made-in)"
+        ]
+    return []
 
 
 def _codes(codes: list[str]) -> str:
@@ -89,3 +120,125 @@ def summary_lines(p: dict[str, Any]) -> list[str]:
         return []
     n_dest = len(s["subject_for"]) + len(s["undetermined_for"]) + s["not_subject_count"]
     return [f"  all {n_dest} destinations: {summary_line(s)}"]
+
+
+def render_analysis(d: dict[str, Any]) -> str:
+    """The default ``bomtrace analyze`` output.
+
+    Under ``--all-destinations`` a product shows its compact summary and only the
+    destinations where it is (or may be) subject to the EAR.
+    """
+    rs = d["ruleset"]
+    out = [f"bomtrace {d['bomtrace_version']} · rules as of {rs['as_of']} ({rs['data_version']})"]
+    if rs["scenarios"]:
+        out.append("Scenarios: " + ", ".join(rs["scenarios"]))
+    every = bool((d.get("options") or {}).get("all_destinations"))
+    for p in d["products"]:
+        out.append("")
+        title = f"Product {p['part_number']}"
+        if p.get("description"):
+            title += f"  {p['description']}"
+        out.append(title)
+        if not p["analysed"]:
+            out.append(f"  not analysed: {p.get('not_analysed_reason')}")
+            continue
+        den = p["denominator"]
+        basis = "selling price" if den["basis"] == "selling_price" else "rolled-up cost"
+        track = p.get("track", "commodity")
+        out.append(
+            f"  total cost {money(p['total_cost'])} {p['currency']} · US-origin "
+            f"{money(p['us_origin_value'])} · US tech/patent {money(p['us_tech_value'])} · "
+            f"denominator {money(den['value'])} ({basis})"
+            + ("" if track == "commodity" else f" · {track} track")
+        )
+        out.extend(origin_lines(p))
+        shown = p["destinations"]
+        if every:
+            out.extend(summary_lines(p))
+            shown = [x for x in shown if x["verdict"] != "not-subject"]
+        rows = []
+        for x in shown:
+            top = x.get("top_contributors") or []
+            lead = f"{top[0]['part_number']} ({top[0]['reason']})" if top else "-"
+            b = x["bounds"]
+            rng = pct(b["low"]) if b["low"] == b["high"] else f"{pct(b['low'])}–{pct(b['high'])}"
+            others = x.get("same_for") or []
+            rows.append(
+                [
+                    x["country"] + (f" +{len(others)}" if others else ""),
+                    x["name"],
+                    pct(x["threshold"]),
+                    money(x["controlled_us_value"]),
+                    rng,
+                    VERDICT_LABEL[x["verdict"]] + BASIS_NOTE.get(x.get("basis"), ""),
+                    money(x["headroom"]),
+                    lead,
+                ]
+            )
+        if rows:
+            out.append(
+                table(
+                    [
+                        "dest",
+                        "name",
+                        "threshold",
+                        "controlled",
+                        "ratio",
+                        "verdict",
+                        "headroom",
+                        "top contributor",
+                    ],
+                    rows,
+                )
+            )
+        for lines in (zero_lines, second_incorporation_lines, settle_lines, note_lines):
+            out.extend(lines(p))
+        scen = [
+            [
+                x["country"],
+                s["name"],
+                pct(s["threshold"]),
+                pct(s["ratio"]),
+                VERDICT_LABEL[s["verdict"]],
+                "FLIPS" if s["flips"] else "",
+            ]
+            for x in p["destinations"]
+            for s in x.get("scenarios", [])
+        ]
+        if scen:
+            out.append("  what-if:")
+            out.append(
+                table(["dest", "scenario", "threshold", "ratio", "verdict", ""], scen, indent=4)
+            )
+        out.extend(fdpr_lines(p, d.get("fdpr")))
+    flips = d.get("scenario_flips") or []
+    if flips:
+        out.append("")
+        out.append(
+            "Scenario flips: "
+            + "; ".join(
+                f"{f['part_number']} → {f['country']}: {f['in_force']} → {f['under_scenario']} "
+                f"({f['scenario']})"
+                for f in flips
+            )
+        )
+    n_asm = d.get("assemblies_analysed", len(d.get("assemblies") or []))
+    if n_asm:
+        subj = sum(
+            1
+            for a in d["assemblies"]
+            if ((a.get("summary") or {}).get("subject_for")
+                or any(x["verdict"] == "subject" for x in a["destinations"]))
+            and not any(x.get("basis") == "us-origin" for x in a["destinations"])
+        )  # fmt: skip
+        us = d.get("assemblies_us_origin") or 0
+        out.append("")
+        out.append(
+            f"Sub-assemblies analysed: {n_asm} ({subj} foreign-made subject for some "
+            f"destination"
+            + (f"; {us} US-origin, subject wherever they are" if us else "")
+            + "; see --format json/xlsx)."
+        )
+    out.append("")
+    out.append(issues_block(d["issues"]))
+    return "\n".join(out)

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
+import os
+from typing import TYPE_CHECKING, Any
 
-from bomtrace.report.safe import csv_field, csv_quoting, csv_row
+from bomtrace.report.safe import csv_field, csv_frame, csv_quoting, csv_row
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def to_csv(rows: list[dict[str, Any]]) -> str:
@@ -38,3 +42,13 @@ def to_csv(rows: list[dict[str, Any]]) -> str:
     for r in inert:
         w.writerow({k: ("" if v is None else v) for k, v in r.items()})
     return buf.getvalue()
+
+
+def frame_csv(frame: pd.DataFrame, path: str | os.PathLike[str] | None = None) -> str | None:
+    """A table as CSV (text made inert as by :func:`to_csv`, written by pandas): written to
+    ``path`` (returning None), or returned as text."""
+    table, quoting = csv_frame(frame)
+    if path is not None:
+        table.to_csv(path, index=False, quoting=quoting)
+        return None
+    return str(table.to_csv(index=False, lineterminator="\n", quoting=quoting))

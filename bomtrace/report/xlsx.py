@@ -2,8 +2,9 @@
 Issues and About sheets, headers frozen, filters on, number formats set. Every text cell is a
 string cell, never a formula, whatever the BOM said (:mod:`bomtrace.report.safe`).
 
-Detail sheets are capped at :data:`MAX_DETAIL_ROWS` rows with a note where they are, because
-xlsx writing costs ~6 µs per cell; use CSV/JSON for complete large tables.
+Detail sheets are capped at :data:`MAX_DETAIL_ROWS` rows with a note where they are: openpyxl
+writes cell by cell, too slowly for the tables of a million-line BOM, which CSV and JSON give
+complete.
 """
 
 from __future__ import annotations

@@ -41,7 +41,7 @@ What must hold for every example, one test per family (``FAMILIES``):
     itself). Conflicting listings (``quantity-conflict``, ``structure-conflict``) stop the
     products above them, so they are checked like any other error. If the part is in
     bomtrace's own graph
-    (``bomtrace.api.load_graph`` on the same files) and the issue's row is in use there (the
+    (``bomtrace.graph.load.load_graph`` on the same files) and the issue's row is in use there (the
     row of an edge into that part, or the row that defines the part; an issue without a row
     counts as in use), the value feeds every product above that edge (or above the part).
     Each such product must be not analysed, or have no destination with the verdict
@@ -611,7 +611,7 @@ def _fed(paths: list[str], doc: dict[str, Any]) -> list[tuple[dict[str, Any], li
     """For each error issue naming a part whose row is in use, the products it feeds."""
     import numpy as np
 
-    from bomtrace.api import load_graph
+    from bomtrace.graph.load import load_graph
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -41,8 +41,8 @@ ANALYSIS_ENTRY_POINTS = [
     "bomtrace.api.analyze",
     "bomtrace.api.explode",
     "bomtrace.api.inspect",
-    "bomtrace.explanation.explain",
-    "bomtrace.suppliers.suppliers",
+    "bomtrace.api.explain",
+    "bomtrace.api.suppliers",
 ]
 
 

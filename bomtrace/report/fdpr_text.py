@@ -1,4 +1,5 @@
-"""Terminal lines for one product's FDPR findings (called by :mod:`bomtrace.report.text`).
+"""Terminal lines for one product's FDPR findings (called by
+:func:`bomtrace.report.analysis_text.render_analysis`).
 
 Renders ``fdpr`` and ``fdpr_summary`` of one product of ``AnalysisResult.to_dict()``, with the
 run-level ``fdpr`` block (date, parties, rules in scope); nothing is recomputed. Products

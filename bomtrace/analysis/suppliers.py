@@ -9,23 +9,42 @@ one destination analysed (the de minimis numerator's rule); FDPR exposure comes 
 could change an answer: the origin of a part, the ECCN of a part that is or may be US-origin,
 and the production facts the FDP rules still need (the part's unresolved evidence).
 
-:func:`write_request_sheet` writes the workbook to send: one sheet per supplier, one row per
-part and missing fact, with the question to answer.
+:func:`supplier_audit` reads them off a graph and its analysis; the verb is
+:func:`bomtrace.suppliers`, the workbook of questions to send
+:func:`bomtrace.report.request_sheet.write_request_sheet`.
+
+Through the verb:
+
+>>> from datetime import date
+>>> import bomtrace
+>>> import pandas as pd
+>>> from bomtrace.io.table import BomTable
+>>> lines = pd.DataFrame({"part_number": ["P", "U1", "R1"], "level": [0, 1, 1],
+...     "quantity": [1, 2, 10], "unit_cost": [None, 30.0, 0.1],
+...     "country_of_origin": [None, "US", None], "eccn": [None, None, "EAR99"],
+...     "supplier": [None, "Acme", "Beta"],
+...     "_file": "bom.csv", "_sheet": None, "_row": [2, 3, 4]})
+>>> r = bomtrace.suppliers(BomTable(lines=lines, layout="indented"), destinations=["CN"],
+...                        as_of=date(2020, 8, 17))
+>>> [(s.supplier, s.value, [m["facts"] for m in s.missing]) for s in r.suppliers]
+[('Acme', 60.0, [['eccn']]), ('Beta', 1.0, [['country_of_origin']])]
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from bomtrace._version import __version__
+from bomtrace.analysis.document import AnalysisResult
 from bomtrace.analysis.result import text
+from bomtrace.analysis.values import node_origins
+from bomtrace.graph.model import BomGraph
 from bomtrace.issues import Issue
+from bomtrace.rollup import used_quantities
+from bomtrace.rules.ruleset import Ruleset
 
 #: the question asked for each missing fact (request sheet)
 QUESTIONS: dict[str, str] = {
@@ -74,7 +93,7 @@ class SupplierRow:
 
 @dataclass
 class SuppliersResult:
-    """The outcome of :func:`suppliers`."""
+    """The outcome of :func:`supplier_audit`."""
 
     as_of: str
     destinations: list[str]
@@ -100,63 +119,30 @@ class SuppliersResult:
         }
 
 
-def suppliers(
-    source: Any,
+def supplier_audit(
+    graph: BomGraph,
+    res: AnalysisResult,
+    ruleset: Ruleset,
     *,
-    destinations: Sequence[str] = (),
-    as_of: date | None = None,
     end_user: str | None = None,
-    parties: Sequence[str] = (),
-    screening_lists: Sequence[str] = (),
-    producers: str | None = None,
-    read: Any = None,
 ) -> SuppliersResult:
     """Per supplier: parts, value, US-origin value, controlled value, FDPR exposure, missing facts.
 
     Parameters
     ----------
-    source : path, list of paths, BomTable or BomGraph
-        The BOM (as for :func:`bomtrace.analyze`).
-    destinations, as_of, end_user, parties, screening_lists, producers
-        As for :func:`bomtrace.analyze`.
-    read : ReadOptions, optional
-        Reader options.
+    graph : BomGraph
+        The validated BOM.
+    res : AnalysisResult
+        Its analysis (destinations, FDPR findings, issues, exit code).
+    ruleset : Ruleset
+        The rules of the analysis's date.
+    end_user : str, optional
+        The end user the analysis screened (reported as given).
 
     Returns
     -------
     SuppliersResult
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from bomtrace.io.table import BomTable
-    >>> lines = pd.DataFrame({"part_number": ["P", "U1", "R1"], "level": [0, 1, 1],
-    ...     "quantity": [1, 2, 10], "unit_cost": [None, 30.0, 0.1],
-    ...     "country_of_origin": [None, "US", None], "eccn": [None, None, "EAR99"],
-    ...     "supplier": [None, "Acme", "Beta"],
-    ...     "_file": "bom.csv", "_sheet": None, "_row": [2, 3, 4]})
-    >>> r = suppliers(BomTable(lines=lines, layout="indented"), destinations=["CN"],
-    ...               as_of=date(2020, 8, 17))
-    >>> [(s.supplier, s.value, [m["facts"] for m in s.missing]) for s in r.suppliers]
-    [('Acme', 60.0, [['eccn']]), ('Beta', 1.0, [['country_of_origin']])]
     """
-    from bomtrace.analysis.values import node_origins
-    from bomtrace.api import analyze, load_graph
-    from bomtrace.rollup import used_quantities
-    from bomtrace.rules import load_ruleset
-
-    graph, _ = load_graph(source, read=read)
-    res = analyze(
-        graph,
-        destinations=destinations,
-        as_of=as_of,
-        end_user=end_user,
-        parties=parties,
-        screening_lists=screening_lists,
-        producers=producers,
-        assemblies=False,
-    )
-    ruleset = load_ruleset(as_of)
     dests = [ruleset.destination(d) for d in res.options["destinations"]]
     roots = np.array([int(r) for r in graph.roots if graph.height[r] >= 0], dtype=np.int64)
     qty = used_quantities(graph, roots)
@@ -217,131 +203,11 @@ def suppliers(
     )
 
 
-def _supplier_names(graph: Any) -> list[str]:
+def _supplier_names(graph: BomGraph) -> list[str]:
+    """Each node's supplier: ``supplier``, else ``manufacturer``, else ``producer``."""
     cols = [graph.attr(f) for f in ("supplier", "manufacturer", "producer")]
     out = []
     for vals in zip(*cols, strict=True):
         name = next((str(v).strip() for v in vals if v is not None and str(v).strip()), None)
         out.append(name or NO_SUPPLIER)
     return out
-
-
-def _sheet_title(name: str, used: set[str]) -> str:
-    """The sheet name for supplier ``name``: valid, unique among ``used`` (casefolded)."""
-    from bomtrace.report.safe import sheet_title
-
-    return sheet_title(name, used, default="supplier")
-
-
-def write_request_sheet(result: SuppliersResult, path: str | Path) -> int:
-    """Write the data-request workbook: one sheet per supplier with missing facts.
-
-    Each sheet says what is asked and why, then lists one row per part and missing fact
-    (part number, description, MPN, quantity, the fact, the question) with an empty answer
-    column. Returns the number of supplier sheets written.
-
-    The workbook goes to people outside the company, so nothing in it is live: every text
-    cell is a string cell (never a formula, whatever a part number or supplier name says) and
-    sheet names made from supplier names are mended to valid, unique names
-    (:mod:`bomtrace.report.safe`).
-
-    Raises
-    ------
-    bomtrace.errors.ReportError
-        When the file cannot be written.
-    """
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-
-    from bomtrace.errors import ReportError
-    from bomtrace.report.safe import set_text, xlsx_row
-
-    wb = Workbook()
-    first = wb.active
-    used: set[str] = set()
-    written = 0
-    headers = ["Part Number", "Description", "MPN", "Qty used", "Fact", "Question", "Your answer"]
-    widths = [16, 44, 18, 9, 24, 70, 30]
-    for s in result.suppliers:
-        if not s.missing:
-            continue
-        ws = wb.create_sheet(_sheet_title(s.supplier, used))
-        set_text(ws, 1, 1, f"Data request to {s.supplier}").font = Font(bold=True, size=13)
-        set_text(
-            ws,
-            2,
-            1,
-            "We need the facts below to determine US export-control status (EAR de minimis and "
-            "Foreign Direct Product rules) of products that use your parts. Please fill in the "
-            "last column and return this sheet.",
-        )
-        set_text(ws, 3, 1, f"Prepared with bomtrace {__version__}; rules as of {result.as_of}.")
-        ws.append([])
-        ws.append(xlsx_row(ws, headers))
-        for c in ws[5]:
-            c.font = Font(bold=True)
-            c.fill = PatternFill("solid", fgColor="DDEBF7")
-        for m in s.missing:
-            for fact in m["facts"]:
-                ws.append(
-                    xlsx_row(
-                        ws,
-                        [
-                            m["part_number"],
-                            m["description"],
-                            m["mpn"],
-                            m["quantity"],
-                            fact,
-                            QUESTIONS[fact],
-                            None,
-                        ],
-                    )
-                )
-        for i, w in enumerate(widths):
-            ws.column_dimensions[chr(ord("A") + i)].width = w
-        for row in ws.iter_rows(min_row=6):
-            row[5].alignment = Alignment(wrap_text=True, vertical="top")
-        ws.freeze_panes = "A6"
-        written += 1
-    if written and first is not None:
-        wb.remove(first)
-    elif first is not None:
-        first.title = "No requests"
-        set_text(first, 1, 1, "No data is missing: nothing to request.")
-    try:
-        wb.save(path)
-    except OSError as exc:
-        raise ReportError(f"Cannot write {path}: {exc}.") from exc
-    return written
-
-
-def render_suppliers(d: dict[str, Any]) -> str:
-    """Terminal table of :meth:`SuppliersResult.to_dict`."""
-    from bomtrace.report.text import issues_block, money, table
-
-    head = (
-        f"bomtrace {d['bomtrace_version']} · suppliers · rules as of {d['as_of']} · "
-        f"destinations {', '.join(d['destinations']) or '-'}"
-        + (f" · end user {d['end_user']}" if d.get("end_user") else "")
-    )
-    rows = [
-        [
-            s["supplier"],
-            s["parts"],
-            money(s["value"]),
-            money(s["us_origin_value"]),
-            money(s["controlled_value"]),
-            f"{len(s['fdpr_caught_parts'])} ({money(s['fdpr_caught_value'])})",
-            len(s["fdpr_unresolved_parts"]),
-            sum(len(m["facts"]) for m in s["missing"]),
-        ]
-        for s in d["suppliers"]
-    ]
-    hdr = ["supplier", "parts", "value", "US-origin", "controlled", "FDPR caught", "unresolved"]
-    out = [head, "", table([*hdr, "missing facts"], rows)]
-    for s in d["suppliers"]:
-        for m in s["missing"]:
-            out.append(f"  {s['supplier']}: {m['part_number']} needs {', '.join(m['facts'])}")
-    out.append("")
-    out.append(issues_block(d["issues"]))
-    return "\n".join(out)
