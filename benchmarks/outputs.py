@@ -185,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for label, rev in (("base", a.base), ("new", a.new)):
         if rev is None:
-            src, tag = REPO, "worktree"
+            src, tag = REPO, f"worktree-{REPO.name}"
         else:
             src, tag = snapshot(rev, a.data_dir)
         out = data / "outputs" / tag

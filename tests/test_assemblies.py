@@ -16,8 +16,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bomtrace import analyze
-from bomtrace.analysis.assemblies import AssemblyResults, _json_strings
-from bomtrace.analysis.result import rounded
+from bomtrace.analysis.assemblies import AssemblyResults
+from bomtrace.analysis.schema import _json_strings, rounded
 
 D2020 = date(2020, 8, 17)
 F = (*BASE_FIELDS, "selling_price", "item_type", "discrete_product", "description")

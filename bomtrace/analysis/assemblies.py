@@ -15,12 +15,14 @@ from typing import Any
 
 import numpy as np
 
-from bomtrace.analysis.context import Context
+from bomtrace.analysis.context import BASES, Context
 from bomtrace.analysis.detail import destination_result, ratios_differ
-from bomtrace.analysis.grid import NOT_SUBJECT, VERDICTS
-from bomtrace.analysis.items import item_summaries, item_summary, node_result
+from bomtrace.analysis.grid import NOT_SUBJECT, SUBJECT, VERDICTS
+from bomtrace.analysis.items import denominator_bases, item_summaries, item_summary, node_result
 from bomtrace.analysis.lazy import LazyResults
-from bomtrace.analysis.result import DestinationResult, ProductResult, rounded, subject_of, texts
+from bomtrace.analysis.result import DestinationResult, ProductResult, subject_of
+from bomtrace.analysis.schema import ASSEMBLY, Coded, Const, Frame, entries, json_rows, texts
+from bomtrace.analysis.schema import join as _join
 from bomtrace.analysis.tracks import TRACKS
 from bomtrace.analysis.values import NodeValues
 from bomtrace.rules.model import Destination
@@ -116,85 +118,19 @@ class AssemblyResults(LazyResults):
 
     def to_json(self, positions: np.ndarray) -> bytes:
         """The JSON array of :meth:`to_dicts`'s entries, byte for byte as orjson writes it,
-        made in bulk: every number column is written by one ``orjson.dumps`` and the
-        entries are joined from the columns by pyarrow. With ``--all-destinations`` (entries
-        with summaries) it is ``orjson.dumps(to_dicts(positions))``."""
+        made in bulk (:func:`~bomtrace.analysis.schema.json_rows`)."""
         return b"".join(self.json_pieces(positions))
 
     def json_pieces(self, positions: np.ndarray) -> list[bytes | memoryview]:
         """:meth:`to_json` in pieces, to be written one after the other: the entries are
         not copied out of the buffer they were joined in."""
         import orjson
-        import pyarrow as pa
-        import pyarrow.compute as pc
 
         if self._summary_only or not len(positions):
             return [orjson.dumps(self.to_dicts(positions))]
-        ctx, pos = self._ctx, np.asarray(positions, dtype=np.int64)
-        v = self._nodes[pos]
-        vals, g, den = ctx.vals, ctx.grid, ctx.den[v]
-
-        def nums(a: Any, digits: int) -> Any:
-            tokens = pa.array([orjson.dumps(rounded(a, digits))[1:-1]], pa.large_binary())
-            return pc.split_pattern(tokens, b",").flatten()
-
-        def join(*parts: Any) -> Any:
-            lits = [pa.scalar(p, pa.large_binary()) if isinstance(p, bytes) else p for p in parts]
-            return pc.binary_join_element_wise(*lits, pa.scalar(b"", pa.large_binary()))
-
-        # per verdict code, and one more for a US-origin item (subject, basis us-origin)
-        words = pa.array(
-            [
-                orjson.dumps(subject_of(w)) + b',"verdict":' + orjson.dumps(w)
-                + b',"basis":"de-minimis"'
-                for w in VERDICTS
-            ] + [b'true,"verdict":"subject","basis":"us-origin"'],
-            pa.large_binary(),
-        )  # fmt: skip
-        us = ctx.us_origin(v)
-        # the rows of the listed positions that have cells built in full
-        built = np.array(sorted({i for i, _ in self._full}), dtype=np.int64)
-        with_full = np.flatnonzero(np.isin(pos, built))
-        at = dict(zip(pos[with_full].tolist(), with_full.tolist(), strict=True))
-        full: dict[int, list[tuple[int, DestinationResult]]] = {}
-        for (i, di), res in self._full.items():
-            if i in at:
-                full.setdefault(di, []).append((at[i], res))
-        cells = []
-        for di, (d, k) in enumerate(zip(self._dests, self._class, strict=True)):
-            num = g.num_lo[v, k]
-            head = np.where((den > 0) & ~us, d.threshold * den - num, np.nan)
-            lo = nums(g.lo[v, k], 6)
-            head_json = orjson.dumps({"country": d.code, "threshold": d.threshold})[:-1]
-            cell = join(
-                head_json + b',"controlled_us_value":', nums(num, 4), b',"ratio":', lo,
-                b',"subject_to_ear":',
-                words.take(pa.array(np.where(us, len(VERDICTS), g.verdict[v, k]))),
-                b',"headroom":',
-                nums(head, 4), b',"bounds":{"low":', lo, b',"high":', nums(g.hi[v, k], 6), b"}}",
-            )  # fmt: skip
-            if di in full:  # cells built in full (evidence, second incorporation)
-                mask = np.zeros(len(pos), dtype=bool)
-                mask[[r for r, _ in full[di]]] = True
-                new = [orjson.dumps(res.to_dict(detail=False)) for _, res in sorted(full[di])]
-                cell = pc.replace_with_mask(cell, pa.array(mask), pa.array(new, pa.large_binary()))
-            cells.extend([b",", cell])
-        track = np.zeros(len(v), dtype=np.int64)  # each node's track among TRACKS
-        for i, name in enumerate(TRACKS[1:], 1):
-            track[vals.track[v] == name] = i
-        basis = np.where(self._price[v] > 0, b'"selling_price"', b'"rolled_up_cost"')
-        rows = join(
-            b'{"part_number":', _json_strings(texts(ctx.graph.part_numbers[v])),
-            b',"description":', _json_strings(texts(self._desc[v])),
-            b',"analysed":true,"total_cost":',
-            nums(vals.total[v], 4), b',"currency":' + orjson.dumps(self._currency),
-            b',"us_origin_value":', nums(vals.us[v], 4), b',"us_tech_value":',
-            nums(vals.us_tech[v], 4), b',"denominator":{"basis":', pa.array(basis.tolist(),
-            pa.large_binary()), b',"value":', nums(den, 4), b'},"track":',
-            pa.array([orjson.dumps(t) for t in TRACKS], pa.large_binary()).take(track),
-            b',"destinations":[', *cells[1:], b"]},",
-        )  # fmt: skip
-        # the rows, each ending with a comma, lie one after another in the array's data
+        rows = json_rows(ASSEMBLY, self._frame(np.asarray(positions, dtype=np.int64)))
+        # the entries lie one after another in the array's data: joined with commas
+        rows = _join([rows, b","])
         offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64)[rows.offset :]
         data = memoryview(rows.buffers()[2])[int(offsets[0]) : int(offsets[len(rows)]) - 1]
         return [b"[", data, b"]"]
@@ -202,106 +138,65 @@ class AssemblyResults(LazyResults):
     def to_dicts(self, positions: np.ndarray) -> list[dict[str, Any]]:
         """The JSON entries (``ProductResult.to_dict(detail=False)``) of some sub-assemblies,
         written from the arrays."""
-        ctx, pos = self._ctx, np.asarray(positions, dtype=np.int64)
-        v = self._nodes[pos]
-        vals, g, den = ctx.vals, ctx.grid, ctx.den[v]
-        pairs = [] if self._summary_only else list(zip(self._dests, self._class, strict=True))
-        columns: list[list[dict[str, Any]]] = []  # one column of cells per destination
-        # per verdict code, and one more for a US-origin item
-        words = [(w, subject_of(w), "de-minimis") for w in VERDICTS]
-        words.append(("subject", True, "us-origin"))
-        us = ctx.us_origin(v)
-        for d, k in pairs:
-            num = g.num_lo[v, k]
-            head = np.where((den > 0) & ~us, d.threshold * den - num, np.nan)
-            codes = np.where(us, len(VERDICTS), g.verdict[v, k])
-            verdicts = [words[c] for c in codes.tolist()]
-            code, thr = d.code, d.threshold
-            columns.append(
-                [
-                    {
-                        "country": code,
-                        "threshold": thr,
-                        "controlled_us_value": n,
-                        "ratio": lo,
-                        "subject_to_ear": verdict[1],
-                        "verdict": verdict[0],
-                        "basis": verdict[2],
-                        "headroom": h,
-                        "bounds": {"low": lo, "high": hi},
-                    }
-                    for n, lo, hi, verdict, h in zip(
-                        rounded(num, 4),
-                        rounded(g.lo[v, k], 6),
-                        rounded(g.hi[v, k], 6),
-                        verdicts,
-                        rounded(head, 4),
-                        strict=True,
-                    )
-                ]
-            )
-        if self._full:  # cells built in full (evidence, second incorporation): their entries
-            has_full = {i for i, _ in self._full}
-            for r, i in enumerate(pos.tolist()):
-                if i in has_full:
-                    for di, column in enumerate(columns):
-                        full = self._full.get((i, di))
-                        if full is not None:
-                            column[r] = full.to_dict(detail=False)
-        cells: list[list[dict[str, Any]]] = (
-            [list(c) for c in zip(*columns, strict=True)] if columns else [[] for _ in pos]
-        )
-        desc = self._desc
-        basis = np.where(self._price[v] > 0, "selling_price", "rolled_up_cost").tolist()
-        rows = zip(
-            ctx.graph.part_numbers[v].tolist(),
-            texts(desc[v]),
-            rounded(vals.total[v], 4),
-            rounded(vals.us[v], 4),
-            rounded(vals.us_tech[v], 4),
-            basis,
-            rounded(den, 4),
-            [str(t) for t in vals.track[v].tolist()],
-            cells,
-            strict=True,
-        )
-        out = [
-            {
-                "part_number": str(pn),
-                "description": ds,
-                "analysed": True,
-                "total_cost": tot,
-                "currency": self._currency,
-                "us_origin_value": us,
-                "us_tech_value": tech,
-                "denominator": {"basis": b, "value": dn},
-                "track": tr,
-                "destinations": c,
-            }
-            for pn, ds, tot, us, tech, b, dn, tr, c in rows
-        ]
+        return entries(ASSEMBLY, self._frame(np.asarray(positions, dtype=np.int64)))
+
+    def _frame(self, pos: np.ndarray) -> Frame:
+        """The entries of the sub-assemblies at positions ``pos``, as columns."""
+        ctx, v = self._ctx, self._nodes[pos]
+        vals, g = ctx.vals, ctx.grid
+        # cells built in full (evidence, second incorporation), per destination: their entries
+        at = {i: r for r, i in enumerate(pos.tolist())}
+        done: list[dict[int, dict[str, Any]]] = [{} for _ in self._dests]
+        for (i, di), res in self._full.items():
+            if i in at:
+                done[di][at[i]] = res.to_dict(detail=False)
+        cells = []
+        if not self._summary_only:
+            us = ctx.us_origin(v)
+            for di, (d, k) in enumerate(zip(self._dests, self._class, strict=True)):
+                codes = g.verdict[v, k]
+                lo = g.lo[v, k]
+                columns = {
+                    "country": Const(d.code),
+                    "threshold": Const(d.threshold),
+                    "controlled_us_value": g.num_lo[v, k],
+                    "ratio": lo,
+                    # a US-origin item is subject everywhere (its cells say so)
+                    "subject_to_ear": Coded(np.where(us, SUBJECT, codes), _SUBJECT_TO_EAR),
+                    "verdict": Coded(np.where(us, SUBJECT, codes), VERDICTS),
+                    "basis": Coded(ctx.basis_codes(v, k), BASES),
+                    "headroom": ctx.headroom(v, k, d.threshold),
+                    "bounds": Frame(len(v), {"low": lo, "high": g.hi[v, k]}),
+                    "zero_de_minimis": Const([]),
+                    "second_incorporation": Const(None),
+                    "notes": Const([]),
+                }
+                cells.append(Frame(len(v), columns, done[di]))
+        summaries: Any = Const(None)
         if self._summary_only:
-            sums = item_summaries(g, ctx, v, self._members, self._reps)
-            for entry, summary in zip(out, sums, strict=True):
-                entry["summary"] = summary
-        return out
+            summaries = item_summaries(g, ctx, v, self._members, self._reps)
+        track = np.zeros(len(v), dtype=np.int64)  # each node's track among TRACKS
+        for i, name in enumerate(TRACKS[1:], 1):
+            track[vals.track[v] == name] = i
+        columns = {
+            "part_number": texts(ctx.graph.part_numbers[v]),
+            "description": texts(self._desc[v]),
+            "analysed": Const(True),
+            "total_cost": vals.total[v],
+            "currency": Const(self._currency),
+            "us_origin_value": vals.us[v],
+            "us_tech_value": vals.us_tech[v],
+            "denominator": Frame(
+                len(v), {"basis": denominator_bases(self._price[v]), "value": ctx.den[v]}
+            ),
+            "track": Coded(track, TRACKS),
+            "origin": Const(None),
+            "destinations": cells,
+            "summary": summaries,
+            "not_analysed_reason": Const(None),
+        }
+        return Frame(len(v), columns)
 
 
-def _json_strings(values: list[str | None]) -> Any:
-    """Each text as orjson writes it (None as null), in a pyarrow large_binary array: one
-    ``orjson.dumps`` of them all, cut at the ``","`` between two texts (inside a text every
-    ``"`` is escaped, so the sequence only occurs between texts)."""
-    import orjson
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if not values:
-        return pa.array([], pa.large_binary())
-    nulls = [x is None for x in values]
-    dumped = orjson.dumps(["" if x is None else x for x in values])[2:-2]
-    inner = pc.split_pattern(pa.array([dumped], pa.large_binary()), b'","').flatten()
-    quote = pa.scalar(b'"', pa.large_binary())
-    out = pc.binary_join_element_wise(quote, inner, quote, pa.scalar(b"", pa.large_binary()))
-    if any(nulls):
-        out = pc.if_else(pa.array(nulls), pa.scalar(b"null", pa.large_binary()), out)
-    return out
+#: ``subject_to_ear`` of each verdict code
+_SUBJECT_TO_EAR = [subject_of(w) for w in VERDICTS]

@@ -16,6 +16,9 @@ from bomtrace.analysis.values import NodeValues
 from bomtrace.graph.model import BomGraph
 from bomtrace.rules.zero import ZeroDeMinimis
 
+#: the bases by :meth:`Context.basis_codes`
+BASES: tuple[Basis, ...] = ("de-minimis", "zero-de-minimis", "us-origin")
+
 
 @dataclass
 class Context:
@@ -49,11 +52,22 @@ class Context:
             return np.zeros(np.shape(nodes), dtype=bool)[()]
         return self.us_item[nodes]
 
+    def basis_codes(self, nodes: Any, classes: Any) -> Any:
+        """Why each verdict (nodes × classes, or one) is what it is: the index in
+        :data:`BASES` (a US-origin item; a 734.4(a) category; the de minimis ratio)."""
+        code = self.grid.zero_lo[nodes, classes].astype(np.int8)
+        return np.where(self.us_origin(nodes), 2, code)
+
     def basis(self, v: int, k: int) -> Basis:
         """Why node ``v``'s verdict for class ``k`` is what it is."""
-        if self.us_origin(v):
-            return "us-origin"
-        return "zero-de-minimis" if self.grid.zero_lo[v, k] else "de-minimis"
+        return BASES[int(self.basis_codes(v, k))]
+
+    def headroom(self, nodes: Any, classes: Any, threshold: Any) -> Any:
+        """Controlled US value that could be added before the verdict turns subject
+        (threshold × denominator − controlled US value), per node and class; NaN without a
+        denominator, and for a US-origin item (no amount of content makes it foreign-made)."""
+        den, num = self.den[nodes], self.grid.num_lo[nodes, classes]
+        return np.where((den > 0) & ~self.us_origin(nodes), threshold * den - num, np.nan)
 
     def node_masks(self, track: str, k: int) -> NodeMasks:
         """Node-level masks for one track and class, computed on first use."""

@@ -284,9 +284,7 @@ def _technology_issue(graph: BomGraph, vals: NodeValues, sink: IssueCollector, n
         )
 
 
-def _currency(
-    graph: BomGraph, sink: IssueCollector
-) -> tuple[str, dict[int, str], dict[int, str]]:
+def _currency(graph: BomGraph, sink: IssueCollector) -> tuple[str, dict[int, str], dict[int, str]]:
     """The currency of the values; the products not analysed because their costs are in
     several currencies (bomtrace does not convert currencies: a sum of euros and dollars is
     no number at all), with the reason; and, where the run has several, each other

@@ -50,8 +50,7 @@ def destination_result(
         controlled_us_value=num_lo,
         ratio=lo,
         verdict=verdict,
-        # a US-origin item has no headroom: no amount of content makes it foreign-made
-        headroom=(d.threshold * den - num_lo) if den > 0 and basis != "us-origin" else None,
+        headroom=_f(ctx.headroom(v, k, d.threshold)),
         bounds_low=lo,
         bounds_high=hi,
         track=track,

@@ -12,7 +12,8 @@ import numpy as np
 
 from bomtrace.analysis.context import Context, Explosion
 from bomtrace.analysis.ranking import Rankings
-from bomtrace.analysis.result import Contributor, DestinationResult, rounded, text
+from bomtrace.analysis.result import Contributor, DestinationResult
+from bomtrace.analysis.schema import CONTRIBUTOR, Frame, entries, rounded, text
 from bomtrace.rules.zero import ZeroDeMinimis
 
 
@@ -76,7 +77,6 @@ class TopEntries:
                     e["eccn"],
                     e["reason"],
                     None if sh != sh else sh,
-                    (e["quantity"], e["value"], e["share"]),
                 )  # fmt: skip
             )
         return out
@@ -104,27 +104,19 @@ def top_entries(ctx: Context, track: str, k: int) -> TopEntries:
     qty = t.data[pos]
     share = _shares(value, dens)
     parts: dict[int, tuple[str, str | None, Any, str]] = {}  # node -> its fields, made once
-    entries = []
-    for mm, q, c, s in zip(
-        m.tolist(), rounded(qty, 6), rounded(value, 4), rounded(share, 6), strict=True
-    ):
+    fields = []
+    for mm in m.tolist():
         p = parts.get(mm)
         if p is None:
             p = parts[mm] = (
                 str(graph.part_numbers[mm]), text(desc[mm]), eccn[mm], _reason(ctx, mm, k)
             )  # fmt: skip
-        entries.append(
-            {
-                "part_number": p[0],
-                "description": p[1],
-                "quantity": q,
-                "value": c,
-                "eccn": p[2],
-                "reason": p[3],
-                "share": s,
-            }
-        )
-    got = TopEntries(entries, np.column_stack([qty, value, share]), ends)
+        fields.append(p)
+    pn, ds, ec, why = zip(*fields, strict=True) if fields else ((), (), (), ())
+    columns = {"part_number": pn, "description": ds, "quantity": qty, "value": value,
+               "eccn": ec, "reason": why, "share": share}  # fmt: skip
+    written = entries(CONTRIBUTOR, Frame(len(fields), columns))
+    got = TopEntries(written, np.column_stack([qty, value, share]), ends)
     ranked.lists[key] = got
     return got
 

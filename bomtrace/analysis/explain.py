@@ -40,7 +40,8 @@ from bomtrace._version import __version__
 from bomtrace.analysis.assemblies import AssemblyResults
 from bomtrace.analysis.deminimis import analyze_graph
 from bomtrace.analysis.options import AnalysisOptions
-from bomtrace.analysis.result import ProductResult, money, ratio
+from bomtrace.analysis.result import ProductResult
+from bomtrace.analysis.schema import money, ratio
 from bomtrace.analysis.values import NodeValues
 from bomtrace.eccn import normalize_eccn, split_eccn
 from bomtrace.errors import UsageError

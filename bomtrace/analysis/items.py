@@ -13,7 +13,8 @@ import numpy as np
 
 from bomtrace.analysis.context import Context
 from bomtrace.analysis.grid import NOT_SUBJECT, SUBJECT, UNDETERMINED, Grid
-from bomtrace.analysis.result import ProductResult, money, percent, ratio, text
+from bomtrace.analysis.result import ProductResult, percent
+from bomtrace.analysis.schema import money, ratio, text
 from bomtrace.analysis.values import NodeValues
 from bomtrace.graph.collect import IssueCollector
 from bomtrace.graph.model import BomGraph
@@ -200,11 +201,18 @@ def item_summaries(
     return out
 
 
+def denominator_bases(price: np.ndarray) -> list[str]:
+    """What each item's de minimis denominator is: its selling price when it has one, else
+    its rolled-up cost."""
+    return np.where(price > 0, "selling_price", "rolled_up_cost").tolist()  # type: ignore[no-any-return]
+
+
 def node_result(
     ctx: Context, v: int, price: np.ndarray, desc: np.ndarray, currency: str
 ) -> ProductResult:
+    """Node ``v``'s result without destinations."""
     vals = ctx.vals
-    basis = "selling_price" if price[v] > 0 else "rolled_up_cost"
+    basis = denominator_bases(price[v : v + 1])[0]
     return ProductResult(
         str(ctx.graph.part_numbers[v]),
         text(desc[v]),

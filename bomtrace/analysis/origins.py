@@ -98,9 +98,7 @@ def overflowed(
                 size = np.abs(graph.qty[lo:hi] * vals.total[c[lo:hi]])
             j = int(lo + np.nanargmax(np.where(np.isnan(size), -1.0, size)))
             kid = str(graph.part_numbers[c[j]])
-            what = (
-                f"{graph.qty[j]:g} × {kid} (value {vals.total[c[j]]:.6g} each) is too large"
-            )
+            what = f"{graph.qty[j]:g} × {kid} (value {vals.total[c[j]]:.6g} each) is too large"
             f, s = rows["_file"].iat[j], rows["_sheet"].iat[j]
             s = s if isinstance(s, str) else None
             pos = {

@@ -18,13 +18,29 @@ from typing import Any
 
 import numpy as np
 
-from bomtrace.analysis.context import Context, Explosion
+from bomtrace.analysis.context import BASES, Context, Explosion
 from bomtrace.analysis.detail import destination_result, ratios_differ
 from bomtrace.analysis.evidence import settle, top_entries, unresolved_lists
 from bomtrace.analysis.grid import NOT_SUBJECT, SUBJECT, UNDETERMINED, VERDICTS
-from bomtrace.analysis.items import node_result, product_findings, us_origin_finding
+from bomtrace.analysis.items import (
+    denominator_bases,
+    node_result,
+    product_findings,
+    us_origin_finding,
+)
 from bomtrace.analysis.lazy import LazyResults
-from bomtrace.analysis.result import DestinationResult, ProductResult, rounded, subject_of, text
+from bomtrace.analysis.result import DestinationResult, ProductResult, subject_of
+from bomtrace.analysis.schema import (
+    PRODUCT,
+    Coded,
+    Const,
+    Frame,
+    Grouped,
+    Written,
+    entries,
+    text,
+    texts,
+)
 from bomtrace.graph.collect import IssueCollector
 from bomtrace.issues import IssueCode
 from bomtrace.rules.model import Destination, Scenario
@@ -275,110 +291,101 @@ class ProductResults(LazyResults):
     def to_dicts(self) -> list[dict[str, Any]]:
         """Every product's JSON entry (``ProductResult.to_dict()``), written from the arrays."""
         ctx = self._ctx
-        vals, g = ctx.vals, ctx.grid
+        vals = ctx.vals
         ok = [(i, r) for i, r in enumerate(self._roots) if r in self._rows and i not in self._made]
         v = np.array([r for _, r in ok], dtype=np.int64)
-        den = ctx.den[v]
-        # per destination: its cells' numbers for every product, rounded in bulk
-        cols: list[tuple[list[Any], ...]] = []
-        us = ctx.us_origin(v)
-        for d, k in zip(self._dests, self._class, strict=True):
-            num = g.num_lo[v, k]
-            # a US-origin item has no headroom (basis us-origin)
-            head = np.where((den > 0) & ~us, d.threshold * den - num, np.nan)
-            cols.append(
-                (
-                    rounded(num, 4),
-                    rounded(g.lo[v, k], 6),
-                    rounded(g.hi[v, k], 6),
-                    rounded(head, 4),
-                    g.verdict[v, k].tolist(),
-                )
-            )
-        full = self._full_cells(v).tolist()
+        rows = [self._rows[r] for _, r in ok]
         tracks = [str(x) for x in vals.track[v].tolist()]
-        his = {k: g.hi[v, k].tolist() for k in set(self._class)}
-        groups = [sorted(d.groups) for d in self._dests]
-        subject = [subject_of(w) for w in VERDICTS]
-        lists: dict[tuple[str, int], tuple[Any, list[list[dict[str, Any]]]]] = {}
-        rows = zip(
-            ok,
-            tracks,
-            rounded(vals.total[v], 4),
-            rounded(vals.us[v], 4),
-            rounded(vals.us_tech[v], 4),
-            rounded(den, 4),
-            den.tolist(),
-            strict=True,
-        )
-        entries: dict[int, dict[str, Any]] = {}
-        for j, ((i, r), track, tot, us, tech, dn, den_j) in enumerate(rows):
-            row = self._rows[r]
-            cells = []
+        cells, ends = self._cells_frame(v, rows, tracks)
+        fdpr = [self._fdpr.get(r) for _, r in ok]
+        columns = {
+            "part_number": texts(ctx.graph.part_numbers[v]),
+            "description": texts(self._desc[v]),
+            "analysed": Const(True),
+            "total_cost": vals.total[v],
+            "currency": [self._currencies.get(r, self._currency) for _, r in ok],
+            "us_origin_value": vals.us[v],
+            "us_tech_value": vals.us_tech[v],
+            "denominator": Frame(
+                len(v), {"basis": denominator_bases(self._price[v]), "value": ctx.den[v]}
+            ),  # fmt: skip
+            "track": tracks,
+            "origin": [self._origins.get(r) for _, r in ok],
+            "destinations": Grouped(cells, ends),
+            "summary": [self._summaries[row] for row in rows],
+            "fdpr": [[] if f is None else f.entries for f in fdpr],
+            "fdpr_summary": [None if f is None else f.summary for f in fdpr],
+            "not_analysed_reason": Const(None),
+        }
+        written = entries(PRODUCT, Frame(len(v), columns))
+        at = {i: e for (i, _), e in zip(ok, written, strict=True)}
+        return [at[i] if i in at else self[i].to_dict() for i in range(len(self))]
+
+    def _cells_frame(
+        self, v: np.ndarray, rows: list[int], tracks: list[str]
+    ) -> tuple[Frame, list[int]]:
+        """The destination cells of products ``v`` (explosion ``rows``), one per product and
+        destination shown, product by product; product ``j``'s are ``ends[j]:ends[j + 1]``."""
+        ctx, g = self._ctx, self._ctx.grid
+        full = self._full_cells(v).tolist()
+        pj, pdi, pk, same_for, ends = [], [], [], [], [0]
+        for j, row in enumerate(rows):
             for di, k, same in self._slots(row):
-                if full[j][k]:
-                    cells.append(self._full_cell(r, row, di, k, same))
-                    continue
-                d = self._dests[di]
-                got = lists.get((track, k))
-                if got is None:
-                    got = lists[track, k] = (
-                        top_entries(ctx, track, k),
-                        unresolved_lists(ctx, track, k, d.threshold),
-                    )
-                col = cols[di]
-                code = col[4][j]
-                lo, word = col[1][j], VERDICTS[code]
-                cell = {
-                    "country": d.code,
-                    "name": d.name,
-                    "groups": list(groups[di]),
-                    "threshold": d.threshold,
-                    "threshold_source": d.threshold_source,
-                    "controlled_us_value": col[0][j],
-                    "ratio": lo,
-                    "subject_to_ear": subject[code],
-                    "verdict": word,
-                    "basis": ctx.basis(r, k),
-                    "headroom": col[3][j],
-                    "zero_de_minimis": [],
-                    "bounds": {
-                        "low": lo,
-                        "high": col[2][j],
-                        "unresolved_parts": settle(
-                            got[1][row], word, his[k][j], d.threshold, den_j
-                        ),
-                    },
-                    "track": track,
-                    "top_contributors": got[0].row(row),
-                }  # fmt: skip
-                if same:
-                    cell["same_for"] = list(same)
-                cells.append(cell)
-            entry: dict[str, Any] = {
-                "part_number": str(ctx.graph.part_numbers[r]),
-                "description": text(self._desc[r]),
-                "analysed": True,
-                "total_cost": tot,
-                "currency": self._currencies.get(r, self._currency),
-                "us_origin_value": us,
-                "us_tech_value": tech,
-                "denominator": {
-                    "basis": "selling_price" if self._price[r] > 0 else "rolled_up_cost",
-                    "value": dn,
-                },
-                "track": track,
-            }
-            if r in self._origins:
-                entry["origin"] = self._origins[r]
-            entry["destinations"] = cells
-            entry["summary"] = self._summaries[row]
-            found = self._fdpr.get(r)
-            entry["fdpr"] = found.entries if found is not None else []
-            if found is not None:
-                entry["fdpr_summary"] = found.summary
-            entries[i] = entry
-        return [entries[i] if i in entries else self[i].to_dict() for i in range(len(self))]
+                pj.append(j)
+                pdi.append(di)
+                pk.append(k)
+                same_for.append(list(same))
+            ends.append(len(pj))
+        node, k_of = v[np.array(pj, dtype=np.int64)], np.array(pk, dtype=np.int64)
+        dests = [self._dests[di] for di in pdi]
+        threshold = np.array([d.threshold for d in dests], dtype=float)
+        codes = g.verdict[node, k_of]
+        lo, hi = g.lo[node, k_of], g.hi[node, k_of]
+        done: dict[int, dict[str, Any]] = {}
+        lists: dict[tuple[str, int], tuple[Any, list[list[dict[str, Any]]]]] = {}
+        top: list[list[dict[str, Any]]] = []
+        unresolved: list[list[dict[str, Any]]] = []
+        words, his, dens = codes.tolist(), hi.tolist(), ctx.den[node].tolist()
+        for c, (j, di, k) in enumerate(zip(pj, pdi, pk, strict=True)):
+            row, track = rows[j], tracks[j]
+            if full[j][k]:  # a cell that needs more than the arrays: built in full
+                done[c] = self._full_cell(int(v[j]), row, di, k, same_for[c])
+                top.append([])
+                unresolved.append([])
+                continue
+            got = lists.get((track, k))
+            if got is None:
+                got = lists[track, k] = (
+                    top_entries(ctx, track, k),
+                    unresolved_lists(ctx, track, k, self._dests[di].threshold),
+                )
+            top.append(got[0].row(row))
+            unresolved.append(
+                settle(got[1][row], VERDICTS[words[c]], his[c], dests[c].threshold, dens[c])
+            )
+        groups = [sorted(d.groups) for d in self._dests]
+        columns = {
+            "country": [d.code for d in dests],
+            "name": [d.name for d in dests],
+            "groups": [list(groups[di]) for di in pdi],
+            "threshold": [d.threshold for d in dests],
+            "threshold_source": [d.threshold_source for d in dests],
+            "controlled_us_value": g.num_lo[node, k_of],
+            "ratio": lo,
+            "subject_to_ear": Coded(codes, [subject_of(w) for w in VERDICTS]),
+            "verdict": Coded(codes, VERDICTS),
+            "basis": Coded(ctx.basis_codes(node, k_of), BASES),
+            "headroom": ctx.headroom(node, k_of, threshold),
+            "zero_de_minimis": Const([]),
+            "bounds": Frame(len(pj), {"low": lo, "high": hi, "unresolved_parts": unresolved}),
+            "track": [tracks[j] for j in pj],
+            "second_incorporation": Const(None),
+            "notes": Const([]),
+            "top_contributors": Written(top),
+            "scenarios": Const([]),
+            "same_for": same_for,
+        }
+        return Frame(len(pj), columns, done), ends
 
     def _full_cells(self, v: np.ndarray) -> np.ndarray:
         """Products (positions of ``v``) × classes whose cells are built in full."""
@@ -411,6 +418,7 @@ class ProductResults(LazyResults):
         return full | ratios_differ(ctx, v)
 
     def _full_cell(self, r: int, row: int, di: int, k: int, same: list[str]) -> dict[str, Any]:
+        """One cell's entry, from its result built in full."""
         dr = destination_result(
             self._ctx, r, self._dests[di], k, self._scenarios, self._explosion(row)
         )

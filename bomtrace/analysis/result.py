@@ -12,54 +12,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import numpy as np
+from bomtrace.analysis.schema import (
+    ASSEMBLY,
+    ASSEMBLY_DESTINATION,
+    CONTRIBUTOR,
+    DESTINATION,
+    PRODUCT,
+    SCENARIO,
+    entry,
+)
 
 Verdict = Literal["subject", "not-subject", "undetermined", "not-analysed"]
 #: why a verdict is what it is: a US-origin item is subject to the EAR wherever it is
 #: (15 CFR 734.3(a)(2)) and de minimis does not apply to it; a 734.4(a) category makes a
 #: foreign-made item subject whatever its ratio; otherwise the de minimis ratio decides
 Basis = Literal["us-origin", "zero-de-minimis", "de-minimis"]
-
-
-def money(x: float | None) -> float | None:
-    """Round a money value for output (None and NaN give None)."""
-    return None if x is None or x != x else round(float(x) + 0.0, 4)
-
-
-def rounded(a: Any, digits: int) -> list[float | None]:
-    """``round(x, digits)`` for every value of an array, as a list; NaN gives None.
-
-    Vectorised, and equal to Python's ``round`` (the correctly rounded decimal): numpy's
-    ``round`` differs from it only within a hair of a tie, and those values are redone with
-    ``round``.
-
-    >>> rounded(np.array([0.12345, 2.5e-5, np.nan, -0.0, 1 / 3]), 4)
-    [0.1235, 0.0, None, 0.0, 0.3333]
-    """
-    x = np.asarray(a, dtype=float)
-    with np.errstate(all="ignore"):  # huge values overflow when scaled: redone below
-        scaled = x * 10.0**digits
-        frac = np.abs(scaled - np.trunc(scaled))
-        redo = (np.abs(frac - 0.5) < 1e-6) | ~(np.abs(scaled) < 2.0**52)
-        out: list[float | None] = (np.round(x, digits) + 0.0).tolist()
-    for i in np.flatnonzero(redo).tolist():
-        v = float(x[i])
-        out[i] = None if v != v else round(v + 0.0, digits)
-    return out
-
-
-def text(v: object) -> str | None:
-    """A value as text for output; None and NaN give None."""
-    return None if v is None or (isinstance(v, float) and v != v) else str(v)
-
-
-def texts(values: np.ndarray) -> list[str | None]:
-    """:func:`text` of every value of an array, as a list (texts are taken as they are).
-
-    >>> texts(np.array(["a", None, 3, float("nan")], dtype=object))
-    ['a', None, '3', None]
-    """
-    return [x if type(x) is str else text(x) for x in values.tolist()]
 
 
 def percent(x: float | None) -> str:
@@ -69,11 +36,6 @@ def percent(x: float | None) -> str:
     ('16.31%', '-')
     """
     return "-" if x is None else f"{x * 100:.2f}%"
-
-
-def ratio(x: float | None) -> float | None:
-    """Round a ratio for output (None stays None)."""
-    return None if x is None else round(float(x) + 0.0, 6)
 
 
 @dataclass
@@ -87,23 +49,9 @@ class Contributor:
     eccn: str | None
     reason: str  #: why it counts, e.g. "NS 2" or "Part 746 embargo ..."
     share: float | None  #: value / denominator
-    #: (quantity, value, share) rounded for output when the analysis made them in bulk
-    #: (``to_dict`` rounds the fields itself when None; set it to None after changing them)
-    rounded: tuple[float | None, float | None, float | None] | None = field(
-        default=None, repr=False, compare=False
-    )
 
     def to_dict(self) -> dict[str, Any]:
-        q, v, s = self.rounded or (round(self.quantity, 6), money(self.value), ratio(self.share))
-        return {
-            "part_number": self.part_number,
-            "description": self.description,
-            "quantity": q,
-            "value": v,
-            "eccn": self.eccn,
-            "reason": self.reason,
-            "share": s,
-        }
+        return entry(CONTRIBUTOR, self)
 
 
 @dataclass
@@ -119,16 +67,7 @@ class ScenarioOutcome:
     flips: bool
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "applies": self.applies,
-            "threshold": self.threshold,
-            "numerator": money(self.numerator),
-            "ratio": ratio(self.ratio),
-            "verdict": self.verdict,
-            "subject_to_ear": subject_of(self.verdict),
-            "flips": self.flips,
-        }
+        return entry(SCENARIO, self)
 
 
 _SUBJECT: dict[str, bool] = {"subject": True, "not-subject": False}
@@ -173,62 +112,13 @@ class DestinationResult:
         return subject_of(self.verdict)
 
     def to_dict(self, *, detail: bool = True) -> dict[str, Any]:
-        if not detail:
-            return self._compact()
-        out: dict[str, Any] = {
-            "country": self.country,
-            "name": self.name,
-            "groups": self.groups,
-            "threshold": self.threshold,
-            "threshold_source": self.threshold_source,
-            "controlled_us_value": money(self.controlled_us_value),
-            "ratio": ratio(self.ratio),
-            "subject_to_ear": self.subject_to_ear,
-            "verdict": self.verdict,
-            "basis": self.basis,
-            "headroom": money(self.headroom),
-            "zero_de_minimis": self.zero_de_minimis,
-            "bounds": {"low": ratio(self.bounds_low), "high": ratio(self.bounds_high)},
-            "track": self.track,
-        }
-        if self.second_incorporation is not None:
-            out["second_incorporation"] = self.second_incorporation
-        if self.notes:
-            out["notes"] = self.notes
-        out["bounds"]["unresolved_parts"] = self.unresolved
-        out["top_contributors"] = [c.to_dict() for c in self.top_contributors]
-        if self.scenarios:
-            out["scenarios"] = [s.to_dict() for s in self.scenarios]
-        if self.same_for:
-            out["same_for"] = self.same_for
-        return out
+        """The product form (``detail``) or the shorter sub-assembly form."""
+        return entry(DESTINATION if detail else ASSEMBLY_DESTINATION, self)
 
     @property
     def countries(self) -> list[str]:
         """This destination and those with the same outcome (``same_for``)."""
         return [self.country, *self.same_for]
-
-    def _compact(self) -> dict[str, Any]:
-        """Sub-assembly form: what differs per item (name, groups and threshold source are
-        the same for every item and sit in the products' entries)."""
-        out: dict[str, Any] = {
-            "country": self.country,
-            "threshold": self.threshold,
-            "controlled_us_value": money(self.controlled_us_value),
-            "ratio": ratio(self.ratio),
-            "subject_to_ear": self.subject_to_ear,
-            "verdict": self.verdict,
-            "basis": self.basis,
-            "headroom": money(self.headroom),
-            "bounds": {"low": ratio(self.bounds_low), "high": ratio(self.bounds_high)},
-        }
-        if self.zero_de_minimis:
-            out["zero_de_minimis"] = self.zero_de_minimis
-        if self.second_incorporation is not None:
-            out["second_incorporation"] = self.second_incorporation
-        if self.notes:
-            out["notes"] = self.notes
-        return out
 
 
 @dataclass
@@ -279,26 +169,5 @@ class ProductResult:
         return got
 
     def to_dict(self, *, detail: bool = True) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "part_number": self.part_number,
-            "description": self.description,
-            "analysed": self.analysed,
-            "total_cost": money(self.total_cost),
-            "currency": self.currency,
-            "us_origin_value": money(self.us_origin_value),
-            "us_tech_value": money(self.us_tech_value),
-            "denominator": {"basis": self.denominator_basis, "value": money(self.denominator)},
-            "track": self.track,
-        }
-        if self.origin is not None:
-            out["origin"] = self.origin
-        out["destinations"] = [d.to_dict(detail=detail) for d in self.destinations]
-        if self.summary is not None:
-            out["summary"] = self.summary
-        if detail:
-            out["fdpr"] = self.fdpr
-            if self.fdpr_summary is not None:
-                out["fdpr_summary"] = self.fdpr_summary
-        if self.not_analysed_reason:
-            out["not_analysed_reason"] = self.not_analysed_reason
-        return out
+        """A product's entry (``detail``) or a sub-assembly's."""
+        return entry(PRODUCT if detail else ASSEMBLY, self)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from bomtrace.analysis.result import money, ratio
+from bomtrace.analysis.schema import money, ratio
 
 #: (countries sharing the outcome, threshold, ratio, verdict, headroom, zero_de_minimis)
 SummaryRow = tuple[Sequence[str], float, float | None, str, float | None, bool]

@@ -39,7 +39,7 @@ import numpy as np
 
 from bomtrace._version import __version__
 from bomtrace.analysis.document import AnalysisResult
-from bomtrace.analysis.result import text
+from bomtrace.analysis.schema import text
 from bomtrace.analysis.values import node_origins
 from bomtrace.graph.model import BomGraph
 from bomtrace.issues import Issue

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from bomtrace.analysis.ranking import Rankings
-from bomtrace.analysis.result import money, rounded, text
+from bomtrace.analysis.schema import money, rounded, text
 from bomtrace.fdpr.evidence import (
     EVIDENCE_FIELDS,
     NO,
