@@ -168,8 +168,7 @@ def analyze(
         graph, ruleset, options, limit_issues=read_opts.limit_issues,
         parties=parties, screening_lists=screening_lists, producers=producers,
     )  # fmt: skip
-    products, subs = analyze_graph(graph, ruleset, options, sink)
-    fdpr.attach(products, sink)
+    products, subs = analyze_graph(graph, ruleset, options, sink, fdpr=fdpr.result)
     dests = products.countries()
     info = ruleset.info
     return AnalysisResult(

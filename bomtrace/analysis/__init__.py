@@ -1,7 +1,8 @@
 """Analyses over a validated BOM graph: de minimis per product × destination, scenarios."""
 
-from bomtrace.analysis.deminimis import analyze_graph, resolve_destinations, verdict_of
+from bomtrace.analysis.deminimis import analyze_graph, resolve_destinations
 from bomtrace.analysis.document import AnalysisResult
+from bomtrace.analysis.grid import verdict_of
 from bomtrace.analysis.options import ASSEMBLY_COST_CHOICES, AnalysisOptions
 from bomtrace.analysis.result import (
     Contributor,

@@ -13,7 +13,7 @@ sub-assemblies carry only their compact summary.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -29,15 +29,12 @@ from bomtrace.analysis.options import AnalysisOptions
 from bomtrace.analysis.origins import finite_nodes, overflowed, product_origins, us_items
 from bomtrace.analysis.products import ProductResults
 from bomtrace.analysis.ranking import Rankings
-from bomtrace.analysis.result import ProductResult, Verdict
 from bomtrace.analysis.values import NodeValues, compute_values
 from bomtrace.graph.collect import IssueCollector
 from bomtrace.graph.model import BomGraph
-from bomtrace.issues import IssueCode
+from bomtrace.issues import Issue, IssueCode
 from bomtrace.rollup import explode, rollup
 from bomtrace.rules.model import Destination, Scenario
-
-EPS = 1e-12
 
 
 def resolve_destinations(ruleset: Any, options: AnalysisOptions) -> list[Destination]:
@@ -105,22 +102,6 @@ def merge_classes(
     return new_reps, [remap[k] for k in dest_class]
 
 
-def verdict_of(low: float | None, high: float | None, threshold: float) -> Verdict:
-    """subject when the low bound exceeds the threshold, not-subject when the high bound does
-    not, undetermined in between.
-
-    >>> verdict_of(0.25, 0.25, 0.25), verdict_of(0.2501, 0.3, 0.25), verdict_of(0.1, 0.3, 0.25)
-    ('not-subject', 'subject', 'undetermined')
-    """
-    if low is None or high is None:
-        return "undetermined"
-    if low > threshold + EPS:
-        return "subject"
-    if high > threshold + EPS:
-        return "undetermined"
-    return "not-subject"
-
-
 def _item_arrays(
     graph: BomGraph, vals: NodeValues, reps: list[Destination]
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -143,21 +124,36 @@ def _item_arrays(
     return match, reach
 
 
+#: the FDPR findings of a run (:meth:`bomtrace.fdpr.PendingFdpr.result`): per product node its
+#: findings (``entries``, ``summary``), and the run's issues
+FdprFindings = Callable[[], tuple[Mapping[int, Any], list[Issue]]]
+
+
 def analyze_graph(
-    graph: BomGraph, ruleset: Any, options: AnalysisOptions, sink: IssueCollector
-) -> tuple[ProductResults, Sequence[ProductResult]]:
-    """De minimis results for every product and (optionally) foreign-made sub-assembly.
+    graph: BomGraph,
+    ruleset: Any,
+    options: AnalysisOptions,
+    sink: IssueCollector,
+    *,
+    fdpr: FdprFindings | None = None,
+) -> tuple[ProductResults, AssemblyResults]:
+    """De minimis results for every product and (optionally) foreign-made sub-assembly,
+    with the FDPR findings of each product when ``fdpr`` gives them.
 
     Quantities and costs that multiply past the largest float give ``inf`` without a numpy
     warning: such values are found and reported (:func:`~bomtrace.analysis.origins.overflowed`),
     and the products above them are not analysed."""
     with np.errstate(over="ignore"):
-        return _analyze_graph(graph, ruleset, options, sink)
+        return _analyze_graph(graph, ruleset, options, sink, fdpr)
 
 
 def _analyze_graph(
-    graph: BomGraph, ruleset: Any, options: AnalysisOptions, sink: IssueCollector
-) -> tuple[ProductResults, Sequence[ProductResult]]:
+    graph: BomGraph,
+    ruleset: Any,
+    options: AnalysisOptions,
+    sink: IssueCollector,
+    fdpr: FdprFindings | None,
+) -> tuple[ProductResults, AssemblyResults]:
     dests = resolve_destinations(ruleset, options)
     reps, dest_class = destination_classes(ruleset, dests)
     reps, dest_class = merge_classes(graph, ruleset, reps, dest_class, options.made_in)
@@ -229,22 +225,25 @@ def _analyze_graph(
     ]
     all_roots = [int(x) for x in graph.roots]
     ok_rows = {r: i for i, r in enumerate(ok_roots)}
+    found, fdpr_issues = fdpr() if fdpr is not None else ({}, [])
     products = ProductResults(
         ctx, all_roots, ok_rows,
         {r: overflow.get(r) or _blocked_reason(graph, r) for r in all_roots if r not in ok_rows},
         dests, dest_class, picks, summaries, scenarios, price, desc, currency, members,
         origins=product_origins(graph, all_roots, options.made_in, sink),
-        currencies=currencies,
+        currencies=currencies, fdpr=found,
     )  # fmt: skip
     products.report(sink)
-    assemblies: Sequence[ProductResult] = []
+    subs = np.empty(0, dtype=np.int64)
     if options.assemblies:
         cand = ~graph.is_leaf & (graph.height >= 0) & finite_nodes(vals, den)
         cand[graph.roots] = False
-        assemblies = AssemblyResults(
-            ctx, np.flatnonzero(cand), dests, dest_class, price, desc, currency,
-            summary_only=options.all_destinations, members=members, reps=reps,
-        )  # fmt: skip
+        subs = np.flatnonzero(cand)
+    assemblies = AssemblyResults(
+        ctx, subs, dests, dest_class, price, desc, currency,
+        summary_only=options.all_destinations, members=members, reps=reps,
+    )  # fmt: skip
+    sink.extend(fdpr_issues)  # as if the FDPR run came last
     return products, assemblies
 
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from bomtrace.analysis.context import Context, Explosion
 from bomtrace.analysis.evidence import fill_evidence, item_hits
-from bomtrace.analysis.grid import VERDICTS
+from bomtrace.analysis.grid import VERDICTS, verdict_of
 from bomtrace.analysis.result import DestinationResult, ScenarioOutcome, Verdict
 from bomtrace.rules.model import Destination, Scenario
 
@@ -128,8 +128,6 @@ def _scenario(
     num_hi: float,
     out: DestinationResult,
 ) -> ScenarioOutcome:
-    from bomtrace.analysis.deminimis import verdict_of
-
     den = float(ctx.den[v])
     thr, applies = d.threshold, False
     if (

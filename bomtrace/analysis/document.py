@@ -6,13 +6,15 @@ provenance; :meth:`AnalysisResult.to_dict` is the document every report writer r
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from bomtrace.analysis.assemblies import AssemblyResults
+from bomtrace.analysis.products import ProductResults
 from bomtrace.analysis.result import ProductResult
+from bomtrace.exitcodes import ExitCode
 from bomtrace.gcpause import without_gc
 from bomtrace.issues import Issue, Severity
 
@@ -29,12 +31,10 @@ class AnalysisResult:
     ruleset: dict[str, Any]
     inputs: list[dict[str, Any]]
     options: dict[str, Any]
-    #: the products (a lazy sequence: :class:`~bomtrace.analysis.products.ProductResults`
-    #: from an analysis)
-    products: Sequence[ProductResult]
-    #: foreign-made sub-assemblies (a lazy sequence: :class:`~bomtrace.analysis.assemblies.
-    #: AssemblyResults` from an analysis)
-    assemblies: Sequence[ProductResult]
+    #: the products (a sequence of :class:`ProductResult` made on access)
+    products: ProductResults
+    #: foreign-made sub-assemblies (a sequence of :class:`ProductResult` made on access)
+    assemblies: AssemblyResults
     issues: list[Issue]
     #: list every sub-assembly in :meth:`to_dict`; by default only those subject to the EAR
     #: (or undetermined) for some destination are listed, the rest are counted
@@ -45,47 +45,24 @@ class AnalysisResult:
         return [self.assemblies[i] for i in self._listed()]
 
     def _listed(self) -> list[int]:
-        """Positions of the listed sub-assemblies (bulk test on arrays when it can)."""
-        from bomtrace.analysis.assemblies import AssemblyResults
-
-        subs = self.assemblies
+        """Positions of the listed sub-assemblies."""
         if self.all_assemblies:
-            return list(range(len(subs)))
-        if isinstance(subs, AssemblyResults):
-            return list(subs.listed().tolist())
-        return [
-            i
-            for i, a in enumerate(subs)
-            if not any(d.basis == "us-origin" for d in a.destinations)
-            and (
-                (a.summary or {}).get("subject_for")
-                or (a.summary or {}).get("undetermined_for")
-                or any(d.verdict != "not-subject" for d in a.destinations)
-            )
-        ]
+            return list(range(len(self.assemblies)))
+        return list(self.assemblies.listed().tolist())
 
     def product(self, part_number: str) -> ProductResult:
-        """The result for one product.
+        """The result for one product (made without making the others).
 
         Raises
         ------
         KeyError
             If no product has that part number.
         """
-        from bomtrace.analysis.products import ProductResults
-
-        if isinstance(self.products, ProductResults):  # without making the others
-            return self.products[self.products.position(part_number)]
-        for p in self.products:
-            if p.part_number == part_number:
-                return p
-        raise KeyError(part_number)
+        return self.products[self.products.position(part_number)]
 
     def scenario_flips(self) -> list[dict[str, Any]]:
         """Products and destinations whose verdict a scenario changes."""
-        from bomtrace.analysis.products import ProductResults
-
-        if isinstance(self.products, ProductResults) and not self.products.scenarios:
+        if not self.products.scenarios:
             return []
         out = []
         for p in self.products:
@@ -106,46 +83,25 @@ class AnalysisResult:
     def fdpr_findings(self) -> list[tuple[list[dict[str, Any]], dict[str, Any] | None]]:
         """Each product's FDPR entries and summary (``ProductResult.fdpr`` and
         ``fdpr_summary``), without making every product's result on a large BOM."""
-        from bomtrace.analysis.products import ProductResults
-
-        if isinstance(self.products, ProductResults):
-            return self.products.fdpr_findings()
-        return [(p.fdpr, p.fdpr_summary) for p in self.products]
+        return self.products.fdpr_findings()
 
     @property
     def exit_code(self) -> int:
         """The run's exit status (:class:`bomtrace.exitcodes.ExitCode`): INCOMPLETE (3) when
         there is no product, some product could not be analysed or an input file could not be
-        read, FLAGGED (1) when some
-        product is (or may be) subject to the EAR or FDPR-flagged, else OK (0)."""
-        from bomtrace.analysis.products import ProductResults
-        from bomtrace.exitcodes import ExitCode
-
+        read, FLAGGED (1) when some product is (or may be) subject to the EAR or FDPR-flagged,
+        else OK (0)."""
         if any(i.code == "file-not-read" and i.severity == "error" for i in self.issues):
             return ExitCode.INCOMPLETE  # a file of the input was not read: products are missing
-        if isinstance(self.products, ProductResults):
-            if not len(self.products) or self.products.not_analysed():
-                return ExitCode.INCOMPLETE
-            return ExitCode.FLAGGED if self.products.flagged() else ExitCode.OK
-        if not self.products or any(not p.analysed for p in self.products):
+        if not len(self.products) or self.products.not_analysed():
             return ExitCode.INCOMPLETE
-        for p in self.products:
-            if p.fdpr:
-                return ExitCode.FLAGGED
-            if any(d.verdict in ("subject", "undetermined") for d in p.destinations):
-                return ExitCode.FLAGGED
-        return ExitCode.OK
+        return ExitCode.FLAGGED if self.products.flagged() else ExitCode.OK
 
     @without_gc
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of ``bomtrace analyze --format json``."""
-        from bomtrace.analysis.assemblies import AssemblyResults
-
-        subs, keep = self.assemblies, self._listed()
-        if isinstance(subs, AssemblyResults):  # arrays straight to JSON entries
-            entries = subs.to_dicts(np.array(keep, dtype=np.int64))
-        else:
-            entries = [subs[i].to_dict(detail=False) for i in keep]
+        keep = self._listed()
+        entries = self.assemblies.to_dicts(np.array(keep, dtype=np.int64))
         return self._document(entries, len(keep))
 
     def to_json(self, option: int = 0) -> bytes:
@@ -163,14 +119,11 @@ class AnalysisResult:
         into it."""
         import orjson
 
-        from bomtrace.analysis.assemblies import AssemblyResults
-
-        subs = self.assemblies
         layout = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS  # these change the entries' bytes
-        if option & layout or not isinstance(subs, AssemblyResults):
+        if option & layout:
             return [orjson.dumps(self.to_dict(), option=option)]
         keep = self._listed()
-        entries = subs.json_pieces(np.array(keep, dtype=np.int64))
+        entries = self.assemblies.json_pieces(np.array(keep, dtype=np.int64))
         doc = orjson.dumps(self._document(orjson.Fragment(b"[]"), len(keep)), option=option)
         # compact, so the key and its empty stand-in are found as written: inside texts every
         # quote is escaped, and no other "assemblies" is followed by "assemblies_analysed".
@@ -179,28 +132,12 @@ class AnalysisResult:
         view = memoryview(doc)
         return [view[:at], *entries, view[at + 2 :]]
 
-    def _us_origin_assemblies(self) -> int:
-        """How many sub-assemblies are US-origin items (listed only with --all-assemblies)."""
-        from bomtrace.analysis.assemblies import AssemblyResults
-
-        subs = self.assemblies
-        if isinstance(subs, AssemblyResults):
-            return subs.us_origin_count()
-        return sum(any(d.basis == "us-origin" for d in a.destinations) for a in subs)
-
     def _document(self, entries: Any, listed: int) -> dict[str, Any]:
         """The JSON document around the listed sub-assemblies' ``entries``."""
-        from bomtrace.analysis.products import ProductResults
-
         counts = {s.value: 0 for s in Severity}
         for i in self.issues:
             counts[i.severity.value if i.severity else "warning"] += 1
-        # in bulk from the arrays when the products are held as arrays
-        products = (
-            self.products.to_dicts()
-            if isinstance(self.products, ProductResults)
-            else [p.to_dict() for p in self.products]
-        )
+        products = self.products.to_dicts()
         fdpr: dict[str, Any] | None = None
         for p in products:
             s = p.get("fdpr_summary")
@@ -218,7 +155,7 @@ class AnalysisResult:
             "assemblies": entries,
             "assemblies_analysed": len(self.assemblies),
             "assemblies_listed": listed,
-            "assemblies_us_origin": self._us_origin_assemblies(),
+            "assemblies_us_origin": self.assemblies.us_origin_count(),
             "scenario_flips": self.scenario_flips(),
             "issue_counts": counts,
             "issues": [i.to_dict() for i in self.issues],

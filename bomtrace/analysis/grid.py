@@ -15,12 +15,29 @@ from typing import Any
 
 import numpy as np
 
+from bomtrace.analysis.result import Verdict
 from bomtrace.analysis.values import NodeValues, Variant
 
 EPS = 1e-12
 #: verdict codes in the grid
 NOT_SUBJECT, UNDETERMINED, SUBJECT = 0, 1, 2
 VERDICTS = ("not-subject", "undetermined", "subject")
+
+
+def verdict_of(low: float | None, high: float | None, threshold: float) -> Verdict:
+    """subject when the low bound exceeds the threshold, not-subject when the high bound does
+    not, undetermined in between.
+
+    >>> verdict_of(0.25, 0.25, 0.25), verdict_of(0.2501, 0.3, 0.25), verdict_of(0.1, 0.3, 0.25)
+    ('not-subject', 'subject', 'undetermined')
+    """
+    if low is None or high is None:
+        return "undetermined"
+    if low > threshold + EPS:
+        return "subject"
+    if high > threshold + EPS:
+        return "undetermined"
+    return "not-subject"
 
 
 @dataclass

@@ -13,7 +13,7 @@ changed) and products not analysed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -104,6 +104,7 @@ class ProductResults(LazyResults):
         *,
         origins: dict[int, dict[str, Any]] | None = None,
         currencies: dict[int, str] | None = None,
+        fdpr: Mapping[int, Any] | None = None,
     ) -> None:
         super().__init__(len(roots))
         #: each product's origin entry (:func:`~bomtrace.analysis.origins.product_origins`)
@@ -120,8 +121,8 @@ class ProductResults(LazyResults):
         self._where = {d.code: (d, k) for d, k in zip(dests, dest_class, strict=True)}
         self._ok = np.empty(len(ok_rows), dtype=np.int64)  # product node of each explosion row
         self._ok[list(ok_rows.values())] = list(ok_rows)
-        #: FDPR findings per product node (:meth:`attach_fdpr`)
-        self._fdpr: dict[int, Any] = {}
+        #: FDPR findings per product node (``entries``, ``summary``)
+        self._fdpr: Mapping[int, Any] = fdpr or {}
 
     # -- making one result ---------------------------------------------------------------
 
@@ -273,14 +274,6 @@ class ProductResults(LazyResults):
             return sorted({d.country for p in self for d in p.destinations})
         rows = self._rows.values()
         return sorted({self._dests[di].code for row in rows for di, _, _ in self._slots(row)})
-
-    def attach_fdpr(self, found: dict[int, Any]) -> None:
-        """Give each product its FDPR findings (root node → ``ProductFdpr``)."""
-        self._fdpr = dict(found)
-        for i, p in self._made.items():
-            got = found.get(self._roots[i])
-            if got is not None:
-                p.fdpr, p.fdpr_summary = got.entries, got.summary
 
     def fdpr_findings(self) -> list[tuple[list[dict[str, Any]], dict[str, Any] | None]]:
         """Per product with FDPR findings, its entries and summary (as its result holds them)."""

@@ -21,7 +21,7 @@ from bomtrace.fdpr.screening import PartyMatch, ScreeningList, normalize_name
 from bomtrace.fdpr.screening_sources import build_screening_list
 from bomtrace.graph.collect import IssueCollector
 from bomtrace.graph.model import BomGraph
-from bomtrace.issues import IssueCode
+from bomtrace.issues import Issue, IssueCode
 from bomtrace.rules.model import Destination
 
 
@@ -126,7 +126,6 @@ __all__ = [
     "ProductFdpr",
     "ScreeningList",
     "PendingFdpr",
-    "attach_fdpr",
     "build_screening_list",
     "fdp_rule",
     "fdp_rules_in_force",
@@ -136,25 +135,6 @@ __all__ = [
     "run_fdpr",
     "start_fdpr",
 ]
-
-
-def attach_fdpr(
-    graph: BomGraph,
-    ruleset: object,
-    options: object,
-    products: Sequence[object],
-    sink: IssueCollector,
-    *,
-    parties: Sequence[str] = (),
-    screening_lists: Sequence[str | os.PathLike[str]] = (),
-    producers: str | os.PathLike[str] | ProducerTable | None = None,
-) -> None:
-    """Run :func:`run_fdpr` for an analysis and fill each ``ProductResult.fdpr`` /
-    ``fdpr_summary``: :func:`start_fdpr` and its ``attach``, in this thread."""
-    start_fdpr(
-        graph, ruleset, options, limit_issues=sink.limit, parties=parties,
-        screening_lists=screening_lists, producers=producers, background=False,
-    ).attach(products, sink)  # fmt: skip
 
 
 def start_fdpr(
@@ -172,9 +152,8 @@ def start_fdpr(
 
     With ``background`` it runs on a thread while the caller does the de minimis analysis:
     both mostly run numpy and sparse products, which release the GIL, so on two cores they
-    overlap (the 1M-edge benchmark's analysis: 0.94-1.10 s one after the other, 0.81 s
-    side by side). Its issues go to a collector of its own (cap ``limit_issues``) until
-    :meth:`PendingFdpr.attach`.
+    overlap. Its issues go to a collector of its own (cap ``limit_issues``) until
+    :meth:`PendingFdpr.result`.
     """
     from bomtrace.analysis.deminimis import resolve_destinations
     from bomtrace.analysis.values import node_origins
@@ -195,20 +174,20 @@ def start_fdpr(
             sink=own,
         )
 
-    return PendingFdpr(graph, job, own, background)
+    return PendingFdpr(job, own, background)
 
 
 class PendingFdpr:
-    """A :func:`run_fdpr` started by :func:`start_fdpr`; :meth:`attach` takes its results."""
+    """A :func:`run_fdpr` started by :func:`start_fdpr`; :meth:`result` waits for it and gives
+    its findings to the analysis (:func:`~bomtrace.analysis.deminimis.analyze_graph`)."""
 
     def __init__(
         self,
-        graph: BomGraph,
         job: Callable[[], dict[int, ProductFdpr]],
         sink: IssueCollector,
         background: bool,
     ) -> None:
-        self._graph, self._job, self._sink = graph, job, sink
+        self._job, self._sink = job, sink
         self._found: dict[int, ProductFdpr] | None = None
         self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
@@ -222,25 +201,14 @@ class PendingFdpr:
         except BaseException as exc:  # raised again in the caller's thread by attach()
             self._error = exc
 
-    def attach(self, products: Sequence[object], sink: IssueCollector) -> None:
-        """Wait for the run, hand its issues to ``sink`` (after those already there, as if
-        it had run last) and fill each product's ``fdpr`` / ``fdpr_summary``; an error of
-        the run (an unreadable screening list or producer table) is raised here."""
+    def result(self) -> tuple[dict[int, ProductFdpr], list[Issue]]:
+        """Wait for the run; its findings per product node and its issues (to go after
+        those of the de minimis analysis, as if it had run last). An error of the run (an
+        unreadable screening list or producer table) is raised here."""
         if self._thread is None:
             self._run()
         else:
             self._thread.join()
         if self._error is not None:
             raise self._error
-        found = self._found or {}
-        sink.extend(self._sink.finish())
-        if hasattr(products, "attach_fdpr"):  # ProductResults: by root node
-            products.attach_fdpr(found)
-            return
-        graph = self._graph
-        by_pn = {str(graph.part_numbers[r]): res for r, res in found.items()}
-        for p in products:
-            res = by_pn.get(p.part_number)  # type: ignore[attr-defined]
-            if res is not None:
-                p.fdpr = res.entries  # type: ignore[attr-defined]
-                p.fdpr_summary = res.summary  # type: ignore[attr-defined]
+        return self._found or {}, self._sink.finish()
