@@ -37,12 +37,13 @@ def _plan(graph: BomGraph) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarr
     sorted within a level) as (edge ids, parents, children, quantities), made once per graph:
     every roll-up walks them, each with its own edge mask."""
 
-    def make() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        order = graph.edges_by_height()
-        sel = order[graph.height[graph.parent[order]] >= 0]
-        return sel, graph.parent[sel], graph.child[sel], graph.qty[sel]
+    return graph.derived(_make_plan)
 
-    return graph.memo("!levels", make)
+
+def _make_plan(graph: BomGraph) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    order = graph.edges_by_height()
+    sel = order[graph.height[graph.parent[order]] >= 0]
+    return sel, graph.parent[sel], graph.child[sel], graph.qty[sel]
 
 
 def _levels(

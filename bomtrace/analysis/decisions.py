@@ -29,11 +29,12 @@ def flags_of(graph: BomGraph, name: str) -> np.ndarray:
     """:func:`flag` of every node's value (object array of True / False / None), once per
     graph."""
 
-    def make() -> np.ndarray:
-        codes, distinct = graph.codes(name)
-        return np.array([flag(v) for v in distinct] + [None], dtype=object)[codes]
+    return graph.derived(_flags_of, name)
 
-    return graph.memo("flag:" + name, make)
+
+def _flags_of(graph: BomGraph, name: str) -> np.ndarray:
+    codes, distinct = graph.codes(name)
+    return np.array([flag(v) for v in distinct] + [None], dtype=object)[codes]
 
 
 def decision_for(
@@ -62,15 +63,16 @@ def decision_for(
 def _key_codes(graph: BomGraph) -> np.ndarray:
     """One integer per node for its (ECCN, listed, gbs, short) decision key, once per graph."""
 
-    def make() -> np.ndarray:
-        listed = flags_of(graph, "listed_ear99")
-        e_code = graph.codes("eccn")[0] + 1  # 0: no ECCN
-        l_code = np.select([listed == True, listed == False], [1, 2], 0)  # noqa: E712
-        g_bit = (flags_of(graph, "gbs_eligible") == True).astype(np.int64)  # noqa: E712
-        s_bit = (flags_of(graph, "short_supply_only") == True).astype(np.int64)  # noqa: E712
-        return np.asarray(((e_code * 3 + l_code) * 2 + g_bit) * 2 + s_bit)
+    return graph.derived(_make_key_codes)
 
-    return graph.memo("decision-key-codes", make)
+
+def _make_key_codes(graph: BomGraph) -> np.ndarray:
+    listed = flags_of(graph, "listed_ear99")
+    e_code = graph.codes("eccn")[0] + 1  # 0: no ECCN
+    l_code = np.select([listed == True, listed == False], [1, 2], 0)  # noqa: E712
+    g_bit = (flags_of(graph, "gbs_eligible") == True).astype(np.int64)  # noqa: E712
+    s_bit = (flags_of(graph, "short_supply_only") == True).astype(np.int64)  # noqa: E712
+    return np.asarray(((e_code * 3 + l_code) * 2 + g_bit) * 2 + s_bit)
 
 
 def decision_keys(graph: BomGraph, idx: np.ndarray) -> tuple[list[DecisionKey], np.ndarray]:

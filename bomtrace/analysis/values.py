@@ -97,14 +97,15 @@ def node_origins(graph: BomGraph) -> tuple[np.ndarray, np.ndarray]:
     """(is_us, unknown_origin) masks; unknown only for purchased parts (leaves). Computed
     once per graph (the de minimis values and the FDPR both need them); read-only."""
 
-    def make() -> tuple[np.ndarray, np.ndarray]:
-        iso = graph.origin_iso()
-        is_us = iso == "US"
-        unknown = graph.is_leaf & ~graph.has_origin_iso()
-        is_us.flags.writeable = unknown.flags.writeable = False
-        return is_us, unknown
+    return graph.derived(_node_origins)
 
-    return graph.memo("node_origins", make)
+
+def _node_origins(graph: BomGraph) -> tuple[np.ndarray, np.ndarray]:
+    iso = graph.origin_iso()
+    is_us = iso == "US"
+    unknown = graph.is_leaf & ~graph.has_origin_iso()
+    is_us.flags.writeable = unknown.flags.writeable = False
+    return is_us, unknown
 
 
 def _zero_hits(

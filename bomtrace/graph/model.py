@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -23,6 +24,7 @@ import pandas as pd
 from bomtrace.issues import Issue
 
 T = TypeVar("T")
+P = ParamSpec("P")
 #: Per node, the index of its value among distinct values (-1: missing), and those values.
 Coded = tuple[np.ndarray, np.ndarray]
 
@@ -105,7 +107,16 @@ class BomGraph:
     column_letters: dict[tuple[str, str | None, str], str] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
     _index: dict[str, int] | None = field(default=None, repr=False)
-    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+    #: text attributes (:meth:`attr`), numeric ones (:meth:`num_attr`), codes (:meth:`codes`)
+    #: and missing masks (:meth:`missing`), each made once per name; read-only
+    _texts: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    _numbers: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    _codes: dict[str, Coded] = field(default_factory=dict, repr=False)
+    _missing: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    #: codes of kept texts as the build read them (:meth:`keep_attrs`), until :meth:`codes`
+    _given_codes: dict[str, Coded] = field(default_factory=dict, repr=False)
+    #: what other steps derive from the graph (:meth:`derived`), by function and arguments
+    _derived: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)
 
     # ------------------------------------------------------------------ basics
     @property
@@ -123,15 +134,12 @@ class BomGraph:
         """Boolean mask of nodes that cannot be rolled up (on or above a cycle/bad edge)."""
         return np.asarray(self.height < 0)
 
-    @property
+    @cached_property
     def is_leaf(self) -> np.ndarray:
-        """Boolean mask of nodes with no children (purchased parts)."""
-        if "!leaf" not in self._cache:
-            out = np.ones(self.n_nodes, dtype=bool)
-            out[self.parent] = False
-            out.flags.writeable = False
-            self._cache["!leaf"] = out
-        return self._cache["!leaf"]
+        """Boolean mask of nodes with no children (purchased parts); read-only."""
+        out = np.ones(self.n_nodes, dtype=bool)
+        out[self.parent] = False
+        return _read_only(out)
 
     def index_of(self, part_number: str) -> int:
         """Node id of a part number.
@@ -147,15 +155,15 @@ class BomGraph:
 
     def attr(self, name: str) -> np.ndarray:
         """Node attribute as an array (all-missing when the column was not in the input)."""
-        if name not in self._cache:
+        got = self._texts.get(name)
+        if got is None:
             if name in self.nodes.columns:
                 col = self.nodes[name].astype(object)
-                arr = col.where(col.notna(), None).to_numpy(dtype=object)
+                got = col.where(col.notna(), None).to_numpy(dtype=object)
             else:
-                arr = np.full(self.n_nodes, None, dtype=object)
-            arr.flags.writeable = False
-            self._cache[name] = arr
-        return self._cache[name]
+                got = np.full(self.n_nodes, None, dtype=object)
+            got = self._texts[name] = _read_only(got)
+        return got
 
     def keep_attrs(
         self, arrays: dict[str, np.ndarray], coded: dict[str, Coded] | None = None
@@ -168,12 +176,11 @@ class BomGraph:
         for name, arr in arrays.items():
             if arr.dtype != object or len(arr) != self.n_nodes:
                 raise ValueError(f"attribute {name!r}: an object array per node is expected")
-            arr.flags.writeable = False
-            self._cache[name] = arr
+            self._texts[name] = _read_only(arr)
         for name, (codes, values) in (coded or {}).items():
             if name not in arrays or len(codes) != self.n_nodes:
                 raise ValueError(f"attribute {name!r}: codes per node of a kept text are expected")
-            self._cache["%given:" + name] = (codes, values)
+            self._given_codes[name] = (codes, values)
 
     def codes(self, name: str) -> Coded:
         """``(codes, distinct)`` of an attribute: ``attr(name)[i] == distinct[codes[i]]``, with
@@ -189,9 +196,9 @@ class BomGraph:
         >>> [x.tolist() for x in g.codes("eccn")], g.missing("eccn").tolist()
         ([[0, -1, 0], ['5A992']], [False, True, False])
         """
-        key = "%" + name
-        if key not in self._cache:
-            given = self._cache.pop("%given:" + name, None)
+        got = self._codes.get(name)
+        if got is None:
+            given = self._given_codes.pop(name, None)
             if given is None and name not in self.nodes.columns:
                 codes, distinct = np.full(self.n_nodes, -1), np.zeros(0, dtype=object)
             elif given is None:
@@ -204,67 +211,69 @@ class BomGraph:
                 codes[has], used = pd.factorize(raw[has])
                 distinct = np.asarray(values, dtype=object)[used]
             codes = codes.astype(np.int64, copy=False)
-            codes.flags.writeable = distinct.flags.writeable = False
-            self._cache[key] = (codes, distinct)
-        return self._cache[key]  # type: ignore[no-any-return]
+            got = self._codes[name] = (_read_only(codes), _read_only(distinct))
+        return got
 
     def missing(self, name: str) -> np.ndarray:
         """Boolean mask of the nodes without a value for an attribute (read-only)."""
-        return self.memo("%missing:" + name, lambda: _read_only(self.codes(name)[0] < 0))
+        got = self._missing.get(name)
+        if got is None:
+            got = self._missing[name] = _read_only(self.codes(name)[0] < 0)
+        return got
 
-    def memo(self, key: str, make: Callable[[], T]) -> T:
-        """``make()`` computed once per graph and kept (for derived per-node arrays that several
-        steps of an analysis need)."""
-        if key not in self._cache:
-            self._cache[key] = make()
-        return self._cache[key]  # type: ignore[no-any-return]
+    def derived(
+        self, make: Callable[Concatenate[BomGraph, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """``make(self, *args)`` computed once per graph and kept (for derived per-node
+        arrays that several steps of an analysis need), keyed by the function and arguments."""
+        key = (make, *args, *sorted(kwargs.items()))
+        if key not in self._derived:
+            self._derived[key] = make(self, *args, **kwargs)
+        return self._derived[key]  # type: ignore[no-any-return]
 
     def edges_by_height(self) -> np.ndarray:
         """Edge indices ordered by the parent's height (stable: edge order kept within a
         height), computed once; the roll-ups walk levels in this order."""
-        if "!by_height" not in self._cache:
-            order = np.argsort(self.height[self.parent], kind="stable")
-            order.flags.writeable = False
-            self._cache["!by_height"] = order
-        return self._cache["!by_height"]
+        return self._by_height
+
+    @cached_property
+    def _by_height(self) -> np.ndarray:
+        return _read_only(np.argsort(self.height[self.parent], kind="stable"))
 
     def origin_iso(self) -> np.ndarray:
         """Country of origin as an ISO-2 code per node (None when missing or unrecognised).
 
         Each distinct spelling is normalised once (``United States``, ``USA`` → ``US``).
         """
-        if "!iso" not in self._cache:
-            from bomtrace.countries import normalize_country
-
-            codes, uniq = self.codes("country_of_origin")
-            table = np.array([normalize_country(u) for u in uniq] + [None], dtype=object)
-            iso = table[codes]  # code -1 (missing) picks the trailing None
-            iso.flags.writeable = False
-            known = np.array([u is not None for u in table], dtype=bool)[codes]
-            # the mask first: another thread that finds "!iso" finds its mask too
-            self._cache["!iso-known"] = _read_only(known)
-            self._cache["!iso"] = iso
-        return self._cache["!iso"]
+        return self._origins[0]
 
     def has_origin_iso(self) -> np.ndarray:
         """Boolean mask of the nodes whose country of origin is a recognised country
         (:meth:`origin_iso` is not None); read-only."""
-        self.origin_iso()
-        return self._cache["!iso-known"]  # type: ignore[no-any-return]
+        return self._origins[1]
+
+    @cached_property
+    def _origins(self) -> tuple[np.ndarray, np.ndarray]:
+        from bomtrace.countries import normalize_country
+
+        codes, uniq = self.codes("country_of_origin")
+        table = np.array([normalize_country(u) for u in uniq] + [None], dtype=object)
+        iso = table[codes]  # code -1 (missing) picks the trailing None
+        known = np.array([u is not None for u in table], dtype=bool)[codes]
+        return _read_only(iso), _read_only(known)
 
     def num_attr(self, name: str) -> np.ndarray:
         """Numeric node attribute as float64 (NaN when missing)."""
-        key = "#" + name
-        if key not in self._cache:
+        got = self._numbers.get(name)
+        if got is None:
             if name in self.nodes.columns:
-                arr = pd.to_numeric(self.nodes[name], errors="coerce").to_numpy(
+                got = pd.to_numeric(self.nodes[name], errors="coerce").to_numpy(
                     dtype=float, na_value=np.nan
                 )
             else:
-                arr = np.full(self.n_nodes, np.nan)
-            arr.flags.writeable = False
-            self._cache[key] = arr
-        return self._cache[key]
+                got = np.full(self.n_nodes, np.nan)
+            got = self._numbers[name] = _read_only(got)
+        return got
 
     def position(self, node: int) -> dict[str, Any]:
         """Source position (file, sheet, row) of the line that defined a node."""
