@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from bomtrace import analyze
 from bomtrace.analysis.assemblies import AssemblyResults
-from bomtrace.analysis.schema import _json_strings, rounded
+from bomtrace.analysis.bulk import _json_strings
+from bomtrace.analysis.schema import rounded
 
 D2020 = date(2020, 8, 17)
 F = (*BASE_FIELDS, "selling_price", "item_type", "discrete_product", "description")

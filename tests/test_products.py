@@ -96,7 +96,9 @@ def test_cells_built_in_full_are_the_special_ones() -> None:
     v = [r for r in products._roots if r in rows]
     import numpy as np
 
-    full = products._full_cells(np.array(v))
+    from bomtrace.analysis.detail import product_cells_in_full
+
+    full = product_cells_in_full(products._ctx, np.array(v), [rows[x] for x in v], False)
     pns = [str(products._ctx.graph.part_numbers[x]) for x in v]
     whole = {pns[i] for i in np.flatnonzero(full.any(axis=1)).tolist()}
     assert {"PZ", "PT", "PB"} <= whole and not {"PA", "PN", "PU"} & whole

@@ -15,14 +15,14 @@ from typing import Any
 
 import numpy as np
 
+from bomtrace.analysis.bulk import Coded, Const, Frame, entries, join, json_rows
 from bomtrace.analysis.context import BASES, Context
 from bomtrace.analysis.detail import destination_result, ratios_differ
 from bomtrace.analysis.grid import NOT_SUBJECT, SUBJECT, VERDICTS
 from bomtrace.analysis.items import denominator_bases, item_summaries, item_summary, node_result
 from bomtrace.analysis.lazy import LazyResults
 from bomtrace.analysis.result import DestinationResult, ProductResult, subject_of
-from bomtrace.analysis.schema import ASSEMBLY, Coded, Const, Frame, entries, json_rows, texts
-from bomtrace.analysis.schema import join as _join
+from bomtrace.analysis.schema import ASSEMBLY, texts
 from bomtrace.analysis.tracks import TRACKS
 from bomtrace.analysis.values import NodeValues
 from bomtrace.rules.model import Destination
@@ -130,7 +130,7 @@ class AssemblyResults(LazyResults):
             return [orjson.dumps(self.to_dicts(positions))]
         rows = json_rows(ASSEMBLY, self._frame(np.asarray(positions, dtype=np.int64)))
         # the entries lie one after another in the array's data: joined with commas
-        rows = _join([rows, b","])
+        rows = join([rows, b","])
         offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64)[rows.offset :]
         data = memoryview(rows.buffers()[2])[int(offsets[0]) : int(offsets[len(rows)]) - 1]
         return [b"[", data, b"]"]

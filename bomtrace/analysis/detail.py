@@ -76,6 +76,41 @@ def destination_result(
     return out
 
 
+def product_cells_in_full(
+    ctx: Context, v: np.ndarray, rows: list[int], scenarios: bool
+) -> np.ndarray:
+    """Products ``v`` (explosion ``rows``) × classes whose cells need more than the grid's
+    numbers and the shared evidence lists, and are built in full by
+    :func:`destination_result`: under a scenario, on the technology track, with a 734.4(a)
+    hit in the product or its explosion, or with a second-incorporation difference."""
+    g, vals = ctx.grid, ctx.vals
+    n_classes = g.verdict.shape[1]
+    full = np.zeros((len(v), n_classes), dtype=bool)
+    if scenarios:
+        full[:] = True
+        return full
+    full |= (vals.track[v] == "technology")[:, None]
+    if g.item_zero.shape[2]:
+        full |= g.item_zero[v].any(axis=2)
+    ranked = ctx.rankings
+    assert ranked is not None  # noqa: S101 - set with the explosion
+    t = ranked.matrix
+    at = np.array(rows, dtype=np.int64)
+    for k in range(n_classes):
+        for track in np.unique(vals.track[v]).tolist():
+            if not ctx.node_masks(str(track), k).zero:
+                continue
+            # products whose explosion holds a part hitting a 734.4(a) category
+            hit = np.zeros(t.shape[1], dtype=bool)
+            for arr in (vals.zero_own[track], vals.zero_own_high[track]):
+                if arr.size:
+                    hit |= arr[:, k] > 0
+            count = np.bincount(ranked.rows, weights=hit[t.indices], minlength=t.shape[0])
+            holds = count[at] > 0
+            full[(vals.track[v] == track) & holds, k] = True
+    return full | ratios_differ(ctx, v)
+
+
 def ratios_differ(ctx: Context, nodes: np.ndarray) -> np.ndarray:
     """Nodes × classes where the ratio or verdict without the second-incorporation cut
     differs from the one with it (all False without an alternative grid): the cells whose

@@ -10,10 +10,11 @@ from typing import Any
 
 import numpy as np
 
+from bomtrace.analysis.bulk import Frame, entries
 from bomtrace.analysis.context import Context, Explosion
 from bomtrace.analysis.ranking import Rankings
 from bomtrace.analysis.result import Contributor, DestinationResult
-from bomtrace.analysis.schema import CONTRIBUTOR, Frame, entries, rounded, text
+from bomtrace.analysis.schema import CONTRIBUTOR, rounded, text
 from bomtrace.rules.zero import ZeroDeMinimis
 
 

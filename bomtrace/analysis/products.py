@@ -18,8 +18,9 @@ from typing import Any
 
 import numpy as np
 
+from bomtrace.analysis.bulk import Coded, Const, Frame, Grouped, Written, entries
 from bomtrace.analysis.context import BASES, Context, Explosion
-from bomtrace.analysis.detail import destination_result, ratios_differ
+from bomtrace.analysis.detail import destination_result, product_cells_in_full
 from bomtrace.analysis.evidence import settle, top_entries, unresolved_lists
 from bomtrace.analysis.grid import NOT_SUBJECT, SUBJECT, UNDETERMINED, VERDICTS
 from bomtrace.analysis.items import (
@@ -30,17 +31,7 @@ from bomtrace.analysis.items import (
 )
 from bomtrace.analysis.lazy import LazyResults
 from bomtrace.analysis.result import DestinationResult, ProductResult, subject_of
-from bomtrace.analysis.schema import (
-    PRODUCT,
-    Coded,
-    Const,
-    Frame,
-    Grouped,
-    Written,
-    entries,
-    text,
-    texts,
-)
+from bomtrace.analysis.schema import PRODUCT, text, texts
 from bomtrace.graph.collect import IssueCollector
 from bomtrace.issues import IssueCode
 from bomtrace.rules.model import Destination, Scenario
@@ -320,7 +311,7 @@ class ProductResults(LazyResults):
         """The destination cells of products ``v`` (explosion ``rows``), one per product and
         destination shown, product by product; product ``j``'s are ``ends[j]:ends[j + 1]``."""
         ctx, g = self._ctx, self._ctx.grid
-        full = self._full_cells(v).tolist()
+        full = product_cells_in_full(ctx, v, rows, bool(self._scenarios)).tolist()
         pj, pdi, pk, same_for, ends = [], [], [], [], [0]
         for j, row in enumerate(rows):
             for di, k, same in self._slots(row):
@@ -379,36 +370,6 @@ class ProductResults(LazyResults):
             "same_for": same_for,
         }
         return Frame(len(pj), columns, done), ends
-
-    def _full_cells(self, v: np.ndarray) -> np.ndarray:
-        """Products (positions of ``v``) × classes whose cells are built in full."""
-        ctx = self._ctx
-        g, vals = ctx.grid, ctx.vals
-        n_classes = g.verdict.shape[1]
-        full = np.zeros((len(v), n_classes), dtype=bool)
-        if self._scenarios:
-            full[:] = True
-            return full
-        full |= (vals.track[v] == "technology")[:, None]
-        if g.item_zero.shape[2]:
-            full |= g.item_zero[v].any(axis=2)
-        ranked = ctx.rankings
-        assert ranked is not None  # noqa: S101 - set with the explosion
-        t = ranked.matrix
-        rows = np.array([self._rows[r] for r in v.tolist()], dtype=np.int64)
-        for k in range(n_classes):
-            for track in np.unique(vals.track[v]).tolist():
-                if not ctx.node_masks(str(track), k).zero:
-                    continue
-                # products whose explosion holds a part hitting a 734.4(a) category
-                hit = np.zeros(t.shape[1], dtype=bool)
-                for arr in (vals.zero_own[track], vals.zero_own_high[track]):
-                    if arr.size:
-                        hit |= arr[:, k] > 0
-                count = np.bincount(ranked.rows, weights=hit[t.indices], minlength=t.shape[0])
-                holds = count[rows] > 0
-                full[(vals.track[v] == track) & holds, k] = True
-        return full | ratios_differ(ctx, v)
 
     def _full_cell(self, r: int, row: int, di: int, k: int, same: list[str]) -> dict[str, Any]:
         """One cell's entry, from its result built in full."""
