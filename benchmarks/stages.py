@@ -52,7 +52,7 @@ WRAPS = (
     "bomtrace.analysis.deminimis:build_grid",
     "bomtrace.analysis.deminimis:item_summaries",
     "bomtrace.analysis.products:ProductResults.report",
-    "bomtrace.fdpr:attach_fdpr",
+    "bomtrace.fdpr:PendingFdpr.result",
     # JSON document
     "bomtrace.analysis.products:ProductResults.to_dicts",
     "bomtrace.analysis.assemblies:AssemblyResults.json_pieces",
