@@ -41,7 +41,7 @@ from bomtrace.analysis.assemblies import AssemblyResults
 from bomtrace.analysis.deminimis import analyze_graph
 from bomtrace.analysis.options import AnalysisOptions
 from bomtrace.analysis.result import ProductResult
-from bomtrace.analysis.schema import money, ratio
+from bomtrace.analysis.schema import round_money, round_ratio
 from bomtrace.analysis.values import NodeValues
 from bomtrace.eccn import normalize_eccn, split_eccn
 from bomtrace.errors import UsageError
@@ -171,7 +171,7 @@ def _part_facts(graph: BomGraph, vals: Any, m: int) -> dict[str, Any]:
         "eccn_entry": entry,
         "paragraph": para,
         "track": str(vals.track[m]),
-        "unit_value": money(float(np.nan_to_num(vals.total[m]))),
+        "unit_value": round_money(float(np.nan_to_num(vals.total[m]))),
         "position": graph.position(m),
     }
 
@@ -181,14 +181,14 @@ def _verdict(res: ProductResult | None) -> dict[str, Any] | None:
         return None
     d = res.destinations[0]
     out: dict[str, Any] = {
-        "ratio": ratio(d.ratio),
-        "bounds": {"low": ratio(d.bounds_low), "high": ratio(d.bounds_high)},
+        "ratio": round_ratio(d.ratio),
+        "bounds": {"low": round_ratio(d.bounds_low), "high": round_ratio(d.bounds_high)},
         "threshold": d.threshold,
         "threshold_source": d.threshold_source,
         "verdict": d.verdict,
         "basis": d.basis,
-        "controlled_us_value": money(d.controlled_us_value),
-        "denominator": {"basis": res.denominator_basis, "value": money(res.denominator)},
+        "controlled_us_value": round_money(d.controlled_us_value),
+        "denominator": {"basis": res.denominator_basis, "value": round_money(res.denominator)},
         "track": d.track,
         "zero_de_minimis": d.zero_de_minimis,
     }
@@ -292,12 +292,12 @@ def part_trace(
         "paths_truncated": len(paths) >= MAX_PATHS,
         "extended_quantity": round(float(q_all), 6),
         "counted_quantity": round(float(q_cnt), 6),
-        "extended_value": money(float(q_all) * float(np.nan_to_num(vals.total[m]))),
-        "counted_value": money(value),
+        "extended_value": round_money(float(q_all) * float(np.nan_to_num(vals.total[m]))),
+        "counted_value": round_money(value),
         "counts": status == "counts" and value > 0,
         "status": status,
         "reason": reason,
-        "share": ratio(value / den) if den > 0 else None,
+        "share": round_ratio(value / den) if den > 0 else None,
         "zero_de_minimis": zero,
         "product_verdict": _verdict(res),
     }
@@ -328,10 +328,10 @@ def product_trace(
         line = {
             "part_number": str(graph.part_numbers[m]),
             "quantity": round(q, 6),
-            "value": money(lo if lo > 0 else hi),
+            "value": round_money(lo if lo > 0 else hi),
             "eccn": eccn[m],
             "reason": reason,
-            "share": ratio((lo if lo > 0 else hi) / den) if den > 0 else None,
+            "share": round_ratio((lo if lo > 0 else hi) / den) if den > 0 else None,
         }
         (lines if lo > 0 else possible).append(line)
     lines.sort(key=lambda x: -(x["value"] or 0.0))

@@ -14,7 +14,7 @@ import numpy as np
 from bomtrace.analysis.context import Context
 from bomtrace.analysis.grid import NOT_SUBJECT, SUBJECT, UNDETERMINED, Grid
 from bomtrace.analysis.result import ProductResult, percent
-from bomtrace.analysis.schema import money, ratio, text
+from bomtrace.analysis.schema import round_money, round_ratio, text
 from bomtrace.analysis.values import NodeValues
 from bomtrace.graph.collect import IssueCollector
 from bomtrace.graph.model import BomGraph
@@ -185,9 +185,9 @@ def item_summaries(
             nearest = {
                 "countries": list(countries),
                 "threshold": t,
-                "ratio": ratio(r),
-                "margin": ratio(t - r),
-                "headroom": money(f_head[i]),
+                "ratio": round_ratio(r),
+                "margin": round_ratio(t - r),
+                "headroom": round_money(f_head[i]),
             }
         out.append(
             {

@@ -34,17 +34,17 @@ Omit = Literal["never", "none", "empty"]
 DIGITS = {"money": 4, "ratio": 6, "quantity": 6}
 
 
-def money(x: float | None) -> float | None:
+def round_money(x: float | None) -> float | None:
     """Round a money value for output (None and NaN give None)."""
     return None if x is None or x != x else round(float(x) + 0.0, 4)
 
 
-def ratio(x: float | None) -> float | None:
+def round_ratio(x: float | None) -> float | None:
     """Round a ratio for output (None stays None)."""
     return None if x is None else round(float(x) + 0.0, 6)
 
 
-def quantity(x: float | None) -> float | None:
+def round_quantity(x: float | None) -> float | None:
     """Round a quantity for output (None stays None)."""
     return None if x is None else round(float(x), 6)
 
@@ -86,9 +86,9 @@ def texts(values: np.ndarray) -> list[str | None]:
 
 
 _ROUND: dict[str, Callable[[Any], Any]] = {
-    "money": money,
-    "ratio": ratio,
-    "quantity": quantity,
+    "money": round_money,
+    "ratio": round_ratio,
+    "quantity": round_quantity,
     "text": text,
 }
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from bomtrace.analysis.schema import money, ratio
+from bomtrace.analysis.schema import round_money, round_ratio
 
 #: (countries sharing the outcome, threshold, ratio, verdict, headroom, zero_de_minimis)
 SummaryRow = tuple[Sequence[str], float, float | None, str, float | None, bool]
@@ -57,9 +57,9 @@ def summarize(rows: Iterable[SummaryRow]) -> dict[str, Any]:
         nearest = {
             "countries": sorted(c for r in near for c in r[0]),
             "threshold": first[1],
-            "ratio": ratio(first[2]),
-            "margin": ratio(first[1] - (first[2] or 0.0)),
-            "headroom": money(first[4]),
+            "ratio": round_ratio(first[2]),
+            "margin": round_ratio(first[1] - (first[2] or 0.0)),
+            "headroom": round_money(first[4]),
         }
     return {
         "subject_for": subject,

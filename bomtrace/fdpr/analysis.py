@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from bomtrace.analysis.ranking import Rankings
-from bomtrace.analysis.schema import money, rounded, text
+from bomtrace.analysis.schema import round_money, rounded, text
 from bomtrace.fdpr.evidence import (
     EVIDENCE_FIELDS,
     NO,
@@ -209,8 +209,8 @@ def analyze_fdpr(
                 one = held[m] = {
                     "part_number": str(graph.part_numbers[m]),
                     "caught_units": round(float(below[m, 0]), 6),
-                    "caught_value": money(below[m, 1]),
-                    "total_cost": money(unit_total[m]),
+                    "caught_value": round_money(below[m, 1]),
+                    "total_cost": round_money(unit_total[m]),
                 }
             asm.append(dict(one))
         caught_nodes = {e["part_number"] for e in res.entries}
@@ -218,7 +218,7 @@ def analyze_fdpr(
             **fixed,
             "caught_parts": len(caught_nodes),
             "caught_units": round(float(below[r, 0]), 6),
-            "caught_value": money(below[r, 1]),
+            "caught_value": round_money(below[r, 1]),
             "assemblies": asm,
             "unresolved_count": open_at.count(row),
             "unresolved": unresolved,
