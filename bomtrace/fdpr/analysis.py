@@ -39,7 +39,7 @@ from bomtrace.fdpr.evidence import (
 )
 from bomtrace.fdpr.prongs import NodeStates, node_states
 from bomtrace.fdpr.rules import load_fdp_data
-from bomtrace.fdpr.scope import Context, ScreenedParty, contexts
+from bomtrace.fdpr.scope import RuleCase, ScreenedParty, rule_cases
 from bomtrace.fdpr.screening import ScreeningList
 from bomtrace.graph.collect import IssueCollector
 from bomtrace.graph.model import BomGraph
@@ -96,7 +96,7 @@ def analyze_fdpr(
         Unresolved parts listed per product, largest extended value first
         (``unresolved_count`` gives them all).
     """
-    ctxs = contexts(as_of, destinations, screened)
+    ctxs = rule_cases(as_of, destinations, screened)
     live = [c for c in ctxs if c.scope != NO]
     states: dict[str, NodeStates] = {}
     for c in live:
@@ -248,7 +248,7 @@ def part_number_ranks(graph: BomGraph, nodes: np.ndarray) -> np.ndarray:
 
 def _open_entry(
     graph: BomGraph,
-    live: list[Context],
+    live: list[RuleCase],
     final: list[np.ndarray],
     states: dict[str, NodeStates],
     m: int,
@@ -270,7 +270,7 @@ def _open_entry(
     }
 
 
-def _missing(st: NodeStates, c: Context, m: int) -> set[str]:
+def _missing(st: NodeStates, c: RuleCase, m: int) -> set[str]:
     out = set()
     if st.item[m] == UNKNOWN:
         out.add("eccn")
@@ -289,7 +289,7 @@ def _entry(
     graph: BomGraph,
     ev: Evidence,
     st: NodeStates,
-    c: Context,
+    c: RuleCase,
     m: int,
 ) -> dict[str, Any]:
     """The entry of one caught node under one context; quantity and value are per product."""
@@ -340,7 +340,7 @@ def _entry(
 
 
 def _flag_issue(
-    sink: IssueCollector, graph: BomGraph, c: Context, e: dict[str, Any], m: int
+    sink: IssueCollector, graph: BomGraph, c: RuleCase, e: dict[str, Any], m: int
 ) -> None:
     if sink.over(IssueCode.FDPR_FLAG):
         sink.tally(IssueCode.FDPR_FLAG)  # counted, not written out

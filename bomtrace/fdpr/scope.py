@@ -27,7 +27,7 @@ class ScreenedParty:
 
 
 @dataclass
-class Context:
+class RuleCase:
     """One rule form applied to one destination (None for party-scoped forms)."""
 
     version: FdpVersion
@@ -116,17 +116,17 @@ def _role(role: str) -> str:
     return "end user" if role == "end_user" else "party"
 
 
-def contexts(
+def rule_cases(
     day: date, destinations: Sequence[Destination], screened: list[ScreenedParty]
-) -> list[Context]:
+) -> list[RuleCase]:
     """Every rule form in force on ``day``, applied to each destination where it depends on one."""
     out = []
     for v in fdp_rules_in_force(day):
         if v.scope.type in ("country_group", "destination"):
             for d in destinations:
                 st, why, _ = _scope(v, d, screened)
-                out.append(Context(v, d.code, st, why))
+                out.append(RuleCase(v, d.code, st, why))
         else:
             st, why, p = _scope(v, None, screened)
-            out.append(Context(v, None, st, why, p))
+            out.append(RuleCase(v, None, st, why, p))
     return out
