@@ -317,3 +317,30 @@ def test_the_fields_being_added_are_accepted(good: dict[str, Any]) -> None:
 def test_unknown_schema_name() -> None:
     with pytest.raises(ValueError, match="No schema 'report'"):
         load_schema("report")
+
+
+def _properties(schema: dict[str, Any], node: dict[str, Any]) -> tuple[set[str], set[str]]:
+    """(properties, required) of a schema object, through ``allOf`` and ``$ref``."""
+    if "$ref" in node:
+        return _properties(schema, schema["$defs"][node["$ref"].rsplit("/", 1)[1]])
+    props, required = set(node.get("properties", {})), set(node.get("required", []))
+    for part in node.get("allOf", []):
+        p, r = _properties(schema, part)
+        props, required = props | p, required | r
+    return props, required
+
+
+@pytest.mark.parametrize(
+    "table", ["contributor", "scenario", "destination", "assembly_destination", "product",
+              "assembly"],
+)  # fmt: skip
+def test_field_tables_are_what_the_json_schema_documents(table: str) -> None:
+    """The entry tables that write the document (bomtrace.analysis.schema) and the published
+    JSON Schema name the same keys, and a key the writers may leave out is not required."""
+    from bomtrace.analysis import schema as tables
+
+    t = {x.name: x for x in vars(tables).values() if isinstance(x, tables.Table)}[table]
+    doc = load_schema("analyze")
+    props, required = _properties(doc, doc["$defs"][table])
+    assert set(t.keys) == props
+    assert required <= {f.key for f in t.fields if f.omit == "never"}
