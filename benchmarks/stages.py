@@ -51,11 +51,11 @@ WRAPS = (
     "bomtrace.analysis.deminimis:explode",
     "bomtrace.analysis.deminimis:build_grid",
     "bomtrace.analysis.deminimis:item_summaries",
-    "bomtrace.analysis.products:ProductResults.report",
+    "bomtrace.analysis.product_results:ProductResults.report",
     "bomtrace.fdpr:PendingFdpr.result",
     # JSON document
-    "bomtrace.analysis.products:ProductResults.to_dicts",
-    "bomtrace.analysis.assemblies:AssemblyResults.json_pieces",
+    "bomtrace.analysis.product_results:ProductResults.to_dicts",
+    "bomtrace.analysis.assembly_results:AssemblyResults.json_pieces",
 )
 TIMED: dict[str, list[float]] = {}  # name -> [calls, seconds]
 

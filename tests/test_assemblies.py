@@ -1,5 +1,5 @@
-"""Sub-assembly results held as arrays (bomtrace.analysis.assemblies): the JSON entries written
-from the arrays equal the entries of the result objects made on access, for fast cells and
+"""Sub-assembly results held as arrays (bomtrace.analysis.assembly_results): the JSON entries
+written from the arrays equal the entries of the result objects made on access, for fast cells and
 for the cells built in full (734.4(a) hit, second-incorporation difference, technology track).
 """
 
@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bomtrace import analyze
-from bomtrace.analysis.assemblies import AssemblyResults
+from bomtrace.analysis.assembly_results import AssemblyResults
 from bomtrace.analysis.bulk import _json_strings
 from bomtrace.analysis.schema import rounded
 
@@ -155,8 +155,7 @@ def test_rounded_equals_python_round(xs: list[float], digits: int) -> None:
 def test_bulk_summaries_equal_summarize_row_by_row() -> None:
     """item_summaries (arrays, patterns memoised) against summarize (the reference)."""
     from bomtrace.analysis.grid import VERDICTS
-    from bomtrace.analysis.items import item_summaries
-    from bomtrace.analysis.summary import summarize
+    from bomtrace.analysis.summaries import item_summaries, summarize
 
     for day in (D2020, date(2024, 1, 1)):
         r = analyze(bom(), all_destinations=True, as_of=day)

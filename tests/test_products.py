@@ -1,5 +1,5 @@
-"""Product results held as arrays (bomtrace.analysis.products): the JSON entries written from the
-arrays equal the entries of the result objects made on access, for fast cells and for cells
+"""Product results held as arrays (bomtrace.analysis.product_results): the JSON entries written
+from the arrays equal the entries of the result objects made on access, for fast cells and for cells
 built in full (734.4(a) hit, second-incorporation difference, technology track, scenarios);
 the issues, exit code and destination list come out the same either way.
 """
@@ -13,7 +13,7 @@ import pytest
 from bomfactory import BASE_FIELDS, indented
 
 from bomtrace import analyze
-from bomtrace.analysis.products import ProductResults
+from bomtrace.analysis.product_results import ProductResults
 from bomtrace.graph.collect import IssueCollector
 from bomtrace.issues import IssueCode
 
@@ -96,7 +96,7 @@ def test_cells_built_in_full_are_the_special_ones() -> None:
     v = [r for r in products._roots if r in rows]
     import numpy as np
 
-    from bomtrace.analysis.detail import product_cells_in_full
+    from bomtrace.analysis.destination_result import product_cells_in_full
 
     full = product_cells_in_full(products._ctx, np.array(v), [rows[x] for x in v], False)
     pns = [str(products._ctx.graph.part_numbers[x]) for x in v]

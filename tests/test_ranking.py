@@ -62,7 +62,7 @@ def test_one_ranking_for_every_class_equals_each_class_on_its_own(
 ) -> None:
     """Parts count with their whole value or not at all in each class: ranking once over
     every class and taking each class's subset gives each class's own ranking."""
-    from bomtrace.analysis.evidence import _same_value_everywhere
+    from bomtrace.analysis.verdict_evidence import _same_value_everywhere
 
     t, own, _ = m
     n = t.shape[1]
@@ -78,7 +78,7 @@ def test_one_ranking_for_every_class_equals_each_class_on_its_own(
 
 
 def test_classes_with_different_values_are_ranked_apart() -> None:
-    from bomtrace.analysis.evidence import _same_value_everywhere
+    from bomtrace.analysis.verdict_evidence import _same_value_everywhere
 
     assert _same_value_everywhere(np.array([[1.0, 0.0], [2.0, 2.0]])) is not None
     assert _same_value_everywhere(np.array([[1.0, 0.5], [2.0, 2.0]])) is None

@@ -146,7 +146,7 @@ def test_fdpr_findings_come_without_making_the_products() -> None:
     """``AnalysisResult.fdpr_findings`` (what ``suppliers`` reads) gives each product's FDPR
     entries and summary as the product results hold them, without making them."""
     from bomtrace import analyze
-    from bomtrace.analysis.products import ProductResults
+    from bomtrace.analysis.product_results import ProductResults
 
     def run():  # type: ignore[no-untyped-def]
         return analyze(table(), destinations=["CN"], as_of=date(2020, 8, 17), end_user="Huawei")

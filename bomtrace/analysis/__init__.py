@@ -1,10 +1,10 @@
 """Analyses over a validated BOM graph: de minimis per product × destination, scenarios."""
 
+from bomtrace.analysis.analysis_result import AnalysisResult
 from bomtrace.analysis.deminimis import analyze_graph, resolve_destinations
-from bomtrace.analysis.document import AnalysisResult
 from bomtrace.analysis.grid import verdict_of
 from bomtrace.analysis.options import ASSEMBLY_COST_CHOICES, AnalysisOptions
-from bomtrace.analysis.result import (
+from bomtrace.analysis.results import (
     Contributor,
     DestinationResult,
     ProductResult,

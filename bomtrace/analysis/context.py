@@ -11,7 +11,7 @@ import numpy as np
 
 from bomtrace.analysis.grid import Grid
 from bomtrace.analysis.ranking import Rankings
-from bomtrace.analysis.result import Basis
+from bomtrace.analysis.results import Basis
 from bomtrace.analysis.values import NodeValues
 from bomtrace.graph.model import BomGraph
 from bomtrace.rules.zero import ZeroDeMinimis

@@ -19,17 +19,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from bomtrace.analysis.assemblies import AssemblyResults
+from bomtrace.analysis.assembly_results import AssemblyResults
 from bomtrace.analysis.context import Context
 from bomtrace.analysis.decisions import decision_for, decision_keys
-from bomtrace.analysis.detail import matches_end_user
+from bomtrace.analysis.destination_result import matches_end_user
 from bomtrace.analysis.grid import NOT_SUBJECT, SUBJECT, build_grid
-from bomtrace.analysis.items import class_members, evidence_nodes, item_summaries
 from bomtrace.analysis.options import AnalysisOptions
 from bomtrace.analysis.origins import finite_nodes, overflowed, product_origins, us_items
-from bomtrace.analysis.products import ProductResults
+from bomtrace.analysis.product_results import ProductResults
 from bomtrace.analysis.ranking import Rankings
+from bomtrace.analysis.summaries import class_members, item_summaries
 from bomtrace.analysis.values import NodeValues, compute_values
+from bomtrace.analysis.verdict_evidence import evidence_nodes
 from bomtrace.graph.collect import IssueCollector
 from bomtrace.graph.model import BomGraph
 from bomtrace.issues import Issue, IssueCode

@@ -37,10 +37,10 @@ from typing import Any
 import numpy as np
 
 from bomtrace._version import __version__
-from bomtrace.analysis.assemblies import AssemblyResults
+from bomtrace.analysis.assembly_results import AssemblyResults
 from bomtrace.analysis.deminimis import analyze_graph
 from bomtrace.analysis.options import AnalysisOptions
-from bomtrace.analysis.result import ProductResult
+from bomtrace.analysis.results import ProductResult
 from bomtrace.analysis.schema import round_money, round_ratio
 from bomtrace.analysis.values import NodeValues
 from bomtrace.eccn import normalize_eccn, split_eccn

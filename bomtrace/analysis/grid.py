@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from bomtrace.analysis.result import Verdict
+from bomtrace.analysis.results import Verdict
 from bomtrace.analysis.values import NodeValues, Variant
 
 EPS = 1e-12

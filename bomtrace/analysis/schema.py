@@ -6,7 +6,7 @@ value is rounded, when the key is left out, and where the value comes from. Ever
 generated from these tables, so the writers cannot disagree on keys, order, rounding or
 presence, and adding a field is one row in a table:
 
-* :func:`entry` writes one result object (:mod:`bomtrace.analysis.result`) as a dict: a
+* :func:`entry` writes one result object (:mod:`bomtrace.analysis.results`) as a dict: a
   field's value is the object's attribute of the field's name (or ``get``);
 * :func:`bomtrace.analysis.bulk.entries` writes many at once from columns (arrays and lists
   the analysis holds, one value per entry), as the products' and sub-assemblies' results do

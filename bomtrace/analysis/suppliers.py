@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 
 from bomtrace._version import __version__
-from bomtrace.analysis.document import AnalysisResult
+from bomtrace.analysis.analysis_result import AnalysisResult
 from bomtrace.analysis.schema import text
 from bomtrace.analysis.values import node_origins
 from bomtrace.graph.model import BomGraph

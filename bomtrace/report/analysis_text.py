@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bomtrace.analysis.result import percent
+from bomtrace.analysis.results import percent
 from bomtrace.report.fdpr_text import fdpr_lines
 from bomtrace.report.text import issues_block, money, pct, table
 
@@ -113,7 +113,7 @@ def note_lines(p: dict[str, Any]) -> list[str]:
 
 def summary_lines(p: dict[str, Any]) -> list[str]:
     """The compact ``--all-destinations`` summary of a product."""
-    from bomtrace.analysis.summary import summary_line
+    from bomtrace.analysis.summaries import summary_line
 
     s = p.get("summary")
     if not s:

@@ -208,9 +208,7 @@ def test_internal_error_is_one_line_with_its_own_code(
 
 
 def test_explain_and_suppliers_exit_like_analyze(write_csv: WriteCsv) -> None:
-    bom = write_csv(
-        "s.csv", HEAD + "0,P,,1,,CN,\n1,A,,1,50,US,3A001.a.7\n1,B,,1,50,CN,EAR99\n"
-    )
+    bom = write_csv("s.csv", HEAD + "0,P,,1,,CN,\n1,A,,1,50,US,3A001.a.7\n1,B,,1,50,CN,EAR99\n")
     assert run("explain", str(bom), "--product", "P", "-d", "CN").exit_code == 1
     assert run("explain", str(bom), "--product", "P", "-d", "DE").exit_code == 0
     assert run("suppliers", str(bom), "-d", "CN").exit_code == 1
@@ -355,7 +353,7 @@ def test_us_origin_products_from_arrays_equal_products_from_objects(write_csv: W
 
 
 def test_html_report_escapes_every_text_and_runs_nothing(write_csv: WriteCsv) -> None:
-    evil = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "javascript:alert(1)"]
+    evil = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "javascript:alert(1)"]
     import csv
     import io
 

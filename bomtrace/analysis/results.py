@@ -1,6 +1,6 @@
 """Result objects of an analysis (products, destinations, contributors, scenarios) and their
 JSON entries (design.md §5); the whole document is
-:meth:`bomtrace.analysis.document.AnalysisResult.to_dict`, which every report writer renders,
+:meth:`bomtrace.analysis.analysis_result.AnalysisResult.to_dict`, which every report writer renders,
 nothing downstream recomputes.
 Money is rounded to 4 decimals and ratios to 6 at output (internal sums differ from exact
 decimal arithmetic only in the last floating-point bits).
@@ -8,9 +8,10 @@ decimal arithmetic only in the last floating-point bits).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from abc import abstractmethod
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 from bomtrace.analysis.schema import (
     ASSEMBLY,
@@ -141,7 +142,7 @@ class ProductResult:
     fdpr_summary: dict[str, Any] | None = None
     not_analysed_reason: str | None = None
     track: str = "commodity"  #: de minimis track of the item (its item_type)
-    #: compact verdict over all destinations analysed (bomtrace.analysis.summary)
+    #: compact verdict over all destinations analysed (bomtrace.analysis.summaries)
     summary: dict[str, Any] | None = None
     #: under ``--all-destinations``, ``destinations`` details only where the product is subject
     #: or undetermined and the nearest others; this gives any other analysed destination
@@ -171,3 +172,41 @@ class ProductResult:
     def to_dict(self, *, detail: bool = True) -> dict[str, Any]:
         """A product's entry (``detail``) or a sub-assembly's."""
         return entry(PRODUCT if detail else ASSEMBLY, self)
+
+
+class LazyResults(Sequence[ProductResult]):
+    """Results ``0 .. size - 1`` made by :meth:`_make` on first access and kept."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        #: the results made so far, by position (they may have been changed since)
+        self._made: dict[int, ProductResult] = {}
+
+    @abstractmethod
+    def _make(self, i: int) -> ProductResult:
+        """The result at position ``i``."""
+
+    def __len__(self) -> int:
+        return self._size
+
+    @overload
+    def __getitem__(self, i: int) -> ProductResult: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[ProductResult]: ...
+
+    def __getitem__(self, i: int | slice) -> ProductResult | list[ProductResult]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        got = self._made.get(i)
+        if got is None:
+            got = self._made[i] = self._make(i)
+        return got
+
+    def __iter__(self) -> Iterator[ProductResult]:
+        for i in range(len(self)):
+            yield self[i]

@@ -11,9 +11,9 @@ from typing import Any
 
 import numpy as np
 
-from bomtrace.analysis.assemblies import AssemblyResults
-from bomtrace.analysis.products import ProductResults
-from bomtrace.analysis.result import ProductResult
+from bomtrace.analysis.assembly_results import AssemblyResults
+from bomtrace.analysis.product_results import ProductResults
+from bomtrace.analysis.results import ProductResult
 from bomtrace.exitcodes import ExitCode
 from bomtrace.gcpause import without_gc
 from bomtrace.issues import Issue, Severity
@@ -108,7 +108,7 @@ class AnalysisResult:
         """:meth:`to_dict` written by ``orjson.dumps(..., option=option)``, as bytes.
 
         Unless ``option`` asks for indenting or sorted keys, the listed sub-assemblies are
-        written in bulk from the arrays (:meth:`~bomtrace.analysis.assemblies.AssemblyResults.
+        written in bulk from the arrays (:meth:`~bomtrace.analysis.assembly_results.AssemblyResults.
         to_json`, the same bytes in about half the time)."""
         return b"".join(self.json_pieces(option))
 

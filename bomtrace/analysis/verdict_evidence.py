@@ -13,8 +13,10 @@ import numpy as np
 from bomtrace.analysis.bulk import Frame, entries
 from bomtrace.analysis.context import Context, Explosion
 from bomtrace.analysis.ranking import Rankings
-from bomtrace.analysis.result import Contributor, DestinationResult
+from bomtrace.analysis.results import Contributor, DestinationResult
 from bomtrace.analysis.schema import CONTRIBUTOR, rounded, text
+from bomtrace.analysis.values import NodeValues
+from bomtrace.graph.model import BomGraph
 from bomtrace.rules.zero import ZeroDeMinimis
 
 
@@ -284,3 +286,19 @@ def item_hits(ctx: Context, v: int, k: int, row: Explosion | None) -> list[dict[
             hit["item_eccn"] = eccn[v]
             out.append(hit)
     return out
+
+
+def evidence_nodes(graph: BomGraph, vals: NodeValues) -> np.ndarray:
+    """Nodes a product's evidence can name: contributors, parts to classify, 734.4(a) hits.
+
+    The explosion behind contributors is confined to these (and the assemblies above them),
+    so heavily shared BOMs do not pay for every product × part pair.
+    """
+    keep = (vals.status >= 1).any(axis=1)
+    for arrays in (vals.own_low, vals.own_high, vals.zero_own, vals.zero_own_high):
+        for arr in arrays.values():
+            if arr.size:
+                keep |= (arr != 0).any(axis=1)
+    if vals.item_own.size:
+        keep |= (vals.item_own > 0).any(axis=1)
+    return np.asarray(keep)

@@ -3,12 +3,12 @@
 A heavily shared BOM has thousands of products; a result object per product and
 destination, then a dict from each, cost more than the roll-ups and the explosion together.
 :class:`ProductResults` keeps the grid, the evidence lists built for every product at once
-(:mod:`bomtrace.analysis.evidence`) and each product's detailed destination classes. It makes a
-:class:`ProductResult` only when one is asked for (``results[i]``, iteration) and writes the
-JSON entries straight from the arrays. Cells that need more than numbers and the shared
-evidence lists (a scenario, a 734.4(a) hit, a second-incorporation difference, the
-technology-track note) are built in full, as are products already made (they may have been
-changed) and products not analysed.
+(:mod:`bomtrace.analysis.verdict_evidence`) and each product's detailed destination classes.
+It makes a :class:`ProductResult` only when one is asked for (``results[i]``, iteration) and
+writes the JSON entries straight from the arrays (:mod:`bomtrace.analysis.bulk`). Cells that
+need more than numbers and the shared evidence lists (a scenario, a 734.4(a) hit, a
+second-incorporation difference, the technology-track note) are built in full, as are
+products already made (they may have been changed) and products not analysed.
 """
 
 from __future__ import annotations
@@ -20,23 +20,25 @@ import numpy as np
 
 from bomtrace.analysis.bulk import Coded, Const, Frame, Grouped, Written, entries
 from bomtrace.analysis.context import BASES, Context, Explosion
-from bomtrace.analysis.detail import destination_result, product_cells_in_full
-from bomtrace.analysis.evidence import settle, top_entries, unresolved_lists
-from bomtrace.analysis.grid import NOT_SUBJECT, SUBJECT, UNDETERMINED, VERDICTS
-from bomtrace.analysis.items import (
+from bomtrace.analysis.destination_result import (
     denominator_bases,
+    destination_result,
     node_result,
+    product_cells_in_full,
+)
+from bomtrace.analysis.grid import NOT_SUBJECT, SUBJECT, UNDETERMINED, VERDICTS
+from bomtrace.analysis.results import DestinationResult, LazyResults, ProductResult, subject_of
+from bomtrace.analysis.schema import PRODUCT, text, texts
+from bomtrace.analysis.summaries import (
     product_findings,
     us_origin_finding,
 )
-from bomtrace.analysis.lazy import LazyResults
-from bomtrace.analysis.result import DestinationResult, ProductResult, subject_of
-from bomtrace.analysis.schema import PRODUCT, text, texts
+from bomtrace.analysis.verdict_evidence import settle, top_entries, unresolved_lists
 from bomtrace.graph.collect import IssueCollector
 from bomtrace.issues import IssueCode
 from bomtrace.rules.model import Destination, Scenario
 
-#: the finding each verdict code gives (:func:`~bomtrace.analysis.items.product_findings`)
+#: the finding each verdict code gives (:func:`~bomtrace.analysis.summaries.product_findings`)
 _FINDINGS = (
     (SUBJECT, IssueCode.DE_MINIMIS_EXCEEDED),
     (UNDETERMINED, IssueCode.VERDICT_UNDETERMINED),

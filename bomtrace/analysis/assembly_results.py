@@ -17,12 +17,16 @@ import numpy as np
 
 from bomtrace.analysis.bulk import Coded, Const, Frame, entries, join, json_rows
 from bomtrace.analysis.context import BASES, Context
-from bomtrace.analysis.detail import destination_result, ratios_differ
+from bomtrace.analysis.destination_result import (
+    denominator_bases,
+    destination_result,
+    node_result,
+    ratios_differ,
+)
 from bomtrace.analysis.grid import NOT_SUBJECT, SUBJECT, VERDICTS
-from bomtrace.analysis.items import denominator_bases, item_summaries, item_summary, node_result
-from bomtrace.analysis.lazy import LazyResults
-from bomtrace.analysis.result import DestinationResult, ProductResult, subject_of
+from bomtrace.analysis.results import DestinationResult, LazyResults, ProductResult, subject_of
 from bomtrace.analysis.schema import ASSEMBLY, texts
+from bomtrace.analysis.summaries import item_summaries, item_summary
 from bomtrace.analysis.tracks import TRACKS
 from bomtrace.analysis.values import NodeValues
 from bomtrace.rules.model import Destination

@@ -1,5 +1,6 @@
-"""One :class:`DestinationResult`: numbers from the grid, and, for products, the evidence from
-the product's explosion (:mod:`bomtrace.analysis.evidence`)."""
+"""Result objects made from the grid: an item's :class:`ProductResult` (:func:`node_result`)
+and its :class:`DestinationResult` for one destination (:func:`destination_result`), with, for
+products, the evidence from the product's explosion (:mod:`bomtrace.analysis.verdict_evidence`)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from typing import Any
 import numpy as np
 
 from bomtrace.analysis.context import Context, Explosion
-from bomtrace.analysis.evidence import fill_evidence, item_hits
 from bomtrace.analysis.grid import VERDICTS, verdict_of
-from bomtrace.analysis.result import DestinationResult, ScenarioOutcome, Verdict
+from bomtrace.analysis.results import DestinationResult, ProductResult, ScenarioOutcome, Verdict
+from bomtrace.analysis.schema import text
+from bomtrace.analysis.verdict_evidence import fill_evidence, item_hits
 from bomtrace.rules.model import Destination, Scenario
 
 
@@ -187,3 +189,29 @@ def _scenario(
     ):
         sv = "subject"
     return ScenarioOutcome(s.name, applies, thr, num_lo + add, s_lo, sv, sv != out.verdict)
+
+
+def denominator_bases(price: np.ndarray) -> list[str]:
+    """What each item's de minimis denominator is: its selling price when it has one, else
+    its rolled-up cost."""
+    return np.where(price > 0, "selling_price", "rolled_up_cost").tolist()  # type: ignore[no-any-return]
+
+
+def node_result(
+    ctx: Context, v: int, price: np.ndarray, desc: np.ndarray, currency: str
+) -> ProductResult:
+    """Node ``v``'s result without destinations."""
+    vals = ctx.vals
+    basis = denominator_bases(price[v : v + 1])[0]
+    return ProductResult(
+        str(ctx.graph.part_numbers[v]),
+        text(desc[v]),
+        True,
+        float(vals.total[v]),
+        currency,
+        float(vals.us[v]),
+        float(vals.us_tech[v]),
+        basis,
+        float(ctx.den[v]),
+        track=str(vals.track[v]),
+    )
