@@ -15,7 +15,6 @@ from bomtrace.analysis.assembly_results import AssemblyResults
 from bomtrace.analysis.product_results import ProductResults
 from bomtrace.analysis.results import ProductResult
 from bomtrace.exitcodes import ExitCode
-from bomtrace.gcpause import without_gc
 from bomtrace.issues import Issue, Severity
 
 #: keys of a product's ``fdpr_summary`` that are the same for every product of a run: the
@@ -97,7 +96,6 @@ class AnalysisResult:
             return ExitCode.INCOMPLETE
         return ExitCode.FLAGGED if self.products.flagged() else ExitCode.OK
 
-    @without_gc
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of ``bomtrace analyze --format json``."""
         keep = self._listed()
@@ -109,10 +107,9 @@ class AnalysisResult:
 
         Unless ``option`` asks for indenting or sorted keys, the listed sub-assemblies are
         written in bulk from the arrays (:meth:`~bomtrace.analysis.assembly_results.AssemblyResults.
-        to_json`, the same bytes in about half the time)."""
+        to_json`)."""
         return b"".join(self.json_pieces(option))
 
-    @without_gc
     def json_pieces(self, option: int = 0) -> list[bytes | memoryview]:
         """:meth:`to_json` in pieces, to be written one after the other (a file's
         ``writelines``): the listed sub-assemblies, most of a large document, are not copied
