@@ -38,8 +38,8 @@ from typing import Any  # noqa: E402
 DESTS = ("CN", "DE", "IR", "CU", "RU")
 WRAPS = (
     # read
-    "bomtrace.io.read:read_csv_file",
-    "bomtrace.io.xlsxfile:Workbook.load",
+    "bomtrace.io.csv_files:read_csv_file",
+    "bomtrace.io.workbooks:Workbook.load",
     "bomtrace.io.read:convert",
     # graph build
     "bomtrace.graph.build:edges_from_indented",
@@ -106,14 +106,24 @@ def run(paths: list[str], dests: list[str], all_dest: bool, out: str, t0: float)
 
     import os
 
-    import bomtrace.cli
+    from bomtrace.cli import runtime
 
     # the CLI's Arrow memory pool (jemalloc on Linux), set before pyarrow is imported
-    bomtrace.cli.arrow_memory_pool(os.environ, sys.platform)
+    runtime.arrow_memory_pool(os.environ, sys.platform)
     import bomtrace
     import bomtrace.api  # noqa: F401  (the CLI imports it too)
 
     mark("imports (since the script started)")
+    with runtime.gc_paused():  # as the CLI runs a command
+        _stages(paths, dests, all_dest, out, mark)
+    return stages
+
+
+def _stages(
+    paths: list[str], dests: list[str], all_dest: bool, out: str, mark: Callable[[str], None]
+) -> None:
+    import bomtrace
+
     table = bomtrace.read_bom(paths)
     mark("read (read_bom)")
     graph = bomtrace.build_graph(table)
@@ -132,7 +142,6 @@ def run(paths: list[str], dests: list[str], all_dest: bool, out: str, t0: float)
     mark(f"JSON document ({size / 2**20:,.1f} MB)")
     _emit(pieces, out)
     mark("write")
-    return stages
 
 
 def main(argv: list[str] | None = None) -> int:

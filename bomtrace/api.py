@@ -21,7 +21,6 @@ from bomtrace.analysis.suppliers import SuppliersResult, supplier_audit
 from bomtrace.countries import country_option
 from bomtrace.errors import UsageError
 from bomtrace.explosion import ExplodeResult, explode_graph
-from bomtrace.gcpause import without_gc
 from bomtrace.graph import build_graph
 from bomtrace.graph.collect import IssueCollector
 from bomtrace.graph.inspection import InspectResult, inspection
@@ -34,7 +33,6 @@ from bomtrace.rules.overview import RulesOverview, rules_overview
 from bomtrace.rules.ruleset import as_date
 
 
-@without_gc
 def analyze(
     source: Source,
     *,
@@ -197,7 +195,6 @@ def analyze(
     )
 
 
-@without_gc
 def inspect(
     source: PathArg | Sequence[PathArg],
     *,
@@ -237,7 +234,6 @@ def inspect(
     return inspection(table, graph, preview=preview)
 
 
-@without_gc
 def explode(
     source: Source,
     *,
@@ -262,7 +258,6 @@ def explode(
     return explode_graph(graph, sort_issues(graph.issues))
 
 
-@without_gc
 def explain(
     source: Source,
     *,

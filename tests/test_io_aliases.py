@@ -1,10 +1,10 @@
-"""Header aliases (bomtrace/io/aliases.py)."""
+"""Header aliases (bomtrace/io/headers.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from bomtrace.io.aliases import field_key, header_key, match_header
+from bomtrace.io.mapping import field_key, header_key, match_header
 from bomtrace.io.table import CANONICAL_FIELDS
 
 # The aliases the reader promises (design.md §2 and the reader brief), spelled as users do.

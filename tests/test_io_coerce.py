@@ -1,4 +1,4 @@
-"""Value coercion (bomtrace/io/coerce.py)."""
+"""Value coercion (bomtrace/io/values.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bomtrace.io.coerce import map_distinct, parse_flags, parse_levels, parse_numbers
+from bomtrace.io.values import map_distinct, parse_flags, parse_levels, parse_numbers
 
 
 def s(*values: str) -> pd.Series:
@@ -117,8 +117,8 @@ def test_regex_matches_equal_a_match_per_cell(cells: list[str | None], chunks: i
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from bomtrace.io.coerce import regex_matches
-    from bomtrace.io.rowfilter import _TOTAL, _ZERO
+    from bomtrace.io.unread import _TOTAL, _ZERO
+    from bomtrace.io.values import regex_matches
 
     # a chunked column (as pyarrow's CSV reader gives it) and a plain one give the same
     step = max(1, len(cells) // chunks)
@@ -139,8 +139,8 @@ def test_regex_matches_on_a_large_column_either_way(distinct: bool) -> None:
     by cell, a repetitive one through its distinct values: the same answers either way."""
     import re
 
-    from bomtrace.io.coerce import _arrow_text, mostly_distinct, regex_matches
-    from bomtrace.io.rowfilter import _TOTAL, _ZERO
+    from bomtrace.io.unread import _TOTAL, _ZERO
+    from bomtrace.io.values import _arrow_text, mostly_distinct, regex_matches
 
     n = 100_000
     cells: list[str | None] = [f"P-{i if distinct else i % 500:06d}" for i in range(n)]

@@ -316,8 +316,8 @@ def test_encoding_option_for_other_code_pages(write_csv: WriteCsv) -> None:
 def test_large_sheets_are_stripped_on_threads_with_the_same_result() -> None:
     import pandas as pd
 
-    from bomtrace.io.coerce import strip
-    from bomtrace.io.skips import _stripped
+    from bomtrace.io.rows import _stripped
+    from bomtrace.io.values import strip
 
     n = 120_000
     body = pd.DataFrame(

@@ -1,4 +1,4 @@
-"""Parsing a large xlsx sheet in parts (bomtrace/io/sheetsplit.py) gives the whole parse."""
+"""Parsing a large xlsx sheet in parts (bomtrace/io/sheet_split.py) gives the whole parse."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bomtrace.io import read_bom, sheetsplit
-from bomtrace.io.xlsxmeta import SheetMeta, read_sheet_meta
+from bomtrace.io import read_bom, sheet_split
+from bomtrace.io.sheet_xml import SheetMeta, read_sheet_meta
 from bomtrace.issues import issue_tuples
 
 SHEET_XML = "xl/worksheets/sheet1.xml"
@@ -61,7 +61,7 @@ def whole(data: bytes) -> tuple[list[list[Any]], list[int]]:
 
 
 def split(data: bytes, part_bytes: int) -> tuple[list[list[Any]], list[int], SheetMeta]:
-    got = sheetsplit.parse_split(data, SHEET_XML, "BOM", part_bytes)
+    got = sheet_split.parse_split(data, SHEET_XML, "BOM", part_bytes)
     assert got is not None
     table, cols, meta = got
     return [table.column(i).to_pylist() for i in range(table.num_columns)], cols, meta
@@ -123,13 +123,13 @@ def test_split_parse_equals_the_whole_parse(case: str, part_bytes: int) -> None:
 
 def test_parts_are_really_parsed_apart(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[int] = []
-    parse = sheetsplit._parse_part
+    parse = sheet_split._parse_part
 
     def spy(path: Path, name: str, marker: int) -> Any:
         seen.append(marker)
         return parse(path, name, marker)
 
-    monkeypatch.setattr(sheetsplit, "_parse_part", spy)
+    monkeypatch.setattr(sheet_split, "_parse_part", spy)
     data = workbook(bom_cells(origin=(2, 2)))
     split(data, 2_000)
     assert len(seen) > 5
@@ -188,7 +188,7 @@ def test_rows_without_cells_are_cut_too() -> None:
 )
 def test_xml_that_cannot_be_cut_is_left_to_the_whole_parse(edit: Any) -> None:
     data = rewrite_xml(workbook(bom_cells(200, gap_at=100)), edit)
-    assert sheetsplit.parse_split(data, SHEET_XML, "BOM", 1_000) is None
+    assert sheet_split.parse_split(data, SHEET_XML, "BOM", 1_000) is None
 
 
 def test_read_bom_splits_large_sheets_and_reports_their_hidden_rows(
@@ -198,16 +198,16 @@ def test_read_bom_splits_large_sheets_and_reports_their_hidden_rows(
     path.write_bytes(workbook(bom_cells(400), hidden=(30,)))
     before = read_bom([path])
     calls: list[str] = []
-    parse = sheetsplit.parse_split
+    parse = sheet_split.parse_split
 
     def spy(*args: Any, **kwargs: Any) -> Any:
         calls.append(args[2])
         return parse(*args, **kwargs)
 
-    monkeypatch.setattr(sheetsplit, "SPLIT_MIN_BYTES", 0)
-    monkeypatch.setattr(sheetsplit, "WORKERS", 2)
-    monkeypatch.setattr(sheetsplit, "PART_BYTES", 5_000)
-    monkeypatch.setattr(sheetsplit, "parse_split", spy)
+    monkeypatch.setattr(sheet_split, "SPLIT_MIN_BYTES", 0)
+    monkeypatch.setattr(sheet_split, "WORKERS", 2)
+    monkeypatch.setattr(sheet_split, "PART_BYTES", 5_000)
+    monkeypatch.setattr(sheet_split, "parse_split", spy)
     after = read_bom([path])
     assert calls == ["BOM"]
     assert after.lines.equals(before.lines)
@@ -217,27 +217,28 @@ def test_read_bom_splits_large_sheets_and_reports_their_hidden_rows(
 
 
 def test_one_core_parses_whole(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sheetsplit, "WORKERS", 1)
-    assert not sheetsplit.worth_splitting(10**9)
-    monkeypatch.setattr(sheetsplit, "WORKERS", 2)
-    assert sheetsplit.worth_splitting(sheetsplit.SPLIT_MIN_BYTES)
-    assert not sheetsplit.worth_splitting(sheetsplit.SPLIT_MIN_BYTES - 1)
+    monkeypatch.setattr(sheet_split, "WORKERS", 1)
+    assert not sheet_split.worth_splitting(10**9)
+    monkeypatch.setattr(sheet_split, "WORKERS", 2)
+    assert sheet_split.worth_splitting(sheet_split.SPLIT_MIN_BYTES)
+    assert not sheet_split.worth_splitting(sheet_split.SPLIT_MIN_BYTES - 1)
 
 
 EARLY_EXIT = """
 import sys, time
 from pathlib import Path
-from bomtrace.io import prefetch, sheetsplit
+from bomtrace.cli.runtime import leave, read_early
+from bomtrace.io import ReadOptions, sheet_split
 
-sheetsplit.SPLIT_MIN_BYTES, sheetsplit.PART_BYTES = 0, 2_000
-parse = sheetsplit._parse_part
+sheet_split.SPLIT_MIN_BYTES, sheet_split.PART_BYTES = 0, 2_000
+parse = sheet_split._parse_part
 
 def slow(*args):
     time.sleep(0.2)
     return parse(*args)
 
-sheetsplit._parse_part = slow
-prefetch.start([sys.argv[1]])
+sheet_split._parse_part = slow
+read_early([sys.argv[1]], ReadOptions())
 tmp = Path(sys.argv[2])
 for _ in range(500):  # until the parts are being written
     if any(tmp.glob("bomtrace-*/part*.xlsx")):
@@ -245,8 +246,6 @@ for _ in range(500):  # until the parts are being written
     time.sleep(0.01)
 else:
     sys.exit("no parts were written")
-from bomtrace.cli import leave
-
 leave(2)  # how the CLI ends a run: os._exit after clean-up
 """
 

@@ -1,5 +1,5 @@
 """Values as exports write them, aliases in four languages, and mapping profiles
-(bomtrace/io/quantity.py, lines.py, aliases.py, profile.py)."""
+(bomtrace/io/quantities.py, lines.py, aliases.py, profile.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from bomtrace import api
 from bomtrace.errors import UsageError
 from bomtrace.io import read_bom
-from bomtrace.io.profile import load_profile
+from bomtrace.io.mapping import load_profile
 from bomtrace.issues import issue_tuples
 
 WriteCsv = Callable[..., Path]

@@ -1,4 +1,4 @@
-"""Reading xlsx workbooks (bomtrace/io/xlsxfile.py, through read_bom)."""
+"""Reading xlsx workbooks (bomtrace/io/workbooks.py, through read_bom)."""
 
 from __future__ import annotations
 
@@ -156,8 +156,8 @@ def test_xlsx_content_with_csv_suffix(write_xlsx: WriteXlsx, tmp_path: Path) -> 
 def test_eager_load_only_when_the_dimension_agrees(write_xlsx: WriteXlsx) -> None:
     import pyarrow as pa
 
-    from bomtrace.io.bookparse import Book
-    from bomtrace.io.xlsxfile import Workbook
+    from bomtrace.io.workbook_parse import Book
+    from bomtrace.io.workbooks import Workbook
 
     path = c3_book(write_xlsx)
     got = Book(path.read_bytes(), "xlsx").parse("BOM")

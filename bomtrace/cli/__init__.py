@@ -6,12 +6,9 @@ commands so that ``bomtrace --help`` stays fast.
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import os
 import sys
-from collections.abc import MutableMapping
-from typing import NoReturn
 
 import click
 
@@ -82,41 +79,11 @@ _register()
 
 
 def main() -> None:
-    """Console-script entry point. A run is one process: the cyclic garbage collector is
-    paused for it (see :mod:`bomtrace.gcpause`), Arrow allocates from jemalloc on Linux
-    (:func:`arrow_memory_pool`), and once the command has written its output the process ends
-    at once (:func:`leave`)."""
-    from bomtrace.gcpause import gc_paused
+    """Console-script entry point: one command as one process, run the fast way
+    (:func:`bomtrace.cli.runtime.run`)."""
+    from bomtrace.cli.runtime import run
 
-    arrow_memory_pool(os.environ, sys.platform)
-
-    try:
-        with gc_paused():
-            cli(args=debug_first(sys.argv[1:]), prog_name="bomtrace")
-    except SystemExit as stop:
-        leave(stop.code)
-    leave(0)
-
-
-def arrow_memory_pool(env: MutableMapping[str, str], platform: str) -> None:
-    """Have pyarrow allocate from jemalloc on Linux unless ``ARROW_DEFAULT_MEMORY_POOL`` is set
-    (it is read when pyarrow is imported, which the commands do later). On the benchmarks its
-    peak RSS was 60-130 MB lower than with pyarrow's default (mimalloc), which keeps more of
-    what the reading step freed, and the runs were no slower. Linux wheels of pyarrow include
-    jemalloc; elsewhere pyarrow's default stays.
-
-    >>> env = {}
-    >>> arrow_memory_pool(env, "linux"); env
-    {'ARROW_DEFAULT_MEMORY_POOL': 'jemalloc'}
-    >>> env = {"ARROW_DEFAULT_MEMORY_POOL": "system"}
-    >>> arrow_memory_pool(env, "linux"); env
-    {'ARROW_DEFAULT_MEMORY_POOL': 'system'}
-    >>> env = {}
-    >>> arrow_memory_pool(env, "darwin"); env
-    {}
-    """
-    if platform.startswith("linux"):
-        env.setdefault("ARROW_DEFAULT_MEMORY_POOL", "jemalloc")
+    run(lambda: cli(args=debug_first(sys.argv[1:]), prog_name="bomtrace"))
 
 
 def debug_first(args: list[str]) -> list[str]:
@@ -133,25 +100,3 @@ def debug_first(args: list[str]) -> list[str]:
         return args
     i = args.index("--debug")
     return ["--debug", *args[:i], *args[i + 1 :]]
-
-
-def leave(code: object) -> NoReturn:
-    """Flush stdout and stderr and end the process with ``code`` (as ``sys.exit`` reads it),
-    without freeing the analysis object by object and without the interpreter's final garbage
-    collection: on a million-edge BOM these took 1.1-1.6 s after the output was written.
-    The temporary parts of a workbook still parsing in the background are removed first."""
-    if code is None:
-        status = 0
-    elif isinstance(code, int):
-        status = code
-    else:  # sys.exit("message"): a usage problem
-        print(code, file=sys.stderr)
-        status = 2
-    parts = sys.modules.get("bomtrace.io.partfiles")
-    if parts is not None:  # a workbook may still be parsing in parts in the background
-        parts.clean_up()
-    for stream in (sys.stdout, sys.stderr):
-        # a closed pipe (``| head``) or stream: nothing more can be written
-        with contextlib.suppress(OSError, ValueError):
-            stream.flush()
-    os._exit(status)

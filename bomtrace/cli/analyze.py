@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 from typing import Any
 
 import click
@@ -27,6 +26,7 @@ from bomtrace.cli.options import (
     second_incorporation_option,
 )
 from bomtrace.cli.outputs import check_format, check_outputs, format_option, render
+from bomtrace.cli.runtime import read_early, warm_while_parsing
 
 
 @click.command(name="analyze", epilog=EPILOG)
@@ -96,6 +96,7 @@ def analyze(
       bomtrace analyze edges.csv parts.csv --all-destinations --format json
       bomtrace analyze bom.xlsx --scenario proposed-2020-huawei-10pct --format xlsx -o report.xlsx
     """
+    read = read_early(paths, read)  # parsed in the background while bomtrace imports
     check_outputs(
         [*paths, read.profile, *screening_lists, producers],
         [("-o", out, fmt), ("--save-profile", read.save_profile, "toml")],
@@ -104,7 +105,7 @@ def analyze(
 
     check_format(fmt, out)
     day = _as_of(as_of)
-    _warm_while_parsing(day)
+    warm_while_parsing(read, day)
     from bomtrace.progress import StageBar
 
     with StageBar(enabled=False if quiet else None) as bar:
@@ -140,24 +141,6 @@ def analyze(
     elif fmt == "xlsx":
         click.echo(f"Wrote {out}", err=True)
     sys.exit(result.exit_code)
-
-
-def _warm_while_parsing(day: date | None) -> None:
-    """While a large workbook is still parsing in the background, load what the analysis
-    needs first thing and keeps: the ruleset for the date, the FDPR modules and their rules."""
-    from bomtrace.io import prefetch
-
-    def fdpr_data() -> None:
-        from bomtrace.fdpr.rules import load_fdp_data
-
-        load_fdp_data()  # (importing it imports the FDPR package)
-
-    def ruleset() -> None:
-        from bomtrace.rules import load_ruleset
-
-        load_ruleset(day)
-
-    prefetch.while_waiting(ruleset, fdpr_data)
 
 
 command = analyze

@@ -185,14 +185,6 @@ def read_options_from_flags(flags: dict[str, Any]) -> Any:
     )
 
 
-def _prefetch(paths: tuple[str, ...], flags: dict[str, Any]) -> None:
-    """Start parsing the named files on a background thread while the analysis imports."""
-    from bomtrace.io import prefetch
-
-    sheets = flags.get("sheet") or ()
-    prefetch.start(paths, (sheets,) if isinstance(sheets, str) else sheets, flags.get("encoding"))
-
-
 def with_read_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """Add the reading flags to a command; it receives them as one ``read`` argument.
 
@@ -204,7 +196,6 @@ def with_read_options(f: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(f)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         flags = {k: kwargs.pop(k) for k in READ_FLAGS if k in kwargs}
-        _prefetch(kwargs.get("paths") or (), flags)
         if own_as_of:
             flags["as_of"] = kwargs.get("as_of")
         else:

@@ -13,6 +13,7 @@ from bomtrace.cli.common import (
     with_read_options,
 )
 from bomtrace.cli.outputs import check_format, check_outputs, format_option, render
+from bomtrace.cli.runtime import read_early
 
 
 @click.command(name="explode", epilog=EPILOG)
@@ -36,6 +37,7 @@ def explode(
       bomtrace explode samples/p30pro.xlsx --format csv -o exploded.csv
       bomtrace explode big_bom.csv --format parquet -o exploded.parquet
     """
+    read = read_early(paths, read)  # parsed in the background while bomtrace imports
     check_outputs(
         [*paths, read.profile], [("-o", out, fmt), ("--save-profile", read.save_profile, "toml")]
     )

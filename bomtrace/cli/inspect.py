@@ -12,6 +12,7 @@ from bomtrace.cli.common import (
     with_read_options,
 )
 from bomtrace.cli.outputs import check_outputs, emit, format_option
+from bomtrace.cli.runtime import read_early
 
 
 @click.command(name="inspect", epilog=EPILOG)
@@ -31,6 +32,7 @@ def inspect(
     Example:
       bomtrace inspect samples/p30pro.xlsx
     """
+    read = read_early(paths, read)  # parsed in the background while bomtrace imports
     check_outputs(
         [*paths, read.profile], [("-o", out, fmt), ("--save-profile", read.save_profile, "toml")]
     )

@@ -17,6 +17,7 @@ from bomtrace.cli.options import (
     screening_list_option,
 )
 from bomtrace.cli.outputs import check_outputs, emit, format_option
+from bomtrace.cli.runtime import read_early
 
 
 @click.command(name="suppliers", epilog=EPILOG)
@@ -57,6 +58,7 @@ def suppliers(
           --end-user "Huawei Technologies" --request-sheet requests.xlsx
       bomtrace suppliers bom.xlsx --format json
     """
+    read = read_early(paths, read)  # parsed in the background while bomtrace imports
     check_outputs(
         [*paths, read.profile, *screening_lists, producers],
         [

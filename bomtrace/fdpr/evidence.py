@@ -132,21 +132,21 @@ MAX_PRODUCER_BYTES = 256 * 2**20
 
 def _check_workbook(p: Path) -> None:
     """Refuse a producer workbook that is a zip bomb or declares XML entities, before openpyxl
-    inflates it (the BOM readers' checks, :mod:`bomtrace.io.zipguard`)."""
+    inflates it (the BOM readers' checks, :mod:`bomtrace.io.containers`)."""
     import zipfile
 
     from bomtrace.errors import BomtraceError
-    from bomtrace.io import zipguard
+    from bomtrace.io import containers
 
     try:
         data = p.read_bytes()
         with zipfile.ZipFile(p) as zf:
-            zipguard.check_package(zf)
+            containers.check_package(zf)
             infos = zf.infolist()
         if sum(i.file_size for i in infos) <= MAX_PRODUCER_BYTES:
             for info in infos:
-                if zipguard.needs_verify(info):
-                    zipguard.verify(data, info)
+                if containers.needs_verify(info):
+                    containers.verify(data, info)
     except (BomtraceError, zipfile.BadZipFile, OSError) as exc:
         raise InputError(f"Producer table {p.name} cannot be read: {exc}") from exc
     if sum(i.file_size for i in infos) > MAX_PRODUCER_BYTES:

@@ -14,8 +14,8 @@ from typing import Any
 
 from bomtrace.errors import InputError
 from bomtrace.fdpr.screening import ListedParty, ScreeningList, parse_fdp_footnotes
-from bomtrace.io import cfb
-from bomtrace.io.sniff import binary_kind
+from bomtrace.io import containers
+from bomtrace.io.formats import binary_kind
 from bomtrace.rules.load import read_json
 
 
@@ -141,8 +141,10 @@ def _text(p: Path) -> tuple[str, str]:
     if not data.strip():
         raise InputError(f"Screening list {p.name} is empty. {_VALID}")
     kind = binary_kind(data[:8192])
-    if kind is not None or data.startswith(cfb.MAGIC):
-        if p.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods") or data.startswith(cfb.MAGIC):
+    if kind is not None or data.startswith(containers.MAGIC):
+        if p.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods") or data.startswith(
+            containers.MAGIC
+        ):
             kind = "a spreadsheet workbook; save it as CSV first"
         raise InputError(
             f"Screening list {p.name} is not a readable CSV/JSON screening list: it is "

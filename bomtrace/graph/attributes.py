@@ -17,8 +17,8 @@ from pandas.api.types import union_categoricals
 from bomtrace.graph.collect import IssueCollector, RowPositions
 from bomtrace.graph.model import Coded
 from bomtrace.graph.structure import first_rows
-from bomtrace.io.coerce import mostly_distinct
 from bomtrace.io.table import ATTRIBUTE_FIELDS, BomTable
+from bomtrace.io.values import mostly_distinct
 from bomtrace.issues import IssueCode
 
 

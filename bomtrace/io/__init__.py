@@ -1,7 +1,7 @@
 """Readers: BOM files (xlsx/xlsm/xls/ods, csv/tsv) in, a :class:`BomTable` with positions out.
 
-Public names are imported lazily, so the pandas-free parts (:mod:`bomtrace.io.prefetch`,
-:mod:`bomtrace.io.sniff`) can start reading files while pandas is still importing.
+Public names are imported lazily, so the pandas-free parts (:mod:`bomtrace.io.formats`,
+:mod:`bomtrace.io.formats`) can start reading files while pandas is still importing.
 
 >>> from bomtrace.io import read_bom, BomTable
 >>> callable(read_bom)
@@ -20,8 +20,8 @@ _LAZY = {
     "Layout": "bomtrace.io.table",
     "SourceInfo": "bomtrace.io.table",
     "ReadOptions": "bomtrace.io.options",
-    "load_profile": "bomtrace.io.profile",
-    "save_profile": "bomtrace.io.profile",
+    "load_profile": "bomtrace.io.mapping",
+    "save_profile": "bomtrace.io.mapping",
     "read_bom": "bomtrace.io.read",
 }
 
@@ -38,16 +38,10 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from bomtrace.io.mapping import load_profile, save_profile
     from bomtrace.io.options import ReadOptions
-    from bomtrace.io.profile import load_profile, save_profile
     from bomtrace.io.read import read_bom
-    from bomtrace.io.table import (
-        CANONICAL_FIELDS,
-        BomTable,
-        ColumnMatch,
-        Layout,
-        SourceInfo,
-    )
+    from bomtrace.io.table import CANONICAL_FIELDS, BomTable, ColumnMatch, Layout, SourceInfo
 
 
 def __getattr__(name: str) -> Any:

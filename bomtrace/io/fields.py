@@ -1,6 +1,6 @@
 """Per-field conversion of one sheet's used rows, and the checks on BOM quantities and levels.
 
-Each function works on whole columns (see :mod:`bomtrace.io.coerce`); issues are built only for
+Each function works on whole columns (see :mod:`bomtrace.io.values`); issues are built only for
 the flagged rows, with the row's Excel/line number, column letter/number and part number.
 """
 
@@ -11,18 +11,16 @@ import pandas as pd
 
 from bomtrace.countries import normalize_country
 from bomtrace.eccn import normalize_eccn
-from bomtrace.io.aliasdata import POSITIVE_DNP_HEADERS
-from bomtrace.io.aliases import header_key
-from bomtrace.io.coerce import map_distinct, parse_flags, parse_numbers
-from bomtrace.io.coerce import text_or_na as text
-from bomtrace.io.effectivity import iso, parse_dates
-from bomtrace.io.header import HeaderMap
-from bomtrace.io.issuelog import IssueLog
-from bomtrace.io.levels import parse_levels_text
-from bomtrace.io.quantity import dnp_flags, parse_quantity
-from bomtrace.io.raw import RawSheet
+from bomtrace.io.aliases import POSITIVE_DNP_HEADERS
+from bomtrace.io.issue_log import IssueLog, RowContext
+from bomtrace.io.layouts import parse_levels_text
+from bomtrace.io.mapping import header_key
+from bomtrace.io.quantities import dnp_flags, parse_quantity
+from bomtrace.io.rows import iso, parse_dates
 from bomtrace.io.table import BOOLEAN_FIELDS, Layout
-from bomtrace.issues import Issue, IssueCode
+from bomtrace.io.values import map_distinct, parse_flags, parse_numbers
+from bomtrace.io.values import text_or_na as text
+from bomtrace.issues import IssueCode
 
 MONEY_FIELDS = ("unit_cost", "selling_price", "us_tech_value", "package_price")
 COUNT_FIELDS = ("package_quantity", "price_unit")
@@ -45,57 +43,6 @@ LABELS = {
     "effective_to": "Effective-to date",
 }
 _CURRENCY_SIGNS = {"€": "EUR", "£": "GBP", "US$": "USD"}
-
-
-class RowContext:
-    """Positions of one sheet's used rows, for building issues, and what later checks need.
-
-    Parameters
-    ----------
-    raw : RawSheet
-        The sheet (file, sheet name, column letters).
-    hmap : HeaderMap
-        Its header row and field-to-column map.
-    rows : numpy.ndarray
-        Excel/line number of every used row.
-    pn : pandas.Series
-        Part number of every used row.
-    """
-
-    def __init__(self, raw: RawSheet, hmap: HeaderMap, rows: np.ndarray, pn: pd.Series) -> None:
-        self.raw, self.hmap, self.rows, self.pn = raw, hmap, rows, pn
-        self.currency: list[pd.Series] = []  #: currency codes written in money cells
-        self.qty_empty: np.ndarray | None = None  #: quantity cell left empty
-        self.qty_unit: pd.Series | None = None  #: unit written after a quantity ("2 pcs")
-        self.qty_dnp: np.ndarray | None = None  #: quantity cell said DNP
-        self.structure = "level"  #: how the level column is written
-
-    def issue(self, code: IssueCode, msg: str, i: int | None, fld: str | None) -> Issue:
-        """Issue at used row ``i`` (None: the header row) in the column of field ``fld``."""
-        col = self.raw.columns[self.hmap.fields[fld]] if fld in self.hmap.fields else None
-        row = int(self.rows[i]) if i is not None else self.header_row
-        part = str(self.pn.iat[i]) if i is not None else None
-        return Issue(
-            code,
-            msg,
-            file=self.raw.path,
-            sheet=self.raw.sheet,
-            row=row,
-            column=col,
-            part_number=part,
-        )
-
-    @property
-    def header_row(self) -> int | None:
-        return int(self.raw.rows[self.hmap.index]) if self.hmap.index is not None else None
-
-    @property
-    def where(self) -> str:
-        return f"{self.raw.path}" + (f", sheet '{self.raw.sheet}'" if self.raw.sheet else "")
-
-    def issue_at(self, code: IssueCode, msg: str, fld: str | None) -> Issue:
-        """Issue about the whole sheet, positioned at the header cell of ``fld``."""
-        return self.issue(code, msg, None, fld)
 
 
 #: characters of a cell quoted in a message (a cell may hold 32,767)

@@ -1,16 +1,34 @@
-"""How to read BOM files, as one frozen dataclass (one field per CLI reading flag)."""
+"""What :func:`bomtrace.io.read_bom` is given: how to read (:class:`ReadOptions`, one field per
+CLI reading flag), and what the caller already read (:class:`EarlyReads`).
+
+**Early reads.** The CLI starts parsing the files named on its command line on a background
+thread while the rest of bomtrace imports (parsing a workbook with fastexcel, or the body of a
+CSV file with pyarrow, releases the GIL; see :mod:`bomtrace.cli.runtime`). What that thread
+reads is held in an :class:`EarlyReads`, handed to the readers as ``ReadOptions.early``; they
+take from it what they would have read themselves: same file (path, size, modification time),
+same sheet, same parse parameters. Anything else is read again by the reader, and a failure in
+the background is never reported from here: the reader repeats the work and reports it with its
+position. Without an :class:`EarlyReads` the readers read everything themselves. Nothing in this
+module imports pandas.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import stat
+import threading
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bomtrace.settings import DEFAULT_LIMIT_ISSUES
 
 if TYPE_CHECKING:
+    from bomtrace.io.csv_parse import EarlyText
     from bomtrace.io.table import LayoutChoice
+    from bomtrace.io.workbook_parse import EarlyBook
 
 
 @dataclass(frozen=True)
@@ -41,6 +59,10 @@ class ReadOptions:
         Write the mapping that was used to this TOML file (``--save-profile``).
     encoding : str or None
         Text encoding of delimited files (``--encoding``, e.g. ``gb18030``); sniffed when None.
+    early : EarlyReads or None
+        What the caller already read of the files on a background thread (the CLI starts it
+        while bomtrace imports); the readers take what fits and read the rest. None: the
+        readers read everything.
     """
 
     columns: Mapping[str, str] = field(default_factory=dict)
@@ -52,6 +74,7 @@ class ReadOptions:
     profile: str | None = None
     save_profile: str | None = None
     encoding: str | None = None
+    early: EarlyReads | None = field(default=None, compare=False, repr=False)
 
     def with_(self, **changes: Any) -> ReadOptions:
         """A copy with some fields changed (None values are ignored)."""
@@ -65,3 +88,106 @@ class ReadOptions:
         if isinstance(self.sheet, str):
             return (self.sheet,)
         return tuple(self.sheet)
+
+
+_FileKey = tuple[str, int, int]  # resolved path, size, modification time (ns)
+
+
+class EarlyReads:
+    """What was read of the input files on a background thread, waiting for the readers.
+
+    The thread is started by the caller (the CLI): :meth:`expect` gives it a future per file to
+    set with what :func:`pre_read` returned. A reader takes a file's result once
+    (:meth:`take_book`, :meth:`take_text`), waiting for it if it is not ready yet;
+    :meth:`discard` drops what no reader took.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "bom.csv"
+    >>> _ = p.write_text("Part,Qty\\nA,1\\n", encoding="utf-8")
+    >>> early = EarlyReads()
+    >>> from bomtrace.io.formats import pre_read
+    >>> early.expect(p).set_result(pre_read(p))
+    >>> early.take_text(p).encoding, early.take_text(p)
+    ('utf-8-sig', None)
+    """
+
+    def __init__(self) -> None:
+        self._pending: dict[_FileKey, Future[Any]] = {}
+        self._lock = threading.Lock()
+        #: work for the main thread while it would otherwise wait for a background parse
+        self._waiting_tasks: list[Callable[[], object]] = []
+
+    def expect(self, path: Path) -> Future[Any] | None:
+        """A future to set with what is read of ``path``; None when it is not a regular file
+        (a folder is left to the reader) or is already expected."""
+        key = _file_key(path)
+        with self._lock:
+            if key is None or key in self._pending:
+                return None
+            fut: Future[Any] = Future()
+            self._pending[key] = fut
+            return fut
+
+    def take_book(self, path: Path, file_type: str) -> EarlyBook | None:
+        """The workbook read in the background (waiting for it), or None."""
+        got = self._take(path)
+        if isinstance(got, tuple) and got[0].file_type == file_type:
+            return got
+        return None
+
+    def take_text(self, path: Path) -> EarlyText | None:
+        """The delimited text file read in the background (waiting for it), or None."""
+        from bomtrace.io.csv_parse import EarlyText
+
+        got = self._take(path)
+        return got if isinstance(got, EarlyText) else None
+
+    def while_waiting(self, *tasks: Callable[[], object]) -> None:
+        """Run these on the main thread the first time a reader would wait for a background
+        parse (a large workbook parses for seconds after the imports are done), e.g. loading
+        the ruleset, which the caller would do later anyway and caches. A task's failure is
+        ignored here: the caller's own later call repeats it and reports it. Nothing runs when
+        no reader waits; :meth:`discard` drops the tasks."""
+        with self._lock:
+            self._waiting_tasks.extend(tasks)
+
+    def discard(self) -> None:
+        """Forget whatever was not taken; reads not yet begun are cancelled."""
+        with self._lock:
+            futures = list(self._pending.values())
+            self._pending.clear()
+            self._waiting_tasks.clear()
+        for fut in futures:
+            fut.cancel()
+
+    def _take(self, path: Path) -> Any:
+        key = _file_key(path)
+        with self._lock:
+            fut = self._pending.pop(key, None) if key is not None else None
+        if fut is None or fut.cancelled():
+            return None
+        if not fut.done():
+            self._run_waiting_tasks()
+        return fut.result()
+
+    def _run_waiting_tasks(self) -> None:
+        with self._lock:
+            tasks = list(self._waiting_tasks)
+            self._waiting_tasks.clear()
+        for task in tasks:
+            try:
+                task()
+            except Exception:  # repeated, and reported, where the caller needs it
+                continue
+
+
+def _file_key(path: Path) -> _FileKey | None:
+    try:
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        return (str(path.resolve()), st.st_size, st.st_mtime_ns)
+    except OSError:
+        return None

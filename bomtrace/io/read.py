@@ -3,8 +3,8 @@
 Each CSV file or worksheet is classified by what its header maps to (:mod:`bomtrace.io.
 classify`): indented lines (a level column, or indented part numbers), parent-child edges, a
 single-level BOM, or a parts master. Single-level sheets are named and linked (one sheet or file
-per assembly) by :mod:`bomtrace.io.assemble`; each sheet is then converted
-(:mod:`bomtrace.io.source`) and the lines of every source are given one form.
+per assembly) by :mod:`bomtrace.io.products`; each sheet is then converted
+(:mod:`bomtrace.io.sources`) and the lines of every source are given one form.
 
 Sheets of a multi-sheet workbook and files of a folder that fit none of these (and hidden sheets)
 are skipped with a ``sheet-skipped`` info issue; a file or sheet named on its own that fits none
@@ -16,31 +16,23 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from bomtrace.errors import ColumnMappingError, FileFormatError, InputError, SheetNotFound
-from bomtrace.io import prefetch
-from bomtrace.io.assemble import check_master, one_form, plan_products
-from bomtrace.io.cellnotes import cap_columns
-from bomtrace.io.classify import classify, no_role_message, where
-from bomtrace.io.csvfile import read_csv_file
-from bomtrace.io.header import Overrides, find_header, parse_overrides, seen_headers
-from bomtrace.io.issuelog import IssueLog
+from bomtrace.io.formats import FOLDER_SUFFIXES, SUPPORTED, format_of
+from bomtrace.io.headers import find_header, seen_headers
+from bomtrace.io.issue_log import IssueLog, cap_columns
+from bomtrace.io.layouts import SourcePlan, classify, no_role_message, where
+from bomtrace.io.mapping import Overrides, apply_profile, parse_overrides, save_profile
 from bomtrace.io.options import ReadOptions
-from bomtrace.io.plan import SourcePlan
-from bomtrace.io.profile import apply_profile, save_profile
-from bomtrace.io.raw import RawSheet
-from bomtrace.io.sniff import SUPPORTED, read_head, sniff_file_type
-from bomtrace.io.source import convert, order_columns
-from bomtrace.io.table import BOOLEAN_FIELDS, NUMERIC_FIELDS, BomTable, LayoutChoice
+from bomtrace.io.products import check_master, one_form, plan_products
+from bomtrace.io.sources import convert, order_columns
+from bomtrace.io.table import BOOLEAN_FIELDS, NUMERIC_FIELDS, BomTable, LayoutChoice, RawSheet
 from bomtrace.io.unread import drop_empty, file_not_read
-from bomtrace.io.xlsxfile import Workbook
 from bomtrace.issues import Issue, IssueCode
-
-#: File suffixes read from a folder.
-FOLDER_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods")
 
 
 def read_bom(
@@ -129,7 +121,8 @@ def read_bom(
                 continue
             plans.extend(got)
     finally:
-        prefetch.discard()  # what the CLI started reading early and no source used
+        if opts.early is not None:
+            opts.early.discard()  # what the caller started reading early and no source used
     _check_overrides(ov, {f for p in plans for f in p.hmap.overrides_used}, seen)
     plans = plan_products(plans, opts, log)
     done = [convert(p, log) for p in plans]
@@ -214,30 +207,22 @@ def _sources(
     skipped with a ``sheet-skipped`` issue when it is one of several (sheets of a workbook,
     files of a folder).
     """
-    kind = sniff_file_type(path, read_head(path, 8192))
-    if kind == "csv":
-        raw = read_csv_file(
-            path, given, locate=lambda head: _header_index(head, ov), encoding=opts.encoding
-        )
-        cap_columns(raw, log)
-        plan, why = classify(raw, ov, opts.layout, opts.as_of)
-        seen.append(f"{given}: {seen_headers(raw)}")
-        if plan is None:
-            if not in_folder:
-                raise ColumnMappingError(no_role_message(raw, why))
-            _skip(log, raw, why)
-            return
-        yield plan
-        return
-    book = Workbook(path, given, kind)
-    names = _pick_sheets(book, opts.sheets, given)
-    standalone = (bool(opts.sheets) or len(book.sheet_names) == 1) and not in_folder
+    opened = format_of(path).open(
+        path,
+        given,
+        locate=lambda head: _header_index(head, ov),
+        encoding=opts.encoding,
+        early=opts.early,
+    )
+    names = _pick_sheets(opened, opts.sheets, given) if opened.sheet_names else [None]
+    standalone = (bool(opts.sheets) or len(opened.sheet_names) <= 1) and not in_folder
     reasons: list[str] = []
     found = 0
     for name in names:
-        raw, visible = book.load(name)
+        raw, visible = opened.load(name)
         cap_columns(raw, log)
-        seen.append(f"{given} sheet '{name}': {seen_headers(raw)}")
+        label = f"{given} sheet '{name}'" if name is not None else given
+        seen.append(f"{label}: {seen_headers(raw)}")
         if not visible and not opts.sheets:
             _skip(log, raw, "it is hidden in Excel. Name it with --sheet to read it.")
             continue
@@ -264,7 +249,7 @@ def _header_index(head: RawSheet, ov: Overrides) -> int | None:
     return hmap.index if hmap is not None else None
 
 
-def _pick_sheets(book: Workbook, sheets: tuple[str, ...], given: str) -> list[str]:
+def _pick_sheets(book: Any, sheets: tuple[str, ...], given: str) -> list[str]:
     if not sheets:
         return book.sheet_names
     out: list[str] = []

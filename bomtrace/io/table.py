@@ -1,4 +1,9 @@
-"""The reader's output: BOM lines with canonical columns and source positions.
+"""The reader's data: the raw grid every file reader hands on, and the :class:`BomTable`
+every reader returns.
+
+The raw grid every file reader hands on: text cells with their true positions.
+
+The reader's output: BOM lines with canonical columns and source positions.
 
 A :class:`BomTable` is what every reader returns and what :mod:`bomtrace.graph` consumes.
 Readers never build graphs; the graph stage never opens a file.
@@ -55,9 +60,59 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from bomtrace.issues import Issue
+
+
+@dataclass
+class RawSheet:
+    """One CSV file or one worksheet as text, before any header or value handling.
+
+    ``frame`` has integer column labels ``0..n-1`` and text cells (``""`` or NaN when empty).
+    ``rows[i]`` is the 1-based row number (as Excel or a text editor shows it) of ``frame`` row
+    ``i``; ``columns[j]`` is the letter of ``frame`` column ``j`` as Excel shows it (also for
+    CSV files, as Excel opens them).
+    """
+
+    path: str  #: as given by the caller
+    sheet: str | None  #: None for CSV
+    file_type: str  #: "xlsx", "xlsm", "csv"
+    sha256: str
+    frame: pd.DataFrame
+    rows: np.ndarray
+    columns: list[str]
+    encoding: str | None = None
+    delimiter: str | None = None
+    #: CSV rows with more or fewer fields than the header: frame row -> the fields as written
+    ragged: dict[int, list[str]] = field(default_factory=dict)
+    #: xlsx rows hidden in Excel (1-based)
+    hidden_rows: list[int] = field(default_factory=list)
+    #: xlsx cells merged down several rows, whose value was read in every row of the range:
+    #: (first row as Excel shows it, column letter, range such as "B5:B9", value)
+    merged: list[tuple[int, str, str, str]] = field(default_factory=list)
+    #: a note for ``inspect`` when hidden rows and merged cells were not checked
+    unchecked: str | None = None
+    #: cells not read as they show: (row as Excel/an editor numbers it, column letter, kind,
+    #: message); kind "text" (NUL bytes, mixed encodings: read with replacements) or "empty"
+    #: (a formula without a saved value: read as empty). See :mod:`bomtrace.io.issue_log`
+    notes: list[tuple[int, str, str, str]] = field(default_factory=list)
+
+
+def column_letter(index: int) -> str:
+    """Return the Excel column letter of a 0-based column index.
+
+    >>> column_letter(0), column_letter(2), column_letter(25), column_letter(26), column_letter(701)
+    ('A', 'C', 'Z', 'AA', 'ZZ')
+    """
+    out = ""
+    n = index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
 
 Layout = Literal["indented", "parent-child"]
 #: Layouts a user can ask for (``--layout``): the two graph forms plus single-level BOMs
@@ -216,3 +271,13 @@ class BomTable:
         if sheet is not None and not isinstance(sheet, str):
             sheet = None  # NaN/NA from a text column of CSV lines
         return self.column_letters.get((file, sheet, field_name))
+
+
+@dataclass
+class Converted:
+    """One source, read: its rows, what was read, and where each column came from."""
+
+    frame: pd.DataFrame
+    info: SourceInfo
+    letters: dict[str, str]
+    form: str | None = None  #: one of :data:`bomtrace.io.sources.FORMS`; None for a parts master

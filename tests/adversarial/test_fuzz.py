@@ -1,7 +1,7 @@
 """Issue 17: a hypothesis fuzz test of the real command line on random BOM files.
 
 Each example is a random BOM written to a temporary folder: headers drawn from the alias table
-(``bomtrace.io.aliasdata``) in any case, and junk headers; cells of every kind (integers,
+(``bomtrace.io.aliases``) in any case, and junk headers; cells of every kind (integers,
 floats with negative, NaN, infinite and 1e308 values, text, money strings, empty cells,
 formula-like text, which openpyxl writes as formulas without a saved value, dates, flags);
 an indented structure (Level 0..n with jumps and junk levels) or a parent-child one (a small
@@ -84,7 +84,7 @@ from openpyxl import Workbook
 
 from bomtrace.cli import cli
 from bomtrace.exitcodes import DOCUMENTED, ExitCode
-from bomtrace.io.aliasdata import ALIASES
+from bomtrace.io.aliases import ALIASES
 from bomtrace.schema import load_schema
 
 # -- profiles -----------------------------------------------------------------------------

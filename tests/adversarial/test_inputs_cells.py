@@ -12,7 +12,7 @@ import xlsxwriter
 from openpyxl import Workbook
 from test_hostile_inputs import GOOD_ROWS, HEADER, analyze, issues, product, refused, run
 
-from bomtrace.io.xlsxmeta import SheetMeta, scan_xml
+from bomtrace.io.sheet_xml import SheetMeta, scan_xml
 
 Write = Callable[..., Path]
 MB = 2**20

@@ -24,7 +24,7 @@ import pytest
 import xlsxwriter
 from test_hostile_inputs import GOOD_BOM, GOOD_ROWS, analyze, issues, product, refused, run
 
-from bomtrace.io import bookparse, sheetsplit, zipguard
+from bomtrace.io import containers, sheet_split, workbook_parse
 
 Write = Callable[..., Path]
 SHEET = "xl/worksheets/sheet1.xml"
@@ -110,7 +110,7 @@ def calamine_must_not_read(monkeypatch: pytest.MonkeyPatch) -> None:
     def no(*_: object, **__: object) -> None:
         raise AssertionError("the workbook reached calamine")
 
-    monkeypatch.setattr(bookparse.fastexcel, "read_excel", no)
+    monkeypatch.setattr(workbook_parse.fastexcel, "read_excel", no)
 
 
 def test_five_gigabyte_sheet_is_refused_from_the_zip_directory(
@@ -121,13 +121,13 @@ def test_five_gigabyte_sheet_is_refused_from_the_zip_directory(
     bomb = write_zip(tmp_path / "bomb.xlsx", list(parts.items()))
     assert bomb.stat().st_size < 10 * 2**20
     seen: list[str] = []
-    real = zipguard.inflate
+    real = containers.inflate
 
     def inflate(data: bytes, info: zipfile.ZipInfo, *args: Any) -> Any:
         seen.append(info.filename)
         return real(data, info, *args)
 
-    monkeypatch.setattr(zipguard, "inflate", inflate)
+    monkeypatch.setattr(containers, "inflate", inflate)
     started = time.monotonic()
     refused(run("analyze", bomb, "-d", "CN"), "bomb.xlsx", SHEET, "5,120 MB", "zip bomb")
     assert time.monotonic() - started < 30 and SHEET not in seen
@@ -136,7 +136,7 @@ def test_five_gigabyte_sheet_is_refused_from_the_zip_directory(
 def test_highly_compressed_sheet_is_refused_by_its_ratio(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, calamine_must_not_read: None
 ) -> None:
-    monkeypatch.setattr(zipguard, "RATIO_MIN_BYTES", 2**20)
+    monkeypatch.setattr(containers, "RATIO_MIN_BYTES", 2**20)
     parts: dict[str, bytes | Deflated] = dict(workbook_parts(tmp_path))
     parts[SHEET] = bomb_sheet(workbook_parts(tmp_path), b"0" * 2**16, 32)  # 2 MB of zeros
     bomb = write_zip(tmp_path / "dense.xlsx", list(parts.items()))
@@ -155,7 +155,7 @@ def test_part_that_inflates_beyond_what_it_declares_is_refused(
     parts[part] = lie
     bomb = write_zip(tmp_path / "liar.xlsx", list(parts.items()))
     parsed: list[str] = []
-    monkeypatch.setattr(bookparse.Book, "parse", lambda self, name: parsed.append(name))
+    monkeypatch.setattr(workbook_parse.Book, "parse", lambda self, name: parsed.append(name))
     started = time.monotonic()
     res = run("analyze", bomb, "-d", "CN")
     refused(res, "liar.xlsx", part, "more data than its zip header declares")
@@ -168,10 +168,10 @@ def test_lying_sheet_is_refused_by_the_splitter_and_its_parts_removed(
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
-    monkeypatch.setattr(sheetsplit, "WORKERS", 2)
-    monkeypatch.setattr(sheetsplit, "SPLIT_MIN_BYTES", 1)
-    monkeypatch.setattr(sheetsplit, "PART_BYTES", 4096)
-    monkeypatch.setattr(zipguard, "VERIFY_MIN_BYTES", 2**40)  # so the splitter meets it first
+    monkeypatch.setattr(sheet_split, "WORKERS", 2)
+    monkeypatch.setattr(sheet_split, "SPLIT_MIN_BYTES", 1)
+    monkeypatch.setattr(sheet_split, "PART_BYTES", 4096)
+    monkeypatch.setattr(containers, "VERIFY_MIN_BYTES", 2**40)  # so the splitter meets it first
     rows = GOOD_ROWS + [[1, f"P-{i}", 1, 1, "CN", "EAR99"] for i in range(400)]
     parts: dict[str, bytes | Deflated] = dict(workbook_parts(tmp_path, rows))
     real = workbook_parts(tmp_path, rows)[SHEET]
@@ -192,24 +192,24 @@ def test_splitter_keeps_a_bounded_number_of_parts_on_disk(
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
-    monkeypatch.setattr(sheetsplit, "WORKERS", 2)
-    monkeypatch.setattr(sheetsplit, "SPLIT_MIN_BYTES", 1)
-    monkeypatch.setattr(sheetsplit, "PART_BYTES", 2048)
+    monkeypatch.setattr(sheet_split, "WORKERS", 2)
+    monkeypatch.setattr(sheet_split, "SPLIT_MIN_BYTES", 1)
+    monkeypatch.setattr(sheet_split, "PART_BYTES", 2048)
     most = 0
-    real_add = sheetsplit._PartWriter.add
+    real_add = sheet_split._PartWriter.add
 
     def add(self: Any, *args: Any) -> None:
         nonlocal most
         real_add(self, *args)
         most = max(most, sum(len(list(d.iterdir())) for d in scratch.iterdir()))
 
-    monkeypatch.setattr(sheetsplit._PartWriter, "add", add)
+    monkeypatch.setattr(sheet_split._PartWriter, "add", add)
     rows = GOOD_ROWS + [[1, f"P-{i}", 1, 1, "CN", "EAR99"] for i in range(2000)]
     path = write_zip(tmp_path / "big.xlsx", list(workbook_parts(tmp_path, rows).items()))
     res, doc = analyze(path)
     assert doc is not None
     product(doc)
-    assert 0 < most <= sheetsplit.PENDING_PARTS * 2 + 1
+    assert 0 < most <= sheet_split.PENDING_PARTS * 2 + 1
     assert not list(scratch.iterdir())
 
 
@@ -261,17 +261,17 @@ def test_sheet_names_with_path_separators_stay_names(
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
-    monkeypatch.setattr(sheetsplit, "WORKERS", 2)
-    monkeypatch.setattr(sheetsplit, "SPLIT_MIN_BYTES", 1)
-    monkeypatch.setattr(sheetsplit, "PART_BYTES", 1024)
+    monkeypatch.setattr(sheet_split, "WORKERS", 2)
+    monkeypatch.setattr(sheet_split, "SPLIT_MIN_BYTES", 1)
+    monkeypatch.setattr(sheet_split, "PART_BYTES", 1024)
     split: list[str] = []
-    real_split = sheetsplit.parse_split
+    real_split = sheet_split.parse_split
 
     def parse_split(data: bytes, xml_path: str, name: str, *args: Any) -> Any:
         split.append(name)
         return real_split(data, xml_path, name, *args)
 
-    monkeypatch.setattr(sheetsplit, "parse_split", parse_split)
+    monkeypatch.setattr(sheet_split, "parse_split", parse_split)
     rows = GOOD_ROWS + [[1, f"P-{i}", 1, 0.5, "CN", "EAR99"] for i in range(200)]
     parts = workbook_parts(tmp_path, rows)
     escaped = sheet.replace("&", "&amp;").encode()

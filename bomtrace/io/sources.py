@@ -1,6 +1,6 @@
 """Turn one mapped sheet into typed BOM lines (or parts-master rows) plus positioned issues.
 
-Input: a :class:`~bomtrace.io.raw.RawSheet` and its :class:`~bomtrace.io.header.HeaderMap`.
+Input: a :class:`~bomtrace.io.table.RawSheet` and its :class:`~bomtrace.io.headers.HeaderMap`.
 Output: a DataFrame with canonical columns (see :mod:`bomtrace.io.table`), ``x:`` columns for
 unmapped headers, ``_file``/``_sheet``/``_row``, and a :class:`~bomtrace.io.table.SourceInfo`.
 Blank rows are skipped silently but counted; rows without a part number are skipped with an issue.
@@ -8,38 +8,29 @@ Blank rows are skipped silently but counted; rows without a part number are skip
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
-from bomtrace.io.cellnotes import check_cells
-from bomtrace.io.coerce import text_or_na as text
-from bomtrace.io.fields import RowContext, bom_checks, convert_field, fill_currency
-from bomtrace.io.header import HeaderMap
-from bomtrace.io.issuelog import IssueLog
-from bomtrace.io.levels import indent_levels, indentation
-from bomtrace.io.lines import designators, do_not_populate, package_pricing, settle_levels, units
-from bomtrace.io.plan import SourcePlan
-from bomtrace.io.raw import RawSheet
-from bomtrace.io.rowfilter import USED
-from bomtrace.io.skips import read_body
-from bomtrace.io.table import CANONICAL_FIELDS, SourceInfo
+from bomtrace.io.fields import bom_checks, convert_field, fill_currency
+from bomtrace.io.headers import HeaderMap
+from bomtrace.io.issue_log import IssueLog, RowContext, check_cells
+from bomtrace.io.layouts import SourcePlan, indent_levels, indentation
+from bomtrace.io.quantities import (
+    designators,
+    do_not_populate,
+    package_pricing,
+    settle_levels,
+    units,
+)
+from bomtrace.io.rows import read_body
+from bomtrace.io.table import CANONICAL_FIELDS, Converted, RawSheet, SourceInfo
+from bomtrace.io.unread import USED
+from bomtrace.io.values import text_or_na as text
 from bomtrace.issues import Issue, IssueCode, Severity
 
 #: Line forms a source can produce; ``flat`` lines (a product at level 0 and its parts at
 #: level 1) become indented or parent-child lines to match the other sources.
 FORMS = ("indented", "parent-child", "flat")
-
-
-@dataclass
-class Converted:
-    """One source, read: its rows, what was read, and where each column came from."""
-
-    frame: pd.DataFrame
-    info: SourceInfo
-    letters: dict[str, str]
-    form: str | None = None  #: one of :data:`FORMS`; None for a parts master
 
 
 def convert(plan: SourcePlan, log: IssueLog) -> Converted:

@@ -1,11 +1,11 @@
-"""Read a delimited text file into a :class:`~bomtrace.io.raw.RawSheet`.
+"""Read a delimited text file into a :class:`~bomtrace.io.table.RawSheet`.
 
 Two parsers, one result. The first :data:`~bomtrace.settings.HEADER_SCAN_ROWS` records (title
 block and header, possibly ragged) are parsed with the pandas C parser; ``locate`` picks the
 header among them. The body below the header is parsed with pyarrow's multi-threaded CSV reader
-(about 0.2 s per million lines, every cell as text). When the body is irregular (a line with more
-or fewer fields than the header) the whole file is re-parsed with the pandas C parser, which pads
-short lines: slower, same result.
+(every cell as text). When the body is irregular (a line with more or fewer fields than the
+header) the whole file is re-parsed with the pandas C parser, which pads short lines: slower,
+same result.
 
 Row numbers are the line numbers a text editor shows (1-based, title and header lines counted).
 A quoted field that contains line breaks makes its record span several lines; the record's row is
@@ -20,6 +20,7 @@ import warnings
 from collections.abc import Callable
 from io import BytesIO, StringIO
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -27,12 +28,25 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bomtrace.errors import FileFormatError
-from bomtrace.io import prefetch
-from bomtrace.io.raw import RawSheet, column_letter
-from bomtrace.io.sniff import SNIFF_BYTES, decode_text, delimiter_of
-from bomtrace.io.textparse import BodyKey, parse_body
-from bomtrace.io.textrepair import repair
+from bomtrace.io.csv_parse import (
+    BodyKey,
+    EarlyText,
+    decode_text,
+    delimiter_of,
+    first_lines,
+    max_fields,
+    newline_of,
+    parse_body,
+    physical_lines,
+)
+from bomtrace.io.csv_repair import repair
+from bomtrace.io.formats import SNIFF_BYTES
+from bomtrace.io.table import RawSheet, column_letter
 from bomtrace.settings import HEADER_SCAN_ROWS
+
+if TYPE_CHECKING:
+    from bomtrace.io.options import EarlyReads
+
 
 #: Most fields a line may have: Excel's column limit (wider text is not a spreadsheet table).
 MAX_FIELDS = 16_384
@@ -41,7 +55,11 @@ Locate = Callable[[RawSheet], "int | None"]
 
 
 def read_csv_file(
-    path: Path, given: str, locate: Locate | None = None, encoding: str | None = None
+    path: Path,
+    given: str,
+    locate: Locate | None = None,
+    encoding: str | None = None,
+    early: EarlyReads | None = None,
 ) -> RawSheet:
     """Read a CSV/TSV file as a grid of text cells with line numbers.
 
@@ -58,8 +76,10 @@ def read_csv_file(
         The text encoding (``--encoding``), e.g. ``gb18030`` or ``shift_jis``; by default it
         is sniffed (UTF-8/UTF-16 by their marks, else cp1252, else latin-1; a UTF-8 file with
         some cp1252 bytes is read as UTF-8 with those bytes as cp1252, see
-        :mod:`bomtrace.io.textrepair`). NUL bytes are read as ``\ufffd``; both are listed in
+        :mod:`bomtrace.io.csv_repair`). NUL bytes are read as ``\ufffd``; both are listed in
         ``notes`` with their line and column.
+    early : EarlyReads, optional
+        What was read of the file on a background thread; used when it fits.
 
     Returns
     -------
@@ -75,16 +95,16 @@ def read_csv_file(
     Examples
     --------
     >>> import tempfile, pathlib
-    >>> from bomtrace.io.csvfile import read_csv_file
+    >>> from bomtrace.io.csv_files import read_csv_file
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "b.csv"
     >>> _ = p.write_text("BOM export\\nPart;Qty\\nA;1\\n", encoding="utf-8")
     >>> raw = read_csv_file(p, "b.csv", locate=lambda head: 1)
     >>> raw.delimiter, raw.rows.tolist(), raw.frame.iloc[2].tolist()
     (';', [1, 2, 3], ['A', '1'])
     """
-    early = prefetch.take_text(path)
-    data = early.data if early is not None else path.read_bytes()
-    sha256 = early.sha256 if early is not None else hashlib.sha256(data).hexdigest()
+    early_text = early.take_text(path) if early is not None else None
+    data = early_text.data if early_text is not None else path.read_bytes()
+    sha256 = early_text.sha256 if early_text is not None else hashlib.sha256(data).hexdigest()
     sniffed = not encoding
     if encoding:
         try:
@@ -97,8 +117,8 @@ def read_csv_file(
         encoding = (
             "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else (encoding)
         )
-    elif early is not None and early.text is not None and early.encoding is not None:
-        text, encoding = early.text, early.encoding
+    elif early_text is not None and early_text.text is not None and early_text.encoding:
+        text, encoding = early_text.text, early_text.encoding
     else:
         text, encoding = decode_text(data)
     delim, skip = delimiter_of(text)
@@ -118,7 +138,7 @@ def read_csv_file(
         notes=[(n, column_letter(c), "text", msg) for n, c, msg in fixed.notes] if fixed else [],
     )
     sample_lines = text[:SNIFF_BYTES].splitlines() or [""]
-    sample_lines += _first_lines(text, HEADER_SCAN_ROWS + skip + 1, _newline(text))
+    sample_lines += first_lines(text, HEADER_SCAN_ROWS + skip + 1, newline_of(text))
     ncols = max(ln.count(delim) for ln in sample_lines) + 1
     if ncols > MAX_FIELDS:
         raise FileFormatError(
@@ -129,13 +149,13 @@ def read_csv_file(
     try:
         head = _parse_c(data, delim, encoding, ncols, skip, nrows=HEADER_SCAN_ROWS)
         if b'"' in data:  # a quoted cell may hold line breaks: count them
-            head_rows = _record_lines(head, 1 + skip, _newline(text))
+            head_rows = _record_lines(head, 1 + skip, newline_of(text))
         else:
             head_rows = np.arange(1 + skip, 1 + skip + len(head), dtype=np.int64)
         out.frame, out.rows = head, head_rows
         out.columns = [column_letter(j) for j in range(head.shape[1])]
         h = locate(out) if locate is not None else 0
-        frame, rows, out.ragged = _with_fast_body(data, text, out, h, skip, early)
+        frame, rows, out.ragged = _with_fast_body(data, text, out, h, skip, early_text)
     except (pd.errors.ParserError, pd.errors.ParserWarning, pa.ArrowInvalid, _Irregular):
         frame, rows = _parse_all_c(data, text, delim, encoding, skip, given)
         out.ragged = _ragged_by_reader(text, delim, skip, h if "h" in locals() else None)
@@ -179,11 +199,11 @@ def _parse_all_c(
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """Whole file with the C parser, ragged lines padded (the slow, tolerant path)."""
     try:
-        frame = _parse_c(data, delim, encoding, _max_fields(text, delim), skip)
+        frame = _parse_c(data, delim, encoding, max_fields(text, delim), skip)
     except pd.errors.ParserError as exc:
         raise FileFormatError(f"{given}: cannot be read as delimited text: {exc}") from exc
-    newline = _newline(text)
-    if len(frame) + skip == _physical_lines(data, text, newline):
+    newline = newline_of(text)
+    if len(frame) + skip == physical_lines(data, text, newline):
         return frame, np.arange(1 + skip, 1 + skip + len(frame), dtype=np.int64)
     return frame, _record_lines(frame, 1 + skip, newline)
 
@@ -203,17 +223,17 @@ def _with_fast_body(
     head: RawSheet,
     h: int | None,
     skip: int,
-    early: prefetch.EarlyText | None = None,
+    early: EarlyText | None = None,
 ) -> tuple[pd.DataFrame, np.ndarray, dict[int, list[str]]]:
     """Keep the head records up to the header; parse everything below it with pyarrow."""
-    newline = _newline(text)
+    newline = newline_of(text)
     if h is None:  # no header: the body is the whole file; the first line gives the width
         keep, first, last = 0, 1 + skip, 1 + skip
     else:
         keep, first = h + 1, int(head.rows[h])
         cells = head.frame.iloc[h].tolist()
         last = first + sum(c.count(newline) for c in cells if isinstance(c, str))
-    lines = _first_lines(text, last, newline)
+    lines = first_lines(text, last, newline)
     record = newline.join(lines[first - 1 : last])
     width = len(next(csv.reader(StringIO(record), delimiter=head.delimiter or ","), [""]))
     body_line = last + 1 if keep else first
@@ -225,7 +245,7 @@ def _with_fast_body(
         body, ragged = _merge_bad(data, text, newline, body, bad, body_line, width, delim, enc)
     # without any quote character no record can span lines; else count the lines to be sure
     one_line_records = b'"' not in data
-    if one_line_records or len(body) == _physical_lines(data, text, newline) - (body_line - 1):
+    if one_line_records or len(body) == physical_lines(data, text, newline) - (body_line - 1):
         body_rows = np.arange(body_line, body_line + len(body), dtype=np.int64)
     else:
         body_rows = _record_lines(body, body_line, newline)
@@ -258,7 +278,7 @@ def _merge_bad(
     total = len(body) + len(bad)
     if len(bad) > MAX_RAGGED and len(bad) > 0.05 * total:
         raise _Irregular
-    if total != _physical_lines(data, text, newline) - (body_line - 1):
+    if total != physical_lines(data, text, newline) - (body_line - 1):
         raise _Irregular  # records span lines, or blank lines were dropped: count precisely
     where, bad = _bad_lines(data, newline, delim, width, body_line, bad, encoding)
     fields = [next(csv.reader(StringIO(t), delimiter=delim), []) for t in bad]
@@ -329,47 +349,13 @@ def _ragged_by_reader(text: str, delim: str, skip: int, h: int | None) -> dict[i
 
 
 def _parse_arrow(
-    data: bytes, key: BodyKey, early: prefetch.EarlyText | None
+    data: bytes, key: BodyKey, early: EarlyText | None
 ) -> tuple[pd.DataFrame, list[str]]:
     got = early.body(data, key) if early is not None else None
     table, bad = got if got is not None else parse_body(data, key)
     frame = table.to_pandas()
     frame.columns = pd.RangeIndex(key[2])
     return frame, bad
-
-
-def _first_lines(text: str, n: int, newline: str) -> list[str]:
-    """The first ``n`` lines of a text, without splitting (copying) the rest of it."""
-    pos = -1
-    for _ in range(n):
-        pos = text.find(newline, pos + 1)
-        if pos < 0:
-            return text.split(newline)
-    return text[:pos].split(newline)
-
-
-def _physical_lines(data: bytes, text: str, newline: str) -> int:
-    """Number of lines a text editor shows (a final line break opens no new line)."""
-    if not text:
-        return 0
-    ascii_compatible = not data.startswith((b"\xff\xfe", b"\xfe\xff"))
-    count = data.count(newline.encode()) if ascii_compatible else text.count(newline)
-    return count + (0 if text.endswith(newline) else 1)
-
-
-def _newline(text: str) -> str:
-    return "\n" if "\n" in text or "\r" not in text else "\r"
-
-
-def _max_fields(text: str, delim: str) -> int:
-    """Upper bound of fields per line over the whole file (delimiters in quotes counted)."""
-    arr = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
-    is_delim = arr == ord(delim)
-    ends = np.flatnonzero(arr == ord(_newline(text)))
-    cum = np.concatenate(([0], np.cumsum(is_delim, dtype=np.int64)))
-    bounds = np.concatenate(([0], ends + 1, [arr.size]))
-    per_line = np.diff(cum[bounds])
-    return int(per_line.max(initial=0)) + 1
 
 
 def _drop_empty_tail_columns(frame: pd.DataFrame) -> pd.DataFrame:
@@ -397,3 +383,18 @@ def _record_lines(frame: pd.DataFrame, first: int, newline: str) -> np.ndarray:
     if n > 1:
         starts[1:] += np.cumsum(1 + extra[:-1])
     return starts
+
+
+class TextFile:
+    """A delimited text file opened as its format's reader (:mod:`bomtrace.io.formats`): a
+    file without sheets, whose one grid :meth:`load` reads with :func:`read_csv_file` (``how``
+    holds its keyword arguments)."""
+
+    sheet_names: list[str] = []
+
+    def __init__(self, path: Path, given: str, file_type: str, **how: object) -> None:
+        self.path, self.given, self.how = path, given, how
+
+    def load(self, name: str | None = None) -> tuple[RawSheet, bool]:
+        """The file's grid (see :func:`read_csv_file`), and True: text has no hidden rows."""
+        return read_csv_file(self.path, self.given, **self.how), True  # type: ignore[arg-type]

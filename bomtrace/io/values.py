@@ -128,7 +128,7 @@ def map_distinct(s: pd.Series, func: Callable[[str], str | None]) -> pd.Series:
     Examples
     --------
     >>> import pandas as pd
-    >>> from bomtrace.io.coerce import map_distinct
+    >>> from bomtrace.io.values import map_distinct
     >>> map_distinct(pd.Series(["a", "", "b", "a"], dtype="str"), str.upper).tolist()
     ['A', nan, 'B', 'A']
     """
@@ -168,7 +168,7 @@ def parse_numbers(
     Examples
     --------
     >>> import pandas as pd
-    >>> from bomtrace.io.coerce import parse_numbers
+    >>> from bomtrace.io.values import parse_numbers
     >>> parse_numbers(pd.Series(["1,234", "(3)", "12 500", "1.234.567"], dtype="str"))[0].tolist()
     [1234.0, -3.0, 12500.0, 1234567.0]
     >>> parse_numbers(pd.Series(["0,25", "1,234", "1.234"], dtype="str"))[0].tolist()
@@ -276,7 +276,7 @@ def parse_flags(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
     Examples
     --------
     >>> import pandas as pd
-    >>> from bomtrace.io.coerce import parse_flags
+    >>> from bomtrace.io.values import parse_flags
     >>> flags, bad = parse_flags(pd.Series(["Yes", "n", "", "maybe"], dtype="str"))
     >>> flags.tolist(), bad.tolist()
     ([True, False, <NA>, <NA>], [False, False, False, True])
@@ -295,7 +295,7 @@ def parse_levels(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     Examples
     --------
     >>> import pandas as pd
-    >>> from bomtrace.io.coerce import parse_levels
+    >>> from bomtrace.io.values import parse_levels
     >>> vals, bad = parse_levels(pd.Series(["0", "1", "2.0", "1.2.1", "-1", ""], dtype="str"))
     >>> vals.tolist()[:3], bad.tolist()
     ([0.0, 1.0, 2.0], [False, False, False, True, True, True])

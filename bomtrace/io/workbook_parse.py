@@ -1,8 +1,10 @@
 """Open a workbook and parse its sheets into Arrow with fastexcel, without pandas.
 
-This is the part of reading a workbook that releases the GIL (calamine parses in Rust), so
-:mod:`bomtrace.io.prefetch` can run it on a background thread while pandas imports.
-:class:`bomtrace.io.xlsxfile.Workbook` turns what it gives into :class:`~bomtrace.io.raw.
+This is the part of reading a workbook that releases the GIL (calamine parses in Rust), so it
+can run on a background thread while pandas imports (:func:`pre_read`, see
+:class:`bomtrace.io.options.EarlyReads`); rows hidden in
+Excel and merged cells are read from the sheet XML (:mod:`bomtrace.io.sheet_xml`)..
+:class:`bomtrace.io.workbooks.Workbook` turns what it gives into :class:`~bomtrace.io.table.
 RawSheet` grids with Excel positions.
 """
 
@@ -18,8 +20,11 @@ from xml.etree import ElementTree
 
 import fastexcel
 
-from bomtrace.io import zipguard
-from bomtrace.io.xlsxmeta import SheetMeta, read_sheet_meta, sheet_columns, sheet_info
+from bomtrace.io import containers
+from bomtrace.io.sheet_xml import SheetMeta, read_sheet_meta, sheet_columns, sheet_info
+
+#: A workbook and, per sheet parsed, the parse and its hidden-row/merged-cell scan.
+EarlyBook = tuple["Book", dict[str, tuple["ParsedSheet", "SheetMeta | str | None"]]]
 
 #: Largest sheet XML (uncompressed bytes) scanned for hidden rows and merged cells.
 META_MAX_BYTES = 64 * 2**20
@@ -58,7 +63,7 @@ class Book:
     Raises
     ------
     UnsafeFileError
-        A part inflates to more than its zip header declares (:mod:`bomtrace.io.zipguard`).
+        A part inflates to more than its zip header declares (:mod:`bomtrace.io.containers`).
     Exception
         fastexcel's own exception when the bytes are not a workbook it can read.
     """
@@ -77,7 +82,7 @@ class Book:
 
     def _open_package(self) -> None:
         """Sheet parts and states (xlsx), and every part calamine inflates on opening the
-        workbook checked first (:func:`bomtrace.io.zipguard.verify`; sheets are checked when
+        workbook checked first (:func:`bomtrace.io.containers.verify`; sheets are checked when
         they are read)."""
         try:
             with zipfile.ZipFile(BytesIO(self.data)) as zf:
@@ -94,8 +99,8 @@ class Book:
                 self.xml = {}
         sheets = {p for p, _ in self.xml.values()}
         for part, zinfo in self.parts.items():
-            if part not in sheets and zipguard.needs_verify(zinfo):
-                zipguard.verify(self.data, zinfo)
+            if part not in sheets and containers.needs_verify(zinfo):
+                containers.verify(self.data, zinfo)
 
     def parse(self, name: str) -> ParsedSheet:
         """Parse one sheet, keeping leading empty rows (frame row ``i`` is Excel row ``i + 1``).
@@ -121,24 +126,24 @@ class Book:
     def read(self, name: str) -> tuple[ParsedSheet, SheetMeta | str | None]:
         """:meth:`parse` and :meth:`scan` of one sheet; the XML scan runs beside the parse
         (fastexcel, and zlib in the scan, release the GIL). A large xlsx sheet is parsed in
-        parts on every core, and scanned in the same pass (:mod:`bomtrace.io.sheetsplit`).
+        parts on every core, and scanned in the same pass (:mod:`bomtrace.io.sheet_split`).
         Raises what :meth:`parse` raises."""
-        from bomtrace.io import sheetsplit  # here, not at start-up: a CSV run never needs it
+        from bomtrace.io import sheet_split  # here, not at start-up: a CSV run never needs it
 
         if (
             name in self.xml
             and name in self.state
-            and sheetsplit.worth_splitting(self.xml[name][1])
+            and sheet_split.worth_splitting(self.xml[name][1])
         ):
-            got = sheetsplit.parse_split(self.data, self.xml[name][0], name)
+            got = sheet_split.parse_split(self.data, self.xml[name][0], name)
             if got is not None:
                 table, cols, meta = got
                 return ParsedSheet(table, cols, self.state[name] == "visible"), meta
         part = self.parts.get(self.xml[name][0]) if name in self.xml else None
-        if part is not None and zipguard.needs_verify(part):
+        if part is not None and containers.needs_verify(part):
             # checked before calamine inflates it (zlib alone, a fraction of the scan's time);
             # then the scan runs beside the parse as for any sheet
-            zipguard.verify(self.data, part)
+            containers.verify(self.data, part)
         with ThreadPoolExecutor(max_workers=1) as pool:
             scan = pool.submit(self.scan, name)
             parsed = self.parse(name)
@@ -156,3 +161,24 @@ class Book:
                 f"XML is {size // 2**20} MB (checked up to {META_MAX_BYTES // 2**20} MB)."
             )
         return read_sheet_meta(self.data, xml_path)
+
+
+def pre_read(
+    data: bytes, file_type: str, sheets: tuple[str, ...], encoding: str | None
+) -> EarlyBook:
+    """Open a workbook and read these sheets of it (names or 1-based numbers; every sheet
+    when none is named). A sheet that fails is left out: the reader parses it again and
+    reports the error."""
+    book = Book(data, file_type)
+    names = book.sheet_names
+    if sheets:
+        wanted = {s for s in sheets if s in names}
+        wanted |= {names[int(s) - 1] for s in sheets if s.isdigit() and 0 < int(s) <= len(names)}
+        names = [n for n in names if n in wanted]
+    parsed: dict[str, tuple[ParsedSheet, SheetMeta | str | None]] = {}
+    for name in names:
+        try:
+            parsed[name] = book.read(name)
+        except Exception:  # the reader parses it again and reports the error
+            continue
+    return book, parsed

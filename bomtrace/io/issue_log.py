@@ -1,8 +1,18 @@
-"""Cells that are not read as they show, reported where they sit.
+"""Reader issues: collected with a cap per code, and cells that are not read as they
+show, reported where they sit.
+
+Collect reader issues with a cap per code, building Issue objects only for rows that are kept.
+
+Bad rows are found with vectorised masks; only the first ``limit`` rows of each code become
+:class:`~bomtrace.issues.Issue` objects, the rest are counted and reported in one summary issue
+per code (``data``: ``count`` in all, ``omitted`` not listed), so a million bad cells cost no
+more than a thousand.
+
+Cells that are not read as they show, reported where they sit.
 
 The readers note cells whose text had to be changed or could not be had (``RawSheet.notes``):
-NUL bytes and bytes in another encoding (CSV, :mod:`bomtrace.io.textrepair`), formulas
-without a saved value (xlsx, :mod:`bomtrace.io.xlsxmeta`). Here, once the header is known,
+NUL bytes and bytes in another encoding (CSV, :mod:`bomtrace.io.csv_repair`), formulas
+without a saved value (xlsx, :mod:`bomtrace.io.workbook_parse`). Here, once the header is known,
 each becomes an issue at its row and column, under the code of the field the column holds
 (``bad-quantity``, ``bad-level``, ``bad-flag``, ``bad-date``, else ``bad-number``).
 
@@ -16,16 +26,85 @@ as empty and reported, so no message or report repeats a megabyte of text.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bomtrace.io.issuelog import IssueLog
-from bomtrace.io.plan import SourcePlan
-from bomtrace.io.raw import RawSheet, column_letter
-from bomtrace.io.table import BOOLEAN_FIELDS
-from bomtrace.issues import Issue, IssueCode, Severity
+from bomtrace.io.headers import HeaderMap
+from bomtrace.io.layouts import SourcePlan
+from bomtrace.io.table import BOOLEAN_FIELDS, RawSheet, column_letter
+from bomtrace.issues import Issue, IssueCode, Severity, sort_issues
+from bomtrace.settings import DEFAULT_LIMIT_ISSUES
+
+
+class IssueLog:
+    """Issues found while reading, capped per code.
+
+    Parameters
+    ----------
+    limit : int, default :data:`~bomtrace.settings.DEFAULT_LIMIT_ISSUES`
+        Issues kept per code; the rest are counted.
+
+    Examples
+    --------
+    >>> from bomtrace.io.issue_log import IssueLog
+    >>> from bomtrace.issues import Issue, IssueCode
+    >>> log = IssueLog(limit=1)
+    >>> log.add(Issue(IssueCode.BAD_FLAG, "a"))
+    >>> log.add(Issue(IssueCode.BAD_FLAG, "b"))
+    >>> [i.message for i in log.issues()]
+    ['a', "1 more 'bad-flag' issue not listed (limit 1 per code)."]
+    """
+
+    def __init__(self, limit: int = DEFAULT_LIMIT_ISSUES) -> None:
+        self.limit = limit
+        self._kept: list[Issue] = []
+        self._count: dict[IssueCode, int] = {}
+
+    def room(self, code: IssueCode) -> int:
+        """How many more issues of ``code`` will be kept."""
+        return max(self.limit - self._count.get(code, 0), 0)
+
+    def add(self, issue: Issue) -> None:
+        """Keep one issue (or only count it when its code is over the limit)."""
+        if self.room(issue.code):
+            self._kept.append(issue)
+        self._count[issue.code] = self._count.get(issue.code, 0) + 1
+
+    def add_rows(self, code: IssueCode, mask: np.ndarray, build: Callable[[int], Issue]) -> int:
+        """Add one issue per True position of ``mask``; ``build(i)`` makes the issue for row i.
+
+        Returns
+        -------
+        int
+            How many positions were flagged (kept or only counted).
+        """
+        idx = np.flatnonzero(mask)
+        for i in idx[: self.room(code)]:
+            self._kept.append(build(int(i)))
+        self._count[code] = self._count.get(code, 0) + len(idx)
+        return len(idx)
+
+    def issues(self) -> list[Issue]:
+        """Kept issues in file/sheet/row order, then one summary issue per capped code."""
+        out = sort_issues(self._kept)
+        for code, n in self._count.items():
+            extra = n - self.limit
+            if extra > 0:
+                s = "" if extra == 1 else "s"
+                out.append(
+                    Issue(
+                        code,
+                        f"{extra} more '{code.value}' issue{s} not listed "
+                        f"(limit {self.limit} per code).",
+                        data={"count": n, "omitted": extra},
+                    )
+                )
+        return out
+
 
 #: Most characters a cell holds in Excel; a longer one in a field's column is read as empty.
 MAX_CELL_CHARS = 32_767
@@ -106,9 +185,7 @@ def _long_cells(raw: RawSheet, first: int, j: int, fld: str, log: IssueLog) -> N
     if (pc.max(nbytes).as_py() or 0) <= MAX_CELL_CHARS:
         return
     over = np.flatnonzero(pc.fill_null(pc.greater(nbytes, MAX_CELL_CHARS), False))
-    long = np.array(
-        [i for i in over if len(str(col.iat[int(i)])) > MAX_CELL_CHARS], dtype=np.int64
-    )
+    long = np.array([i for i in over if len(str(col.iat[int(i)])) > MAX_CELL_CHARS], dtype=np.int64)
     if not len(long):
         return
     letter = raw.columns[j] if j < len(raw.columns) else column_letter(j)
@@ -167,3 +244,54 @@ def cap_columns(raw: RawSheet, log: IssueLog) -> None:
             column=first,
         )
     )
+
+
+class RowContext:
+    """Positions of one sheet's used rows, for building issues, and what later checks need.
+
+    Parameters
+    ----------
+    raw : RawSheet
+        The sheet (file, sheet name, column letters).
+    hmap : HeaderMap
+        Its header row and field-to-column map.
+    rows : numpy.ndarray
+        Excel/line number of every used row.
+    pn : pandas.Series
+        Part number of every used row.
+    """
+
+    def __init__(self, raw: RawSheet, hmap: HeaderMap, rows: np.ndarray, pn: pd.Series) -> None:
+        self.raw, self.hmap, self.rows, self.pn = raw, hmap, rows, pn
+        self.currency: list[pd.Series] = []  #: currency codes written in money cells
+        self.qty_empty: np.ndarray | None = None  #: quantity cell left empty
+        self.qty_unit: pd.Series | None = None  #: unit written after a quantity ("2 pcs")
+        self.qty_dnp: np.ndarray | None = None  #: quantity cell said DNP
+        self.structure = "level"  #: how the level column is written
+
+    def issue(self, code: IssueCode, msg: str, i: int | None, fld: str | None) -> Issue:
+        """Issue at used row ``i`` (None: the header row) in the column of field ``fld``."""
+        col = self.raw.columns[self.hmap.fields[fld]] if fld in self.hmap.fields else None
+        row = int(self.rows[i]) if i is not None else self.header_row
+        part = str(self.pn.iat[i]) if i is not None else None
+        return Issue(
+            code,
+            msg,
+            file=self.raw.path,
+            sheet=self.raw.sheet,
+            row=row,
+            column=col,
+            part_number=part,
+        )
+
+    @property
+    def header_row(self) -> int | None:
+        return int(self.raw.rows[self.hmap.index]) if self.hmap.index is not None else None
+
+    @property
+    def where(self) -> str:
+        return f"{self.raw.path}" + (f", sheet '{self.raw.sheet}'" if self.raw.sheet else "")
+
+    def issue_at(self, code: IssueCode, msg: str, fld: str | None) -> Issue:
+        """Issue about the whole sheet, positioned at the header cell of ``fld``."""
+        return self.issue(code, msg, None, fld)

@@ -1,6 +1,6 @@
 """Temporary part files, and the daemon threads that parse them, cleaned up when a run ends.
 
-:mod:`bomtrace.io.sheetsplit` writes a large sheet's parts as temporary workbooks and parses
+:mod:`bomtrace.io.sheet_split` writes a large sheet's parts as temporary workbooks and parses
 them on threads, often in the background while the CLI is still importing or checking its
 options. A run can end at any moment (a usage error found meanwhile), so:
 

@@ -1,11 +1,11 @@
 """Read worksheets of a workbook (xlsx, xlsm, legacy xls, ods) into RawSheet grids.
 
 fastexcel (calamine) reads all four formats. For xlsx/xlsm the sheet's XML is also scanned for
-rows hidden in Excel and cells merged down several rows (:mod:`bomtrace.io.xlsxmeta`): hidden
+rows hidden in Excel and cells merged down several rows (:mod:`bomtrace.io.workbook_parse`): hidden
 rows are reported, a merged value is read in every row of its range. A sheet whose XML is
-larger than :data:`~bomtrace.io.sheetsplit.SPLIT_MIN_BYTES` is parsed in parts on every core
-and scanned in the same pass (:mod:`bomtrace.io.sheetsplit`). When it cannot be cut into parts
-and its XML is larger than :data:`~bomtrace.io.bookparse.META_MAX_BYTES`, it is not scanned
+larger than :data:`~bomtrace.io.sheet_split.SPLIT_MIN_BYTES` is parsed in parts on every core
+and scanned in the same pass (:mod:`bomtrace.io.sheet_split`). When it cannot be cut into parts
+and its XML is larger than :data:`~bomtrace.io.workbook_parse.META_MAX_BYTES`, it is not scanned
 (the scan beside the whole parse would cost a second per million rows); ``inspect`` says so.
 
 fastexcel (calamine) reads every cell as text (``45.0`` → ``"45"``). By default calamine drops
@@ -23,23 +23,26 @@ Two documented fastexcel features give the true positions back:
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from bomtrace.errors import EncryptedFileError, FileFormatError
-from bomtrace.io import prefetch
-from bomtrace.io.bookparse import Book, ParsedSheet
-from bomtrace.io.raw import RawSheet, column_letter
-from bomtrace.io.sniff import SUPPORTED
-from bomtrace.io.xlsxmeta import SheetMeta
+from bomtrace.io.formats import SUPPORTED
+from bomtrace.io.sheet_xml import SheetMeta
+from bomtrace.io.table import RawSheet, column_letter
+from bomtrace.io.workbook_parse import Book, ParsedSheet
+
+if TYPE_CHECKING:
+    from bomtrace.io.options import EarlyReads
 
 
 class Workbook:
     """An open xlsx/xlsm workbook whose sheets load on demand.
 
-    What :mod:`bomtrace.io.prefetch` already parsed of it (on a background thread, while
-    bomtrace imported) is taken over; the rest is parsed here.
+    What was already parsed of it on a background thread (``early``) is taken over; the
+    rest is parsed here.
 
     Parameters
     ----------
@@ -49,6 +52,8 @@ class Workbook:
         The path as the caller wrote it (kept in positions and issues).
     file_type : str
         ``"xlsx"``, ``"xlsm"``, ``"xls"`` or ``"ods"``.
+    early : EarlyReads, optional
+        What was read of the input files on a background thread.
 
     Raises
     ------
@@ -56,13 +61,15 @@ class Workbook:
         When the workbook cannot be opened.
     """
 
-    def __init__(self, path: Path, given: str, file_type: str) -> None:
+    def __init__(
+        self, path: Path, given: str, file_type: str, early: EarlyReads | None = None
+    ) -> None:
         self.given = given
         self.file_type = file_type
-        early = prefetch.take_book(path, file_type)
+        book = early.take_book(path, file_type) if early is not None else None
         self._early: dict[str, tuple[ParsedSheet, SheetMeta | str | None]] = {}
-        if early is not None:
-            self._book, self._early = early
+        if book is not None:
+            self._book, self._early = book
         else:
             try:
                 self._book = Book(path.read_bytes(), file_type)
@@ -177,3 +184,11 @@ def _no_value(row: int, col: int, formula: str) -> str:
         "as the value Excel would show. Open the file in Excel or LibreOffice and save it, so "
         "the values are calculated and saved."
     )
+
+
+def open_workbook(
+    path: Path, given: str, file_type: str, *, early: EarlyReads | None = None, **_: object
+) -> Workbook:
+    """Open a workbook as its format's reader (:mod:`bomtrace.io.formats`); the text options
+    (``locate``, ``encoding``) do not apply to it."""
+    return Workbook(path, given, file_type, early)

@@ -1,40 +1,45 @@
-"""Sniffing: file type by content, text encoding, CSV delimiter.
+"""Sniffing: the file type by content.
 
 The file type is decided from the first bytes, not the suffix: a zip holding ``xl/workbook.xml``
 is an xlsx/xlsm workbook, an OLE2 compound file with a ``Workbook`` stream is a legacy ``.xls``
 (with an ``EncryptedPackage`` stream it is a password-protected workbook, refused), a zip with
 an OpenDocument ``mimetype`` is ``.ods``; anything else that is not binary (:func:`binary_kind`)
 is delimited text. A workbook's zip package is checked before it is read
-(:mod:`bomtrace.io.zipguard`).
+(:mod:`bomtrace.io.containers`).
 
->>> sniff_delimiter("Part;Qty;Cost\\nA;1;2,50\\n")
-';'
->>> sniff_delimiter('"a,b"|x|y\\n1|2|3\\n')
-'|'
->>> decode_text(b"caf\\xe9")[1]
-'cp1252'
+Input formats: one registry of what bomtrace reads.
+
+:data:`FORMATS` lists every input format once: its name (what :func:`sniff_file_type` answers),
+how it is recognised, the suffixes searched for in a folder, the reader that opens it and the
+pre-reader that parses it on a background thread. A new input format is one module (its reader,
+and its pre-reader if it has one) plus one line here, and a branch in :func:`sniff_file_type`
+when its content is not one of the containers already told apart (zip package, OLE2 compound
+file, text).
+
+A reader is named as ``"module:function"`` and imported when a file of its format is read:
+readers need pandas, which the CLI imports while the files are being pre-read
+(:class:`bomtrace.io.options.EarlyReads`). Nothing in this module imports pandas.
 """
 
 from __future__ import annotations
 
-import re
+import importlib
 import zipfile
 import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bomtrace.errors import EncryptedFileError, FileFormatError
-from bomtrace.io import cfb, zipguard
+from bomtrace.io import containers
 
 #: How much of a text file is looked at to choose the encoding hint and the delimiter.
 SNIFF_BYTES = 64 * 1024
-#: Delimiters tried, in order of preference on ties.
-DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
 SUPPORTED = (
     "xlsx/xlsm/xls workbooks, ods spreadsheets and delimited text (csv, tsv, semicolon- or "
     "pipe-separated)"
 )
-
-_QUOTED = re.compile(r'"[^"]*"')
 
 
 def sniff_file_type(path: Path, head: bytes) -> str:
@@ -60,7 +65,7 @@ def sniff_file_type(path: Path, head: bytes) -> str:
     Examples
     --------
     >>> from pathlib import Path
-    >>> from bomtrace.io.sniff import sniff_file_type
+    >>> from bomtrace.io.formats import sniff_file_type
     >>> sniff_file_type(Path("bom.xlsx"), b"Part,Qty\\nA,1\\n")
     'csv'
     """
@@ -78,7 +83,7 @@ def sniff_file_type(path: Path, head: bytes) -> str:
             f"{path}: this is {kind}, which bomtrace cannot read yet. "
             f"Supported: {SUPPORTED}. Save it as .xlsx or .csv."
         )
-    if head.startswith(cfb.MAGIC):
+    if head.startswith(containers.MAGIC):
         _check_compound(path)
         return "xls"  # OLE2: a legacy workbook
     if not head:
@@ -135,16 +140,16 @@ def binary_kind(head: bytes) -> str | None:
 def _check_compound(path: Path) -> None:
     """Refuse a password-protected workbook and an OLE2 file that is not a workbook."""
     with path.open("rb") as fh:
-        names = cfb.stream_names(fh)
+        names = containers.stream_names(fh)
     if names is None:
         return  # the workbook reader says what is wrong with it
-    if cfb.is_encrypted(names):
+    if containers.is_encrypted(names):
         raise EncryptedFileError(
             f"{path}: the workbook is password-protected (encrypted), so it cannot be read. "
             "Open it in Excel, remove the password (File > Info > Protect Workbook > Encrypt "
             "with Password: clear it) and save it, or save it as .csv."
         )
-    if not cfb.is_workbook(names):
+    if not containers.is_workbook(names):
         shown = ", ".join(repr(n) for n in names[:5] if n.isprintable())
         raise FileFormatError(
             f"{path}: this is an OLE2 compound file without a workbook in it (it holds "
@@ -157,7 +162,8 @@ _DAMAGED = "a damaged zip file"
 
 
 def _zip_kind(path: Path) -> str:
-    """The kind of a zip file; a workbook's package is checked first (:mod:`zipguard`)."""
+    """The kind of a zip file; a workbook's package is checked first
+    (:mod:`bomtrace.io.containers`)."""
     try:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
@@ -171,7 +177,7 @@ def _zip_kind(path: Path) -> str:
             if kind is None:
                 return "a zip file that is not a workbook"
             try:
-                zipguard.check_package(zf)
+                containers.check_package(zf)
             except FileFormatError as exc:
                 raise type(exc)(f"{path}: {exc}") from None
             if kind == "ods" and b"encryption-data" in _small(zf, "META-INF/manifest.xml"):
@@ -193,107 +199,85 @@ def _small(zf: zipfile.ZipFile, name: str, limit: int = 1 << 20) -> bytes:
         return b""
 
 
-def decode_text(data: bytes) -> tuple[str, str]:
-    """Decode text and return ``(text, encoding)``.
-
-    UTF-8 (with or without BOM) is tried first, UTF-16 when a UTF-16 BOM is present (Excel's
-    "Unicode text"), else cp1252 (Windows Western), else latin-1, which never fails.
-
-    Parameters
-    ----------
-    data : bytes
-        The whole file (a file is UTF-8 only if every byte of it is).
-
-    Returns
-    -------
-    tuple of (str, str)
-        The decoded text and the Python codec name used.
-
-    Examples
-    --------
-    >>> from bomtrace.io.sniff import decode_text
-    >>> decode_text("Größe".encode("utf-8"))
-    ('Größe', 'utf-8-sig')
-    """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace"), "utf-16"
-    try:
-        return data.decode("utf-8-sig"), "utf-8-sig"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"
-
-
-def sniff_delimiter(sample: str) -> str:
-    """Choose the delimiter among ``, ; TAB |`` from a text sample.
-
-    The winner is the delimiter that appears the same (non-zero) number of times on the most
-    lines, quoted text ignored; title lines above the header do not disturb it. Ties go to the
-    delimiter with more fields per line, then to the order of :data:`DELIMITERS`.
-
-    Parameters
-    ----------
-    sample : str
-        The first lines of the file.
-
-    Returns
-    -------
-    str
-        One of :data:`DELIMITERS` (``","`` when none appears: a one-column file).
-
-    Examples
-    --------
-    >>> from bomtrace.io.sniff import sniff_delimiter
-    >>> sniff_delimiter("My BOM, exported\\nPart\\tQty\\tNote\\nA\\t1\\tx, y\\nB\\t2\\t\\n")
-    '\\t'
-    """
-    lines = [_QUOTED.sub("", ln) for ln in sample.splitlines()[:200] if ln.strip()]
-    best: tuple[int, int, int] = (0, 0, 0)
-    choice = DELIMITERS[0]
-    for rank, delim in enumerate(DELIMITERS):
-        counts = [ln.count(delim) for ln in lines]
-        freq: dict[int, int] = {}
-        for c in counts:
-            if c:
-                freq[c] = freq.get(c, 0) + 1
-        if not freq:
-            continue
-        mode = max(freq, key=lambda c: (freq[c], c))
-        score = (freq[mode], mode, -rank)
-        if score > best:
-            best, choice = score, delim
-    return choice
-
-
-def sep_hint(text: str) -> str | None:
-    """Return the delimiter of an Excel ``sep=;`` first line, if the file has one.
-
-    >>> sep_hint("sep=;\\nPart;Qty\\n"), sep_hint("Part,Qty\\n")
-    (';', None)
-    """
-    first = text[:16].split("\n", 1)[0].strip("\r\ufeff ")
-    if first.lower().startswith("sep=") and len(first) == 5:
-        return first[4]
-    return None
-
-
-def delimiter_of(text: str) -> tuple[str, int]:
-    """``(delimiter, lines before the data)``: an Excel ``sep=`` first line names the
-    delimiter and is skipped, else it is sniffed from the first :data:`SNIFF_BYTES`.
-
-    >>> delimiter_of("sep=;\\nPart;Qty\\n"), delimiter_of("Part\\tQty\\nA\\t1\\n")
-    ((';', 1), ('\\t', 0))
-    """
-    hint = sep_hint(text)
-    if hint is not None:
-        return hint, 1
-    return sniff_delimiter(text[:SNIFF_BYTES]), 0
-
-
 def read_head(path: Path, size: int = SNIFF_BYTES) -> bytes:
     """Return the first ``size`` bytes of a file."""
     with path.open("rb") as fh:
         return fh.read(size)
+
+
+@dataclass(frozen=True)
+class InputFormat:
+    """One input format.
+
+    Attributes
+    ----------
+    name : str
+        What :func:`sniff_file_type` answers for it (``"xlsx"``, ``"csv"``, ...).
+    recognised_by : str
+        How its content is recognised (the suffix is not enough, and not needed).
+    suffixes : tuple of str
+        Suffixes of the files read from a folder.
+    reader : str
+        ``"module:function"`` opening a file: called as ``function(path, given, name, *,
+        locate, encoding, early)`` it returns an object with ``sheet_names`` (empty for a
+        file without sheets) and ``load(sheet) -> (RawSheet, visible)``.
+    pre_reader : str or None
+        ``"module:function"`` parsing a file on a background thread, without pandas: called
+        as ``function(data, name, sheets, encoding)``; what it returns the reader takes over.
+    """
+
+    name: str
+    recognised_by: str
+    suffixes: tuple[str, ...]
+    reader: str
+    pre_reader: str | None = None
+
+    def open(self, path: Path, given: str, **kwargs: Any) -> Any:
+        """Open ``path`` with this format's reader (see :attr:`reader`)."""
+        return _resolve(self.reader)(path, given, self.name, **kwargs)
+
+    def pre_read(self, data: bytes, sheets: Sequence[str] = (), encoding: str | None = None) -> Any:
+        """Parse ``data`` with the pre-reader (None when the format has none)."""
+        if self.pre_reader is None:
+            return None
+        return _resolve(self.pre_reader)(data, self.name, tuple(sheets), encoding)
+
+
+_WORKBOOK = "bomtrace.io.workbooks:open_workbook"
+_BOOK_EARLY = "bomtrace.io.workbook_parse:pre_read"
+
+#: Every input format, by the name :func:`sniff_file_type` gives it.
+FORMATS: dict[str, InputFormat] = {
+    f.name: f
+    for f in (
+        InputFormat("xlsx", "a zip package with xl/workbook.xml", (".xlsx",), _WORKBOOK,
+                    _BOOK_EARLY),
+        InputFormat("xlsm", "an xlsx package named .xlsm", (".xlsm",), _WORKBOOK, _BOOK_EARLY),
+        InputFormat("xls", "an OLE2 compound file with a Workbook stream", (".xls",), _WORKBOOK,
+                    _BOOK_EARLY),
+        InputFormat("ods", "a zip package whose mimetype is an OpenDocument spreadsheet", (".ods",),
+                    _WORKBOOK, _BOOK_EARLY),
+        InputFormat("csv", "any other file that is text", (".csv", ".tsv", ".txt"),
+                    "bomtrace.io.csv_files:TextFile", "bomtrace.io.csv_parse:pre_read"),
+    )
+}  # fmt: skip
+
+#: File suffixes read from a folder.
+FOLDER_SUFFIXES: tuple[str, ...] = tuple(s for f in FORMATS.values() for s in f.suffixes)
+
+
+def format_of(path: Path) -> InputFormat:
+    """The format of a file, judged by its content (see :func:`sniff_file_type`)."""
+    return FORMATS[sniff_file_type(path, read_head(path, 8192))]
+
+
+def pre_read(path: Path, sheets: Sequence[str] = (), encoding: str | None = None) -> Any:
+    """Read and parse one file as its format's pre-reader does (see
+    :class:`bomtrace.io.options.EarlyReads`)."""
+    return format_of(path).pre_read(path.read_bytes(), sheets, encoding)
+
+
+def _resolve(name: str) -> Callable[..., Any]:
+    module, _, function = name.partition(":")
+    fn: Callable[..., Any] = getattr(importlib.import_module(module), function)
+    return fn

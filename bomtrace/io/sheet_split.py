@@ -7,17 +7,17 @@ sheet's own XML head (without ``<dimension>``) and closing tags, and is written 
 temporary workbook next to the original's other files (shared strings, styles, workbook). Daemon
 threads parse the parts with fastexcel, which releases the GIL, while this thread inflates
 and cuts the next part. At exit, cutting stops and the parts are removed
-(:mod:`bomtrace.io.partfiles`).
+(:mod:`bomtrace.io.part_files`).
 
 A part is loaded with ``skip_rows`` = its first Excel row - 1, so frame row ``i`` of the part
 is Excel row ``first + i``. The parts are padded with empty rows up to the next part's first
 row and stacked, over the union of their columns. The result is what parsing the whole sheet
 with ``skip_rows=0`` gives (``tests/test_io_sheetsplit.py`` compares the two). The rows hidden
-in Excel and the merged cells are scanned in the same pass (:func:`bomtrace.io.xlsxmeta.
+in Excel and the merged cells are scanned in the same pass (:func:`bomtrace.io.workbook_parse.
 scan_xml`), so a split sheet is checked for both whatever its size.
 
 What is inflated and written is bounded: the sheet is inflated with
-:func:`bomtrace.io.zipguard.inflate`, which refuses a part that gives more than its zip header
+:func:`bomtrace.io.containers.inflate`, which refuses a part that gives more than its zip header
 declares (an :class:`~bomtrace.errors.UnsafeFileError`, raised rather than parsed whole); at
 most :data:`PENDING_PARTS` parts per worker wait in the temporary folder; a row longer than
 :data:`ROW_MAX_BYTES` makes the sheet parse whole instead of growing in memory. Part
@@ -44,8 +44,8 @@ from typing import Any
 import fastexcel
 
 from bomtrace.errors import UnsafeFileError
-from bomtrace.io import partfiles, zipguard
-from bomtrace.io.xlsxmeta import SheetMeta, column_index, scan_xml
+from bomtrace.io import containers, part_files
+from bomtrace.io.sheet_xml import SheetMeta, column_index, scan_xml
 
 #: Sheets whose XML is at least this large are split (smaller ones parse in well under a second).
 SPLIT_MIN_BYTES = 64 * 2**20
@@ -104,11 +104,11 @@ def parse_split(
         be parsed whole instead.
     """
     meta = SheetMeta()
-    workers = partfiles.Workers(WORKERS)
+    workers = part_files.Workers(WORKERS)
     try:
         with (
             zipfile.ZipFile(BytesIO(data)) as zf,
-            partfiles.part_dir() as tmp,
+            part_files.part_dir() as tmp,
         ):
             others = [
                 (i.filename, zf.read(i))
@@ -117,7 +117,7 @@ def parse_split(
             ]
             writer = _PartWriter(tmp, xml_path, name, others, workers)
             try:
-                sheet = _Stream(zipguard.inflate(data, zf.getinfo(xml_path), _CHUNK))
+                sheet = _Stream(containers.inflate(data, zf.getinfo(xml_path), _CHUNK))
                 _cut(sheet, part_bytes or PART_BYTES, writer, meta)
                 parts = [(first, fut.result()) for first, fut in writer.futures]
             finally:
@@ -134,7 +134,7 @@ def parse_split(
 
 
 class _Stream:
-    """``read()`` over the chunks of :func:`bomtrace.io.zipguard.inflate` (b"" at the end)."""
+    """``read()`` over the chunks of :func:`bomtrace.io.containers.inflate` (b"" at the end)."""
 
     def __init__(self, chunks: Iterator[bytes]) -> None:
         self._chunks = chunks
@@ -149,7 +149,7 @@ def _cut(fh: Any, part_bytes: int, writer: _PartWriter, meta: SheetMeta) -> None
     size = 0
     row_tag = end_tag = b""
     while True:
-        partfiles.check()
+        part_files.check()
         chunk = fh.read(_CHUNK)
         if chunk:
             pending.append(chunk)
@@ -222,7 +222,7 @@ class _PartWriter:
         xml_path: str,
         name: str,
         others: list[tuple[str, bytes]],
-        pool: partfiles.Workers,
+        pool: part_files.Workers,
     ) -> None:
         self.tmp, self.xml_path, self.name = tmp, xml_path, name
         self.others, self.pool = others, pool
@@ -245,7 +245,7 @@ class _PartWriter:
         marker, column = self._marker(buf, cell, first) if later else (b"", -1)
         self._wait_for_room()
         path = self.tmp / f"part{len(self.futures)}.xlsx"
-        with partfiles.making_part(), zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as out:
+        with part_files.making_part(), zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as out:
             for filename, content in self.others:
                 out.writestr(filename, content)
             with out.open(zipfile.ZipInfo(self.xml_path), "w", force_zip64=True) as sheet:
@@ -329,7 +329,7 @@ def _load(path: Path, name: str, first: bool) -> tuple[Any, list[int]]:
     """A part's cells as fastexcel loads them, and the sheet column of each of its columns."""
     import pyarrow as pa
 
-    partfiles.check()
+    part_files.check()
     reader = fastexcel.read_excel(str(path))
     try:
         skip = 0 if first else None

@@ -5,7 +5,7 @@ cells are merged (``<mergeCell ref="B5:B9"/>``) and which formula cells have no 
 (``<c r="D2"><f>B2*C2</f></c>``: written by a program that does not calculate, such as
 openpyxl; fastexcel reads them as empty) is read by streaming the sheet's XML out of the zip
 and searching it with ``bytes.find`` and regular expressions (no XML tree is built), so a
-million-row sheet costs its decompression, about a second. Sheets whose tags carry a namespace
+million-row sheet costs little more than its decompression. Sheets whose tags carry a namespace
 prefix (``<x:c>``) are not searched for formulas.
 """
 
@@ -18,7 +18,7 @@ from io import BytesIO
 from xml.etree import ElementTree
 
 from bomtrace.errors import UnsafeFileError
-from bomtrace.io import zipguard
+from bomtrace.io import containers
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -70,14 +70,14 @@ def sheet_info(data: bytes) -> dict[str, tuple[str, str]]:
 
 def _read_part(data: bytes, zf: zipfile.ZipFile, name: str) -> bytes:
     """A small part read whole (at most :data:`PART_MAX_BYTES`, else refused). The package
-    has no DTD (:func:`bomtrace.io.zipguard.check_package`), so parsing it expands nothing."""
+    has no DTD (:func:`bomtrace.io.containers.check_package`), so parsing it expands nothing."""
     info = zf.getinfo(name)
     if info.file_size > PART_MAX_BYTES:
         raise UnsafeFileError(
             f"part '{name}' would inflate to {info.file_size:,} bytes; a workbook's is a few "
             "kilobytes. Refused: it is crafted or damaged."
         )
-    return b"".join(zipguard.inflate(data, info))
+    return b"".join(containers.inflate(data, info))
 
 
 _DIMENSION = re.compile(rb'<dimension\s+ref="\$?([A-Z]+)\$?\d*(?::\$?([A-Z]+)\$?\d*)?"')
@@ -113,7 +113,7 @@ def read_sheet_meta(data: bytes, xml_path: str) -> SheetMeta:
     with zipfile.ZipFile(BytesIO(data)) as zf:
         info = zf.getinfo(xml_path)
     carry = b""
-    for chunk in zipguard.inflate(data, info, CHUNK):
+    for chunk in containers.inflate(data, info, CHUNK):
         buf = carry + chunk
         cut = buf.rfind(b">") + 1
         buf, carry = buf[:cut], buf[cut:]

@@ -3,92 +3,20 @@
 The header is the row, among the first :data:`~bomtrace.settings.HEADER_SCAN_ROWS`, whose cells
 name the most canonical fields (at least two, ``part_number`` among them); title and metadata
 rows above it are ignored. ``--column FIELD=HEADER`` overrides win over aliases; an override whose
-HEADER is a number picks that 1-based column, which also allows header-less files.
+HEADER is a number picks that 1-based column, which also allows header-less files. Which header
+text names which field is decided in :mod:`bomtrace.io.mapping`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 
-from bomtrace.errors import ColumnMappingError
-from bomtrace.io.aliases import field_key, header_key, match_header
-from bomtrace.io.raw import RawSheet
-from bomtrace.io.table import CANONICAL_FIELDS, ColumnMatch
+from bomtrace.io.mapping import Overrides, header_key, match_header
+from bomtrace.io.table import CANONICAL_FIELDS, ColumnMatch, RawSheet
 from bomtrace.settings import HEADER_SCAN_ROWS
-
-
-@dataclass(frozen=True)
-class Overrides:
-    """Parsed ``--column FIELD=HEADER`` options: by header text and by 1-based column number."""
-
-    by_text: dict[str, str] = field(default_factory=dict)
-    by_number: dict[str, int] = field(default_factory=dict)
-    #: headers from a mapping profile: used where found, never required
-    profile: dict[str, tuple[str, ...]] = field(default_factory=dict)
-
-    def __bool__(self) -> bool:
-        return bool(self.by_text or self.by_number)
-
-    def text_keys(self) -> dict[str, tuple[str, str]]:
-        """Header key -> (field, how) for overrides and profile headers."""
-        out = {header_key(t): (f, "profile") for f, ts in self.profile.items() for t in ts}
-        out.update({header_key(t): (f, "override") for f, t in self.by_text.items()})
-        return out
-
-
-def parse_overrides(columns: Mapping[str, str] | None) -> Overrides:
-    """Validate ``FIELD -> HEADER`` overrides.
-
-    Parameters
-    ----------
-    columns : Mapping of str to str, optional
-        Canonical field (``part_number``; ``Part-Number`` is accepted too) to the header text or
-        1-based column number (``"3"``) it is in.
-
-    Returns
-    -------
-    Overrides
-        Overrides split into by-text and by-number.
-
-    Raises
-    ------
-    ColumnMappingError
-        When a FIELD is not a canonical field, or a column number is below 1.
-
-    Examples
-    --------
-    >>> from bomtrace.io.header import parse_overrides
-    >>> ov = parse_overrides({"part_number": "Ident", "quantity": "3"})
-    >>> ov.by_text, ov.by_number
-    ({'part_number': 'Ident'}, {'quantity': 3})
-    """
-    out = Overrides()
-    for name, header in (columns or {}).items():
-        fld = field_key(name)
-        if fld is None:
-            raise ColumnMappingError(
-                f"Unknown field '{name}' in --column {name}={header}. "
-                f"Valid fields are: {', '.join(CANONICAL_FIELDS)}."
-            )
-        text = str(header).strip()
-        if text.isdigit():
-            if int(text) < 1:
-                raise ColumnMappingError(
-                    f"Column number {text} in --column {name}={header} is not valid: "
-                    "columns are numbered from 1."
-                )
-            out.by_number[fld] = int(text)
-        elif not text:
-            raise ColumnMappingError(
-                f"--column {name}= names no column. Use --column {fld}=HEADER or a column number."
-            )
-        else:
-            out.by_text[fld] = text
-    return out
 
 
 @dataclass
@@ -309,8 +237,8 @@ def seen_headers(raw: RawSheet, limit: int = 12) -> str:
     """Describe the first non-empty row of a sheet, for error messages.
 
     >>> import numpy as np, pandas as pd
-    >>> from bomtrace.io.raw import RawSheet
-    >>> from bomtrace.io.header import seen_headers
+    >>> from bomtrace.io.table import RawSheet
+    >>> from bomtrace.io.headers import seen_headers
     >>> raw = RawSheet("b.csv", None, "csv", "", pd.DataFrame([["", ""], ["Ident", "Menge"]]),
     ...                np.array([1, 2]), ["1", "2"])
     >>> seen_headers(raw)
