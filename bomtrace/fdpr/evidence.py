@@ -24,17 +24,19 @@ from __future__ import annotations
 
 import os
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from bomtrace.eccn import is_eccn_syntax, normalize_eccn
-from bomtrace.errors import InputError
+from bomtrace.errors import BomtraceError, InputError, UnsafeFileError
 from bomtrace.fdpr.screening import normalize_name
 from bomtrace.graph.model import BomGraph
+from bomtrace.io.mapping import header_key
+from bomtrace.io.records import WorkbookTooLarge, read_records
 
 NO, UNKNOWN, YES = 0, 1, 2
 STATE_NAMES = {NO: "no", UNKNOWN: "unknown", YES: "yes"}
@@ -130,39 +132,9 @@ _PRODUCER_HEADERS = {
 MAX_PRODUCER_BYTES = 256 * 2**20
 
 
-def _check_workbook(p: Path) -> None:
-    """Refuse a producer workbook that is a zip bomb or declares XML entities, before openpyxl
-    inflates it (the BOM readers' checks, :mod:`bomtrace.io.containers`)."""
-    import zipfile
-
-    from bomtrace.errors import BomtraceError
-    from bomtrace.io import containers
-
-    try:
-        data = p.read_bytes()
-        with zipfile.ZipFile(p) as zf:
-            containers.check_package(zf)
-            infos = zf.infolist()
-        if sum(i.file_size for i in infos) <= MAX_PRODUCER_BYTES:
-            for info in infos:
-                if containers.needs_verify(info):
-                    containers.verify(data, info)
-    except (BomtraceError, zipfile.BadZipFile, OSError) as exc:
-        raise InputError(f"Producer table {p.name} cannot be read: {exc}") from exc
-    if sum(i.file_size for i in infos) > MAX_PRODUCER_BYTES:
-        raise InputError(
-            f"Producer table {p.name} would inflate to more than "
-            f"{MAX_PRODUCER_BYTES // 2**20} MB; a producer table lists plants, not parts. "
-            "Refused before reading it."
-        )
-
-
-def _key(text: str) -> str:
-    return re.sub(r"[\W_]+", "", text.casefold())
-
-
 def read_producers(path: str | os.PathLike[str]) -> ProducerTable:
-    """Read a producer table (CSV, TSV or xlsx; first sheet).
+    """Read a producer table (CSV, TSV or a workbook's first sheet; see
+    :func:`bomtrace.io.records.read_records`).
 
     Columns (headers matched case- and punctuation-insensitively): ``producer`` (required),
     ``made_with_us_equipment`` (yes/no), ``equipment_tech_eccns``, ``origin`` ("US-origin",
@@ -175,43 +147,49 @@ def read_producers(path: str | os.PathLike[str]) -> ProducerTable:
     """
     p = Path(path)
     try:
-        if p.suffix.lower() in (".xlsx", ".xlsm"):
-            _check_workbook(p)
-            df = pd.read_excel(p, dtype=str, engine="openpyxl")
-            first_row = 2
-        else:
-            sep = "\t" if p.suffix.lower() == ".tsv" else ","
-            df = pd.read_csv(p, dtype=str, sep=sep, keep_default_na=False)
-            first_row = 2
-    except (FileNotFoundError, InputError):
+        got = read_records(p, max_workbook_bytes=MAX_PRODUCER_BYTES)
+    except FileNotFoundError:
         raise
-    except Exception as exc:  # pandas raises many types for unreadable files
+    except WorkbookTooLarge:
+        raise InputError(
+            f"Producer table {p.name} would inflate to more than "
+            f"{MAX_PRODUCER_BYTES // 2**20} MB; a producer table lists plants, not parts. "
+            "Refused before reading it."
+        ) from None
+    except (UnsafeFileError, zipfile.BadZipFile) as exc:  # refused before it was read
+        raise InputError(f"Producer table {p.name} cannot be read: {exc}") from exc
+    except (BomtraceError, OSError) as exc:
         raise InputError(f"Producer table {p.name} cannot be read: {exc}.") from exc
-    cols: dict[str, str] = {}
-    for c in df.columns:
-        k = _key(str(c))
+    cols: dict[str, int] = {}
+    for j, c in enumerate(got.header):
+        k = header_key(c)
         for fld, names in _PRODUCER_HEADERS.items():
-            if fld not in cols and k in {_key(n) for n in names}:
-                cols[fld] = c
+            if fld not in cols and k in {header_key(n) for n in names}:
+                cols[fld] = j
     if "producer" not in cols:
         raise InputError(
             f"Producer table {p.name} has no producer column (columns: "
-            f"{', '.join(map(str, df.columns))}). Name it 'producer' (or fab, plant, foundry)."
+            f"{', '.join(got.header)}). Name it 'producer' (or fab, plant, foundry)."
         )
+
+    def cell(cells: list[str], fld: str) -> str:
+        j = cols.get(fld)
+        return cells[j] if j is not None and j < len(cells) else ""
+
     table = ProducerTable(path=p.name)
-    for i, rec in enumerate(df.to_dict("records")):
-        name = str(rec.get(cols["producer"]) or "").strip()
+    for row, cells in got.rows:
+        name = cell(cells, "producer").strip()
         if not name:
             continue
-        origin_raw = str(rec.get(cols.get("origin", ""), "") or "").strip().casefold()
+        origin_raw = cell(cells, "origin").strip().casefold()
         origin = "subject to the EAR" if "subject" in origin_raw else "US-origin"
         eccns = (
-            parse_eccn_list(rec.get(cols["equipment_tech_eccns"]))
+            parse_eccn_list(cell(cells, "equipment_tech_eccns"))
             if "equipment_tech_eccns" in cols
             else None
         )
         flag = (
-            parse_flag(rec.get(cols["made_with_us_equipment"]))
+            parse_flag(cell(cells, "made_with_us_equipment"))
             if "made_with_us_equipment" in cols
             else UNKNOWN
         )
@@ -222,10 +200,10 @@ def read_producers(path: str | os.PathLike[str]) -> ProducerTable:
             plant=flag,
             eccns=eccns,
             origin=origin,
-            source=str(rec.get(cols.get("source", ""), "") or "").strip(),
-            position={"file": p.name, "sheet": None, "row": first_row + i},
+            source=cell(cells, "source").strip(),
+            position={"file": p.name, "sheet": None, "row": row},
         )
-        aliases = str(rec.get(cols.get("aliases", ""), "") or "")
+        aliases = cell(cells, "aliases")
         for n in [name, *[a for a in aliases.split(";") if a.strip()]]:
             for k in (normalize_name(n), normalize_name(n, keep_trailing=True)):
                 if k:

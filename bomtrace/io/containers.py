@@ -50,6 +50,7 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
+from io import BytesIO
 from typing import BinaryIO
 
 from bomtrace.errors import EncryptedFileError, UnsafeFileError
@@ -254,6 +255,30 @@ def verify(data: bytes, info: zipfile.ZipInfo) -> None:
     declares (see :func:`inflate`)."""
     for _ in inflate(data, info):
         pass
+
+
+def check_workbook(data: bytes, max_total: int = MAX_TOTAL_BYTES) -> int:
+    """Check a whole workbook package before a reader opens it: :func:`check_package`, then,
+    when all its parts together declare at most ``max_total`` bytes, every part calamine could
+    inflate to more than it declares (:func:`verify`). Returns the declared total; a caller
+    that allows less than :data:`MAX_TOTAL_BYTES` refuses the file when it is larger.
+
+    Raises
+    ------
+    UnsafeFileError
+        As :func:`check_package` and :func:`verify`.
+    zipfile.BadZipFile
+        The zip is damaged.
+    """
+    with zipfile.ZipFile(BytesIO(data)) as zf:
+        check_package(zf)
+        infos = zf.infolist()
+    total = sum(i.file_size for i in infos)
+    if total <= max_total:
+        for info in infos:
+            if needs_verify(info):
+                verify(data, info)
+    return total
 
 
 MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

@@ -320,16 +320,15 @@ def test_entity_expansion_in_an_ods_is_refused(tmp_path: Path) -> None:
     refused(run("analyze", bomb, "-d", "CN"), "laughs.ods", "content.xml", "DTD")
 
 
-def test_producer_workbook_bomb_is_refused_before_openpyxl(
+def test_producer_workbook_bomb_is_refused_before_it_is_parsed(
     tmp_path: Path, write_csv: Write, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """``--producers`` is read by openpyxl: the zip is checked first, never inflated."""
-    import pandas as pd
+    """``--producers`` is read by fastexcel: the zip is checked first, never inflated."""
 
     def no(*_: object, **__: object) -> None:
-        raise AssertionError("the producer workbook reached openpyxl")
+        raise AssertionError("the producer workbook reached fastexcel")
 
-    monkeypatch.setattr(pd, "read_excel", no)
+    monkeypatch.setattr(workbook_parse, "Book", no)
     bom = write_csv("good.csv", GOOD_BOM)
     parts: dict[str, bytes | Deflated] = dict(workbook_parts(tmp_path))
     # declares its true size (400 MB): over what a producer table may inflate to
