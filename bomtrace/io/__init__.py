@@ -1,7 +1,22 @@
 """Readers: BOM files (xlsx/xlsm/xls/ods, csv/tsv) in, a :class:`BomTable` with positions out.
 
 Public names are imported lazily, so the pandas-free parts (:mod:`bomtrace.io.formats`,
-:mod:`bomtrace.io.formats`) can start reading files while pandas is still importing.
+:mod:`bomtrace.io.options`, :mod:`bomtrace.io.csv_parse`, :mod:`bomtrace.io.workbook_parse`)
+can start reading files while pandas is still importing.
+
+Where things are: :mod:`~bomtrace.io.read` (``read_bom``) reads each file with the reader its
+format names in :mod:`~bomtrace.io.formats`: delimited text (:mod:`~bomtrace.io.csv_files`,
+:mod:`~bomtrace.io.csv_parse`, :mod:`~bomtrace.io.csv_repair`) or a workbook
+(:mod:`~bomtrace.io.workbooks`, :mod:`~bomtrace.io.workbook_parse`,
+:mod:`~bomtrace.io.sheet_xml`, :mod:`~bomtrace.io.sheet_split`, :mod:`~bomtrace.io.part_files`,
+:mod:`~bomtrace.io.containers`). Each sheet's header is found (:mod:`~bomtrace.io.headers`,
+:mod:`~bomtrace.io.mapping`, :mod:`~bomtrace.io.aliases`), its layout decided
+(:mod:`~bomtrace.io.layouts`), its rows kept or skipped (:mod:`~bomtrace.io.rows`,
+:mod:`~bomtrace.io.unread`) and its cells converted (:mod:`~bomtrace.io.sources`,
+:mod:`~bomtrace.io.fields`, :mod:`~bomtrace.io.values`, :mod:`~bomtrace.io.quantities`); products
+are named and sources put together in :mod:`~bomtrace.io.products`. Issues are collected in
+:mod:`~bomtrace.io.issue_log`; the result is a :class:`~bomtrace.io.table.BomTable`. Tables that
+are not BOMs (a producer table) are read by :mod:`~bomtrace.io.records`.
 
 >>> from bomtrace.io import read_bom, BomTable
 >>> callable(read_bom)

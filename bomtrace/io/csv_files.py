@@ -305,8 +305,8 @@ def _bad_lines(
 ) -> tuple[list[int], list[str]]:
     """Body record index and text of each line whose field count is not ``width``, in order.
 
-    Counted with numpy over the bytes (delimiters inside quotes ignored), so a million-line
-    file costs a fraction of a second. The lines found must be the ones pyarrow rejected
+    Counted with numpy over the bytes (delimiters inside quotes ignored), not line by line in
+    Python. The lines found must be the ones pyarrow rejected
     (same texts), else :class:`_Irregular`.
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or len(delim) != 1 or ord(delim) > 127:

@@ -12,7 +12,7 @@ Cells that are not read as they show, reported where they sit.
 
 The readers note cells whose text had to be changed or could not be had (``RawSheet.notes``):
 NUL bytes and bytes in another encoding (CSV, :mod:`bomtrace.io.csv_repair`), formulas
-without a saved value (xlsx, :mod:`bomtrace.io.workbook_parse`). Here, once the header is known,
+without a saved value (xlsx, :mod:`bomtrace.io.sheet_xml`). Here, once the header is known,
 each becomes an issue at its row and column, under the code of the field the column holds
 (``bad-quantity``, ``bad-level``, ``bad-flag``, ``bad-date``, else ``bad-number``).
 
@@ -175,7 +175,7 @@ def check_cells(plan: SourcePlan, log: IssueLog) -> None:
 
 def _long_cells(raw: RawSheet, first: int, j: int, fld: str, log: IssueLog) -> None:
     """Report and empty the cells of column ``j`` (rows from ``first``) longer than a cell can
-    be. Byte lengths come from the Arrow offsets (a few ms per million cells); characters are
+    be. Byte lengths come from the Arrow offsets (no cell is decoded); characters are
     counted only in the cells that have more bytes than the limit."""
     col = raw.frame.iloc[first:, j]
     if not len(col):

@@ -146,7 +146,7 @@ class EarlyReads:
 
     def while_waiting(self, *tasks: Callable[[], object]) -> None:
         """Run these on the main thread the first time a reader would wait for a background
-        parse (a large workbook parses for seconds after the imports are done), e.g. loading
+        parse (a large workbook may still be parsing when the imports are done), e.g. loading
         the ruleset, which the caller would do later anyway and caches. A task's failure is
         ignored here: the caller's own later call repeats it and reports it. Nothing runs when
         no reader waits; :meth:`discard` drops the tasks."""

@@ -1,6 +1,6 @@
 """Parse one large xlsx sheet on every core: its rows are cut into parts parsed side by side.
 
-calamine parses a sheet on one thread, about 5 s per million 12-column rows. A sheet's XML is
+calamine parses a sheet on one thread. A sheet's XML is
 a run of ``<row>`` elements, so it can be cut between two rows. This module inflates the sheet
 in chunks and, every :data:`PART_BYTES` or so, cuts it before a ``<row>``. Each part gets the
 sheet's own XML head (without ``<dimension>``) and closing tags, and is written to a
@@ -13,7 +13,7 @@ A part is loaded with ``skip_rows`` = its first Excel row - 1, so frame row ``i`
 is Excel row ``first + i``. The parts are padded with empty rows up to the next part's first
 row and stacked, over the union of their columns. The result is what parsing the whole sheet
 with ``skip_rows=0`` gives (``tests/test_io_sheetsplit.py`` compares the two). The rows hidden
-in Excel and the merged cells are scanned in the same pass (:func:`bomtrace.io.workbook_parse.
+in Excel and the merged cells are scanned in the same pass (:func:`bomtrace.io.sheet_xml.
 scan_xml`), so a split sheet is checked for both whatever its size.
 
 What is inflated and written is bounded: the sheet is inflated with
@@ -47,7 +47,7 @@ from bomtrace.errors import UnsafeFileError
 from bomtrace.io import containers, part_files
 from bomtrace.io.sheet_xml import SheetMeta, column_index, scan_xml
 
-#: Sheets whose XML is at least this large are split (smaller ones parse in well under a second).
+#: Sheets whose XML is at least this large are split (smaller ones are parsed whole).
 SPLIT_MIN_BYTES = 64 * 2**20
 #: Target size of one part's XML (uncompressed bytes).
 PART_BYTES = 48 * 2**20

@@ -105,9 +105,9 @@ class Book:
     def parse(self, name: str) -> ParsedSheet:
         """Parse one sheet, keeping leading empty rows (frame row ``i`` is Excel row ``i + 1``).
 
-        Loaded straight into Arrow (fastexcel's eager mode: about a quarter faster on large
-        sheets) when the sheet's ``<dimension>`` gives the column positions and agrees with
-        what was loaded; lazily otherwise.
+        Loaded straight into Arrow (fastexcel's eager mode: faster on large sheets) when the
+        sheet's ``<dimension>`` gives the column positions and agrees with what was loaded;
+        lazily otherwise.
         """
         if name in self.xml and name in self.state:
             span = sheet_columns(self.data, self.xml[name][0])

@@ -1,12 +1,12 @@
 """Read worksheets of a workbook (xlsx, xlsm, legacy xls, ods) into RawSheet grids.
 
 fastexcel (calamine) reads all four formats. For xlsx/xlsm the sheet's XML is also scanned for
-rows hidden in Excel and cells merged down several rows (:mod:`bomtrace.io.workbook_parse`): hidden
+rows hidden in Excel and cells merged down several rows (:mod:`bomtrace.io.sheet_xml`): hidden
 rows are reported, a merged value is read in every row of its range. A sheet whose XML is
 larger than :data:`~bomtrace.io.sheet_split.SPLIT_MIN_BYTES` is parsed in parts on every core
 and scanned in the same pass (:mod:`bomtrace.io.sheet_split`). When it cannot be cut into parts
 and its XML is larger than :data:`~bomtrace.io.workbook_parse.META_MAX_BYTES`, it is not scanned
-(the scan beside the whole parse would cost a second per million rows); ``inspect`` says so.
+(the scan would be as slow as the whole parse beside it); ``inspect`` says so.
 
 fastexcel (calamine) reads every cell as text (``45.0`` → ``"45"``). By default calamine drops
 leading empty rows and columns, so a header at Excel cell C3 would come back at row 0, column 0.
