@@ -152,6 +152,15 @@ def test_csl_csv_and_tsv_files(write_csv: Callable[..., Path], name: str, sep: s
     assert label == f"screening list {name} (1 rows)"
 
 
+def test_csl_csv_delimiter_is_sniffed_as_for_a_bom(write_csv: Callable[..., Path]) -> None:
+    path = write_csv("list.csv", "name;alt_names;source\nExample Compute Center;ECC;EL\n")
+    rows, label = load_screening_list(path)
+    assert [(r.name, r.alt_names, r.list_name) for r in rows] == [
+        ("Example Compute Center", ("ECC",), "EL")
+    ]
+    assert label == "screening list list.csv (1 rows)"
+
+
 def test_csl_file_without_name_column_is_an_input_error(write_csv: Callable[..., Path]) -> None:
     path = write_csv("bad.csv", "entity,country\nX,CN\n")
     with pytest.raises(InputError, match="no 'name' column"):

@@ -1,5 +1,10 @@
 """Where screening lists come from: the packaged Entity List extract and the Consolidated
-Screening List files users download (JSON, CSV or TSV)."""
+Screening List files users download (JSON, CSV or TSV).
+
+A file is read with the BOM readers' means (:mod:`bomtrace.io`): a binary file or a workbook
+is told by its content, text is decoded and a CSV's delimiter sniffed as a BOM's are
+(:mod:`bomtrace.io.csv_parse`). What the records mean (names, alternative names, footnotes) is
+decided here."""
 
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ from typing import Any
 from bomtrace.errors import InputError
 from bomtrace.fdpr.screening import ListedParty, ScreeningList, parse_fdp_footnotes
 from bomtrace.io import containers
+from bomtrace.io.csv_parse import decode_text, delimiter_of
 from bomtrace.io.formats import binary_kind
 from bomtrace.rules.load import read_json
 
@@ -94,8 +100,11 @@ def load_screening_list(path: str | os.PathLike[str]) -> tuple[list[ListedParty]
             )
         records = [(i + 1, r) for i, r in enumerate(recs) if isinstance(r, dict)]
     else:
-        delim = "\t" if p.suffix.lower() == ".tsv" or "\t" in text.splitlines()[0] else ","
-        reader = csv.DictReader(io.StringIO(text), delimiter=delim)
+        delim, skip = delimiter_of(text)
+        stream = io.StringIO(text)
+        for _ in range(skip):  # an Excel "sep=" line
+            stream.readline()
+        reader = csv.DictReader(stream, delimiter=delim)
         fields = [f.strip() for f in reader.fieldnames or []]
         if "name" not in fields:
             raise InputError(
@@ -132,8 +141,9 @@ _VALID = (
 
 
 def _text(p: Path) -> tuple[str, str]:
-    """The file's text and encoding (UTF-8, else cp1252 as Excel saves CSV on Windows); a
-    binary file, an empty one or text holding NUL bytes is refused with what would be valid."""
+    """The file's text and encoding, decoded as a BOM is (UTF-8 or UTF-16 by its mark, else
+    cp1252 as Excel saves CSV on Windows, else latin-1); a binary file, an empty one or text
+    holding NUL bytes is refused with what would be valid."""
     try:
         data = p.read_bytes()
     except OSError as exc:
@@ -150,13 +160,8 @@ def _text(p: Path) -> tuple[str, str]:
             f"Screening list {p.name} is not a readable CSV/JSON screening list: it is "
             f"{kind or 'a binary file'}. {_VALID}"
         )
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text, encoding = data.decode("utf-16", errors="replace"), "utf-16"
-    else:
-        try:
-            text, encoding = data.decode("utf-8-sig"), "utf-8"
-        except UnicodeDecodeError:
-            text, encoding = data.decode("cp1252", errors="replace"), "cp1252"
+    text, encoding = decode_text(data)
+    encoding = "utf-8" if encoding == "utf-8-sig" else encoding
     nul = text.find("\x00")
     if nul >= 0:
         line = text.count("\n", 0, nul) + 1
