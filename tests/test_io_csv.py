@@ -1,4 +1,4 @@
-"""Reading delimited text (bomtrace/io/csv_files.py, sniff.py, through read_bom)."""
+"""Reading delimited text (bomtrace/io/csv_files.py, csv_parse.py, through read_bom)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Layouts: level styles, indentation, single-level BOMs, one sheet/file per assembly,
-parent-child with effectivity, parts masters (bomtrace/io/layouts.py, classify.py, assemble.py)."""
+parent-child with effectivity, parts masters (bomtrace/io/layouts.py, products.py)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Values as exports write them, aliases in four languages, and mapping profiles
-(bomtrace/io/quantities.py, lines.py, aliases.py, profile.py)."""
+(bomtrace/io/quantities.py, aliases.py, mapping.py)."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ and cuts the next part. At exit, cutting stops and the parts are removed
 A part is loaded with ``skip_rows`` = its first Excel row - 1, so frame row ``i`` of the part
 is Excel row ``first + i``. The parts are padded with empty rows up to the next part's first
 row and stacked, over the union of their columns. The result is what parsing the whole sheet
-with ``skip_rows=0`` gives (``tests/test_io_sheetsplit.py`` compares the two). The rows hidden
+with ``skip_rows=0`` gives (``tests/test_io_sheet_split.py`` compares the two). The rows hidden
 in Excel and the merged cells are scanned in the same pass (:func:`bomtrace.io.sheet_xml.
 scan_xml`), so a split sheet is checked for both whatever its size.
 

@@ -1,4 +1,4 @@
-"""Header aliases (bomtrace/io/headers.py)."""
+"""Header aliases and header keys (bomtrace/io/mapping.py, aliases.py)."""
 
 from __future__ import annotations
 
