@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "bomtrace"
 LAYERS: dict[str, int] = {
     **dict.fromkeys(
         ("_version", "errors", "issues", "exitcodes", "countries", "eccn", "settings",
-         "progress", "rules", "schema", "gcpause"),
+         "progress", "rules", "schema"),
         0,
     ),
     "io": 1,
