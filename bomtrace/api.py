@@ -22,11 +22,10 @@ from bomtrace.countries import country_option
 from bomtrace.errors import UsageError
 from bomtrace.explosion import ExplodeResult, explode_graph
 from bomtrace.graph import build_graph
-from bomtrace.graph.collect import IssueCollector
 from bomtrace.graph.inspection import InspectResult, inspection
 from bomtrace.graph.load import PathArg, Source, as_paths, load_graph, read_options
 from bomtrace.io import ReadOptions, read_bom
-from bomtrace.issues import sort_issues
+from bomtrace.issues import IssueLog, sort_issues
 from bomtrace.progress import ProgressCallback
 from bomtrace.rules import load_ruleset
 from bomtrace.rules.overview import RulesOverview, rules_overview
@@ -158,7 +157,7 @@ def analyze(
     graph, table = load_graph(source, read=read_opts, progress=progress)
     if progress:
         progress("analysing")
-    sink = IssueCollector(read_opts.limit_issues)
+    sink = IssueLog(read_opts.limit_issues)
     sink.extend(graph.issues)
     from bomtrace.fdpr import start_fdpr
 

@@ -333,4 +333,4 @@ def test_issues_over_the_cap_in_reading_and_building_keep_their_count():
     summary = [i for i in got if i.row is None]
     assert len(got) == 1001 and len(summary) == 1
     assert summary[0].data == {"count": 1005, "omitted": 5}
-    assert summary[0].message.startswith("5 more missing-price issue(s) not listed")
+    assert summary[0].message.startswith("5 more 'missing-price' issues not listed")

@@ -14,8 +14,7 @@ from bomfactory import BASE_FIELDS, indented
 
 from bomtrace import analyze
 from bomtrace.analysis.product_results import ProductResults
-from bomtrace.graph.collect import IssueCollector
-from bomtrace.issues import IssueCode
+from bomtrace.issues import IssueCode, IssueLog
 
 D2020 = date(2020, 8, 17)
 F = (*BASE_FIELDS, "selling_price", "item_type", "discrete_product", "description")
@@ -141,7 +140,7 @@ def test_all_destinations_details_only_live_and_nearest_classes() -> None:
 
 
 def test_collector_counts_what_it_does_not_build() -> None:
-    c = IssueCollector(limit=2)
+    c = IssueLog(limit=2)
     for i in range(5):
         if c.over(IssueCode.MISSING_PRICE):
             c.tally(IssueCode.MISSING_PRICE)

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from bomtrace.graph.collect import IssueCollector
 from bomtrace.graph.model import BomGraph
-from bomtrace.issues import IssueCode
+from bomtrace.issues import IssueCode, IssueLog
 from bomtrace.rollup import rollup, rollup_stated_total
 from bomtrace.settings import COST_MISMATCH_RTOL
 
 
 def cost_values(
-    graph: BomGraph, convention: str, sink: IssueCollector
+    graph: BomGraph, convention: str, sink: IssueLog
 ) -> tuple[np.ndarray, np.ndarray]:
     """Total value per node and own value per node under an assembly-cost convention.
 
@@ -22,7 +21,7 @@ def cost_values(
         A validated graph.
     convention : {"rollup", "added", "total"}
         How a cost stated on an assembly line is read (see ``--assembly-cost``).
-    sink : IssueCollector
+    sink : IssueLog
         Receives ``assembly-cost-mismatch`` / ``negative-value-added`` issues.
 
     Returns
@@ -69,7 +68,7 @@ def cost_values(
 
 
 def node_issue(
-    graph: BomGraph, sink: IssueCollector, v: int, code: IssueCode, msg: str, field: str
+    graph: BomGraph, sink: IssueLog, v: int, code: IssueCode, msg: str, field: str
 ) -> None:
     """Add an issue positioned at the line that defined node ``v`` (column of ``field``);
     over the cap it is only counted."""

@@ -9,9 +9,8 @@ import numpy as np
 import pandas as pd
 
 from bomtrace.analysis.costs import node_issue
-from bomtrace.graph.collect import IssueCollector
 from bomtrace.graph.model import BomGraph, distinct_codes
-from bomtrace.issues import IssueCode
+from bomtrace.issues import IssueCode, IssueLog
 from bomtrace.rules.model import ControlDecision, Destination
 
 #: the key of a control decision: (ECCN as given, listed_ear99, gbs_eligible, short_supply_only)
@@ -127,7 +126,7 @@ def class_decisions(
 
 def eccn_issues(
     graph: BomGraph,
-    sink: IssueCollector,
+    sink: IssueLog,
     keys: np.ndarray,
     decisions: list[dict[DecisionKey, ControlDecision]],
     is_us: np.ndarray,

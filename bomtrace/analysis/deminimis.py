@@ -31,9 +31,8 @@ from bomtrace.analysis.ranking import Rankings
 from bomtrace.analysis.summaries import class_members, item_summaries
 from bomtrace.analysis.values import NodeValues, compute_values
 from bomtrace.analysis.verdict_evidence import evidence_nodes
-from bomtrace.graph.collect import IssueCollector
 from bomtrace.graph.model import BomGraph
-from bomtrace.issues import Issue, IssueCode
+from bomtrace.issues import Issue, IssueCode, IssueLog
 from bomtrace.rollup import explode, rollup
 from bomtrace.rules.model import Destination, Scenario
 
@@ -134,7 +133,7 @@ def analyze_graph(
     graph: BomGraph,
     ruleset: Any,
     options: AnalysisOptions,
-    sink: IssueCollector,
+    sink: IssueLog,
     *,
     fdpr: FdprFindings | None = None,
 ) -> tuple[ProductResults, AssemblyResults]:
@@ -152,7 +151,7 @@ def _analyze_graph(
     graph: BomGraph,
     ruleset: Any,
     options: AnalysisOptions,
-    sink: IssueCollector,
+    sink: IssueLog,
     fdpr: FdprFindings | None,
 ) -> tuple[ProductResults, AssemblyResults]:
     dests = resolve_destinations(ruleset, options)
@@ -273,7 +272,7 @@ def _detailed(
     return sorted(picks, key=first_at.__getitem__)
 
 
-def _technology_issue(graph: BomGraph, vals: NodeValues, sink: IssueCollector, note: str) -> None:
+def _technology_issue(graph: BomGraph, vals: NodeValues, sink: IssueLog, note: str) -> None:
     tech = [int(r) for r in graph.roots if vals.track[r] == "technology"]
     for r in tech[:20]:
         sink.add(
@@ -284,7 +283,7 @@ def _technology_issue(graph: BomGraph, vals: NodeValues, sink: IssueCollector, n
         )
 
 
-def _currency(graph: BomGraph, sink: IssueCollector) -> tuple[str, dict[int, str], dict[int, str]]:
+def _currency(graph: BomGraph, sink: IssueLog) -> tuple[str, dict[int, str], dict[int, str]]:
     """The currency of the values; the products not analysed because their costs are in
     several currencies (bomtrace does not convert currencies: a sum of euros and dollars is
     no number at all), with the reason; and, where the run has several, each other

@@ -46,9 +46,8 @@ from bomtrace.analysis.values import NodeValues
 from bomtrace.eccn import normalize_eccn, split_eccn
 from bomtrace.errors import UsageError
 from bomtrace.exitcodes import ExitCode
-from bomtrace.graph.collect import IssueCollector
 from bomtrace.graph.model import BomGraph
-from bomtrace.issues import Issue, sort_issues
+from bomtrace.issues import Issue, IssueLog, sort_issues
 from bomtrace.rollup import explode
 from bomtrace.rules.model import Destination
 from bomtrace.rules.ruleset import Ruleset
@@ -118,7 +117,7 @@ def explain_graph(
     ``options`` are the analysis's for that one destination; ``part`` and ``product`` are
     part numbers of ``graph`` (:func:`check_parts`), one of them given.
     """
-    sink = IssueCollector()
+    sink = IssueLog()
     sink.extend(graph.issues)
     products, assemblies = analyze_graph(graph, ruleset, options, sink)
     # the roll-ups the verdicts came from (one destination: one class, no second computation)

@@ -19,9 +19,8 @@ from typing import Any
 import numpy as np
 
 from bomtrace.analysis.values import NodeValues
-from bomtrace.graph.collect import IssueCollector
 from bomtrace.graph.model import BomGraph
-from bomtrace.issues import IssueCode
+from bomtrace.issues import IssueCode, IssueLog
 
 
 def us_items(graph: BomGraph, vals: NodeValues, made_in: str | None) -> np.ndarray:
@@ -35,7 +34,7 @@ def us_items(graph: BomGraph, vals: NodeValues, made_in: str | None) -> np.ndarr
 
 
 def product_origins(
-    graph: BomGraph, roots: list[int], made_in: str | None, sink: IssueCollector
+    graph: BomGraph, roots: list[int], made_in: str | None, sink: IssueLog
 ) -> dict[int, dict[str, Any]]:
     """Each product's origin entry: ``{"country", "source"}`` with source ``bom`` (its own
     line), ``made-in-option`` or ``assumed-foreign``. A product analysed on an assumption gets
@@ -76,7 +75,7 @@ def finite_nodes(vals: NodeValues, den: np.ndarray) -> np.ndarray:
 
 
 def overflowed(
-    graph: BomGraph, vals: NodeValues, den: np.ndarray, sink: IssueCollector
+    graph: BomGraph, vals: NodeValues, den: np.ndarray, sink: IssueLog
 ) -> dict[int, str]:
     """Products whose values are too large to compute (infinite), with the reason; a
     ``value-overflow`` error at each node where the overflow starts (its children's values

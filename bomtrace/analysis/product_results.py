@@ -34,8 +34,7 @@ from bomtrace.analysis.summaries import (
     us_origin_finding,
 )
 from bomtrace.analysis.verdict_evidence import settle, top_entries, unresolved_lists
-from bomtrace.graph.collect import IssueCollector
-from bomtrace.issues import IssueCode
+from bomtrace.issues import IssueCode, IssueLog
 from bomtrace.rules.model import Destination, Scenario
 
 #: the finding each verdict code gives (:func:`~bomtrace.analysis.summaries.product_findings`)
@@ -167,7 +166,7 @@ class ProductResults(LazyResults):
 
     # -- what the analysis reports about every product ---------------------------------
 
-    def report(self, sink: IssueCollector) -> None:
+    def report(self, sink: IssueLog) -> None:
         """Add each product's issues: not analysed, denominator is cost, verdict findings."""
         ctx = self._ctx
         graph, g, vals = ctx.graph, ctx.grid, ctx.vals

@@ -24,8 +24,7 @@ from bomtrace.analysis.context import Context
 from bomtrace.analysis.grid import NOT_SUBJECT, SUBJECT, UNDETERMINED, Grid
 from bomtrace.analysis.results import percent
 from bomtrace.analysis.schema import round_money, round_ratio
-from bomtrace.graph.collect import IssueCollector
-from bomtrace.issues import IssueCode
+from bomtrace.issues import IssueCode, IssueLog
 from bomtrace.rules.model import Destination
 
 #: one destination a product's result shows, for its findings: (countries it stands for,
@@ -33,7 +32,7 @@ from bomtrace.rules.model import Destination
 Cell = tuple[list[str], str, float | None, float | None, float, str | None]
 
 
-def product_findings(sink: IssueCollector, pn: str, pos: dict[str, Any], cells: list[Cell]) -> None:
+def product_findings(sink: IssueLog, pn: str, pos: dict[str, Any], cells: list[Cell]) -> None:
     """One finding per product: where it is subject, and where the data leaves it open."""
 
     def each(verdict: str) -> list[tuple[str, Cell]]:
@@ -79,7 +78,7 @@ def product_findings(sink: IssueCollector, pn: str, pos: dict[str, Any], cells: 
 
 
 def us_origin_finding(
-    sink: IssueCollector, pn: str, origin: dict[str, Any] | None, pos: dict[str, Any]
+    sink: IssueLog, pn: str, origin: dict[str, Any] | None, pos: dict[str, Any]
 ) -> None:
     """The finding of a US-origin product: subject to the EAR wherever it is."""
     if sink.over(IssueCode.US_ORIGIN):

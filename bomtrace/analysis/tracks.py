@@ -6,9 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from bomtrace.analysis.costs import node_issue
-from bomtrace.graph.collect import IssueCollector
 from bomtrace.graph.model import BomGraph, first_positions
-from bomtrace.issues import IssueCode
+from bomtrace.issues import IssueCode, IssueLog
 
 TRACKS: tuple[str, ...] = ("commodity", "software", "technology")
 _TRACK_WORDS = {
@@ -39,7 +38,7 @@ def track_of(value: object) -> str | None:
     return "commodity" if text in _COMMODITY_WORDS else None
 
 
-def node_tracks(graph: BomGraph, sink: IssueCollector) -> np.ndarray:
+def node_tracks(graph: BomGraph, sink: IssueLog) -> np.ndarray:
     """Track of every node (``item_type`` read once per distinct value); an ``item_type``
     that names no track is reported once, at its first node, and read as commodity."""
     codes, distinct = graph.codes("item_type")
@@ -76,7 +75,7 @@ def content_masks(track: np.ndarray, bundled: np.ndarray) -> dict[str, np.ndarra
 
 def software_notes(
     graph: BomGraph,
-    sink: IssueCollector,
+    sink: IssueLog,
     track: np.ndarray,
     bundled: np.ndarray,
     is_us: np.ndarray,

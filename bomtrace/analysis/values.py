@@ -38,9 +38,8 @@ from bomtrace.analysis.decisions import (
     flags_of,
 )
 from bomtrace.analysis.tracks import TRACKS, content_masks, node_tracks, software_notes
-from bomtrace.graph.collect import IssueCollector
 from bomtrace.graph.model import BomGraph
-from bomtrace.issues import IssueCode
+from bomtrace.issues import IssueCode, IssueLog
 from bomtrace.rollup import rollup
 from bomtrace.rules.model import ControlDecision, Destination
 from bomtrace.rules.zero import ZeroDeMinimis
@@ -143,7 +142,7 @@ def compute_values(
     ruleset: Any,
     reps: list[Destination],
     convention: str,
-    sink: IssueCollector,
+    sink: IssueLog,
     *,
     second_incorporation: bool = True,
     made_in: str | None = None,

@@ -19,9 +19,8 @@ from bomtrace.fdpr.rules import FdpVersion, fdp_rule, fdp_rules_in_force, load_f
 from bomtrace.fdpr.scope import ScreenedParty, screen_parties
 from bomtrace.fdpr.screening import PartyMatch, ScreeningList, normalize_name
 from bomtrace.fdpr.screening_sources import build_screening_list
-from bomtrace.graph.collect import IssueCollector
 from bomtrace.graph.model import BomGraph
-from bomtrace.issues import Issue, IssueCode
+from bomtrace.issues import Issue, IssueCode, IssueLog
 from bomtrace.rules.model import Destination
 
 
@@ -35,7 +34,7 @@ def run_fdpr(
     parties: Sequence[str] = (),
     screening_lists: Sequence[str | os.PathLike[str]] = (),
     producers: str | os.PathLike[str] | ProducerTable | None = None,
-    sink: IssueCollector | None = None,
+    sink: IssueLog | None = None,
 ) -> dict[int, ProductFdpr]:
     """FDPR findings for every analysable product of a graph (root node id → findings).
 
@@ -57,7 +56,7 @@ def run_fdpr(
         Consolidated Screening List files (JSON/CSV/TSV) screened besides the packaged extract.
     producers : path or ProducerTable, optional
         Producer table (``--producers``).
-    sink : IssueCollector, optional
+    sink : IssueLog, optional
         Receives screening and FDPR issues.
 
     Raises
@@ -88,7 +87,7 @@ def run_fdpr(
     )
 
 
-def _party_issues(screened: list[ScreenedParty], sl: ScreeningList, sink: IssueCollector) -> None:
+def _party_issues(screened: list[ScreenedParty], sl: ScreeningList, sink: IssueLog) -> None:
     lists = "; ".join(sl.labels)
     for p in screened:
         who = f"{'End user' if p.role == 'end_user' else 'Party'} {p.name!r}"
@@ -159,7 +158,7 @@ def start_fdpr(
     from bomtrace.analysis.values import node_origins
 
     is_us, _ = node_origins(graph)  # shared with the de minimis analysis: made once, here
-    own = IssueCollector(limit_issues)
+    own = IssueLog(limit_issues)
 
     def job() -> dict[int, ProductFdpr]:
         return run_fdpr(
@@ -184,7 +183,7 @@ class PendingFdpr:
     def __init__(
         self,
         job: Callable[[], dict[int, ProductFdpr]],
-        sink: IssueCollector,
+        sink: IssueLog,
         background: bool,
     ) -> None:
         self._job, self._sink = job, sink

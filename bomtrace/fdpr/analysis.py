@@ -41,9 +41,8 @@ from bomtrace.fdpr.prongs import NodeStates, node_states
 from bomtrace.fdpr.rules import load_fdp_data
 from bomtrace.fdpr.scope import RuleCase, ScreenedParty, rule_cases
 from bomtrace.fdpr.screening import ScreeningList
-from bomtrace.graph.collect import IssueCollector
 from bomtrace.graph.model import BomGraph
-from bomtrace.issues import IssueCode
+from bomtrace.issues import IssueCode, IssueLog
 from bomtrace.rollup import explode_kept, rollup
 from bomtrace.rules.model import Destination
 
@@ -71,7 +70,7 @@ def analyze_fdpr(
     destinations: Sequence[Destination],
     screened: list[ScreenedParty],
     screening: ScreeningList,
-    sink: IssueCollector | None = None,
+    sink: IssueLog | None = None,
     limit: int = UNRESOLVED_LISTED,
 ) -> dict[int, ProductFdpr]:
     """FDPR findings for every analysable product (root node id → findings).
@@ -90,7 +89,7 @@ def analyze_fdpr(
         The end user and other parties, screened.
     screening : ScreeningList
         Used for the designed-by / producer conditions of the May 2020 rule.
-    sink : IssueCollector, optional
+    sink : IssueLog, optional
         Receives ``fdpr-flag`` and ``fdpr-evidence-missing`` issues when given.
     limit : int, optional
         Unresolved parts listed per product, largest extended value first
@@ -340,7 +339,7 @@ def _entry(
 
 
 def _flag_issue(
-    sink: IssueCollector, graph: BomGraph, c: RuleCase, e: dict[str, Any], m: int
+    sink: IssueLog, graph: BomGraph, c: RuleCase, e: dict[str, Any], m: int
 ) -> None:
     if sink.over(IssueCode.FDPR_FLAG):
         sink.tally(IssueCode.FDPR_FLAG)  # counted, not written out

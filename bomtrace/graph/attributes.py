@@ -14,18 +14,18 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import union_categoricals
 
-from bomtrace.graph.collect import IssueCollector, RowPositions
 from bomtrace.graph.model import Coded
+from bomtrace.graph.positions import RowPositions
 from bomtrace.graph.structure import first_rows
 from bomtrace.io.table import ATTRIBUTE_FIELDS, BomTable
 from bomtrace.io.values import mostly_distinct
-from bomtrace.issues import IssueCode
+from bomtrace.issues import IssueCode, IssueLog
 
 
 def node_attributes(
     table: BomTable,
     pn_all: pd.Index,
-    sink: IssueCollector,
+    sink: IssueLog,
     line_g: np.ndarray | None = None,
     master_g: np.ndarray | None = None,
 ) -> tuple[pd.DataFrame, dict[str, np.ndarray], dict[str, Coded]]:
@@ -230,7 +230,7 @@ def _report_conflicts(
     rows: np.ndarray,
     field: str,
     pn_all: pd.Index,
-    sink: IssueCollector,
+    sink: IssueLog,
 ) -> None:
     """One attribute-conflict issue per part and field (at the first differing row); over
     the cap they are only counted."""

@@ -14,13 +14,12 @@ import numpy as np
 import pandas as pd
 
 from bomtrace.graph.attributes import node_attributes
-from bomtrace.graph.collect import IssueCollector
 from bomtrace.graph.indented import EdgeList, edges_from_indented
 from bomtrace.graph.model import BomGraph
 from bomtrace.graph.parentchild import check_master_nodes, edges_from_parent_child
 from bomtrace.graph.structure import cycles, heights
 from bomtrace.io.table import BomTable
-from bomtrace.issues import IssueCode
+from bomtrace.issues import IssueCode, IssueLog
 from bomtrace.settings import DEFAULT_LIMIT_ISSUES
 
 _QTY_CODES = {IssueCode.BAD_QUANTITY, IssueCode.ZERO_QUANTITY, IssueCode.NEGATIVE_QUANTITY}
@@ -52,7 +51,7 @@ def build_graph(table: BomTable, *, limit_issues: int = DEFAULT_LIMIT_ISSUES) ->
     >>> g.part_numbers.tolist(), g.height.tolist()
     (['P', 'A', 'r1'], [2, 1, 0])
     """
-    sink = IssueCollector(limit_issues)
+    sink = IssueLog(limit_issues)
     if table.layout == "indented":
         el = edges_from_indented(table, sink)
     else:
@@ -77,7 +76,7 @@ def _pos_key(file: object, sheet: object, row: object) -> tuple[str, str, int]:
     return txt(file), txt(sheet), int(row) if row is not None else -1  # type: ignore[call-overload]
 
 
-def _assemble(table: BomTable, el: EdgeList, sink: IssueCollector) -> BomGraph:
+def _assemble(table: BomTable, el: EdgeList, sink: IssueLog) -> BomGraph:
     e = el.edges
     m = len(e)
     # node ids in order of first appearance among products, parents and children
@@ -169,7 +168,7 @@ def _assemble(table: BomTable, el: EdgeList, sink: IssueCollector) -> BomGraph:
     return graph
 
 
-def _check_parts(table: BomTable, graph: BomGraph, sink: IssueCollector) -> None:
+def _check_parts(table: BomTable, graph: BomGraph, sink: IssueLog) -> None:
     """Missing price, unknown origin, missing ECCN on US-origin parts (positioned)."""
     leaf = graph.is_leaf
     cost = graph.num_attr("unit_cost")

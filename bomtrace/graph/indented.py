@@ -15,9 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from bomtrace.graph.collect import IssueCollector, RowPositions
+from bomtrace.graph.positions import RowPositions
 from bomtrace.io.table import BomTable
-from bomtrace.issues import IssueCode
+from bomtrace.issues import IssueCode, IssueLog
 
 
 @dataclass
@@ -40,14 +40,14 @@ class EdgeList:
     master_codes: np.ndarray | None = None
 
 
-def edges_from_indented(table: BomTable, sink: IssueCollector) -> EdgeList:
+def edges_from_indented(table: BomTable, sink: IssueLog) -> EdgeList:
     """Turn indented lines into unique edges.
 
     Parameters
     ----------
     table : BomTable
         Reader output with ``layout == "indented"``.
-    sink : IssueCollector
+    sink : IssueLog
         Receives level-jump, quantity-conflict and structure-conflict issues.
 
     Returns
@@ -200,7 +200,7 @@ def _compare_listings(
     uniq: pd.Index,
     canon: pd.DataFrame,
     other: pd.DataFrame,
-    sink: IssueCollector,
+    sink: IssueLog,
     place: RowPositions,
     blocked: dict[str, str],
 ) -> None:

@@ -12,14 +12,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from bomtrace.graph.collect import IssueCollector, RowPositions
 from bomtrace.graph.indented import EdgeList
+from bomtrace.graph.positions import RowPositions
 from bomtrace.graph.structure import first_rows
 from bomtrace.io.table import BomTable
-from bomtrace.issues import IssueCode
+from bomtrace.issues import IssueCode, IssueLog
 
 
-def edges_from_parent_child(table: BomTable, sink: IssueCollector) -> EdgeList:
+def edges_from_parent_child(table: BomTable, sink: IssueLog) -> EdgeList:
     """Turn parent–child lines into unique edges, reporting duplicates and conflicts.
 
     Child, parent and parts-master part numbers are hashed together once; the rest works on
@@ -114,7 +114,7 @@ def _check_levels(
     line_codes: np.ndarray,
     parent_codes: np.ndarray,
     universe: np.ndarray,
-    sink: IssueCollector,
+    sink: IssueLog,
 ) -> None:
     """A Level column beside the Parent column: the parent decides the structure, and a line
     whose level is not one below a level its parent is listed at is reported
@@ -161,7 +161,7 @@ def check_master_nodes(
     gm: np.ndarray,
     p: np.ndarray,
     c: np.ndarray,
-    sink: IssueCollector,
+    sink: IssueLog,
 ) -> None:
     """Report BOM parts missing from the parts master, and master parts no line uses.
 

@@ -1,14 +1,5 @@
-"""Reader issues: collected with a cap per code, and cells that are not read as they
-show, reported where they sit.
-
-Collect reader issues with a cap per code, building Issue objects only for rows that are kept.
-
-Bad rows are found with vectorised masks; only the first ``limit`` rows of each code become
-:class:`~bomtrace.issues.Issue` objects, the rest are counted and reported in one summary issue
-per code (``data``: ``count`` in all, ``omitted`` not listed), so a million bad cells cost no
-more than a thousand.
-
-Cells that are not read as they show, reported where they sit.
+"""Cells that are not read as they show, reported where they sit (in the run's
+:class:`~bomtrace.issues.IssueLog`, which lists a capped number per code).
 
 The readers note cells whose text had to be changed or could not be had (``RawSheet.notes``):
 NUL bytes and bytes in another encoding (CSV, :mod:`bomtrace.io.csv_repair`), formulas
@@ -26,8 +17,6 @@ as empty and reported, so no message or report repeats a megabyte of text.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -36,75 +25,7 @@ import pyarrow.compute as pc
 from bomtrace.io.headers import HeaderMap
 from bomtrace.io.layouts import SourcePlan
 from bomtrace.io.table import BOOLEAN_FIELDS, RawSheet, column_letter
-from bomtrace.issues import Issue, IssueCode, Severity, sort_issues
-from bomtrace.settings import DEFAULT_LIMIT_ISSUES
-
-
-class IssueLog:
-    """Issues found while reading, capped per code.
-
-    Parameters
-    ----------
-    limit : int, default :data:`~bomtrace.settings.DEFAULT_LIMIT_ISSUES`
-        Issues kept per code; the rest are counted.
-
-    Examples
-    --------
-    >>> from bomtrace.io.issue_log import IssueLog
-    >>> from bomtrace.issues import Issue, IssueCode
-    >>> log = IssueLog(limit=1)
-    >>> log.add(Issue(IssueCode.BAD_FLAG, "a"))
-    >>> log.add(Issue(IssueCode.BAD_FLAG, "b"))
-    >>> [i.message for i in log.issues()]
-    ['a', "1 more 'bad-flag' issue not listed (limit 1 per code)."]
-    """
-
-    def __init__(self, limit: int = DEFAULT_LIMIT_ISSUES) -> None:
-        self.limit = limit
-        self._kept: list[Issue] = []
-        self._count: dict[IssueCode, int] = {}
-
-    def room(self, code: IssueCode) -> int:
-        """How many more issues of ``code`` will be kept."""
-        return max(self.limit - self._count.get(code, 0), 0)
-
-    def add(self, issue: Issue) -> None:
-        """Keep one issue (or only count it when its code is over the limit)."""
-        if self.room(issue.code):
-            self._kept.append(issue)
-        self._count[issue.code] = self._count.get(issue.code, 0) + 1
-
-    def add_rows(self, code: IssueCode, mask: np.ndarray, build: Callable[[int], Issue]) -> int:
-        """Add one issue per True position of ``mask``; ``build(i)`` makes the issue for row i.
-
-        Returns
-        -------
-        int
-            How many positions were flagged (kept or only counted).
-        """
-        idx = np.flatnonzero(mask)
-        for i in idx[: self.room(code)]:
-            self._kept.append(build(int(i)))
-        self._count[code] = self._count.get(code, 0) + len(idx)
-        return len(idx)
-
-    def issues(self) -> list[Issue]:
-        """Kept issues in file/sheet/row order, then one summary issue per capped code."""
-        out = sort_issues(self._kept)
-        for code, n in self._count.items():
-            extra = n - self.limit
-            if extra > 0:
-                s = "" if extra == 1 else "s"
-                out.append(
-                    Issue(
-                        code,
-                        f"{extra} more '{code.value}' issue{s} not listed "
-                        f"(limit {self.limit} per code).",
-                        data={"count": n, "omitted": extra},
-                    )
-                )
-        return out
-
+from bomtrace.issues import Issue, IssueCode, IssueLog, Severity
 
 #: Most characters a cell holds in Excel; a longer one in a field's column is read as empty.
 MAX_CELL_CHARS = 32_767
@@ -222,7 +143,7 @@ def cap_columns(raw: RawSheet, log: IssueLog) -> None:
     ...                np.array([1]), [column_letter(j) for j in range(1030)])
     >>> log = IssueLog()
     >>> cap_columns(raw, log)
-    >>> raw.frame.shape, log.issues()[0].column
+    >>> raw.frame.shape, log.finish()[0].column
     ((1, 1024), 'AMK')
     """
     n = raw.frame.shape[1]

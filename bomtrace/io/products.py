@@ -37,12 +37,11 @@ import numpy as np
 import pandas as pd
 
 from bomtrace.errors import InputError
-from bomtrace.io.issue_log import IssueLog
 from bomtrace.io.layouts import SourcePlan, where
 from bomtrace.io.options import ReadOptions
 from bomtrace.io.table import Converted, Layout, RawSheet
 from bomtrace.io.values import strip
-from bomtrace.issues import Issue, IssueCode
+from bomtrace.issues import Issue, IssueCode, IssueLog
 
 #: Title labels, best first.
 LABELS: tuple[str, ...] = (

@@ -157,7 +157,7 @@ def read_bom(
         layout=lay,
         parts=parts,
         sources=[c.info for c in read],
-        issues=log.issues(),
+        issues=log.finish(sort=True),
         column_letters=letters,
     )
     if opts.save_profile:

@@ -32,7 +32,6 @@ import numpy as np
 import pandas as pd
 
 from bomtrace.io.csv_repair import realign
-from bomtrace.io.issue_log import IssueLog
 from bomtrace.io.layouts import SourcePlan
 from bomtrace.io.table import column_letter
 from bomtrace.io.unread import (
@@ -47,7 +46,7 @@ from bomtrace.io.unread import (
     name_cells,
 )
 from bomtrace.io.values import strip
-from bomtrace.issues import Issue, IssueCode
+from bomtrace.issues import Issue, IssueCode, IssueLog
 
 
 @dataclass

@@ -41,10 +41,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bomtrace.errors import FileFormatError, InputError
-from bomtrace.io.issue_log import IssueLog
 from bomtrace.io.layouts import where
 from bomtrace.io.values import regex_matches
-from bomtrace.issues import Issue, IssueCode, Severity
+from bomtrace.issues import Issue, IssueCode, IssueLog, Severity
 
 if TYPE_CHECKING:
     from bomtrace.io.table import Converted
@@ -275,7 +274,7 @@ def _why(c: Converted, log: IssueLog) -> str:
     first = next(
         (
             i
-            for i in log.issues()
+            for i in log.finish(sort=True)
             if i.file == c.info.path and i.sheet == c.info.sheet and i.row is not None
         ),
         None,
