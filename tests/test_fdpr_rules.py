@@ -1,4 +1,4 @@
-"""Tests for bomtrace/fdpr/rules.py and scripts/build_fdp_rules.py: dated FDP rule forms as data."""
+"""Tests for bomtrace/rules/fdp.py and scripts/build_fdp_rules.py: dated FDP rule forms as data."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bomtrace.fdpr.rules import fdp_rule, fdp_rules_in_force, load_fdp_data
+from bomtrace.rules.fdp import fdp_rule, fdp_rules_in_force, load_fdp_data
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "build_fdp_rules.py"

@@ -160,7 +160,7 @@ def warm_while_parsing(read: ReadOptions, day: date | None) -> None:
         return
 
     def fdpr_data() -> None:
-        from bomtrace.fdpr.rules import load_fdp_data
+        from bomtrace.rules.fdp import load_fdp_data
 
         load_fdp_data()  # (importing it imports the FDPR package)
 

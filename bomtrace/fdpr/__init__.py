@@ -1,6 +1,6 @@
 """Foreign Direct Product rule exposure (15 CFR 734.9; in 2020, 736.2(b)(3)).
 
-Modules: :mod:`~bomtrace.fdpr.rules` (dated rule forms as data), :mod:`~bomtrace.fdpr.evidence`
+Modules: :mod:`~bomtrace.rules.fdp` (dated rule forms as data), :mod:`~bomtrace.fdpr.evidence`
 (production evidence per part, yes / no / unknown), :mod:`~bomtrace.fdpr.screening` (Entity List
 and Consolidated Screening List matching), :mod:`~bomtrace.fdpr.analysis` (caught / unresolved
 parts, per-assembly counts and values). :func:`run_fdpr` runs them in order for one graph.
@@ -13,15 +13,21 @@ import threading
 from collections.abc import Callable, Sequence
 from datetime import date
 
+import numpy as np
+
+from bomtrace.analysis.deminimis import resolve_destinations
+from bomtrace.analysis.options import AnalysisOptions
+from bomtrace.analysis.values import node_origins
 from bomtrace.fdpr.analysis import ProductFdpr, analyze_fdpr
 from bomtrace.fdpr.evidence import ProducerTable, collect_evidence, read_producers
-from bomtrace.fdpr.rules import FdpVersion, fdp_rule, fdp_rules_in_force, load_fdp_data
 from bomtrace.fdpr.scope import ScreenedParty, screen_parties
 from bomtrace.fdpr.screening import PartyMatch, ScreeningList, normalize_name
 from bomtrace.fdpr.screening_sources import build_screening_list
 from bomtrace.graph.model import BomGraph
 from bomtrace.issues import Issue, IssueCode, IssueLog
+from bomtrace.rules.fdp import FdpVersion, fdp_rule, fdp_rules_in_force, load_fdp_data
 from bomtrace.rules.model import Destination
+from bomtrace.rules.ruleset import Ruleset
 
 
 def run_fdpr(
@@ -29,7 +35,7 @@ def run_fdpr(
     *,
     as_of: date,
     destinations: Sequence[Destination],
-    is_us: object,
+    is_us: np.ndarray,
     end_user: str | None = None,
     parties: Sequence[str] = (),
     screening_lists: Sequence[str | os.PathLike[str]] = (),
@@ -64,7 +70,6 @@ def run_fdpr(
     bomtrace.errors.InputError
         A screening list or producer table cannot be read.
     """
-    import numpy as np
 
     screening = build_screening_list(screening_lists)
     table = (
@@ -138,8 +143,8 @@ __all__ = [
 
 def start_fdpr(
     graph: BomGraph,
-    ruleset: object,
-    options: object,
+    ruleset: Ruleset,
+    options: AnalysisOptions,
     *,
     limit_issues: int,
     parties: Sequence[str] = (),
@@ -154,19 +159,16 @@ def start_fdpr(
     overlap. Its issues go to a collector of its own (cap ``limit_issues``) until
     :meth:`PendingFdpr.result`.
     """
-    from bomtrace.analysis.deminimis import resolve_destinations
-    from bomtrace.analysis.values import node_origins
-
     is_us, _ = node_origins(graph)  # shared with the de minimis analysis: made once, here
     own = IssueLog(limit_issues)
 
     def job() -> dict[int, ProductFdpr]:
         return run_fdpr(
             graph,
-            as_of=ruleset.info.as_of,  # type: ignore[attr-defined]
-            destinations=resolve_destinations(ruleset, options),  # type: ignore[arg-type]
+            as_of=ruleset.info.as_of,
+            destinations=resolve_destinations(ruleset, options),
             is_us=is_us,
-            end_user=getattr(options, "end_user", None),
+            end_user=options.end_user,
             parties=parties,
             screening_lists=screening_lists,
             producers=producers,

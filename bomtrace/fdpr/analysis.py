@@ -1,6 +1,6 @@
 """Foreign Direct Product rule exposure per part, per assembly and per product.
 
-For every rule form in force on the date (:mod:`bomtrace.fdpr.rules`) and every foreign-made
+For every rule form in force on the date (:mod:`bomtrace.rules.fdp`) and every foreign-made
 part, three-valued tests (yes / no / unknown) are combined::
 
     caught = item scope AND (direct product OR plant OR contains-IC) AND scope
@@ -38,12 +38,12 @@ from bomtrace.fdpr.evidence import (
     Evidence,
 )
 from bomtrace.fdpr.prongs import NodeStates, node_states
-from bomtrace.fdpr.rules import load_fdp_data
 from bomtrace.fdpr.scope import RuleCase, ScreenedParty, rule_cases
 from bomtrace.fdpr.screening import ScreeningList
 from bomtrace.graph.model import BomGraph
 from bomtrace.issues import IssueCode, IssueLog
 from bomtrace.rollup import explode_kept, rollup
+from bomtrace.rules.fdp import load_fdp_data
 from bomtrace.rules.model import Destination
 
 #: unresolved parts listed per product (largest extended value first; ``unresolved_count``

@@ -16,10 +16,10 @@ import pandas as pd
 
 from bomtrace.eccn import is_eccn_syntax
 from bomtrace.fdpr.evidence import NO, UNKNOWN, YES, Evidence
-from bomtrace.fdpr.rules import FdpVersion, ItemScope, Prong
 from bomtrace.fdpr.screening import ScreeningList
 from bomtrace.graph.model import BomGraph
 from bomtrace.rollup import rollup
+from bomtrace.rules.fdp import FdpVersion, ItemScope, Prong
 from bomtrace.rules.load import load_data
 
 
@@ -47,7 +47,7 @@ def _covers(listed: str, eccn: str) -> bool:
 def item_state(item: ItemScope, eccn: str | None) -> int:
     """Whether a part's own ECCN puts it in a rule's item scope.
 
-    >>> from bomtrace.fdpr.rules import ItemScope
+    >>> from bomtrace.rules.fdp import ItemScope
     >>> item_state(ItemScope(eccns=("3A090",)), "3A090.a"), item_state(ItemScope(any=True), None)
     (2, 2)
     >>> ns = ItemScope(test="ns_controlled")

@@ -9,8 +9,8 @@ from datetime import date
 from typing import Any
 
 from bomtrace.fdpr.evidence import NO, STATE_NAMES, UNKNOWN, YES
-from bomtrace.fdpr.rules import FdpVersion, fdp_rules_in_force
 from bomtrace.fdpr.screening import PartyMatch, ScreeningList
+from bomtrace.rules.fdp import FdpVersion, fdp_rules_in_force
 from bomtrace.rules.model import Destination
 
 
