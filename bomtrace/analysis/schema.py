@@ -179,6 +179,21 @@ SCENARIO = Table(
     ),
 )
 
+#: a destination cell's verdict, the same in a product's and a sub-assembly's
+_VERDICT = (
+    Field("controlled_us_value", "money"),
+    Field("ratio", "ratio"),
+    Field("subject_to_ear", get=lambda d: _subject(d.verdict)),
+    Field("verdict"),
+    Field("basis"),
+    Field("headroom", "money"),
+)
+#: the ratio's bounds (equal unless missing data keeps them apart)
+_BOUNDS = (
+    Field("low", "ratio", get=lambda d: d.bounds_low),
+    Field("high", "ratio", get=lambda d: d.bounds_high),
+)
+
 #: a product's result for one destination (``products[].destinations[]``)
 DESTINATION = Table(
     "destination",
@@ -188,12 +203,7 @@ DESTINATION = Table(
         Field("groups"),
         Field("threshold"),
         Field("threshold_source"),
-        Field("controlled_us_value", "money"),
-        Field("ratio", "ratio"),
-        Field("subject_to_ear", get=lambda d: _subject(d.verdict)),
-        Field("verdict"),
-        Field("basis"),
-        Field("headroom", "money"),
+        *_VERDICT,
         Field("zero_de_minimis"),
         Field(
             "bounds",
@@ -201,8 +211,7 @@ DESTINATION = Table(
             table=Table(
                 "bounds",
                 (
-                    Field("low", "ratio", get=lambda d: d.bounds_low),
-                    Field("high", "ratio", get=lambda d: d.bounds_high),
+                    *_BOUNDS,
                     Field("unresolved_parts", get=lambda d: d.unresolved),
                 ),
             ),
@@ -223,21 +232,13 @@ ASSEMBLY_DESTINATION = Table(
     (
         Field("country"),
         Field("threshold"),
-        Field("controlled_us_value", "money"),
-        Field("ratio", "ratio"),
-        Field("subject_to_ear", get=lambda d: _subject(d.verdict)),
-        Field("verdict"),
-        Field("basis"),
-        Field("headroom", "money"),
+        *_VERDICT,
         Field(
             "bounds",
             get=_self,
             table=Table(
                 "assembly_bounds",
-                (
-                    Field("low", "ratio", get=lambda d: d.bounds_low),
-                    Field("high", "ratio", get=lambda d: d.bounds_high),
-                ),
+                (*_BOUNDS,),
             ),
         ),
         Field("zero_de_minimis", omit="empty"),
