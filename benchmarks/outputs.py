@@ -144,7 +144,9 @@ def capture(src: Path | None, out: Path, commands: list, big: int) -> None:
         env["PYTHONPATH"] = str(src)
     for name, args, suffix in commands:
         target = out / f"{name}.{suffix}" if suffix else None
-        cmd = [sys.executable, "-m", "bomtrace", *args]
+        # -P: the working directory (the repository, for the sample paths) is not put first on
+        # sys.path, so a revision's export on PYTHONPATH is what runs, not the work tree
+        cmd = [sys.executable, *(["-P"] if src is not None else []), "-m", "bomtrace", *args]
         if target is not None:
             target.unlink(missing_ok=True)  # left by an earlier capture
         if target is not None and "{out}" in args:
