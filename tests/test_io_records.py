@@ -36,5 +36,6 @@ def test_a_workbook_over_the_limit_is_refused_unread(write_xlsx: Callable[..., P
 def test_a_binary_file_is_not_a_table(tmp_path: Path) -> None:
     path = tmp_path / "logo.csv"
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
-    with pytest.raises(FileFormatError, match="PNG"):
+    with pytest.raises(FileFormatError) as exc:
         read_records(path)
+    assert str(exc.value).startswith("this is a PNG image")  # the caller names the file

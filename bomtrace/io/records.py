@@ -86,7 +86,10 @@ def read_records(path: Path, *, max_workbook_bytes: int = containers.MAX_TOTAL_B
         total = containers.check_workbook(data, max_workbook_bytes)
         if total > max_workbook_bytes:
             raise WorkbookTooLarge(total, max_workbook_bytes)
-    kind = sniff_file_type(path, data[:8192])
+    try:
+        kind = sniff_file_type(path, data[:8192])
+    except FileFormatError as exc:  # the caller names the file
+        raise type(exc)(str(exc).removeprefix(f"{path}: ")) from None
     if kind == "csv":
         return _text_records(data)
     return _sheet_records(data, kind)
