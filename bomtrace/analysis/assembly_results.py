@@ -15,10 +15,11 @@ from typing import Any
 
 import numpy as np
 
-from bomtrace.analysis.bulk import Coded, Const, Frame, entries, join, json_rows
+from bomtrace.analysis.bulk import Coded, Const, Frame, entries, json_rows
 from bomtrace.analysis.context import BASES, Context
 from bomtrace.analysis.destination_result import (
-    denominator_bases,
+    DENOMINATOR_BASES,
+    denominator_codes,
     destination_result,
     node_result,
     ratios_differ,
@@ -132,9 +133,8 @@ class AssemblyResults(LazyResults):
 
         if self._summary_only or not len(positions):
             return [orjson.dumps(self.to_dicts(positions))]
-        rows = json_rows(ASSEMBLY, self._frame(np.asarray(positions, dtype=np.int64)))
-        # the entries lie one after another in the array's data: joined with commas
-        rows = join([rows, b","])
+        # each entry and a comma: they lie one after another in the array's data
+        rows = json_rows(ASSEMBLY, self._frame(np.asarray(positions, dtype=np.int64)), end=b",")
         offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64)[rows.offset :]
         data = memoryview(rows.buffers()[2])[int(offsets[0]) : int(offsets[len(rows)]) - 1]
         return [b"[", data, b"]"]
@@ -149,7 +149,9 @@ class AssemblyResults(LazyResults):
         ctx, v = self._ctx, self._nodes[pos]
         vals, g = ctx.vals, ctx.grid
         # cells built in full (evidence, second incorporation), per destination: their entries
-        at = {i: r for r, i in enumerate(pos.tolist())}
+        built = np.array(sorted({i for i, _ in self._full}), dtype=np.int64)
+        rows = np.flatnonzero(np.isin(pos, built))  # entries with a cell built in full
+        at = dict(zip(pos[rows].tolist(), rows.tolist(), strict=True))
         done: list[dict[int, dict[str, Any]]] = [{} for _ in self._dests]
         for (i, di), res in self._full.items():
             if i in at:
@@ -191,7 +193,11 @@ class AssemblyResults(LazyResults):
             "us_origin_value": vals.us[v],
             "us_tech_value": vals.us_tech[v],
             "denominator": Frame(
-                len(v), {"basis": denominator_bases(self._price[v]), "value": ctx.den[v]}
+                len(v),
+                {
+                    "basis": Coded(denominator_codes(self._price[v]), DENOMINATOR_BASES),
+                    "value": ctx.den[v],
+                },
             ),
             "track": Coded(track, TRACKS),
             "origin": Const(None),

@@ -120,46 +120,92 @@ def entries(table: Table, frame: Frame) -> list[dict[str, Any]]:
 # --------------------------------------------------------------------------- JSON bytes
 
 
-def json_rows(table: Table, frame: Frame) -> Any:
+def json_rows(table: Table, frame: Frame, *, end: bytes = b"") -> Any:
     """The entries of a frame as JSON bytes (a pyarrow ``large_binary`` array, one object
-    each), byte for byte as ``orjson.dumps`` writes :func:`entries`: each number column is
-    written by one ``orjson.dumps`` and the objects are joined from the columns by pyarrow.
+    each, followed by ``end``), byte for byte as ``orjson.dumps`` writes :func:`entries`:
+    each number column is written by one ``orjson.dumps`` and the objects are joined from
+    the columns by pyarrow.
 
     A field left out when empty must be left out of every entry not ``done``.
     """
+    parts = _json_parts(table, frame, {})
+    if isinstance(parts[-1], bytes):
+        parts[-1] += end
+    elif end:
+        parts.append(end)
+    return _joined(parts, frame.n)
+
+
+def _json_parts(
+    table: Table, frame: Frame, cache: dict[Any, Any], live: np.ndarray | None = None
+) -> list[Any]:
+    """The pieces (byte strings, and arrays of one piece per entry) whose element-wise join
+    is each entry's JSON; ``cache`` keeps number columns written once (a column may serve two
+    fields, as the ratio serves ``ratio`` and the low bound); ``live``: the entries whose
+    columns are read (default all)."""
     import orjson
     import pyarrow as pa
     import pyarrow.compute as pc
 
     n, cols = frame.n, frame.columns
-    live = np.ones(n, dtype=bool)
-    live[list(frame.done)] = False
-    parts: list[Any] = []
-    lead = b"{"
+    if frame.done:  # these entries are written whole, the others joined
+        live = np.ones(n, dtype=bool)
+        live[list(frame.done)] = False
+        out = join(_json_parts(table, Frame(n, cols), cache, live))
+        new = [orjson.dumps(frame.done[i]) for i in sorted(frame.done)]
+        return [pc.replace_with_mask(out, pa.array(~live), pa.array(new, pa.large_binary()))]
+    if live is None:
+        live = np.ones(n, dtype=bool)
+    parts: list[Any] = [b"{"]
     for f in table.fields:
         c = cols[f.key]
         if f.omit != "never":
-            if all(f.omitted(v) for v in _live(_column(f, c, n), live)):
+            if _left_out(f, c, live):
                 continue
             raise ValueError(f"{table.name}.{f.key}: left out in some entries only")
-        lead += orjson.dumps(f.key) + b":"
-        if isinstance(c, Const) and f.table is None:
-            lead += orjson.dumps(c.value)
+        parts.append(orjson.dumps(f.key) + b":")
+        if isinstance(c, Const):
+            parts.append(orjson.dumps(c.value))
+        elif f.table is not None and isinstance(c, Frame):
+            parts += _json_parts(f.table, c, cache, live)
+        elif f.table is not None and isinstance(c, list):  # the same count of entries in each
+            parts.append(b"[")
+            for i, fr in enumerate(c):  # each entry joined on its own: fewer, longer pieces
+                parts += [b","] if i else []
+                parts.append(_joined(_json_parts(f.table, fr, cache), fr.n))
+            parts.append(b"]")
         else:
-            parts += [lead, _json_column(f, c, n)]
-            lead = b""
-        lead += b","
-    parts.append(lead[:-1] + b"}")
-    out = join(parts) if len(parts) > 1 else pa.array([parts[0]] * n, pa.large_binary())
-    if frame.done:
-        mask = pa.array(~live)
-        new = [orjson.dumps(frame.done[i]) for i in sorted(frame.done)]
-        out = pc.replace_with_mask(out, mask, pa.array(new, pa.large_binary()))
-    return out
+            parts.append(_json_column(f, c, n, cache))
+        parts.append(b",")
+    parts[-1] = b"}" if len(parts) > 1 else b"{}"
+    merged: list[Any] = []  # adjacent byte strings as one
+    for p in parts:
+        if isinstance(p, bytes) and merged and isinstance(merged[-1], bytes):
+            merged[-1] += p
+        else:
+            merged.append(p)
+    return merged
 
 
-def _live(values: list[Any], live: np.ndarray) -> list[Any]:
-    return [v for v, keep in zip(values, live.tolist(), strict=True) if keep]
+def _joined(parts: list[Any], n: int) -> Any:
+    """The element-wise join of pieces, as one array."""
+    import pyarrow as pa
+
+    if len(parts) == 1 and not isinstance(parts[0], bytes):
+        return parts[0]
+    if all(isinstance(p, bytes) for p in parts):
+        return pa.array([b"".join(parts)] * n, pa.large_binary())
+    return join(parts)
+
+
+def _left_out(f: Field, c: Any, live: np.ndarray) -> bool:
+    """Whether field ``f`` (column ``c``) is left out of every live entry."""
+    if isinstance(c, Const):
+        return f.omitted(c.value)
+    if isinstance(c, Coded):
+        return all(f.omitted(c.choices[i]) for i in np.unique(c.codes[live]).tolist())
+    values = _column(f, c, len(live))
+    return all(f.omitted(v) for v, keep in zip(values, live.tolist(), strict=True) if keep)
 
 
 def join(parts: list[Any]) -> Any:
@@ -171,34 +217,25 @@ def join(parts: list[Any]) -> Any:
     return pc.binary_join_element_wise(*lits, pa.scalar(b"", pa.large_binary()))
 
 
-def _json_column(f: Field, c: Any, n: int) -> Any:
+def _json_column(f: Field, c: Any, n: int, cache: dict[Any, Any]) -> Any:
     """One field's values as JSON bytes, one per entry."""
     import orjson
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if f.table is not None and not isinstance(c, Written | Const):
-        if isinstance(c, Frame):
-            return json_rows(f.table, c)
-        if isinstance(c, Grouped):
-            raise ValueError(f"{f.key}: grouped lists are written as dicts")
-        if not c:
-            return pa.array([b"[]"] * n, pa.large_binary())
-        pieces: list[Any] = []
-        for fr in c:
-            pieces += [b",", json_rows(f.table, fr)]
-        pieces[0] = b"["
-        return join([*pieces, b"]"])
     if isinstance(c, Coded):
         words = pa.array([orjson.dumps(x) for x in c.choices], pa.large_binary())
         return words.take(pa.array(c.codes))
-    if isinstance(c, Const):
-        return pa.array([orjson.dumps(c.value)] * n, pa.large_binary())
     digits = DIGITS.get(f.kind)
     if digits is not None and isinstance(c, np.ndarray):
-        tokens = pa.array([orjson.dumps(rounded(c, digits))[1:-1]], pa.large_binary())
-        return pc.split_pattern(tokens, b",").flatten()
+        key = (id(c), digits)
+        if key not in cache:
+            tokens = pa.array([orjson.dumps(rounded(c, digits))[1:-1]], pa.large_binary())
+            cache[key] = (c, pc.split_pattern(tokens, b",").flatten())
+        return cache[key][1]
     values = list(c.values if isinstance(c, Written) else c)
+    if f.table is not None and not isinstance(c, Written):
+        raise ValueError(f"{f.key}: nested entries are written from frames")
     if f.kind == "text" or all(v is None or type(v) is str for v in values):
         return _json_strings(values)
     return pa.array([orjson.dumps(v) for v in values], pa.large_binary())

@@ -10,9 +10,7 @@ from bomtrace.rollup import rollup, rollup_stated_total
 from bomtrace.settings import COST_MISMATCH_RTOL
 
 
-def cost_values(
-    graph: BomGraph, convention: str, sink: IssueLog
-) -> tuple[np.ndarray, np.ndarray]:
+def cost_values(graph: BomGraph, convention: str, sink: IssueLog) -> tuple[np.ndarray, np.ndarray]:
     """Total value per node and own value per node under an assembly-cost convention.
 
     Parameters

@@ -191,10 +191,14 @@ def _scenario(
     return ScenarioOutcome(s.name, applies, thr, num_lo + add, s_lo, sv, sv != out.verdict)
 
 
-def denominator_bases(price: np.ndarray) -> list[str]:
-    """What each item's de minimis denominator is: its selling price when it has one, else
-    its rolled-up cost."""
-    return np.where(price > 0, "selling_price", "rolled_up_cost").tolist()  # type: ignore[no-any-return]
+#: what an item's de minimis denominator is, by :func:`denominator_codes`
+DENOMINATOR_BASES = ("rolled_up_cost", "selling_price")
+
+
+def denominator_codes(price: np.ndarray) -> np.ndarray:
+    """Per item, the index in :data:`DENOMINATOR_BASES` of its de minimis denominator: its
+    selling price when it has one, else its rolled-up cost."""
+    return (price > 0).astype(np.int8)
 
 
 def node_result(
@@ -202,7 +206,7 @@ def node_result(
 ) -> ProductResult:
     """Node ``v``'s result without destinations."""
     vals = ctx.vals
-    basis = denominator_bases(price[v : v + 1])[0]
+    basis = DENOMINATOR_BASES[int(denominator_codes(price[v]))]
     return ProductResult(
         str(ctx.graph.part_numbers[v]),
         text(desc[v]),

@@ -21,7 +21,8 @@ import numpy as np
 from bomtrace.analysis.bulk import Coded, Const, Frame, Grouped, Written, entries
 from bomtrace.analysis.context import BASES, Context, Explosion
 from bomtrace.analysis.destination_result import (
-    denominator_bases,
+    DENOMINATOR_BASES,
+    denominator_codes,
     destination_result,
     node_result,
     product_cells_in_full,
@@ -292,7 +293,11 @@ class ProductResults(LazyResults):
             "us_origin_value": vals.us[v],
             "us_tech_value": vals.us_tech[v],
             "denominator": Frame(
-                len(v), {"basis": denominator_bases(self._price[v]), "value": ctx.den[v]}
+                len(v),
+                {
+                    "basis": Coded(denominator_codes(self._price[v]), DENOMINATOR_BASES),
+                    "value": ctx.den[v],
+                },
             ),  # fmt: skip
             "track": tracks,
             "origin": [self._origins.get(r) for _, r in ok],

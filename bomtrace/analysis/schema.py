@@ -155,8 +155,8 @@ def _subject(verdict: str) -> bool | None:
 CONTRIBUTOR = Table(
     "contributor",
     (
-        Field("part_number"),
-        Field("description"),
+        Field("part_number", "text"),
+        Field("description", "text"),
         Field("quantity", "quantity"),
         Field("value", "money"),
         Field("eccn"),
@@ -251,8 +251,8 @@ ASSEMBLY_DESTINATION = Table(
 PRODUCT = Table(
     "product",
     (
-        Field("part_number"),
-        Field("description"),
+        Field("part_number", "text"),
+        Field("description", "text"),
         Field("analysed"),
         Field("total_cost", "money"),
         Field("currency"),
