@@ -1,7 +1,7 @@
 """Workbook containers, checked before any reader sees them: zip packages (xlsx, xlsm,
 ods) and OLE2 compound files (legacy xls).
 
-Refuse zip bombs and DTDs in workbooks (xlsx, xlsm and ods files are zip packages).
+**Zip packages** (xlsx, xlsm, ods): zip bombs and DTDs are refused.
 
 A small workbook can hold a part that inflates to many gigabytes (a *zip bomb*), and an XML
 part can declare entities that expand a thousandfold ("billion laughs"). bomtrace reads
@@ -27,7 +27,7 @@ workbook:
 
 Every refusal is an :class:`~bomtrace.errors.UnsafeFileError` naming the part and the limit.
 
-The stream names of an OLE2 compound file (CFB), read from its directory alone.
+**OLE2 compound files** (CFB, legacy xls): the stream names, read from the directory alone.
 
 A legacy ``.xls`` workbook is a compound file holding a ``Workbook`` (or ``Book``) stream. A
 password-protected xlsx/xlsm is a compound file too: Excel encrypts the whole workbook into an

@@ -1,8 +1,6 @@
 """Delimited text that is not clean: NUL bytes, mixed encodings, and rows with an
 unquoted delimiter in a text.
 
-Delimited text that is not what it claims to be: NUL bytes, and mixed encodings.
-
 - **NUL bytes** (``\\x00``) are not text; an export may pad a field with them. Each is read as
   the replacement character ``\\ufffd`` (so ``5\\x00`` is not silently the number 5, and a part
   number with one is visibly not the clean one) and reported at its line and column.
@@ -22,7 +20,7 @@ turns them into positioned issues (:mod:`bomtrace.io.issue_log`).
 >>> [(line, col) for line, col, _ in fixed.notes]
 [(3, 0), (4, 0)]
 
-Re-align CSV rows that have more fields than the header (an unquoted delimiter in a text).
+**Rows with a field too many** (an unquoted delimiter in a text) are re-aligned.
 
 ``1,R7,Cap, 10uF,2,0.05`` under ``Level,Part,Description,Qty,Cost`` has one field too many. The
 row is re-aligned when exactly one way of joining neighbouring fields back into one text column

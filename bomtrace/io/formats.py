@@ -1,4 +1,4 @@
-"""Sniffing: the file type by content.
+"""What bomtrace reads: the file type, sniffed by content, and the registry of input formats.
 
 The file type is decided from the first bytes, not the suffix: a zip holding ``xl/workbook.xml``
 is an xlsx/xlsm workbook, an OLE2 compound file with a ``Workbook`` stream is a legacy ``.xls``
@@ -7,7 +7,7 @@ an OpenDocument ``mimetype`` is ``.ods``; anything else that is not binary (:fun
 is delimited text. A workbook's zip package is checked before it is read
 (:mod:`bomtrace.io.containers`).
 
-Input formats: one registry of what bomtrace reads.
+**The registry.**
 
 :data:`FORMATS` lists every input format once: its name (what :func:`sniff_file_type` answers),
 how it is recognised, the suffixes searched for in a folder, the reader that opens it and the

@@ -1,7 +1,7 @@
 """Layouts: how a BOM writes its structure (a level column, dotted or indented levels, a
 parent column), and what one sheet holds.
 
-BOM levels as exports write them, turned into numeric levels (0 = product).
+**Levels.** BOM levels as exports write them are turned into numeric levels (0 = product).
 
 Four ways of writing the level of an indented BOM line are read:
 
@@ -21,9 +21,8 @@ top-level line has children, they are the products (1-based levels are lowered b
 >>> parse_levels_text(pd.Series([".1", "..2", "...3", "0"], dtype="str"))[2]
 'dot-prefixed-level'
 
-What the reader decided about one file/sheet before converting it.
-
-What one sheet holds: which header, which layout, BOM lines or a parts master.
+**What one sheet holds** (decided before it is converted): which header, which layout, BOM
+lines or a parts master.
 
 - a ``level`` column → indented lines (numeric, dotted or dot-prefixed levels);
 - a ``parent`` column → parent-child edges;

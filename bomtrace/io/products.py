@@ -1,7 +1,7 @@
 """Products: names for products a file does not list, one sheet or file per assembly,
 and one line form for every source.
 
-Names for products a file does not list: ``--product``, a title cell, or the file name.
+**Names for products a file does not list**: ``--product``, a title cell, or the file name.
 
 Single-level BOMs (EDA and cart exports) and explosions of one material (SAP CS12) list the
 parts but not the product they make. Its part number is taken from, in this order:
@@ -16,7 +16,7 @@ when a workbook holds several such BOMs; the file name without its suffix.
 >>> title_name(raw, header_index=1)
 ('phone', 1, 'A')
 
-Put sources together: product names, one sheet/file per assembly, one line form.
+**Sources put together**: product names, one sheet/file per assembly, one line form.
 
 - Single-level sheets (``flat``) list the parts of one product, named by ``--product``, a title
   cell, the sheet name (several such sheets in a workbook) or the file name.

@@ -1,7 +1,5 @@
-"""Quantities as people write them, and the finishing of BOM lines after their cells
-are converted.
-
-Quantities as people write them: units, do-not-populate marks, reference designators.
+"""Quantities as people write them (units, do-not-populate marks, reference designators),
+and the finishing of BOM lines after their cells are converted.
 
 - ``2 pcs``, ``0.5 m``, ``3x``: the number is the quantity, the word its unit of measure;
 - ``DNP``, ``NF``, ``no fit`` (in the quantity cell, a DNP/Fitted column, or the description):

@@ -1,9 +1,9 @@
 """``read_bom``: read one or more BOM files (and parts masters) into one :class:`BomTable`.
 
-Each CSV file or worksheet is classified by what its header maps to (:mod:`bomtrace.io.
-classify`): indented lines (a level column, or indented part numbers), parent-child edges, a
-single-level BOM, or a parts master. Single-level sheets are named and linked (one sheet or file
-per assembly) by :mod:`bomtrace.io.products`; each sheet is then converted
+Each CSV file or worksheet is classified by what its header maps to
+(:mod:`bomtrace.io.layouts`): indented lines (a level column, or indented part numbers),
+parent-child edges, a single-level BOM, or a parts master. Single-level sheets are named and linked
+(one sheet or file per assembly) by :mod:`bomtrace.io.products`; each sheet is then converted
 (:mod:`bomtrace.io.sources`) and the lines of every source are given one form.
 
 Sheets of a multi-sheet workbook and files of a folder that fit none of these (and hidden sheets)

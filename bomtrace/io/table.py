@@ -1,11 +1,8 @@
 """The reader's data: the raw grid every file reader hands on, and the :class:`BomTable`
 every reader returns.
 
-The raw grid every file reader hands on: text cells with their true positions.
-
-The reader's output: BOM lines with canonical columns and source positions.
-
-A :class:`BomTable` is what every reader returns and what :mod:`bomtrace.graph` consumes.
+The raw grid (:class:`RawSheet`) holds text cells with their true positions. A
+:class:`BomTable` is what every reader returns and what :mod:`bomtrace.graph` consumes.
 Readers never build graphs; the graph stage never opens a file.
 
 ``lines`` (pandas DataFrame) has one row per BOM line that was *used*, in input order, with

@@ -1,7 +1,7 @@
 """What gives no BOM lines, and why: rows below the header that are not parts, sources
 with nothing below their header, files of a folder that cannot be read.
 
-Rows below a header that are not BOM lines: totals, footers, notes, separators, padding.
+**Rows below a header that are not BOM lines**: totals, footers, notes, separators, padding.
 
 Real exports put more than data below the header: ``Total`` lines (often formulas; their cached
 values are what is read), sign-off and approval blocks, notes, rows of ``-----`` or ``0``, and
