@@ -135,9 +135,10 @@ def _stages(
         as_of=date(2020, 8, 17),
     )
     mark("roll-up + analysis (analyze on the graph)")
-    from bomtrace.cli.common import _emit, _json_option
+    from bomtrace.cli.common import _emit
+    from bomtrace.report.formats import json_option
 
-    pieces = result.json_pieces(_json_option(pretty=False))  # as the CLI makes it
+    pieces = result.json_pieces(json_option(pretty=False))  # as the CLI makes it
     size = sum(memoryview(p).nbytes for p in pieces)
     mark(f"JSON document ({size / 2**20:,.1f} MB)")
     _emit(pieces, out)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import sys
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -86,29 +85,6 @@ def _emit(text: str | bytes | list[bytes | memoryview], out: str | None) -> None
             Path(out).write_text(text, encoding="utf-8")
     else:
         click.echo(text)
-
-
-def _json(d: Any, *, pretty: bool | None = None) -> bytes:
-    """JSON as UTF-8 bytes (no NaN): indented for a person at a terminal, compact otherwise.
-
-    Written with orjson, about ten times faster than the standard library's encoder on the
-    100+ MB documents of million-line BOMs; numpy scalars and arrays are written as numbers.
-    The bytes go to the file or stdout as they are: decoding them to text and encoding it
-    again would copy a large document twice.
-    """
-    import orjson
-
-    return orjson.dumps(d, option=_json_option(pretty))
-
-
-def _json_option(pretty: bool | None = None) -> int:
-    """The orjson options of :func:`_json` (indented when ``pretty``, by default when stdout
-    is a terminal)."""
-    import orjson
-
-    if pretty is None:
-        pretty = sys.stdout.isatty()
-    return orjson.OPT_SERIALIZE_NUMPY | (orjson.OPT_INDENT_2 if pretty else 0)
 
 
 read_options = [
