@@ -96,16 +96,19 @@ def entries(table: Table, frame: Frame) -> list[dict[str, Any]]:
     values: list[list[Any]] = []
     sparse: list[tuple[str, Field]] = []  # present in some entries only
     for f in table.fields:
-        col = _column(f, cols[f.key], n)
+        c = cols[f.key]
+        if isinstance(c, Const) and f.omitted(c.value):
+            continue  # left out of every entry
+        col = _column(f, c, n)
         if f.omit != "never":
-            gone = [f.omitted(v) for v in col]
-            if all(gone):
+            gone = _omitted(f, col)
+            if gone == n:
                 continue
-            if any(gone):
+            if gone:
                 sparse.append((f.key, f))
         keys.append(f.key)
         values.append(col)
-    out = [dict(zip(keys, row, strict=True)) for row in zip(*values, strict=True)]
+    out = [dict(zip(keys, row, strict=False)) for row in zip(*values, strict=True)]
     if not keys:
         out = [{} for _ in range(n)]
     for key, f in sparse:
@@ -115,6 +118,13 @@ def entries(table: Table, frame: Frame) -> list[dict[str, Any]]:
     for i, e in frame.done.items():
         out[i] = e
     return out
+
+
+def _omitted(f: Field, col: list[Any]) -> int:
+    """How many values of a column leave field ``f`` out of their entry."""
+    if f.omit == "none":
+        return sum(v is None for v in col)
+    return len(col) - sum(map(bool, col))
 
 
 # --------------------------------------------------------------------------- JSON bytes

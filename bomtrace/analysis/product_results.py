@@ -311,13 +311,22 @@ class ProductResults(LazyResults):
         at = {i: e for (i, _), e in zip(ok, written, strict=True)}
         return [at[i] if i in at else self[i].to_dict() for i in range(len(self))]
 
-    def _cells_frame(
-        self, v: np.ndarray, rows: list[int], tracks: list[str]
-    ) -> tuple[Frame, list[int]]:
-        """The destination cells of products ``v`` (explosion ``rows``), one per product and
-        destination shown, product by product; product ``j``'s are ``ends[j]:ends[j + 1]``."""
-        ctx, g = self._ctx, self._ctx.grid
-        full = product_cells_in_full(ctx, v, rows, bool(self._scenarios)).tolist()
+    def _pairs(
+        self, rows: list[int]
+    ) -> tuple[list[int], list[int], list[int], list[list[str]], list[int]]:
+        """Every (product, destination shown) pair of products at explosion ``rows``: the
+        product's position, the destination's index and class, the destinations it also
+        stands for, and where each product's pairs end."""
+        n_dest = len(self._class)
+        if all(self._picks[row] is None for row in rows):  # every destination, each its own
+            m = len(rows)
+            return (
+                np.repeat(np.arange(m), n_dest).tolist(),
+                list(range(n_dest)) * m,
+                list(self._class) * m,
+                [[] for _ in range(m * n_dest)],
+                list(range(0, (m + 1) * n_dest, n_dest)),
+            )
         pj, pdi, pk, same_for, ends = [], [], [], [], [0]
         for j, row in enumerate(rows):
             for di, k, same in self._slots(row):
@@ -326,6 +335,16 @@ class ProductResults(LazyResults):
                 pk.append(k)
                 same_for.append(list(same))
             ends.append(len(pj))
+        return pj, pdi, pk, same_for, ends
+
+    def _cells_frame(
+        self, v: np.ndarray, rows: list[int], tracks: list[str]
+    ) -> tuple[Frame, list[int]]:
+        """The destination cells of products ``v`` (explosion ``rows``), one per product and
+        destination shown, product by product; product ``j``'s are ``ends[j]:ends[j + 1]``."""
+        ctx, g = self._ctx, self._ctx.grid
+        full = product_cells_in_full(ctx, v, rows, bool(self._scenarios)).tolist()
+        pj, pdi, pk, same_for, ends = self._pairs(rows)
         node, k_of = v[np.array(pj, dtype=np.int64)], np.array(pk, dtype=np.int64)
         dests = [self._dests[di] for di in pdi]
         threshold = np.array([d.threshold for d in dests], dtype=float)

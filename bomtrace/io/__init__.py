@@ -15,7 +15,7 @@ format names in :mod:`~bomtrace.io.formats`: delimited text (:mod:`~bomtrace.io.
 :mod:`~bomtrace.io.unread`) and its cells converted (:mod:`~bomtrace.io.sources`,
 :mod:`~bomtrace.io.fields`, :mod:`~bomtrace.io.values`, :mod:`~bomtrace.io.quantities`); products
 are named and sources put together in :mod:`~bomtrace.io.products`. Issues are collected in
-:mod:`~bomtrace.io.issue_log`; the result is a :class:`~bomtrace.io.table.BomTable`. Tables that
+:mod:`~bomtrace.io.cell_checks`; the result is a :class:`~bomtrace.io.table.BomTable`. Tables that
 are not BOMs (a producer table) are read by :mod:`~bomtrace.io.records`.
 
 >>> from bomtrace.io import read_bom, BomTable

@@ -11,7 +11,7 @@ unquoted delimiter in a text.
   holding such bytes is reported at its line and column with the text as read.
 
 :func:`repair` returns the text re-encoded as UTF-8 for the parsers, and the notes; the reader
-turns them into positioned issues (:mod:`bomtrace.io.issue_log`).
+turns them into positioned issues (:mod:`bomtrace.io.cell_checks`).
 
 >>> fixed = repair(b"Part,Qty\\nGr\\xc3\\xb6\\xc3\\x9fe,1\\nCaf\\xe9,2\\nA\\x00,3\\n",
 ...                "", "cp1252", ",", sniffed=True)

@@ -12,7 +12,7 @@ import pandas as pd
 from bomtrace.countries import normalize_country
 from bomtrace.eccn import normalize_eccn
 from bomtrace.io.aliases import POSITIVE_DNP_HEADERS
-from bomtrace.io.issue_log import IssueLog, RowContext
+from bomtrace.io.cell_checks import IssueLog, RowContext
 from bomtrace.io.layouts import parse_levels_text
 from bomtrace.io.mapping import header_key
 from bomtrace.io.quantities import dnp_flags, parse_quantity

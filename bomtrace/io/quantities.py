@@ -20,7 +20,7 @@ and the finishing of BOM lines after their cells are converted.
 Finishing BOM lines after their cells are converted: quantities, DNP, prices, levels.
 
 Each step works on whole columns of one sheet's used rows and reports only the rows it
-changes or doubts, with their positions (see :class:`~bomtrace.io.issue_log.RowContext`).
+changes or doubts, with their positions (see :class:`~bomtrace.io.cell_checks.RowContext`).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bomtrace.io.issue_log import IssueLog, RowContext
+from bomtrace.io.cell_checks import IssueLog, RowContext
 from bomtrace.io.layouts import settle_top
 from bomtrace.io.mapping import header_key
 from bomtrace.io.values import FLAG_WORDS, as_str, parse_numbers

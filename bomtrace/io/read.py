@@ -22,9 +22,9 @@ import numpy as np
 import pandas as pd
 
 from bomtrace.errors import ColumnMappingError, FileFormatError, InputError, SheetNotFound
+from bomtrace.io.cell_checks import IssueLog, cap_columns
 from bomtrace.io.formats import FOLDER_SUFFIXES, SUPPORTED, format_of
 from bomtrace.io.headers import find_header, seen_headers
-from bomtrace.io.issue_log import IssueLog, cap_columns
 from bomtrace.io.layouts import SourcePlan, classify, no_role_message, where
 from bomtrace.io.mapping import Overrides, apply_profile, parse_overrides, save_profile
 from bomtrace.io.options import ReadOptions

@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from bomtrace.io.cell_checks import IssueLog, RowContext, check_cells
 from bomtrace.io.fields import bom_checks, convert_field, fill_currency
 from bomtrace.io.headers import HeaderMap
-from bomtrace.io.issue_log import IssueLog, RowContext, check_cells
 from bomtrace.io.layouts import SourcePlan, indent_levels, indentation
 from bomtrace.io.quantities import (
     designators,

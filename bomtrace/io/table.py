@@ -93,7 +93,7 @@ class RawSheet:
     unchecked: str | None = None
     #: cells not read as they show: (row as Excel/an editor numbers it, column letter, kind,
     #: message); kind "text" (NUL bytes, mixed encodings: read with replacements) or "empty"
-    #: (a formula without a saved value: read as empty). See :mod:`bomtrace.io.issue_log`
+    #: (a formula without a saved value: read as empty). See :mod:`bomtrace.io.cell_checks`
     notes: list[tuple[int, str, str, str]] = field(default_factory=list)
 
 

@@ -1,4 +1,4 @@
-"""Cells that are not read as they show, reported where they sit (in the run's
+"""Checks on cells: those not read as they show, reported where they sit (in the run's
 :class:`~bomtrace.issues.IssueLog`, which lists a capped number per code).
 
 The readers note cells whose text had to be changed or could not be had (``RawSheet.notes``):
