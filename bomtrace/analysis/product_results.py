@@ -31,6 +31,7 @@ from bomtrace.analysis.grid import NOT_SUBJECT, SUBJECT, UNDETERMINED, VERDICTS
 from bomtrace.analysis.results import DestinationResult, LazyResults, ProductResult, subject_of
 from bomtrace.analysis.schema import PRODUCT, text, texts
 from bomtrace.analysis.summaries import (
+    finding_cells,
     product_findings,
     us_origin_finding,
 )
@@ -206,31 +207,8 @@ class ProductResults(LazyResults):
                 for c in found:
                     sink.tally(c)
                 continue
-            product_findings(sink, pn, graph.position(r), self._cells(r, row, slots))
-
-    def _cells(self, r: int, row: int, slots: list[Slot]) -> list[tuple[Any, ...]]:
-        """(countries, verdict, ratio, high bound, threshold, first unresolved part) per slot."""
-        ctx = self._ctx
-        g, track = ctx.grid, str(ctx.vals.track[r])
-        out = []
-        for di, k, same in slots:
-            d = self._dests[di]
-            lo, hi = float(g.lo[r, k]), float(g.hi[r, k])
-            lead = None
-            if g.verdict[r, k] == UNDETERMINED:
-                rows = unresolved_lists(ctx, track, k, d.threshold)[row]
-                lead = rows[0]["part_number"] if rows else None
-            out.append(
-                (
-                    [d.code, *same],
-                    VERDICTS[g.verdict[r, k]],
-                    None if lo != lo else lo,
-                    None if hi != hi else hi,
-                    d.threshold,
-                    lead,
-                )
-            )
-        return out
+            shown = [(self._dests[di], k, same) for di, k, same in slots]
+            product_findings(sink, pn, graph.position(r), finding_cells(ctx, r, row, shown))
 
     def position(self, part_number: str) -> int:
         """Position of the product with this part number (KeyError when none), found without

@@ -21,15 +21,34 @@ from typing import Any
 import numpy as np
 
 from bomtrace.analysis.context import Context
-from bomtrace.analysis.grid import NOT_SUBJECT, SUBJECT, UNDETERMINED, Grid
+from bomtrace.analysis.grid import NOT_SUBJECT, SUBJECT, UNDETERMINED, VERDICTS, Grid
 from bomtrace.analysis.results import percent
 from bomtrace.analysis.schema import round_money, round_ratio
+from bomtrace.analysis.verdict_evidence import unresolved_lists
 from bomtrace.issues import IssueCode, IssueLog
 from bomtrace.rules.model import Destination
 
 #: one destination a product's result shows, for its findings: (countries it stands for,
 #: verdict, ratio, high bound, threshold, the first part that would settle it)
 Cell = tuple[list[str], str, float | None, float | None, float, str | None]
+
+
+def finding_cells(
+    ctx: Context, r: int, row: int, shown: list[tuple[Destination, int, list[str]]]
+) -> list[Cell]:
+    """The cells of product ``r`` (explosion ``row``) its findings speak of, one per
+    destination shown (destination, class, the other countries it stands for)."""
+    g, track = ctx.grid, str(ctx.vals.track[r])
+    out: list[Cell] = []
+    for d, k, same in shown:
+        lo, hi = float(g.lo[r, k]), float(g.hi[r, k])
+        lead = None
+        if g.verdict[r, k] == UNDETERMINED:
+            rows = unresolved_lists(ctx, track, k, d.threshold)[row]
+            lead = rows[0]["part_number"] if rows else None
+        low, high = None if lo != lo else lo, None if hi != hi else hi
+        out.append(([d.code, *same], VERDICTS[g.verdict[r, k]], low, high, d.threshold, lead))
+    return out
 
 
 def product_findings(sink: IssueLog, pn: str, pos: dict[str, Any], cells: list[Cell]) -> None:
