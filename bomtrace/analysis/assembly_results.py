@@ -18,15 +18,14 @@ import numpy as np
 from bomtrace.analysis.bulk import Coded, Const, Frame, entries, json_rows
 from bomtrace.analysis.context import BASES, Context
 from bomtrace.analysis.destination_result import (
-    DENOMINATOR_BASES,
-    denominator_codes,
     destination_result,
+    item_columns,
     node_result,
     ratios_differ,
 )
 from bomtrace.analysis.grid import NOT_SUBJECT, SUBJECT, VERDICTS
 from bomtrace.analysis.results import DestinationResult, LazyResults, ProductResult, subject_of
-from bomtrace.analysis.schema import ASSEMBLY, texts
+from bomtrace.analysis.schema import ASSEMBLY
 from bomtrace.analysis.summaries import item_summaries, item_summary
 from bomtrace.analysis.tracks import TRACKS
 from bomtrace.analysis.values import NodeValues
@@ -185,25 +184,12 @@ class AssemblyResults(LazyResults):
         for i, name in enumerate(TRACKS[1:], 1):
             track[vals.track[v] == name] = i
         columns = {
-            "part_number": texts(ctx.graph.part_numbers[v]),
-            "description": texts(self._desc[v]),
-            "analysed": Const(True),
-            "total_cost": vals.total[v],
+            **item_columns(ctx, v, self._price, self._desc),
             "currency": Const(self._currency),
-            "us_origin_value": vals.us[v],
-            "us_tech_value": vals.us_tech[v],
-            "denominator": Frame(
-                len(v),
-                {
-                    "basis": Coded(denominator_codes(self._price[v]), DENOMINATOR_BASES),
-                    "value": ctx.den[v],
-                },
-            ),
             "track": Coded(track, TRACKS),
             "origin": Const(None),
             "destinations": cells,
             "summary": summaries,
-            "not_analysed_reason": Const(None),
         }
         return Frame(len(v), columns)
 

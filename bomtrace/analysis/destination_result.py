@@ -8,10 +8,11 @@ from typing import Any
 
 import numpy as np
 
+from bomtrace.analysis.bulk import Coded, Const, Frame
 from bomtrace.analysis.context import Context, Explosion
 from bomtrace.analysis.grid import VERDICTS, verdict_of
 from bomtrace.analysis.results import DestinationResult, ProductResult, ScenarioOutcome, Verdict
-from bomtrace.analysis.schema import text
+from bomtrace.analysis.schema import text, texts
 from bomtrace.analysis.verdict_evidence import fill_evidence, item_hits
 from bomtrace.rules.model import Destination, Scenario
 
@@ -199,6 +200,25 @@ def denominator_codes(price: np.ndarray) -> np.ndarray:
     """Per item, the index in :data:`DENOMINATOR_BASES` of its de minimis denominator: its
     selling price when it has one, else its rolled-up cost."""
     return (price > 0).astype(np.int8)
+
+
+def item_columns(
+    ctx: Context, v: np.ndarray, price: np.ndarray, desc: np.ndarray
+) -> dict[str, Any]:
+    """The columns of items ``v`` that products and sub-assemblies write alike (for
+    :func:`bomtrace.analysis.bulk.entries`)."""
+    vals = ctx.vals
+    basis = Coded(denominator_codes(price[v]), DENOMINATOR_BASES)
+    return {
+        "part_number": texts(ctx.graph.part_numbers[v]),
+        "description": texts(desc[v]),
+        "analysed": Const(True),
+        "total_cost": vals.total[v],
+        "us_origin_value": vals.us[v],
+        "us_tech_value": vals.us_tech[v],
+        "denominator": Frame(len(v), {"basis": basis, "value": ctx.den[v]}),
+        "not_analysed_reason": Const(None),
+    }
 
 
 def node_result(

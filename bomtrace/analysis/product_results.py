@@ -21,15 +21,14 @@ import numpy as np
 from bomtrace.analysis.bulk import Coded, Const, Frame, Grouped, Written, entries
 from bomtrace.analysis.context import BASES, Context, Explosion
 from bomtrace.analysis.destination_result import (
-    DENOMINATOR_BASES,
-    denominator_codes,
     destination_result,
+    item_columns,
     node_result,
     product_cells_in_full,
 )
 from bomtrace.analysis.grid import NOT_SUBJECT, SUBJECT, UNDETERMINED, VERDICTS
 from bomtrace.analysis.results import DestinationResult, LazyResults, ProductResult, subject_of
-from bomtrace.analysis.schema import PRODUCT, text, texts
+from bomtrace.analysis.schema import PRODUCT, text
 from bomtrace.analysis.summaries import (
     finding_cells,
     product_findings,
@@ -263,27 +262,14 @@ class ProductResults(LazyResults):
         cells, ends = self._cells_frame(v, rows, tracks)
         fdpr = [self._fdpr.get(r) for _, r in ok]
         columns = {
-            "part_number": texts(ctx.graph.part_numbers[v]),
-            "description": texts(self._desc[v]),
-            "analysed": Const(True),
-            "total_cost": vals.total[v],
+            **item_columns(ctx, v, self._price, self._desc),
             "currency": [self._currencies.get(r, self._currency) for _, r in ok],
-            "us_origin_value": vals.us[v],
-            "us_tech_value": vals.us_tech[v],
-            "denominator": Frame(
-                len(v),
-                {
-                    "basis": Coded(denominator_codes(self._price[v]), DENOMINATOR_BASES),
-                    "value": ctx.den[v],
-                },
-            ),  # fmt: skip
             "track": tracks,
             "origin": [self._origins.get(r) for _, r in ok],
             "destinations": Grouped(cells, ends),
             "summary": [self._summaries[row] for row in rows],
             "fdpr": [[] if f is None else f.entries for f in fdpr],
             "fdpr_summary": [None if f is None else f.summary for f in fdpr],
-            "not_analysed_reason": Const(None),
         }
         written = entries(PRODUCT, Frame(len(v), columns))
         at = {i: e for (i, _), e in zip(ok, written, strict=True)}
