@@ -186,6 +186,7 @@ def analyze(
             "top": top,
             "second_incorporation": "on" if second_incorporation else "off",
             "made_in": options.made_in,
+            "bom_date": read_opts.as_of.isoformat() if read_opts.as_of else None,
         },
         products=products,
         assemblies=subs,

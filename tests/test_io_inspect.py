@@ -128,6 +128,29 @@ def test_as_of_flag_on_inspect_and_analyze(runner: CliRunner, write_csv: WriteCs
     assert "--as-of 'June' is not a date" in res.output
 
 
+def test_bom_date_apart_from_the_rules_date(runner: CliRunner, write_csv: WriteCsv) -> None:
+    """--bom-date picks the BOM lines in effect; --as-of keeps meaning the rules' date (and
+    picks the lines too when --bom-date is not given)."""
+    path = write_csv(
+        "e.csv",
+        "Parent,Part,Qty,Effective From,Effective To\n,TOP,,,\nTOP,A,1,,2020-01-01\n"
+        "TOP,B,1,2020-01-01,\n",
+    )
+    args = ["analyze", str(path), "-d", "CN", "--as-of", "2021-01-01", "--format", "json"]
+    d = json.loads(runner.invoke(cli, [*args, "--bom-date", "2012-03-01"]).output)
+    assert d["ruleset"]["as_of"] == "2021-01-01" and d["options"]["bom_date"] == "2012-03-01"
+    assert d["inputs"][0]["rows_used"] == 2
+    assert d["inputs"][0]["rows_skipped"] == {"not in effect": 1}
+    res = runner.invoke(cli, ["explode", str(path), "--bom-date", "2012-03-01", "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    assert ",A," in res.output and ",B," not in res.output
+    d = json.loads(runner.invoke(cli, args).output)
+    assert d["options"]["bom_date"] == "2021-01-01"
+    res = runner.invoke(cli, [*args, "--bom-date", "2012"])
+    assert res.exit_code == 2
+    assert "--bom-date '2012' is not a date" in res.output
+
+
 def test_bad_profile_is_a_usage_error(
     runner: CliRunner, write_csv: WriteCsv, tmp_path: Path
 ) -> None:

@@ -44,13 +44,13 @@ def _columns(values: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
-def _as_of(value: str | None) -> date | None:
+def _as_of(value: str | None, flag: str = "--as-of") -> date | None:
     if value is None:
         return None
     try:
         return datetime.strptime(value, "%Y-%m-%d").date()
     except ValueError:
-        raise _fail(f"--as-of {value!r} is not a date; use YYYY-MM-DD, e.g. 2020-08-17.") from None
+        raise _fail(f"{flag} {value!r} is not a date; use YYYY-MM-DD, e.g. 2020-08-17.") from None
 
 
 def _run(fn: Callable[[], Any]) -> Any:
@@ -123,6 +123,12 @@ read_options = [
         help="Text encoding of csv/tsv files, e.g. gb18030 (default: sniffed).",
     ),
     click.option(
+        "--bom-date",
+        metavar="YYYY-MM-DD",
+        help="Use only BOM lines in effect on this date (effectivity columns; default: the "
+        "--as-of date, else today).",
+    ),
+    click.option(
         "--save-profile",
         type=click.Path(dir_okay=False),
         metavar="FILE",
@@ -139,7 +145,9 @@ AS_OF_OPTION = click.option(
 
 
 #: parameter names of the reading flags, collected into one ReadOptions
-READ_FLAGS = ("columns", "sheet", "layout", "product", "profile", "save_profile", "encoding")
+READ_FLAGS = (
+    "columns", "sheet", "layout", "product", "profile", "save_profile", "encoding", "bom_date"
+)  # fmt: skip
 
 
 def read_options_from_flags(flags: dict[str, Any]) -> Any:
@@ -157,15 +165,16 @@ def read_options_from_flags(flags: dict[str, Any]) -> Any:
         profile=flags.get("profile"),
         save_profile=flags.get("save_profile"),
         encoding=flags.get("encoding"),
-        as_of=_as_of(flags.get("as_of")),
+        as_of=_as_of(flags.get("bom_date"), "--bom-date") or _as_of(flags.get("as_of")),
     )
 
 
 def with_read_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """Add the reading flags to a command; it receives them as one ``read`` argument.
 
-    A command with its own ``as_of`` parameter (``analyze``) keeps it, and its value also
-    selects the BOM lines in effect; other commands get ``--as-of`` for that alone.
+    A command with its own ``as_of`` parameter (``analyze``: the rules' date) keeps it, and its
+    value also selects the BOM lines in effect unless ``--bom-date`` gives another date; other
+    commands get ``--as-of`` for the BOM lines alone (``--bom-date`` says the same there).
     """
     own_as_of = "as_of" in inspect.signature(f).parameters
 
