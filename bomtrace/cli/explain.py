@@ -42,6 +42,11 @@ from bomtrace.cli.outputs import check_outputs, emit, format_option
     type=click.Choice(["indented", "parent-child", "flat", "per-assembly"]),
     help="Force the BOM layout instead of detecting it.",
 )
+@click.option(
+    "--bom-date",
+    metavar="YYYY-MM-DD",
+    help="Use only BOM lines in effect on this date (default: the --as-of date, else today).",
+)
 @format_option("explain")
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write to this file.")
 def explain(
@@ -56,6 +61,7 @@ def explain(
     columns: tuple[str, ...],
     sheet: tuple[str, ...],
     layout: str | None,
+    bom_date: str | None,
     fmt: str,
     out: str | None,
 ) -> None:
@@ -75,7 +81,7 @@ def explain(
     from bomtrace import api
 
     read = read_options_from_flags(
-        {"columns": columns, "sheet": sheet, "layout": layout, "as_of": as_of}
+        {"columns": columns, "sheet": sheet, "layout": layout, "as_of": as_of, "bom_date": bom_date}
     )
 
     result = _run(
