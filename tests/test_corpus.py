@@ -12,6 +12,7 @@ correct reader gives (one ``[[file]]`` table per file)::
     products = 1                 # products (top-level items) in the file
     exploded = { "PN" = 4.0 }    # optional: a few parts' total quantity per product unit
     rolled_cost = 12.34          # optional: one product's rolled-up cost
+    product = "PN"               # optional: the product those two are about (default: the first)
     args = []                    # bomtrace flags a user needs today
     status = "reads"             # "reads" or "gap"
     gap = ""                     # for a gap: what goes wrong
