@@ -16,7 +16,7 @@ import pandas as pd
 
 from bomtrace._version import __version__
 from bomtrace.graph.model import BomGraph
-from bomtrace.issues import Issue
+from bomtrace.issues import Issue, IssueCode
 from bomtrace.rollup import explode as explode_matrix
 
 COLUMNS = (
@@ -65,6 +65,23 @@ def explode_graph(graph: BomGraph, issues: list[Issue]) -> ExplodeResult:
     order = np.lexsort((graph.part_numbers[part].astype(str), prod_i))
     prod_i, part, qty = prod_i[order], part[order], qty[order]
     cost = graph.num_attr("unit_cost")[part]
+    with np.errstate(over="ignore"):  # past the largest float: inf, and reported below
+        extended = qty * cost
+    huge = np.flatnonzero(np.isinf(extended) & np.isfinite(cost))
+    extended[huge] = np.nan
+    if len(huge):
+        i = int(huge[0])
+        issues = [
+            *issues,
+            Issue(
+                IssueCode.VALUE_OVERFLOW,
+                f"{len(huge):,} extended cost(s) are too large to compute: quantity × unit cost "
+                f"passes the largest number (first: {qty[i]:g} × {cost[i]:.6g} for part "
+                f"{graph.part_numbers[part[i]]} of product {graph.part_numbers[ok][prod_i[i]]}); "
+                "they are left empty. Check the quantities and unit costs.",
+                part_number=str(graph.part_numbers[part[i]]),
+            ),
+        ]
     table = pd.DataFrame(
         {
             "product": graph.part_numbers[ok][prod_i],
@@ -72,7 +89,7 @@ def explode_graph(graph: BomGraph, issues: list[Issue]) -> ExplodeResult:
             "description": graph.attr("description")[part],
             "quantity": np.round(qty, 6),
             "unit_cost": cost,
-            "extended_cost": np.round(qty * cost, 4),
+            "extended_cost": np.round(extended, 4),
             "country_of_origin": graph.attr("country_of_origin")[part],
             "eccn": graph.attr("eccn")[part],
         },

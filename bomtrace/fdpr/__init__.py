@@ -163,17 +163,21 @@ def start_fdpr(
     own = IssueLog(limit_issues)
 
     def job() -> dict[int, ProductFdpr]:
-        return run_fdpr(
-            graph,
-            as_of=ruleset.info.as_of,
-            destinations=resolve_destinations(ruleset, options),
-            is_us=is_us,
-            end_user=options.end_user,
-            parties=parties,
-            screening_lists=screening_lists,
-            producers=producers,
-            sink=own,
-        )
+        # values that multiply past the largest float are inf, without a warning, as in the
+        # de minimis analysis (which reports them and leaves their products unanalysed); the
+        # setting is per thread, so it is made here too
+        with np.errstate(over="ignore"):
+            return run_fdpr(
+                graph,
+                as_of=ruleset.info.as_of,
+                destinations=resolve_destinations(ruleset, options),
+                is_us=is_us,
+                end_user=options.end_user,
+                parties=parties,
+                screening_lists=screening_lists,
+                producers=producers,
+                sink=own,
+            )
 
     return PendingFdpr(job, own, background)
 

@@ -143,6 +143,30 @@ def test_overflowing_quantity_is_not_analysed(write_csv: WriteCsv, qty: str) -> 
     assert res.exit_code == ExitCode.INCOMPLETE
 
 
+def test_overflow_in_the_fdp_thread_and_in_explode_is_reported_not_warned(
+    write_csv: WriteCsv,
+) -> None:
+    """Found by the long fuzz run: 2 × 8.99e307 overflows in the FDP analysis (its own thread,
+    where the analysis' numpy setting does not reach) and in explode's extended cost."""
+    import subprocess
+    import sys
+
+    bom = write_csv("ovf.csv", ",Part Number,Qty,Unit Cost\n,P0,2.0,8.98846567431158e+307\n")
+    for args, rc in (
+        (["analyze", str(bom), "-d", "CN", "--format", "json"], ExitCode.INCOMPLETE),
+        (["explode", str(bom), "--format", "json"], ExitCode.OK),
+    ):
+        p = subprocess.run(
+            [sys.executable, "-W", "error::RuntimeWarning", "-m", "bomtrace", *args],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert p.returncode == rc, p.stderr
+        assert "Warning" not in p.stderr
+        d = json.loads(p.stdout)
+        assert "value-overflow" in {i["code"] for i in d["issues"]}
+    assert d["products"][0]["parts"][0]["extended_cost"] is None  # left empty, reported
+
+
 @pytest.mark.parametrize("value", ["inf", "-inf", "nan", "1e400"])
 def test_non_finite_quantity_blocks_and_cost_opens_the_bounds(
     write_csv: WriteCsv, value: str
