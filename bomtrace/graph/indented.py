@@ -96,6 +96,12 @@ def edges_from_indented(table: BomTable, sink: IssueLog) -> EdgeList:
     for i in np.flatnonzero(jump):
         p = prod_row[i]
         row = int(df["_row"].iat[i])
+        # where the line belongs is unknown: it has no parent, and the line above it and every
+        # assembly above that may lack it; they are not analysed (the products above them
+        # neither), so no verdict is made from a structure missing the line
+        blocked_parts.setdefault(str(pn[i]), f"level jump at row {row}")
+        if i > 0 and prev_grp[i] == grp[i]:
+            blocked_parts.setdefault(str(pn[i - 1]), f"level jump at row {row}")
         if p >= 0 and (prev_grp[i] == grp[i]):
             msg = (
                 f"Row {row} is at level {lv[i]} right after a level-{prev_lv[i]} line; a line "

@@ -143,6 +143,23 @@ def test_overflowing_quantity_is_not_analysed(write_csv: WriteCsv, qty: str) -> 
     assert res.exit_code == ExitCode.INCOMPLETE
 
 
+def test_lines_after_a_level_jump_give_no_verdict(write_csv: WriteCsv) -> None:
+    """Found by the long fuzz run: after a jump, a line with no parent became a product of
+    its own and got a verdict from a structure missing a controlled part (79, 5A002.a, whose
+    own jump dropped it). The lines around a jump are not analysed, nor anything above them."""
+    bom = write_csv(
+        "jump.csv",
+        "Part Number,Level,Qty,Unit Cost,Country of Origin,ECCN\n"
+        "B,0,3,327,CN,3E001\nE,3,,,,3A991\nB,5,2,219.66,CN,9A515.a.1\n"
+        "P1,5,2,275.15,CN,EAR99\nE,6,3,,,\nA,7,2,288.02,,\n31,8,2,250,CN,EAR99\n"
+        "79,10,1,35.5,US,5A002.a\n",
+    )
+    d, code = doc("analyze", str(bom), "-d", "CN")
+    assert [p["part_number"] for p in d["products"] if p["analysed"]] == []
+    assert all(p["destinations"] == [] for p in d["products"])
+    assert code == ExitCode.INCOMPLETE
+
+
 def test_overflow_in_the_fdp_thread_and_in_explode_is_reported_not_warned(
     write_csv: WriteCsv,
 ) -> None:
