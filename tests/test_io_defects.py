@@ -331,3 +331,18 @@ def test_large_sheets_are_stripped_on_threads_with_the_same_result() -> None:
     want = [strip(body[j]).reset_index(drop=True) for j in range(3)]
     assert all(g.equals(w) for g, w in zip(got, want, strict=True))
     assert got[0].tolist()[:3] == ["a", "", "b"]
+
+
+def test_a_quantity_column_not_recognised_is_named_with_its_flag(write_csv: WriteCsv) -> None:
+    """Seen in a real export: "BOM Qty" was not read, every line counted once; the message
+    must say which column looks like the quantity and the exact flag (a stock count is not)."""
+    path = write_csv(
+        "bom.csv", "Part,Designators,BOM Qty,Stock Qty\nM3X12,A1,32,500\nCASE,,1,4\n"
+    )
+    t = read_bom([path])
+    got = [i for i in t.issues if i.code == "quantity-from-designators"]
+    assert len(got) == 1 and got[0].severity == "warning"
+    assert "--column quantity='BOM Qty'" in got[0].message and "Stock" not in got[0].message
+    t = read_bom([path], columns={"quantity": "BOM Qty"})
+    assert t.lines["quantity"].tolist()[-2:] == [32.0, 1.0]
+    assert not [i for i in t.issues if i.code == "quantity-from-designators"]

@@ -15,7 +15,7 @@ from bomtrace.io.aliases import POSITIVE_DNP_HEADERS
 from bomtrace.io.cell_checks import IssueLog, RowContext
 from bomtrace.io.layouts import parse_levels_text
 from bomtrace.io.mapping import header_key
-from bomtrace.io.quantities import dnp_flags, parse_quantity
+from bomtrace.io.quantities import dnp_flags, numbers_of, parse_quantity
 from bomtrace.io.rows import iso, parse_dates
 from bomtrace.io.table import BOOLEAN_FIELDS, Layout
 from bomtrace.io.values import map_distinct, parse_flags, parse_numbers
@@ -314,3 +314,31 @@ def bom_checks(
             "quantity",
         ),
     )
+
+
+def package_pricing(out: dict[str, object], ctx: RowContext, log: IssueLog) -> None:
+    """Unit cost from package price ÷ package quantity, or a price per N units (SAP)."""
+    n = len(ctx.pn)
+    cost = numbers_of(out, "unit_cost", n)
+    notes: list[str] = []
+    if "package_price" in out:
+        pp, pq = numbers_of(out, "package_price", n), numbers_of(out, "package_quantity", n)
+        use = np.isnan(cost) & ~np.isnan(pp) & ~np.isnan(pq)
+        cost = np.where(use, pp / np.where(use, pq, 1.0), cost)
+        if use.any():
+            notes.append(f"{int(use.sum())} line(s) from package price ÷ package quantity")
+    if "price_unit" in out and "unit_cost" in out:
+        per = numbers_of(out, "price_unit", n)
+        use = ~np.isnan(per) & (per != 1) & ~np.isnan(cost)
+        cost = np.where(use, cost / np.where(use, per, 1.0), cost)
+        if use.any():
+            notes.append(f"{int(use.sum())} line(s) priced per more than one unit (price unit)")
+    if notes:
+        out["unit_cost"] = cost
+        log.add(
+            ctx.issue_at(
+                IssueCode.UNIT_COST_DERIVED,
+                f"Unit cost in {ctx.where} was derived: " + "; ".join(notes) + ".",
+                "unit_cost" if "unit_cost" in ctx.hmap.fields else "package_price",
+            )
+        )

@@ -376,3 +376,25 @@ def parse_overrides(columns: Mapping[str, str] | None) -> Overrides:
         else:
             out.by_text[fld] = text
     return out
+
+
+#: words in a header key that say a column counts something (a quantity)
+_QTY_WORDS = ("qty", "quantity", "quantite", "qte", "menge", "anzahl", "cantidad", "数量", "个数")
+#: words that say the count is not per assembly (stock, order, price break)
+_NOT_PER_ASSEMBLY = ("stock", "avail", "onhand", "moq", "min", "order", "break", "price", "pack")
+
+
+def quantity_like_headers(headers: list[str], unmapped: list[int]) -> list[str]:
+    """The unmapped headers that read like a per-assembly quantity ("BOM Qty", "Qty needed";
+    not "Qty in stock" or "Min order qty"), for a message that names them.
+
+    >>> quantity_like_headers(["Part", "BOM Qty", "Stock Qty"], [1, 2])
+    ['BOM Qty']
+    """
+    out = []
+    for j in unmapped:
+        text = headers[j]
+        key = header_key(text)
+        if any(w in key for w in _QTY_WORDS) and not any(w in key for w in _NOT_PER_ASSEMBLY):
+            out.append(text)
+    return out

@@ -25,6 +25,7 @@ changes or doubts, with their positions (see :class:`~bomtrace.io.cell_checks.Ro
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -35,9 +36,9 @@ import pyarrow.compute as pc
 
 from bomtrace.io.cell_checks import IssueLog, RowContext
 from bomtrace.io.layouts import settle_top
-from bomtrace.io.mapping import header_key
+from bomtrace.io.mapping import header_key, quantity_like_headers
 from bomtrace.io.values import FLAG_WORDS, as_str, parse_numbers
-from bomtrace.issues import IssueCode
+from bomtrace.issues import Issue, IssueCode, Severity
 
 #: Cell texts (any case) that mark a line as not populated.
 DNP_WORDS: frozenset[str] = frozenset(
@@ -221,9 +222,26 @@ def dnp_in_text(s: pd.Series) -> np.ndarray:
 _DNP_TEXT_HEADERS = ("value", "comment", "note", "remark", "variant", "fit", "popul", "mount")
 
 
-def _num(out: dict[str, object], fld: str, n: int) -> np.ndarray:
+def numbers_of(out: dict[str, object], fld: str, n: int) -> np.ndarray:
+    """A converted field's values as floats (NaN for every line when the field is absent)."""
     v = out.get(fld)
     return np.full(n, np.nan) if v is None else np.asarray(v, dtype=np.float64)
+
+
+def _no_quantity_column(ctx: RowContext, msg: str, fld: str) -> Issue:
+    """The issue of a sheet without a quantity column; a warning naming the flag when some
+    unmapped column reads like a quantity (the quantities assumed are then likely wrong)."""
+    like = quantity_like_headers(ctx.hmap.headers, ctx.hmap.unmapped)
+    issue = ctx.issue_at(IssueCode.QUANTITY_FROM_DESIGNATORS, msg, fld)
+    if not like:
+        return issue
+    named = ", ".join(f"'{h}'" for h in like)
+    flag = f"--column quantity='{like[0]}'"
+    return dataclasses.replace(
+        issue,
+        message=f"{msg[:-1]}; but {named} looks like a quantity column: read it with {flag}.",
+        severity=Severity.WARNING,
+    )
 
 
 def designators(out: dict[str, object], ctx: RowContext, log: IssueLog, *, flat: bool) -> None:
@@ -240,8 +258,8 @@ def designators(out: dict[str, object], ctx: RowContext, log: IssueLog, *, flat:
             out["quantity"] = np.ones(n)
             ctx.qty_empty = np.zeros(n, dtype=bool)
             log.add(
-                ctx.issue_at(
-                    IssueCode.QUANTITY_FROM_DESIGNATORS,
+                _no_quantity_column(
+                    ctx,
                     f"{ctx.where} has no quantity and no designator column: each row was counted "
                     "as one part. Map the quantity with --column quantity=HEADER if it has one.",
                     "part_number",
@@ -264,15 +282,15 @@ def designators(out: dict[str, object], ctx: RowContext, log: IssueLog, *, flat:
         out["quantity"] = np.where(np.isnan(counts), 1.0, counts)
         ctx.qty_empty = np.zeros(n, dtype=bool)
         log.add(
-            ctx.issue_at(
-                IssueCode.QUANTITY_FROM_DESIGNATORS,
+            _no_quantity_column(
+                ctx,
                 f"{ctx.where} has no quantity column: each line's quantity is the number of its "
                 "reference designators (1 where the cell is empty).",
                 "reference_designators",
             )
         )
         return
-    qty = _num(out, "quantity", n)
+    qty = numbers_of(out, "quantity", n)
     empty = ctx.qty_empty if ctx.qty_empty is not None else np.zeros(n, dtype=bool)
     fill = empty & ~np.isnan(counts)
     if fill.any():
@@ -322,7 +340,7 @@ def do_not_populate(
         dnp |= dnp_in_text(s.fillna(""))
     if not dnp.any():
         return
-    qty = _num(out, "quantity", n)
+    qty = numbers_of(out, "quantity", n)
     was = qty.copy()
     qty[dnp] = 0.0
     out["quantity"] = qty
@@ -349,34 +367,6 @@ def units(out: dict[str, object], ctx: RowContext) -> None:
     uom = out.get("uom")
     unit = ctx.qty_unit
     out["uom"] = uom.where(uom.notna(), unit) if isinstance(uom, pd.Series) else unit
-
-
-def package_pricing(out: dict[str, object], ctx: RowContext, log: IssueLog) -> None:
-    """Unit cost from package price ÷ package quantity, or a price per N units (SAP)."""
-    n = len(ctx.pn)
-    cost = _num(out, "unit_cost", n)
-    notes: list[str] = []
-    if "package_price" in out:
-        pp, pq = _num(out, "package_price", n), _num(out, "package_quantity", n)
-        use = np.isnan(cost) & ~np.isnan(pp) & ~np.isnan(pq)
-        cost = np.where(use, pp / np.where(use, pq, 1.0), cost)
-        if use.any():
-            notes.append(f"{int(use.sum())} line(s) from package price ÷ package quantity")
-    if "price_unit" in out and "unit_cost" in out:
-        per = _num(out, "price_unit", n)
-        use = ~np.isnan(per) & (per != 1) & ~np.isnan(cost)
-        cost = np.where(use, cost / np.where(use, per, 1.0), cost)
-        if use.any():
-            notes.append(f"{int(use.sum())} line(s) priced per more than one unit (price unit)")
-    if notes:
-        out["unit_cost"] = cost
-        log.add(
-            ctx.issue_at(
-                IssueCode.UNIT_COST_DERIVED,
-                f"Unit cost in {ctx.where} was derived: " + "; ".join(notes) + ".",
-                "unit_cost" if "unit_cost" in ctx.hmap.fields else "package_price",
-            )
-        )
 
 
 def settle_levels(out: dict[str, object], ctx: RowContext, log: IssueLog) -> bool:

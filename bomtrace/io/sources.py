@@ -12,13 +12,12 @@ import numpy as np
 import pandas as pd
 
 from bomtrace.io.cell_checks import IssueLog, RowContext, check_cells
-from bomtrace.io.fields import bom_checks, convert_field, fill_currency
+from bomtrace.io.fields import bom_checks, convert_field, fill_currency, package_pricing
 from bomtrace.io.headers import HeaderMap
 from bomtrace.io.layouts import SourcePlan, indent_levels, indentation
 from bomtrace.io.quantities import (
     designators,
     do_not_populate,
-    package_pricing,
     settle_levels,
     units,
 )
