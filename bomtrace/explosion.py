@@ -39,6 +39,19 @@ class ExplodeResult:
     products: list[dict[str, Any]]  #: part_number, description, analysed
     issues: list[Issue] = field(default_factory=list)
 
+    @property
+    def exit_code(self) -> int:
+        """The command's exit status (:class:`bomtrace.exitcodes.ExitCode`): INCOMPLETE (3)
+        when there is no product, some product could not be exploded (its parts are missing
+        from the table) or an input file could not be read, else OK (0)."""
+        from bomtrace.exitcodes import ExitCode
+
+        if any(i.code == "file-not-read" and i.severity == "error" for i in self.issues):
+            return ExitCode.INCOMPLETE
+        if not self.products or not all(p["analysed"] for p in self.products):
+            return ExitCode.INCOMPLETE
+        return ExitCode.OK
+
     def to_dict(self) -> dict[str, Any]:
         """JSON form: per product, its parts (money rounded to 4 decimals)."""
         t = self.table.astype(object).where(self.table.notna(), None)

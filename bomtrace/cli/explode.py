@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import click
@@ -54,6 +55,7 @@ def explode(
             text = None
     if text is not None:
         _emit(text, None)
+    sys.exit(res.exit_code)
 
 
 command = explode

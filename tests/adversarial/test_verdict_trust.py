@@ -143,6 +143,16 @@ def test_overflowing_quantity_is_not_analysed(write_csv: WriteCsv, qty: str) -> 
     assert res.exit_code == ExitCode.INCOMPLETE
 
 
+def test_explode_of_a_product_it_cannot_flatten_does_not_pass(write_csv: WriteCsv) -> None:
+    """Seen in the real-exports corpus: a product blocked by a bad quantity gave an empty
+    table and exit 0; like analyze, explode exits 3 when a product is missing."""
+    bom = write_csv("q.csv", HEAD + "0,PROD,Router,1,,CN,\n1,CHIP,Chip,x,5,US,\n")
+    res = run("explode", str(bom), "--format", "csv")
+    assert res.exit_code == ExitCode.INCOMPLETE
+    good = write_csv("g.csv", HEAD + "0,PROD,Router,1,,CN,\n1,CHIP,Chip,2,5,US,\n")
+    assert run("explode", str(good), "--format", "csv").exit_code == ExitCode.OK
+
+
 def test_lines_after_a_level_jump_give_no_verdict(write_csv: WriteCsv) -> None:
     """Found by the long fuzz run: after a jump, a line with no parent became a product of
     its own and got a verdict from a structure missing a controlled part (79, 5A002.a, whose
