@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from bomtrace._version import __version__
+from bomtrace.exitcodes import ExitCode
 from bomtrace.graph.model import BomGraph
 from bomtrace.issues import Issue, IssueCode
 from bomtrace.rollup import explode as explode_matrix
@@ -44,8 +45,6 @@ class ExplodeResult:
         """The command's exit status (:class:`bomtrace.exitcodes.ExitCode`): INCOMPLETE (3)
         when there is no product, some product could not be exploded (its parts are missing
         from the table) or an input file could not be read, else OK (0)."""
-        from bomtrace.exitcodes import ExitCode
-
         if any(i.code == "file-not-read" and i.severity == "error" for i in self.issues):
             return ExitCode.INCOMPLETE
         if not self.products or not all(p["analysed"] for p in self.products):

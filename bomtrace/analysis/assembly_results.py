@@ -23,8 +23,8 @@ from bomtrace.analysis.destination_result import (
     node_result,
     ratios_differ,
 )
-from bomtrace.analysis.grid import NOT_SUBJECT, SUBJECT, VERDICTS
-from bomtrace.analysis.results import DestinationResult, LazyResults, ProductResult, subject_of
+from bomtrace.analysis.grid import NOT_SUBJECT, SUBJECT_TO_EAR, VERDICTS
+from bomtrace.analysis.results import DestinationResult, LazyResults, ProductResult
 from bomtrace.analysis.schema import ASSEMBLY
 from bomtrace.analysis.summaries import item_summaries, item_summary
 from bomtrace.analysis.tracks import TRACKS
@@ -157,7 +157,6 @@ class AssemblyResults(LazyResults):
                 done[di][at[i]] = res.to_dict(detail=False)
         cells = []
         if not self._summary_only:
-            us = ctx.us_origin(v)
             for di, (d, k) in enumerate(zip(self._dests, self._class, strict=True)):
                 codes = g.verdict[v, k]
                 lo = g.lo[v, k]
@@ -166,9 +165,9 @@ class AssemblyResults(LazyResults):
                     "threshold": Const(d.threshold),
                     "controlled_us_value": g.num_lo[v, k],
                     "ratio": lo,
-                    # a US-origin item is subject everywhere (its cells say so)
-                    "subject_to_ear": Coded(np.where(us, SUBJECT, codes), _SUBJECT_TO_EAR),
-                    "verdict": Coded(np.where(us, SUBJECT, codes), VERDICTS),
+                    # a US-origin item's grid verdict is already subject everywhere
+                    "subject_to_ear": Coded(codes, SUBJECT_TO_EAR),
+                    "verdict": Coded(codes, VERDICTS),
                     "basis": Coded(ctx.basis_codes(v, k), BASES),
                     "headroom": ctx.headroom(v, k, d.threshold),
                     "bounds": Frame(len(v), {"low": lo, "high": g.hi[v, k]}),
@@ -192,7 +191,3 @@ class AssemblyResults(LazyResults):
             "summary": summaries,
         }
         return Frame(len(v), columns)
-
-
-#: ``subject_to_ear`` of each verdict code
-_SUBJECT_TO_EAR = [subject_of(w) for w in VERDICTS]

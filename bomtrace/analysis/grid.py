@@ -22,6 +22,8 @@ EPS = 1e-12
 #: verdict codes in the grid
 NOT_SUBJECT, UNDETERMINED, SUBJECT = 0, 1, 2
 VERDICTS = ("not-subject", "undetermined", "subject")
+#: ``subject_to_ear`` of each verdict code
+SUBJECT_TO_EAR = (False, None, True)
 
 
 def verdict_of(low: float | None, high: float | None, threshold: float) -> Verdict:

@@ -26,8 +26,8 @@ from bomtrace.analysis.destination_result import (
     node_result,
     product_cells_in_full,
 )
-from bomtrace.analysis.grid import NOT_SUBJECT, SUBJECT, UNDETERMINED, VERDICTS
-from bomtrace.analysis.results import DestinationResult, LazyResults, ProductResult, subject_of
+from bomtrace.analysis.grid import NOT_SUBJECT, SUBJECT, SUBJECT_TO_EAR, UNDETERMINED, VERDICTS
+from bomtrace.analysis.results import DestinationResult, LazyResults, ProductResult
 from bomtrace.analysis.schema import PRODUCT, text
 from bomtrace.analysis.summaries import (
     finding_cells,
@@ -345,7 +345,7 @@ class ProductResults(LazyResults):
             "threshold_source": [d.threshold_source for d in dests],
             "controlled_us_value": g.num_lo[node, k_of],
             "ratio": lo,
-            "subject_to_ear": Coded(codes, [subject_of(w) for w in VERDICTS]),
+            "subject_to_ear": Coded(codes, SUBJECT_TO_EAR),
             "verdict": Coded(codes, VERDICTS),
             "basis": Coded(ctx.basis_codes(node, k_of), BASES),
             "headroom": ctx.headroom(node, k_of, threshold),

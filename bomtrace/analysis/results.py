@@ -21,6 +21,7 @@ from bomtrace.analysis.schema import (
     PRODUCT,
     SCENARIO,
     entry,
+    subject_of,
 )
 
 Verdict = Literal["subject", "not-subject", "undetermined", "not-analysed"]
@@ -69,14 +70,6 @@ class ScenarioOutcome:
 
     def to_dict(self) -> dict[str, Any]:
         return entry(SCENARIO, self)
-
-
-_SUBJECT: dict[str, bool] = {"subject": True, "not-subject": False}
-
-
-def subject_of(verdict: str) -> bool | None:
-    """``subject_to_ear`` of a verdict: True / False, None when undetermined."""
-    return _SUBJECT.get(verdict)
 
 
 @dataclass

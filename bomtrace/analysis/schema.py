@@ -148,8 +148,12 @@ def _self(obj: Any) -> Any:
     return obj
 
 
-def _subject(verdict: str) -> bool | None:
-    return {"subject": True, "not-subject": False}.get(verdict)
+_SUBJECT: dict[str, bool] = {"subject": True, "not-subject": False}
+
+
+def subject_of(verdict: str) -> bool | None:
+    """``subject_to_ear`` of a verdict: True / False, None when undetermined."""
+    return _SUBJECT.get(verdict)
 
 
 CONTRIBUTOR = Table(
@@ -174,7 +178,7 @@ SCENARIO = Table(
         Field("numerator", "money"),
         Field("ratio", "ratio"),
         Field("verdict"),
-        Field("subject_to_ear", get=lambda s: _subject(s.verdict)),
+        Field("subject_to_ear", get=lambda s: subject_of(s.verdict)),
         Field("flips"),
     ),
 )
@@ -183,7 +187,7 @@ SCENARIO = Table(
 _VERDICT = (
     Field("controlled_us_value", "money"),
     Field("ratio", "ratio"),
-    Field("subject_to_ear", get=lambda d: _subject(d.verdict)),
+    Field("subject_to_ear", get=lambda d: subject_of(d.verdict)),
     Field("verdict"),
     Field("basis"),
     Field("headroom", "money"),
