@@ -21,6 +21,7 @@ from bomtrace.analysis.suppliers import SuppliersResult, supplier_audit
 from bomtrace.countries import country_option
 from bomtrace.errors import UsageError
 from bomtrace.explosion import ExplodeResult, explode_graph
+from bomtrace.fdpr import start_fdpr
 from bomtrace.graph import build_graph
 from bomtrace.graph.inspection import InspectResult, inspection
 from bomtrace.graph.load import PathArg, Source, as_paths, load_graph, read_options
@@ -159,8 +160,6 @@ def analyze(
         progress("analysing")
     sink = IssueLog(read_opts.limit_issues)
     sink.extend(graph.issues)
-    from bomtrace.fdpr import start_fdpr
-
     fdpr = start_fdpr(  # beside the de minimis analysis, on the second core
         graph, ruleset, options, limit_issues=read_opts.limit_issues,
         parties=parties, screening_lists=screening_lists, producers=producers,

@@ -26,6 +26,8 @@ import unicodedata
 from functools import lru_cache
 from importlib.resources import files
 
+from bomtrace.errors import UsageError
+
 # Spellings of "no value" that would otherwise read as ISO codes (NA = Namibia).
 _MISSING = {"na", "n/a", "n.a.", "none", "-", "--", "?", "unknown", "tbd", "nan"}
 
@@ -105,7 +107,5 @@ def country_option(text: str | None, flag: str) -> str | None:
         return None
     code = normalize_country(text)
     if code is None:
-        from bomtrace.errors import UsageError
-
         raise UsageError(f"Unknown country {text!r} for {flag}. Use an ISO code such as FI or CN.")
     return code

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 import numpy as np
 import pandas as pd
 
+from bomtrace.countries import normalize_country
 from bomtrace.issues import Issue
 
 T = TypeVar("T")
@@ -254,8 +255,6 @@ class BomGraph:
 
     @cached_property
     def _origins(self) -> tuple[np.ndarray, np.ndarray]:
-        from bomtrace.countries import normalize_country
-
         codes, uniq = self.codes("country_of_origin")
         table = np.array([normalize_country(u) for u in uniq] + [None], dtype=object)
         iso = table[codes]  # code -1 (missing) picks the trailing None

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from bomtrace.analysis.results import percent
+from bomtrace.analysis.summaries import summary_line
 from bomtrace.report.fdpr_text import fdpr_lines
 from bomtrace.report.text import issues_block, money, pct, table
 
@@ -113,8 +114,6 @@ def note_lines(p: dict[str, Any]) -> list[str]:
 
 def summary_lines(p: dict[str, Any]) -> list[str]:
     """The compact ``--all-destinations`` summary of a product."""
-    from bomtrace.analysis.summaries import summary_line
-
     s = p.get("summary")
     if not s:
         return []

@@ -340,8 +340,6 @@ def as_date(value: date | str | None) -> date | None:
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:
-        from bomtrace.errors import UsageError
-
         raise UsageError(
             f"as_of {value!r} is not a date: give a datetime.date or YYYY-MM-DD, e.g. 2020-08-17."
         ) from None
