@@ -16,8 +16,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "bomtrace"
 #: layer of each top-level module or package of bomtrace, lowest first
 LAYERS: dict[str, int] = {
     **dict.fromkeys(
-        ("_version", "errors", "issues", "exitcodes", "countries", "eccn", "settings",
-         "progress", "rules", "schema"),
+        ("_version", "errors", "issues", "issue_codes", "exitcodes", "countries", "eccn",
+         "settings", "progress", "rules", "schema"),
         0,
     ),
     "io": 1,

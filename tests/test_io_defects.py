@@ -334,15 +334,21 @@ def test_large_sheets_are_stripped_on_threads_with_the_same_result() -> None:
 
 
 def test_a_quantity_column_not_recognised_is_named_with_its_flag(write_csv: WriteCsv) -> None:
-    """Seen in a real export: "BOM Qty" was not read, every line counted once; the message
-    must say which column looks like the quantity and the exact flag (a stock count is not)."""
-    path = write_csv(
-        "bom.csv", "Part,Designators,BOM Qty,Stock Qty\nM3X12,A1,32,500\nCASE,,1,4\n"
-    )
+    """Seen in a real export: "BOM Qty" was not read, every line counted once. A column whose
+    header reads like a count and whose cells are counts is read as the quantity, with a
+    warning naming it and the flag (a stock count is not); one whose cells are not counts is
+    named in the warning of the designator count."""
+    path = write_csv("bom.csv", "Part,Designators,BOM Qty,Stock Qty\nM3X12,A1,32,500\nCASE,,1,4\n")
     t = read_bom([path])
+    assert t.lines["quantity"].tolist()[-2:] == [32.0, 1.0]
+    got = [i for i in t.issues if i.code == "key-column"]
+    assert len(got) == 1 and got[0].severity == "warning" and got[0].column == "C"
+    assert "'BOM Qty'" in got[0].message and "--column quantity=HEADER" in got[0].message
+    words = write_csv("words.csv", "Part,Designators,BOM Qty\nM3X12,A1,lots\nCASE,,some\n")
+    t = read_bom([words])
     got = [i for i in t.issues if i.code == "quantity-from-designators"]
     assert len(got) == 1 and got[0].severity == "warning"
-    assert "--column quantity='BOM Qty'" in got[0].message and "Stock" not in got[0].message
+    assert "--column quantity='BOM Qty'" in got[0].message
     t = read_bom([path], columns={"quantity": "BOM Qty"})
     assert t.lines["quantity"].tolist()[-2:] == [32.0, 1.0]
-    assert not [i for i in t.issues if i.code == "quantity-from-designators"]
+    assert not [i for i in t.issues if i.code in ("quantity-from-designators", "key-column")]

@@ -127,7 +127,11 @@ def test_placement_list_counts_designators(write_csv: WriteCsv) -> None:
     # one row per placement (or a list of designators), no quantity column
     text = 'Designator,Part Number\nR1,RES-10K\nR2,RES-10K\n"C1, C2",CAP-1\nU1,IC-1\n'
     t = read_bom([write_csv("pnp.csv", text)])
-    assert t.lines["quantity"].tolist()[1:] == [1.0, 1.0, 2.0, 1.0]
+    # R1 and R2 are two placements of one part: merged into one line of quantity 2
+    assert t.lines["quantity"].tolist()[1:] == [2.0, 2.0, 1.0]
+    assert t.lines["reference_designators"].tolist()[1] == "R1, R2"
+    assert t.sources[0].rows_merged == 1
+    assert "placements-grouped" in _codes(t)
     assert "quantity-from-designators" in _codes(t)
     assert _explode(write_csv("pnp.csv", text)) == {
         "pnp": {"CAP-1": 2.0, "IC-1": 1.0, "RES-10K": 2.0}

@@ -25,7 +25,8 @@ class InspectResult:
 
     Counts add up: ``rows_read == rows_used + sum(rows_skipped.values())`` over all sources,
     and ``lines`` (BOM lines) is the BOM sources' used rows plus ``lines_added`` (product lines
-    the reader added for files that list none).
+    the reader added for files that list none) minus ``lines_merged`` (rows of one part merged
+    into its first line: one row per placement).
     """
 
     layout: str
@@ -40,6 +41,8 @@ class InspectResult:
     rows_skipped: dict[str, int] = field(default_factory=dict)
     lines_added: int = 0
     master_rows: int = 0
+    lines_merged: int = 0  #: used rows merged into an earlier line (one row per placement)
+    lines_not_fitted: int = 0  #: lines marked do-not-populate
 
     def to_dict(self) -> dict[str, Any]:
         first = self.sources[0] if self.sources else {}
@@ -54,6 +57,8 @@ class InspectResult:
             "rows_skipped": self.rows_skipped,
             "lines": self.lines,
             "lines_added": self.lines_added,
+            "lines_merged": self.lines_merged,
+            "lines_not_fitted": self.lines_not_fitted,
             "master_rows": self.master_rows,
             "total_quantity": round(self.total_quantity, 6)
             if math.isfinite(self.total_quantity)
@@ -91,8 +96,10 @@ def inspection(table: BomTable, graph: BomGraph, *, preview: int = 10) -> Inspec
         rows_read=sum(s.rows for s in table.sources),
         rows_used=sum(s.rows_used for s in table.sources),
         rows_skipped=skipped,
-        lines_added=sum(1 for s in table.sources if s.product),
+        lines_added=sum(1 for s in table.sources if s.product and s.rows_used),
         master_rows=sum(s.rows_used for s in table.sources if s.role == "master"),
+        lines_merged=sum(s.rows_merged for s in table.sources),
+        lines_not_fitted=int(lines["dnp"].fillna(False).sum()) if "dnp" in lines.columns else 0,
     )
 
 

@@ -10,10 +10,11 @@ text names which field is decided in :mod:`bomtrace.io.mapping`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
+from bomtrace.io.identity import KeyPlan, choose, choose_quantity, header_role
 from bomtrace.io.mapping import Overrides, header_key, match_header
 from bomtrace.io.table import CANONICAL_FIELDS, ColumnMatch, RawSheet
 from bomtrace.settings import HEADER_SCAN_ROWS
@@ -31,6 +32,8 @@ class HeaderMap:
     headers: list[str]  #: header text per frame column ("" when header-less)
     overrides_used: set[str]  #: fields whose override found its column here
     group_index: int | None = None  #: frame row of a group-label row above the header
+    #: the other columns that key a line with no part number (see :mod:`bomtrace.io.identity`)
+    keyed: KeyPlan = field(default_factory=KeyPlan)
 
 
 def row_cells(frame: pd.DataFrame, i: int) -> list[str]:
@@ -91,7 +94,7 @@ def find_header(raw: RawSheet, ov: Overrides) -> HeaderMap | None:
         named = found | set(ov.by_number)
         via_override = any(f in ov.by_text or f in ov.profile for f in found)
         keyed = "part_number" in named or "mpn" in named  # EDA exports may have only an MPN
-        ok = via_override or (keyed and len(named) >= 2)
+        ok = via_override or (keyed and len(named) >= 2) or _identified(cells, found)
         if ok and len(found) and (best is None or len(found) > best[0]):
             best = (len(found), i)
     width = raw.frame.shape[1]
@@ -117,6 +120,15 @@ def find_header(raw: RawSheet, ov: Overrides) -> HeaderMap | None:
     hmap = _map(raw, idx, shown, matched, ov)
     hmap.group_index = idx - 1
     return hmap
+
+
+def _identified(cells: list[str], found: set[str]) -> bool:
+    """A header row without a part-number column whose lines another column identifies (a
+    distributor's number, a value or a name) beside a quantity or designators."""
+    if not found & {"quantity", "reference_designators"}:
+        return False
+    roles = {header_role(c) for c in cells if c}
+    return bool(roles & {"mpn", "distributor", "name"})
 
 
 def _sub_header(raw: RawSheet, idx: int, ov: Overrides) -> tuple[list[str], list[str]] | None:
@@ -212,10 +224,14 @@ def _map(
         fields[fld], how[fld] = j, kind
     for j, fld in numbered.items():
         fields[fld], how[fld] = j, "override"
+    keyed = KeyPlan()
+    counted = choose_quantity(raw, idx, cells, fields, how) if idx is not None else None
+    if how.get("part_number") not in ("override", "profile"):
+        keyed = choose(raw, idx, cells, fields, how, duplicates)
+    if counted is not None:
+        keyed.notes.append(counted)
     taken = set(fields.values())
     used = {f for f, k in how.items() if k == "override"}
-    if "part_number" not in fields and "mpn" in fields:
-        fields["part_number"], how["part_number"] = fields["mpn"], "mpn (no part-number column)"
     order = sorted(fields, key=CANONICAL_FIELDS.index)
     matches = [
         ColumnMatch(field=f, header=cells[fields[f]], column=raw.columns[fields[f]], how=how[f])
@@ -230,6 +246,7 @@ def _map(
         unmapped=unmapped,
         headers=cells,
         overrides_used=used,
+        keyed=keyed,
     )
 
 

@@ -33,6 +33,7 @@ import pandas as pd
 
 from bomtrace.io.csv_repair import realign
 from bomtrace.io.layouts import SourcePlan
+from bomtrace.io.line_keys import key_lines
 from bomtrace.io.table import column_letter
 from bomtrace.io.unread import (
     BLANK,
@@ -110,6 +111,7 @@ def read_body(plan: SourcePlan, log: IssueLog, *, indent_cols: tuple[int, ...] =
         header=hmap.headers,
     )
     _ragged(plan, start, cells, rows, codes, log)
+    key_lines(raw, hmap, cells, rows, codes, log)
     has_pn = (cells[fields["part_number"]] != "").to_numpy()
     codes[(codes == USED) & ~has_pn] = NO_PART
     if plan.role == "bom" and ("effective_from" in fields or "effective_to" in fields):

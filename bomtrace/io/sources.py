@@ -15,6 +15,7 @@ from bomtrace.io.cell_checks import IssueLog, RowContext, check_cells
 from bomtrace.io.fields import bom_checks, convert_field, fill_currency, package_pricing
 from bomtrace.io.headers import HeaderMap
 from bomtrace.io.layouts import SourcePlan, indent_levels, indentation
+from bomtrace.io.placements import group_placements
 from bomtrace.io.quantities import (
     designators,
     do_not_populate,
@@ -90,6 +91,11 @@ def convert(plan: SourcePlan, log: IssueLog) -> Converted:
     frame["_file"] = _repeat(raw.path, len(frame))
     frame["_sheet"] = _repeat(raw.sheet, len(frame))
     frame["_row"] = rows.astype(np.int64)
+    merged = 0
+    if plan.role == "bom" and plan.kind == "flat":
+        frame, merged = group_placements(frame)
+        if merged:
+            _merged_issue(plan, ctx, len(frame), merged, log)
     product: dict[str, object] | None = None
     wanted = add_product or plan.kind == "flat" and (plan.root or not plan.per_assembly)
     if plan.role == "bom" and wanted and plan.assembly:
@@ -115,6 +121,7 @@ def convert(plan: SourcePlan, log: IssueLog) -> Converted:
         rows_skipped=body.skipped(),
         group_row=int(raw.rows[hmap.group_index]) if hmap.group_index is not None else None,
         product=product,
+        rows_merged=merged,
     )
     if plan.role == "bom":
         form = "parent-child" if plan.per_assembly or plan.kind == "parent-child" else "indented"
@@ -242,6 +249,22 @@ def order_columns(cols: list[str]) -> list[str]:
     canon = [f for f in CANONICAL_FIELDS if f in cols]
     extra = [c for c in cols if c not in CANONICAL_FIELDS and not c.startswith("_")]
     return canon + extra + [c for c in cols if c.startswith("_")]
+
+
+def _merged_issue(
+    plan: SourcePlan, ctx: RowContext, lines: int, merged: int, log: IssueLog
+) -> None:
+    log.add(
+        Issue(
+            IssueCode.PLACEMENTS_GROUPED,
+            f"{ctx.where}: {merged} row(s) repeat a part of an earlier row with the same "
+            f"attributes (one row per placement); each was merged into that line, quantities "
+            f"added and designators joined ({lines + merged} rows, {lines} lines).",
+            file=plan.raw.path,
+            sheet=plan.raw.sheet,
+            row=ctx.header_row,
+        )
+    )
 
 
 def _repeat(value: str | None, n: int) -> pd.Series:

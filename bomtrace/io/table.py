@@ -226,8 +226,11 @@ class SourceInfo:
     group_row: int | None = None
     #: a product line the reader added (no product line in the file): part number and source
     product: dict[str, object] | None = None
+    #: used rows merged into an earlier line of the same part (one row per placement)
+    rows_merged: int = 0
 
     def to_dict(self) -> dict[str, object]:
+        merged = {"rows_merged": self.rows_merged} if self.rows_merged else {}
         return {
             "path": self.path,
             "sha256": self.sha256,
@@ -249,6 +252,7 @@ class SourceInfo:
             "rows_skipped": dict(self.rows_skipped),
             "group_row": self.group_row,
             "product": dict(self.product) if self.product else None,
+            **merged,
         }
 
 
