@@ -312,6 +312,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "populated",
         "mounted",
         "mount",
+        "place",
+        "placed",
+        "assemble",
+        "assembled",
         "bestückt",
         "bestückung",
     ),
@@ -345,7 +349,19 @@ WEAK_ALIASES: frozenset[str] = frozenset(
 )
 #: Headers of a ``dnp`` column that say the part *is* fitted (``yes`` there means populate).
 POSITIVE_DNP_HEADERS: frozenset[str] = frozenset(
-    {"fitted", "populate", "populated", "mounted", "mount", "bestückt", "bestückung"}
+    {
+        "fitted",
+        "populate",
+        "populated",
+        "mounted",
+        "mount",
+        "place",
+        "placed",
+        "assemble",
+        "assembled",
+        "bestückt",
+        "bestückung",
+    }
 )
 _WEAK_EXTRA: dict[str, tuple[str, ...]] = {
     "part_number": ("item", "part", "libref", "lib ref", "library reference"),

@@ -6,6 +6,8 @@ the flagged rows, with the row's Excel/line number, column letter/number and par
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -110,7 +112,8 @@ def convert_field(fld: str, s: pd.Series, ctx: RowContext, log: IssueLog) -> obj
         return q.values
     if fld == "dnp":
         header = ctx.hmap.headers[ctx.hmap.fields[fld]] if fld in ctx.hmap.fields else ""
-        fitted = header_key(header) in {header_key(h) for h in POSITIVE_DNP_HEADERS}
+        plain = re.sub(r"\([^)]*\)|\[[^\]]*\]", "", header)  # "Place (YES/NO)"
+        fitted = header_key(plain) in {header_key(h) for h in POSITIVE_DNP_HEADERS}
         dnp, bad = dnp_flags(s, fitted_header=fitted)
         log.add_rows(
             IssueCode.BAD_FLAG,

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from bomtrace.io.mapping import header_key
 from bomtrace.io.table import RawSheet
 from bomtrace.io.values import regex_matches
 
@@ -54,7 +55,7 @@ _MAKER = _set(
     "fabricante produttore brand"
 )
 #: words that say a column holds a number or code
-_NUMBER = _set("pn p part no number num nr nummer id code sku ref reference refrence")
+_NUMBER = _set("pn p no number num nr nummer id code sku ref reference refrence")
 #: distributors and shops whose name heads a column of their order numbers
 _SHOPS = _set(
     "digikey digi mouser lcsc jlc jlcpcb farnell newark element14 tme rs arrow avnet "
@@ -230,8 +231,9 @@ def choose(
     plan = KeyPlan()
     dup_cols = {d for f, _, d in duplicates if f == "part_number"}
     roles = _roles(cells, fields, dup_cols)
-    ranked = sorted(
-        (j for j, r in roles.items() if r in _RANKS), key=lambda j: (_RANKS[roles[j]], j)
+    ranked = sorted(  # a column headed "Part Number" itself before other part-number aliases
+        (j for j, r in roles.items() if r in _RANKS),
+        key=lambda j: (_RANKS[roles[j]], header_key(cells[j]) != "partnumber", j),
     )
     pn = fields.get("part_number")
     if pn is not None and ranked and cells[pn]:
@@ -255,6 +257,8 @@ def choose(
                     new,
                 )
             )
+            if why == "reference designators" and "reference_designators" not in fields:
+                fields["reference_designators"], how["reference_designators"] = pn, "content"
             fields["part_number"], how["part_number"] = new, f"{roles[new]} (content)"
             pn = new
     elif pn is None and ranked:

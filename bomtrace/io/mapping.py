@@ -48,6 +48,7 @@ import tomli_w
 from bomtrace._version import __version__
 from bomtrace.errors import ColumnMappingError, UsageError
 from bomtrace.io.aliases import _WEAK_EXTRA, ALIASES, WEAK_ALIASES
+from bomtrace.io.header_words import MONEY_SIGN, by_words, header_key
 from bomtrace.io.options import ReadOptions
 from bomtrace.io.sheet_xml import column_index
 from bomtrace.io.table import CANONICAL_FIELDS, LAYOUT_CHOICES, BomTable
@@ -207,34 +208,6 @@ _BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _TRAILING_NUMBER = re.compile(r"[\s_#-]*\d{1,2}$")
 
 
-_DROP = re.compile(r"[\W_]+", re.UNICODE)
-
-
-def header_key(text: object) -> str:
-    """Reduce a header text to its matching key (lower-case letters and digits only).
-
-    Parameters
-    ----------
-    text : object
-        Header cell text (anything; ``None`` gives ``""``).
-
-    Returns
-    -------
-    str
-        The key; ``#`` counts as ``no`` and ``%`` as ``pct``.
-
-    Examples
-    --------
-    >>> from bomtrace.io.mapping import header_key
-    >>> header_key(" Qty / Assy "), header_key("US content %")
-    ('qtyassy', 'uscontentpct')
-    """
-    if text is None:
-        return ""
-    s = str(text).casefold().replace("#", "no").replace("%", "pct")
-    return _DROP.sub("", s)
-
-
 def _build_index() -> dict[str, tuple[str, str]]:
     index: dict[str, tuple[str, str]] = {}
     for fld in CANONICAL_FIELDS:
@@ -280,6 +253,8 @@ def match_header(text: object) -> tuple[str, str] | None:
     key = header_key(text)
     if not key:
         return None
+    if MONEY_SIGN.search(str(text)):  # "Unit$", "$ each", "Price (€)": never a unit of measure
+        return by_words(text)
     found = ALIAS_INDEX.get(key)
     if found is not None:
         return found
@@ -290,7 +265,7 @@ def match_header(text: object) -> tuple[str, str] | None:
         k = header_key(plain)
         if k and k != key and k in ALIAS_INDEX:
             return ALIAS_INDEX[k]
-    return None
+    return by_words(text)
 
 
 def field_key(name: str) -> str | None:
@@ -375,26 +350,4 @@ def parse_overrides(columns: Mapping[str, str] | None) -> Overrides:
             )
         else:
             out.by_text[fld] = text
-    return out
-
-
-#: words in a header key that say a column counts something (a quantity)
-_QTY_WORDS = ("qty", "quantity", "quantite", "qte", "menge", "anzahl", "cantidad", "数量", "个数")
-#: words that say the count is not per assembly (stock, order, price break)
-_NOT_PER_ASSEMBLY = ("stock", "avail", "onhand", "moq", "min", "order", "break", "price", "pack")
-
-
-def quantity_like_headers(headers: list[str], unmapped: list[int]) -> list[str]:
-    """The unmapped headers that read like a per-assembly quantity ("BOM Qty", "Qty needed";
-    not "Qty in stock" or "Min order qty"), for a message that names them.
-
-    >>> quantity_like_headers(["Part", "BOM Qty", "Stock Qty"], [1, 2])
-    ['BOM Qty']
-    """
-    out = []
-    for j in unmapped:
-        text = headers[j]
-        key = header_key(text)
-        if any(w in key for w in _QTY_WORDS) and not any(w in key for w in _NOT_PER_ASSEMBLY):
-            out.append(text)
     return out

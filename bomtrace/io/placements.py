@@ -2,10 +2,11 @@
 
 KiCad's per-component BOM plugins, DipTrace and Eagle part lists write one row per placement
 (``R1``, ``R2``, ... each with quantity 1). Rows of a single-level sheet that name the same part
-with the same attributes (everything but the quantity and the designators) are one line: they
-are merged into the first such row, quantities added and designators joined, and the merge is
-reported once per sheet. Rows that differ in any attribute (a price, an origin, a DNP mark, a
-note) stay separate lines; a row whose quantity could not be read is never merged.
+with the same attributes (every field bomtrace reads but the quantity and the designators) are
+one line: they are merged into the first such row, quantities added and designators joined, and
+the merge is reported once per sheet. Rows that differ in a field (a price, an origin, a DNP
+mark) stay separate lines; columns bomtrace does not read are kept from the first row; a row
+whose quantity could not be read is never merged.
 
 >>> import pandas as pd
 >>> f = pd.DataFrame({"part_number": ["R", "R", "C"], "quantity": [1.0, 1.0, 2.0],
@@ -33,7 +34,9 @@ def group_placements(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
         dup &= ~np.isnan(frame["quantity"].to_numpy(dtype=float, na_value=np.nan))
     if dup.sum() < 2:
         return frame, 0
-    keys = [c for c in frame.columns if c not in _PER_PLACEMENT]
+    # the part and every field bomtrace reads; columns it does not read (a datasheet link, a
+    # simulation model) are kept from the first row
+    keys = [c for c in frame.columns if c not in _PER_PLACEMENT and not str(c).startswith("x:")]
     sub = frame.loc[dup, keys]
     group = sub.groupby(keys, dropna=False, sort=False, observed=True).ngroup().to_numpy()
     at = np.flatnonzero(dup)

@@ -35,8 +35,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bomtrace.io.cell_checks import IssueLog, RowContext
+from bomtrace.io.header_words import quantity_like_headers
 from bomtrace.io.layouts import settle_top
-from bomtrace.io.mapping import header_key, quantity_like_headers
+from bomtrace.io.mapping import header_key
 from bomtrace.io.values import FLAG_WORDS, as_str, parse_numbers
 from bomtrace.issues import Issue, IssueCode, Severity
 
