@@ -48,6 +48,7 @@ import tomli_w
 from bomtrace._version import __version__
 from bomtrace.errors import ColumnMappingError, UsageError
 from bomtrace.io.aliases import _WEAK_EXTRA, ALIASES, WEAK_ALIASES
+from bomtrace.io.aliases_intl import INTL_ALIASES
 from bomtrace.io.options import ReadOptions
 from bomtrace.io.sheet_xml import column_index
 from bomtrace.io.table import CANONICAL_FIELDS, LAYOUT_CHOICES, BomTable
@@ -202,8 +203,6 @@ def save_profile(table: BomTable, path: str | Path, opts: ReadOptions | None = N
 
 
 _BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
-
-
 _TRAILING_NUMBER = re.compile(r"[\s_#-]*\d{1,2}$")
 
 
@@ -240,7 +239,7 @@ def _build_index() -> dict[str, tuple[str, str]]:
     for fld in CANONICAL_FIELDS:
         index[header_key(fld)] = (fld, "exact")
     weak = {header_key(w) for w in WEAK_ALIASES}
-    groups = [ALIASES, _WEAK_EXTRA]
+    groups = [ALIASES, INTL_ALIASES, _WEAK_EXTRA]
     for group in groups:
         for fld, names in group.items():
             for name in names:
