@@ -57,7 +57,9 @@ MIN_HIGH = 4
 #: Candidates whose "chaos" is this close to the least are ranked by :func:`plausible`.
 TIE = 0.05
 #: Letters and signs above ASCII in Western BOMs.
-_LATIN = "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝßàáâãäåæçèéêëìíîïñòóôõöøùúûüýÿŒœŠšŽžµ°±²³×÷€£¥©®™–—‘’“”•…·§¼½¾Ω"
+_LATIN = (
+    "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝßàáâãäåæçèéêëìíîïñòóôõöøùúûüýÿŒœŠšŽžµ°±²³×÷€£¥©®™–—‘’“”•…·§¼½¾Ω"
+)
 #: Chinese characters of common BOM words (parts, materials, units, packages, counters).
 _HAN = (
     "电阻容感器件芯片模块螺丝钉母帽垫圈弹簧柱铜铝钢铁不锈塑料胶线缆插头座针连接开关按键显示屏"
