@@ -234,7 +234,8 @@ def test_quantities_with_counter_words_and_numerals() -> None:
 
 
 def test_counter_words_are_reported_once_and_measures_at_their_row(write_csv: WriteCsv) -> None:
-    text = "物料编码,物料名称,数量\nA,螺丝,12个\nB,导线,100mm\nC,胶带,一卷\nD,电容,4.7k\nE,铜柱,2 pcs\n"
+    text = "物料编码,物料名称,数量\nA,螺丝,12个\nB,导线,100mm\nC,胶带,一卷\nD,电容,4.7k\n"
+    text += "E,铜柱,2 pcs\n"
     t = read_bom([write_csv("q.csv", text)])
     assert t.lines["quantity"].tolist()[1:] == [12.0, 100.0, 1.0, 4.7, 2.0]
     units = [i for i in t.issues if i.code == IssueCode.QUANTITY_UNIT]

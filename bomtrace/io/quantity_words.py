@@ -36,21 +36,26 @@ import pandas as pd
 from bomtrace.io.cell_checks import IssueLog, RowContext
 from bomtrace.issues import Issue, IssueCode, Severity
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 #: Words that count pieces (any case): the number before them is the quantity.
-COUNTERS: frozenset[str] = frozenset(
-    "pcs pc pce pces piece pieces ea each x times unit units st stk stck stück stk set sets "
+COUNTERS: frozenset[str] = _words(
+    "pcs pc pce pces piece pieces ea each x times unit units st stk stck stück set sets "
     "pair pairs pr roll rolls reel reels pack packs pkg box boxes bag bags kit kits lot "
-    "个 個 只 隻 颗 顆 粒 片 套 卷 捲 条 條 根 张 張 块 塊 对 對 把 台 盒 包 袋 本 枚 组 組 支 件 双 "
-    "雙 箱 瓶 副 份 排 盘 盤 捆 节 節 架 座 头 頭 管 ケ ヶ 箇 巻 式 セット パック 対 点 脚 "
-    "개 장 세트 롤 쌍 대 조 묶음 봉 박스 "
-    "шт штук штуки штука компл комплект комплекта пар пара уп упак рулон".split()
+    "个 個 只 隻 颗 顆 粒 片 套 卷 捲 条 條 根 张 張 块 塊 对 對 把 台 盒 包 袋 本 枚 组 組 "
+    "支 件 双 雙 箱 瓶 副 份 排 盘 盤 捆 节 節 架 座 头 頭 管 ケ ヶ 箇 巻 式 セット パック 対 "
+    "点 脚 개 장 세트 롤 쌍 대 조 묶음 봉 박스 "
+    "шт штук штуки штука компл комплект комплекта пар пара уп упак рулон"
 )
 #: Units of measure (any case): the number before them is a length, weight or volume.
-MEASURES: frozenset[str] = frozenset(
-    'mm cm m km um µm in inch inches ft feet foot yd g kg mg lb lbs oz ml l ltr liter litre " '
-    "' m2 mm2 sqm cc 米 毫米 厘米 公分 公尺 克 千克 公斤 毫升 升 メートル ミリ センチ グラム キロ "
-    "リットル 미터 센티미터 밀리미터 그램 킬로그램 리터 м мм см г кг л мл метр метра метров "
-    "грамм".split()
+MEASURES: frozenset[str] = _words(
+    'mm cm m km um µm in inch inches ft feet foot yd g kg mg lb lbs oz ml l ltr liter " '
+    "' litre m2 mm2 sqm cc 米 毫米 厘米 公分 公尺 克 千克 公斤 毫升 升 メートル ミリ センチ "
+    "グラム キロ リットル 미터 센티미터 밀리미터 그램 킬로그램 리터 м мм см г кг л мл метр "
+    "метра метров грамм"
 )
 _NUMERALS = {"〇": 0, "零": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "貳": 2, "两": 2, "兩": 2}
 _NUMERALS |= {"三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
