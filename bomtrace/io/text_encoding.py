@@ -86,7 +86,6 @@ NAMES: dict[str, str] = {
     "latin-1": "Latin-1 (Western European)",
 }
 
-_HIGH_LINES = re.compile(rb"[^\n]*[\x80-\xff][^\n]*\n?")
 _HIGH = re.compile(rb"[\x80-\xff]")
 _UTF8_SEQUENCE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
@@ -94,15 +93,24 @@ _UTF8_SEQUENCE = re.compile(
 
 
 def sample(data: bytes, size: int = SAMPLE_BYTES) -> bytes:
-    """The first lines of ``data`` that hold bytes above 127, up to about ``size`` bytes."""
+    """The first lines of ``data`` that hold bytes above 127, up to about ``size`` bytes.
+
+    >>> sample(b"Part,Qty\\nCaf\\xe9,1\\nA,2\\nB\\xe4,3")
+    b'Caf\\xe9,1\\nB\\xe4,3'
+    """
     parts: list[bytes] = []
-    total = 0
-    for m in _HIGH_LINES.finditer(data):
-        parts.append(m.group())
-        total += len(parts[-1])
-        if total >= size:
+    total = pos = 0
+    while total < size:
+        m = _HIGH.search(data, pos)
+        if m is None:
             break
-    return b"".join(parts)[: size + 4096]
+        start = data.rfind(b"\n", 0, m.start()) + 1
+        end = data.find(b"\n", m.start())
+        end = len(data) if end < 0 else end + 1
+        parts.append(data[start : min(end, start + size)])
+        total += len(parts[-1])
+        pos = end
+    return b"".join(parts)
 
 
 def mostly_utf8(head: bytes) -> bool:
