@@ -251,3 +251,14 @@ def test_cjk_bom_in_gb18030_reads_end_to_end(write_csv: WriteCsv) -> None:
     assert t.lines["part_number"].tolist() == ["P-1", "A-1", "R-1"]
     assert t.lines["level"].tolist() == [0, 1, 2]
     assert t.lines["uom"].tolist() == ["台", "块", "个"]
+
+
+def test_money_with_yuan_yen_won_and_rouble_signs() -> None:
+    from bomtrace.io.values import parse_numbers
+
+    cells = ["12.5元", "550円", "￥3.2", "₩9000", "350 руб.", "1 200,50 ₽"]
+    values, bad, currency = parse_numbers(pd.Series(cells, dtype="str"))
+    assert values.tolist() == [12.5, 550.0, 3.2, 9000.0, 350.0, 1200.5]
+    assert not bad.any()
+    got = [None if pd.isna(c) else c for c in currency.tolist()]
+    assert got == [None, "JPY", None, "KRW", "RUB", "RUB"]  # 元 and ￥: CNY, TWD or JPY
