@@ -262,3 +262,19 @@ def test_money_with_yuan_yen_won_and_rouble_signs() -> None:
     assert not bad.any()
     got = [None if pd.isna(c) else c for c in currency.tolist()]
     assert got == [None, "JPY", None, "KRW", "RUB", "RUB"]  # 元 and ￥: CNY, TWD or JPY
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("単価（円）", "unit_cost"),
+        ("数量（个）", "quantity"),
+        ("単価【円】", "unit_cost"),
+        ("部品Ｎｏ．", "part_number"),
+        ("ＱＴＹ", "quantity"),
+        ("Ｐａｒｔ　Ｎｕｍｂｅｒ", "part_number"),
+    ],
+)
+def test_full_width_headers_and_brackets(header: str, field: str) -> None:
+    found = match_header(header)
+    assert found is not None and found[0] == field, found

@@ -42,6 +42,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from unicodedata import normalize
 
 import tomli_w
 
@@ -202,7 +203,7 @@ def save_profile(table: BomTable, path: str | Path, opts: ReadOptions | None = N
     Path(path).write_text(head + tomli_w.dumps(data), encoding="utf-8")
 
 
-_BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]|（[^）]*）|【[^】]*】")
 _TRAILING_NUMBER = re.compile(r"[\s_#-]*\d{1,2}$")
 
 
@@ -230,7 +231,7 @@ def header_key(text: object) -> str:
     """
     if text is None:
         return ""
-    s = str(text).casefold().replace("#", "no").replace("%", "pct")
+    s = normalize("NFKC", str(text)).casefold().replace("#", "no").replace("%", "pct")
     return _DROP.sub("", s)
 
 
