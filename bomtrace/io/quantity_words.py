@@ -152,9 +152,9 @@ def report_units(unit: pd.Series, s: pd.Series, ctx: RowContext, log: IssueLog) 
     has = unit.notna().to_numpy()
     if not has.any():
         return
-    words = unit[has]
-    kinds = words.map(kind)
-    counters = sorted(set(words[kinds == "counter"]))
+    codes, uniques = pd.factorize(unit[has])  # each distinct word classified once
+    is_counter = np.array([kind(str(u)) == "counter" for u in uniques], dtype=bool)[codes]
+    counters = sorted({str(u) for u in uniques if kind(str(u)) == "counter"})
     if counters:
         listed = ", ".join(f"'{w}'" for w in counters[:8])
         log.add(
@@ -166,7 +166,7 @@ def report_units(unit: pd.Series, s: pd.Series, ctx: RowContext, log: IssueLog) 
             )
         )
     odd = np.zeros(len(unit), dtype=bool)
-    odd[np.flatnonzero(has)] = (kinds != "counter").to_numpy()
+    odd[np.flatnonzero(has)] = ~is_counter
     log.add_rows(
         IssueCode.QUANTITY_UNIT,
         odd,
