@@ -278,3 +278,18 @@ def test_money_with_yuan_yen_won_and_rouble_signs() -> None:
 def test_full_width_headers_and_brackets(header: str, field: str) -> None:
     found = match_header(header)
     assert found is not None and found[0] == field, found
+
+
+@pytest.mark.parametrize("encoding", ["big5", "cp932", "gb18030"])
+def test_trail_bytes_that_look_like_delimiters_or_backslashes(
+    write_csv: WriteCsv, encoding: str
+) -> None:
+    """Big5 and Shift-JIS characters may end in 0x5C (backslash) or 0x7C (pipe): the parsers
+    decode before they split (表 is 0x95 0x5C in Shift-JIS)."""
+    rows = [list(r) for r in BOMS["zh-tw" if encoding == "big5" else "ja"]]
+    rows[2][1] = '"' + rows[2][1] + ', 表示"'
+    path = write_csv("pipe.txt", "".join("|".join(r) + "\n" for r in rows), encoding=encoding)
+    t = read_bom([path])
+    assert t.sources[0].delimiter == "|"
+    assert t.lines["description"].tolist()[2] == rows[2][1].strip('"')
+    assert t.lines["quantity"].tolist()[1:] == [12.0, 4.0, 8.0, 1.0]
