@@ -35,6 +35,8 @@ class IssueCode(StrEnum):
     ROW_SKIPPED = "row-skipped"
     SHEET_SKIPPED = "sheet-skipped"
     FILE_NOT_READ = "file-not-read"
+    ENCODING_GUESSED = "encoding-guessed"
+    QUANTITY_UNIT = "quantity-unit"
     LEVEL_SHIFTED = "level-shifted"
     RAGGED_ROW = "ragged-row"
     ROW_REALIGNED = "row-realigned"
@@ -109,6 +111,8 @@ DEFAULT_SEVERITY: dict[IssueCode, Severity] = {
     IssueCode.ROW_SKIPPED: Severity.INFO,
     IssueCode.SHEET_SKIPPED: Severity.INFO,
     IssueCode.FILE_NOT_READ: Severity.ERROR,
+    IssueCode.ENCODING_GUESSED: Severity.WARNING,
+    IssueCode.QUANTITY_UNIT: Severity.INFO,
     IssueCode.LEVEL_SHIFTED: Severity.INFO,
     IssueCode.RAGGED_ROW: Severity.ERROR,
     IssueCode.ROW_REALIGNED: Severity.WARNING,

@@ -139,6 +139,70 @@ _EXTRA_ALIASES = {
     "CG": ["republic of the congo", "congo-brazzaville"],
 }
 
+# Country names in Chinese (simplified, traditional), Japanese, Korean, Russian and the other
+# languages BOMs are written in, for a country-of-origin column (issue 22); '|' between names.
+_LOCAL_NAMES = {
+    "US": (
+        "美国|美國|米国|アメリカ|アメリカ合衆国|미국|미합중국|США|Соединённые Штаты|"
+        "Соединенные Штаты Америки|Stati Uniti|Estados Unidos|EUA|"
+        "États-Unis|Vereinigte Staaten"
+    ),
+    "CN": "中国|中國|中华人民共和国|中華人民共和國|中国大陆|中國大陸|중국|Китай|КНР|Cina|Chine",
+    "JP": "日本|일본|Япония|Giappone|Japão|Japon|Japón",
+    "TW": "台湾|台灣|臺灣|中国台湾|대만|Тайвань|Taïwan|Taiwán",
+    "KR": (
+        "韩国|韓国|韓國|南韩|南韓|大韩民国|大韓民国|大韓民國|한국|대한민국|남한|Южная Корея|"
+        "Республика Корея|Corea del Sur|Corée du Sud|Coreia do Sul|"
+        "Südkorea|Corea del Sud"
+    ),
+    "HK": "香港|홍콩|Гонконг",
+    "MO": "澳门|澳門|マカオ|마카오|Макао",
+    "DE": "德国|德國|ドイツ|독일|Германия|Germania|Alemanha|Alemania|Allemagne",
+    "MY": "马来西亚|馬來西亞|マレーシア|말레이시아|Малайзия|Malaisie|Malasia|Malásia",
+    "TH": "泰国|泰國|タイ|태국|Таиланд|Thaïlande|Tailandia|Tailândia|Thailandia",
+    "VN": "越南|ベトナム|베트남|Вьетнам",
+    "PH": "菲律宾|菲律賓|フィリピン|필리핀|Филиппины",
+    "SG": "新加坡|シンガポール|싱가포르|Сингапур|Singapour|Singapur",
+    "MX": "墨西哥|メキシコ|멕시코|Мексика|Mexique|Messico",
+    "IN": "印度|インド|인도|Индия|Inde",
+    "ID": "印度尼西亚|印度尼西亞|印尼|インドネシア|인도네시아|Индонезия|Indonésie",
+    "GB": (
+        "英国|英國|イギリス|영국|Великобритания|Англия|Royaume-Uni|Reino Unido|"
+        "Regno Unito|Vereinigtes Königreich|Großbritannien"
+    ),
+    "FR": "法国|法國|フランス|프랑스|Франция|Frankreich|Francia|França",
+    "IT": "意大利|義大利|イタリア|이탈리아|Италия|Italien|Italie|Italia",
+    "CH": "瑞士|スイス|스위스|Швейцария|Schweiz|Suisse|Svizzera|Suiza|Suíça",
+    "NL": (
+        "荷兰|荷蘭|オランダ|네덜란드|Нидерланды|Голландия|Niederlande|Pays-Bas|"
+        "Países Bajos|Paesi Bassi|Países Baixos"
+    ),
+    "BE": "比利时|比利時|ベルギー|벨기에|Бельгия|Belgien|Belgique|Bélgica|Belgio",
+    "AT": "奥地利|奧地利|オーストリア|오스트리아|Австрия|Österreich|Autriche",
+    "IL": "以色列|イスラエル|이스라엘|Израиль",
+    "CZ": (
+        "捷克|チェコ|체코|Чехия|Tschechien|République tchèque|Chequia|"
+        "Repubblica Ceca|Tschechische Republik"
+    ),
+    "HU": "匈牙利|ハンガリー|헝가리|Венгрия|Ungarn|Hongrie|Hungría|Ungheria",
+    "PL": "波兰|波蘭|ポーランド|폴란드|Польша|Polen|Pologne|Polonia|Polónia",
+    "SE": "瑞典|スウェーデン|스웨덴|Швеция|Schweden|Suède|Suecia|Svezia",
+    "FI": "芬兰|芬蘭|フィンランド|핀란드|Финляндия|Finnland|Finlande|Finlandia",
+    "DK": "丹麦|丹麥|デンマーク|덴마크|Дания|Dänemark|Danemark|Dinamarca|Danimarca",
+    "NO": "挪威|ノルウェー|노르웨이|Норвегия|Norwegen|Norvège|Noruega|Norvegia",
+    "IE": "爱尔兰|愛爾蘭|アイルランド|아일랜드|Ирландия|Irland|Irlande|Irlanda",
+    "ES": "西班牙|スペイン|스페인|Испания|Spanien|Espagne|España|Spagna|Espanha",
+    "PT": "葡萄牙|ポルトガル|포르투갈|Португалия",
+    "RU": "俄罗斯|俄羅斯|ロシア|러시아|Россия|РФ",
+    "UA": "乌克兰|烏克蘭|ウクライナ|우크라이나|Украина",
+    "BY": "白俄罗斯|白俄羅斯|ベラルーシ|벨라루스|Беларусь|Белоруссия",
+    "CA": "加拿大|カナダ|캐나다|Канада",
+    "BR": "巴西|ブラジル|브라질|Бразилия|Brésil|Brasilien",
+    "AU": "澳大利亚|澳大利亞|澳洲|オーストラリア|호주|Австралия",
+    "TR": "土耳其|トルコ|튀르키예|터키|Турция",
+    "KH": "柬埔寨|カンボジア|캄보디아|Камбоджа",
+}
+
 
 # Regions the EAR treats as destinations of their own although they have no Country Chart row:
 # the Crimea region and the so-called DNR and LNR regions of Ukraine (15 CFR 746.6, Country
@@ -223,6 +287,7 @@ def build_countries(chart: dict[str, Any], groups: dict[str, Any]) -> dict[str, 
         gname = sorted(n for n, c in group_code.items() if c == code)
         aliases = {_fold(name), iso3.lower(), _fold(display)}
         aliases |= {_fold(a) for a in [*gname, *_EXTRA_ALIASES.get(code, [])]}
+        aliases |= {_fold(a) for a in _LOCAL_NAMES.get(code, "").split("|") if a}
         out[code] = {
             "name": display,
             "iso3": iso3,

@@ -111,3 +111,48 @@ def test_module_stays_light() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("美国", "US"),
+        ("美國", "US"),
+        ("米国", "US"),
+        ("アメリカ", "US"),
+        ("미국", "US"),
+        ("США", "US"),
+        ("中国", "CN"),
+        ("中國", "CN"),
+        ("中华人民共和国", "CN"),
+        ("중국", "CN"),
+        ("Китай", "CN"),
+        ("日本", "JP"),
+        ("일본", "JP"),
+        ("Япония", "JP"),
+        ("台湾", "TW"),
+        ("台灣", "TW"),
+        ("韩国", "KR"),
+        ("韓国", "KR"),
+        ("한국", "KR"),
+        ("德国", "DE"),
+        ("ドイツ", "DE"),
+        ("독일", "DE"),
+        ("Германия", "DE"),
+        ("マレーシア", "MY"),
+        ("泰国", "TH"),
+        ("越南", "VN"),
+        ("菲律宾", "PH"),
+        ("新加坡", "SG"),
+        ("墨西哥", "MX"),
+        ("インド", "IN"),
+        ("英国", "GB"),
+        ("Royaume-Uni", "GB"),
+        ("イスラエル", "IL"),
+        ("Чехия", "CZ"),
+        ("Ungarn", "HU"),
+        ("香港", "HK"),
+    ],
+)
+def test_country_names_in_other_languages(name: str, code: str | None) -> None:
+    assert normalize_country(name) == code

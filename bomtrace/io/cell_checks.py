@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 from bomtrace.io.headers import HeaderMap
 from bomtrace.io.layouts import SourcePlan
 from bomtrace.io.table import BOOLEAN_FIELDS, RawSheet, column_letter
+from bomtrace.io.text_encoding import guessed_message
 from bomtrace.issues import Issue, IssueCode, IssueLog, Severity
 
 #: Most characters a cell holds in Excel; a longer one in a field's column is read as empty.
@@ -70,6 +71,8 @@ def check_cells(plan: SourcePlan, log: IssueLog) -> None:
         Receives the issues.
     """
     raw, hmap = plan.raw, plan.hmap
+    if raw.encoding_guessed and raw.encoding:
+        log.add(Issue(IssueCode.ENCODING_GUESSED, guessed_message(raw.encoding), file=raw.path))
     by_letter = {raw.columns[j]: f for f, j in hmap.fields.items() if j < len(raw.columns)}
     for row, letter, kind, message in raw.notes:
         fld = by_letter.get(letter)

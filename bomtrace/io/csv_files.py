@@ -73,11 +73,10 @@ def read_csv_file(
         Given the head of the file (its first ``HEADER_SCAN_ROWS`` records), return the index of
         the header record, or None when there is none. Without it, the first record is taken.
     encoding : str, optional
-        The text encoding (``--encoding``), e.g. ``gb18030`` or ``shift_jis``; by default it
-        is sniffed (UTF-8/UTF-16 by their marks, else cp1252, else latin-1; a UTF-8 file with
-        some cp1252 bytes is read as UTF-8 with those bytes as cp1252, see
-        :mod:`bomtrace.io.csv_repair`). NUL bytes are read as ``\ufffd``; both are listed in
-        ``notes`` with their line and column.
+        The text encoding (``--encoding``), e.g. ``gb18030`` or ``shift_jis``; by default
+        UTF-8/UTF-16, else detected (:mod:`bomtrace.io.text_encoding`; a UTF-8 file with some
+        cp1252 bytes is read as UTF-8 with those as cp1252, :mod:`bomtrace.io.csv_repair`).
+        NUL bytes are read as ``\ufffd``; both are listed in ``notes`` with line and column.
     early : EarlyReads, optional
         What was read of the file on a background thread; used when it fits.
 
@@ -85,7 +84,7 @@ def read_csv_file(
     -------
     RawSheet
         Text cells (``""`` when empty), 1-based line numbers, column numbers as text,
-        the encoding (``utf-8-sig``, ``utf-16``, ``cp1252`` or ``latin-1``) and the delimiter.
+        the encoding (``utf-8-sig``, ``utf-16``, ``cp1252``, ``gb18030``...) and the delimiter.
 
     Raises
     ------
@@ -134,6 +133,7 @@ def read_csv_file(
         rows=np.zeros(0, dtype=np.int64),
         columns=[],
         encoding=encoding,
+        encoding_guessed=sniffed and encoding not in ("utf-8-sig", "utf-16"),
         delimiter=delim,
         notes=[(n, column_letter(c), "text", msg) for n, c, msg in fixed.notes] if fixed else [],
     )

@@ -28,6 +28,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from bomtrace.io.formats import SNIFF_BYTES
+from bomtrace.io.text_encoding import detect
 
 #: Delimiters tried, in order of preference on ties.
 DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
@@ -135,8 +136,10 @@ _QUOTED = re.compile(r'"[^"]*"')
 def decode_text(data: bytes) -> tuple[str, str]:
     """Decode text and return ``(text, encoding)``.
 
-    UTF-8 (with or without BOM) is tried first, UTF-16 when a UTF-16 BOM is present (Excel's
-    "Unicode text"), else cp1252 (Windows Western), else latin-1, which never fails.
+    UTF-16 when a UTF-16 BOM is present (Excel's "Unicode text"), else UTF-8 (with or without
+    BOM); a file that is not UTF-8 in the encoding detected from its bytes
+    (:func:`bomtrace.io.text_encoding.detect`: GB18030, Big5, Shift-JIS, EUC-KR, cp1251, ...),
+    else cp1252 (Windows Western), else latin-1, which never fails.
 
     Parameters
     ----------
@@ -160,10 +163,8 @@ def decode_text(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8-sig"), "utf-8-sig"
     except UnicodeDecodeError:
         pass
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"
+    encoding = detect(data)
+    return data.decode(encoding), encoding
 
 
 def sniff_delimiter(sample: str) -> str:

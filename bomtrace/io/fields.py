@@ -18,6 +18,7 @@ from bomtrace.io.cell_checks import IssueLog, RowContext
 from bomtrace.io.layouts import parse_levels_text
 from bomtrace.io.mapping import header_key
 from bomtrace.io.quantities import dnp_flags, numbers_of, parse_quantity
+from bomtrace.io.quantity_words import report_units
 from bomtrace.io.rows import iso, parse_dates
 from bomtrace.io.table import BOOLEAN_FIELDS, Layout
 from bomtrace.io.values import map_distinct, parse_flags, parse_numbers
@@ -109,6 +110,7 @@ def convert_field(fld: str, s: pd.Series, ctx: RowContext, log: IssueLog) -> obj
                 fld,
             ),
         )
+        report_units(q.unit, s, ctx, log)
         return q.values
     if fld == "dnp":
         header = ctx.hmap.headers[ctx.hmap.fields[fld]] if fld in ctx.hmap.fields else ""

@@ -4,6 +4,7 @@ with a currency sign or an abbreviation, a manufacturer part number spelt any wa
 from __future__ import annotations
 
 import re
+from unicodedata import normalize
 
 _DROP = re.compile(r"[\W_]+", re.UNICODE)
 
@@ -29,7 +30,7 @@ def header_key(text: object) -> str:
     """
     if text is None:
         return ""
-    s = str(text).casefold().replace("#", "no").replace("%", "pct")
+    s = normalize("NFKC", str(text)).casefold().replace("#", "no").replace("%", "pct")
     return _DROP.sub("", s)
 
 

@@ -48,6 +48,7 @@ import tomli_w
 from bomtrace._version import __version__
 from bomtrace.errors import ColumnMappingError, UsageError
 from bomtrace.io.aliases import _WEAK_EXTRA, ALIASES, WEAK_ALIASES
+from bomtrace.io.aliases_intl import INTL_ALIASES
 from bomtrace.io.header_words import MONEY_SIGN, by_words, header_key
 from bomtrace.io.options import ReadOptions
 from bomtrace.io.sheet_xml import column_index
@@ -202,9 +203,7 @@ def save_profile(table: BomTable, path: str | Path, opts: ReadOptions | None = N
     Path(path).write_text(head + tomli_w.dumps(data), encoding="utf-8")
 
 
-_BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
-
-
+_BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]|（[^）]*）|【[^】]*】")
 _TRAILING_NUMBER = re.compile(r"[\s_#-]*\d{1,2}$")
 
 
@@ -213,7 +212,7 @@ def _build_index() -> dict[str, tuple[str, str]]:
     for fld in CANONICAL_FIELDS:
         index[header_key(fld)] = (fld, "exact")
     weak = {header_key(w) for w in WEAK_ALIASES}
-    groups = [ALIASES, _WEAK_EXTRA]
+    groups = [ALIASES, INTL_ALIASES, _WEAK_EXTRA]
     for group in groups:
         for fld, names in group.items():
             for name in names:

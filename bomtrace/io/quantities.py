@@ -38,6 +38,7 @@ from bomtrace.io.cell_checks import IssueLog, RowContext
 from bomtrace.io.header_words import quantity_like_headers
 from bomtrace.io.layouts import settle_top
 from bomtrace.io.mapping import header_key
+from bomtrace.io.quantity_words import counted
 from bomtrace.io.values import FLAG_WORDS, as_str, parse_numbers
 from bomtrace.issues import Issue, IssueCode, Severity
 
@@ -124,6 +125,7 @@ def parse_quantity(s: pd.Series) -> Quantity:
     values[idx[is_dnp]] = 0.0
     bad[idx[is_dnp]] = False
     dnp[idx[is_dnp]] = True
+    unit = counted(s, values, bad, unit)  # 12个, 一卷, 3개, 1 шт
     return Quantity(values, bad, unit, dnp)
 
 

@@ -81,6 +81,8 @@ class RawSheet:
     rows: np.ndarray
     columns: list[str]
     encoding: str | None = None
+    #: the encoding was detected from the bytes (not UTF-8/UTF-16, not given): a guess
+    encoding_guessed: bool = False
     delimiter: str | None = None
     #: CSV rows with more or fewer fields than the header: frame row -> the fields as written
     ragged: dict[int, list[str]] = field(default_factory=dict)
@@ -214,6 +216,8 @@ class SourceInfo:
     rows_used: int
     columns: list[ColumnMatch] = field(default_factory=list)
     encoding: str | None = None
+    #: the encoding was detected from the bytes (not UTF-8/UTF-16, not given): a guess
+    encoding_guessed: bool = False
     delimiter: str | None = None
     unmapped_headers: list[str] = field(default_factory=list)
     #: how the structure was read: "level", "dotted-level", "dot-prefixed-level",

@@ -25,9 +25,12 @@ import pyarrow.compute as pc
 
 _PLAIN = r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$"
 #: Currency markers removed from money text; codes/symbols that name one currency unambiguously.
-_CURRENCY = r"(?i)(US\$|USD|EUR|GBP|JPY|CNY|RMB|CHF|CAD|AUD|KRW|TWD|INR|MXN|[$€£¥])"
-_CURRENCY_CODE = {"€": "EUR", "£": "GBP", "RMB": "CNY", "US$": "USD"}
-_AMBIGUOUS_SYMBOLS = {"$", "¥"}
+_CURRENCY = (
+    r"(?i)(US\$|USD|EUR|GBP|JPY|CNY|RMB|CHF|CAD|AUD|KRW|TWD|INR|MXN|RUB|руб\.?|[$€£¥￥元円₩₽])"
+)
+_CURRENCY_CODE = {"€": "EUR", "£": "GBP", "RMB": "CNY", "US$": "USD", "円": "JPY", "₩": "KRW"}
+_CURRENCY_CODE |= {"₽": "RUB", "РУБ": "RUB", "РУБ.": "RUB"}
+_AMBIGUOUS_SYMBOLS = {"$", "¥", "￥", "元"}  # 元: yuan (CNY) or New Taiwan dollars (TWD)
 _SPACES = r"[\s\u00a0\u202f']"
 _THOUSANDS_COMMA = r"^[-+]?\d{1,3}(,\d{3})+$"
 _THOUSANDS_DOT = r"^[-+]?\d{1,3}(\.\d{3})+$"
