@@ -124,18 +124,22 @@ def test_kicad_source_line_names_the_product(write_csv: WriteCsv) -> None:
 
 
 def test_placement_list_counts_designators(write_csv: WriteCsv) -> None:
-    # one row per placement (or a list of designators), no quantity column
-    text = 'Designator,Part Number\nR1,RES-10K\nR2,RES-10K\n"C1, C2",CAP-1\nU1,IC-1\n'
+    # one row per placement, no quantity column: each row counts its designators, and the
+    # placements of one part are one line (quantities added, designators joined)
+    text = "Designator,Part Number\nR1,RES-10K\nR2,RES-10K\nC1,CAP-1\nC2,CAP-1\nU1,IC-1\n"
     t = read_bom([write_csv("pnp.csv", text)])
-    # R1 and R2 are two placements of one part: merged into one line of quantity 2
     assert t.lines["quantity"].tolist()[1:] == [2.0, 2.0, 1.0]
-    assert t.lines["reference_designators"].tolist()[1] == "R1, R2"
-    assert t.sources[0].rows_merged == 1
-    assert "placements-grouped" in _codes(t)
-    assert "quantity-from-designators" in _codes(t)
+    assert t.lines["reference_designators"].tolist()[1:] == ["R1, R2", "C1, C2", "U1"]
+    assert t.sources[0].rows_merged == 2 and t.sources[0].rows_used == 5
+    assert "placements-grouped" in _codes(t) and "quantity-from-designators" in _codes(t)
     assert _explode(write_csv("pnp.csv", text)) == {
         "pnp": {"CAP-1": 2.0, "IC-1": 1.0, "RES-10K": 2.0}
     }
+    # a sheet that groups its lines already is left as written
+    grouped = 'Designator,Part Number\nR1,RES-10K\n"R2, R3",RES-10K\n"C1, C2",CAP-1\n'
+    t = read_bom([write_csv("grouped.csv", grouped)])
+    assert t.lines["quantity"].tolist()[1:] == [1.0, 2.0, 2.0]
+    assert "placements-grouped" not in _codes(t)
 
 
 def test_several_flat_boms_need_one_product_each(write_csv: WriteCsv) -> None:

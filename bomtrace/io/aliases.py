@@ -222,6 +222,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "references",
         "designator",
         "designators",
+        "designater",
         "part reference",
         "repère",
         "repères",
@@ -345,7 +346,19 @@ ALIASES: dict[str, tuple[str, ...]] = {
 #: Aliases that name a field only when no stronger alias does: in a sheet with both "Item" and
 #: "Component" (SAP: item number 0010 and the component's part number), "Component" wins.
 WEAK_ALIASES: frozenset[str] = frozenset(
-    {"item", "part", "libref", "lib ref", "name", "text", "type", "ref", "reference", "unit"}
+    {
+        "item",
+        "part",
+        "libref",
+        "lib ref",
+        "name",
+        "text",
+        "type",
+        "ref",
+        "reference",
+        "unit",
+        "code",
+    }
 )
 #: Headers of a ``dnp`` column that say the part *is* fitted (``yes`` there means populate).
 POSITIVE_DNP_HEADERS: frozenset[str] = frozenset(
@@ -364,5 +377,14 @@ POSITIVE_DNP_HEADERS: frozenset[str] = frozenset(
     }
 )
 _WEAK_EXTRA: dict[str, tuple[str, ...]] = {
-    "part_number": ("item", "part", "libref", "lib ref", "library reference"),
+    "part_number": (
+        "item",
+        "part",
+        "libref",
+        "lib ref",
+        "library reference",
+        "code",
+        "part code",
+        "product code",
+    ),
 }

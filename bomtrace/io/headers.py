@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from bomtrace.io.identity import KeyPlan, choose, choose_quantity, header_role
+from bomtrace.io.identity import KeyPlan, choose, choose_quantity, count_like, header_role
 from bomtrace.io.mapping import Overrides, header_key, match_header
 from bomtrace.io.table import CANONICAL_FIELDS, ColumnMatch, RawSheet
 from bomtrace.settings import HEADER_SCAN_ROWS
@@ -125,10 +125,10 @@ def find_header(raw: RawSheet, ov: Overrides) -> HeaderMap | None:
 def _identified(cells: list[str], found: set[str]) -> bool:
     """A header row without a part-number column whose lines another column identifies (a
     distributor's number, a value or a name) beside a quantity or designators."""
-    if not found & {"quantity", "reference_designators"}:
-        return False
     roles = {header_role(c) for c in cells if c}
-    return bool(roles & {"mpn", "distributor", "name"})
+    counted = found & {"quantity", "reference_designators"} or any(count_like(c) for c in cells)
+    named = roles & {"mpn", "distributor", "name"} or "description" in found
+    return bool(counted and named)
 
 
 def _sub_header(raw: RawSheet, idx: int, ov: Overrides) -> tuple[list[str], list[str]] | None:

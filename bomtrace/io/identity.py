@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from bomtrace.io.mapping import header_key
+from bomtrace.io.mapping import header_key, match_header
 from bomtrace.io.table import RawSheet
 from bomtrace.io.values import regex_matches
 
@@ -211,6 +211,8 @@ def _roles(cells: list[str], fields: dict[str, int], dup_cols: set[int]) -> dict
             out[j] = "part_number"
         elif by_col.get(j) == "mpn":
             out[j] = "mpn"
+        elif j not in by_col and match_header(text) == ("part_number", "weak-alias"):
+            out[j] = "name"  # "Part", "Item" beside a part-number column: the part's name
         elif by_col.get(j) in (None, "description", "supplier", "manufacturer"):
             role = header_role(text)
             if role is not None and (by_col.get(j) is None or role in ("name", "shape")):
@@ -311,7 +313,21 @@ _COUNT_WORDS = _set(
     "qty quantity quantities units number count pcs pieces piece needed required req "
     "amount menge anzahl stk stück nombre cantidad unidades"
 )
-_NOT_COUNT = _set("price cost total sum stock order moq min pack avail available lead eur usd")
+_NOT_COUNT = _set(
+    "price cost total sum stock order moq min pack avail available lead eur usd in sold bought "
+    "purchased ordered buy"
+)
+
+
+def count_like(text: str) -> bool:
+    """True when a header reads like a count ("Units", "Needed Quantity", "quentity").
+
+    >>> count_like("Needed Quantity"), count_like("Qty in stock"), count_like("Quentity")
+    (True, False, True)
+    """
+    ws = set(words(text))
+    typo = any(difflib.SequenceMatcher(None, w, "quantity").ratio() >= 0.8 for w in ws)
+    return bool((ws & _COUNT_WORDS or typo) and not ws & _NOT_COUNT)
 
 
 def _counts(body: pd.Series) -> bool:
@@ -341,9 +357,7 @@ def choose_quantity(
     for j, text in enumerate(cells):
         if j in taken or not text:
             continue
-        ws = set(words(text))
-        typo = any(difflib.SequenceMatcher(None, w, "quantity").ratio() >= 0.8 for w in ws)
-        if not (ws & _COUNT_WORDS or typo) or ws & _NOT_COUNT:
+        if not count_like(text):
             continue
         if not _counts(_body(raw, idx, j)):
             continue

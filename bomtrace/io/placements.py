@@ -1,19 +1,22 @@
 """One row per placement: a single-level BOM that lists a part once per designator.
 
 KiCad's per-component BOM plugins, DipTrace and Eagle part lists write one row per placement
-(``R1``, ``R2``, ... each with quantity 1). Rows of a single-level sheet that name the same part
-with the same attributes (every field bomtrace reads but the quantity and the designators) are
-one line: they are merged into the first such row, quantities added and designators joined, and
-the merge is reported once per sheet. Rows that differ in a field (a price, an origin, a DNP
-mark) stay separate lines; columns bomtrace does not read are kept from the first row; a row
-whose quantity could not be read is never merged.
+(``R1``, ``R2``, ... each with quantity 1). In such a sheet (at least 80% of its rows count one
+part) the rows that name the same part with the same fields are one line: they are merged into
+the first such row, quantities added, designators joined, and what the placements write in
+columns bomtrace does not read (a label such as ``FIRE`` or ``USER5``, a simulation model)
+joined as well, so nothing written is lost; the merge is reported once per sheet. Rows that
+differ in a field bomtrace reads (a price, an origin, a DNP mark) stay separate lines; a row
+whose quantity could not be read is never merged. A sheet that groups its lines already (rows
+with several designators) is left as written: a part on two of its rows stays two lines.
 
 >>> import pandas as pd
->>> f = pd.DataFrame({"part_number": ["R", "R", "C"], "quantity": [1.0, 1.0, 2.0],
-...                   "reference_designators": ["R1", "R2", "C1 C2"], "_row": [2, 3, 4]})
+>>> f = pd.DataFrame({"part_number": ["R", "R", "C"], "quantity": [1.0, 1.0, 1.0],
+...                   "reference_designators": ["R1", "R2", "C1"], "x:Value": ["A", "B", "C"],
+...                   "_row": [2, 3, 4]})
 >>> out, merged = group_placements(f)
->>> out["quantity"].tolist(), out["reference_designators"].tolist(), out["_row"].tolist(), merged
-([2.0, 2.0], ['R1, R2', 'C1 C2'], [2, 4], 1)
+>>> out["quantity"].tolist(), out["reference_designators"].tolist(), out["x:Value"].tolist()
+([2.0, 1.0], ['R1, R2', 'C1'], ['A, B', 'C'])
 """
 
 from __future__ import annotations
@@ -30,13 +33,15 @@ def group_placements(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     rows merged into an earlier one."""
     pn = frame["part_number"]
     dup = pn.duplicated(keep=False).to_numpy(dtype=bool).copy()
-    if "quantity" in frame.columns:
-        dup &= ~np.isnan(frame["quantity"].to_numpy(dtype=float, na_value=np.nan))
-    if dup.sum() < 2:
+    if dup.sum() < 2 or "quantity" not in frame.columns:
         return frame, 0
-    # the part and every field bomtrace reads; columns it does not read (a datasheet link, a
-    # simulation model) are kept from the first row
-    keys = [c for c in frame.columns if c not in _PER_PLACEMENT and not str(c).startswith("x:")]
+    qty = frame["quantity"].to_numpy(dtype=float, na_value=np.nan)
+    read = ~np.isnan(qty)
+    if not read.any() or (qty[read] <= 1).mean() < 0.8:
+        return frame, 0  # lines grouped already: not one row per placement
+    dup &= read
+    joined = [c for c in frame.columns if str(c).startswith("x:")]
+    keys = [c for c in frame.columns if c not in _PER_PLACEMENT and c not in joined]
     sub = frame.loc[dup, keys]
     group = sub.groupby(keys, dropna=False, sort=False, observed=True).ngroup().to_numpy()
     at = np.flatnonzero(dup)
@@ -46,17 +51,18 @@ def group_placements(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
         return frame, 0
     out = frame.copy()
     target = pd.Series(first, index=at)
-    if "quantity" in frame.columns:
-        sums = frame["quantity"].iloc[at].groupby(first).sum()
-        qty = out["quantity"].to_numpy(dtype=float, na_value=np.nan).copy()
-        qty[sums.index.to_numpy()] = sums.to_numpy()
-        out["quantity"] = qty
-    if "reference_designators" in frame.columns:
-        refs = frame["reference_designators"].iloc[at]
-        joined = refs.groupby(target.to_numpy()).agg(lambda s: ", ".join(s.dropna()) or None)
-        col = out["reference_designators"].astype(object)
-        col.iloc[joined.index.to_numpy()] = joined.to_numpy()
-        out["reference_designators"] = col.astype(frame["reference_designators"].dtype)
+    sums = frame["quantity"].iloc[at].groupby(first).sum()
+    total = qty.copy()
+    total[sums.index.to_numpy()] = sums.to_numpy()
+    out["quantity"] = total
+    for name in [c for c in ("reference_designators",) if c in frame.columns] + joined:
+        texts = frame[name].iloc[at]
+        agg = texts.groupby(target.to_numpy()).agg(
+            lambda s: ", ".join(dict.fromkeys(s.dropna().astype(str))) or None
+        )
+        col = out[name].astype(object)
+        col.iloc[agg.index.to_numpy()] = agg.to_numpy()
+        out[name] = col.astype(frame[name].dtype)
     keep = np.ones(len(frame), dtype=bool)
     keep[merged] = False
     return out[keep].reset_index(drop=True), int(len(merged))

@@ -259,8 +259,7 @@ def _merged_issue(
             IssueCode.PLACEMENTS_GROUPED,
             f"{ctx.where}: {merged} row(s) repeat a part of an earlier row with the same "
             f"attributes (one row per placement); each was merged into that line, quantities "
-            f"added and designators joined ({lines + merged} rows, {lines} lines; columns "
-            "bomtrace does not read are kept from the first row).",
+            f"added and designators joined ({lines + merged} rows, {lines} lines).",
             file=plan.raw.path,
             sheet=plan.raw.sheet,
             row=ctx.header_row,

@@ -72,7 +72,8 @@ _TOTAL = (
 _FOOTER = (
     r"(?i)^(approved|approval|prepared|checked|reviewed|verified|drawn|designed by|released|"
     r"authori[sz]ed|signature|signed|sign[\s-]*off|notes?\b|remarks?\b|comments?\b|"
-    r"page\s+\d|printed|generated|end of|date\s*:|erstellt|geprüft|freigegeben|genehmigt|"
+    r"page\s+\d|printed\s+(on|by|at)\b|printed\s*:|generated|end of|date\s*:|erstellt|"
+    r"geprüft|freigegeben|genehmigt|"
     r"unterschrift|bemerkung|hinweis|anmerkung|approuvé|vérifié|aprobado|revisado|firma|notas?\b)"
 )
 _SEPARATOR = r"^[-=_*~#.+|/\\ ]+$"
