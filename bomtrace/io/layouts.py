@@ -242,6 +242,7 @@ class SourcePlan:
     per_assembly: bool = False
     root: bool = True
     as_of: date | None = None
+    build_quantity: float | None = None  #: ``--build-quantity``
 
     @property
     def role(self) -> Literal["bom", "master"]:

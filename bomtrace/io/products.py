@@ -53,6 +53,7 @@ LABELS: tuple[str, ...] = (
     "board",
     "design",
     "project",
+    "prj",
     "title",
     "bom for",
     "bom",
@@ -118,6 +119,8 @@ def title_name(raw: RawSheet, header_index: int | None) -> tuple[str, int, str] 
             if not value:
                 value = next((c for c in cells[j + 1 :] if c), "")
             name = clean_name(value) if value else ""
+            if re.fullmatch(r"[-+]?[\d.,]+\s*\w{0,4}", name):
+                continue  # a number ("Board Qty: 100") names no product
             rank = LABELS.index(label) if label in LABELS else len(LABELS)
             if name and (best is None or rank < best[0]):
                 best = (rank, name, int(raw.rows[i]), raw.columns[j])

@@ -234,6 +234,7 @@ def _sources(
             _skip(log, raw, why)
             continue
         found += 1
+        plan.build_quantity = opts.build_quantity
         yield plan
     if not found and not in_folder:
         raise ColumnMappingError(

@@ -100,7 +100,11 @@ def section_rows(
     lone &= ~_named_elsewhere(cells, sub, lone, part_col)  # a product line: its parent names it
     again = _second_header(sub, part_col, qty_col)
     prev = suspect - 1
-    after_gap = (prev < 0) | ~nonblank[np.maximum(prev, 0)]
+    at = np.maximum(prev, 0)
+    gap = np.ones(n, dtype=bool)  # the row above has nothing under a header
+    for j in headed:
+        gap &= (cells[j].iloc[at] == "").to_numpy()
+    after_gap = (prev < 0) | ~nonblank[at] | gap
     after_heading = np.isin(prev, suspect[lone])
     before_header = np.isin(suspect + 1, suspect[again])
     heading = lone & (after_gap | after_heading | colon | before_header)
@@ -195,7 +199,7 @@ def sum_rows(cells: dict[int, pd.Series], suspect: np.ndarray, *, part_col: int)
     rows = suspect[cand]
     ok = np.ones(len(rows), dtype=bool)
     starts = np.concatenate(([0], rows[:-1] + 1))
-    for j, s in cells.items():
+    for s in cells.values():
         mine = (s.iloc[rows] != "").to_numpy()
         if not mine.any():
             continue

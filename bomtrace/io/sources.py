@@ -23,6 +23,7 @@ from bomtrace.io.quantities import (
 )
 from bomtrace.io.rows import read_body
 from bomtrace.io.table import CANONICAL_FIELDS, Converted, RawSheet, SourceInfo
+from bomtrace.io.title_block import per_unit
 from bomtrace.io.unread import USED
 from bomtrace.io.values import text_or_na as text
 from bomtrace.issues import Issue, IssueCode, Severity
@@ -61,6 +62,7 @@ def convert(plan: SourcePlan, log: IssueLog) -> Converted:
     for fld, j in hmap.fields.items():
         out[fld] = convert_field(fld, sel[j], ctx, log)
     fill_currency(out, ctx)
+    title = per_unit(plan, out, ctx, log)  # a build quantity in the title block
     add_product = False
     letters = {f: raw.columns[j] for f, j in hmap.fields.items()}
     extra: dict[str, pd.Series] = {}
@@ -115,6 +117,7 @@ def convert(plan: SourcePlan, log: IssueLog) -> Converted:
         rows_skipped=body.skipped(),
         group_row=int(raw.rows[hmap.group_index]) if hmap.group_index is not None else None,
         product=product,
+        title_block=title.to_dict() or None,
     )
     if plan.role == "bom":
         form = "parent-child" if plan.per_assembly or plan.kind == "parent-child" else "indented"

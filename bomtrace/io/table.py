@@ -226,6 +226,8 @@ class SourceInfo:
     group_row: int | None = None
     #: a product line the reader added (no product line in the file): part number and source
     product: dict[str, object] | None = None
+    #: metadata of a title block above the header (project, build_quantity, currency, date …)
+    title_block: dict[str, object] | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -249,6 +251,7 @@ class SourceInfo:
             "rows_skipped": dict(self.rows_skipped),
             "group_row": self.group_row,
             "product": dict(self.product) if self.product else None,
+            "title_block": dict(self.title_block) if self.title_block else None,
         }
 
 

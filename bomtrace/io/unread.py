@@ -172,10 +172,13 @@ def classify_rows(
     local[zero & (local == 0)] = PADDING
     local[sep & (local == 0)] = SEPARATOR
     local[is_footer & (local == 0)] = FOOTER
+    lines = np.flatnonzero(clean & nonblank)
+    trailing = suspect > (int(lines.max()) if lines.size else -1)  # a credit below the data
+    local[heading & ~is_total & trailing & (local == 0)] = FOOTER
     local[heading & ~is_total & (local == 0)] = SECTION
     local[is_total & ~again] = TOTAL
     codes[suspect] = np.where(local > 0, local, codes[suspect])
-    _footer_block(codes, clean & nonblank, suspect[is_footer & ~again])
+    _footer_block(codes, clean & nonblank, suspect[(is_footer | heading & trailing) & ~again])
     old = suspect[heading & obsolete_heading(first)]
     if old.size:
         stop = (codes == BLANK) | (codes == SECTION) | (codes == HEADER_AGAIN)
