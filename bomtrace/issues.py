@@ -56,6 +56,7 @@ class IssueCode(StrEnum):
     RAGGED_ROW = "ragged-row"
     ROW_REALIGNED = "row-realigned"
     BUILD_QUANTITY = "build-quantity"
+    SHEETS_COMBINED = "sheets-combined"
     SHORT_ROW = "short-row"
     HIDDEN_ROW = "hidden-row"
     MERGED_CELLS = "merged-cells"
@@ -126,6 +127,7 @@ DEFAULT_SEVERITY: dict[IssueCode, Severity] = {
     IssueCode.RAGGED_ROW: Severity.ERROR,
     IssueCode.ROW_REALIGNED: Severity.WARNING,
     IssueCode.BUILD_QUANTITY: Severity.WARNING,
+    IssueCode.SHEETS_COMBINED: Severity.INFO,
     IssueCode.SHORT_ROW: Severity.INFO,
     IssueCode.HIDDEN_ROW: Severity.WARNING,
     IssueCode.MERGED_CELLS: Severity.INFO,

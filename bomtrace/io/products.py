@@ -39,6 +39,7 @@ import pandas as pd
 from bomtrace.errors import InputError
 from bomtrace.io.layouts import SourcePlan, where
 from bomtrace.io.options import ReadOptions
+from bomtrace.io.sheet_groups import combine_sheets
 from bomtrace.io.table import Converted, Layout, RawSheet
 from bomtrace.io.values import strip
 from bomtrace.issues import Issue, IssueCode, IssueLog
@@ -193,6 +194,7 @@ def plan_products(plans: list[SourcePlan], opts: ReadOptions, log: IssueLog) -> 
                 p.assembly = spelled[key]
                 p.assembly_from = f"{p.assembly_from}, used as a part in another sheet or file"
     else:
+        combine_sheets(flats, log)
         _apply_product(opts, flats + [p for p in keep if p.kind in ("level", "indentation")])
     return keep
 
@@ -200,8 +202,7 @@ def plan_products(plans: list[SourcePlan], opts: ReadOptions, log: IssueLog) -> 
 def _default_name(p: SourcePlan, *, several: bool) -> None:
     top = p.hmap.group_index if p.hmap.group_index is not None else p.hmap.index
     found = title_name(p.raw, top)
-    if found is not None and p.kind != "flat" or found is not None and not several:
-        assert found is not None
+    if found is not None:  # a sheet whose title names its product is that product
         p.assembly, p.assembly_row, p.assembly_column = found
         p.assembly_from = f"the title cell {found[2]}{found[1]}"
     elif several and p.raw.sheet:
@@ -213,7 +214,7 @@ def _default_name(p: SourcePlan, *, several: bool) -> None:
 def _apply_product(opts: ReadOptions, candidates: list[SourcePlan]) -> None:
     if not opts.product:
         return
-    flats = [p for p in candidates if p.kind == "flat"]
+    flats = [p for p in candidates if p.kind == "flat" and (p.root or not p.per_assembly)]
     if len(flats) > 1:
         listed = "; ".join(where(p.raw.path, p.raw.sheet) for p in flats)
         raise InputError(

@@ -29,6 +29,7 @@ from bomtrace.io.layouts import SourcePlan, classify, no_role_message, where
 from bomtrace.io.mapping import Overrides, apply_profile, parse_overrides, save_profile
 from bomtrace.io.options import ReadOptions
 from bomtrace.io.products import check_master, one_form, plan_products
+from bomtrace.io.sheet_groups import unread_sheet
 from bomtrace.io.sources import convert, order_columns
 from bomtrace.io.table import BOOLEAN_FIELDS, NUMERIC_FIELDS, BomTable, LayoutChoice, RawSheet
 from bomtrace.io.unread import drop_empty, file_not_read
@@ -231,7 +232,7 @@ def _sources(
             if standalone:
                 raise ColumnMappingError(no_role_message(raw, why))
             reasons.append(f"sheet '{name}': {why}")
-            _skip(log, raw, why)
+            log.add(unread_sheet(raw, why))
             continue
         found += 1
         plan.build_quantity = opts.build_quantity

@@ -173,13 +173,15 @@ def classify_rows(
     local[sep & (local == 0)] = SEPARATOR
     local[is_footer & (local == 0)] = FOOTER
     lines = np.flatnonzero(clean & nonblank)
+    unused = heading & obsolete_heading(first)  # "Previously used": its lines are not read
     trailing = suspect > (int(lines.max()) if lines.size else -1)  # a credit below the data
+    trailing &= ~unused
     local[heading & ~is_total & trailing & (local == 0)] = FOOTER
     local[heading & ~is_total & (local == 0)] = SECTION
     local[is_total & ~again] = TOTAL
     codes[suspect] = np.where(local > 0, local, codes[suspect])
     _footer_block(codes, clean & nonblank, suspect[(is_footer | heading & trailing) & ~again])
-    old = suspect[heading & obsolete_heading(first)]
+    old = suspect[unused]
     if old.size:
         stop = (codes == BLANK) | (codes == SECTION) | (codes == HEADER_AGAIN)
         below = under_obsolete(codes, old, stop=stop)
