@@ -92,8 +92,9 @@ read_options = [
         "--column",
         "columns",
         multiple=True,
-        metavar="FIELD=HEADER",
-        help="Map a canonical field to a header (or 1-based column number).",
+        metavar="[FILE:]FIELD=HEADER",
+        help="Map a canonical field to a header (or 1-based column number); with FILE: only "
+        "in the files or sheets FILE names.",
     ),
     click.option(
         "--sheet",

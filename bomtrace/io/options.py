@@ -39,7 +39,8 @@ class ReadOptions:
     ----------
     columns : mapping of str to str
         ``FIELD -> HEADER`` overrides (``--column FIELD=HEADER``); HEADER is header text or a
-        1-based column number.
+        1-based column number. A key ``FILE:FIELD`` applies to the files or sheets FILE names
+        only (:mod:`bomtrace.io.file_columns`).
     sheet : str, sequence of str, or None
         Read only these sheets (``--sheet``, repeatable): names or 1-based numbers.
     layout : {"indented", "parent-child", "flat", "per-assembly"} or None
