@@ -55,7 +55,7 @@ class IssueCode(StrEnum):
     LEVEL_SHIFTED = "level-shifted"
     RAGGED_ROW = "ragged-row"
     ROW_REALIGNED = "row-realigned"
-    BUILD_QUANTITY = "build-quantity"
+    BUILD_QUANTITY = "build-quantity"  # a warning (the default severity)
     SHEETS_COMBINED = "sheets-combined"
     SHORT_ROW = "short-row"
     HIDDEN_ROW = "hidden-row"
@@ -126,7 +126,6 @@ DEFAULT_SEVERITY: dict[IssueCode, Severity] = {
     IssueCode.LEVEL_SHIFTED: Severity.INFO,
     IssueCode.RAGGED_ROW: Severity.ERROR,
     IssueCode.ROW_REALIGNED: Severity.WARNING,
-    IssueCode.BUILD_QUANTITY: Severity.WARNING,
     IssueCode.SHEETS_COMBINED: Severity.INFO,
     IssueCode.SHORT_ROW: Severity.INFO,
     IssueCode.HIDDEN_ROW: Severity.WARNING,
