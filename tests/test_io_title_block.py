@@ -68,3 +68,36 @@ def test_inspect_shows_the_title_block(write_csv: WriteCsv) -> None:
     result = api.inspect([write_csv("k.csv", KICOST)])
     [source] = result.to_dict()["sources"]
     assert source["title_block"]["build_quantity"] == 100.0
+
+
+MULTI = (
+    "Prj0:,Main,,,,Board Qty0:,10\n"
+    "Prj1:,Sensor,,,,Board Qty1:,5\n"
+    "Global Part Info,,,,,,\n"
+    "Refs,Manf#,Qty.Prj0,Qty.Prj1,Qty,Unit$,Ext$\n"
+    '"prj0:R1,R2\nprj1:R1",RC0402,20,5,25,,\n'
+    "prj1:U1,LM317,0,5,5,,\n"
+    "prj0:C1,GRM155,10,0,10,,\n"
+)
+
+
+def test_multi_project_export_gives_one_product_per_project(write_csv: WriteCsv) -> None:
+    t = read_bom([write_csv("m.csv", MULTI)], columns={"part_number": "Manf#"})
+    got = t.lines[["part_number", "level", "reference_designators"]].astype(object)
+    assert got.fillna("-").values.tolist() == [
+        ["Main", 0.0, "-"],
+        ["RC0402", 1.0, "R1,R2"],
+        ["GRM155", 1.0, "C1"],
+        ["Sensor", 0.0, "-"],
+        ["RC0402", 1.0, "R1"],
+        ["LM317", 1.0, "U1"],
+    ]
+    assert t.lines["quantity"].fillna(-1).tolist() == [-1, 2.0, 1.0, -1, 1.0, 1.0]
+    assert t.sources[0].rows_used == 3  # each row read once
+    title = t.sources[0].title_block
+    assert title is not None
+    assert title["projects"] == {
+        "0": {"project": "Main", "build_quantity": "10"},
+        "1": {"project": "Sensor", "build_quantity": "5"},
+    }
+    assert not [i for i in t.issues if i.code == "designator-mismatch"]

@@ -41,6 +41,7 @@ from bomtrace.io.layouts import SourcePlan, where
 from bomtrace.io.options import ReadOptions
 from bomtrace.io.sheet_groups import combine_sheets
 from bomtrace.io.table import Converted, Layout, RawSheet
+from bomtrace.io.title_block import key_name as _key
 from bomtrace.io.values import strip
 from bomtrace.issues import Issue, IssueCode, IssueLog
 
@@ -115,11 +116,14 @@ def title_name(raw: RawSheet, header_index: int | None) -> tuple[str, int, str] 
                 label, value = _label(cell[: sep.start()]), cell[sep.end() :].strip()
             else:
                 label, value = _label(cell), ""
-            if label is None:
-                continue
+            if label is None or _key(cell[: sep.start()] if sep else cell)[0] not in (
+                None,
+                "project",
+            ):
+                continue  # "Prj date:", "Board Qty:": metadata, not the product's name
             if not value:
                 value = next((c for c in cells[j + 1 :] if c), "")
-            name = clean_name(value) if value else ""
+            name = clean_name(value) if value and not value.endswith(":") else ""
             if re.fullmatch(r"[-+]?[\d.,]+\s*\w{0,4}", name):
                 continue  # a number ("Board Qty: 100") names no product
             rank = LABELS.index(label) if label in LABELS else len(LABELS)

@@ -15,6 +15,7 @@ from bomtrace.io.cell_checks import IssueLog, RowContext, check_cells
 from bomtrace.io.fields import bom_checks, convert_field, fill_currency, package_pricing
 from bomtrace.io.headers import HeaderMap
 from bomtrace.io.layouts import SourcePlan, indent_levels, indentation
+from bomtrace.io.projects import by_project, split_quantities
 from bomtrace.io.quantities import (
     designators,
     do_not_populate,
@@ -63,6 +64,7 @@ def convert(plan: SourcePlan, log: IssueLog) -> Converted:
         out[fld] = convert_field(fld, sel[j], ctx, log)
     fill_currency(out, ctx)
     title = per_unit(plan, out, ctx, log)  # a build quantity in the title block
+    projects = split_quantities(plan, out, ctx, title, log)  # KiCost: Qty.Prj0, Qty.Prj1
     add_product = False
     letters = {f: raw.columns[j] for f, j in hmap.fields.items()}
     extra: dict[str, pd.Series] = {}
@@ -99,6 +101,8 @@ def convert(plan: SourcePlan, log: IssueLog) -> Converted:
         frame = _with_product(frame, plan.assembly, at)
         product = {"part_number": plan.assembly, "from": plan.assembly_from, "row": at}
         _product_issue(plan, ctx, at, add_product, log)
+        if projects:
+            frame = by_project(frame, projects)
     info = SourceInfo(
         path=raw.path,
         sha256=raw.sha256,
@@ -122,6 +126,7 @@ def convert(plan: SourcePlan, log: IssueLog) -> Converted:
     if plan.role == "bom":
         form = "parent-child" if plan.per_assembly or plan.kind == "parent-child" else "indented"
         form = "flat" if plan.kind == "flat" and not plan.per_assembly else form
+        form = "indented" if projects and form == "flat" else form  # one product per project
         info.layout = "parent-child" if form == "parent-child" else "indented"
         return Converted(frame=frame, info=info, letters=letters, form=form)
     return Converted(frame=frame, info=info, letters=letters)

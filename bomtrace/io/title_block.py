@@ -157,7 +157,7 @@ def parse_build_quantity(text: str | None) -> float | None:
     return value if value > 0 else None
 
 
-def _key(text: str) -> tuple[str | None, int | None]:
+def key_name(text: str) -> tuple[str | None, int | None]:
     """The metadata name of a key (and a project number: ``Board Qty1`` -> 1)."""
     k = re.sub(r"[^\w$ ]+", " ", text.casefold()).strip()
     k = re.sub(r"\s+", " ", k)
@@ -196,13 +196,13 @@ def read_title_block(raw: RawSheet, header_index: int | None) -> TitleBlock:
                 continue
             sep = _SEP.search(cell)
             label = cell[: sep.start()] if sep else cell
-            name, number = _key(label)
+            name, number = key_name(label)
             if name is None:
                 continue
             value = cell[sep.end() :].strip() if sep else ""
             if not value:
                 value = next((c for c in cells[j + 1 : j + 4] if c), "")
-                if _key(_SEP.split(value)[0])[0] is not None:
+                if key_name(_SEP.split(value)[0])[0] is not None:
                     value = ""  # the next cell is another key, not this one's value
             if not value:
                 continue
