@@ -98,7 +98,8 @@ def section_rows(
     if qty_col is not None:
         lone &= (sub[qty_col] == "").to_numpy()
     lone &= ~_named_elsewhere(cells, sub, lone, part_col)  # a product line: its parent names it
-    again = _second_header(sub, part_col, qty_col)
+    every = {j: cells[j].iloc[suspect].reset_index(drop=True) for j in sorted(cells)}
+    again = _second_header(every, header, part_col, qty_col)
     prev = suspect - 1
     at = np.maximum(prev, 0)
     gap = np.ones(n, dtype=bool)  # the row above has nothing under a header
@@ -136,22 +137,39 @@ def _named_elsewhere(
     return out
 
 
-def _second_header(sub: dict[int, pd.Series], part_col: int, qty_col: int | None) -> np.ndarray:
-    """Rows whose quantity or part-number cell is a header name and that name two fields."""
+def _second_header(
+    sub: dict[int, pd.Series], header: list[str], part_col: int, qty_col: int | None
+) -> np.ndarray:
+    """Rows of header names: the quantity or part-number cell names a field (or is a word of
+    that column's header: ``数量`` under ``物料数量``), and at least two cells name fields or
+    repeat a header text, with no number among them."""
     n = len(next(iter(sub.values())))
     again = np.zeros(n, dtype=bool)
+    texts = {h.casefold() for h in header if h}
     probe = [c for c in (qty_col, part_col) if c is not None and c in sub]
     names = np.zeros(n, dtype=bool)
     for j in probe:
         s = sub[j]
+        own = header[j].casefold() if j < len(header) else ""
         uniq = [u for u in pd.unique(s[s != ""]).tolist()][:10_000]
-        hits = {u for u in uniq if match_header(u) is not None}
+        hits = {u for u in uniq if match_header(u) is not None or _word_of(u, own)}
         names |= s.isin(hits).to_numpy()
     for i in np.flatnonzero(names):  # a few rows: the title rows of second tables
-        row = [str(s.iat[i]) for s in sub.values() if s.iat[i] != ""]
-        fields = {m[0] for m in map(match_header, row) if m is not None}
-        again[i] = len(fields) >= 2 and not any(_is_number(c) for c in row)
+        row = {j: str(s.iat[i]) for j, s in sub.items() if s.iat[i] != ""}
+        named = [
+            match_header(c) is not None
+            or c.casefold() in texts
+            or (j < len(header) and _word_of(c, header[j].casefold()))
+            for j, c in row.items()
+        ]
+        again[i] = sum(named) >= 2 and not any(_is_number(c) for c in row.values())
     return again
+
+
+def _word_of(cell: str, header: str) -> bool:
+    """``数量`` in the header ``物料数量``, ``Qty`` in ``Qty Per`` (a cell of two or more letters)."""
+    c = str(cell).casefold().strip()
+    return len(c) >= 2 and bool(header) and c != header and c in header
 
 
 def _is_number(text: str) -> bool:
