@@ -167,7 +167,7 @@ def _second_header(
 
 
 def _word_of(cell: str, header: str) -> bool:
-    """``数量`` in the header ``物料数量``, ``Qty`` in ``Qty Per`` (a cell of two or more letters)."""
+    """``数量`` in the header ``物料数量``, ``Qty`` in ``Qty Per`` (two letters or more)."""
     c = str(cell).casefold().strip()
     return len(c) >= 2 and bool(header) and c != header and c in header
 
