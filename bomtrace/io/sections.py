@@ -200,18 +200,19 @@ def sum_rows(cells: dict[int, pd.Series], suspect: np.ndarray, *, part_col: int)
     >>> sum_rows(cells, np.array([2, 4, 5]), part_col=0).tolist()
     [True, True, False]
     """
-    n = len(suspect)
-    out = np.zeros(n, dtype=bool)
-    if n == 0:
+    out = np.zeros(len(suspect), dtype=bool)
+    nopn = np.flatnonzero((cells[part_col].iloc[suspect] == "").to_numpy())
+    if nopn.size == 0:
         return out
-    sub = {j: s.iloc[suspect].reset_index(drop=True) for j, s in cells.items()}
-    filled = np.zeros(n, dtype=np.int64)
-    numeric = np.ones(n, dtype=bool)
+    sub = {j: s.iloc[suspect[nopn]].reset_index(drop=True) for j, s in cells.items()}
+    filled = np.zeros(nopn.size, dtype=np.int64)
+    numeric = np.ones(nopn.size, dtype=bool)
     for s in sub.values():
         has = (s != "").to_numpy()
         filled += has
         numeric &= ~has | regex_matches(s, _NUMBER)[0]
-    cand = (sub[part_col] == "").to_numpy() & numeric & (filled > 0)
+    cand = np.zeros(len(suspect), dtype=bool)
+    cand[nopn[numeric & (filled > 0)]] = True
     if not cand.any():
         return out
     rows = suspect[cand]
