@@ -30,6 +30,7 @@ def test_build_quantity_in_the_title_block_gives_quantities_per_unit(write_csv: 
     assert t.lines["part_number"].tolist() == ["Radio", "C1", "R1"]  # not named "100"
     assert t.lines["quantity"].tolist()[1:] == [1.0, 2.5]
     assert t.lines["unit_cost"].tolist()[1:] == [0.02, 0.01]  # per piece: kept
+    assert t.lines["currency"].tolist()[1:] == ["EUR", "EUR"]  # the title block's
     src = t.sources[0]
     assert src.title_block == {
         "project": "Radio",

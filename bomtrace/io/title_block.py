@@ -217,6 +217,23 @@ def read_title_block(raw: RawSheet, header_index: int | None) -> TitleBlock:
     return tb
 
 
+_SIGNS = {"€": "EUR", "£": "GBP", "₹": "INR", "₩": "KRW", "CHF": "CHF"}
+
+
+def _currency(out: dict[str, Any], tb: TitleBlock) -> None:
+    """Costs without a currency of their own are in the title block's (``Currency: EUR``)."""
+    code = (tb.currency or "").strip().upper()
+    code = _SIGNS.get(code, code)
+    if "unit_cost" not in out or not re.fullmatch(r"[A-Z]{3}", code):
+        return
+    has_cost = pd.Series(np.asarray(out["unit_cost"], dtype=np.float64)).notna()
+    given = out.get("currency")
+    given = given if isinstance(given, pd.Series) else pd.Series([None] * len(has_cost))
+    fill = has_cost.to_numpy() & given.isna().to_numpy()
+    if fill.any():
+        out["currency"] = given.astype("object").where(~fill, code).astype("str")
+
+
 def per_unit(plan: SourcePlan, out: dict[str, Any], ctx: RowContext, log: IssueLog) -> TitleBlock:
     """Read the sheet's title block and divide its quantities by the build quantity.
 
@@ -226,6 +243,7 @@ def per_unit(plan: SourcePlan, out: dict[str, Any], ctx: RowContext, log: IssueL
     hmap = plan.hmap
     top = hmap.group_index if hmap.group_index is not None else hmap.index
     tb = read_title_block(plan.raw, top)
+    _currency(out, tb)
     if plan.role != "bom" or "quantity" not in out:
         return tb
     given = plan.build_quantity
