@@ -335,7 +335,9 @@ def test_large_sheets_are_stripped_on_threads_with_the_same_result() -> None:
 def test_a_quantity_column_not_recognised_is_named_with_its_flag(write_csv: WriteCsv) -> None:
     """Seen in a real export: "BOM Qty" was not read, every line counted once; the message
     must say which column looks like the quantity and the exact flag (a stock count is not)."""
-    path = write_csv("bom.csv", "Part,Designators,BOM Qty,Stock Qty\nM3X12,A1,32,500\nCASE,,1,4\n")
+    path = write_csv(
+        "bom.csv", "Part,Designators,BOM Qty,Stock Qty\nM3X12,A1,32,500\nCASE,,1,4\n"
+    )
     t = read_bom([path])
     got = [i for i in t.issues if i.code == "quantity-from-designators"]
     assert len(got) == 1 and got[0].severity == "warning"
