@@ -38,6 +38,7 @@ class Project:
     name: str
     quantity: np.ndarray  #: per used row, per unit of the project (0: not in it)
     designators: pd.Series | None = None  #: this project's designators (``prjN:`` dropped)
+    rows: np.ndarray | None = None  #: the row (as Excel shows it) of each value
 
 
 def project_columns(headers: list[str]) -> dict[int, int]:
@@ -71,7 +72,8 @@ def split_quantities(
             size = plan.build_quantity
         sizes.append(f"{name}: {size:g}")
         refs = _designators(out.get("reference_designators"), n)
-        projects.append(Project(f"{name} (prj{n})" if clash else name, q / size, refs))
+        label = f"{name} (prj{n})" if clash else name
+        projects.append(Project(label, q / size, refs, np.asarray(ctx.rows)))
     out["quantity"] = np.sum([p.quantity for p in projects], axis=0)
     plan.assembly, plan.assembly_row, plan.assembly_column = projects[0].name, None, None
     listed = ", ".join(p.name for p in projects)
@@ -108,16 +110,23 @@ def _designators(refs: object, n: int) -> pd.Series | None:
 
 
 def by_project(frame: pd.DataFrame, projects: list[Project]) -> pd.DataFrame:
-    """The lines of a single-level sheet (product line first) as one product per project."""
+    """The lines of a single-level sheet (product line first) as one product per project.
+
+    Each line finds its project quantities by its row (``_row``), so lines may have been
+    dropped before; rows must not have been merged across projects."""
     top, lines = frame.iloc[:1], frame.iloc[1:].reset_index(drop=True)
     dnp = np.asarray(lines["quantity"], dtype=float) == 0
     parts = []
     for p in projects:
+        at = pd.Index(p.rows).get_indexer(lines["_row"].to_numpy())
+        q = np.where(at >= 0, p.quantity[np.maximum(at, 0)], np.nan)
+        keep = q != 0
         head = top.copy()
         head["part_number"] = pd.Series([p.name], dtype="str", index=head.index)
-        mine = lines[p.quantity != 0].copy()
-        mine["quantity"] = np.where(dnp[p.quantity != 0], 0.0, p.quantity[p.quantity != 0])
+        mine = lines[keep].copy()
+        mine["quantity"] = np.where(dnp[keep], 0.0, q[keep])
         if p.designators is not None and "reference_designators" in mine:
-            mine["reference_designators"] = p.designators[p.quantity != 0].to_numpy()
+            refs = p.designators.to_numpy(dtype=object)[np.maximum(at, 0)]
+            mine["reference_designators"] = pd.Series(refs[keep], dtype="str").to_numpy()
         parts += [head, mine]
     return pd.concat(parts, ignore_index=True)
