@@ -40,3 +40,15 @@ def test_inspect_suggest_profile_prints_or_writes_it(write_csv: WriteCsv, tmp_pa
     res = CliRunner().invoke(cli, ["inspect", str(bom), "--suggest-profile", "-o", str(out)])
     assert res.exit_code == 0, res.output
     assert 'part_number = ["Part"]' in out.read_text(encoding="utf-8")
+
+
+def test_a_sheet_not_read_is_named_in_the_profile(write_xlsx: Callable[..., Path]) -> None:
+    path = write_xlsx(
+        "box.xlsx",
+        {
+            "Cut": [["Part", "Qty"], ["Board", 2]],
+            "Screws": [["Fixing", "Size", "Count"], ["lid", "M3", 4], ["base", "M4", 6]],
+        },
+    )
+    text = api.suggest_profile(path)
+    assert "# not read: Sheet 'Screws' of" in text

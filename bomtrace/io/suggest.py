@@ -114,4 +114,7 @@ def suggest_profile(table: BomTable, opts: ReadOptions | None = None) -> str:
     for fld, where_ in missing.items():
         if fld not in columns:
             lines.extend(f"# {fld} (not read) could be: {w}" for w in where_)
+    for issue in table.issues:  # sheets and files that were not read, and why
+        if issue.code == "sheet-skipped":
+            lines.append(f"# not read: {issue.message.split(' It has ')[0]}")
     return "\n".join(lines) + "\n"
