@@ -102,3 +102,11 @@ def test_multi_project_export_gives_one_product_per_project(write_csv: WriteCsv)
         "1": {"project": "Sensor", "build_quantity": "5"},
     }
     assert not [i for i in t.issues if i.code == "designator-mismatch"]
+
+
+def test_a_per_unit_quantity_header_is_not_divided(write_csv: WriteCsv) -> None:
+    text = "Board Qty:,100\nPart Number,Qty/Assy\nR1,2\n"
+    t = read_bom([write_csv("b.csv", text)])
+    assert t.lines["quantity"].tolist()[1:] == [2.0]
+    [issue] = [i for i in t.issues if i.code == "build-quantity"]
+    assert "--build-quantity 100" in issue.message

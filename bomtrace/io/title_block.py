@@ -234,6 +234,32 @@ def _currency(out: dict[str, Any], tb: TitleBlock) -> None:
         out["currency"] = given.astype("object").where(~fill, code).astype("str")
 
 
+#: a quantity header that says it is per unit ("Qty per board", "Qty/Assy", "QPA", "each")
+_PER_UNIT = re.compile(
+    r"(?i)\bper\b|/\s*(board|unit|assy|assembly|pcb|set|kit)\b|\beach\b|\bea\b|\bqpa\b|"
+    r"\busage\b|\bpro (stück|einheit)\b|par (unité|carte)"
+)
+
+
+def _per_unit_header(
+    plan: SourcePlan, header: str, n: float, place: tuple[int, str, str], log: IssueLog
+) -> None:
+    raw = plan.raw
+    log.add(
+        Issue(
+            IssueCode.BUILD_QUANTITY,
+            f"The title block of {where(raw.path, raw.sheet)} gives a build of {n:g} units "
+            f"('{place[2]}' in cell {place[1]}{place[0]}), but the quantity column '{header}' "
+            f"says it is per unit: the quantities were kept as written. If they are for the "
+            f"build, give --build-quantity {n:g}.",
+            file=raw.path,
+            sheet=raw.sheet,
+            row=place[0],
+            column=place[1],
+        )
+    )
+
+
 def per_unit(plan: SourcePlan, out: dict[str, Any], ctx: RowContext, log: IssueLog) -> TitleBlock:
     """Read the sheet's title block and divide its quantities by the build quantity.
 
@@ -248,10 +274,16 @@ def per_unit(plan: SourcePlan, out: dict[str, Any], ctx: RowContext, log: IssueL
         return tb
     given = plan.build_quantity
     found = tb.build_quantity if len(tb.projects) < 2 else None
+    place = tb.where("build_quantity")
+    header = (
+        plan.hmap.headers[plan.hmap.fields["quantity"]] if "quantity" in plan.hmap.fields else ""
+    )
+    if given is None and found is not None and _PER_UNIT.search(header) and place is not None:
+        _per_unit_header(plan, header, found, place, log)
+        return tb
     n = given if given is not None else found
     if n is None or n == 1:
         return tb
-    place = tb.where("build_quantity")
     if given is not None:
         said = f"--build-quantity {given:g}"
         if found is not None and found != given and place is not None:
