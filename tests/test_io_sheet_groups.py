@@ -27,6 +27,7 @@ def test_unnamed_single_level_sheets_are_one_product(write_xlsx: WriteXlsx) -> N
     assert parts["part_number"].tolist() == ["Frame", "Foot", "M3 screw", "Nut"]
     assert parts["quantity"].tolist() == [1.0, 4.0, 12.0, 4.0]
     assert [s.sheet for s in t.sources] == ["Body", "Screws"]  # each with its own mapping
+    assert {s.structure for s in t.sources} == {"flat"}  # a saved profile says flat, not per sheet
     [issue] = [i for i in t.issues if i.code == "sheets-combined"]
     assert "--sheet NAME" in issue.message
     [skipped] = [i for i in t.issues if i.code == "sheet-skipped"]  # never left out unsaid

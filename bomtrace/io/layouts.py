@@ -243,6 +243,7 @@ class SourcePlan:
     root: bool = True
     as_of: date | None = None
     build_quantity: float | None = None  #: ``--build-quantity``
+    combined: bool = False  #: one of the sheets of a workbook that make one product
 
     @property
     def role(self) -> Literal["bom", "master"]:

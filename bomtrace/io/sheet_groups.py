@@ -43,7 +43,7 @@ def combine_sheets(flats: list[SourcePlan], log: IssueLog) -> None:
         for i, p in enumerate(sheets):
             p.assembly, p.assembly_row, p.assembly_column = name, None, None
             p.assembly_from = "the file name"
-            p.per_assembly, p.root = True, i == 0
+            p.per_assembly, p.root, p.combined = True, i == 0, True
         log.add(
             Issue(
                 IssueCode.SHEETS_COMBINED,

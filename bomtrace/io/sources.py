@@ -136,7 +136,7 @@ def _structure(plan: SourcePlan, ctx: RowContext) -> str | None:
     if plan.role != "bom":
         return None
     if plan.per_assembly:
-        return "per-assembly"
+        return "flat" if plan.combined else "per-assembly"
     if plan.kind == "level":
         return ctx.structure
     return plan.kind
