@@ -86,3 +86,24 @@ def test_a_product_line_named_as_a_parent_is_no_heading(write_csv: WriteCsv) -> 
     text = "Parent,Part,Qty\n,TOP,\nTOP,A,1\nTOP,B,2\n"
     t = read_bom([write_csv("b.csv", text)])
     assert t.lines["part_number"].tolist() == ["TOP", "A", "B"]
+
+
+def test_labels_beside_the_table_and_totals_named_at_the_end(write_csv: WriteCsv) -> None:
+    text = (
+        ",Part,Qty,Price\n"  # 1: column A has no header
+        "Essential,Board,1,5\n"  # 2: a side label beside a line
+        "Essential,Case,2,3\n"
+        "Essential,,,\n"  # 4: only the side label: nothing to read
+        ",,,11\n"  # 5: 5 + 2 x 3 is not a sum of the column: stays a problem
+        ",,Off grid TOTAL,8\n"  # 6: a total named at the end of its label
+        ",Battery,1,19.8\n"
+        ",Charger,1,8.2\n"
+        ",,2,28\n"  # 9: the sums of the lines since row 5 (row 6 is no line)
+    )
+    t = read_bom([write_csv("b.csv", text)])
+    assert t.lines["part_number"].tolist()[1:] == ["Board", "Case", "Battery", "Charger"]
+    skipped = t.sources[0].rows_skipped
+    assert skipped == {"section heading": 1, "total line": 2, "no part number": 1}
+    codes = issue_tuples(t.issues, ("row", "code"))
+    assert (5, "missing-part-number") in codes
+    assert (9, "row-skipped") in codes

@@ -11,8 +11,13 @@ part-number, quantity and level columns), it holds exactly one cell, that cell i
 rather than a code (it has a space, or no digit: ``RES-10K`` and ``00123`` are part numbers),
 its quantity is empty, and its place says it starts a group: it is the first row below the
 header, follows a blank row or another heading, ends with a colon, or is followed by a header
-row. A part line whose quantity is merely missing has more than one cell, or sits among the
-lines: it stays a line and is reported (``bad-quantity``).
+row. A row whose only text is in columns without a header (a section label merged down a side
+column) is one too: it holds nothing a line is read from. A part line whose quantity is merely
+missing has more than one cell, or sits among the lines: it stays a line and is reported
+(``bad-quantity``).
+
+A row without a part number that holds only numbers, each the sum of the lines of its column
+since the previous such row (or of all the lines above), is an unlabelled ``total line``.
 
 A heading that says its lines are no longer used (``Previously used``, ``Obsolete``,
 ``以前使用していたもの``) makes the rows below it, up to the next blank row or heading, lines
@@ -109,6 +114,15 @@ def section_rows(
     after_heading = np.isin(prev, suspect[lone])
     before_header = np.isin(suspect + 1, suspect[again])
     heading = lone & (after_gap | after_heading | colon | before_header)
+    # text only in columns without a header (a section label merged down a side column)
+    aside = count == 0
+    if aside.any():
+        text = np.zeros(n, dtype=bool)
+        for j, s in every.items():
+            if j not in headed:
+                filled = (s != "").to_numpy()
+                text |= filled & ~regex_matches(s, _NUMBER)[0]
+        heading |= aside & text
     return heading, again
 
 
@@ -218,27 +232,22 @@ def sum_rows(cells: dict[int, pd.Series], suspect: np.ndarray, *, part_col: int)
     rows = suspect[cand]
     ok = np.ones(len(rows), dtype=bool)
     starts = np.concatenate(([0], rows[:-1] + 1))
+    notline = np.zeros(len(cells[part_col]), dtype=bool)
+    notline[suspect[nopn]] = True  # rows without a part number are summed by no total
     for s in cells.values():
         mine = (s.iloc[rows] != "").to_numpy()
         if not mine.any():
             continue
         values = pd.to_numeric(s.str.replace(",", ".", regex=False), errors="coerce")
         values = values.to_numpy(dtype=float)
-        sums = np.concatenate(([0.0], np.cumsum(np.nan_to_num(values))))
-        counts = np.concatenate(([0], np.cumsum(~np.isnan(values))))
-        block = sums[rows] - sums[starts]  # the rows above, since the previous total
-        whole = sums[rows]  # everything above (a grand total)
+        summed = np.where(notline, np.nan, values)
+        sums = np.concatenate(([0.0], np.cumsum(np.nan_to_num(summed))))
+        counts = np.concatenate(([0], np.cumsum(~np.isnan(summed))))
         here = values[rows]
+        block = sums[rows] - sums[starts]  # the lines since the previous such row
         several = counts[rows] - counts[starts] >= 2  # a sum of one value proves nothing
-        match = several & np.isclose(here, block, rtol=1e-6, atol=0.005) | np.isclose(
-            here, whole - _totals_above(values, rows), rtol=1e-6, atol=0.005
-        ) & (counts[rows] - np.arange(len(rows)) >= 2)
+        match = several & np.isclose(here, block, rtol=1e-6, atol=0.005)
+        match |= (counts[rows] >= 2) & np.isclose(here, sums[rows], rtol=1e-6, atol=0.005)
         ok &= ~mine | match
     out[np.flatnonzero(cand)] = ok
     return out
-
-
-def _totals_above(values: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """Sum of the earlier total rows' values, per total row (left out of a grand total)."""
-    own = np.nan_to_num(values[rows])
-    return np.concatenate(([0.0], np.cumsum(own)[:-1]))

@@ -78,6 +78,8 @@ _FOOTER = (
     r"page\s+\d|printed|generated|end of|date\s*:|erstellt|geprüft|freigegeben|genehmigt|"
     r"unterschrift|bemerkung|hinweis|anmerkung|approuvé|vérifié|aprobado|revisado|firma|notas?\b)"
 )
+#: a label that ends with "total" in a row without a part number ("Off grid TOTAL")
+_TOTAL_END = r"(?i)\b(sub|grand)?[\s-]*(total|totals|summe|gesamt|totaux)\s*:?$"
 _SEPARATOR = r"^[-=_*~#.+|/\\ ]+$"
 _ZERO = r"^[-+]?[0.,\s]*0[0.,\s]*$|^-$"
 _PLAIN = r"^[-+]?(\d+[.,]?\d*|[.,]\d+)([eE][-+]?\d+)?$"
@@ -147,7 +149,7 @@ def classify_rows(
     first = _first_cell(sub)
     any_total = np.zeros(len(suspect), dtype=bool)
     for s in sub.values():
-        any_total |= _match(s, _TOTAL)
+        any_total |= _match(s, _TOTAL) | _match(s, _TOTAL_END)
     is_total = total[suspect] | (any_total & ~has_pn[suspect])
     is_total |= sum_rows(cells, suspect, part_col=part_col)
     is_footer = _match(first, _FOOTER)
