@@ -20,15 +20,18 @@ quantity = ["Qty"]
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from pathlib import PurePosixPath
 
 import tomli_w
 
 from bomtrace._version import __version__
-from bomtrace.io.mapping import match_header, profile_of, quantity_like_headers
+from bomtrace.io.mapping import match_header, profile_of
 from bomtrace.io.options import ReadOptions
 from bomtrace.io.table import BomTable, SourceInfo
+
+_NOT_PER_UNIT = ("stock", "avail", "onhand", "moq", "min", "order", "break", "price", "pack")
 
 
 def _unmapped(table: BomTable, src: SourceInfo) -> list[tuple[str, str]]:
@@ -52,13 +55,20 @@ def _candidates(table: BomTable, src: SourceInfo) -> dict[str, list[str]]:
         m = match_header(header)
         if m is not None:
             out[m[0]].append(f"{letter} '{header}' ({m[1]})")
-    headers = [h for _, h in unmapped]
-    for header in quantity_like_headers(headers, list(range(len(headers)))):
-        letter = next(ltr for ltr, h in unmapped if h == header)
-        said = f"{letter} '{header}' (by its name)"
-        if not any(said.split(" (")[0] in c for c in out["quantity"]):
-            out["quantity"].append(said)
+    for letter, header in unmapped:
+        said = f"{letter} '{header}'"
+        if _counts(header) and not any(said in c for c in out["quantity"]):
+            out["quantity"].append(f"{said} (by its name)")
     return out
+
+
+def _counts(header: str) -> bool:
+    """A header with a word that names a quantity (``BOM Qty``, ``Qty needed``), not a stock,
+    an order or a price (``Stock Qty``, ``Min order qty``)."""
+    words = re.findall(r"\w+", header.casefold())
+    if any(w.startswith(_NOT_PER_UNIT) for w in words):
+        return False
+    return any(m is not None and m[0] == "quantity" for m in map(match_header, words))
 
 
 def _toml(value: object) -> str:
