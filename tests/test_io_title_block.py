@@ -110,3 +110,17 @@ def test_a_per_unit_quantity_header_is_not_divided(write_csv: WriteCsv) -> None:
     assert t.lines["quantity"].tolist()[1:] == [2.0]
     [issue] = [i for i in t.issues if i.code == "build-quantity"]
     assert "--build-quantity 100" in issue.message
+
+
+def test_the_cli_takes_build_quantity(write_csv: WriteCsv) -> None:
+    from click.testing import CliRunner
+
+    from bomtrace.cli import cli
+
+    path = write_csv("k.csv", KICOST)
+    res = CliRunner().invoke(cli, ["inspect", str(path), "--build-quantity", "1"])
+    assert res.exit_code == 0, res.output
+    assert "total quantity 350" in res.output
+    assert "title block: project 'Radio', build quantity 100" in res.output
+    bad = CliRunner().invoke(cli, ["inspect", str(path), "--build-quantity", "0"])
+    assert bad.exit_code == 2
