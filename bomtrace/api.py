@@ -233,6 +233,13 @@ def inspect(
     return inspection(table, graph, preview=preview)
 
 
+def suggest_profile(source: PathArg | Sequence[PathArg], *, read: ReadOptions | None = None) -> str:
+    """The mapping profile (commented TOML) of the files as read: ``inspect --suggest-profile``."""
+    from bomtrace.io.suggest import suggest_profile as suggest
+
+    return suggest(read_bom(as_paths(source), read), read)
+
+
 def explode(
     source: Source,
     *,

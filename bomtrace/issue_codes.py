@@ -37,6 +37,8 @@ class IssueCode(StrEnum):
     FILE_NOT_READ = "file-not-read"
     ENCODING_GUESSED = "encoding-guessed"
     QUANTITY_UNIT = "quantity-unit"
+    BUILD_QUANTITY = "build-quantity"
+    SHEETS_COMBINED = "sheets-combined"
     LEVEL_SHIFTED = "level-shifted"
     RAGGED_ROW = "ragged-row"
     ROW_REALIGNED = "row-realigned"
@@ -113,6 +115,8 @@ DEFAULT_SEVERITY: dict[IssueCode, Severity] = {
     IssueCode.FILE_NOT_READ: Severity.ERROR,
     IssueCode.ENCODING_GUESSED: Severity.WARNING,
     IssueCode.QUANTITY_UNIT: Severity.INFO,
+    IssueCode.BUILD_QUANTITY: Severity.WARNING,
+    IssueCode.SHEETS_COMBINED: Severity.INFO,
     IssueCode.LEVEL_SHIFTED: Severity.INFO,
     IssueCode.RAGGED_ROW: Severity.ERROR,
     IssueCode.ROW_REALIGNED: Severity.WARNING,

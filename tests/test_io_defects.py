@@ -43,7 +43,7 @@ def test_title_block_blank_rows_and_footer(write_csv: WriteCsv) -> None:
         + _text(BOM_ROWS[:3], ",")  # 5 header, 6, 7
         + "\n"  # 8 blank
         + _text(BOM_ROWS[3:], ",")  # 9, 10
-        + ",,,6,\n"  # 11 padding? no: a total without label
+        + ",,,6,\n"  # 11 a total without label: the sum of the column above
         + "----,----,----,----,----\n"  # 12 separator
         + "Total,,,6,12.54\n"  # 13 total
         + "0,0,0,0,0\n"  # 14 padding
@@ -58,14 +58,13 @@ def test_title_block_blank_rows_and_footer(write_csv: WriteCsv) -> None:
     assert src.rows == src.rows_used + sum(src.rows_skipped.values())
     assert src.rows_skipped == {
         "blank": 1,
-        "no part number": 1,
-        "total line": 1,
+        "total line": 2,
         "footer below the data": 3,
         "separator line": 1,
         "padding line": 1,
     }
     assert issue_tuples(t.issues, ("row", "code")) == [
-        (11, "missing-part-number"),
+        (11, "row-skipped"),
         (12, "row-skipped"),
         (13, "row-skipped"),
         (14, "row-skipped"),

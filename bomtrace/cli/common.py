@@ -92,8 +92,9 @@ read_options = [
         "--column",
         "columns",
         multiple=True,
-        metavar="FIELD=HEADER",
-        help="Map a canonical field to a header (or 1-based column number).",
+        metavar="[FILE:]FIELD=HEADER",
+        help="Map a canonical field to a header (or 1-based column number); with FILE: only "
+        "in the files or sheets FILE names.",
     ),
     click.option(
         "--sheet",
@@ -123,6 +124,13 @@ read_options = [
         help="Text encoding of csv/tsv files, e.g. gb18030 (default: sniffed).",
     ),
     click.option(
+        "--build-quantity",
+        type=click.FloatRange(min=0, min_open=True),
+        metavar="N",
+        help="Units the quantities are for: each is divided by N (1 keeps them as written; "
+        "default: a build quantity in the title block, e.g. 'Board Qty: 100').",
+    ),
+    click.option(
         "--bom-date",
         metavar="YYYY-MM-DD",
         help="Use only BOM lines in effect on this date (effectivity columns; default: the "
@@ -146,7 +154,8 @@ AS_OF_OPTION = click.option(
 
 #: parameter names of the reading flags, collected into one ReadOptions
 READ_FLAGS = (
-    "columns", "sheet", "layout", "product", "profile", "save_profile", "encoding", "bom_date"
+    "columns", "sheet", "layout", "product", "profile", "save_profile", "encoding", "bom_date",
+    "build_quantity",
 )  # fmt: skip
 
 
@@ -165,6 +174,7 @@ def read_options_from_flags(flags: dict[str, Any]) -> Any:
         profile=flags.get("profile"),
         save_profile=flags.get("save_profile"),
         encoding=flags.get("encoding"),
+        build_quantity=flags.get("build_quantity"),
         as_of=_as_of(flags.get("bom_date"), "--bom-date") or _as_of(flags.get("as_of")),
     )
 

@@ -338,9 +338,7 @@ def _entry(
     }
 
 
-def _flag_issue(
-    sink: IssueLog, graph: BomGraph, c: RuleCase, e: dict[str, Any], m: int
-) -> None:
+def _flag_issue(sink: IssueLog, graph: BomGraph, c: RuleCase, e: dict[str, Any], m: int) -> None:
     if sink.over(IssueCode.FDPR_FLAG):
         sink.tally(IssueCode.FDPR_FLAG)  # counted, not written out
         return

@@ -69,6 +69,12 @@ class InspectResult:
         }
 
 
+def _added(product: dict[str, Any]) -> int:
+    """Product lines a source added: one, or one per project of a multi-project sheet."""
+    count = product.get("products", 1)
+    return int(count) if isinstance(count, int) else 1
+
+
 def inspection(table: BomTable, graph: BomGraph, *, preview: int = 10) -> InspectResult:
     """How ``table`` was read and what ``graph`` (built from it) holds; ``preview`` is the
     number of interpreted lines to show."""
@@ -96,7 +102,7 @@ def inspection(table: BomTable, graph: BomGraph, *, preview: int = 10) -> Inspec
         rows_read=sum(s.rows for s in table.sources),
         rows_used=sum(s.rows_used for s in table.sources),
         rows_skipped=skipped,
-        lines_added=sum(1 for s in table.sources if s.product and s.rows_used),
+        lines_added=sum(_added(s.product) for s in table.sources if s.product and s.rows_used),
         master_rows=sum(s.rows_used for s in table.sources if s.role == "master"),
         lines_merged=sum(s.rows_merged for s in table.sources),
         lines_not_fitted=int(lines["dnp"].fillna(False).sum()) if "dnp" in lines.columns else 0,

@@ -37,10 +37,9 @@ def header_key(text: object) -> str:
 MONEY_SIGN = re.compile(r"[$€£¥]")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _PRICE_WORDS = frozenset(["price", "cost", "preis", "prix", "precio", "costo", "kosten", "coût"])
-#: words that make a price something else than the price of one unit
-_NOT_UNIT_PRICE = frozenset(
-    ["ext", "extended", "total", "line", "sum", "subtotal", "pack", "package", "reel", "break"]
-    + ["selling", "sale", "list", "order", "batch", "shipping", "tax", "qty", "quantity"]
+_UNIT_WORDS = frozenset(
+    ["unit", "each", "ea", "per", "pp", "piece", "pc", "pcs", "stk", "stück", "st", "1", "one"]
+    + ["usd", "eur", "gbp", "chf", "cny", "rmb", "jpy", "cad", "aud", "dollar", "euro"]
 )
 _MAKER_WORDS = frozenset(["mfr", "mfg", "mfgr", "manf", "manuf", "manufacturer", "maker"])
 _NUMBER_WORDS = frozenset(["pn", "no", "number", "num", "nr", "id", "code"])
@@ -53,14 +52,16 @@ def by_words(text: object) -> tuple[str, str] | None:
 
     >>> by_words("Price Each"), by_words("Unit$"), by_words("Ext. Price")
     (('unit_cost', 'alias'), ('unit_cost', 'alias'), None)
+    >>> by_words("Cost/ea"), by_words("price_usd"), by_words("Cost of Used Parts")
+    (('unit_cost', 'alias'), ('unit_cost', 'alias'), None)
     >>> by_words("*Mfg Part #"), by_words("Manufacturer_No"), by_words("Part Manufacturer")
     (('mpn', 'alias'), ('mpn', 'alias'), None)
     """
     spaced = _CAMEL.sub(" ", str(text)).replace("#", " no ")
     spaced = MONEY_SIGN.sub(" price ", spaced)
     ws = {w for w in re.split(r"[\W_]+", spaced.casefold()) if w}
-    if ws & _PRICE_WORDS:
-        return None if ws & _NOT_UNIT_PRICE else ("unit_cost", "alias")
+    if ws & _PRICE_WORDS:  # only words of price, unit and currency: "Price Each", "Cost/ea"
+        return None if ws - _PRICE_WORDS - _UNIT_WORDS else ("unit_cost", "alias")
     if ws & _MAKER_WORDS and (ws & _NUMBER_WORDS or {"p", "n"} <= ws):
         return ("mpn", "alias")
     return None

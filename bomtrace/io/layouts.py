@@ -242,6 +242,8 @@ class SourcePlan:
     per_assembly: bool = False
     root: bool = True
     as_of: date | None = None
+    build_quantity: float | None = None  #: ``--build-quantity``
+    combined: bool = False  #: one of the sheets of a workbook that make one product
 
     @property
     def role(self) -> Literal["bom", "master"]:

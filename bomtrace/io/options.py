@@ -39,7 +39,8 @@ class ReadOptions:
     ----------
     columns : mapping of str to str
         ``FIELD -> HEADER`` overrides (``--column FIELD=HEADER``); HEADER is header text or a
-        1-based column number.
+        1-based column number. A key ``FILE:FIELD`` applies to the files or sheets FILE names
+        only (:mod:`bomtrace.io.file_columns`).
     sheet : str, sequence of str, or None
         Read only these sheets (``--sheet``, repeatable): names or 1-based numbers.
     layout : {"indented", "parent-child", "flat", "per-assembly"} or None
@@ -59,6 +60,10 @@ class ReadOptions:
         Write the mapping that was used to this TOML file (``--save-profile``).
     encoding : str or None
         Text encoding of delimited files (``--encoding``, e.g. ``gb18030``); sniffed when None.
+    build_quantity : float or None
+        Units the sheets' quantities are for (``--build-quantity``): quantities are divided by
+        it; 1 keeps them as written. None: a build quantity in a title block (``Board Qty:
+        100``) is applied (:mod:`bomtrace.io.title_block`).
     early : EarlyReads or None
         What the caller already read of the files on a background thread (the CLI starts it
         while bomtrace imports); the readers take what fits and read the rest. None: the
@@ -74,6 +79,7 @@ class ReadOptions:
     profile: str | None = None
     save_profile: str | None = None
     encoding: str | None = None
+    build_quantity: float | None = None
     early: EarlyReads | None = field(default=None, compare=False, repr=False)
 
     def with_(self, **changes: Any) -> ReadOptions:

@@ -1,8 +1,8 @@
 """One row per placement: a single-level BOM that lists a part once per designator.
 
 KiCad's per-component BOM plugins, DipTrace and Eagle part lists write one row per placement
-(``R1``, ``R2``, ... each with quantity 1). In such a sheet (at least 80% of its rows count one
-part) the rows that name the same part with the same fields are one line: they are merged into
+(``R1``, ``R2``, ... each with quantity 1). In such a sheet (it has designators, and at least
+80% of its rows count one part) the rows that name the same part with the same fields are one line: they are merged into
 the first such row, quantities added, designators joined, and what the placements write in
 columns bomtrace does not read (a label such as ``FIRE`` or ``USER5``, a simulation model)
 joined as well, so nothing written is lost; the merge is reported once per sheet. Rows that
@@ -35,6 +35,8 @@ def group_placements(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     dup = pn.duplicated(keep=False).to_numpy(dtype=bool).copy()
     if dup.sum() < 2 or "quantity" not in frame.columns:
         return frame, 0
+    if "reference_designators" not in frame.columns:
+        return frame, 0  # a placement is a designator: a list without them names no placements
     qty = frame["quantity"].to_numpy(dtype=float, na_value=np.nan)
     read = ~np.isnan(qty)
     if not read.any() or (qty[read] <= 1).mean() < 0.8:

@@ -39,7 +39,9 @@ import pandas as pd
 from bomtrace.errors import InputError
 from bomtrace.io.layouts import SourcePlan, where
 from bomtrace.io.options import ReadOptions
+from bomtrace.io.sheet_groups import combine_sheets
 from bomtrace.io.table import Converted, Layout, RawSheet
+from bomtrace.io.title_block import key_name as _key
 from bomtrace.io.values import strip
 from bomtrace.issues import Issue, IssueCode, IssueLog
 
@@ -53,6 +55,7 @@ LABELS: tuple[str, ...] = (
     "board",
     "design",
     "project",
+    "prj",
     "title",
     "bom for",
     "bom",
@@ -113,11 +116,16 @@ def title_name(raw: RawSheet, header_index: int | None) -> tuple[str, int, str] 
                 label, value = _label(cell[: sep.start()]), cell[sep.end() :].strip()
             else:
                 label, value = _label(cell), ""
-            if label is None:
-                continue
+            if label is None or _key(cell[: sep.start()] if sep else cell)[0] not in (
+                None,
+                "project",
+            ):
+                continue  # "Prj date:", "Board Qty:": metadata, not the product's name
             if not value:
                 value = next((c for c in cells[j + 1 :] if c), "")
-            name = clean_name(value) if value else ""
+            name = clean_name(value) if value and not value.endswith(":") else ""
+            if re.fullmatch(r"[-+]?[\d.,]+\s*\w{0,4}", name):
+                continue  # a number ("Board Qty: 100") names no product
             rank = LABELS.index(label) if label in LABELS else len(LABELS)
             if name and (best is None or rank < best[0]):
                 best = (rank, name, int(raw.rows[i]), raw.columns[j])
@@ -190,6 +198,7 @@ def plan_products(plans: list[SourcePlan], opts: ReadOptions, log: IssueLog) -> 
                 p.assembly = spelled[key]
                 p.assembly_from = f"{p.assembly_from}, used as a part in another sheet or file"
     else:
+        combine_sheets(flats, log)
         _apply_product(opts, flats + [p for p in keep if p.kind in ("level", "indentation")])
     return keep
 
@@ -197,8 +206,7 @@ def plan_products(plans: list[SourcePlan], opts: ReadOptions, log: IssueLog) -> 
 def _default_name(p: SourcePlan, *, several: bool) -> None:
     top = p.hmap.group_index if p.hmap.group_index is not None else p.hmap.index
     found = title_name(p.raw, top)
-    if found is not None and p.kind != "flat" or found is not None and not several:
-        assert found is not None
+    if found is not None:  # a sheet whose title names its product is that product
         p.assembly, p.assembly_row, p.assembly_column = found
         p.assembly_from = f"the title cell {found[2]}{found[1]}"
     elif several and p.raw.sheet:
@@ -210,7 +218,7 @@ def _default_name(p: SourcePlan, *, several: bool) -> None:
 def _apply_product(opts: ReadOptions, candidates: list[SourcePlan]) -> None:
     if not opts.product:
         return
-    flats = [p for p in candidates if p.kind == "flat"]
+    flats = [p for p in candidates if p.kind == "flat" and (p.root or not p.per_assembly)]
     if len(flats) > 1:
         listed = "; ".join(where(p.raw.path, p.raw.sheet) for p in flats)
         raise InputError(

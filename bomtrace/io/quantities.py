@@ -348,6 +348,8 @@ def do_not_populate(
     qty[dnp] = 0.0
     out["quantity"] = qty
     ctx.qty_dnp = dnp
+    if not isinstance(col, pd.Series):  # the mark was in a quantity or text cell: keep it
+        out["dnp"] = pd.array(dnp, dtype="boolean")
     if ctx.qty_empty is not None:
         ctx.qty_empty = ctx.qty_empty & ~dnp
     log.add_rows(

@@ -23,12 +23,14 @@ import pandas as pd
 
 from bomtrace.errors import ColumnMappingError, FileFormatError, InputError, SheetNotFound
 from bomtrace.io.cell_checks import IssueLog, cap_columns
+from bomtrace.io.file_columns import FileOverrides, split_scoped
 from bomtrace.io.formats import FOLDER_SUFFIXES, SUPPORTED, format_of
 from bomtrace.io.headers import find_header, seen_headers
 from bomtrace.io.layouts import SourcePlan, classify, no_role_message, where
 from bomtrace.io.mapping import Overrides, apply_profile, parse_overrides, save_profile
 from bomtrace.io.options import ReadOptions
 from bomtrace.io.products import check_master, one_form, plan_products
+from bomtrace.io.sheet_groups import unread_sheet
 from bomtrace.io.sources import convert, order_columns
 from bomtrace.io.table import BOOLEAN_FIELDS, NUMERIC_FIELDS, BomTable, LayoutChoice, RawSheet
 from bomtrace.io.unread import drop_empty, file_not_read
@@ -56,7 +58,8 @@ def read_bom(
         All reader options at once; the keyword arguments below override its fields.
     columns : mapping of str to str, optional
         ``FIELD -> HEADER`` overrides (``--column FIELD=HEADER``); HEADER is the header text or
-        a 1-based column number (for header-less files).
+        a 1-based column number (for header-less files). ``FILE:FIELD -> HEADER`` applies to
+        the files or sheets FILE names only.
     sheet : str or tuple of str, optional
         Read only these worksheets of each workbook (names, or 1-based sheet numbers).
         By default every sheet that maps to a BOM or a parts master is read.
@@ -106,14 +109,16 @@ def read_bom(
     )
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
-    opts, ov = apply_profile(opts, parse_overrides(dict(opts.columns) or None))
+    plain, scoped = split_scoped(dict(opts.columns))
+    opts, ov = apply_profile(opts, parse_overrides(plain or None))
+    files = FileOverrides.parse(ov, scoped)  # --column FILE:FIELD=HEADER
     log = IssueLog(opts.limit_issues)
     plans: list[SourcePlan] = []
     seen: list[str] = []
     try:
         for given, path, in_folder in _expand(paths):
             try:
-                got = list(_sources(given, path, ov, opts, log, seen, in_folder))
+                got = list(_sources(given, path, files, opts, log, seen, in_folder))
             except FileFormatError as exc:
                 if not in_folder:
                     raise
@@ -124,6 +129,7 @@ def read_bom(
         if opts.early is not None:
             opts.early.discard()  # what the caller started reading early and no source used
     _check_overrides(ov, {f for p in plans for f in p.hmap.overrides_used}, seen)
+    files.check(((p.raw.path, p.raw.sheet, p.hmap.overrides_used) for p in plans), seen)
     plans = plan_products(plans, opts, log)
     done = [convert(p, log) for p in plans]
     boms = [c for c in done if c.form is not None]
@@ -195,7 +201,7 @@ def _expand(paths: Sequence[str | os.PathLike[str]]) -> Iterator[tuple[str, Path
 def _sources(
     given: str,
     path: Path,
-    ov: Overrides,
+    files: FileOverrides,
     opts: ReadOptions,
     log: IssueLog,
     seen: list[str],
@@ -210,7 +216,7 @@ def _sources(
     opened = format_of(path).open(
         path,
         given,
-        locate=lambda head: _header_index(head, ov),
+        locate=lambda head: _header_index(head, files.for_source(given, None)),
         encoding=opts.encoding,
         early=opts.early,
     )
@@ -226,14 +232,15 @@ def _sources(
         if not visible and not opts.sheets:
             _skip(log, raw, "it is hidden in Excel. Name it with --sheet to read it.")
             continue
-        plan, why = classify(raw, ov, opts.layout, opts.as_of)
+        plan, why = classify(raw, files.for_source(given, name), opts.layout, opts.as_of)
         if plan is None:
             if standalone:
                 raise ColumnMappingError(no_role_message(raw, why))
             reasons.append(f"sheet '{name}': {why}")
-            _skip(log, raw, why)
+            log.add(unread_sheet(raw, why))
             continue
         found += 1
+        plan.build_quantity = opts.build_quantity
         yield plan
     if not found and not in_folder:
         raise ColumnMappingError(

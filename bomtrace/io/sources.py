@@ -16,6 +16,7 @@ from bomtrace.io.fields import bom_checks, convert_field, fill_currency, package
 from bomtrace.io.headers import HeaderMap
 from bomtrace.io.layouts import SourcePlan, indent_levels, indentation
 from bomtrace.io.placements import group_placements
+from bomtrace.io.projects import by_project, split_quantities
 from bomtrace.io.quantities import (
     designators,
     do_not_populate,
@@ -24,6 +25,7 @@ from bomtrace.io.quantities import (
 )
 from bomtrace.io.rows import read_body
 from bomtrace.io.table import CANONICAL_FIELDS, Converted, RawSheet, SourceInfo
+from bomtrace.io.title_block import per_unit
 from bomtrace.io.unread import USED
 from bomtrace.io.values import text_or_na as text
 from bomtrace.issues import Issue, IssueCode, Severity
@@ -62,6 +64,8 @@ def convert(plan: SourcePlan, log: IssueLog) -> Converted:
     for fld, j in hmap.fields.items():
         out[fld] = convert_field(fld, sel[j], ctx, log)
     fill_currency(out, ctx)
+    title = per_unit(plan, out, ctx, log)  # a build quantity in the title block
+    projects = split_quantities(plan, out, ctx, title, log)  # KiCost: Qty.Prj0, Qty.Prj1
     add_product = False
     letters = {f: raw.columns[j] for f, j in hmap.fields.items()}
     extra: dict[str, pd.Series] = {}
@@ -92,7 +96,7 @@ def convert(plan: SourcePlan, log: IssueLog) -> Converted:
     frame["_sheet"] = _repeat(raw.sheet, len(frame))
     frame["_row"] = rows.astype(np.int64)
     merged = 0
-    if plan.role == "bom" and plan.kind == "flat":
+    if plan.role == "bom" and plan.kind == "flat" and not projects:
         frame, merged = group_placements(frame)
         if merged:
             _merged_issue(plan, ctx, len(frame), merged, log)
@@ -103,6 +107,9 @@ def convert(plan: SourcePlan, log: IssueLog) -> Converted:
         frame = _with_product(frame, plan.assembly, at)
         product = {"part_number": plan.assembly, "from": plan.assembly_from, "row": at}
         _product_issue(plan, ctx, at, add_product, log)
+        if projects:
+            frame = by_project(frame, projects)
+            product["products"] = len(projects)  # one product line per project
     info = SourceInfo(
         path=raw.path,
         sha256=raw.sha256,
@@ -122,10 +129,12 @@ def convert(plan: SourcePlan, log: IssueLog) -> Converted:
         group_row=int(raw.rows[hmap.group_index]) if hmap.group_index is not None else None,
         product=product,
         rows_merged=merged,
+        title_block=title.to_dict() or None,
     )
     if plan.role == "bom":
         form = "parent-child" if plan.per_assembly or plan.kind == "parent-child" else "indented"
         form = "flat" if plan.kind == "flat" and not plan.per_assembly else form
+        form = "indented" if projects and form == "flat" else form  # one product per project
         info.layout = "parent-child" if form == "parent-child" else "indented"
         return Converted(frame=frame, info=info, letters=letters, form=form)
     return Converted(frame=frame, info=info, letters=letters)
@@ -135,7 +144,7 @@ def _structure(plan: SourcePlan, ctx: RowContext) -> str | None:
     if plan.role != "bom":
         return None
     if plan.per_assembly:
-        return "per-assembly"
+        return "flat" if plan.combined else "per-assembly"
     if plan.kind == "level":
         return ctx.structure
     return plan.kind

@@ -232,6 +232,8 @@ class SourceInfo:
     product: dict[str, object] | None = None
     #: used rows merged into an earlier line of the same part (one row per placement)
     rows_merged: int = 0
+    #: metadata of a title block above the header (project, build_quantity, currency, date …)
+    title_block: dict[str, object] | None = None
 
     def to_dict(self) -> dict[str, object]:
         merged = {"rows_merged": self.rows_merged} if self.rows_merged else {}
@@ -256,6 +258,7 @@ class SourceInfo:
             "rows_skipped": dict(self.rows_skipped),
             "group_row": self.group_row,
             "product": dict(self.product) if self.product else None,
+            "title_block": dict(self.title_block) if self.title_block else None,
             **merged,
         }
 

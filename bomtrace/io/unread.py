@@ -42,6 +42,7 @@ import pyarrow.compute as pc
 
 from bomtrace.errors import FileFormatError, InputError
 from bomtrace.io.layouts import where
+from bomtrace.io.sections import obsolete_heading, section_rows, sum_rows, under_obsolete
 from bomtrace.io.values import regex_matches
 from bomtrace.issues import Issue, IssueCode, IssueLog, Severity
 
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
 
 #: Skip codes per row (0 = candidate line). The reasons are what ``inspect`` shows.
 USED, BLANK, NO_PART, TOTAL, FOOTER, SEPARATOR, PADDING, HEADER_AGAIN = range(8)
-RAGGED, NOT_IN_EFFECT = 8, 9
+RAGGED, NOT_IN_EFFECT, SECTION, NOT_USED = 8, 9, 10, 11
 SKIP_REASONS: dict[int, str] = {
     USED: "",
     BLANK: "blank",
@@ -63,6 +64,8 @@ SKIP_REASONS: dict[int, str] = {
     HEADER_AGAIN: "header repeated",
     RAGGED: "fields could not be aligned",
     NOT_IN_EFFECT: "not in effect",
+    SECTION: "section heading",
+    NOT_USED: "line under a 'no longer used' heading",
 }
 
 _TOTAL = (
@@ -76,6 +79,8 @@ _FOOTER = (
     r"geprüft|freigegeben|genehmigt|"
     r"unterschrift|bemerkung|hinweis|anmerkung|approuvé|vérifié|aprobado|revisado|firma|notas?\b)"
 )
+#: a label that ends with "total" in a row without a part number ("Off grid TOTAL")
+_TOTAL_END = r"(?i)\b(sub|grand)?[\s-]*(total|totals|summe|gesamt|totaux)\s*:?$"
 _SEPARATOR = r"^[-=_*~#.+|/\\ ]+$"
 _ZERO = r"^[-+]?[0.,\s]*0[0.,\s]*$|^-$"
 _PLAIN = r"^[-+]?(\d+[.,]?\d*|[.,]\d+)([eE][-+]?\d+)?$"
@@ -145,8 +150,9 @@ def classify_rows(
     first = _first_cell(sub)
     any_total = np.zeros(len(suspect), dtype=bool)
     for s in sub.values():
-        any_total |= _match(s, _TOTAL)
+        any_total |= _match(s, _TOTAL) | _match(s, _TOTAL_END)
     is_total = total[suspect] | (any_total & ~has_pn[suspect])
+    is_total |= sum_rows(cells, suspect, part_col=part_col)
     is_footer = _match(first, _FOOTER)
     sep = np.ones(len(suspect), dtype=bool)
     zero = np.ones(len(suspect), dtype=bool)
@@ -154,15 +160,35 @@ def classify_rows(
         empty = (s == "").to_numpy()
         sep &= empty | _match(s, _SEPARATOR)
         zero &= empty | _match(s, _ZERO)
-    again = _header_again(sub, header, part_col)
+    heading, second = section_rows(
+        cells,
+        suspect,
+        header=header,
+        part_col=part_col,
+        qty_col=qty_col,
+        nonblank=nonblank,
+        level_col=level_col,
+    )
+    again = _header_again(sub, header, part_col) | second
     local = np.zeros(len(suspect), dtype=np.int8)
     local[again] = HEADER_AGAIN
     local[zero & (local == 0)] = PADDING
     local[sep & (local == 0)] = SEPARATOR
     local[is_footer & (local == 0)] = FOOTER
+    lines = np.flatnonzero(clean & nonblank)
+    unused = heading & obsolete_heading(first)  # "Previously used": its lines are not read
+    trailing = suspect > (int(lines.max()) if lines.size else -1)  # a credit below the data
+    trailing &= ~unused
+    local[heading & ~is_total & trailing & (local == 0)] = FOOTER
+    local[heading & ~is_total & (local == 0)] = SECTION
     local[is_total & ~again] = TOTAL
     codes[suspect] = np.where(local > 0, local, codes[suspect])
-    _footer_block(codes, clean & nonblank, suspect[is_footer & ~again])
+    _footer_block(codes, clean & nonblank, suspect[(is_footer | heading & trailing) & ~again])
+    old = suspect[unused]
+    if old.size:
+        stop = (codes == BLANK) | (codes == SECTION) | (codes == HEADER_AGAIN)
+        below = under_obsolete(codes, old, stop=stop)
+        codes[below & ((codes == USED) | (codes == NO_PART))] = NOT_USED
     return codes
 
 
@@ -192,7 +218,7 @@ def _footer_block(codes: np.ndarray, clean: np.ndarray, starts: np.ndarray) -> N
         return
     f = int(after.min())
     tail = codes[f:]
-    tail[(tail == USED) | (tail == NO_PART)] = FOOTER
+    tail[(tail == USED) | (tail == NO_PART) | (tail == SECTION)] = FOOTER
 
 
 def name_cells(cells: dict[int, pd.Series], i: int, limit: int = 4) -> str:

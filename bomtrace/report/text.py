@@ -101,6 +101,19 @@ def _position(i: dict[str, Any]) -> str:
     return ", ".join(bits)
 
 
+def _title_block(tb: dict[str, Any]) -> str:
+    """``project 'X', build quantity 100, currency USD`` from a source's ``title_block``."""
+    bits = []
+    for key, value in tb.items():
+        if key == "projects":
+            bits.append(f"{len(value)} projects")
+        elif isinstance(value, float):
+            bits.append(f"{key.replace('_', ' ')} {value:g}")
+        else:
+            bits.append(f"{key.replace('_', ' ')} {value!r}")
+    return ", ".join(bits)
+
+
 def render_inspect(d: dict[str, Any]) -> str:
     """The default ``bomtrace inspect`` output."""
     out = [f"Layout: {d['layout']}"]
@@ -126,6 +139,8 @@ def render_inspect(d: dict[str, Any]) -> str:
         if s.get("product"):
             p = s["product"]
             out.append(f"  product line added: {p['part_number']} (named from {p['from']})")
+        if s.get("title_block"):
+            out.append("  title block: " + _title_block(s["title_block"]))
         rows = [[f, c["header"], c["column"], c["how"]] for f, c in s["columns"].items()]
         out.append(table(["field", "header", "column", "matched by"], rows))
         if s.get("unmapped_headers"):
