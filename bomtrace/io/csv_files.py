@@ -39,7 +39,7 @@ from bomtrace.io.csv_parse import (
     parse_body,
     physical_lines,
 )
-from bomtrace.io.csv_repair import repair
+from bomtrace.io.csv_repair import repair, written_fields
 from bomtrace.io.formats import SNIFF_BYTES
 from bomtrace.io.table import RawSheet, column_letter
 from bomtrace.settings import HEADER_SCAN_ROWS
@@ -281,7 +281,7 @@ def _merge_bad(
     if total != physical_lines(data, text, newline) - (body_line - 1):
         raise _Irregular  # records span lines, or blank lines were dropped: count precisely
     where, bad = _bad_lines(data, newline, delim, width, body_line, bad, encoding)
-    fields = [next(csv.reader(StringIO(t), delimiter=delim), []) for t in bad]
+    fields = [written_fields(t, delim) for t in bad]  # which were quoted, for realign
     fixed = pd.DataFrame(
         [(f + [""] * width)[:width] for f in fields], columns=body.columns, dtype="str"
     )

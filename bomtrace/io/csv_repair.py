@@ -46,7 +46,8 @@ from dataclasses import dataclass
 from io import StringIO
 
 from bomtrace.io.headers import HeaderMap
-from bomtrace.io.table import BOOLEAN_FIELDS, NUMERIC_FIELDS
+from bomtrace.io.table import BOOLEAN_FIELDS, NUMERIC_FIELDS, RawSheet, column_letter
+from bomtrace.issues import Issue, IssueCode
 
 #: Cells reported at most per file (the rest are counted in the last note).
 MAX_NOTES = 1000
@@ -204,6 +205,7 @@ TEXT_FIELDS = (
     "mpn",
     "producer",
     "uom",
+    "part_number",  # when a description is the key (a file with no part-number column)
 )
 
 
@@ -223,15 +225,68 @@ def _fits(fields: list[str], hmap: HeaderMap) -> bool:
     return True
 
 
+class Written(list[str]):
+    """A record's fields as written, and which of them were in double quotes (``quoted``;
+    None when not known, e.g. for a record that spans lines)."""
+
+    quoted: tuple[bool, ...] | None = None
+
+
+def written_fields(line: str, delim: str) -> Written:
+    """Parse one physical line as a CSV record, noting which fields were quoted.
+
+    >>> f = written_fields('"a, b",c,"d"', ",")
+    >>> list(f), f.quoted
+    (['a, b', 'c', 'd'], (True, False, True))
+    """
+    out = Written(next(csv.reader(StringIO(line), delimiter=delim), []))
+    quoted, at = [], 0
+    while True:  # only for the few irregular lines: a scan of the line, field by field
+        is_quoted = line.startswith('"', at)
+        if is_quoted:
+            at = line.find('"', at + 1)
+            while at >= 0 and line.startswith('"', at + 1):  # a doubled quote inside
+                at = line.find('"', at + 2)
+            if at < 0:
+                return out
+        quoted.append(is_quoted)
+        at = line.find(delim, at + 1 if is_quoted else at)
+        if at < 0:
+            break
+        at += len(delim)
+    out.quoted = tuple(quoted) if len(quoted) == len(out) else None
+    return out
+
+
+def fits(fields: list[str], hmap: HeaderMap) -> bool:
+    """Whether every mapped column's value looks like its column (numbers in number columns,
+    a level in the level column, a part number present)."""
+    return _fits(fields, hmap)
+
+
 def realign(
     fields: list[str], hmap: HeaderMap, delim: str, width: int | None = None
 ) -> tuple[list[str], int] | None:
     """Join surplus fields back into one text column when only one way fits.
 
+    Only unquoted neighbours are joined (a quoted field was written whole: the delimiter after
+    it separates fields), and never an empty one (a text split at an unquoted delimiter has text
+    on both sides). Trailing empty fields are dropped first when the row fits without them.
+    When no join fits, the row's text fields were all quoted (so none was split) and the row
+    fits once cut to the header's width, the surplus fields at the end are extra (a note with no
+    header): the cut row is returned, with ``width`` as the column.
+
+    >>> from bomtrace.io.headers import HeaderMap
+    >>> hmap = HeaderMap(0, {"part_number": 0, "quantity": 1, "description": 2}, [], [], [],
+    ...                  ["Part", "Qty", "Description"], set())
+    >>> realign(written_fields('"R7","2","Cap, 10uF","note"', ","), hmap, ",")
+    (['R7', '2', 'Cap, 10uF'], 3)
+
     Parameters
     ----------
     fields : list of str
-        The row's fields as written (more than the header has).
+        The row's fields as written (more than the header has); a :class:`Written` tells which
+        were quoted.
     hmap : HeaderMap
         The sheet's header map (which column holds which field).
     delim : str
@@ -242,18 +297,54 @@ def realign(
     Returns
     -------
     tuple of (list of str, int) or None
-        The re-aligned fields and the column they were joined into, or None when no single
-        way fits.
+        The re-aligned fields and the column they were joined into (``width`` when extra
+        trailing fields were cut), or None when no single way fits.
     """
     width = width or len(hmap.headers)
+    quoted = getattr(fields, "quoted", None)
+    used = len(fields)
+    while used > width + 1 and not fields[used - 1].strip():
+        used -= 1
+    for n in range(used, len(fields) + 1):
+        found = _join(list(fields[:n]), quoted, hmap, delim, width)
+        if found is not None:
+            return found
+    cut = list(fields[:width])
+    texts = _texts(hmap, width)
+    written_whole = quoted is not None and all(quoted[j] for j in texts if fields[j].strip())
+    if len(fields) > width and written_whole and _fits(cut, hmap):
+        return cut, width
+    return None
+
+
+def _texts(hmap: HeaderMap, width: int) -> list[int]:
+    """Columns that may hold a text with the delimiter in it (text fields and unmapped ones)."""
+    by_col = {j: f for f, j in hmap.fields.items()}
+    return [j for j in range(width) if by_col.get(j) in TEXT_FIELDS or j not in by_col]
+
+
+def _join(
+    fields: list[str],
+    quoted: tuple[bool, ...] | None,
+    hmap: HeaderMap,
+    delim: str,
+    width: int,
+) -> tuple[list[str], int] | None:
     extra = len(fields) - width
     if extra <= 0:
         return None
     by_col = {j: f for f, j in hmap.fields.items()}
-    texts = [j for j in range(width) if by_col.get(j) in TEXT_FIELDS or j not in by_col]
+    texts = _texts(hmap, width)
     fits: list[tuple[int, list[str]]] = []
     for t in texts:
-        joined = fields[:t] + [delim.join(fields[t : t + extra + 1])] + fields[t + extra + 1 :]
+        pieces = fields[t : t + extra + 1]
+        if not all(p.strip() for p in pieces):
+            continue
+        if quoted is not None and any(quoted[t : t + extra + 1]):
+            continue
+        if by_col.get(t) == "part_number" and not all(p[:1].isspace() for p in pieces[1:]):
+            continue  # a key is joined only as prose is written: ', ' (a description as key)
+        joined = fields[:t] + [delim.join(pieces)] + fields[t + extra + 1 :]
         if _fits(joined, hmap):
             fits.append((t, joined))
     if len(fits) == 1:
@@ -263,3 +354,26 @@ def realign(
         if t == desc:
             return joined, t
     return None
+
+
+def extra_fields(raw: RawSheet, row: int, written: list[str], width: int, part: str) -> Issue:
+    """The issue for a row whose surplus fields at the end were cut (see :func:`realign`)."""
+    extra = [v.strip() for v in written[width:] if v.strip()]
+    shown = "; ".join(f"'{v[:60]}'" for v in extra[:3])
+    quoted = getattr(written, "quoted", None)
+    why = (
+        "its fields are quoted, so none was split by a delimiter in a text, and "
+        if (quoted is not None and all(quoted[:width]))
+        else ""
+    )
+    return Issue(
+        IssueCode.EXTRA_FIELDS,
+        f"Row {row} has {len(written)} fields but the header has {width}; {why}the row reads "
+        f"right without the extra field(s) at the end ({shown}), which have no header: they were "
+        "left out of the line's values. Give them a header (or remove them) if they matter.",
+        file=raw.path,
+        sheet=raw.sheet,
+        row=row,
+        column=column_letter(width),
+        part_number=part or None,
+    )
