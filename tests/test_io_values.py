@@ -55,6 +55,21 @@ def test_part_numbers_are_never_numbers_or_dates(write_xlsx: WriteXlsx) -> None:
     assert t.lines["part_number"].tolist() == ["00123", "1E5", "3-4", "MAR1", "0042"]
 
 
+def test_unicode_spaces_and_invisible_characters_at_the_ends_of_codes(
+    write_xlsx: WriteXlsx,
+) -> None:
+    rows = [
+        ["Level", "Part Number", "Qty"],
+        [0, "P\u3000", None],
+        [1, "426-2038\u00a0", 1],  # a no-break space, as copied from a distributor page
+        [1, "\u200bSR8\u2009", 4],  # zero-width and thin spaces
+        [1, "426-2038", 2],
+        [1, "A\u00a0B", 1],  # inside a code: kept
+    ]
+    t = read_bom([write_xlsx("ws.xlsx", {"BOM": rows})])
+    assert t.lines["part_number"].tolist() == ["P", "426-2038", "SR8", "426-2038", "A\u00a0B"]
+
+
 def test_designators_counted_and_checked(write_csv: WriteCsv) -> None:
     text = (
         "Level,Part,Qty,RefDes\n0,P,,\n"
