@@ -56,6 +56,7 @@ class IssueCode(StrEnum):
     RAGGED_ROW = "ragged-row"
     ROW_REALIGNED = "row-realigned"
     EXTRA_FIELDS = "extra-fields"
+    ID_NORMALISED = "id-normalised"
     SHORT_ROW = "short-row"
     HIDDEN_ROW = "hidden-row"
     MERGED_CELLS = "merged-cells"
@@ -125,7 +126,6 @@ DEFAULT_SEVERITY: dict[IssueCode, Severity] = {
     IssueCode.LEVEL_SHIFTED: Severity.INFO,
     IssueCode.RAGGED_ROW: Severity.ERROR,
     IssueCode.ROW_REALIGNED: Severity.WARNING,
-    IssueCode.EXTRA_FIELDS: Severity.WARNING,
     IssueCode.SHORT_ROW: Severity.INFO,
     IssueCode.HIDDEN_ROW: Severity.WARNING,
     IssueCode.MERGED_CELLS: Severity.INFO,

@@ -123,6 +123,13 @@ read_options = [
         help="Text encoding of csv/tsv files, e.g. gb18030 (default: sniffed).",
     ),
     click.option(
+        "--ids-as-written",
+        is_flag=True,
+        default=None,
+        help="Keep part numbers written as decimals (749.0) as written (default: read as "
+        "integers where other files or columns write them so).",
+    ),
+    click.option(
         "--bom-date",
         metavar="YYYY-MM-DD",
         help="Use only BOM lines in effect on this date (effectivity columns; default: the "
@@ -146,7 +153,8 @@ AS_OF_OPTION = click.option(
 
 #: parameter names of the reading flags, collected into one ReadOptions
 READ_FLAGS = (
-    "columns", "sheet", "layout", "product", "profile", "save_profile", "encoding", "bom_date"
+    "columns", "sheet", "layout", "product", "profile", "save_profile", "encoding", "bom_date",
+    "ids_as_written",
 )  # fmt: skip
 
 
@@ -165,6 +173,7 @@ def read_options_from_flags(flags: dict[str, Any]) -> Any:
         profile=flags.get("profile"),
         save_profile=flags.get("save_profile"),
         encoding=flags.get("encoding"),
+        ids_as_written=bool(flags.get("ids_as_written")),
         as_of=_as_of(flags.get("bom_date"), "--bom-date") or _as_of(flags.get("as_of")),
     )
 

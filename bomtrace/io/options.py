@@ -59,6 +59,10 @@ class ReadOptions:
         Write the mapping that was used to this TOML file (``--save-profile``).
     encoding : str or None
         Text encoding of delimited files (``--encoding``, e.g. ``gb18030``); sniffed when None.
+    ids_as_written : bool
+        Keep part numbers written as integer-valued decimals (``749.0``) as written
+        (``--ids-as-written``); by default they are read as integers where other ids are
+        written so (:mod:`bomtrace.io.ids`).
     early : EarlyReads or None
         What the caller already read of the files on a background thread (the CLI starts it
         while bomtrace imports); the readers take what fits and read the rest. None: the
@@ -74,6 +78,7 @@ class ReadOptions:
     profile: str | None = None
     save_profile: str | None = None
     encoding: str | None = None
+    ids_as_written: bool = False
     early: EarlyReads | None = field(default=None, compare=False, repr=False)
 
     def with_(self, **changes: Any) -> ReadOptions:

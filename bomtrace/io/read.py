@@ -25,6 +25,7 @@ from bomtrace.errors import ColumnMappingError, FileFormatError, InputError, She
 from bomtrace.io.cell_checks import IssueLog, cap_columns
 from bomtrace.io.formats import FOLDER_SUFFIXES, SUPPORTED, format_of
 from bomtrace.io.headers import find_header, seen_headers
+from bomtrace.io.ids import normalise_ids
 from bomtrace.io.layouts import SourcePlan, classify, no_role_message, where
 from bomtrace.io.mapping import Overrides, apply_profile, parse_overrides, save_profile
 from bomtrace.io.options import ReadOptions
@@ -126,6 +127,8 @@ def read_bom(
     _check_overrides(ov, {f for p in plans for f in p.hmap.overrides_used}, seen)
     plans = plan_products(plans, opts, log)
     done = [convert(p, log) for p in plans]
+    if not opts.ids_as_written:
+        normalise_ids(done, log)
     boms = [c for c in done if c.form is not None]
     masters = [c for c in done if c.form is None]
     read = boms + masters
