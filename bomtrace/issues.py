@@ -57,6 +57,7 @@ class IssueCode(StrEnum):
     ROW_REALIGNED = "row-realigned"
     EXTRA_FIELDS = "extra-fields"
     ID_NORMALISED = "id-normalised"
+    OUTLINE_LEVELS = "outline-levels"
     SHORT_ROW = "short-row"
     HIDDEN_ROW = "hidden-row"
     MERGED_CELLS = "merged-cells"

@@ -253,3 +253,41 @@ def test_eda_export_without_part_number_uses_the_mpn(write_csv: WriteCsv) -> Non
     how = {c.field: (c.header, c.how) for c in t.sources[0].columns}
     assert how["part_number"] == ("Manufacturer Part Number", "mpn (no part-number column)")
     assert t.lines["part_number"].tolist() == ["board", "RC0603FR-0710KL"]
+
+
+def test_outline_numbered_position_column_gives_the_levels(write_xlsx: WriteXlsx) -> None:
+    rows = [
+        ["N°", "Part Number", "Description", "Quantity"],
+        [1, "PRINTER", "3D printer", 1],
+        [None, None, None, None],
+        [2, "HEATER", "IR heating system", 1],
+        ["2.1", "LAMP", "IR lamp", 1],
+        ["2.2", "NUT-M3", "nut", 4],
+        [3, "HOLDER", "PCB holder", 1],  # a number repeated: a second top-level line
+        ["3.1", "NUT-M3", "nut", 6],
+        ["3.10", "SCREW", "screw", 2],  # not 3.1: outline numbers are text
+    ]
+    path = write_xlsx("outline.xlsx", {"Structure": rows})
+    t = read_bom([path])
+    assert t.lines["level"].tolist() == [0, 1, 1, 2, 2, 1, 2, 2]
+    assert (1, "A", "outline-levels") in issue_tuples(t.issues, ("row", "column", "code"))
+    exploded = _explode(path)["outline"]
+    assert exploded["NUT-M3"] == 10.0 and "HEATER" not in exploded and "HOLDER" not in exploded
+    flat = read_bom([path], layout="flat")
+    assert "outline-levels" not in _codes(flat)
+    assert flat.lines["part_number"].tolist()[1:] == ["PRINTER", "HEATER", "LAMP", "NUT-M3",
+                                                      "HOLDER", "NUT-M3", "SCREW"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "numbers",
+    [
+        ["1", "2", "3", "4"],  # line numbers 1..N: no dotted value
+        ["1.5", "2.5", "3.5", "4.5"],  # decimals: 1.5 comes after no line 1
+    ],
+)
+def test_line_numbers_and_decimals_are_not_levels(write_csv: WriteCsv, numbers: list[str]) -> None:
+    text = "Item No.,Part Number,Qty\n" + "".join(f"{n},P{k},1\n" for k, n in enumerate(numbers))
+    t = read_bom([write_csv("lines.csv", text)])
+    assert "outline-levels" not in _codes(t)
+    assert t.sources[0].structure == "flat"

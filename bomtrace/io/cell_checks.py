@@ -70,6 +70,8 @@ def check_cells(plan: SourcePlan, log: IssueLog) -> None:
         Receives the issues.
     """
     raw, hmap = plan.raw, plan.hmap
+    for note in plan.notes:
+        log.add(note)
     by_letter = {raw.columns[j]: f for f, j in hmap.fields.items() if j < len(raw.columns)}
     for row, letter, kind, message in raw.notes:
         fld = by_letter.get(letter)
