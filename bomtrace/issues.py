@@ -58,6 +58,7 @@ class IssueCode(StrEnum):
     EXTRA_FIELDS = "extra-fields"
     ID_NORMALISED = "id-normalised"
     OUTLINE_LEVELS = "outline-levels"
+    PRICE_BASIS = "price-basis"
     SHORT_ROW = "short-row"
     HIDDEN_ROW = "hidden-row"
     MERGED_CELLS = "merged-cells"
@@ -176,15 +177,8 @@ DEFAULT_SEVERITY: dict[IssueCode, Severity] = {
 
 #: Field order of :meth:`Issue.to_dict` (stable for JSON/CSV/xlsx output).
 ISSUE_FIELDS: tuple[str, ...] = (
-    "code",
-    "severity",
-    "message",
-    "file",
-    "sheet",
-    "row",
-    "column",
-    "part_number",
-)
+    "code", "severity", "message", "file", "sheet", "row", "column", "part_number"
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from bomtrace.io.cell_checks import IssueLog, RowContext, check_cells
 from bomtrace.io.fields import bom_checks, convert_field, fill_currency, package_pricing
 from bomtrace.io.headers import HeaderMap
 from bomtrace.io.layouts import SourcePlan, indent_levels, indentation
+from bomtrace.io.pricing import price_basis
 from bomtrace.io.quantities import (
     designators,
     do_not_populate,
@@ -61,6 +62,7 @@ def convert(plan: SourcePlan, log: IssueLog) -> Converted:
     for fld, j in hmap.fields.items():
         out[fld] = convert_field(fld, sel[j], ctx, log)
     fill_currency(out, ctx)
+    price_basis(out, ctx, log, body.cells, used)  # a pack price or line cost, from content
     add_product = False
     letters = {f: raw.columns[j] for f, j in hmap.fields.items()}
     extra: dict[str, pd.Series] = {}
