@@ -59,6 +59,7 @@ class IssueCode(StrEnum):
     ID_NORMALISED = "id-normalised"
     OUTLINE_LEVELS = "outline-levels"
     PRICE_BASIS = "price-basis"
+    SPREAD_COLUMN = "spread-column"
     SHORT_ROW = "short-row"
     HIDDEN_ROW = "hidden-row"
     MERGED_CELLS = "merged-cells"

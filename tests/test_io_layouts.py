@@ -291,3 +291,38 @@ def test_line_numbers_and_decimals_are_not_levels(write_csv: WriteCsv, numbers: 
     t = read_bom([write_csv("lines.csv", text)])
     assert "outline-levels" not in _codes(t)
     assert t.sources[0].structure == "flat"
+
+
+def test_designation_spread_over_columns_by_depth_is_one_column(write_xlsx: WriteXlsx) -> None:
+    rows = [
+        ["ID", "BOM Level", "Part Number", None, None, "Qty"],
+        [1, 1, "CAMERA", None, None, 1],
+        [2, 1, "HAT-ASSY", None, None, 1],
+        [3, 2, None, "FAN-40", None, 1],
+        [4, 2, None, "DRIVER-ASSY", None, 2],
+        [5, 3, None, None, "TMC5160", 2],
+        [6, 1, "CASE", None, None, 1],
+    ]
+    t = read_bom([write_xlsx("spread.xlsx", {"BOM": rows})])
+    assert t.lines["part_number"].tolist()[1:] == [
+        "CAMERA", "HAT-ASSY", "FAN-40", "DRIVER-ASSY", "TMC5160", "CASE"
+    ]  # fmt: skip
+    assert (4, "D", "spread-column") in issue_tuples(t.issues, ("row", "column", "code"))
+    # without a level column, the depth gives the level
+    flat = [[r[0], *r[2:]] for r in rows]
+    t2 = read_bom([write_xlsx("depth.xlsx", {"BOM": flat})])
+    assert t2.lines["level"].tolist() == t.lines["level"].tolist()
+    assert _explode(write_xlsx("depth.xlsx", {"BOM": flat}))["depth"]["TMC5160"] == 4.0
+
+
+def test_notes_overflowing_into_unnamed_columns_are_not_a_spread_column(
+    write_xlsx: WriteXlsx,
+) -> None:
+    rows = [
+        ["Part Number", "Qty", "Notes", None],
+        ["A", 1, None, "see drawing"],  # a deeper cell with none above it: no staircase
+        ["B", 2, "x", None],
+        ["C", 1, None, "y"],
+    ]
+    t = read_bom([write_xlsx("notes.xlsx", {"BOM": rows})])
+    assert "spread-column" not in _codes(t)

@@ -50,6 +50,7 @@ from bomtrace.errors import InputError
 from bomtrace.io.headers import HeaderMap, find_header, seen_headers
 from bomtrace.io.mapping import Overrides
 from bomtrace.io.outline import outline_column, use_outline
+from bomtrace.io.spread import spread_columns
 from bomtrace.io.table import RawSheet
 from bomtrace.issues import Issue
 
@@ -281,9 +282,9 @@ def classify(
     f = hmap.fields
     if "part_number" not in f:
         return None, "no column holds the part number."
+    notes = spread_columns(raw, hmap)  # a designation spread over columns by depth
     has_level, has_parent = "level" in f, "parent" in f
     counted = "quantity" in f or "reference_designators" in f
-    notes: list[Issue] = []
     if counted and not (has_level or has_parent or layout in ("flat", "per-assembly")):
         outline = outline_column(raw, hmap)  # an outline-numbered position column (N°, Item)
         if outline is not None:
