@@ -294,7 +294,7 @@ def test_line_numbers_and_decimals_are_not_levels(write_csv: WriteCsv, numbers: 
 
 
 def test_designation_spread_over_columns_by_depth_is_one_column(write_xlsx: WriteXlsx) -> None:
-    rows = [
+    rows: list[list[object]] = [
         ["ID", "BOM Level", "Part Number", None, None, "Qty"],
         [1, 1, "CAMERA", None, None, 1],
         [2, 1, "HAT-ASSY", None, None, 1],

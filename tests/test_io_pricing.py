@@ -101,3 +101,13 @@ def test_line_cost_mapped_by_flag_gives_the_unit_cost(write_csv: WriteCsv) -> No
     t = read_bom([write_csv("lc.csv", text)], columns={"line_cost": "Cost"})
     assert t.lines["unit_cost"].tolist()[1:3] == [1.5, 0.25]
     assert "unit-cost-derived" in [i.code for i in t.issues]
+
+
+def test_a_total_summing_a_column_headed_unit_price_is_flagged_not_followed(
+    write_csv: WriteCsv,
+) -> None:
+    text = "Part,Qty,Unit Price\nA,4,2\nB,8,3.80\nC,1,17\nTotal,,22.80\n"
+    t = read_bom([write_csv("naive.csv", text)])
+    assert t.lines["unit_cost"].tolist()[1:] == [2.0, 3.8, 17.0]
+    assert [i[2] for i in _basis(t)] == ["price-basis"]
+    assert '--column line_cost="Unit Price"' in _messages(t)

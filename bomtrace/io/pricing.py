@@ -9,7 +9,8 @@ say otherwise, and a cost read wrongly is a verdict silently wrong:
   the pack size a ``package_quantity`` (the unit cost is their quotient);
 - **line cost**: the price column equals quantity × another number column (that column is the
   unit price), or a total line under it equals the column's sum, not the sum of quantity ×
-  price: it is the line's cost (``line_cost``; unit cost = line cost ÷ quantity);
+  price: it is the line's cost (``line_cost``; unit cost = line cost ÷ quantity) — unless its
+  header says *unit* or *each* (the total may be a naive sum of unit prices: flagged, below);
 - **unit cost**: another column equals quantity × price (the extended cost), or the total line
   equals the sum of quantity × price: nothing to change.
 
@@ -129,6 +130,10 @@ def price_basis(
     if total is not None:
         s1, s2 = float(c[ok].sum()), float((q[ok] * c[ok]).sum())
         d1, d2 = abs(total - s1) / max(abs(s1), 1e-9), abs(total - s2) / max(abs(s2), 1e-9)
+        per_unit = _words(hmap.headers[f["unit_cost"]]) & _UNIT_WORDS
+        if d1 <= 0.1 and d2 > 0.5 and per_unit:  # a header that says "unit": a naive sum?
+            _ambiguous(ctx, log, nums, f"the total under it ({total:g}) is its sum ({s1:g})")
+            return
         if d1 <= 0.1 and d2 > 0.5:
             _as_line_cost(
                 out, ctx, log,
@@ -208,7 +213,9 @@ def _as_line_cost(out: dict[str, object], ctx: RowContext, log: IssueLog, why: s
     )
 
 
-def _ambiguous(ctx: RowContext, log: IssueLog, nums: dict[int, np.ndarray]) -> None:
+def _ambiguous(
+    ctx: RowContext, log: IssueLog, nums: dict[int, np.ndarray], total: str = ""
+) -> None:
     hmap = ctx.hmap
     j = hmap.fields["unit_cost"]
     header = hmap.headers[j]
@@ -218,7 +225,14 @@ def _ambiguous(ctx: RowContext, log: IssueLog, nums: dict[int, np.ndarray]) -> N
         for k in (j - 1, j + 1)
         if k in nums and _words(hmap.headers[k]) & _PACK_WORDS and np.nanmax(nums[k]) > 1
     ]
-    if packs:
+    if total:
+        msg = (
+            f"Column {_name(ctx, j)} is headed as a unit price, but {total}, as if it held each "
+            "line's cost (quantity × unit cost). It was read as a unit cost, as headed. If it is "
+            f'the line\'s cost, use --column line_cost="{header}" (or {_unit_flag(ctx, j)} to '
+            "say it is a unit cost)."
+        )
+    elif packs:
         k = packs[0]
         msg = (
             f"Column {_name(ctx, k)} beside {_name(ctx, j)} may be a pack size, and the price that "
