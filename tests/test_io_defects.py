@@ -194,6 +194,19 @@ def test_quoted_row_with_an_extra_trailing_field_is_cut_not_joined(write_csv: Wr
     assert [i for i in got if i[2] == "extra-fields"] == [(3, "F", "extra-fields", "FPGA-1")]
 
 
+def test_quoted_extra_field_is_cut_also_where_records_span_lines(write_csv: WriteCsv) -> None:
+    # a quoted line break sends the file down the tolerant parser: quoting is still known
+    text = (
+        '"Part","Qty","Description","Package"\n'
+        '"R1","4","Resistor\n0402","0402"\n'
+        '"FPGA-1","1","FPGA, 150 I/Os","BGA","a note"\n'
+    )
+    t = read_bom([write_csv("spans.csv", text)])
+    assert _pn(t)[1:] == ["R1", "FPGA-1"]
+    assert t.lines["description"].tolist()[2] == "FPGA, 150 I/Os"
+    assert "extra-fields" in [i.code for i in t.issues]
+
+
 def test_row_out_of_step_before_an_empty_trailing_column_is_realigned(
     write_csv: WriteCsv,
 ) -> None:

@@ -31,8 +31,8 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
-from bomtrace.io.csv_repair import extra_fields as _extra_fields
-from bomtrace.io.csv_repair import fits, realign
+from bomtrace.io.csv_realign import extra_fields as _extra_fields
+from bomtrace.io.csv_realign import fits, realign
 from bomtrace.io.layouts import SourcePlan
 from bomtrace.io.table import column_letter
 from bomtrace.io.unread import (
