@@ -115,9 +115,22 @@ def strip(s: pd.Series) -> pd.Series:
     if s.dtype != "str" or s.hasnans:
         s = s.fillna("").astype("str")
     out = s.str.strip()
-    if len(out) and not out.str.isascii().all():  # a fast check; the full set only when needed
+    if len(out) and not _ascii(out):  # the full set only for a column with other characters
         out = out.str.strip(BLANKS)
     return out
+
+
+def _ascii(s: pd.Series) -> bool:
+    """Whether a text column is ASCII only, from its Arrow data buffers (a few ms a million
+    cells; a buffer shared with cells outside the column may say no: then it is checked the
+    slow way, never wrongly skipped)."""
+    arr = pa.array(s)
+    for chunk in arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]:
+        buffers = chunk.buffers()
+        data = buffers[2] if len(buffers) > 2 else None
+        if data is not None and data.size and int(np.frombuffer(data, np.uint8).max()) >= 128:
+            return False
+    return True
 
 
 def text_or_na(s: pd.Series) -> pd.Series:
