@@ -44,10 +44,21 @@ def _arrow(s: pd.Series) -> pa.Array:
     return pa.array(s.fillna("") if s.hasnans else s)
 
 
+def _holds(arr: pa.Array | pa.ChunkedArray, needle: bytes) -> bool:
+    """Whether the Arrow data buffers of a text column hold ``needle`` (a buffer shared with
+    cells outside the column may say yes: the exact checks follow)."""
+    for chunk in arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]:
+        buffers = chunk.buffers()
+        data = buffers[2] if len(buffers) > 2 else None
+        if data is not None and needle in data.to_pybytes():
+            return True
+    return False
+
+
 def float_written(s: pd.Series) -> bool:
     """Whether an id column has integer-valued decimals and only decimals a float writes."""
     arr = _arrow(s)
-    if not pc.any(pc.match_substring(arr, ".0")).as_py():  # the common case: one fast scan
+    if not _holds(arr, b".0"):  # the common case: one scan of the bytes
         return False
     if not pc.any(pc.match_substring_regex(arr, _INT_FLOAT)).as_py():
         return False
