@@ -198,6 +198,12 @@ def test_ids_written_as_decimals_connect_to_the_integers_of_another_file(
     )
     t = read_bom([bom, master])
     assert t.lines["parent"].tolist() == ["1", "749", "749"]
+    products = api.explode([bom, master]).to_dict()["products"]
+    assert [p["part_number"] for p in products] == ["1"]  # one product: 749 is its assembly
+    assert {x["part_number"]: x["quantity"] for x in products[0]["parts"]} == {
+        "800": 6.0,
+        "801": 2.0,
+    }
     got = issue_tuples(t.issues, ("file", "row", "column", "code"))
     assert [i for i in got if i[3] == "id-normalised"] == [(str(bom), 2, "A", "id-normalised")]
     kept = read_bom([bom, master], ReadOptions(ids_as_written=True))
