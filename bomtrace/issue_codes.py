@@ -39,6 +39,11 @@ class IssueCode(StrEnum):
     QUANTITY_UNIT = "quantity-unit"
     BUILD_QUANTITY = "build-quantity"
     SHEETS_COMBINED = "sheets-combined"
+    EXTRA_FIELDS = "extra-fields"
+    ID_NORMALISED = "id-normalised"
+    OUTLINE_LEVELS = "outline-levels"
+    PRICE_BASIS = "price-basis"
+    SPREAD_COLUMN = "spread-column"
     LEVEL_SHIFTED = "level-shifted"
     RAGGED_ROW = "ragged-row"
     ROW_REALIGNED = "row-realigned"
@@ -117,6 +122,11 @@ DEFAULT_SEVERITY: dict[IssueCode, Severity] = {
     IssueCode.QUANTITY_UNIT: Severity.INFO,
     IssueCode.BUILD_QUANTITY: Severity.WARNING,
     IssueCode.SHEETS_COMBINED: Severity.INFO,
+    IssueCode.EXTRA_FIELDS: Severity.WARNING,
+    IssueCode.ID_NORMALISED: Severity.WARNING,
+    IssueCode.OUTLINE_LEVELS: Severity.WARNING,
+    IssueCode.PRICE_BASIS: Severity.WARNING,
+    IssueCode.SPREAD_COLUMN: Severity.INFO,
     IssueCode.LEVEL_SHIFTED: Severity.INFO,
     IssueCode.RAGGED_ROW: Severity.ERROR,
     IssueCode.ROW_REALIGNED: Severity.WARNING,

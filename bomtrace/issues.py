@@ -27,15 +27,8 @@ from bomtrace.settings import DEFAULT_LIMIT_ISSUES
 
 #: Field order of :meth:`Issue.to_dict` (stable for JSON/CSV/xlsx output).
 ISSUE_FIELDS: tuple[str, ...] = (
-    "code",
-    "severity",
-    "message",
-    "file",
-    "sheet",
-    "row",
-    "column",
-    "part_number",
-)
+    "code", "severity", "message", "file", "sheet", "row", "column", "part_number"
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

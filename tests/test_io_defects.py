@@ -178,6 +178,53 @@ def test_ragged_row_realigned_when_unambiguous(write_csv: WriteCsv) -> None:
     ]
 
 
+def test_quoted_row_with_an_extra_trailing_field_is_cut_not_joined(write_csv: WriteCsv) -> None:
+    text = (
+        '"Part","Qty","Description","Package","Policy"\n'
+        '"P","","Phone","",""\n'
+        '"FPGA-1","1","FPGA, 150 I/Os","BGA","No Substitutions","a note, with a comma"\n'
+        '"R1","4","Resistor","0402","Any"\n'
+    )
+    t = read_bom([write_csv("q.csv", text)])
+    assert _pn(t)[1:] == ["P", "FPGA-1", "R1"]
+    assert t.lines["description"].tolist()[2] == "FPGA, 150 I/Os"
+    assert t.lines["quantity"].tolist()[2:] == [1.0, 4.0]
+    got = issue_tuples(t.issues, ("row", "column", "code", "part_number"))
+    assert [i for i in got if i[2] == "extra-fields"] == [(3, "F", "extra-fields", "FPGA-1")]
+
+
+def test_quoted_extra_field_is_cut_also_where_records_span_lines(write_csv: WriteCsv) -> None:
+    # a quoted line break sends the file down the tolerant parser: quoting is still known
+    text = (
+        '"Part","Qty","Description","Package"\n'
+        '"R1","4","Resistor\n0402","0402"\n'
+        '"FPGA-1","1","FPGA, 150 I/Os","BGA","a note"\n'
+    )
+    t = read_bom([write_csv("spans.csv", text)])
+    assert _pn(t)[1:] == ["R1", "FPGA-1"]
+    assert t.lines["description"].tolist()[2] == "FPGA, 150 I/Os"
+    assert "extra-fields" in [i.code for i in t.issues]
+
+
+def test_row_out_of_step_before_an_empty_trailing_column_is_realigned(
+    write_csv: WriteCsv,
+) -> None:
+    # the empty Notes field makes the row as wide as the header once trailing blanks are
+    # dropped, but its quantity then reads '2 End Sets': the join that fits is the description
+    text = (
+        "Category,Part,Description,Qty,Notes\n"
+        "Frame,P,Printer,,\n"
+        ",CC-1,Cable Chain - 1m, 2 End Sets,1,\n"
+        ',T-1,Cable Tie 4",40,\n'
+    )
+    t = read_bom([write_csv("v.csv", text)])
+    assert _pn(t)[1:] == ["P", "CC-1", "T-1"]
+    assert t.lines["description"].tolist()[2] == "Cable Chain - 1m, 2 End Sets"
+    assert t.lines["quantity"].tolist()[2:] == [1.0, 40.0]
+    got = issue_tuples(t.issues, ("row", "column", "code", "part_number"))
+    assert [i for i in got if i[2] == "row-realigned"] == [(3, "C", "row-realigned", "CC-1")]
+
+
 def test_ragged_row_that_cannot_be_aligned_is_reported(write_csv: WriteCsv) -> None:
     text = "Level,Part,Qty,Unit Cost\n0,P,,\n1,A,2,0.5,9,9\n1,B,1,0.2\n"
     t = read_bom([write_csv("r.csv", text)])
@@ -337,6 +384,8 @@ def test_a_quantity_column_not_recognised_is_named_with_its_flag(write_csv: Writ
     header reads like a count and whose cells are counts is read as the quantity, with a
     warning naming it and the flag (a stock count is not); one whose cells are not counts is
     named in the warning of the designator count."""
+    """Seen in a real export: "BOM Qty" was not read, every line counted once; the message
+    must say which column looks like the quantity and the exact flag (a stock count is not)."""
     path = write_csv("bom.csv", "Part,Designators,BOM Qty,Stock Qty\nM3X12,A1,32,500\nCASE,,1,4\n")
     t = read_bom([path])
     assert t.lines["quantity"].tolist()[-2:] == [32.0, 1.0]

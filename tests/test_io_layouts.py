@@ -261,3 +261,76 @@ def test_eda_export_without_part_number_uses_the_mpn(write_csv: WriteCsv) -> Non
     how = {c.field: (c.header, c.how) for c in t.sources[0].columns}
     assert how["part_number"] == ("Manufacturer Part Number", "mpn (no part-number column)")
     assert t.lines["part_number"].tolist() == ["board", "RC0603FR-0710KL"]
+
+
+def test_outline_numbered_position_column_gives_the_levels(write_xlsx: WriteXlsx) -> None:
+    rows = [
+        ["N°", "Part Number", "Description", "Quantity"],
+        [1, "PRINTER", "3D printer", 1],
+        [None, None, None, None],
+        [2, "HEATER", "IR heating system", 1],
+        ["2.1", "LAMP", "IR lamp", 1],
+        ["2.2", "NUT-M3", "nut", 4],
+        [3, "HOLDER", "PCB holder", 1],  # a number repeated: a second top-level line
+        ["3.1", "NUT-M3", "nut", 6],
+        ["3.10", "SCREW", "screw", 2],  # not 3.1: outline numbers are text
+    ]
+    path = write_xlsx("outline.xlsx", {"Structure": rows})
+    t = read_bom([path])
+    assert t.lines["level"].tolist() == [0, 1, 1, 2, 2, 1, 2, 2]
+    assert (1, "A", "outline-levels") in issue_tuples(t.issues, ("row", "column", "code"))
+    exploded = _explode(path)["outline"]
+    assert exploded["NUT-M3"] == 10.0 and "HEATER" not in exploded and "HOLDER" not in exploded
+    flat = read_bom([path], layout="flat")
+    assert "outline-levels" not in _codes(flat)
+    assert set(flat.lines["level"].tolist()[1:]) == {1.0}  # every line a part of the product
+    assert "HEATER" in flat.lines["part_number"].tolist()
+
+
+@pytest.mark.parametrize(
+    "numbers",
+    [
+        ["1", "2", "3", "4"],  # line numbers 1..N: no dotted value
+        ["1.5", "2.5", "3.5", "4.5"],  # decimals: 1.5 comes after no line 1
+    ],
+)
+def test_line_numbers_and_decimals_are_not_levels(write_csv: WriteCsv, numbers: list[str]) -> None:
+    text = "Item No.,Part Number,Qty\n" + "".join(f"{n},P{k},1\n" for k, n in enumerate(numbers))
+    t = read_bom([write_csv("lines.csv", text)])
+    assert "outline-levels" not in _codes(t)
+    assert t.sources[0].structure == "flat"
+
+
+def test_designation_spread_over_columns_by_depth_is_one_column(write_xlsx: WriteXlsx) -> None:
+    rows: list[list[object]] = [
+        ["ID", "BOM Level", "Part Number", None, None, "Qty"],
+        [1, 1, "CAMERA", None, None, 1],
+        [2, 1, "HAT-ASSY", None, None, 1],
+        [3, 2, None, "FAN-40", None, 1],
+        [4, 2, None, "DRIVER-ASSY", None, 2],
+        [5, 3, None, None, "TMC5160", 2],
+        [6, 1, "CASE", None, None, 1],
+    ]
+    t = read_bom([write_xlsx("spread.xlsx", {"BOM": rows})])
+    assert t.lines["part_number"].tolist()[1:] == [
+        "CAMERA", "HAT-ASSY", "FAN-40", "DRIVER-ASSY", "TMC5160", "CASE"
+    ]  # fmt: skip
+    assert (4, "D", "spread-column") in issue_tuples(t.issues, ("row", "column", "code"))
+    # without a level column, the depth gives the level
+    flat = [[r[0], *r[2:]] for r in rows]
+    t2 = read_bom([write_xlsx("depth.xlsx", {"BOM": flat})])
+    assert t2.lines["level"].tolist() == t.lines["level"].tolist()
+    assert _explode(write_xlsx("depth.xlsx", {"BOM": flat}))["depth"]["TMC5160"] == 4.0
+
+
+def test_notes_overflowing_into_unnamed_columns_are_not_a_spread_column(
+    write_xlsx: WriteXlsx,
+) -> None:
+    rows = [
+        ["Part Number", "Qty", "Notes", None],
+        ["A", 1, None, "see drawing"],  # a deeper cell with none above it: no staircase
+        ["B", 2, "x", None],
+        ["C", 1, None, "y"],
+    ]
+    t = read_bom([write_xlsx("notes.xlsx", {"BOM": rows})])
+    assert "spread-column" not in _codes(t)

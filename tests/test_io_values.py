@@ -13,6 +13,7 @@ from bomtrace import api
 from bomtrace.errors import UsageError
 from bomtrace.io import read_bom
 from bomtrace.io.mapping import load_profile
+from bomtrace.io.options import ReadOptions
 from bomtrace.issues import issue_tuples
 
 WriteCsv = Callable[..., Path]
@@ -53,6 +54,21 @@ def test_part_numbers_are_never_numbers_or_dates(write_xlsx: WriteXlsx) -> None:
     ]
     t = read_bom([write_xlsx("pn.xlsx", {"BOM": rows})])
     assert t.lines["part_number"].tolist() == ["00123", "1E5", "3-4", "MAR1", "0042"]
+
+
+def test_unicode_spaces_and_invisible_characters_at_the_ends_of_codes(
+    write_xlsx: WriteXlsx,
+) -> None:
+    rows = [
+        ["Level", "Part Number", "Qty"],
+        [0, "P\u3000", None],
+        [1, "426-2038\u00a0", 1],  # a no-break space, as copied from a distributor page
+        [1, "\u200bSR8\u2009", 4],  # zero-width and thin spaces
+        [1, "426-2038", 2],
+        [1, "A\u00a0B", 1],  # inside a code: kept
+    ]
+    t = read_bom([write_xlsx("ws.xlsx", {"BOM": rows})])
+    assert t.lines["part_number"].tolist() == ["P", "426-2038", "SR8", "426-2038", "A\u00a0B"]
 
 
 def test_designators_counted_and_checked(write_csv: WriteCsv) -> None:
@@ -169,3 +185,38 @@ def test_profile_errors(tmp_path: Path) -> None:
     assert "unknown field 'qty'" in str(err.value)
     with pytest.raises(UsageError):
         load_profile(tmp_path / "missing.toml")
+
+
+def test_ids_written_as_decimals_connect_to_the_integers_of_another_file(
+    write_csv: WriteCsv,
+) -> None:
+    # a parent-child table whose parent column went through a float column, and its parts
+    # master: read as text, 749.0 and 749 would be two parts and 749 a product of its own
+    bom = write_csv("edges.csv", "Parent,Component,Qty\n1.0,749,2\n749.0,800,3\n749.0,801,1\n")
+    master = write_csv(
+        "master.csv", "Part Number,Unit Cost,Country of Origin\n749,,US\n800,0.1,CN\n801,0.2,US\n"
+    )
+    t = read_bom([bom, master])
+    assert t.lines["parent"].tolist() == ["1", "749", "749"]
+    products = api.explode([bom, master]).to_dict()["products"]
+    assert [p["part_number"] for p in products] == ["1"]  # one product: 749 is its assembly
+    assert {x["part_number"]: x["quantity"] for x in products[0]["parts"]} == {
+        "800": 6.0,
+        "801": 2.0,
+    }
+    got = issue_tuples(t.issues, ("file", "row", "column", "code"))
+    assert [i for i in got if i[3] == "id-normalised"] == [(str(bom), 2, "A", "id-normalised")]
+    kept = read_bom([bom, master], ReadOptions(ids_as_written=True))
+    assert kept.lines["parent"].tolist() == ["1.0", "749.0", "749.0"]
+    assert not [i for i in kept.issues if i.code == "id-normalised"]
+
+
+def test_dotted_part_numbers_and_decimals_without_integers_are_kept(write_csv: WriteCsv) -> None:
+    # '1.10' is no float's text: the column holds dotted part numbers, '2.0' among them
+    dotted = write_csv("d.csv", "Parent,Component,Qty\nP,1.10,1\nP,2.0,1\nP,2,1\n")
+    t = read_bom([dotted])
+    assert t.lines["part_number"].tolist() == ["1.10", "2.0", "2"]
+    # decimals that no id writes as an integer: nothing says they are the same parts
+    alone = write_csv("a.csv", "Parent,Component,Qty\nP,3.0,1\nP,4.0,1\n")
+    assert read_bom([alone]).lines["part_number"].tolist() == ["3.0", "4.0"]
+    assert not [i for i in read_bom([alone]).issues if i.code == "id-normalised"]

@@ -131,6 +131,13 @@ read_options = [
         "default: a build quantity in the title block, e.g. 'Board Qty: 100').",
     ),
     click.option(
+        "--ids-as-written",
+        is_flag=True,
+        default=None,
+        help="Keep part numbers written as decimals (749.0) as written (default: read as "
+        "integers where other files or columns write them so).",
+    ),
+    click.option(
         "--bom-date",
         metavar="YYYY-MM-DD",
         help="Use only BOM lines in effect on this date (effectivity columns; default: the "
@@ -156,6 +163,7 @@ AS_OF_OPTION = click.option(
 READ_FLAGS = (
     "columns", "sheet", "layout", "product", "profile", "save_profile", "encoding", "bom_date",
     "build_quantity",
+    "ids_as_written",
 )  # fmt: skip
 
 
@@ -175,6 +183,7 @@ def read_options_from_flags(flags: dict[str, Any]) -> Any:
         save_profile=flags.get("save_profile"),
         encoding=flags.get("encoding"),
         build_quantity=flags.get("build_quantity"),
+        ids_as_written=bool(flags.get("ids_as_written")),
         as_of=_as_of(flags.get("bom_date"), "--bom-date") or _as_of(flags.get("as_of")),
     )
 

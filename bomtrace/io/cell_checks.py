@@ -73,6 +73,8 @@ def check_cells(plan: SourcePlan, log: IssueLog) -> None:
     raw, hmap = plan.raw, plan.hmap
     if raw.encoding_guessed and raw.encoding:
         log.add(Issue(IssueCode.ENCODING_GUESSED, guessed_message(raw.encoding), file=raw.path))
+    for note in plan.notes:
+        log.add(note)
     by_letter = {raw.columns[j]: f for f, j in hmap.fields.items() if j < len(raw.columns)}
     for row, letter, kind, message in raw.notes:
         fld = by_letter.get(letter)

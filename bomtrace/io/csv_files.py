@@ -39,6 +39,7 @@ from bomtrace.io.csv_parse import (
     parse_body,
     physical_lines,
 )
+from bomtrace.io.csv_realign import ragged_records, written_fields
 from bomtrace.io.csv_repair import repair
 from bomtrace.io.formats import SNIFF_BYTES
 from bomtrace.io.table import RawSheet, column_letter
@@ -281,7 +282,7 @@ def _merge_bad(
     if total != physical_lines(data, text, newline) - (body_line - 1):
         raise _Irregular  # records span lines, or blank lines were dropped: count precisely
     where, bad = _bad_lines(data, newline, delim, width, body_line, bad, encoding)
-    fields = [next(csv.reader(StringIO(t), delimiter=delim), []) for t in bad]
+    fields = [written_fields(t, delim) for t in bad]  # which were quoted, for realign
     fixed = pd.DataFrame(
         [(f + [""] * width)[:width] for f in fields], columns=body.columns, dtype="str"
     )
@@ -331,21 +332,7 @@ def _bad_lines(
 def _ragged_by_reader(text: str, delim: str, skip: int, h: int | None) -> dict[int, list[str]]:
     """Records whose field count differs from the header's (tolerant path, whole file)."""
     body = text.split("\n", skip)[-1] if skip else text
-    # newline="": a lone carriage return ends a record, as it does for the C parser (a csv
-    # reader fed translated lines stops at it: "new-line character seen in unquoted field")
-    try:
-        records = list(csv.reader(StringIO(body, newline=""), delimiter=delim))
-    except csv.Error:
-        records = list(csv.reader(body.replace("\r", "\n").split("\n"), delimiter=delim))
-    start = 0 if h is None else h
-    if start >= len(records):
-        return {}
-    width = len(records[start])
-    return {
-        i: rec
-        for i, rec in enumerate(records)
-        if i > start and rec and len(rec) != width and any(v.strip() for v in rec)
-    }
+    return ragged_records(body, delim, 0 if h is None else h)
 
 
 def _parse_arrow(

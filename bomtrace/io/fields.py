@@ -25,8 +25,9 @@ from bomtrace.io.values import map_distinct, parse_flags, parse_numbers
 from bomtrace.io.values import text_or_na as text
 from bomtrace.issues import IssueCode
 
-MONEY_FIELDS = ("unit_cost", "selling_price", "us_tech_value", "package_price")
+MONEY_FIELDS = ("unit_cost", "selling_price", "us_tech_value", "package_price", "line_cost")
 COUNT_FIELDS = ("package_quantity", "price_unit")
+_PRICED = ("unit_cost", "package_price", "line_cost")  #: a derived unit cost's column
 LABELS = {
     "unit_cost": "Unit cost",
     "selling_price": "Selling price",
@@ -41,6 +42,7 @@ LABELS = {
     "package_price": "Package price",
     "package_quantity": "Package quantity",
     "price_unit": "Price unit",
+    "line_cost": "Line cost",
     "dnp": "DNP",
     "effective_from": "Effective-from date",
     "effective_to": "Effective-to date",
@@ -332,6 +334,12 @@ def package_pricing(out: dict[str, object], ctx: RowContext, log: IssueLog) -> N
         cost = np.where(use, pp / np.where(use, pq, 1.0), cost)
         if use.any():
             notes.append(f"{int(use.sum())} line(s) from package price ÷ package quantity")
+    if "line_cost" in out and "quantity" in out:
+        lc, q = numbers_of(out, "line_cost", n), numbers_of(out, "quantity", n)
+        use = np.isnan(cost) & ~np.isnan(lc) & (q > 0)
+        cost = np.where(use, lc / np.where(use, q, 1.0), cost)
+        if use.any():
+            notes.append(f"{int(use.sum())} line(s) from line cost ÷ quantity")
     if "price_unit" in out and "unit_cost" in out:
         per = numbers_of(out, "price_unit", n)
         use = ~np.isnan(per) & (per != 1) & ~np.isnan(cost)
@@ -344,6 +352,6 @@ def package_pricing(out: dict[str, object], ctx: RowContext, log: IssueLog) -> N
             ctx.issue_at(
                 IssueCode.UNIT_COST_DERIVED,
                 f"Unit cost in {ctx.where} was derived: " + "; ".join(notes) + ".",
-                "unit_cost" if "unit_cost" in ctx.hmap.fields else "package_price",
+                next((f for f in _PRICED if f in ctx.hmap.fields), None),
             )
         )

@@ -37,7 +37,7 @@ lines or a parts master.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
@@ -49,7 +49,10 @@ import pyarrow.compute as pc
 from bomtrace.errors import InputError
 from bomtrace.io.headers import HeaderMap, find_header, seen_headers
 from bomtrace.io.mapping import Overrides
+from bomtrace.io.outline import outline_column, use_outline
+from bomtrace.io.spread import spread_columns
 from bomtrace.io.table import RawSheet
+from bomtrace.issues import Issue
 
 _DOTTED = r"^\d+(\.\d+)+\.?$"
 _DEEP_DOTTED = r"^\d+(\.\d+){2,}\.?$|^\d+\.0*[1-9]\d*$"
@@ -244,6 +247,7 @@ class SourcePlan:
     as_of: date | None = None
     build_quantity: float | None = None  #: ``--build-quantity``
     combined: bool = False  #: one of the sheets of a workbook that make one product
+    notes: list[Issue] = field(default_factory=list)  #: guesses made in reading its layout
 
     @property
     def role(self) -> Literal["bom", "master"]:
@@ -280,8 +284,14 @@ def classify(
     f = hmap.fields
     if "part_number" not in f:
         return None, "no column holds the part number."
+    notes = spread_columns(raw, hmap)  # a designation spread over columns by depth
     has_level, has_parent = "level" in f, "parent" in f
     counted = "quantity" in f or "reference_designators" in f
+    if counted and not (has_level or has_parent or layout in ("flat", "per-assembly")):
+        outline = outline_column(raw, hmap)  # an outline-numbered position column (N°, Item)
+        if outline is not None:
+            notes.append(use_outline(raw, hmap, outline))
+            has_level = True
     kind: Kind
     indent_col: int | None = None
     if layout in ("flat", "per-assembly"):
@@ -305,7 +315,7 @@ def classify(
     else:
         return None, _NO_STRUCTURE
     _check_forced(raw, kind, layout)
-    plan = SourcePlan(raw=raw, hmap=hmap, kind=kind, indent_col=indent_col, as_of=as_of)
+    plan = SourcePlan(raw, hmap, kind, indent_col=indent_col, as_of=as_of, notes=notes)
     return plan, ""
 
 

@@ -64,6 +64,10 @@ class ReadOptions:
         Units the sheets' quantities are for (``--build-quantity``): quantities are divided by
         it; 1 keeps them as written. None: a build quantity in a title block (``Board Qty:
         100``) is applied (:mod:`bomtrace.io.title_block`).
+    ids_as_written : bool
+        Keep part numbers written as integer-valued decimals (``749.0``) as written
+        (``--ids-as-written``); by default they are read as integers where other ids are
+        written so (:mod:`bomtrace.io.ids`).
     early : EarlyReads or None
         What the caller already read of the files on a background thread (the CLI starts it
         while bomtrace imports); the readers take what fits and read the rest. None: the
@@ -80,6 +84,7 @@ class ReadOptions:
     save_profile: str | None = None
     encoding: str | None = None
     build_quantity: float | None = None
+    ids_as_written: bool = False
     early: EarlyReads | None = field(default=None, compare=False, repr=False)
 
     def with_(self, **changes: Any) -> ReadOptions:

@@ -2,13 +2,13 @@
 
 KiCad's per-component BOM plugins, DipTrace and Eagle part lists write one row per placement
 (``R1``, ``R2``, ... each with quantity 1). In such a sheet (it has designators, and at least
-80% of its rows count one part) the rows that name the same part with the same fields are one line: they are merged into
-the first such row, quantities added, designators joined, and what the placements write in
-columns bomtrace does not read (a label such as ``FIRE`` or ``USER5``, a simulation model)
-joined as well, so nothing written is lost; the merge is reported once per sheet. Rows that
-differ in a field bomtrace reads (a price, an origin, a DNP mark) stay separate lines; a row
-whose quantity could not be read is never merged. A sheet that groups its lines already (rows
-with several designators) is left as written: a part on two of its rows stays two lines.
+80% of its rows count one part) the rows that name the same part with the same fields are one
+line: they are merged into the first such row, quantities added, designators joined, and what
+the placements write in columns bomtrace does not read (a label such as ``FIRE``, a simulation
+model) joined as well, so nothing written is lost; the merge is reported once per sheet. Rows
+that differ in a field bomtrace reads (a price, an origin, a DNP mark) stay separate lines; a
+row whose quantity could not be read is never merged. A sheet that groups its lines already
+(rows with several designators) is left as written: a part on two of its rows stays two lines.
 
 >>> import pandas as pd
 >>> f = pd.DataFrame({"part_number": ["R", "R", "C"], "quantity": [1.0, 1.0, 1.0],

@@ -26,6 +26,7 @@ from bomtrace.io.cell_checks import IssueLog, cap_columns
 from bomtrace.io.file_columns import FileOverrides, split_scoped
 from bomtrace.io.formats import FOLDER_SUFFIXES, SUPPORTED, format_of
 from bomtrace.io.headers import find_header, seen_headers
+from bomtrace.io.ids import normalise_ids
 from bomtrace.io.layouts import SourcePlan, classify, no_role_message, where
 from bomtrace.io.mapping import Overrides, apply_profile, parse_overrides, save_profile
 from bomtrace.io.options import ReadOptions
@@ -132,6 +133,8 @@ def read_bom(
     files.check(((p.raw.path, p.raw.sheet, p.hmap.overrides_used) for p in plans), seen)
     plans = plan_products(plans, opts, log)
     done = [convert(p, log) for p in plans]
+    if not opts.ids_as_written:
+        normalise_ids(done, log)
     boms = [c for c in done if c.form is not None]
     masters = [c for c in done if c.form is None]
     read = boms + masters

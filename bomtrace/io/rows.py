@@ -31,7 +31,8 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
-from bomtrace.io.csv_repair import realign
+from bomtrace.io.csv_realign import extra_fields as _extra_fields
+from bomtrace.io.csv_realign import fits, realign
 from bomtrace.io.layouts import SourcePlan
 from bomtrace.io.line_keys import key_lines
 from bomtrace.io.table import column_letter
@@ -160,9 +161,11 @@ def _ragged(
                 )
             )
             continue
-        if len(fields) == width:
+        if len(fields) == width and (len(written) == width or fits(fields, hmap)):
             continue
-        fixed = realign(fields, hmap, delim, width)
+        fixed = realign(written, hmap, delim, width)
+        if fixed is None and len(fields) == width:
+            continue  # read as written: its cells are checked as any other row's
         if fixed is None:
             codes[i] = RAGGED
             log.add(
@@ -179,10 +182,13 @@ def _ragged(
             continue
         values, col = fixed
         fixes.append((i, values))
+        if col >= width:
+            log.add(_extra_fields(raw, row, written, width, values[pn_col].strip()))
+            continue
         log.add(
             Issue(
                 IssueCode.ROW_REALIGNED,
-                f"Row {row} has {len(fields)} fields but the header has {width}: an unquoted "
+                f"Row {row} has {len(written)} fields but the header has {width}: an unquoted "
                 f"'{delim}' in {hmap.headers[col] or 'column ' + raw.columns[col]} was taken as "
                 f"part of the text ('{values[col]}'). Put such text in double quotes.",
                 file=raw.path,

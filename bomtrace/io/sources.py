@@ -16,6 +16,7 @@ from bomtrace.io.fields import bom_checks, convert_field, fill_currency, package
 from bomtrace.io.headers import HeaderMap
 from bomtrace.io.layouts import SourcePlan, indent_levels, indentation
 from bomtrace.io.placements import group_placements
+from bomtrace.io.pricing import price_basis
 from bomtrace.io.projects import by_project, split_quantities
 from bomtrace.io.quantities import (
     designators,
@@ -64,6 +65,7 @@ def convert(plan: SourcePlan, log: IssueLog) -> Converted:
     for fld, j in hmap.fields.items():
         out[fld] = convert_field(fld, sel[j], ctx, log)
     fill_currency(out, ctx)
+    price_basis(out, ctx, log, body.cells, used)  # a pack price or line cost, from content
     title = per_unit(plan, out, ctx, log)  # a build quantity in the title block
     projects = split_quantities(plan, out, ctx, title, log)  # KiCost: Qty.Prj0, Qty.Prj1
     add_product = False

@@ -31,6 +31,8 @@ column                     dtype        meaning
 ``package_quantity``,      float        package pricing as read; ``unit_cost`` is derived from
 ``package_price``,                      them where it was empty
 ``price_unit``
+``line_cost``              float        the line's cost (quantity × unit cost) as read;
+                                        ``unit_cost`` is derived from it where it was empty
 other canonical fields     str/None     ``description``, ``uom``, ``currency``, ``manufacturer``,
                                         ``mpn``, ``supplier``, ``reference_designators``,
                                         ``item_type``, ``us_technology_eccns``, ``producer``,
@@ -154,6 +156,7 @@ CANONICAL_FIELDS: tuple[str, ...] = (
     "package_quantity",
     "package_price",
     "price_unit",
+    "line_cost",
 )
 #: Fields that describe one BOM line (its use in a parent: designators, effectivity, DNP), not
 #: the part: never compared across lines of one part. ``package_*``/``price_unit`` are consumed
@@ -166,6 +169,7 @@ LINE_FIELDS: tuple[str, ...] = (
     "package_quantity",
     "package_price",
     "price_unit",
+    "line_cost",
 )
 NUMERIC_FIELDS: tuple[str, ...] = (
     "level",
@@ -177,6 +181,7 @@ NUMERIC_FIELDS: tuple[str, ...] = (
     "package_quantity",
     "package_price",
     "price_unit",
+    "line_cost",
 )
 BOOLEAN_FIELDS: tuple[str, ...] = ("discrete_product", "made_with_us_equipment", "dnp")
 #: de minimis flags (bomtrace.analysis): US software bundled with the hardware, content eligible

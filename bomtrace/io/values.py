@@ -101,11 +101,39 @@ def mostly_distinct(values: pa.Array | pd.Series, sample: int = 20_000) -> bool:
     return int(pc.count_distinct(values.slice(0, sample)).as_py()) > sample // 2
 
 
+#: Unicode white space (no-break, thin, ideographic ... spaces) and the invisible characters a
+#: copy from a web page or a PDF leaves at the ends of a code (zero-width space and joiners,
+#: word joiner, byte-order mark), stripped from the ends of every cell.
+INVISIBLE = "\u180e\u200b\u200c\u200d\u2060\ufeff"
+BLANKS = "".join(c for c in map(chr, range(0x3001)) if c.isspace()) + INVISIBLE
+
+
 def strip(s: pd.Series) -> pd.Series:
-    """Strip surrounding white space; missing cells become ``""``."""
+    """Strip surrounding white space, Unicode spaces and invisible characters included;
+    missing cells become ``""``.
+
+    >>> strip(pd.Series(["426-2038\u00a0", "\u200bSR8 ", None], dtype="str")).tolist()
+    ['426-2038', 'SR8', '']
+    """
     if s.dtype != "str" or s.hasnans:
         s = s.fillna("").astype("str")
-    return s.str.strip()
+    out = s.str.strip()
+    if len(out) and not _ascii(out):  # the full set only for a column with other characters
+        out = out.str.strip(BLANKS)
+    return out
+
+
+def _ascii(s: pd.Series) -> bool:
+    """Whether a text column is ASCII only, from its Arrow data buffers (a few ms a million
+    cells; a buffer shared with cells outside the column may say no: then it is checked the
+    slow way, never wrongly skipped)."""
+    arr = pa.array(s)
+    for chunk in arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]:
+        buffers = chunk.buffers()
+        data = buffers[2] if len(buffers) > 2 else None
+        if data is not None and data.size and int(np.frombuffer(data, np.uint8).max()) >= 128:
+            return False
+    return True
 
 
 def text_or_na(s: pd.Series) -> pd.Series:
