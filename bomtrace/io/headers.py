@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from bomtrace.io.identity import KeyPlan, choose, choose_quantity, count_like, header_role
+from bomtrace.io.count_columns import choose_quantity, count_like
+from bomtrace.io.identity import KeyPlan, choose, header_role
 from bomtrace.io.mapping import Overrides, header_key, match_header
 from bomtrace.io.table import CANONICAL_FIELDS, ColumnMatch, RawSheet
 from bomtrace.settings import HEADER_SCAN_ROWS

@@ -33,7 +33,6 @@ not a part number when another column can identify the lines.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -42,7 +41,6 @@ import pandas as pd
 
 from bomtrace.io.mapping import header_key, match_header
 from bomtrace.io.table import RawSheet
-from bomtrace.io.values import regex_matches
 
 
 def _set(text: str) -> frozenset[str]:
@@ -117,9 +115,6 @@ def header_role(header: str) -> str | None:
     return None
 
 
-_DESIGNATORS = r"^[A-Za-z]{1,4}\d+[A-Za-z]?([\s,;/]+[A-Za-z]{1,4}\d+[A-Za-z]?)*[\s,;]*$"
-
-
 def line_numbers(s: pd.Series) -> bool:
     """True when a column's filled cells are the numbers 1, 2, 3, ... in order (line or row
     numbers, not part numbers).
@@ -137,16 +132,27 @@ def line_numbers(s: pd.Series) -> bool:
 
 
 def designator_lists(s: pd.Series) -> bool:
-    """True when most filled cells are reference designators (``C10,C18``, ``R1``).
+    """True when most filled cells are reference designators (``C10,C18``, ``R1``, ``C1 - C4``,
+    ``C70_1``, ``J1#3``).
 
     >>> designator_lists(pd.Series(["C1, C2", "R7", "U3", "LM358"]))
     True
+    >>> designator_lists(pd.Series(["BN 3525", "CIL-P-857", "TBHCEMB03/014A2"]))
+    False
     """
     filled = s[s != ""]
     if len(filled) < 3:
         return False
-    hits = regex_matches(filled.reset_index(drop=True), _DESIGNATORS)[0]
-    return bool(hits.mean() >= 0.75)
+    hits = [_designators(v) for v in filled.tolist()]
+    return sum(hits) >= 0.75 * len(hits)
+
+
+def _designators(text: str) -> bool:
+    tokens = [t for t in re.split(r"[\s,;]+|\s-\s", text) if t and t != "-"]
+    return bool(tokens) and all(_ONE_DESIGNATOR.match(t) for t in tokens)
+
+
+_ONE_DESIGNATOR = re.compile(r"^[A-Za-z]{1,5}\d+[\w#.]*(-[A-Za-z]{0,5}\d+)?$")
 
 
 def placeholder(s: pd.Series) -> np.ndarray:
@@ -194,7 +200,8 @@ class KeyPlan:
     notes: list[tuple[str, str, int]] = field(default_factory=list)
 
 
-def _body(raw: RawSheet, idx: int | None, j: int) -> pd.Series:
+def column_body(raw: RawSheet, idx: int | None, j: int) -> pd.Series:
+    """The stripped cells below the header of one column (the first rows that decide)."""
     start = 0 if idx is None else idx + 1
     col = raw.frame.iloc[start : start + CONTENT_ROWS, j]
     return col.fillna("").astype("str").str.strip().reset_index(drop=True)
@@ -220,6 +227,65 @@ def _roles(cells: list[str], fields: dict[str, int], dup_cols: set[int]) -> dict
     return out
 
 
+def _by_content(
+    raw: RawSheet,
+    idx: int | None,
+    cells: list[str],
+    fields: dict[str, int],
+    how: dict[str, str],
+    plan: KeyPlan,
+) -> None:
+    """Two weak headers read by what their column holds: a "Reference" column that holds no
+    designators is the part reference; a "Part" column with one name for several
+    descriptions ("Screw": M3x8, M4x12) names kinds of parts, and the description is the key."""
+    refs = fields.get("reference_designators")
+    others = "mpn" in fields or any(header_role(c) in ("mpn", "distributor") for c in cells if c)
+    if (
+        not others
+        and "part_number" not in fields
+        and refs is not None
+        and how["reference_designators"]
+        in (
+            "weak-alias",
+            "alias",
+        )
+    ):
+        body = column_body(raw, idx, refs)
+        filled = body[body != ""]
+        if len(filled) >= 3 and not designator_lists(body) and filled.nunique() > len(filled) / 2:
+            del fields["reference_designators"], how["reference_designators"]
+            fields["part_number"], how["part_number"] = refs, "reference (content)"
+            plan.notes.append(
+                (
+                    "key-column",
+                    f"Column {raw.columns[refs]} '{cells[refs]}' holds references, not "
+                    "designators: it was read as the part number. Choose another with --column "
+                    "part_number=HEADER.",
+                    refs,
+                )
+            )
+            return
+    pn, desc = fields.get("part_number"), fields.get("description")
+    if pn is None or desc is None or how.get("part_number") != "weak-alias":
+        return
+    pairs = pd.DataFrame({"pn": column_body(raw, idx, pn), "desc": column_body(raw, idx, desc)})
+    pairs = pairs[(pairs["pn"] != "") & (pairs["desc"] != "")]
+    kinds = pairs.groupby("pn")["desc"].nunique()
+    if len(pairs) < 3 or (kinds > 1).sum() < 2:
+        return
+    fields["part_number"], how["part_number"] = desc, "description (content)"
+    plan.notes.append(
+        (
+            "key-column",
+            f"Column {raw.columns[pn]} '{cells[pn]}' names kinds of parts (one name, several "
+            f"descriptions), not part numbers: lines are identified by column "
+            f"{raw.columns[desc]} '{cells[desc]}'. Choose another with --column "
+            "part_number=HEADER.",
+            desc,
+        )
+    )
+
+
 def choose(
     raw: RawSheet,
     idx: int | None,
@@ -231,6 +297,7 @@ def choose(
     """Settle the part-number column (in ``fields``/``how``) and the columns that key lines
     without one. ``duplicates`` loses the part-number duplicates that become keys."""
     plan = KeyPlan()
+    _by_content(raw, idx, cells, fields, how, plan)
     dup_cols = {d for f, _, d in duplicates if f == "part_number"}
     roles = _roles(cells, fields, dup_cols)
     ranked = sorted(  # a column headed "Part Number" itself before other part-number aliases
@@ -239,7 +306,7 @@ def choose(
     )
     pn = fields.get("part_number")
     if pn is not None and ranked and cells[pn]:
-        body = _body(raw, idx, pn)
+        body = column_body(raw, idx, pn)
         why = (
             "line numbers (1, 2, 3, ...)"
             if line_numbers(body)
@@ -306,67 +373,3 @@ def choose(
     taken = {j for j, _ in plan.keys}
     duplicates[:] = [d for d in duplicates if not (d[0] == "part_number" and d[2] in taken)]
     return plan
-
-
-#: header words that may name a per-assembly count when no header says "quantity"
-_COUNT_WORDS = _set(
-    "qty quantity quantities units number count pcs pieces piece needed required req "
-    "amount menge anzahl stk stück nombre cantidad unidades"
-)
-_NOT_COUNT = _set(
-    "price cost total sum stock order moq min pack avail available lead eur usd in sold bought "
-    "purchased ordered buy"
-)
-
-
-def count_like(text: str) -> bool:
-    """True when a header reads like a count ("Units", "Needed Quantity", "quentity").
-
-    >>> count_like("Needed Quantity"), count_like("Qty in stock"), count_like("Quentity")
-    (True, False, True)
-    """
-    ws = set(words(text))
-    typo = any(difflib.SequenceMatcher(None, w, "quantity").ratio() >= 0.8 for w in ws)
-    return bool((ws & _COUNT_WORDS or typo) and not ws & _NOT_COUNT)
-
-
-def _counts(body: pd.Series) -> bool:
-    """True when a column's cells read as counts: mostly numbers (a unit after them allowed),
-    not negative, mostly whole, and not the line numbers 1, 2, 3, ..."""
-    filled = body[body != ""]
-    if len(filled) < 2:
-        return False
-    lead = filled.str.extract(r"^\s*([-+]?\d+(?:[.,]\d+)?)", expand=False)
-    nums = pd.to_numeric(lead.str.replace(",", ".", regex=False), errors="coerce")
-    ok = nums.notna() & (nums >= 0)
-    if ok.mean() < 0.8:
-        return False
-    whole = (nums[ok] == nums[ok].round()).mean()
-    return bool(whole >= 0.6 and not line_numbers(filled.reset_index(drop=True)))
-
-
-def choose_quantity(
-    raw: RawSheet, idx: int | None, cells: list[str], fields: dict[str, int], how: dict[str, str]
-) -> tuple[str, str, int] | None:
-    """Map the quantity from a column whose header reads like a count ("Units", "Number",
-    "Needed Quantity", "quentity") and whose content is counts, when no header names it.
-    Returns the note for the source's issues."""
-    if "quantity" in fields:
-        return None
-    taken = set(fields.values())
-    for j, text in enumerate(cells):
-        if j in taken or not text:
-            continue
-        if not count_like(text):
-            continue
-        if not _counts(_body(raw, idx, j)):
-            continue
-        fields["quantity"], how["quantity"] = j, "content"
-        return (
-            "key-column",
-            f"No column is headed as a quantity; column {raw.columns[j]} '{text}' holds counts "
-            "and was read as the quantity per assembly. Choose another with --column "
-            "quantity=HEADER.",
-            j,
-        )
-    return None
