@@ -128,7 +128,7 @@ def _identified(cells: list[str], found: set[str]) -> bool:
     distributor's number, a value or a name) beside a quantity or designators."""
     roles = {header_role(c) for c in cells if c}
     counted = found & {"quantity", "reference_designators"} or any(count_like(c) for c in cells)
-    named = roles & {"mpn", "distributor", "name"} or "description" in found
+    named = roles & {"mpn", "distributor", "name"} or found & {"description", "part_number", "mpn"}
     return bool(counted and named)
 
 

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from bomtrace.io.header_words import MONEY_SIGN
 from bomtrace.io.mapping import header_key, match_header
 from bomtrace.io.table import RawSheet
 
@@ -95,7 +96,7 @@ def header_role(header: str) -> str | None:
     """The identifier role a header names: ``mpn``, ``distributor``, ``name``, ``shape`` or
     None (the own part number is found by the aliases)."""
     ws = words(header)
-    if not ws:
+    if not ws or MONEY_SIGN.search(str(header)):  # "Digikey $": a price
         return None
     joined = "".join(ws)
     s = set(ws)

@@ -71,7 +71,9 @@ DNP_WORDS: frozenset[str] = frozenset(
 #: In a description or notes cell: a DNP mark as a word of its own.
 DNP_IN_TEXT = (
     r"(?i)(^|[\s(\[,;/-])(dnp|dnf|dni|no[\s-]?fit|not[\s-]fitted|not[\s-]populated|"
-    r"do[\s-]not[\s-](populate|place|fit|mount))([\s)\],;./]|$)"
+    r"not[\s-]assembled|do[\s-]not[\s-](populate|place|fit|mount))([\s)\],;./]|$)"
+    # "NA(10k/R0402)", "NS(HN1x10)", "NA/R0402": not assembled, not soldered (a value kept)
+    r"|^(NA|NS|NM|NF|NP)\s*[(/]"
 )
 _WITH_UNIT = r"^([-+]?\d[\d.,\s]*|[-+]?[.,]\d+)\s*([A-Za-zµ°\"'./²³]{1,12})$"
 _TIMES_FIRST = r"(?i)^x\s*(\d[\d.,]*)$"
@@ -338,6 +340,9 @@ def do_not_populate(
         dnp |= col.fillna(False).to_numpy(dtype=bool)
     desc = out.get("description")
     texts = [desc] if isinstance(desc, pd.Series) else []
+    keyed = next((m.how for m in ctx.hmap.matches if m.field == "part_number"), "")
+    if keyed.startswith(("name", "description")):  # the key is what a line names
+        texts.append(ctx.pn)
     texts += [s for h, s in extra.items() if any(k in header_key(h) for k in _DNP_TEXT_HEADERS)]
     for s in texts:
         dnp |= dnp_in_text(s.fillna(""))

@@ -1,0 +1,126 @@
+"""What identifies a line (issue 22): the part-number column chosen by role and content, lines
+without a part number kept under another identifier or their names, placeholders, placements,
+a quantity column found from its content. Fixtures are small CSVs written in the test."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from bomtrace.io import read_bom
+from bomtrace.io.header_words import by_words
+from bomtrace.io.identity import designator_lists, header_role, line_numbers
+
+WriteCsv = Callable[..., Path]
+
+
+def _codes(t) -> list[str]:  # type: ignore[no-untyped-def]
+    return [i.code for i in t.issues]
+
+
+def _issues(t, code: str) -> list:  # type: ignore[no-untyped-def, type-arg]
+    return [i for i in t.issues if i.code == code]
+
+
+@pytest.mark.parametrize(
+    ("header", "role"),
+    [
+        ("LCSC Part #", "distributor"),
+        ("Digi-Key Part Number", "distributor"),
+        ("Order ID", "distributor"),
+        ("SKU", "distributor"),
+        ("Supplier Reference", "distributor"),
+        ("Manufacturer_No", "mpn"),
+        ("*Mfg Part #", "mpn"),
+        ("manf#", "mpn"),
+        ("Part Manufacturer", None),  # the maker's name, not a number
+        ("Qty", None),
+        ("Digikey $", None),
+        ("Value", "name"),
+        ("Footprint", "shape"),
+    ],
+)
+def test_header_roles(header: str, role: str | None) -> None:
+    assert header_role(header) == role
+
+
+def test_prices_read_by_their_words_only_when_every_word_says_price() -> None:
+    assert by_words("Price\nEach") == ("unit_cost", "alias")
+    assert by_words("$ each") == ("unit_cost", "alias")
+    assert by_words("Unit$") == ("unit_cost", "alias")
+    assert by_words("Ext. Price") is None and by_words("Cost of Used Parts") is None
+
+
+def test_content_checks() -> None:
+    assert line_numbers(pd.Series(["1", "2", "3", "4"]))
+    assert not line_numbers(pd.Series(["1", "3", "4"]))
+    assert designator_lists(pd.Series(["C1 - C4", "C70_1, C70_2", "J1#3", "R5"]))
+    assert not designator_lists(pd.Series(["BN 3525", "CIL-P-857", "M3 screw"]))
+
+
+def test_a_distributor_number_keys_the_lines_and_a_line_without_one_is_kept_by_its_names(
+    write_csv: WriteCsv,
+) -> None:
+    text = (
+        "Designator,Footprint,Quantity,Value,LCSC Part #\n"
+        '"C1, C2",0402,2,100n,C1525\n'
+        "J4,USB_C,1,USB-C,\n"
+    )
+    t = read_bom([write_csv("jlc.csv", text)])
+    assert t.lines["part_number"].tolist()[1:] == ["C1525", "(no part number) USB-C | USB_C"]
+    assert t.lines["quantity"].tolist()[1:] == [2.0, 1.0]
+    key = _issues(t, "key-column")
+    assert (
+        len(key) == 1 and key[0].column == "E" and "--column part_number=HEADER" in (key[0].message)
+    )
+    named = _issues(t, "line-keyed-by-name")
+    assert len(named) == 1 and named[0].row == 3 and named[0].severity == "warning"
+    assert "missing-part-number" not in _codes(t)
+
+
+def test_an_empty_part_number_takes_the_mpn_and_a_placeholder_is_flagged(
+    write_csv: WriteCsv,
+) -> None:
+    text = "Part Number,MPN,Qty,Value\nP-1,X1,1,\n,LM358,2,\nANY,ANY,3,10k\n"
+    t = read_bom([write_csv("b.csv", text)])
+    assert t.lines["part_number"].tolist()[1:] == ["P-1", "LM358", "(no part number) 10k"]
+    assert [i.row for i in _issues(t, "part-number-from-column")] == [3]
+    assert "placeholder" in _issues(t, "line-keyed-by-name")[0].message
+
+
+def test_a_line_number_column_is_not_the_part_number(write_csv: WriteCsv) -> None:
+    text = "Component,Quantity,PartNumber\n1,2,ABC-1\n2,1,DEF-2\n3,4,GHI-3\n"
+    t = read_bom([write_csv("b.csv", text)])
+    assert t.lines["part_number"].tolist()[1:] == ["ABC-1", "DEF-2", "GHI-3"]
+    assert "line numbers" in _issues(t, "key-column")[0].message
+
+
+def test_a_sheet_without_part_numbers_is_keyed_by_what_its_lines_name(
+    write_csv: WriteCsv,
+) -> None:
+    text = "RefDes,Value,Name,Pattern,Quantity\nC1,22uF,CAP,CAP_1206,1\nC2,22uF,CAP,CAP_1206,1\n"
+    text += "C3,22uF,CAP,CAP_0805,1\n"
+    t = read_bom([write_csv("diptrace.csv", text)])
+    # one row per placement: C1 and C2 are one part (same value, name and pattern), C3 another
+    assert t.lines["part_number"].tolist()[1:] == ["22uF | CAP | CAP_1206", "22uF | CAP | CAP_0805"]
+    assert t.lines["quantity"].tolist()[1:] == [2.0, 1.0]
+    assert t.sources[0].rows_merged == 1 and "placements-grouped" in _codes(t)
+
+
+def test_a_quantity_column_found_from_its_content(write_csv: WriteCsv) -> None:
+    text = "Part number,Units,Sold Quantity\nA-1,4,100\nB-2,2,50\n"
+    t = read_bom([write_csv("b.csv", text)])
+    assert t.lines["quantity"].tolist()[1:] == [4.0, 2.0]  # not the quantity bought
+    assert "'Units'" in _issues(t, "key-column")[0].message
+
+
+def test_a_not_assembled_mark_in_the_name_key_is_do_not_populate(write_csv: WriteCsv) -> None:
+    text = (
+        "Quantity,Designation,Package,Designator\n1,10k/R0402,R0402,R1\n1,NA(10k/R0402),R0402,R2\n"
+    )
+    t = read_bom([write_csv("olimex.csv", text)])
+    assert t.lines["quantity"].tolist()[1:] == [1.0, 0.0]
+    assert "do-not-populate" in _codes(t)
