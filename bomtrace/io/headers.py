@@ -225,10 +225,8 @@ def _map(
         fields[fld], how[fld] = j, kind
     for j, fld in numbered.items():
         fields[fld], how[fld] = j, "override"
-    keyed = KeyPlan()
     counted = choose_quantity(raw, idx, cells, fields, how) if idx is not None else None
-    if how.get("part_number") not in ("override", "profile"):
-        keyed = choose(raw, idx, cells, fields, how, duplicates)
+    keyed = choose(raw, idx, cells, fields, how, duplicates)
     if counted is not None:
         keyed.notes.append(counted)
     taken = set(fields.values())

@@ -298,7 +298,9 @@ def choose(
     """Settle the part-number column (in ``fields``/``how``) and the columns that key lines
     without one. ``duplicates`` loses the part-number duplicates that become keys."""
     plan = KeyPlan()
-    _by_content(raw, idx, cells, fields, how, plan)
+    given = how.get("part_number") in ("override", "profile")  # the user's choice stands
+    if not given:
+        _by_content(raw, idx, cells, fields, how, plan)
     dup_cols = {d for f, _, d in duplicates if f == "part_number"}
     roles = _roles(cells, fields, dup_cols)
     ranked = sorted(  # a column headed "Part Number" itself before other part-number aliases
@@ -306,7 +308,7 @@ def choose(
         key=lambda j: (_RANKS[roles[j]], header_key(cells[j]) != "partnumber", j),
     )
     pn = fields.get("part_number")
-    if pn is not None and ranked and cells[pn]:
+    if pn is not None and ranked and cells[pn] and not given:
         body = column_body(raw, idx, pn)
         why = (
             "line numbers (1, 2, 3, ...)"
