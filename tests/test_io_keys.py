@@ -11,8 +11,9 @@ import pandas as pd
 import pytest
 
 from bomtrace.io import read_bom
+from bomtrace.io.column_content import designator_lists, line_numbers
 from bomtrace.io.header_words import by_words
-from bomtrace.io.identity import designator_lists, header_role, line_numbers
+from bomtrace.io.identity import header_role
 
 WriteCsv = Callable[..., Path]
 

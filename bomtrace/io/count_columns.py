@@ -9,7 +9,8 @@ import difflib
 
 import pandas as pd
 
-from bomtrace.io.identity import _set, column_body, line_numbers, words
+from bomtrace.io.column_content import column_body, line_numbers
+from bomtrace.io.identity import _set, words
 from bomtrace.io.table import RawSheet
 
 #: header words that may name a per-assembly count when no header says "quantity"

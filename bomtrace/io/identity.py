@@ -39,6 +39,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from bomtrace.io.column_content import (
+    column_body,
+    designator_lists,
+    line_numbers,
+    unnamed_names,
+)
 from bomtrace.io.header_words import MONEY_SIGN
 from bomtrace.io.mapping import header_key, match_header
 from bomtrace.io.table import RawSheet
@@ -57,7 +63,7 @@ _MAKER = _set(
 _NUMBER = _set("pn p no number num nr nummer id code sku ref reference refrence")
 #: distributors and shops whose name heads a column of their order numbers
 _SHOPS = _set(
-    "digikey digi mouser lcsc jlc jlcpcb farnell newark element14 tme rs arrow avnet "
+    "digikey digi mouser lcsc jlc jlcpcb farnell newark element14 element tme rs arrow avnet "
     "adafruit sparkfun reichelt conrad aliexpress amazon misumi mcmaster octopart "
     "rscomponents taobao seeed pololu robotshop"
 )
@@ -72,6 +78,7 @@ _NOT_ID = _set(
     "moq pack date status note notes remark remarks comments avail available lead"
 )
 _NAME = _set(
+    "details detail spec specs specification specifications "
     "value val wert comment comments description desc designation device name names "
     "article bezeichnung benennung désignation"
 )
@@ -85,11 +92,15 @@ _SPLIT = re.compile(r"[^\w]+|_", re.UNICODE)
 def words(header: str) -> list[str]:
     """The words of a header: ``"MANUFACTURER_PART_NUMBER"`` → manufacturer, part, number.
 
-    >>> words("PartNumber"), words("*Mfg Part #"), words("Mfr P/N")
-    (['part', 'number'], ['mfg', 'part', 'no'], ['mfr', 'p', 'n'])
+    >>> words("PartNumber"), words("*Mfg Part #"), words("Mfr P/N"), words("details1")
+    (['part', 'number'], ['mfg', 'part', 'no'], ['mfr', 'p', 'n'], ['details', '1'])
     """
     text = _CAMEL.sub(" ", str(header)).replace("#", " no ")
+    text = _TRAILING_DIGITS.sub(" ", text)
     return [w for w in _SPLIT.split(text.casefold()) if w]
+
+
+_TRAILING_DIGITS = re.compile(r"(?<=[^\W\d_]{3})(?=\d+\b)")
 
 
 def header_role(header: str) -> str | None:
@@ -114,46 +125,6 @@ def header_role(header: str) -> str | None:
     if s & _NAME:
         return "name"
     return None
-
-
-def line_numbers(s: pd.Series) -> bool:
-    """True when a column's filled cells are the numbers 1, 2, 3, ... in order (line or row
-    numbers, not part numbers).
-
-    >>> line_numbers(pd.Series(["1", "2", "", "3", "4"])), line_numbers(pd.Series(["10", "20"]))
-    (True, False)
-    """
-    filled = s[s != ""]
-    if len(filled) < 3:
-        return False
-    nums = pd.to_numeric(filled, errors="coerce").to_numpy(dtype=float)
-    if np.isnan(nums).any():
-        return False
-    return bool(nums[0] in (0, 1) and (np.diff(nums) == 1).all())
-
-
-def designator_lists(s: pd.Series) -> bool:
-    """True when most filled cells are reference designators (``C10,C18``, ``R1``, ``C1 - C4``,
-    ``C70_1``, ``J1#3``).
-
-    >>> designator_lists(pd.Series(["C1, C2", "R7", "U3", "LM358"]))
-    True
-    >>> designator_lists(pd.Series(["BN 3525", "CIL-P-857", "TBHCEMB03/014A2"]))
-    False
-    """
-    filled = s[s != ""]
-    if len(filled) < 3:
-        return False
-    hits = [_designators(v) for v in filled.tolist()]
-    return sum(hits) >= 0.75 * len(hits)
-
-
-def _designators(text: str) -> bool:
-    tokens = [t for t in re.split(r"[\s,;]+|\s-\s", text) if t and t != "-"]
-    return bool(tokens) and all(_ONE_DESIGNATOR.match(t) for t in tokens)
-
-
-_ONE_DESIGNATOR = re.compile(r"^[A-Za-z]{1,5}\d+[\w#.]*(-[A-Za-z]{0,5}\d+)?$")
 
 
 def placeholder(s: pd.Series) -> np.ndarray:
@@ -183,8 +154,6 @@ _ROLE_TEXT = {
     "distributor": "a distributor's or order number",
     "name": "a name or value",
 }
-#: rows below the header whose content decides whether a column holds part numbers
-CONTENT_ROWS = 2000
 
 
 @dataclass
@@ -199,13 +168,6 @@ class KeyPlan:
     compose: bool = False
     #: (issue code, message, frame column) about the choice, for the source's issue list
     notes: list[tuple[str, str, int]] = field(default_factory=list)
-
-
-def column_body(raw: RawSheet, idx: int | None, j: int) -> pd.Series:
-    """The stripped cells below the header of one column (the first rows that decide)."""
-    start = 0 if idx is None else idx + 1
-    col = raw.frame.iloc[start : start + CONTENT_ROWS, j]
-    return col.fillna("").astype("str").str.strip().reset_index(drop=True)
 
 
 def _roles(cells: list[str], fields: dict[str, int], dup_cols: set[int]) -> dict[int, str]:
@@ -355,12 +317,18 @@ def choose(
         and fields["description"] != pn
     ):
         names.insert(0, fields["description"])
+    if pn is None:
+        unnamed = unnamed_names(raw, idx, cells, set(fields.values()))
+        names = unnamed[:1] + names if unnamed else names
     if pn is None and names:
-        first = next((j for j in names if roles.get(j) == "name"), names[0])
+        first = next((j for j in names if roles.get(j) == "name" or not cells[j]), names[0])
         fields["part_number"], how["part_number"] = first, "name (no part-number column)"
         names.remove(first)
         plan.compose = bool(names)
-        listed = ", ".join(f"{raw.columns[j]} '{cells[j]}'" for j in [first, *names])
+        listed = ", ".join(
+            f"{raw.columns[j]} '{cells[j]}'" if cells[j] else f"{raw.columns[j]} (no header)"
+            for j in [first, *names]
+        )
         plan.notes.append(
             (
                 "key-column",
