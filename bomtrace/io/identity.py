@@ -74,11 +74,11 @@ _SUPPLIER = _set("supplier vendor distributor distributer order ordering bestell
 _ORDER = frozenset({"sku", "dpn", "spn", "bestellnummer", "bestellnr", "ordercode", "orderno"})
 #: words that say a column is not an identifier at all
 _NOT_ID = _set(
-    "qty quantity price cost url link stock datasheet total ext extended each unit units "
+    "line qty quantity price cost url link stock datasheet total ext extended each unit units "
     "moq pack date status note notes remark remarks comments avail available lead"
 )
 _NAME = _set(
-    "details detail spec specs specification specifications "
+    "details detail spec specs specification specifications component item variant "
     "value val wert comment comments description desc designation device name names "
     "article bezeichnung benennung désignation"
 )
