@@ -125,3 +125,19 @@ def test_a_not_assembled_mark_in_the_name_key_is_do_not_populate(write_csv: Writ
     t = read_bom([write_csv("olimex.csv", text)])
     assert t.lines["quantity"].tolist()[1:] == [1.0, 0.0]
     assert "do-not-populate" in _codes(t)
+
+
+def test_a_side_table_never_keys_a_line_of_the_bom_beside_it(write_csv: WriteCsv) -> None:
+    """Seen in a real workbook: a consumables table to the right of the BOM, in the same rows,
+    under its own group label; a BOM line without a number must not take the number of the
+    consumable in its row."""
+    text = (
+        "BOM,,,Consumables,\n"
+        "Designation,Qty,Supplier Reference,Designation,Supplier Reference\n"
+        "PCB,1,,Glue,ACF00002\n"
+        "Screw,2,S-1,,\n"
+    )
+    t = read_bom([write_csv("side.csv", text)])
+    keys = t.lines["part_number"].tolist()[1:]
+    assert keys == ["(no part number) PCB", "S-1"]
+    assert "ACF00002" not in keys

@@ -108,7 +108,7 @@ def find_header(raw: RawSheet, ov: Overrides) -> HeaderMap | None:
     if sub is not None:  # the best row is a group row; the field names are in the row below
         cells, groups = sub
         shown = [f"{g} {c}" if g and c else c for g, c in zip(groups, cells, strict=True)]
-        hmap = _map(raw, idx + 1, shown, _row_fields(cells, ov, groups), ov)
+        hmap = _map(raw, idx + 1, shown, _row_fields(cells, ov, groups), ov, groups)
         hmap.group_index = idx
         return hmap
     cells = row_cells(raw.frame, idx)
@@ -118,7 +118,7 @@ def find_header(raw: RawSheet, ov: Overrides) -> HeaderMap | None:
         return _map(raw, idx, cells, matched, ov)
     matched = _row_fields(cells, ov, above)
     shown = [f"{g} {c}" if g and c else c for g, c in zip(above, cells, strict=True)]
-    hmap = _map(raw, idx, shown, matched, ov)
+    hmap = _map(raw, idx, shown, matched, ov, above)
     hmap.group_index = idx - 1
     return hmap
 
@@ -204,6 +204,7 @@ def _map(
     cells: list[str],
     matched: list[tuple[str, str] | None],
     ov: Overrides,
+    groups: list[str] | None = None,
 ) -> HeaderMap:
     fields: dict[str, int] = {}
     how: dict[str, str] = {}
@@ -226,7 +227,7 @@ def _map(
     for j, fld in numbered.items():
         fields[fld], how[fld] = j, "override"
     counted = choose_quantity(raw, idx, cells, fields, how) if idx is not None else None
-    keyed = choose(raw, idx, cells, fields, how, duplicates)
+    keyed = choose(raw, idx, cells, fields, how, duplicates, groups)
     if counted is not None:
         keyed.notes.append(counted)
     taken = set(fields.values())

@@ -256,6 +256,7 @@ def choose(
     fields: dict[str, int],
     how: dict[str, str],
     duplicates: list[tuple[str, int, int]],
+    groups: list[str] | None = None,
 ) -> KeyPlan:
     """Settle the part-number column (in ``fields``/``how``) and the columns that key lines
     without one. ``duplicates`` loses the part-number duplicates that become keys."""
@@ -265,6 +266,10 @@ def choose(
         _by_content(raw, idx, cells, fields, how, plan)
     dup_cols = {d for f, _, d in duplicates if f == "part_number"}
     roles = _roles(cells, fields, dup_cols)
+    if groups:  # a sheet of side-by-side tables: only the columns of the lines' own table
+        anchor = fields.get("part_number", fields.get("quantity"))
+        own = groups[anchor] if anchor is not None else None
+        roles = {j: r for j, r in roles.items() if own is None or groups[j] in (own, "")}
     ranked = sorted(  # a column headed "Part Number" itself before other part-number aliases
         (j for j, r in roles.items() if r in _RANKS),
         key=lambda j: (_RANKS[roles[j]], header_key(cells[j]) != "partnumber", j),
@@ -317,7 +322,7 @@ def choose(
         and fields["description"] != pn
     ):
         names.insert(0, fields["description"])
-    if pn is None:
+    if pn is None and not groups:
         unnamed = unnamed_names(raw, idx, cells, set(fields.values()))
         names = unnamed[:1] + names if unnamed else names
     if pn is None and names:
