@@ -195,3 +195,29 @@ def test_every_corpus_file_has_expectations_and_sources(folder: Path) -> None:
         relative = path.relative_to(CORPUS).as_posix()
         assert relative in listed, f"{relative} has no [[file]] in {folder.name}/expected.toml"
         assert path.name in rows, f"{relative} has no row in SOURCES.md"
+
+
+def _corpus_files() -> list[Path]:
+    return sorted(
+        p for p in CORPUS.rglob("*") if p.is_file() and p.name not in KEEP and p.suffix != ".md"
+    )
+
+
+@pytest.mark.parametrize("path", _corpus_files(), ids=lambda p: p.relative_to(CORPUS).as_posix())
+def test_corpus_file_without_flags_never_crashes_nor_loses_a_row(path: Path) -> None:
+    """Every corpus file, read as a new user would (no flags): no traceback, and every row
+    read is used or skipped with a reason (read = used + skipped, per source)."""
+    runner = CliRunner()
+    result = runner.invoke(cli, ["inspect", str(path), "--format", "json"], catch_exceptions=False)
+    assert result.exit_code in (0, 1, 2, 3), result.output
+    if result.exit_code >= 2:  # refused: the message says why and what to do
+        assert "--column" in result.output or "--sheet" in result.output, result.output
+        return
+    inspected = json.loads(result.stdout)
+    for source in inspected["sources"]:
+        skipped = sum(source["rows_skipped"].values())
+        assert source["rows"] == source["rows_used"] + skipped, source["path"]
+    analyzed = runner.invoke(
+        cli, ["analyze", str(path), "-d", "CN", "--format", "json"], catch_exceptions=False
+    )
+    assert analyzed.exit_code in (0, 1, 3), analyzed.output
