@@ -6,6 +6,21 @@ needs only one spelling. Add aliases here; a header claimed by two fields is an 
 
 from __future__ import annotations
 
+#: Headers of a ``dnp`` column that say the part *is* fitted (``yes`` there means populate).
+_FITTED = (
+    "fitted",
+    "populate",
+    "populated",
+    "mounted",
+    "mount",
+    "place",
+    "placed",
+    "assemble",
+    "assembled",
+    "bestückt",
+    "bestückung",
+)
+
 #: Header texts (besides the field name itself) that mean each canonical field.
 #: English first, then a few common German/French/Spanish ERP headers.
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -308,17 +323,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "do not fit",
         "no fit",
         "not fitted",
-        "fitted",
-        "populate",
-        "populated",
-        "mounted",
-        "mount",
-        "place",
-        "placed",
-        "assemble",
-        "assembled",
-        "bestückt",
-        "bestückung",
+        *_FITTED,
     ),
     "package_quantity": (
         "package quantity",
@@ -361,21 +366,7 @@ WEAK_ALIASES: frozenset[str] = frozenset(
     }
 )
 #: Headers of a ``dnp`` column that say the part *is* fitted (``yes`` there means populate).
-POSITIVE_DNP_HEADERS: frozenset[str] = frozenset(
-    {
-        "fitted",
-        "populate",
-        "populated",
-        "mounted",
-        "mount",
-        "place",
-        "placed",
-        "assemble",
-        "assembled",
-        "bestückt",
-        "bestückung",
-    }
-)
+POSITIVE_DNP_HEADERS: frozenset[str] = frozenset(_FITTED)
 _WEAK_EXTRA: dict[str, tuple[str, ...]] = {
     "part_number": (
         "item",
