@@ -1,0 +1,208 @@
+"""Columns read from their content: a file without a header row, and the hint in a refusal.
+
+A Digi-Key or Mouser BOM upload (``1,490-1524-1-ND,C2|C3``), or a list written by a script,
+often has no header row at all. When no row of a sheet names its fields, the columns are
+read from what the first rows (:data:`~bomtrace.io.identity.CONTENT_ROWS`) hold:
+
+=======================  ==========================================================
+field                    content
+=======================  ==========================================================
+reference_designators    lists of reference designators (``C1 C2``, ``R12|R8``)
+quantity                 small whole numbers, not negative, not the line numbers 1, 2, 3 ...
+part_number              codes: letters, digits, ``-./_#+()``, at most one space, a digit
+                         in each (``490-1524-1-ND``, ``LMK107BJ475KAHT``), or long whole
+                         numbers that are nearly all distinct
+description              prose: several words in most cells
+=======================  ==========================================================
+
+The columns are used only when the result is unambiguous: one part-number column, and one
+quantity or one designator column (no field found twice), and the first row is data (each
+chosen column's first cell holds what the column holds). Every column read so is reported
+(``key-column``) with the flag that chooses another.
+
+When a sheet cannot be read at all, :func:`hint` names the column most likely to hold what
+is missing and the exact flag.
+
+>>> import pandas as pd
+>>> kind(pd.Series(["490-1524-1-ND", "311-10.0KHRCT-ND", "MMBF4117CT-ND"]))[0]
+'part_number'
+>>> kind(pd.Series(["1", "3", "2", "5"]))[0], kind(pd.Series(["C1", "R2|R3", "U1"]))[0]
+('quantity', 'reference_designators')
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from bomtrace.io.identity import column_body, designator_lists, is_designators, line_numbers
+from bomtrace.io.table import RawSheet
+
+_CODE = r"^(?=[^ ]*\d|.* .*\d)[A-Za-z0-9][\w\-./#+()]*(?: [\w\-./#+()]+)?$"
+_NUMBER = r"^[-+]?\d+(?:[.,]\d+)?$"
+#: share of filled cells that must fit a kind
+_SHARE = 0.8
+#: the largest median a quantity column has (larger whole numbers are numbers of another kind)
+_MAX_COUNT = 1000
+
+_WHY = {
+    "reference_designators": "reference designators",
+    "quantity": "small whole numbers (counts)",
+    "part_number": "part-number-like codes",
+    "description": "descriptions (several words)",
+}
+_AS = {
+    "reference_designators": "the reference designators",
+    "quantity": "the quantity per assembly",
+    "part_number": "the part number",
+    "description": "the description",
+}
+
+
+def _numbers(filled: pd.Series) -> pd.Series:
+    text = filled.where(filled.str.match(_NUMBER))
+    return pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
+
+
+def _count_cells(filled: pd.Series) -> np.ndarray:
+    nums = _numbers(filled)
+    return ((nums >= 0) & (nums == nums.round())).to_numpy(dtype=bool)
+
+
+def _code_cells(filled: pd.Series) -> np.ndarray:
+    ok = filled.str.match(_CODE) & filled.str.len().between(3, 40)
+    return ok.to_numpy(dtype=bool)
+
+
+def _prose_cells(filled: pd.Series) -> np.ndarray:
+    ok = filled.str.count(r"[^\W\d_]{2,}") >= 2
+    return ok.to_numpy(dtype=bool)
+
+
+def kind(body: pd.Series) -> tuple[str, str] | None:
+    """What a column holds by its content: ``(field, why)``, or None when it is none of the
+    four (empty, prices, line numbers, mixed text).
+
+    Parameters
+    ----------
+    body : pandas.Series
+        Stripped text cells of the column (``""`` when empty).
+    """
+    filled = body[body != ""].reset_index(drop=True)
+    if len(filled) < 2:
+        return None
+    example = f"e.g. '{filled.iloc[0]}'"
+    if designator_lists(filled):
+        return "reference_designators", f"{_WHY['reference_designators']}, {example}"
+    nums = _numbers(filled)
+    if nums.notna().mean() >= 0.9:
+        if line_numbers(filled):
+            return None
+        whole = nums.dropna()
+        if _count_cells(filled).mean() >= _SHARE and whole.median() <= _MAX_COUNT:
+            return "quantity", f"{_WHY['quantity']}, {example}"
+        distinct = whole.nunique() >= 0.9 * len(whole)
+        if (whole == whole.round()).all() and whole.median() > _MAX_COUNT and distinct:
+            return "part_number", f"long whole numbers, nearly all distinct, {example}"
+        return None
+    if _code_cells(filled).mean() >= _SHARE:
+        return "part_number", f"{_WHY['part_number']}, {example}"
+    if _prose_cells(filled).mean() >= 0.5:
+        return "description", f"{_WHY['description']}, {example}"
+    return None
+
+
+def _fits(fld: str, cell: str) -> bool:
+    """True when one cell holds what a column of ``fld`` holds (the first row is data)."""
+    one = pd.Series([cell], dtype="str")
+    if fld == "reference_designators":
+        return is_designators(cell)
+    if fld == "quantity":
+        return bool(_count_cells(one)[0])
+    if fld == "part_number":
+        return bool(_code_cells(one)[0] or _count_cells(one)[0])
+    return True
+
+
+def infer(raw: RawSheet) -> tuple[list[tuple[str, str] | None], list[tuple[str, str, int]]]:
+    """The fields of a header-less sheet, read from its content.
+
+    Returns
+    -------
+    matched : list
+        ``(field, "content")`` or None per frame column; all None when the content does not
+        give one part-number column and one quantity or designator column unambiguously, or
+        the first row is not data.
+    notes : list
+        A ``key-column`` note per column read so: ``(code, message, frame column)``.
+    """
+    width = raw.frame.shape[1]
+    none: list[tuple[str, str] | None] = [None] * width
+    found: dict[str, list[tuple[int, str]]] = {}
+    for j in range(width):
+        got = kind(column_body(raw, None, j))
+        if got is not None:
+            found.setdefault(got[0], []).append((j, got[1]))
+    counted = [f for f in ("quantity", "reference_designators") if f in found]
+    keys = ("part_number", "quantity", "reference_designators")
+    if len(found.get("part_number", [])) != 1 or not counted:
+        return none, []
+    if any(len(found.get(f, [])) > 1 for f in keys):
+        return none, []
+    if len(found.get("description", [])) > 1:
+        del found["description"]
+    first = [str(v).strip() if pd.notna(v) else "" for v in raw.frame.iloc[0].tolist()]
+    if any(not first[j] or not _fits(f, first[j]) for f, cols in found.items() for j, _ in cols):
+        return none, []
+    matched = list(none)
+    notes: list[tuple[str, str, int]] = []
+    for fld in ("part_number", "quantity", "reference_designators", "description"):
+        for j, why in found.get(fld, []):
+            matched[j] = (fld, "content")
+            notes.append(
+                (
+                    "key-column",
+                    f"No header row: column {raw.columns[j]} was read as {_AS[fld]} (it holds "
+                    f"{why}). Choose another with --column {fld}=N (N the column number; "
+                    f"this one is {j + 1}).",
+                    j,
+                )
+            )
+    return matched, notes
+
+
+def hint(raw: RawSheet, idx: int | None, headers: list[str], missing: str) -> str:
+    """A sentence naming the column most likely to hold ``missing`` (``part_number`` or
+    ``quantity``) from its content, with the exact flag; ``""`` when no column fits.
+
+    ``idx`` is the frame row of the header (None: the first row with values is taken as a
+    possible header; a column whose first cell fits its content has no header and is named by
+    its number). ``headers`` are the header texts per frame column (``[]`` when unknown).
+    """
+    frame = raw.frame
+    if idx is None:
+        head = frame.iloc[:50]
+        filled = head.notna() & (head.astype("str").apply(lambda c: c.str.strip()) != "")
+        rows = np.flatnonzero(filled.to_numpy().any(axis=1))
+        if not len(rows):
+            return ""
+        top = int(rows[0])
+        headers = ["" if pd.isna(v) else str(v).strip() for v in frame.iloc[top].tolist()]
+    else:
+        top = idx
+    wanted = {missing}
+    if missing == "quantity":
+        wanted.add("reference_designators")
+    for j in range(frame.shape[1]):
+        body = column_body(raw, top, j)
+        got = kind(body)
+        if got is None or got[0] not in wanted:
+            continue
+        head = headers[j] if j < len(headers) else ""
+        if idx is None and head and _fits(got[0], head):
+            head = ""  # the first row is data here
+        name = f" '{head}'" if head else ""
+        flag = f"'{head}'" if head else str(j + 1)
+        why = got[1]
+        return f"Column {raw.columns[j]}{name} holds {why}: try --column {got[0]}={flag}."
+    return ""
