@@ -40,10 +40,21 @@ from bomtrace.io.table import RawSheet
 
 _CODE = r"^(?=[^ ]*\d|.* .*\d)[A-Za-z0-9][\w\-./#+()]*(?: [\w\-./#+()]+)?$"
 _NUMBER = r"^[-+]?\d+(?:[.,]\d+)?$"
+_REF = r"[A-Za-z]{1,4}\d{1,5}(?:[A-Za-z]|[_#.]\d+)?(?:\s?[-–]\s?[A-Za-z]{0,4}\d{1,5})?"
+#: a cell of designators as a header-less file writes them: short ones (``R12|R8``, ``C1-C4``),
+#: not a manufacturer part number that starts like one (``STM32F103C8T6``)
+_REFS = rf"^{_REF}(?:[\s,;|]+{_REF})*[\s,;|]*$"
+#: a header word with a number (``Field1``, ``details2``), not a part number
+_WORD_NUMBER = r"^[^\W\d_]+[ _]?\d{0,2}$"
 #: share of filled cells that must fit a kind
 _SHARE = 0.8
 #: the largest median a quantity column has (larger whole numbers are numbers of another kind)
 _MAX_COUNT = 1000
+#: the shortest median length of a column of part numbers (values such as ``10k``, ``3A`` are
+#: shorter)
+_CODE_LEN = 5
+#: the most words a name of a part has in most cells (longer texts are notes)
+_NAME_WORDS = 5
 
 _WHY = {
     "reference_designators": "reference designators",
@@ -79,6 +90,12 @@ def _prose_cells(filled: pd.Series) -> np.ndarray:
     return ok.to_numpy(dtype=bool)
 
 
+def _example(filled: pd.Series, fits: np.ndarray) -> str:
+    """``e.g. 'cell'``: the first cell that shows what the column holds."""
+    at = np.flatnonzero(fits)
+    return f"e.g. '{filled.iloc[int(at[0]) if len(at) else 0]}'"
+
+
 def kind(body: pd.Series) -> tuple[str, str] | None:
     """What a column holds by its content: ``(field, why)``, or None when it is none of the
     four (empty, prices, line numbers, mixed text).
@@ -91,24 +108,30 @@ def kind(body: pd.Series) -> tuple[str, str] | None:
     filled = body[body != ""].reset_index(drop=True)
     if len(filled) < 2:
         return None
-    example = f"e.g. '{filled.iloc[0]}'"
-    if designator_lists(filled):
-        return "reference_designators", f"{_WHY['reference_designators']}, {example}"
+    refs = filled.str.match(_REFS).to_numpy(dtype=bool)
+    if refs.mean() >= 0.75 and designator_lists(filled):
+        return "reference_designators", f"{_WHY['reference_designators']}, {_example(filled, refs)}"
     nums = _numbers(filled)
     if nums.notna().mean() >= 0.9:
         if line_numbers(filled):
             return None
         whole = nums.dropna()
-        if _count_cells(filled).mean() >= _SHARE and whole.median() <= _MAX_COUNT:
-            return "quantity", f"{_WHY['quantity']}, {example}"
+        counts = _count_cells(filled)
+        if counts.mean() >= _SHARE and whole.median() <= _MAX_COUNT:
+            return "quantity", f"{_WHY['quantity']}, {_example(filled, counts)}"
         distinct = whole.nunique() >= 0.9 * len(whole)
         if (whole == whole.round()).all() and whole.median() > _MAX_COUNT and distinct:
-            return "part_number", f"long whole numbers, nearly all distinct, {example}"
+            return (
+                "part_number",
+                f"long whole numbers, nearly all distinct, {_example(filled, counts)}",
+            )
         return None
-    if _code_cells(filled).mean() >= _SHARE:
-        return "part_number", f"{_WHY['part_number']}, {example}"
-    if _prose_cells(filled).mean() >= 0.5:
-        return "description", f"{_WHY['description']}, {example}"
+    codes = _code_cells(filled)
+    if codes.mean() >= _SHARE and filled.str.len().median() >= _CODE_LEN:
+        return "part_number", f"{_WHY['part_number']}, {_example(filled, codes)}"
+    prose = _prose_cells(filled)
+    if prose.mean() >= 0.5:
+        return "description", f"{_WHY['description']}, {_example(filled, prose)}"
     return None
 
 
@@ -116,7 +139,7 @@ def _fits(fld: str, cell: str) -> bool:
     """True when one cell holds what a column of ``fld`` holds (the first row is data)."""
     one = pd.Series([cell], dtype="str")
     if fld == "reference_designators":
-        return is_designators(cell)
+        return is_designators(cell) and bool(one.str.match(_REFS).iloc[0])
     if fld == "quantity":
         return bool(_count_cells(one)[0])
     if fld == "part_number":
@@ -171,15 +194,65 @@ def infer(raw: RawSheet) -> tuple[list[tuple[str, str] | None], list[tuple[str, 
     return matched, notes
 
 
-def hint(raw: RawSheet, idx: int | None, headers: list[str], missing: str) -> str:
-    """A sentence naming the column most likely to hold ``missing`` (``part_number`` or
+def _data_row(cells: list[str], found: dict[str, list[tuple[int, str]]]) -> bool:
+    """True when a first row is data, not a header: a cell of a count or designator column
+    holds a count or designators, or a cell of a code column holds a code that is not a
+    header word with a number (``Field1``)."""
+    for k in ("quantity", "reference_designators", "part_number"):
+        for j, _ in found.get(k, []):
+            cell = cells[j]
+            word = bool(pd.Series([cell], dtype="str").str.match(_WORD_NUMBER).iloc[0])
+            if cell and _fits(k, cell) and not (k == "part_number" and word):
+                return True
+    return False
+
+
+def _candidates(raw: RawSheet, top: int, taken: set[int]) -> dict[str, list[tuple[int, str]]]:
+    """Columns by what their content below frame row ``top`` holds (``"name"``: descriptions
+    that are nearly all distinct, which may name parts when no column holds codes)."""
+    out: dict[str, list[tuple[int, str]]] = {}
+    for j in range(raw.frame.shape[1]):
+        if j in taken:
+            continue
+        body = column_body(raw, top, j)
+        got = kind(body)
+        if got is None:
+            continue
+        out.setdefault(got[0], []).append((j, got[1]))
+        filled = body[body != ""]
+        short = filled.str.split().str.len().median() <= _NAME_WORDS
+        if got[0] == "description" and short and filled.nunique() >= 0.6 * len(filled):
+            out.setdefault("name", []).append(
+                (j, f"names of parts, nearly all distinct{got[1][len(_WHY['description']) :]}")
+            )
+    return out
+
+
+#: what to look for, best first, when a field is missing: (content kind, field it is for)
+_LOOK = {
+    "part_number": (("part_number", "part_number"), ("name", "part_number")),
+    "quantity": (("quantity", "quantity"), ("reference_designators", "reference_designators")),
+}
+
+
+def hint(
+    raw: RawSheet,
+    idx: int | None,
+    headers: list[str],
+    missing: tuple[str, ...],
+    taken: set[int] | None = None,
+) -> str:
+    """Sentences naming the column most likely to hold each ``missing`` field (``part_number``,
     ``quantity``) from its content, with the exact flag; ``""`` when no column fits.
 
-    ``idx`` is the frame row of the header (None: the first row with values is taken as a
-    possible header; a column whose first cell fits its content has no header and is named by
-    its number). ``headers`` are the header texts per frame column (``[]`` when unknown).
+    ``idx`` is the frame row of the header. When it is None the first row with values is taken
+    as a possible header; when it is data (one of its cells holds what its column holds:
+    codes, counts or designators), the columns have no header and are named by their numbers.
+    ``headers`` are the header texts per frame column; ``taken`` the columns mapped already.
     """
     frame = raw.frame
+    top = idx
+    found: dict[str, list[tuple[int, str]]] = {}
     if idx is None:
         head = frame.iloc[:50]
         filled = head.notna() & (head.astype("str").apply(lambda c: c.str.strip()) != "")
@@ -188,21 +261,22 @@ def hint(raw: RawSheet, idx: int | None, headers: list[str], missing: str) -> st
             return ""
         top = int(rows[0])
         headers = ["" if pd.isna(v) else str(v).strip() for v in frame.iloc[top].tolist()]
+        found = _candidates(raw, top, taken or set())
+        if _data_row(headers, found):
+            headers = [""] * len(headers)  # the first row is data: no header
+            found = _candidates(raw, top - 1, taken or set())
     else:
-        top = idx
-    wanted = {missing}
-    if missing == "quantity":
-        wanted.add("reference_designators")
-    for j in range(frame.shape[1]):
-        body = column_body(raw, top, j)
-        got = kind(body)
-        if got is None or got[0] not in wanted:
+        found = _candidates(raw, idx, taken or set())
+    out: list[str] = []
+    for fld in missing:
+        pick = next(
+            ((j, why, target) for k, target in _LOOK[fld] for j, why in found.get(k, [])), None
+        )
+        if pick is None:
             continue
+        j, why, target = pick
         head = headers[j] if j < len(headers) else ""
-        if idx is None and head and _fits(got[0], head):
-            head = ""  # the first row is data here
-        name = f" '{head}'" if head else ""
+        name = f" '{head}'" if head else " (no header)" if idx is not None else ""
         flag = f"'{head}'" if head else str(j + 1)
-        why = got[1]
-        return f"Column {raw.columns[j]}{name} holds {why}: try --column {got[0]}={flag}."
-    return ""
+        out.append(f"Column {raw.columns[j]}{name} holds {why}: try --column {target}={flag}.")
+    return " ".join(out)

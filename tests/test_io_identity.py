@@ -1,0 +1,194 @@
+"""Columns read from their content: header-less files, and refusals that name the likely
+column (bomtrace/io/headerless.py, identity.py)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from bomtrace.cli import cli
+from bomtrace.errors import ColumnMappingError
+from bomtrace.io import read_bom
+from bomtrace.io.headerless import kind
+from bomtrace.io.identity import designator_lists, is_designators
+from bomtrace.io.quantities import count_designators
+from bomtrace.io.table import confidence
+
+WriteCsv = Callable[..., Path]
+
+DIGIKEY = (
+    "1,311-10.0KHRCT-ND,R9\n"
+    "3,MMBF4117CT-ND,Q1|Q2|Q3\n"
+    "2,311-680KHRCT-ND,R12|R8\n"
+    "5,490-1524-1-ND,C2|C3|C4|C5|C6\n"
+    "1,296-36750-1-ND,U2\n"
+)
+
+
+def _notes(t: object) -> list[str]:
+    return [i.message for i in t.issues if i.code.value == "key-column"]  # type: ignore[attr-defined]
+
+
+def _kind(cells: list[str]) -> str | None:
+    got = kind(pd.Series(cells))
+    return got[0] if got else None
+
+
+def test_kinds_of_columns() -> None:
+    assert _kind(["LMK107BJ475KAHT", "22-05-3021", "ADC081C021CIMM/NOPB"]) == "part_number"
+    assert _kind(["2", "14", "1", "1"]) == "quantity"
+    assert _kind(["1", "2", "3", "4"]) is None  # line numbers
+    assert _kind(["0.47", "18.65", "1.99"]) is None  # prices
+    assert _kind(["10k", "100n", "4k7"]) is None  # values, too short for codes
+    assert _kind(["D1 D2 D3", "R24 R29", "U3"]) == "reference_designators"
+    assert _kind(["STM32F103C8T6", "GRM188R71C104KA01D", "LM358"]) == "part_number"
+    prose = ["Capacitor ceramic 100 nF", "Resistor thick film", "LED red 0603"]
+    assert _kind(prose) == "description"
+    assert _kind(["104233", "104987", "110342"]) == "part_number"  # ERP numbers
+
+
+def test_designators_split_on_pipes() -> None:
+    assert is_designators("R12|R8") and designator_lists(pd.Series(["R1|R2", "C1", "U1"]))
+    counts, bad = count_designators(pd.Series(["R12|R8", "C2|C3|C4", "U1"]))
+    assert counts.tolist() == [2.0, 3.0, 1.0] and not bad.any()
+
+
+def test_headerless_upload_reads_from_content(write_csv: WriteCsv) -> None:
+    t = read_bom([write_csv("upload.csv", DIGIKEY)])
+    src = t.sources[0]
+    assert src.header_row == 0
+    assert {c.field: (c.column, c.how) for c in src.columns} == {
+        "part_number": ("B", "content"),
+        "quantity": ("A", "content"),
+        "reference_designators": ("C", "content"),
+    }
+    parts = t.lines[t.lines["level"] == 1]
+    assert parts["part_number"].tolist()[:2] == ["311-10.0KHRCT-ND", "MMBF4117CT-ND"]
+    assert parts["quantity"].sum() == 12
+    assert parts["_row"].tolist() == [1, 2, 3, 4, 5]  # the first row is data
+    notes = _notes(t)
+    assert len(notes) == 3
+    assert any("column B was read as the part number" in n and "part_number=N" in n for n in notes)
+    assert any("column A was read as the quantity" in n and "this one is 1" in n for n in notes)
+    assert not [i for i in t.issues if i.code.value == "designator-mismatch"]
+
+
+def test_headerless_pipe_separated_mpn_list(write_csv: WriteCsv) -> None:
+    text = "CAT24C256WI-GT3|1|U3\nLMK107BJ475KAHT|3|C1 C14 C16\nMIC5355-S4YMME|1|U8\n"
+    t = read_bom([write_csv("mouser.txt", text)])
+    fields = {c.field: c.column for c in t.sources[0].columns}
+    assert fields == {"part_number": "A", "quantity": "B", "reference_designators": "C"}
+
+
+def test_headerless_with_a_description(write_csv: WriteCsv) -> None:
+    text = (
+        "RC0603FR-0710KL,Resistor 10k 1% 0603,4,R1 R2 R3 R4\n"
+        "GRM188R71C104KA01D,Capacitor 100 nF X7R,2,C1 C2\n"
+        "STM32F103C8T6,Microcontroller ARM Cortex M3,1,U1\n"
+    )
+    t = read_bom([write_csv("list.csv", text)])
+    fields = {c.field: c.column for c in t.sources[0].columns}
+    assert fields["description"] == "B" and fields["part_number"] == "A"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # two columns of codes: which one is the part number?
+        "RC0603FR-0710KL,311-10.0KHRCT-ND,4\nGRM188R71C104KA01D,490-1524-1-ND,2\n"
+        "STM32F103C8T6,497-6063-ND,1\n",
+        # no count and no designators
+        "RC0603FR-0710KL,Resistor 10k 1% 0603\nGRM188R71C104KA01D,Capacitor 100 nF\n"
+        "STM32F103C8T6,Microcontroller ARM\n",
+    ],
+)
+def test_headerless_ambiguous_is_refused_with_a_hint(write_csv: WriteCsv, text: str) -> None:
+    with pytest.raises(ColumnMappingError) as err:
+        read_bom([write_csv("amb.csv", text)])
+    msg = str(err.value)
+    assert "no header row" in msg
+    assert "Column A holds part-number-like codes" in msg and "--column part_number=1" in msg
+
+
+def test_unknown_header_words_hint_names_the_header(write_csv: WriteCsv) -> None:
+    text = (
+        "Field1,Field2,Field3\n"
+        "RC0603FR-0710KL,4,R1 R2 R3 R4\n"
+        "GRM188R71C104KA01D,2,C1 C2\n"
+        "STM32F103C8T6,1,U1\n"
+    )
+    with pytest.raises(ColumnMappingError) as err:
+        read_bom([write_csv("fields.csv", text)])
+    msg = str(err.value)
+    assert "Column A 'Field1' holds part-number-like codes" in msg
+    assert "--column part_number='Field1'" in msg
+    assert "--column quantity='Field2'" in msg
+
+
+def test_missing_part_number_hint_names_an_unheaded_column(write_csv: WriteCsv) -> None:
+    text = (
+        ",Qty,Notes\n"
+        "Barrel connector,1,cheap\n"
+        "Power supply,1,from an old laptop\n"
+        "Flat ribbon cable,2,\n"
+        "Stepper motor,4,\n"
+    )
+    with pytest.raises(ColumnMappingError) as err:
+        read_bom([write_csv("names.csv", text)])
+    msg = str(err.value)
+    assert "Column A (no header) holds names of parts" in msg or "Column A holds names" in msg
+    assert "--column part_number=1" in msg
+
+
+def test_missing_quantity_hint(write_csv: WriteCsv) -> None:
+    text = "Part Number,Amount\nPN-1,2\nPN-2,5\nPN-3,1\nPN-4,3\n"
+    with pytest.raises(ColumnMappingError) as err:
+        read_bom([write_csv("noqty.csv", text)])
+    msg = str(err.value)
+    assert "Column B 'Amount' holds small whole numbers" in msg
+    assert "--column quantity='Amount'" in msg
+
+
+def test_numbered_overrides_still_win(write_csv: WriteCsv) -> None:
+    cols = {"part_number": "2", "quantity": "1", "reference_designators": "3"}
+    t = read_bom([write_csv("upload.csv", DIGIKEY)], columns=cols)
+    assert {c.how for c in t.sources[0].columns} == {"override"}
+    assert not _notes(t)
+
+
+@pytest.mark.parametrize(
+    ("how", "word"),
+    [
+        ("override", "given"),
+        ("profile", "given"),
+        ("exact", "header"),
+        ("alias", "header"),
+        ("weak-alias", "header words"),
+        ("mpn (no part-number column)", "header words"),
+        ("content", "content"),
+        ("reference (content)", "content"),
+        ("name (no part-number column)", "guess"),
+    ],
+)
+def test_confidence_words(how: str, word: str) -> None:
+    assert confidence(how) == word
+
+
+def test_inspect_shows_confidence(write_csv: WriteCsv) -> None:
+    path = write_csv("upload.csv", DIGIKEY)
+    res = CliRunner().invoke(cli, ["inspect", str(path), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    src = json.loads(res.output)["sources"][0]
+    assert src["columns"]["part_number"] == {
+        "header": "",
+        "column": "B",
+        "how": "content",
+        "confidence": "content",
+    }
+    res = CliRunner().invoke(cli, ["inspect", str(path)])
+    assert "matched by  confidence" in res.output
