@@ -16,6 +16,7 @@ from bomtrace.errors import ColumnMappingError
 from bomtrace.io import read_bom
 from bomtrace.io.headerless import kind
 from bomtrace.io.identity import designator_lists, is_designators
+from bomtrace.io.options import ReadOptions
 from bomtrace.io.quantities import count_designators
 from bomtrace.io.table import confidence
 
@@ -192,3 +193,41 @@ def test_inspect_shows_confidence(write_csv: WriteCsv) -> None:
     }
     res = CliRunner().invoke(cli, ["inspect", str(path)])
     assert "matched by  confidence" in res.output
+
+
+BATCH = "".join(
+    f"10,{pn},{ref}\n"
+    for pn, ref in [
+        ("490-3298-1-ND", "C1"),
+        ("490-3298-1-ND", "C2"),
+        ("ATMEGA328-AURCT-ND", "IC1"),
+        ("P620JCT-ND", "R1"),
+        ("P620JCT-ND", "R2"),
+        ("P620JCT-ND", "R3"),
+    ]
+)
+
+
+def test_quantities_for_a_batch_are_divided(write_csv: WriteCsv) -> None:
+    t = read_bom([write_csv("batch.csv", BATCH)])
+    parts = t.lines[t.lines["level"] == 1]
+    got = dict(zip(parts["part_number"], parts["quantity"], strict=True))
+    assert got == {"490-3298-1-ND": 2.0, "ATMEGA328-AURCT-ND": 1.0, "P620JCT-ND": 3.0}
+    msgs = [i.message for i in t.issues if i.code.value == "build-quantity"]
+    assert len(msgs) == 1 and "10 times as many parts as designators" in msgs[0]
+    assert "--build-quantity 1" in msgs[0]
+
+
+def test_build_quantity_one_keeps_the_batch(write_csv: WriteCsv) -> None:
+    t = read_bom([write_csv("batch.csv", BATCH)], options=ReadOptions(build_quantity=1))
+    parts = t.lines[t.lines["level"] == 1]
+    assert parts["quantity"].tolist() == [10.0] * 6
+    assert not [i for i in t.issues if i.code.value == "build-quantity"]
+
+
+def test_mixed_ratios_are_not_a_batch(write_csv: WriteCsv) -> None:
+    text = BATCH.replace("10,P620JCT-ND,R3", "2,P620JCT-ND,R3")
+    t = read_bom([write_csv("mixed.csv", text)])
+    assert not [i for i in t.issues if i.code.value == "build-quantity"]
+    parts = t.lines[t.lines["level"] == 1]
+    assert parts["quantity"].sum() == 52.0
