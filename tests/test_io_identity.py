@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from bomtrace.cli import cli
-from bomtrace.errors import ColumnMappingError
+from bomtrace.errors import ColumnMappingError, InputError
 from bomtrace.io import read_bom
 from bomtrace.io.headerless import kind
 from bomtrace.io.identity import designator_lists, is_designators
@@ -231,3 +231,23 @@ def test_mixed_ratios_are_not_a_batch(write_csv: WriteCsv) -> None:
     assert not [i for i in t.issues if i.code.value == "build-quantity"]
     parts = t.lines[t.lines["level"] == 1]
     assert parts["quantity"].sum() == 52.0
+
+
+def test_ambiguous_hint_names_the_other_candidates(write_csv: WriteCsv) -> None:
+    text = (
+        "RC0603FR-0710KL,311-10.0KHRCT-ND,4\nGRM188R71C104KA01D,490-1524-1-ND,2\n"
+        "STM32F103C8T6,497-6063-ND,1\n"
+    )
+    with pytest.raises(ColumnMappingError) as err:
+        read_bom([write_csv("two.csv", text)])
+    msg = str(err.value)
+    assert "(column B too): try --column part_number=1" in msg
+    assert "--column quantity=3" in msg
+
+
+def test_parts_master_only_hint_names_a_quantity(write_csv: WriteCsv) -> None:
+    text = "Part Number,Description,Col3\nPN-1,Screw M3,2\nPN-2,Nut M3,5\nPN-3,Washer,1\n"
+    with pytest.raises(InputError) as err:
+        read_bom([write_csv("master.csv", text)])
+    assert "Column C 'Col3' holds small whole numbers" in str(err.value)
+    assert "--column quantity='Col3'" in str(err.value)

@@ -269,14 +269,15 @@ def hint(
         found = _candidates(raw, idx, taken or set())
     out: list[str] = []
     for fld in missing:
-        pick = next(
-            ((j, why, target) for k, target in _LOOK[fld] for j, why in found.get(k, [])), None
-        )
-        if pick is None:
+        picks = [(k, t) for k, t in _LOOK[fld] if found.get(k)]
+        if not picks:
             continue
-        j, why, target = pick
+        k, target = picks[0]
+        (j, why), others = found[k][0], found[k][1:]
         head = headers[j] if j < len(headers) else ""
         name = f" '{head}'" if head else " (no header)" if idx is not None else ""
         flag = f"'{head}'" if head else str(j + 1)
-        out.append(f"Column {raw.columns[j]}{name} holds {why}: try --column {target}={flag}.")
+        also = ", ".join(raw.columns[o] for o, _ in others)
+        too = f" (column{'s' if len(others) > 1 else ''} {also} too)" if others else ""
+        out.append(f"Column {raw.columns[j]}{name} holds {why}{too}: try --column {target}={flag}.")
     return " ".join(out)
