@@ -251,3 +251,29 @@ def test_parts_master_only_hint_names_a_quantity(write_csv: WriteCsv) -> None:
         read_bom([write_csv("master.csv", text)])
     assert "Column C 'Col3' holds small whole numbers" in str(err.value)
     assert "--column quantity='Col3'" in str(err.value)
+
+
+def test_headerless_sheet_of_a_workbook(write_xlsx: Callable[..., Path]) -> None:
+    rows = [
+        ["CAT24C256WI-GT3", 1, "U3"],
+        ["LMK107BJ475KAHT", 3, "C1, C14, C16"],
+        ["MIC5355-S4YMME", None, ""],  # a line with neither: still a line of the list
+        ["TMK107BJ154KA-T", 2, "C2 C3"],
+    ]
+    t = read_bom([write_xlsx("cart.xlsx", {"Cart": rows})])
+    fields = {c.field: c.column for c in t.sources[0].columns}
+    assert fields == {"part_number": "A", "quantity": "B", "reference_designators": "C"}
+    parts = t.lines[t.lines["level"] == 1]
+    assert parts["part_number"].tolist() == [r[0] for r in rows]
+    assert parts["_row"].tolist() == [1, 2, 3, 4]
+
+
+def test_first_row_that_is_a_header_is_not_read_as_data(write_csv: WriteCsv) -> None:
+    text = "Teil,Anzahl,Bestückung\n" + "".join(
+        f"{pn},{q},{r}\n" for q, pn, r in (line.split(",") for line in DIGIKEY.splitlines())
+    )
+    with pytest.raises(ColumnMappingError) as err:
+        read_bom([write_csv("de.csv", text)])
+    msg = str(err.value)
+    assert "Column A 'Teil' holds part-number-like codes" in msg
+    assert "--column part_number='Teil'" in msg

@@ -175,8 +175,10 @@ def infer(raw: RawSheet) -> tuple[list[tuple[str, str] | None], list[tuple[str, 
     if len(found.get("description", [])) > 1:
         del found["description"]
     first = [str(v).strip() if pd.notna(v) else "" for v in raw.frame.iloc[0].tolist()]
-    if any(not first[j] or not _fits(f, first[j]) for f, cols in found.items() for j, _ in cols):
-        return none, []
+    if not first[found["part_number"][0][0]] or any(
+        first[j] and not _fits(f, first[j]) for f, cols in found.items() for j, _ in cols
+    ):
+        return none, []  # the first row is not data
     matched = list(none)
     notes: list[tuple[str, str, int]] = []
     for fld in ("part_number", "quantity", "reference_designators", "description"):
