@@ -277,3 +277,22 @@ def test_first_row_that_is_a_header_is_not_read_as_data(write_csv: WriteCsv) -> 
     msg = str(err.value)
     assert "Column A 'Teil' holds part-number-like codes" in msg
     assert "--column part_number='Teil'" in msg
+
+
+def test_headerless_line_numbers_and_prices_are_not_counts(write_csv: WriteCsv) -> None:
+    text = "".join(
+        f"{i},{q},{pn},{ref},{price}\n"
+        for i, (q, pn, ref, price) in enumerate(
+            [
+                ("2", "RC0603FR-0710KL", "R1 R2", "0.01"),
+                ("1", "GRM188R71C104KA01D", "C1", "0.02"),
+                ("1", "STM32F103C8T6", "U1", "3.10"),
+                ("4", "B3F-1000", "SW1 SW2 SW3 SW4", "0.25"),
+            ],
+            start=1,
+        )
+    )
+    t = read_bom([write_csv("numbered.csv", text)])
+    fields = {c.field: c.column for c in t.sources[0].columns}
+    assert fields == {"part_number": "C", "quantity": "B", "reference_designators": "D"}
+    assert t.lines["quantity"].sum() == 8
