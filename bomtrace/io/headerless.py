@@ -35,7 +35,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from bomtrace.io.identity import column_body, designator_lists, is_designators, line_numbers
+from bomtrace.io.identity import column_body, designator_lists, line_numbers
 from bomtrace.io.table import RawSheet
 
 _CODE = r"^(?=[^ ]*\d|.* .*\d)[A-Za-z0-9][\w\-./#+()]*(?: [\w\-./#+()]+)?$"
@@ -109,7 +109,7 @@ def kind(body: pd.Series) -> tuple[str, str] | None:
     if len(filled) < 2:
         return None
     refs = filled.str.match(_REFS).to_numpy(dtype=bool)
-    if refs.mean() >= 0.75 and designator_lists(filled):
+    if refs.mean() >= 0.75 and designator_lists(filled.str.replace("|", " ", regex=False)):
         return "reference_designators", f"{_WHY['reference_designators']}, {_example(filled, refs)}"
     nums = _numbers(filled)
     if nums.notna().mean() >= 0.9:
@@ -139,7 +139,7 @@ def _fits(fld: str, cell: str) -> bool:
     """True when one cell holds what a column of ``fld`` holds (the first row is data)."""
     one = pd.Series([cell], dtype="str")
     if fld == "reference_designators":
-        return is_designators(cell) and bool(one.str.match(_REFS).iloc[0])
+        return bool(one.str.match(_REFS).iloc[0])
     if fld == "quantity":
         return bool(_count_cells(one)[0])
     if fld == "part_number":

@@ -143,13 +143,12 @@ def designator_lists(s: pd.Series) -> bool:
     filled = s[s != ""]
     if len(filled) < 3:
         return False
-    hits = [is_designators(v) for v in filled.tolist()]
+    hits = [_designators(v) for v in filled.tolist()]
     return sum(hits) >= 0.75 * len(hits)
 
 
-def is_designators(text: str) -> bool:
-    """True when one cell is a list of reference designators (``R12|R8``, ``C1 - C4``)."""
-    tokens = [t for t in re.split(r"[\s,;|]+|\s-\s", text) if t and t != "-"]
+def _designators(text: str) -> bool:
+    tokens = [t for t in re.split(r"[\s,;]+|\s-\s", text) if t and t != "-"]
     return bool(tokens) and all(_ONE_DESIGNATOR.match(t) for t in tokens)
 
 
