@@ -50,6 +50,7 @@ def test_kinds_of_columns() -> None:
     prose = ["Capacitor ceramic 100 nF", "Resistor thick film", "LED red 0603"]
     assert _kind(prose) == "description"
     assert _kind(["104233", "104987", "110342"]) == "part_number"  # ERP numbers
+    assert _kind(["2019-01-31", "2020-03-02", "2021-11-05"]) is None  # dates
 
 
 def test_designators_split_on_pipes() -> None:

@@ -44,6 +44,11 @@ _REF = r"[A-Za-z]{1,4}\d{1,5}(?:[A-Za-z]|[_#.]\d+)?(?:\s?[-–]\s?[A-Za-z]{0,4}\
 #: a cell of designators as a header-less file writes them: short ones (``R12|R8``, ``C1-C4``),
 #: not a manufacturer part number that starts like one (``STM32F103C8T6``)
 _REFS = rf"^{_REF}(?:[\s,;|]+{_REF})*[\s,;|]*$"
+#: a date, not a code (``2019-01-31``, ``31.01.2019``, ``1/31/19``)
+_DATE = (
+    r"^(?:(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)?\d{2})"
+    r"(?:[ T].*)?$"
+)
 #: a header word with a number (``Field1``, ``details2``), not a part number
 _WORD_NUMBER = r"^[^\W\d_]+[ _]?\d{0,2}$"
 #: share of filled cells that must fit a kind
@@ -81,7 +86,7 @@ def _count_cells(filled: pd.Series) -> np.ndarray:
 
 
 def _code_cells(filled: pd.Series) -> np.ndarray:
-    ok = filled.str.match(_CODE) & filled.str.len().between(3, 40)
+    ok = filled.str.match(_CODE) & filled.str.len().between(3, 40) & ~filled.str.match(_DATE)
     return ok.to_numpy(dtype=bool)
 
 
