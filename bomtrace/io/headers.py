@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from bomtrace.io.count_columns import choose_quantity, count_like
+from bomtrace.io.headerless import infer
 from bomtrace.io.identity import KeyPlan, choose, header_role
 from bomtrace.io.mapping import Overrides, header_key, match_header
 from bomtrace.io.table import CANONICAL_FIELDS, ColumnMatch, RawSheet
@@ -100,9 +101,16 @@ def find_header(raw: RawSheet, ov: Overrides) -> HeaderMap | None:
             best = (len(found), i)
     width = raw.frame.shape[1]
     if best is None:
-        if not pn_by_number:
+        if pn_by_number:
+            return _map(raw, None, [""] * width, [None] * width, ov)
+        if ov.by_number:
+            return None  # columns mapped by hand, but not the part number
+        matched, notes = infer(raw)  # no header row: the columns read from their content
+        if not notes:
             return None
-        return _map(raw, None, [""] * width, [None] * width, ov)
+        hmap = _map(raw, None, [""] * width, matched, ov)
+        hmap.keyed.notes[:0] = notes
+        return hmap
     idx = best[1]
     sub = _sub_header(raw, idx, ov)
     if sub is not None:  # the best row is a group row; the field names are in the row below
@@ -195,7 +203,7 @@ def _group_labels(
     return groups
 
 
-_RANK = {"override": 3, "profile": 3, "exact": 2, "alias": 2, "weak-alias": 1}
+_RANK = {"override": 3, "profile": 3, "exact": 2, "alias": 2, "weak-alias": 1, "content": 1}
 
 
 def _map(

@@ -47,6 +47,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bomtrace.errors import InputError
+from bomtrace.io.headerless import hint
 from bomtrace.io.headers import HeaderMap, find_header, seen_headers
 from bomtrace.io.mapping import Overrides
 from bomtrace.io.outline import outline_column, use_outline
@@ -280,10 +281,12 @@ def classify(
         return None, "it is empty."
     hmap = find_header(raw, ov)
     if hmap is None:
-        return None, "no header row naming a part-number column was found."
+        why = "no header row naming a part-number column was found."
+        return None, _with(why, hint(raw, None, [], ("part_number", "quantity")))
     f = hmap.fields
     if "part_number" not in f:
-        return None, "no column holds the part number."
+        found = hint(raw, hmap.index, hmap.headers, ("part_number",), set(f.values()))
+        return None, _with("no column holds the part number.", found)
     notes = spread_columns(raw, hmap)  # a designation spread over columns by depth
     has_level, has_parent = "level" in f, "parent" in f
     counted = "quantity" in f or "reference_designators" in f
@@ -313,10 +316,15 @@ def classify(
     elif len(f) > 1 and layout is None:
         kind = "master"
     else:
-        return None, _NO_STRUCTURE
+        found = hint(raw, hmap.index, hmap.headers, ("quantity",), set(f.values()))
+        return None, _with(_NO_STRUCTURE, found)
     _check_forced(raw, kind, layout)
     plan = SourcePlan(raw, hmap, kind, indent_col=indent_col, as_of=as_of, notes=notes)
     return plan, ""
+
+
+def _with(why: str, found: str) -> str:
+    return f"{why} {found}" if found else why
 
 
 def _indented_column(raw: RawSheet, index: int | None, cols: list[int | None]) -> int | None:

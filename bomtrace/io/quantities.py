@@ -78,7 +78,7 @@ DNP_IN_TEXT = (
 _WITH_UNIT = r"^([-+]?\d[\d.,\s]*|[-+]?[.,]\d+)\s*([A-Za-zµ°\"'./²³]{1,12})$"
 _TIMES_FIRST = r"(?i)^x\s*(\d[\d.,]*)$"
 _RANGE = re.compile(r"^([A-Za-z_]*)(\d+)(?:-|\.\.|:|–)([A-Za-z_]*)(\d+)$")
-_SPLIT = r"[,;\s]+"
+_SPLIT = r"[,;|\s]+"
 
 
 @dataclass
@@ -144,7 +144,7 @@ def count_designators(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     arr = pa.array(s.reset_index(drop=True).astype("str"), type=pa.large_string())
     n = len(arr)
     empty = np.asarray(pc.equal(arr, ""), dtype=bool)
-    tokens = pc.split_pattern_regex(pc.utf8_trim(arr, ",; "), _SPLIT)
+    tokens = pc.split_pattern_regex(pc.utf8_trim(arr, ",;| "), _SPLIT)
     counts = np.asarray(pc.list_value_length(tokens), dtype=np.float64)
     counts[empty] = np.nan
     bad = np.zeros(n, dtype=bool)
@@ -164,7 +164,7 @@ def count_designators(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 def _count_one(text: str) -> tuple[float, bool]:
     total = 0
-    for tok in re.split(_SPLIT, text.strip(",; ")):
+    for tok in re.split(_SPLIT, text.strip(",;| ")):
         m = _RANGE.match(tok)
         if not m:
             total += 1 if tok else 0

@@ -25,6 +25,7 @@ from bomtrace.errors import ColumnMappingError, FileFormatError, InputError, She
 from bomtrace.io.cell_checks import IssueLog, cap_columns
 from bomtrace.io.file_columns import FileOverrides, split_scoped
 from bomtrace.io.formats import FOLDER_SUFFIXES, SUPPORTED, format_of
+from bomtrace.io.headerless import hint
 from bomtrace.io.headers import find_header, seen_headers
 from bomtrace.io.ids import normalise_ids
 from bomtrace.io.layouts import SourcePlan, classify, no_role_message, where
@@ -147,9 +148,11 @@ def read_bom(
         )
     if not boms:
         found = ", ".join(where(c.info.path, c.info.sheet) for c in masters)
+        counts = [_count_hint(p) for p in plans if p.role == "master"]
         raise InputError(
             f"No BOM lines found, only a parts master ({found}). Add the BOM: an indented BOM "
             "with a Level column, or a parent-child table with a Parent column."
+            + "".join(f" {h}" for h in counts if h)
         )
     lay = one_form(boms)
     letters: dict[tuple[str, str | None, str], str] = {}
@@ -252,6 +255,13 @@ def _sources(
             + ". Choose a sheet with --sheet NAME and name its part-number column with "
             "--column part_number=HEADER."
         )
+
+
+def _count_hint(plan: SourcePlan) -> str:
+    """Which column of a sheet read as a parts master may hold its quantities."""
+    h = plan.hmap
+    found = hint(plan.raw, h.index, h.headers, ("quantity",), set(h.fields.values()))
+    return f"In {where(plan.raw.path, plan.raw.sheet)}: {found}" if found else ""
 
 
 def _header_index(head: RawSheet, ov: Overrides) -> int | None:

@@ -205,6 +205,30 @@ class ColumnMatch:
     column: str  #: column letter as Excel shows it (also for CSV files, as Excel opens them)
     how: str  #: "alias", "exact", "override"
 
+    @property
+    def confidence(self) -> str:
+        """How sure the choice is, in one word (see :func:`confidence`)."""
+        return confidence(self.how)
+
+
+def confidence(how: str) -> str:
+    """One word for how a column was chosen: ``given`` (``--column`` or a profile), ``header``
+    (its header names the field), ``header words`` (a weak header, or one whose words name the
+    role), ``content`` (what the column holds) or ``guess`` (the lines' names key them).
+
+    >>> confidence("alias"), confidence("mpn (no part-number column)"), confidence("content")
+    ('header', 'header words', 'content')
+    """
+    if how in ("override", "profile"):
+        return "given"
+    if how in ("exact", "alias"):
+        return "header"
+    if how.startswith("name ("):
+        return "guess"
+    if how == "content" or how.endswith("(content)"):
+        return "content"
+    return "header words"
+
 
 @dataclass
 class SourceInfo:
@@ -255,7 +279,12 @@ class SourceInfo:
             "encoding": self.encoding,
             "delimiter": self.delimiter,
             "columns": {
-                c.field: {"header": c.header, "column": c.column, "how": c.how}
+                c.field: {
+                    "header": c.header,
+                    "column": c.column,
+                    "how": c.how,
+                    "confidence": c.confidence,
+                }
                 for c in self.columns
             },
             "unmapped_headers": list(self.unmapped_headers),

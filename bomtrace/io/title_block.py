@@ -41,6 +41,7 @@ import pandas as pd
 
 from bomtrace.io.cell_checks import IssueLog, RowContext
 from bomtrace.io.layouts import SourcePlan, where
+from bomtrace.io.quantities import count_designators
 from bomtrace.io.table import RawSheet
 from bomtrace.issues import Issue, IssueCode
 
@@ -282,6 +283,10 @@ def per_unit(plan: SourcePlan, out: dict[str, Any], ctx: RowContext, log: IssueL
         _per_unit_header(plan, header, found, place, log)
         return tb
     n = given if given is not None else found
+    batch = per_designator(out) if n is None and not _PER_UNIT.search(header) else None
+    if batch is not None:
+        _batch_issue(plan, ctx, out, batch, log)
+        return tb
     if n is None or n == 1:
         return tb
     if given is not None:
@@ -308,3 +313,53 @@ def per_unit(plan: SourcePlan, out: dict[str, Any], ctx: RowContext, log: IssueL
         )
     )
     return tb
+
+
+#: fewest lines whose quantity is the same multiple of their designators that make a batch
+MIN_BATCH_LINES = 5
+
+
+def per_designator(out: dict[str, Any]) -> float | None:
+    """The build quantity N when every line's quantity is N times its designators (N a whole
+    number above 1, the same on every line that has both, at least :data:`MIN_BATCH_LINES` of
+    them and 80% of the lines with a quantity): a list written for a batch of N boards
+    (``10,490-3298-1-ND,C1``), as no board places a part ten times on one designator.
+
+    >>> import numpy as np, pandas as pd
+    >>> refs = {"reference_designators": pd.Series(["C1", "C2", "R1 R2", "U1", "Y1"])}
+    >>> per_designator({"quantity": np.array([10.0, 10, 20, 10, 10]), **refs})
+    10.0
+    >>> per_designator({"quantity": np.array([1.0, 1, 2, 1, 1]), **refs})
+    """
+    refs = out.get("reference_designators")
+    if not isinstance(refs, pd.Series) or "quantity" not in out:
+        return None
+    qty = np.asarray(out["quantity"], dtype=np.float64)
+    counts, bad = count_designators(refs.fillna(""))
+    both = ~np.isnan(qty) & ~np.isnan(counts) & ~bad & (counts > 0) & (qty > 0)
+    if both.sum() < MIN_BATCH_LINES or both.sum() < 0.8 * np.count_nonzero(~np.isnan(qty)):
+        return None
+    ratio = np.unique(qty[both] / counts[both])
+    if len(ratio) != 1 or ratio[0] <= 1 or ratio[0] != round(ratio[0]):
+        return None
+    return float(ratio[0])
+
+
+def _batch_issue(
+    plan: SourcePlan, ctx: RowContext, out: dict[str, Any], n: float, log: IssueLog
+) -> None:
+    out["quantity"] = np.asarray(out["quantity"], dtype=np.float64) / n
+    raw = plan.raw
+    log.add(
+        Issue(
+            IssueCode.BUILD_QUANTITY,
+            f"Every line of {where(raw.path, raw.sheet)} has {n:g} times as many parts as "
+            f"designators: the quantities are for a build of {n:g} units. Each line's "
+            f"quantity was divided by {n:g} to give the quantity per unit. If they are "
+            "already per unit, give --build-quantity 1.",
+            file=raw.path,
+            sheet=raw.sheet,
+            row=ctx.header_row or None,
+            column=raw.columns[plan.hmap.fields["quantity"]],
+        )
+    )

@@ -141,8 +141,11 @@ def render_inspect(d: dict[str, Any]) -> str:
             out.append(f"  product line added: {p['part_number']} (named from {p['from']})")
         if s.get("title_block"):
             out.append("  title block: " + _title_block(s["title_block"]))
-        rows = [[f, c["header"], c["column"], c["how"]] for f, c in s["columns"].items()]
-        out.append(table(["field", "header", "column", "matched by"], rows))
+        rows = [
+            [f, c["header"], c["column"], c["how"], c.get("confidence", "")]
+            for f, c in s["columns"].items()
+        ]
+        out.append(table(["field", "header", "column", "matched by", "confidence"], rows))
         if s.get("unmapped_headers"):
             out.append("  not mapped (kept): " + ", ".join(s["unmapped_headers"]))
     skipped = d.get("rows_skipped") or {}
