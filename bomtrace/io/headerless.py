@@ -35,7 +35,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from bomtrace.io.identity import column_body, designator_lists, line_numbers
+from bomtrace.io.column_content import column_body, designator_lists, line_numbers
 from bomtrace.io.table import RawSheet
 
 _CODE = r"^(?=[^ ]*\d|.* .*\d)[A-Za-z0-9][\w\-./#+()]*(?: [\w\-./#+()]+)?$"
