@@ -141,3 +141,12 @@ def test_a_side_table_never_keys_a_line_of_the_bom_beside_it(write_csv: WriteCsv
     keys = t.lines["part_number"].tolist()[1:]
     assert keys == ["(no part number) PCB", "S-1"]
     assert "ACF00002" not in keys
+
+
+def test_an_amount_alone_below_the_data_is_a_total(write_csv: WriteCsv) -> None:
+    """Seen in a real export: '£101' alone under the cost column after a blank row (a rounded
+    total, not the exact sum) was an error 'no part number'."""
+    text = "Part Number,Qty,Cost\nA-1,1,£2.50\nB-2,2,£3.10\n,,\n,,£6\n"
+    t = read_bom([write_csv("b.csv", text)])
+    assert t.sources[0].rows_skipped == {"blank": 1, "total line": 1}
+    assert "missing-part-number" not in _codes(t)

@@ -82,6 +82,7 @@ _FOOTER = (
 #: a label that ends with "total" in a row without a part number ("Off grid TOTAL")
 _TOTAL_END = r"(?i)\b(sub|grand)?[\s-]*(total|totals|summe|gesamt|totaux)\s*:?$"
 _SEPARATOR = r"^[-=_*~#.+|/\\ ]+$"
+_AMOUNT = r"^[£$€¥]?\s*[-+]?\d[\d.,]*\s*[£$€¥]?$"
 _ZERO = r"^[-+]?[0.,\s]*0[0.,\s]*$|^-$"
 _PLAIN = r"^[-+]?(\d+[.,]?\d*|[.,]\d+)([eE][-+]?\d+)?$"
 
@@ -178,6 +179,10 @@ def classify_rows(
     lines = np.flatnonzero(clean & nonblank)
     unused = heading & obsolete_heading(first)  # "Previously used": its lines are not read
     trailing = suspect > (int(lines.max()) if lines.size else -1)  # a credit below the data
+    amounts = ~has_pn[suspect]  # "£101" alone below the data: a total, rounded or not
+    for s in sub.values():
+        amounts &= (s == "").to_numpy() | _match(s, _AMOUNT)
+    is_total |= amounts & trailing & ~sep
     trailing &= ~unused
     local[heading & ~is_total & trailing & (local == 0)] = FOOTER
     local[heading & ~is_total & (local == 0)] = SECTION
