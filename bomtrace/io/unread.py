@@ -83,6 +83,7 @@ _FOOTER = (
 _TOTAL_END = r"(?i)\b(sub|grand)?[\s-]*(total|totals|summe|gesamt|totaux)\s*:?$"
 _SEPARATOR = r"^[-=_*~#.+|/\\ ]+$"
 _AMOUNT = r"^[£$€¥]?\s*[-+]?\d[\d.,]*\s*[£$€¥]?$"
+_MONEY = r"[£$€¥]"
 _ZERO = r"^[-+]?[0.,\s]*0[0.,\s]*$|^-$"
 _PLAIN = r"^[-+]?(\d+[.,]?\d*|[.,]\d+)([eE][-+]?\d+)?$"
 
@@ -180,9 +181,11 @@ def classify_rows(
     unused = heading & obsolete_heading(first)  # "Previously used": its lines are not read
     trailing = suspect > (int(lines.max()) if lines.size else -1)  # a credit below the data
     amounts = ~has_pn[suspect]  # "£101" alone below the data: a total, rounded or not
+    money = np.zeros(len(suspect), dtype=bool)
     for s in sub.values():
         amounts &= (s == "").to_numpy() | _match(s, _AMOUNT)
-    is_total |= amounts & trailing & ~sep
+        money |= _match(s, _MONEY)
+    is_total |= amounts & money & trailing & ~sep
     trailing &= ~unused
     local[heading & ~is_total & trailing & (local == 0)] = FOOTER
     local[heading & ~is_total & (local == 0)] = SECTION
