@@ -37,7 +37,12 @@ def count_like(text: str) -> bool:
 
 def _counts(body: pd.Series) -> bool:
     """True when a column's cells read as counts: mostly numbers (a unit after them allowed),
-    not negative, mostly whole, and not the line numbers 1, 2, 3, ..."""
+    not negative, mostly whole, small (a median of at most 100), and not the line numbers 1, 2,
+    3, ...
+
+    >>> _counts(pd.Series(["4", "2", "16", "1"])), _counts(pd.Series(["10023", "10024", "9"]))
+    (True, False)
+    """
     filled = body[body != ""]
     if len(filled) < 2:
         return False
@@ -47,7 +52,9 @@ def _counts(body: pd.Series) -> bool:
     if ok.mean() < 0.8:
         return False
     whole = (nums[ok] == nums[ok].round()).mean()
-    return bool(whole >= 0.6 and not line_numbers(filled.reset_index(drop=True)))
+    # counts per assembly are small; a column of large whole numbers is ids ("Number": 10023)
+    small = nums[ok].median() <= 100 and (nums[ok] < 100_000).all()
+    return bool(whole >= 0.6 and small and not line_numbers(filled.reset_index(drop=True)))
 
 
 def choose_quantity(
