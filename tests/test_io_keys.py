@@ -150,3 +150,29 @@ def test_an_amount_alone_below_the_data_is_a_total(write_csv: WriteCsv) -> None:
     t = read_bom([write_csv("b.csv", text)])
     assert t.sources[0].rows_skipped == {"blank": 1, "total line": 1}
     assert "missing-part-number" not in _codes(t)
+
+
+def test_a_sheet_shifted_right_of_its_header_is_put_back_under_it(write_csv: WriteCsv) -> None:
+    """The issue's exporter quirk: every line has one (empty) field more than the header names,
+    so the part-number column held the notes. Joining 'R1,1' into the designators would have
+    made each quantity the count of two 'designators' (R1 and 1): a wrong quantity."""
+    text = (
+        "Reference,Qty,Part Number,Description,Notes\n"
+        "R1,1,,RES-10K,Resistor 10k,ok\n"
+        "R2,2,,RES-22K,Resistor 22k,\n"
+        "C1,1,,CAP-1U,Cap 1u,x\n"
+        "U1,1,,MCU-1,Micro,\n"
+    )
+    t = read_bom([write_csv("shift.csv", text)])
+    assert t.lines["part_number"].tolist()[1:] == ["RES-10K", "RES-22K", "CAP-1U", "MCU-1"]
+    assert t.lines["quantity"].tolist()[1:] == [1.0, 2.0, 1.0, 1.0]
+    assert [i.column for i in _issues(t, "row-realigned")] == ["C"]
+
+
+def test_a_row_is_never_realigned_by_swallowing_its_quantity(write_csv: WriteCsv) -> None:
+    text = "Reference,Qty,Part Number\nR1,1,A-1\nR2,R3,2,B-2\nC1,1,C-1\n"
+    t = read_bom([write_csv("b.csv", text)])
+    assert t.lines["quantity"].tolist()[1:] == [1.0, 2.0, 1.0]  # 'R2,R3' joined: both letters
+    text = "Reference,Qty,Part Number\nR1,1,A-1\nR2,1,,B-2\nC1,1,C-1\n"
+    t = read_bom([write_csv("c.csv", text)])
+    assert 2.0 not in t.lines["quantity"].tolist()  # never 'R2,1' as two designators

@@ -27,9 +27,11 @@ import re
 from collections.abc import Iterator
 from io import StringIO
 
+import numpy as np
+
 from bomtrace.io.headers import HeaderMap
 from bomtrace.io.table import BOOLEAN_FIELDS, NUMERIC_FIELDS, RawSheet, column_letter
-from bomtrace.issues import Issue, IssueCode
+from bomtrace.issues import Issue, IssueCode, IssueLog
 
 _NUMBER = re.compile(r"^[-+(]?[$€£¥]?\s*\d[\d.,' ]*\s*(%|[$€£¥]|[A-Za-z]{1,4})?\)?$")
 _LEVEL = re.compile(r"^(\.*\d+(\.\d+)*\.?|\.+)$")
@@ -44,6 +46,9 @@ TEXT_FIELDS = (
     "uom",
     "part_number",  # when a description is the key (a file with no part-number column)
 )
+
+
+_PLAIN = re.compile(r"[-+]?\d+(?:[.,]\d+)?")
 
 
 def _fits(fields: list[str], hmap: HeaderMap) -> bool:
@@ -222,6 +227,12 @@ def _join(
             continue
         if by_col.get(t) == "part_number" and not all(p[:1].isspace() for p in pieces[1:]):
             continue  # a key is joined only as prose is written: ', ' (a description as key)
+        if any(
+            by_col.get(t + k) in NUMERIC_FIELDS and _PLAIN.fullmatch(pieces[k].strip())
+            for k in range(1, len(pieces))
+        ):
+            continue  # never swallow a number that sits under its own number column
+
         joined = fields[:t] + [delim.join(pieces)] + fields[t + extra + 1 :]
         if _fits(joined, hmap):
             fits.append((t, joined))
@@ -255,3 +266,67 @@ def extra_fields(raw: RawSheet, row: int, written: list[str], width: int, part: 
         column=column_letter(width),
         part_number=part or None,
     )
+
+
+def shifted_column(records: list[list[str]], width: int, hmap: HeaderMap, rows: int) -> int | None:
+    """The column the data has and the header does not name, when the whole sheet is shifted.
+
+    An exporter quirk writes one field more on every line than the header names (an empty
+    column after some column), so everything right of it sits one column right of its header
+    name: the part-number column holds notes and the quantities are read as text. When most
+    data lines (at least half of ``rows``, and three) have exactly one field more than the
+    header, the same field is empty on 90% of them, and the lines fit their columns once it is
+    dropped, that field's position is returned.
+
+    >>> hmap = HeaderMap(0, {"reference_designators": 0, "quantity": 1, "part_number": 2}, [],
+    ...                  [], [], ["Ref", "Qty", "Part"], set())
+    >>> shifted_column([["R1", "1", "", "A-1"], ["R2", "2", "", "B-2"], ["C1", "4", "", "C"]],
+    ...                3, hmap, 3)
+    2
+    """
+    wide = [r for r in records if len(r) == width + 1]
+    if len(wide) < 3 or len(wide) < rows / 2:
+        return None
+    for p in range(width + 1):
+        empty = [r for r in wide if not r[p].strip()]
+        if len(empty) < 0.9 * len(wide):
+            continue
+        fitting = sum(_fits(r[:p] + r[p + 1 :], hmap) for r in empty)
+        if fitting >= 0.9 * len(empty) and p < width:
+            return p
+    return None
+
+
+def shift_fixes(
+    raw: RawSheet,
+    hmap: HeaderMap,
+    start: int,
+    rows: np.ndarray,
+    lines: int,
+    width: int,
+    fixes: list[tuple[int, list[str]]],
+    log: IssueLog,
+) -> set[int]:
+    """Drop the unnamed empty column of a sheet whose data is shifted (see
+    :func:`shifted_column`); add the re-aligned rows to ``fixes`` and return them."""
+    data = {k - start: list(w) for k, w in raw.ragged.items() if 0 <= k - start < len(rows)}
+    p = shifted_column(list(data.values()), width, hmap, lines)
+    if p is None:
+        return set()
+    done = {i for i, w in data.items() if len(w) == width + 1 and not w[p].strip()}
+    fixes.extend((i, data[i][:p] + data[i][p + 1 :]) for i in sorted(done))
+    first, last = int(rows[min(done)]), int(rows[max(done)])
+    log.add(
+        Issue(
+            IssueCode.ROW_REALIGNED,
+            f"Rows {first}-{last}: {len(done)} lines have one field more than the header names, "
+            f"and that field (column {raw.columns[p]}) is empty on them: the data is shifted "
+            f"one column right of its header from column {raw.columns[p]}. The empty field was "
+            "dropped so that every value sits under its header; check the header row.",
+            file=raw.path,
+            sheet=raw.sheet,
+            row=first,
+            column=raw.columns[p],
+        )
+    )
+    return done

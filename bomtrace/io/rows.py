@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from bomtrace.io.csv_realign import extra_fields as _extra_fields
-from bomtrace.io.csv_realign import fits, realign
+from bomtrace.io.csv_realign import fits, realign, shift_fixes
 from bomtrace.io.layouts import SourcePlan
 from bomtrace.io.line_keys import key_lines
 from bomtrace.io.table import column_letter
@@ -141,9 +141,10 @@ def _ragged(
     delim = raw.delimiter or ","
     pn_col = hmap.fields["part_number"]
     fixes: list[tuple[int, list[str]]] = []
+    shift = shift_fixes(raw, hmap, start, rows, int((codes != BLANK).sum()), width, fixes, log)
     for k, written in sorted(raw.ragged.items()):
         i = k - start
-        if i < 0 or i >= len(rows) or codes[i] not in (USED, NO_PART):
+        if i < 0 or i >= len(rows) or codes[i] not in (USED, NO_PART) or i in shift:
             continue
         fields = list(written)
         while len(fields) > width and not fields[-1].strip():
