@@ -118,17 +118,23 @@ def test_headerless_ambiguous_is_refused_with_a_hint(write_csv: WriteCsv, text: 
 
 def test_unknown_header_words_hint_names_the_header(write_csv: WriteCsv) -> None:
     text = (
-        "Field1,Field2,Field3\n"
+        "Alpha,Beta,Gamma\n"
         "RC0603FR-0710KL,4,R1 R2 R3 R4\n"
         "GRM188R71C104KA01D,2,C1 C2\n"
         "STM32F103C8T6,1,U1\n"
     )
     with pytest.raises(ColumnMappingError) as err:
-        read_bom([write_csv("fields.csv", text)])
+        read_bom([write_csv("words.csv", text)])
     msg = str(err.value)
-    assert "Column A 'Field1' holds part-number-like codes" in msg
-    assert "--column part_number='Field1'" in msg
-    assert "--column quantity='Field2'" in msg
+    assert "Column A 'Alpha' holds part-number-like codes" in msg
+    assert "--column part_number='Alpha'" in msg
+    assert "--column quantity='Beta'" in msg
+    # headers that name columns only by number ("Field1") name nothing: read from content
+    t = read_bom(
+        [write_csv("fields.csv", text.replace("Alpha,Beta,Gamma", "Field1,Field2,Field3"))]
+    )
+    assert t.lines["part_number"].tolist()[1] == "RC0603FR-0710KL"
+    assert t.lines["quantity"].tolist()[1:] == [4.0, 2.0, 1.0]
 
 
 def test_missing_part_number_hint_names_an_unheaded_column(write_csv: WriteCsv) -> None:

@@ -176,3 +176,25 @@ def test_a_row_is_never_realigned_by_swallowing_its_quantity(write_csv: WriteCsv
     text = "Reference,Qty,Part Number\nR1,1,A-1\nR2,1,,B-2\nC1,1,C-1\n"
     t = read_bom([write_csv("c.csv", text)])
     assert 2.0 not in t.lines["quantity"].tolist()  # never 'R2,1' as two designators
+
+
+def test_generic_headers_are_no_header_and_the_columns_are_read_from_content(
+    write_csv: WriteCsv,
+) -> None:
+    text = (
+        "Field1,Field2,Field3,Field4\n"
+        "2,490-1524-1-ND,C1 C2,Cap 100nF\n"
+        "3,311-10.0KHRCT-ND,R1 R2 R3,Res 10k\n"
+        "1,LM358DR,U1,Op amp\n"
+        "2,MMBT3904,Q1 Q2,Transistor\n"
+    )
+    t = read_bom([write_csv("fields.csv", text)])
+    assert t.sources[0].header_row == 1
+    assert t.lines["part_number"].tolist()[1:] == [
+        "490-1524-1-ND",
+        "311-10.0KHRCT-ND",
+        "LM358DR",
+        "MMBT3904",
+    ]
+    assert t.lines["quantity"].tolist()[1:] == [2.0, 3.0, 1.0, 2.0]
+    assert len(_issues(t, "key-column")) >= 2

@@ -32,6 +32,8 @@ is missing and the exact flag.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -152,7 +154,9 @@ def _fits(fld: str, cell: str) -> bool:
     return True
 
 
-def infer(raw: RawSheet) -> tuple[list[tuple[str, str] | None], list[tuple[str, str, int]]]:
+def infer(
+    raw: RawSheet, top: int | None = None
+) -> tuple[list[tuple[str, str] | None], list[tuple[str, str, int]]]:
     """The fields of a header-less sheet, read from its content.
 
     Returns
@@ -168,7 +172,7 @@ def infer(raw: RawSheet) -> tuple[list[tuple[str, str] | None], list[tuple[str, 
     none: list[tuple[str, str] | None] = [None] * width
     found: dict[str, list[tuple[int, str]]] = {}
     for j in range(width):
-        got = kind(column_body(raw, None, j))
+        got = kind(column_body(raw, top, j))
         if got is not None:
             found.setdefault(got[0], []).append((j, got[1]))
     counted = [f for f in ("quantity", "reference_designators") if f in found]
@@ -179,7 +183,10 @@ def infer(raw: RawSheet) -> tuple[list[tuple[str, str] | None], list[tuple[str, 
         return none, []
     if len(found.get("description", [])) > 1:
         del found["description"]
-    first = [str(v).strip() if pd.notna(v) else "" for v in raw.frame.iloc[0].tolist()]
+    row0 = 0 if top is None else top + 1  # ``top``: a row of generic names above the data
+    if row0 >= len(raw.frame):
+        return none, []
+    first = [str(v).strip() if pd.notna(v) else "" for v in raw.frame.iloc[row0].tolist()]
     if not first[found["part_number"][0][0]] or any(
         first[j] and not _fits(f, first[j]) for f, cols in found.items() for j, _ in cols
     ):
@@ -192,13 +199,29 @@ def infer(raw: RawSheet) -> tuple[list[tuple[str, str] | None], list[tuple[str, 
             notes.append(
                 (
                     "key-column",
-                    f"No header row: column {raw.columns[j]} was read as {_AS[fld]} (it holds "
+                    f"{'No header row' if top is None else 'The header names no field'}: column "
+                    f"{raw.columns[j]} was read as {_AS[fld]} (it holds "
                     f"{why}). Choose another with --column {fld}=N (N the column number; "
                     f"this one is {j + 1}).",
                     j,
                 )
             )
     return matched, notes
+
+
+_GENERIC = re.compile(r"(?i)^(field|column|col|spalte|colonne|columna|unnamed)[\s_:#-]*\d+$")
+
+
+def generic_header(raw: RawSheet) -> int | None:
+    """The row of a header that names its columns only by number (``Field1 … Field8``,
+    ``Column1``, ``Unnamed: 3``): the first row with values, when every value is such a name."""
+    for i in range(min(len(raw.frame), 30)):
+        cells = [
+            str(v).strip() for v in raw.frame.iloc[i].tolist() if pd.notna(v) and str(v).strip()
+        ]
+        if cells:
+            return i if all(_GENERIC.match(c) for c in cells) else None
+    return None
 
 
 def _data_row(cells: list[str], found: dict[str, list[tuple[int, str]]]) -> bool:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from bomtrace.io.count_columns import choose_quantity, count_like
-from bomtrace.io.headerless import infer
+from bomtrace.io.headerless import generic_header, infer
 from bomtrace.io.identity import KeyPlan, choose, header_role
 from bomtrace.io.mapping import Overrides, header_key, match_header
 from bomtrace.io.table import CANONICAL_FIELDS, ColumnMatch, RawSheet
@@ -105,10 +105,12 @@ def find_header(raw: RawSheet, ov: Overrides) -> HeaderMap | None:
             return _map(raw, None, [""] * width, [None] * width, ov)
         if ov.by_number:
             return None  # columns mapped by hand, but not the part number
-        matched, notes = infer(raw)  # no header row: the columns read from their content
+        top = generic_header(raw)  # "Field1 … Field8": a header that names nothing
+        matched, notes = infer(raw, top)  # the columns read from their content
         if not notes:
             return None
-        hmap = _map(raw, None, [""] * width, matched, ov)
+        cells = [""] * width if top is None else row_cells(raw.frame, top)
+        hmap = _map(raw, top, cells, matched, ov)
         hmap.keyed.notes[:0] = notes
         return hmap
     idx = best[1]
