@@ -69,9 +69,10 @@ def _document_problems(docs: list[dict[str, Any]], out: list[str]) -> dict[str, 
             out.append(f"{where}: effective_before_publication must be {eff < pub}")
         if (pub - eff).days > 14:
             out.append(f"{where}: effective {eff} is more than two weeks before publication")
-        if got.get("applicable") and got["applicable"] > eff:
+        applicable, compliance = got.get("applicable"), got.get("compliance")
+        if applicable is not None and applicable > eff:
             out.append(f"{where}: applicable after effective")
-        if got.get("compliance") and got["compliance"] < eff:
+        if compliance is not None and compliance < eff:
             out.append(f"{where}: compliance before effective")
         for fn, day in doc.get("footnotes_effective", {}).items():
             fn_day = _date(day, f"{where} footnotes_effective {fn}", out)
