@@ -71,7 +71,7 @@ def run_fdpr(
         A screening list or producer table cannot be read.
     """
 
-    screening = build_screening_list(screening_lists)
+    screening = build_screening_list(screening_lists, as_of)
     table = (
         producers
         if isinstance(producers, ProducerTable) or producers is None

@@ -334,7 +334,7 @@ def _entry(
         "rows": rows,
         "citation": c.version.citation,
         "source": c.version.source,
-        "unsure": c.version.unsure,
+        "unsure": c.unsure,
     }
 
 

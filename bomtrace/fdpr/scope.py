@@ -36,6 +36,14 @@ class RuleCase:
     why: str
     party: ScreenedParty | None = None
 
+    @property
+    def unsure(self) -> bool:
+        """The rule form's dates are unsure, or the listing of the party it rests on is (the
+        date an entry or its footnote took effect could not be confirmed)."""
+        party = self.party
+        listing = party is not None and any(e.dates_unsure for e in party.match.entries)
+        return self.version.unsure or listing
+
     def label(self) -> dict[str, Any]:
         return {
             "rule": self.version.paragraph,
@@ -44,7 +52,7 @@ class RuleCase:
             "destination": self.destination,
             "scope": STATE_NAMES[self.scope],
             "why": self.why,
-            "unsure": self.version.unsure,
+            "unsure": self.unsure,
         }
 
 

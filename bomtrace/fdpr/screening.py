@@ -157,6 +157,11 @@ class ListedParty:
     license_requirement: str | None = None
     footnotes_inferred: bool = False
     origin: str = ""  #: where the row came from: packaged extract, or FILE row N
+    #: the packaged extract dated from the Federal Register: the day the entry was added
+    #: ("" for an entry listed before 2019 or a user's file) and whether a date it rests on is
+    #: unsure
+    listed_from: str = ""
+    dates_unsure: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -169,6 +174,10 @@ class ListedParty:
         }
         if self.footnotes_inferred:
             out["fdp_footnotes_inferred"] = True
+        if self.listed_from:
+            out["listed_from"] = self.listed_from
+        if self.dates_unsure:
+            out["dates_unsure"] = True
         return out
 
 

@@ -13,6 +13,7 @@ import io
 import json
 import os
 from collections.abc import Sequence
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -22,35 +23,54 @@ from bomtrace.fdpr.screening import ListedParty, ScreeningList, parse_fdp_footno
 from bomtrace.io import containers
 from bomtrace.io.csv_parse import decode_text, delimiter_of
 from bomtrace.io.formats import binary_kind
-from bomtrace.rules.load import read_json
+from bomtrace.rules.load import read_json, read_toml
 
 
-@lru_cache(maxsize=1)
-def _packaged_rows() -> tuple[tuple[ListedParty, ...], str]:
+@lru_cache(maxsize=8)
+def _packaged_rows(as_of: date | None = None) -> tuple[tuple[ListedParty, ...], str]:
+    """The packaged extract as of a date: an entry added later is not on the list, a footnote
+    designation made later is not carried (``entity_list_dates.toml``, dated from the Federal
+    Register); None: the extract as it is (the snapshot)."""
     doc = read_json("entity_list_extract.json")
-    label = (
-        f"packaged Entity List extract (CSL {doc['header']['csl_generated']}, "
-        f"{len(doc['entries'])} rows)"
-    )
-    rows = tuple(
-        ListedParty(
-            name=e["name"],
-            alt_names=tuple(e["alt_names"]),
-            countries=tuple(e["countries"]),
-            footnotes=tuple(e["fdp_footnotes"]),
-            list_name="Entity List (EL) - Bureau of Industry and Security",
-            license_requirement=e["license_requirement"],
-            footnotes_inferred=bool(e.get("fdp_footnotes_inferred")),
-            origin="packaged extract",
+    dated = {
+        (e["name"], e["notice"]): e for e in read_toml("entity_list_dates.toml").get("entry", [])
+    }
+    rows = []
+    for e in doc["entries"]:
+        when = dated.get((e["name"], e.get("federal_register_notice") or ""), {})
+        added = str(when.get("added", ""))
+        if as_of is not None and added and date.fromisoformat(added) > as_of:
+            continue  # not yet on the Entity List on that date
+        since = {int(k): date.fromisoformat(str(v)) for k, v in when.get("footnotes", {}).items()}
+        footnotes = tuple(
+            n for n in e["fdp_footnotes"] if as_of is None or n not in since or since[n] <= as_of
         )
-        for e in doc["entries"]
+        rows.append(
+            ListedParty(
+                name=e["name"],
+                alt_names=tuple(e["alt_names"]),
+                countries=tuple(e["countries"]),
+                footnotes=footnotes,
+                list_name="Entity List (EL) - Bureau of Industry and Security",
+                license_requirement=e["license_requirement"],
+                footnotes_inferred=bool(e.get("fdp_footnotes_inferred")),
+                origin="packaged extract",
+                listed_from=added,
+                dates_unsure=bool(when.get("unsure")),
+            )
+        )
+    on = f"as of {as_of.isoformat()}, " if as_of is not None else ""
+    label = (
+        f"packaged Entity List extract (CSL {doc['header']['csl_generated']}, {on}"
+        f"{len(rows)} of {len(doc['entries'])} rows, dated from the Federal Register)"
     )
-    return rows, label
+    return tuple(rows), label
 
 
-def packaged_entity_list() -> ScreeningList:
-    """A screening list holding the packaged Entity List extract only."""
-    rows, label = _packaged_rows()
+def packaged_entity_list(as_of: date | None = None) -> ScreeningList:
+    """A screening list holding the packaged Entity List extract only, as of ``as_of`` (entries
+    added later left out, footnote designations made later not carried)."""
+    rows, label = _packaged_rows(as_of)
     sl = ScreeningList()
     sl.add(rows, label)
     return sl
@@ -209,10 +229,11 @@ def _row(r: dict[str, Any], origin: str) -> ListedParty:
 
 
 def build_screening_list(
-    screening_files: Sequence[str | os.PathLike[str]] = (),
+    screening_files: Sequence[str | os.PathLike[str]] = (), as_of: date | None = None
 ) -> ScreeningList:
-    """The packaged extract plus any user-supplied screening list files."""
-    sl = packaged_entity_list()
+    """The packaged extract (as of ``as_of``) plus any user-supplied screening list files (as
+    the user gives them: a Consolidated Screening List file keeps no history)."""
+    sl = packaged_entity_list(as_of)
     for f in screening_files:
         rows, label = load_screening_list(f)
         sl.add(rows, label)
