@@ -65,9 +65,11 @@ class Context:
     def headroom(self, nodes: Any, classes: Any, threshold: Any) -> Any:
         """Controlled US value that could be added before the verdict turns subject
         (threshold × denominator − controlled US value), per node and class; NaN without a
-        denominator, and for a US-origin item (no amount of content makes it foreign-made)."""
+        denominator, for a US-origin item (no amount of content makes it foreign-made) and
+        where a 734.4(a) category certainly applies (no de minimis level: no headroom)."""
         den, num = self.den[nodes], self.grid.num_lo[nodes, classes]
-        return np.where((den > 0) & ~self.us_origin(nodes), threshold * den - num, np.nan)
+        ok = (den > 0) & ~self.us_origin(nodes) & ~self.grid.zero_lo[nodes, classes]
+        return np.where(ok, threshold * den - num, np.nan)
 
     def node_masks(self, track: str, k: int) -> NodeMasks:
         """Node-level masks for one track and class, computed on first use."""

@@ -30,7 +30,8 @@ from bomtrace.rules.model import Destination
 
 #: one destination a product's result shows, for its findings: (countries it stands for,
 #: verdict, ratio, high bound, threshold, the first part that would settle it)
-Cell = tuple[list[str], str, float | None, float | None, float, str | None]
+#: (countries, verdict, low ratio, high ratio, threshold, part to settle first, basis)
+Cell = tuple[list[str], str, float | None, float | None, float, str | None, str]
 
 
 def finding_cells(
@@ -47,8 +48,21 @@ def finding_cells(
             rows = unresolved_lists(ctx, track, k, d.threshold)[row]
             lead = rows[0]["part_number"] if rows else None
         low, high = None if lo != lo else lo, None if hi != hi else hi
-        out.append(([d.code, *same], VERDICTS[g.verdict[r, k]], low, high, d.threshold, lead))
+        basis = ctx.basis(r, k)
+        out.append(
+            ([d.code, *same], VERDICTS[g.verdict[r, k]], low, high, d.threshold, lead, basis)
+        )
     return out
+
+
+def _why_subject(country: str, cell: Cell, ratio_only: bool) -> str:
+    """Why a destination is subject: the ratio over the threshold, or no de minimis level."""
+    if cell[6] == "zero-de-minimis":  # 734.4(a): subject whatever the share
+        return f"{country} (no de minimis level, 15 CFR 734.4(a): subject whatever the share)"
+    if cell[6] == "us-origin":
+        return f"{country} (US-origin item, 15 CFR 734.3(a)(2))"
+    by = "" if ratio_only else "by de minimis: "
+    return f"{country} ({by}{percent(cell[2])} > {cell[4]:.0%})"
 
 
 def product_findings(sink: IssueLog, pn: str, pos: dict[str, Any], cells: list[Cell]) -> None:
@@ -63,11 +77,13 @@ def product_findings(sink: IssueLog, pn: str, pos: dict[str, Any], cells: list[C
     if subject and sink.over(IssueCode.DE_MINIMIS_EXCEEDED):
         sink.tally(IssueCode.DE_MINIMIS_EXCEEDED)
     elif subject:
-        shown = ", ".join(f"{c} ({percent(x[2])} > {x[4]:.0%})" for c, x in subject[:8])
+        ratio_only = all(x[6] == "de-minimis" for _, x in subject)
+        shown = ", ".join(_why_subject(c, x, ratio_only) for c, x in subject[:8])
         more = f" and {len(subject) - 8} more" if len(subject) > 8 else ""
+        by = " by de minimis" if ratio_only else ""
         sink.add(
             IssueCode.DE_MINIMIS_EXCEEDED,
-            f"Product {pn} is subject to the EAR by de minimis for {shown}{more}.",
+            f"Product {pn} is subject to the EAR{by} for {shown}{more}.",
             part_number=pn,
             data={"countries": [c for c, _ in subject]},
             **pos,

@@ -166,7 +166,7 @@ def render_analysis(d: dict[str, Any]) -> str:
                 [
                     x["country"] + (f" +{len(others)}" if others else ""),
                     x["name"],
-                    pct(x["threshold"]),
+                    "none" if x.get("basis") == "zero-de-minimis" else pct(x["threshold"]),
                     money(x["controlled_us_value"]),
                     rng,
                     VERDICT_LABEL[x["verdict"]] + BASIS_NOTE.get(x.get("basis"), ""),
