@@ -69,3 +69,13 @@ def test_a_listing_whose_date_is_unsure_says_so() -> None:
     m = packaged_entity_list(date(2021, 1, 1)).match("Huawei Cloud Computing Technology")
     assert m.entries and all(e.dates_unsure for e in m.entries)
     assert m.entries[0].to_dict()["listed_from"] == "2020-08-17"
+
+
+def test_results_say_what_the_parties_were_not_screened_against() -> None:
+    from bomtrace.fdpr.analysis import screening_limits
+    from bomtrace.fdpr.screening import ListedParty
+
+    packaged = packaged_entity_list(date(2021, 1, 1))
+    assert "outside the packaged extract" in screening_limits(packaged)[0]
+    packaged.add([ListedParty("X Corp", (), ("CN",), (), "Entity List")], "consolidated.csv")
+    assert "keeps no history" in screening_limits(packaged)[0]

@@ -62,6 +62,21 @@ class ProductFdpr:
 _PRONG_NAMES = (("direct", "direct_product"), ("plant", "plant"), ("ic", "contains_ic"))
 
 
+def screening_limits(screening: ScreeningList) -> list[str]:
+    """What the parties were not screened against on the date: the Entity List beyond the
+    packaged extract (without a screening-list file), or the history of a file's list."""
+    files = [label for label in screening.labels if not label.startswith("packaged")]
+    if not files:
+        return [
+            "Entity List parties outside the packaged extract (footnote-1 Huawei rows and "
+            "examples; give the Consolidated Screening List with --screening-list FILE)"
+        ]
+    return [
+        "Screening-list files as of the date: a Consolidated Screening List file keeps no "
+        "history and is applied as given"
+    ]
+
+
 def analyze_fdpr(
     graph: BomGraph,
     ev: Evidence,
@@ -137,7 +152,7 @@ def analyze_fdpr(
         "data_version": load_fdp_data().data_version,
         "parties": [p.to_dict() for p in screened],
         "rules": [c.label() for c in ctxs],
-        "not_modelled": list(load_fdp_data().not_modelled),
+        "not_modelled": [*load_fdp_data().not_modelled, *screening_limits(screening)],
     }
     holds = ~leaf & (below[:, 0] > 0)
     desc = graph.attr("description")
