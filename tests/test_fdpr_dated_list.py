@@ -9,6 +9,8 @@ from datetime import date
 
 import pytest
 
+from bomtrace.fdpr.analysis import screening_limits
+from bomtrace.fdpr.screening import ListedParty
 from bomtrace.fdpr.screening_sources import packaged_entity_list
 
 
@@ -72,9 +74,6 @@ def test_a_listing_whose_date_is_unsure_says_so() -> None:
 
 
 def test_results_say_what_the_parties_were_not_screened_against() -> None:
-    from bomtrace.fdpr.analysis import screening_limits
-    from bomtrace.fdpr.screening import ListedParty
-
     packaged = packaged_entity_list(date(2021, 1, 1))
     assert "outside the packaged extract" in screening_limits(packaged)[0]
     packaged.add([ListedParty("X Corp", (), ("CN",), (), "Entity List")], "consolidated.csv")

@@ -10,15 +10,15 @@ import difflib
 import pandas as pd
 
 from bomtrace.io.column_content import column_body, line_numbers
-from bomtrace.io.identity import _set, words
+from bomtrace.io.header_words import word_set, words
 from bomtrace.io.table import RawSheet
 
 #: header words that may name a per-assembly count when no header says "quantity"
-_COUNT_WORDS = _set(
+_COUNT_WORDS = word_set(
     "qty quantity quantities units number count pcs pieces piece needed required req "
     "amount menge anzahl stk stück nombre cantidad unidades"
 )
-_NOT_COUNT = _set(
+_NOT_COUNT = word_set(
     "price cost total sum stock order moq min pack avail available lead eur usd in sold bought "
     "purchased ordered buy"
 )

@@ -36,13 +36,44 @@ def header_key(text: object) -> str:
 
 MONEY_SIGN = re.compile(r"[$€£¥]")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
-_PRICE_WORDS = frozenset(["price", "cost", "preis", "prix", "precio", "costo", "kosten", "coût"])
-_UNIT_WORDS = frozenset(
-    ["unit", "each", "ea", "per", "pp", "piece", "pc", "pcs", "stk", "stück", "st", "1", "one"]
-    + ["usd", "eur", "gbp", "chf", "cny", "rmb", "jpy", "cad", "aud", "dollar", "euro"]
+_SPLIT = re.compile(r"[^\w]+|_", re.UNICODE)
+_TRAILING_DIGITS = re.compile(r"(?<=[^\W\d_]{3})(?=\d+\b)")
+
+
+def word_set(text: str) -> frozenset[str]:
+    """A set of header words written as one text."""
+    return frozenset(text.split())
+
+
+def words(header: object) -> list[str]:
+    """The words of a header: ``"MANUFACTURER_PART_NUMBER"`` → manufacturer, part, number.
+
+    >>> words("PartNumber"), words("*Mfg Part #"), words("Mfr P/N"), words("details1")
+    (['part', 'number'], ['mfg', 'part', 'no'], ['mfr', 'p', 'n'], ['details', '1'])
+    """
+    text = _CAMEL.sub(" ", str(header)).replace("#", " no ")
+    text = _TRAILING_DIGITS.sub(" ", text)
+    return [w for w in _SPLIT.split(text.casefold()) if w]
+
+
+#: words that name a maker
+MAKER_WORDS = word_set(
+    "mfr mfg mfgr manf manuf manufacturer manufacturers maker hersteller fabricant "
+    "fabricante produttore brand"
 )
-_MAKER_WORDS = frozenset(["mfr", "mfg", "mfgr", "manf", "manuf", "manufacturer", "maker"])
-_NUMBER_WORDS = frozenset(["pn", "no", "number", "num", "nr", "id", "code"])
+#: words that say a column holds a number or code
+NUMBER_WORDS = word_set("pn p no number num nr nummer id code sku ref reference refrence")
+_PRICE_WORDS = word_set("price cost preis prix precio costo kosten coût")
+_UNIT_WORDS = word_set(
+    "unit each ea per pp piece pc pcs stk stück st 1 one "
+    "usd eur gbp chf cny rmb jpy cad aud dollar euro"
+)
+
+
+def maker_number(ws: set[str] | frozenset[str]) -> bool:
+    """True when a header's words name a manufacturer's number: a maker word and a number word
+    ("Mfr P/N", "Manufacturer_No", "manf#")."""
+    return bool(ws & MAKER_WORDS) and (bool(ws & NUMBER_WORDS) or {"p", "n"} <= ws)
 
 
 def by_words(text: object) -> tuple[str, str] | None:
@@ -57,14 +88,10 @@ def by_words(text: object) -> tuple[str, str] | None:
     >>> by_words("*Mfg Part #"), by_words("Manufacturer_No"), by_words("Part Manufacturer")
     (('mpn', 'alias'), ('mpn', 'alias'), None)
     """
-    spaced = _CAMEL.sub(" ", str(text)).replace("#", " no ")
-    spaced = MONEY_SIGN.sub(" price ", spaced)
-    ws = {w for w in re.split(r"[\W_]+", spaced.casefold()) if w}
+    ws = set(words(MONEY_SIGN.sub(" price ", str(text))))
     if ws & _PRICE_WORDS:  # only words of price, unit and currency: "Price Each", "Cost/ea"
         return None if ws - _PRICE_WORDS - _UNIT_WORDS else ("unit_cost", "alias")
-    if ws & _MAKER_WORDS and (ws & _NUMBER_WORDS or {"p", "n"} <= ws):
-        return ("mpn", "alias")
-    return None
+    return ("mpn", "alias") if maker_number(ws) else None
 
 
 #: words in a header key that say a column counts something (a quantity)

@@ -33,10 +33,8 @@ not a part number when another column can identify the lines.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
 from bomtrace.io.column_content import (
@@ -45,62 +43,34 @@ from bomtrace.io.column_content import (
     line_numbers,
     unnamed_names,
 )
-from bomtrace.io.header_words import MONEY_SIGN
+from bomtrace.io.header_words import MONEY_SIGN, NUMBER_WORDS, maker_number, word_set, words
 from bomtrace.io.mapping import header_key, match_header
 from bomtrace.io.table import RawSheet
 
-
-def _set(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-#: words that name a maker
-_MAKER = _set(
-    "mfr mfg mfgr manf manuf manufacturer manufacturers maker hersteller fabricant "
-    "fabricante produttore brand"
-)
-#: words that say a column holds a number or code
-_NUMBER = _set("pn p no number num nr nummer id code sku ref reference refrence")
 #: distributors and shops whose name heads a column of their order numbers
-_SHOPS = _set(
+_SHOPS = word_set(
     "digikey digi mouser lcsc jlc jlcpcb farnell newark element14 element tme rs arrow avnet "
     "adafruit sparkfun reichelt conrad aliexpress amazon misumi mcmaster octopart "
     "rscomponents taobao seeed pololu robotshop"
 )
 #: words of a supplier that need a number word to name an order number ("Supplier" alone is
 #: the supplier's name)
-_SUPPLIER = _set("supplier vendor distributor distributer order ordering bestell")
+_SUPPLIER = word_set("supplier vendor distributor distributer order ordering bestell")
 #: whole headers that are order numbers
 _ORDER = frozenset({"sku", "dpn", "spn", "bestellnummer", "bestellnr", "ordercode", "orderno"})
 #: words that say a column is not an identifier at all
-_NOT_ID = _set(
+_NOT_ID = word_set(
     "line qty quantity price cost url link stock datasheet total ext extended each unit units "
     "moq pack date status note notes remark remarks comments avail available lead"
 )
-_NAME = _set(
+_NAME = word_set(
     "details detail spec specs specification specifications component item variant "
     "value val wert comment comments description desc designation device name names "
     "article bezeichnung benennung désignation"
 )
-_SHAPE = _set("footprint package pattern case pcb housing gehäuse bauform")
+_SHAPE = word_set("footprint package pattern case pcb housing gehäuse bauform")
 #: cells that are no part number at all ("ANY" passive, "Generic", "TBD")
-PLACEHOLDERS = _set("any generic tbd tba n/a none - -- ? ~ various misc xxx unknown dnp")
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
-_SPLIT = re.compile(r"[^\w]+|_", re.UNICODE)
-
-
-def words(header: str) -> list[str]:
-    """The words of a header: ``"MANUFACTURER_PART_NUMBER"`` → manufacturer, part, number.
-
-    >>> words("PartNumber"), words("*Mfg Part #"), words("Mfr P/N"), words("details1")
-    (['part', 'number'], ['mfg', 'part', 'no'], ['mfr', 'p', 'n'], ['details', '1'])
-    """
-    text = _CAMEL.sub(" ", str(header)).replace("#", " no ")
-    text = _TRAILING_DIGITS.sub(" ", text)
-    return [w for w in _SPLIT.split(text.casefold()) if w]
-
-
-_TRAILING_DIGITS = re.compile(r"(?<=[^\W\d_]{3})(?=\d+\b)")
+PLACEHOLDERS = word_set("any generic tbd tba n/a none - -- ? ~ various misc xxx unknown dnp")
 
 
 def header_role(header: str) -> str | None:
@@ -113,9 +83,9 @@ def header_role(header: str) -> str | None:
     s = set(ws)
     if s & _NOT_ID and not (len(ws) > 1 and joined in _ORDER):
         return None
-    numbered = bool(s & _NUMBER) or {"p", "n"} <= s
-    if s & _MAKER and numbered:
+    if maker_number(s):
         return "mpn"
+    numbered = bool(s & NUMBER_WORDS) or {"p", "n"} <= s
     if joined in _ORDER or s & _SHOPS or "digikey" in joined:
         return "distributor"
     if s & _SUPPLIER and numbered:
@@ -125,26 +95,6 @@ def header_role(header: str) -> str | None:
     if s & _NAME:
         return "name"
     return None
-
-
-def placeholder(s: pd.Series) -> np.ndarray:
-    """True where a cell is a placeholder, not a part number (``ANY``, ``Generic``, ``-``)."""
-    low = s.str.casefold()
-    return low.isin(PLACEHOLDERS).to_numpy(dtype=bool)
-
-
-def name_key(columns: list[pd.Series], at: np.ndarray) -> pd.Series:
-    """Keys made of the name columns for the rows ``at``: ``(no part number) 10k | R_0603``;
-    empty where every name cell is empty."""
-    parts = [c.iloc[at].reset_index(drop=True) for c in columns]
-    if not parts:
-        return pd.Series([""] * len(at), dtype="str")
-    frame = pd.concat(parts, axis=1).astype("str")
-    joined = frame.apply(
-        lambda r: " | ".join(v for v in r if v and v.casefold() not in PLACEHOLDERS), axis=1
-    )
-    joined = joined.astype("str") if len(joined) else pd.Series([], dtype="str")
-    return joined.where(joined == "", "(no part number) " + joined)
 
 
 _RANKS = {"part_number": 1, "mpn": 2, "distributor": 3}

@@ -34,6 +34,8 @@ from __future__ import annotations
 import functools
 import re
 
+from bomtrace.io.aliases_intl import INTL_ALIASES
+
 #: Encodings charset-normalizer chooses among (Python codec names), the code pages BOMs are
 #: written in on Windows and Unix systems.
 CANDIDATES: tuple[str, ...] = (
@@ -224,9 +226,7 @@ _CAMEL = re.compile(r"[^\W\d_A-Z](?=[A-ZА-ЯЁ])")
 
 @functools.cache
 def _common() -> frozenset[str]:
-    from charset_normalizer.constant import FREQUENCIES
-
-    from bomtrace.io.aliases_intl import INTL_ALIASES
+    from charset_normalizer.constant import FREQUENCIES  # only for files that are not UTF-8
 
     chars = set(_LATIN + _HAN)
     for lang in ("Chinese", "Japanese", "Korean", "Russian", "Ukrainian", "Bulgarian"):
