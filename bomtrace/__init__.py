@@ -33,6 +33,7 @@ _LAZY = {
     "inspect": "bomtrace.api",
     "load_ruleset": "bomtrace.rules",
     "read_bom": "bomtrace.io",
+    "rule_changes": "bomtrace.api",
     "suppliers": "bomtrace.api",
 }
 
@@ -51,12 +52,13 @@ __all__ = [
     "inspect",
     "load_ruleset",
     "read_bom",
+    "rule_changes",
     "suppliers",
 ]
 
 if TYPE_CHECKING:
     from bomtrace.analysis import AnalysisResult
-    from bomtrace.api import analyze, explain, explode, inspect, suppliers
+    from bomtrace.api import analyze, explain, explode, inspect, rule_changes, suppliers
     from bomtrace.errors import BomtraceError
     from bomtrace.graph import BomGraph, build_graph
     from bomtrace.io import read_bom

@@ -88,6 +88,7 @@ class IssueCode(StrEnum):
     ORIGIN_ASSUMED = "origin-assumed"
     VALUE_OVERFLOW = "value-overflow"
     UNKNOWN_ECCN_PARAGRAPH = "unknown-eccn-paragraph"
+    ECCN_NOT_ON_DATE = "eccn-not-on-date"
     UNKNOWN_ITEM_TYPE = "unknown-item-type"
     SOFTWARE_NOT_BUNDLED = "software-not-bundled"
     TECHNOLOGY_REPORT = "technology-report"
@@ -169,6 +170,7 @@ DEFAULT_SEVERITY: dict[IssueCode, Severity] = {
     IssueCode.ORIGIN_ASSUMED: Severity.INFO,
     IssueCode.VALUE_OVERFLOW: Severity.ERROR,
     IssueCode.UNKNOWN_ECCN_PARAGRAPH: Severity.WARNING,
+    IssueCode.ECCN_NOT_ON_DATE: Severity.WARNING,
     IssueCode.UNKNOWN_ITEM_TYPE: Severity.INFO,
     IssueCode.SOFTWARE_NOT_BUNDLED: Severity.INFO,
     IssueCode.TECHNOLOGY_REPORT: Severity.INFO,

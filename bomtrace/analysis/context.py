@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from bomtrace.analysis.grid import Grid
+from bomtrace.analysis.limits import CellLimits
 from bomtrace.analysis.ranking import Rankings
 from bomtrace.analysis.results import Basis
 from bomtrace.analysis.values import NodeValues
@@ -44,6 +45,8 @@ class Context:
     #: bool per node: a US-origin item (its own origin is US, or --made-in US and none
     #: given), subject to the EAR wherever it is; its verdicts are SUBJECT in the grids
     us_item: np.ndarray | None = None
+    #: the limits of the dated ruleset each product × destination result rests on
+    limits: CellLimits | None = None
 
     def us_origin(self, nodes: Any) -> Any:
         """Bool per node of ``nodes`` (or one bool): a US-origin item (basis ``us-origin``,

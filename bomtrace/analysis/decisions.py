@@ -55,6 +55,7 @@ def decision_for(
                 source=ex.citation,
                 reason=f"not counted: {ex.title} ({ex.citation}); otherwise {dec.reason}",
                 paragraph_unknown=dec.paragraph_unknown,
+                limits=dec.limits,
             )
     return dec
 
@@ -147,7 +148,17 @@ def eccn_issues(
     for i in us[flagged].tolist():
         key = keys[i]
         dec = dec0[key]
-        if dec.status == "unknown":
+        if dec.status == "unknown" and any(x.kind == "not-modelled" for x in dec.limits):
+            node_issue(
+                graph,
+                sink,
+                int(i),
+                IssueCode.ECCN_NOT_ON_DATE,
+                f"{graph.part_numbers[i]}: {dec.reason} It is counted as not controlled, and "
+                "as controlled in the high bound.",
+                "eccn",
+            )
+        elif dec.status == "unknown":
             node_issue(
                 graph,
                 sink,

@@ -24,6 +24,7 @@ from bomtrace.analysis.context import Context
 from bomtrace.analysis.decisions import decision_for, decision_keys
 from bomtrace.analysis.destination_result import matches_end_user
 from bomtrace.analysis.grid import NOT_SUBJECT, SUBJECT, build_grid
+from bomtrace.analysis.limits import cell_limits
 from bomtrace.analysis.options import AnalysisOptions
 from bomtrace.analysis.origins import finite_nodes, overflowed, product_origins, us_items
 from bomtrace.analysis.product_results import ProductResults
@@ -206,6 +207,7 @@ def _analyze_graph(
         end_user=options.end_user,
         technology_note=ruleset.note("tracks", "technology_report"),
         us_item=us_item,
+        limits=cell_limits(graph, ruleset, dests, dest_class, vals.keys, vals.decisions),
     )
     _technology_issue(graph, vals, sink, ctx.technology_note)
     overflow = overflowed(graph, vals, den, sink) | mixed

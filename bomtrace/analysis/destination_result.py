@@ -59,6 +59,8 @@ def destination_result(
         track=track,
         basis=basis,
     )
+    if ctx.limits is not None:
+        out.limits = ctx.limits.ids(v, d.code)
     if track == "technology":
         out.notes.append(ctx.technology_note)
     if ctx.alt is not None:

@@ -245,6 +245,10 @@ class ProductResults(LazyResults):
         rows = self._rows.values()
         return sorted({self._dests[di].code for row in rows for di, _, _ in self._slots(row)})
 
+    def limits(self) -> list[dict[str, Any]]:
+        """Every ruleset limit the products' results can name (``ruleset.limits``)."""
+        return self._ctx.limits.to_list() if self._ctx.limits is not None else []
+
     def fdpr_findings(self) -> list[tuple[list[dict[str, Any]], dict[str, Any] | None]]:
         """Per product with FDPR findings, its entries and summary (as its result holds them)."""
         return [(f.entries, f.summary) for f in self._fdpr.values()]
@@ -357,8 +361,15 @@ class ProductResults(LazyResults):
             "top_contributors": Written(top),
             "scenarios": Const([]),
             "same_for": same_for,
+            "limits": self._limits(node, dests),
         }
         return Frame(len(pj), columns, done), ends
+
+    def _limits(self, node: np.ndarray, dests: list[Destination]) -> list[list[str]] | Const:
+        lim = self._ctx.limits
+        if lim is None:
+            return Const([])
+        return lim.ids_of(node.tolist(), [d.code for d in dests])
 
     def _full_cell(self, r: int, row: int, di: int, k: int, same: list[str]) -> dict[str, Any]:
         """One cell's entry, from its result built in full."""

@@ -99,6 +99,8 @@ class DestinationResult:
     #: under ``--all-destinations``: the other destinations with this same outcome
     same_for: list[str] = field(default_factory=list)
     basis: Basis = "de-minimis"
+    #: ids of the ruleset limits (``ruleset.limits``) the result rests on on its date
+    limits: list[str] = field(default_factory=list)
 
     @property
     def subject_to_ear(self) -> bool | None:

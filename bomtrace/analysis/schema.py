@@ -226,6 +226,7 @@ DESTINATION = Table(
         Field("top_contributors", table=CONTRIBUTOR, many=True),
         Field("scenarios", omit="empty", table=SCENARIO, many=True),
         Field("same_for", omit="empty"),
+        Field("limits", omit="empty"),
     ),
 )
 

@@ -44,6 +44,8 @@ from bomtrace.graph.model import BomGraph
 from bomtrace.issues import IssueCode, IssueLog
 from bomtrace.rollup import explode_kept, rollup
 from bomtrace.rules.fdp import load_fdp_data
+from bomtrace.rules.limits import fdpr_limits
+from bomtrace.rules.load import load_data
 from bomtrace.rules.model import Destination
 
 #: unresolved parts listed per product (largest extended value first; ``unresolved_count``
@@ -152,7 +154,11 @@ def analyze_fdpr(
         "data_version": load_fdp_data().data_version,
         "parties": [p.to_dict() for p in screened],
         "rules": [c.label() for c in ctxs],
-        "not_modelled": [*load_fdp_data().not_modelled, *screening_limits(screening)],
+        "not_modelled": [
+            *load_fdp_data().not_modelled,
+            *screening_limits(screening),
+            *fdpr_limits(load_data(), as_of),
+        ],
     }
     holds = ~leaf & (below[:, 0] > 0)
     desc = graph.attr("description")

@@ -132,6 +132,7 @@ def render_analysis(d: dict[str, Any]) -> str:
     if rs["scenarios"]:
         out.append("Scenarios: " + ", ".join(rs["scenarios"]))
     every = bool((d.get("options") or {}).get("all_destinations"))
+    marks = limit_marks(rs)
     for p in d["products"]:
         out.append("")
         title = f"Product {p['part_number']}"
@@ -172,6 +173,7 @@ def render_analysis(d: dict[str, Any]) -> str:
                     VERDICT_LABEL[x["verdict"]] + BASIS_NOTE.get(x.get("basis"), ""),
                     money(x["headroom"]),
                     lead,
+                    " ".join(marks[i] for i in x.get("limits") or []),
                 ]
             )
         if rows:
@@ -186,6 +188,7 @@ def render_analysis(d: dict[str, Any]) -> str:
                         "verdict",
                         "headroom",
                         "top contributor",
+                        "limits",
                     ],
                     rows,
                 )
@@ -238,6 +241,23 @@ def render_analysis(d: dict[str, Any]) -> str:
             + (f"; {us} US-origin, subject wherever they are" if us else "")
             + "; see --format json/xlsx)."
         )
+    out.extend(limit_lines(rs, marks))
     out.append("")
     out.append(issues_block(d["issues"]))
     return "\n".join(out)
+
+
+def limit_marks(rs: dict[str, Any]) -> dict[str, str]:
+    """Short marks (L1, L2, ...) of the ruleset limits, in the document's order."""
+    return {x["id"]: f"L{i}" for i, x in enumerate(rs.get("limits") or [], 1)}
+
+
+def limit_lines(rs: dict[str, Any], marks: dict[str, str]) -> list[str]:
+    """The limits of the rules on the date, each with its mark, kind and citation."""
+    if not rs.get("limits"):
+        return []
+    out = ["", f"Limits of the rules as of {rs['as_of']} (the 'limits' column names them):"]
+    for x in rs["limits"]:
+        cite = f" ({x['citation']})" if x.get("citation") else ""
+        out.append(f"  {marks[x['id']]} [{x['kind']}] {x['topic']}: {x['text']}{cite}")
+    return out

@@ -113,6 +113,12 @@ def _rules_table(result: Any, out: Any) -> Output:
     return render_rules(result.to_dict(), details=result.named)
 
 
+def _rule_changes_table(result: Any, out: Any) -> Output:
+    from bomtrace.report.rule_changes_text import render_rule_changes
+
+    return render_rule_changes(result.to_dict())
+
+
 class Format(NamedTuple):
     """One output format."""
 
@@ -142,6 +148,7 @@ FORMATS: dict[str, Format] = {
                 "explain": _explain_table,
                 "suppliers": _suppliers_table,
                 "rules": _rules_table,
+                "rule-changes": _rule_changes_table,
             },
         ),
         Format(
@@ -155,6 +162,7 @@ FORMATS: dict[str, Format] = {
                 "explain": _json,
                 "suppliers": _json,
                 "rules": _json,
+                "rule-changes": _json,
             },
         ),
         Format("csv", (".csv",), True, {"analyze": _analysis_csv, "explode": _explode_csv}),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bomtrace.report.analysis_text import limit_marks
 from bomtrace.report.text import money, pct
 
 MAX_ISSUES = 2000
@@ -20,4 +21,5 @@ def render_html(d: dict[str, Any]) -> str:
         lstrip_blocks=True,
     )
     tpl = env.get_template("analysis.html.j2")
-    return tpl.render(d=d, money=money, pct=pct, max_issues=MAX_ISSUES)
+    marks = limit_marks(d["ruleset"])
+    return tpl.render(d=d, money=money, pct=pct, max_issues=MAX_ISSUES, limit_marks=marks)

@@ -176,8 +176,12 @@ class AllDestinationsEntry:
         return "maybe" if within(self.paragraph, paragraph) else "no"
 
 
-def _controlled(reason: str, source: str | None, **kw: bool) -> ControlDecision:
-    return ControlDecision(status="controlled", reason=reason, source=source, **kw)
+def _controlled(
+    reason: str, source: str | None, paragraph_unknown: bool = False
+) -> ControlDecision:
+    return ControlDecision(
+        status="controlled", reason=reason, source=source, paragraph_unknown=paragraph_unknown
+    )
 
 
 def decide(

@@ -17,6 +17,7 @@ from importlib.resources import files
 from typing import Any, cast
 
 from bomtrace.errors import RulesetError
+from bomtrace.rules.ccl_dated import CclLog, parse_ccl_changes
 from bomtrace.rules.controls import AllDestinationsEntry, CclEntry, Control
 from bomtrace.rules.dated import Dated, dated, parse_date
 from bomtrace.rules.load_deminimis import DatedZero, Exclusion, dest_scope, parse_deminimis
@@ -84,6 +85,17 @@ class TerritoryRule:
 
 
 @dataclass(frozen=True)
+class NotModelled:
+    """A rule, or a table's history, bomtrace does not model while the entry is in force."""
+
+    when: Dated
+    topic: str
+    text: str
+    countries: frozenset[str]  #: destinations it concerns; empty = every destination
+    applies_to: str  #: "de-minimis" (destination results) or "fdpr" (the FDPR run)
+
+
+@dataclass(frozen=True)
 class RulesetData:
     """Everything in ``rules/data``, validated, independent of any date."""
 
@@ -95,12 +107,14 @@ class RulesetData:
     inherits: dict[str, str]
     groups: dict[str, frozenset[str]]
     ccl: dict[str, CclEntry]
+    ccl_log: CclLog  #: ``ccl_changes.toml``: entries added later, destination scopes by date
     all_destinations: dict[str, tuple[AllDestinationsEntry, ...]]
     group_changes: tuple[GroupChange, ...]
     mark_changes: tuple[MarkChange, ...]
     thresholds: tuple[ThresholdRule, ...]
     embargoes: tuple[EmbargoRule, ...]
     territories: tuple[TerritoryRule, ...]
+    not_modelled: tuple[NotModelled, ...]
     listed_ear99: tuple[CountryRule, ...]
     paragraphs_added: tuple[tuple[Dated, str], ...]  #: (when, first-level paragraph letter)
     partner_carveouts: tuple[CountryRule, ...]
@@ -210,8 +224,20 @@ def _changes(raw: dict[str, Any]) -> dict[str, Any]:
             )
             for e in raw.get("territory", [])
         )
+        out["not_modelled"] = tuple(
+            NotModelled(
+                dated(e, f"not_modelled {e['topic']}"),
+                e["topic"],
+                " ".join(str(e["text"]).split()),
+                frozenset(e.get("countries", [])),
+                e.get("applies_to", "de-minimis"),
+            )
+            for e in raw.get("not_modelled", [])
+        )
     except KeyError as exc:
         raise RulesetError(f"changes.toml: an entry lacks the field {exc}") from exc
+    if any(n.applies_to not in ("de-minimis", "fdpr") for n in out["not_modelled"]):
+        raise RulesetError("changes.toml: not_modelled applies_to must be 'de-minimis' or 'fdpr'")
     if any(e.level not in ("all", "ccl") for e in out["embargoes"]):
         raise RulesetError("changes.toml: embargo level must be 'all' or 'ccl'")
     if not any(not t.groups for t in out["thresholds"]):
@@ -344,6 +370,7 @@ def load_data() -> RulesetData:
         },
         groups={k: frozenset(v) for k, v in members.items()},
         ccl=ccl_entries,
+        ccl_log=parse_ccl_changes(read_toml("ccl_changes.toml"), ccl_entries),
         all_destinations=all_dest,
         scenarios=_scenarios(scenarios),
         earliest=parse_date(meta.get("earliest"), "[ruleset] earliest"),

@@ -39,6 +39,32 @@ class Destination:
     region_of: str | None = None
 
 
+#: what a limit says about a result: ``not-modelled`` (a rule or a table's history bomtrace does
+#: not model on the date), ``unsure`` (a dated fact not confirmed against primary text),
+#: ``note`` (in force but e.g. not enforced by BIS, or before its compliance date)
+LimitKind = Literal["not-modelled", "unsure", "note"]
+
+
+@dataclass(frozen=True)
+class Limit:
+    """Something a result rests on that bomtrace could not model or confirm for its date."""
+
+    id: str  #: stable key, e.g. "unsure:CCL 3A090.a RS"; results refer to limits by it
+    kind: str  #: a :data:`LimitKind`
+    topic: str  #: what it is about, e.g. "Country Group D:5 (RU)"
+    text: str  #: what is not modelled or unsure, and what it means for the result
+    citation: str | None = None  #: the rule or entry it comes from
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "topic": self.topic,
+            "text": self.text,
+            "citation": self.citation,
+        }
+
+
 @dataclass(frozen=True)
 class ControlDecision:
     """Whether US-origin content with one ECCN counts as controlled for one destination."""
@@ -48,6 +74,8 @@ class ControlDecision:
     source: str | None = None  #: citation
     #: the paragraph given is not one of the entry's paragraphs; the entry was judged instead
     paragraph_unknown: bool = False
+    #: what the decision rests on that is unsure or noted on the date (dated CCL changes)
+    limits: tuple[Limit, ...] = ()
 
 
 @dataclass(frozen=True)

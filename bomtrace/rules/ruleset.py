@@ -12,16 +12,19 @@
 from __future__ import annotations
 
 import difflib
+from dataclasses import replace
 from datetime import date, datetime
 from functools import lru_cache
 
 from bomtrace.countries import country_name, normalize_country
 from bomtrace.eccn import is_eccn_syntax, normalize_eccn, split_eccn
 from bomtrace.errors import RulesetError, UnknownDestination, UsageError
+from bomtrace.rules.ccl_dated import DatedCcl
 from bomtrace.rules.controls import decide
+from bomtrace.rules.limits import destination_limits, fdpr_limits
 from bomtrace.rules.load import RulesetData, load_data
 from bomtrace.rules.load_deminimis import Exclusion
-from bomtrace.rules.model import ControlDecision, Destination, RulesetInfo, Scenario
+from bomtrace.rules.model import ControlDecision, Destination, Limit, RulesetInfo, Scenario
 from bomtrace.rules.zero import ZeroDeMinimis
 
 _UNKNOWN = (
@@ -53,9 +56,10 @@ class Ruleset:
         self._hidden = frozenset(
             root for when, root in data.paragraphs_added if not when.in_force(as_of)
         )
+        self._ccl = DatedCcl(data.ccl, data.ccl_log, as_of)
         self._destinations = {code: self._build(code) for code in self._codes()}
         named = {c for z in self._zero for c in z.destinations.countries}
-        for e in self._data.ccl.values():
+        for e in self._ccl.entries.values():
             for c in e.controls:
                 if c.dest_scope is not None:
                     named |= c.dest_scope.countries | c.dest_scope.except_countries
@@ -71,6 +75,7 @@ class Ruleset:
             *(c.when for c in data.partner_countries),
             *(z.when for z in data.zero),
             *(when for when, _ in data.paragraphs_added),
+            *(s.when for s in data.ccl_log.scopes),
         ]
         used = [w.citation + (" [unsure]" if w.unsure else "") for w in whens if w.in_force(as_of)]
         self.info = RulesetInfo(
@@ -251,15 +256,31 @@ class Ruleset:
             Status ``controlled`` / ``possible`` / ``not-controlled`` / ``unknown`` with reason
             and citation. Entity List status never enters (regulatory.md 0.1 #1).
         """
-        return decide(
+        not_yet = self._ccl.unknown_on_date(eccn) if dest.embargo != "all" else None
+        if not_yet is not None:
+            return not_yet
+        out = decide(
             eccn,
             dest,
-            self._data.ccl,
+            self._ccl.entries,
             self._data.all_destinations,
             partner=self.is_partner(made_in),
             listed_ear99=listed_ear99,
             hidden_roots=self._hidden,
         )
+        limits = self._ccl.limits_of(eccn)
+        if limits and (dest.embargo is None or out.source != dest.embargo_source):
+            out = replace(out, limits=limits)  # the decision rests on a dated scope
+        return out
+
+    def limits(self, dest: Destination) -> list[Limit]:
+        """What de minimis results for ``dest`` on the ruleset date rest on that bomtrace does
+        not model or could not confirm (:func:`bomtrace.rules.limits.destination_limits`)."""
+        return destination_limits(self._data, self._as_of, dest)
+
+    def fdpr_limits(self) -> list[str]:
+        """What the FDPR run does not model on the ruleset date (e.g. the Affiliates rule)."""
+        return fdpr_limits(self._data, self._as_of)
 
     def is_partner(self, country: str | None) -> bool:
         """Whether ``country`` (ISO code) is in Supp. No. 3 to Part 746 on the ruleset date."""

@@ -1,0 +1,103 @@
+"""Which limits of the dated ruleset each product × destination result rests on.
+
+A destination's limits (a table whose history is not modelled on the date, an unsure dated
+row or membership) concern every item analysed for it; a control decision's limits (a CCL
+entry added after the date, a destination scope not confirmed or not enforced) concern the
+items that hold content with that decision. :class:`CellLimits` gives each cell its limit ids
+and keeps the table of those used, for the document's ``ruleset.limits``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from bomtrace.graph.model import BomGraph
+from bomtrace.rollup import rollup
+from bomtrace.rules.model import Destination, Limit
+
+
+@dataclass
+class CellLimits:
+    """Limit ids per (item, destination), and the limits they name."""
+
+    table: dict[str, Limit]
+    by_dest: dict[str, list[str]]  #: destination code -> its own limit ids
+    k_of: dict[str, int]  #: destination code -> its class
+    #: per class: (limit id, bool per node: the item holds content whose decision carries it)
+    by_class: list[list[tuple[str, np.ndarray]]]
+
+    def ids(self, v: int, code: str) -> list[str]:
+        """The limit ids of node ``v``'s result for destination ``code``, sorted."""
+        k = self.k_of[code]
+        return sorted({*self.by_dest[code], *(i for i, held in self.by_class[k] if held[v])})
+
+    def ids_of(self, nodes: list[int], codes: list[str]) -> list[list[str]]:
+        """:meth:`ids` of many cells (node, destination code) at once."""
+        fixed: dict[str, list[str]] = {}
+        out = []
+        for v, code in zip(nodes, codes, strict=True):
+            if self.by_class[self.k_of[code]]:
+                out.append(self.ids(v, code))
+                continue
+            if code not in fixed:
+                fixed[code] = sorted(set(self.by_dest[code]))
+            out.append(fixed[code])
+        return out
+
+    def to_list(self) -> list[dict[str, Any]]:
+        """Every limit a result of this analysis can name, sorted by id (JSON form)."""
+        return [self.table[i].to_dict() for i in sorted(self.table)]
+
+
+def cell_limits(
+    graph: BomGraph,
+    ruleset: Any,
+    dests: list[Destination],
+    dest_class: list[int],
+    keys: np.ndarray,
+    decisions: list[dict[Any, Any]],
+) -> CellLimits:
+    """Build the :class:`CellLimits` of one analysis.
+
+    Parameters
+    ----------
+    graph : BomGraph
+        The graph analysed.
+    ruleset : Ruleset
+        The ruleset of the analysis.
+    dests, dest_class : list
+        The destinations and the class of each.
+    keys : numpy.ndarray
+        Decision key per node (None: not a content node).
+    decisions : list of dict
+        Control decisions per class, by key.
+    """
+    table: dict[str, Limit] = {}
+    by_dest: dict[str, list[str]] = {}
+    for d in dests:
+        own = ruleset.limits(d)
+        table.update({x.id: x for x in own})
+        by_dest[d.code] = [x.id for x in own]
+    masks: dict[tuple[int, str], np.ndarray] = {}
+    for k, decs in enumerate(decisions):
+        for key, dec in decs.items():
+            for x in dec.limits:
+                table[x.id] = x
+                hit = np.fromiter((kk == key for kk in keys), dtype=bool, count=len(keys))
+                masks[k, x.id] = masks.get((k, x.id), np.zeros(len(keys), dtype=bool)) | hit
+    by_class: list[list[tuple[str, np.ndarray]]] = [[] for _ in decisions]
+    if masks:
+        names = list(masks)
+        own = np.stack([masks[n] for n in names], axis=1).astype(float)
+        with np.errstate(all="ignore"):
+            held = np.nan_to_num(rollup(graph, own), nan=1.0) > 0
+        for j, (k, lid) in enumerate(names):
+            by_class[k].append((lid, held[:, j]))
+    k_of = {d.code: k for d, k in zip(dests, dest_class, strict=True)}
+    return CellLimits(table, by_dest, k_of, by_class)
+
+
+__all__ = ["CellLimits", "cell_limits"]

@@ -1,0 +1,151 @@
+"""Which parts and verdicts of a BOM the rule changes between two dates touch.
+
+``bomtrace rules --changes --from A --to B BOM...`` answers "what changed since our last
+classification?": the rule changes between the dates (:func:`bomtrace.rules.changes_between.
+rule_changes`) and, for the BOM, every product × destination verdict under both dates' rules
+(which flip) and the parts whose content is judged differently on the two dates (the control
+decision for their ECCN and the destination differs), with the changes that concern them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from bomtrace.analysis.deminimis import analyze_graph, resolve_destinations
+from bomtrace.analysis.options import AnalysisOptions
+from bomtrace.graph.model import BomGraph
+from bomtrace.issues import IssueLog
+from bomtrace.rules.changes_between import RuleChange
+from bomtrace.rules.model import ControlDecision
+
+#: parts listed per (ECCN, destination) whose decision changed
+MAX_PARTS = 20
+
+
+@dataclass
+class RuleChangesResult:
+    """The rule changes between two dates and, with a BOM, what they touch in it."""
+
+    start: str
+    end: str
+    data_version: str
+    changes: list[RuleChange]
+    #: with a BOM: inputs, destinations, verdicts before/after, parts judged differently
+    bom: dict[str, Any] | None = None
+    issues: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document of ``bomtrace rules --changes --format json``."""
+        return {
+            "from": self.start,
+            "to": self.end,
+            "data_version": self.data_version,
+            "changes": [c.to_dict() for c in self.changes],
+            "bom": self.bom,
+            "issues": self.issues,
+        }
+
+    @property
+    def flips(self) -> int:
+        """How many product × destination verdicts differ between the two dates."""
+        return sum(1 for v in (self.bom or {}).get("verdicts", []) if v["flips"])
+
+
+def bom_impact(
+    graph: BomGraph,
+    rulesets: tuple[Any, Any],
+    options: AnalysisOptions,
+    changes: list[RuleChange],
+) -> dict[str, Any]:
+    """The verdicts of ``graph`` under both rulesets and the parts judged differently.
+
+    Parameters
+    ----------
+    graph : BomGraph
+        The BOM.
+    rulesets : (Ruleset, Ruleset)
+        The rules as of the first and the second date.
+    options : AnalysisOptions
+        Analysis options (their ``as_of`` is replaced by each ruleset's date).
+    changes : list of RuleChange
+        The rule changes between the dates, to name those that concern each part.
+    """
+    runs = []
+    for rs in rulesets:
+        opts = replace(options, as_of=rs.info.as_of)
+        products, _ = analyze_graph(graph, rs, opts, IssueLog(0))
+        runs.append({p.part_number: p for p in products})
+    dests = [d.code for d in resolve_destinations(rulesets[1], options)]
+    verdicts = []
+    for pn, before in runs[0].items():
+        after = runs[1].get(pn)
+        if after is None or not before.analysed or not after.analysed:
+            continue
+        cells = {x.country: x for x in after.destinations}
+        for a in before.destinations:
+            b = cells.get(a.country)
+            if b is None:
+                continue
+            verdicts.append(
+                {
+                    "product": pn,
+                    "country": a.country,
+                    "ratio_from": a.ratio,
+                    "ratio_to": b.ratio,
+                    "verdict_from": a.verdict,
+                    "verdict_to": b.verdict,
+                    "flips": a.verdict != b.verdict,
+                }
+            )
+    return {
+        "destinations": dests,
+        "verdicts": verdicts,
+        "parts": _parts(graph, rulesets, dests, changes),
+    }
+
+
+def _parts(
+    graph: BomGraph, rulesets: tuple[Any, Any], dests: list[str], changes: list[RuleChange]
+) -> list[dict[str, Any]]:
+    """Per (ECCN, destination) whose decision differs on the two dates: both decisions, the
+    US-origin (or origin unknown) parts classified so, and the changes that concern the
+    entry or the destination."""
+    origin = pd.Series(graph.origin_iso(), dtype=object)
+    # US-origin content, and parts whose origin is not given (US in the high bound)
+    content = (origin.isna() | (origin == "US")).to_numpy()
+    given = pd.Series(graph.attr("eccn"), dtype=object).where(content)
+    out = []
+    for value in sorted({str(x) for x in pd.unique(given.dropna())}):
+        rows = np.flatnonzero((given == value).to_numpy())
+        for code in dests:
+            a, b = (rs.control(value, rs.destination(code)) for rs in rulesets)
+            if (a.status, a.reason) == (b.status, b.reason):
+                continue
+            pns = sorted({str(graph.part_numbers[i]) for i in rows.tolist()})
+            out.append(
+                {
+                    "eccn": value,
+                    "country": code,
+                    "from": _decision(a),
+                    "to": _decision(b),
+                    "parts": pns[:MAX_PARTS],
+                    "parts_count": len(pns),
+                    "changes": [
+                        c.change
+                        for c in changes
+                        if value[:5].upper() in c.eccns or code in c.countries
+                    ],
+                }
+            )
+    return out
+
+
+def _decision(d: ControlDecision) -> dict[str, Any]:
+    return {"status": d.status, "reason": d.reason}
+
+
+__all__ = ["RuleChangesResult", "bom_impact"]
