@@ -9,7 +9,9 @@ decision for their ECCN and the destination differs), with the changes that conc
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -17,9 +19,13 @@ import pandas as pd
 
 from bomtrace.analysis.deminimis import analyze_graph, resolve_destinations
 from bomtrace.analysis.options import AnalysisOptions
+from bomtrace.errors import UsageError
+from bomtrace.graph.load import load_graph
 from bomtrace.graph.model import BomGraph
-from bomtrace.issues import IssueLog
-from bomtrace.rules.changes_between import RuleChange
+from bomtrace.io import ReadOptions
+from bomtrace.issues import IssueLog, sort_issues
+from bomtrace.rules import load_ruleset
+from bomtrace.rules.changes_between import RuleChange, rule_changes
 from bomtrace.rules.model import ControlDecision
 
 #: parts listed per (ECCN, destination) whose decision changed
@@ -53,6 +59,47 @@ class RuleChangesResult:
     def flips(self) -> int:
         """How many product × destination verdicts differ between the two dates."""
         return sum(1 for v in (self.bom or {}).get("verdicts", []) if v["flips"])
+
+
+def changes_report(
+    start: date | None,
+    end: date | None,
+    source: Any,
+    *,
+    destinations: Sequence[str],
+    all_destinations: bool,
+    made_in: str | None,
+    read: ReadOptions,
+) -> RuleChangesResult:
+    """The :class:`RuleChangesResult` of :func:`bomtrace.api.rule_changes` (see there)."""
+    if start is None or end is None or not start < end:
+        raise UsageError(
+            f"--from {start} must be before --to {end}, e.g. --from 2020-05-15 --to 2020-08-17."
+        )
+    rulesets = (load_ruleset(start), load_ruleset(end))
+    changes = rule_changes(start, end)
+    out = RuleChangesResult(
+        start.isoformat(), end.isoformat(), rulesets[1].info.data_version, changes
+    )
+    if source is None:
+        return out
+    options = AnalysisOptions(
+        destinations=tuple(destinations),
+        all_destinations=all_destinations,
+        as_of=end,
+        made_in=made_in,
+        assemblies=False,
+    )
+    for rs in rulesets:
+        for d in options.destinations:
+            rs.destination(d)  # unknown, or not known on one of the dates: fails before reading
+    graph, table = load_graph(source, read=read)
+    out.bom = {
+        "inputs": [s.to_dict() for s in table.sources] if table is not None else [],
+        **bom_impact(graph, rulesets, options, changes),
+    }
+    out.issues = [i.to_dict() for i in sort_issues(graph.issues)]
+    return out
 
 
 def bom_impact(

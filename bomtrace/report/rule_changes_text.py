@@ -39,8 +39,10 @@ def _day_lines(changes: list[dict[str, Any]]) -> list[str]:
     for (cite, footnote), group in groupby(sorted(listed, key=key), key=key):
         names = [c["change"].split(":")[0].removesuffix(" added") for c in group]
         n = len(names)
-        what = ("FDP footnote designation" if footnote else "entry added") if n == 1 else (
-            "FDP footnote designations" if footnote else "entries added"
+        what = (
+            ("FDP footnote designation" if footnote else "entry added")
+            if n == 1
+            else ("FDP footnote designations" if footnote else "entries added")
         )
         more = f" and {len(names) - _NAMES} more" if len(names) > _NAMES else ""
         out.append(

@@ -54,10 +54,16 @@ class ScopeChange:
     scope: DestScope | None  #: None: the control did not apply in the period
     note: str  #: non-enforcement or compliance-date note (may be empty)
     source: str
+    #: words of the control's "applies to" text, where reason and paragraphs name several
+    applies_to: str = ""
 
     def matches(self, c: Control) -> bool:
         """Whether ``c`` is the snapshot control this change rewrites."""
-        return c.reason == self.reason and tuple(c.paragraphs) == self.paragraphs
+        return (
+            c.reason == self.reason
+            and tuple(c.paragraphs) == self.paragraphs
+            and self.applies_to in c.applies_to
+        )
 
 
 @dataclass(frozen=True)
@@ -90,7 +96,7 @@ def parse_ccl_changes(raw: dict[str, Any], ccl: Mapping[str, CclEntry]) -> CclLo
                     when,
                     e["eccn"],
                     frozenset(e.get("paragraphs", [])),
-                    str(e.get("before", "")).strip(),
+                    " ".join(str(e.get("before", "")).split()),
                     e["source"],
                 )
             )
@@ -104,13 +110,16 @@ def parse_ccl_changes(raw: dict[str, Any], ccl: Mapping[str, CclEntry]) -> CclLo
                 e["reason"],
                 tuple(e.get("paragraphs", [])),
                 None if e.get("scope") == "none" else dest_scope(e["dest_scope"]),
-                str(e.get("note", "")).strip(),
+                " ".join(str(e.get("note", "")).split()),
                 e["source"],
+                str(e.get("applies_to", "")),
             )
-            if not any(change.matches(c) for c in entry.controls):
+            hits = sum(change.matches(c) for c in entry.controls)
+            if hits != 1:
                 raise RulesetError(
-                    f"{where}: {e['eccn']} has no {e['reason']} control on paragraphs "
-                    f"{list(change.paragraphs)} in the snapshot"
+                    f"{where}: {e['eccn']} has {hits} {e['reason']} controls on paragraphs "
+                    f"{list(change.paragraphs)} in the snapshot; exactly one must match (add "
+                    "`applies_to` words to tell them apart)"
                 )
             scopes.append(change)
     except KeyError as exc:

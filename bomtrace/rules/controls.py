@@ -192,7 +192,6 @@ def decide(
     *,
     partner: bool = False,
     listed_ear99: bool | None = None,
-    hidden_roots: frozenset[str] = frozenset(),
 ) -> ControlDecision:
     """Decide whether US-origin content classified ``eccn`` is controlled for ``dest``.
 
@@ -211,9 +210,6 @@ def decide(
         the ruleset date: the partner-country carve-out applies where it is in force.
     listed_ear99 : bool or None, optional
         For EAR99 content: the item is on a Part 746 list (True), is not (False), unknown (None).
-    hidden_roots : frozenset of str, optional
-        First-level paragraph letters not yet in the CCL on the ruleset date (e.g. ``{"z"}``
-        before 2023-11-17): controls covering only such paragraphs are ignored.
 
     Returns
     -------
@@ -256,19 +252,6 @@ def decide(
                 dest.embargo_source,
                 paragraph_unknown=unknown_para,
             )
-    if hidden_roots:
-        entry = CclEntry(
-            entry.eccn,
-            entry.heading,
-            entry.reasons,
-            tuple(
-                c
-                for c in entry.controls
-                if not c.paragraphs
-                or any(p.split(".")[0] not in hidden_roots for p in c.paragraphs)
-            ),
-            entry.paragraph_roots,
-        )
     out = _chart_decision(entry, paragraph, dest, all_destinations.get(entry_code, ()))
     if dest.embargo == "ccl" and partner and dest.partner_carveout and out.status != "controlled":
         out = ControlDecision(

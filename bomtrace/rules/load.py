@@ -116,7 +116,6 @@ class RulesetData:
     territories: tuple[TerritoryRule, ...]
     not_modelled: tuple[NotModelled, ...]
     listed_ear99: tuple[CountryRule, ...]
-    paragraphs_added: tuple[tuple[Dated, str], ...]  #: (when, first-level paragraph letter)
     partner_carveouts: tuple[CountryRule, ...]
     partner_countries: tuple[CountryRule, ...]
     regions: dict[str, str]  #: region code -> country it belongs to (e.g. "UA-43" -> "UA")
@@ -200,10 +199,6 @@ def _changes(raw: dict[str, Any]) -> dict[str, Any]:
                 frozenset(e.get("categories", [])),
             )
             for e in raw.get("embargo", [])
-        )
-        out["paragraphs_added"] = tuple(
-            (dated(e, f"paragraphs_added {e['root']}"), str(e["root"]))
-            for e in raw.get("paragraphs_added", [])
         )
         for key, table in (
             ("listed_ear99", "listed_ear99"),

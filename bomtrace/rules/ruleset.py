@@ -53,9 +53,6 @@ class Ruleset:
             c for r in data.partner_countries if r.when.in_force(as_of) for c in r.countries
         )
         self._zero = tuple(z.rule for z in data.zero if z.when.in_force(as_of))
-        self._hidden = frozenset(
-            root for when, root in data.paragraphs_added if not when.in_force(as_of)
-        )
         self._ccl = DatedCcl(data.ccl, data.ccl_log, as_of)
         self._destinations = {code: self._build(code) for code in self._codes()}
         named = {c for z in self._zero for c in z.destinations.countries}
@@ -74,7 +71,6 @@ class Ruleset:
             *(c.when for c in data.partner_carveouts),
             *(c.when for c in data.partner_countries),
             *(z.when for z in data.zero),
-            *(when for when, _ in data.paragraphs_added),
             *(s.when for s in data.ccl_log.scopes),
         ]
         used = [w.citation + (" [unsure]" if w.unsure else "") for w in whens if w.in_force(as_of)]
@@ -266,7 +262,6 @@ class Ruleset:
             self._data.all_destinations,
             partner=self.is_partner(made_in),
             listed_ear99=listed_ear99,
-            hidden_roots=self._hidden,
         )
         limits = self._ccl.limits_of(eccn)
         if limits and (dest.embargo is None or out.source != dest.embargo_source):

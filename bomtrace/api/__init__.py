@@ -17,7 +17,6 @@ from datetime import date
 from bomtrace._version import __version__
 from bomtrace.analysis import AnalysisOptions, AnalysisResult, analyze_graph
 from bomtrace.analysis.explain import ExplainResult, check_parts, explain_graph
-from bomtrace.analysis.rule_impact import RuleChangesResult, bom_impact
 from bomtrace.analysis.suppliers import SuppliersResult, supplier_audit
 from bomtrace.countries import country_option
 from bomtrace.errors import UsageError
@@ -30,8 +29,7 @@ from bomtrace.io import ReadOptions, read_bom
 from bomtrace.issues import IssueLog, sort_issues
 from bomtrace.progress import ProgressCallback
 from bomtrace.rules import load_ruleset
-from bomtrace.rules.changes_between import rule_changes as rule_changes_between
-from bomtrace.rules.overview import RulesOverview, rules_overview
+from bomtrace.rules.overview import RulesOverview
 from bomtrace.rules.ruleset import as_date
 
 
@@ -360,97 +358,7 @@ def suppliers(
     return supplier_audit(graph, res, load_ruleset(as_date(as_of)), end_user=end_user)
 
 
-def rules(
-    *,
-    as_of: date | str | None = None,
-    destinations: Sequence[str] = (),
-    all_destinations: bool = False,
-) -> RulesOverview:
-    """The dated rules (``bomtrace rules``): per destination its country groups, threshold,
-    chart marks, Part 746 status and items with no de minimis level; partner countries,
-    exclusions and scenarios. Named ``destinations`` (ISO codes or names) narrow the list
-    unless ``all_destinations`` is set.
-
-    Raises
-    ------
-    bomtrace.errors.RulesetError
-        A date the ruleset does not cover, or an unknown destination.
-
-    >>> d = rules(as_of=date(2020, 8, 17), destinations=["IR"]).destinations[0]
-    >>> d["code"], d["threshold"], d["embargo"]
-    ('IR', 0.1, 'ccl')
-    """
-    return rules_overview(
-        load_ruleset(as_date(as_of)), destinations=destinations, all_destinations=all_destinations
-    )
-
-
-def rule_changes(
-    start: date | str,
-    end: date | str,
-    source: Source | None = None,
-    *,
-    destinations: Sequence[str] = (),
-    all_destinations: bool = False,
-    made_in: str | None = None,
-    read: ReadOptions | None = None,
-    columns: Mapping[str, str] | None = None,
-    sheet: str | None = None,
-    layout: str | None = None,
-) -> RuleChangesResult:
-    """What changed in the rules between two dates (``bomtrace rules --changes``), and, with
-    a BOM (``source``), which of its verdicts and parts those changes touch.
-
-    Parameters
-    ----------
-    start, end : datetime.date or str
-        The two dates (``start`` before ``end``), e.g. the date of the last classification
-        and today.
-    source : path, paths or BomTable, optional
-        A BOM: its products are analysed under both dates' rules.
-    destinations, all_destinations, made_in, read, columns, sheet, layout
-        As for :func:`analyze`.
-
-    Raises
-    ------
-    bomtrace.errors.UsageError
-        ``start`` is not before ``end``, or a date is malformed.
-    bomtrace.errors.RulesetError
-        A date the ruleset does not cover.
-
-    >>> r = rule_changes("2021-01-01", "2021-02-01")
-    >>> [c.change for c in r.changes if c.table == "Country Groups"]
-    ['SD joined Country Group B', 'SD left Country Group E:1']
-    """
-    a, b = as_date(start), as_date(end)
-    if a is None or b is None or not a < b:
-        raise UsageError(
-            f"--from {a} must be before --to {b}, e.g. --from 2020-05-15 --to 2020-08-17."
-        )
-    rulesets = (load_ruleset(a), load_ruleset(b))
-    changes = list(rule_changes_between(a, b))
-    out = RuleChangesResult(a.isoformat(), b.isoformat(), rulesets[1].info.data_version, changes)
-    if source is None:
-        return out
-    options = AnalysisOptions(
-        destinations=tuple(destinations),
-        all_destinations=all_destinations,
-        as_of=b,
-        made_in=country_option(made_in, "--made-in"),
-        assemblies=False,
-    )
-    for rs in rulesets:
-        for d in options.destinations:
-            rs.destination(d)  # an unknown destination, or one not known on a date, fails early
-    read_opts = read_options(read, columns, sheet, layout)
-    graph, table = load_graph(source, read=read_opts)
-    out.bom = {
-        "inputs": [s.to_dict() for s in table.sources] if table is not None else [],
-        **bom_impact(graph, rulesets, options, changes),
-    }
-    out.issues = [i.to_dict() for i in sort_issues(graph.issues)]
-    return out
-
+from bomtrace.api.rules import rule_changes, rules  # noqa: E402
 
 __all__ = [
     "ExplainResult",
