@@ -49,10 +49,10 @@ def destination_limits(data: RulesetData, day: date, dest: Destination) -> list[
     codes = {dest.code, row} | ({dest.region_of} if dest.region_of else set())
     out = [
         Limit(
-            id=f"not-modelled:{n.topic}",
-            kind="not-modelled",
+            id=f"{n.kind}:{n.topic}",
+            kind=n.kind,
             topic=n.topic,
-            text=n.text,
+            text=n.text + (" [unsure]" if n.when.unsure else ""),
             citation=n.when.citation,
         )
         for n in data.not_modelled
@@ -86,7 +86,8 @@ def destination_limits(data: RulesetData, day: date, dest: Destination) -> list[
 def fdpr_limits(data: RulesetData, day: date) -> list[str]:
     """The ``not_modelled`` texts of the FDPR run on ``day`` (e.g. the Affiliates rule)."""
     return [
-        f"{n.topic}: {n.text} ({n.when.citation})"
+        f"{'[note] ' if n.kind == 'note' else ''}{n.topic}: {n.text} ({n.when.citation})"
+        + (" [unsure]" if n.when.unsure else "")
         for n in data.not_modelled
         if n.applies_to == "fdpr" and n.when.in_force(day)
     ]

@@ -93,6 +93,7 @@ class NotModelled:
     text: str
     countries: frozenset[str]  #: destinations it concerns; empty = every destination
     applies_to: str  #: "de-minimis" (destination results) or "fdpr" (the FDPR run)
+    kind: str = "not-modelled"  #: or "note" (not enforced, suspended, compliance date)
 
 
 @dataclass(frozen=True)
@@ -226,6 +227,7 @@ def _changes(raw: dict[str, Any]) -> dict[str, Any]:
                 " ".join(str(e["text"]).split()),
                 frozenset(e.get("countries", [])),
                 e.get("applies_to", "de-minimis"),
+                e.get("kind", "not-modelled"),
             )
             for e in raw.get("not_modelled", [])
         )
@@ -233,6 +235,8 @@ def _changes(raw: dict[str, Any]) -> dict[str, Any]:
         raise RulesetError(f"changes.toml: an entry lacks the field {exc}") from exc
     if any(n.applies_to not in ("de-minimis", "fdpr") for n in out["not_modelled"]):
         raise RulesetError("changes.toml: not_modelled applies_to must be 'de-minimis' or 'fdpr'")
+    if any(n.kind not in ("not-modelled", "note") for n in out["not_modelled"]):
+        raise RulesetError("changes.toml: not_modelled kind must be 'not-modelled' or 'note'")
     if any(e.level not in ("all", "ccl") for e in out["embargoes"]):
         raise RulesetError("changes.toml: embargo level must be 'all' or 'ccl'")
     if not any(not t.groups for t in out["thresholds"]):
