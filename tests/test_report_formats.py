@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from bomtrace import api
 from bomtrace.cli import cli
 from bomtrace.cli.outputs import SUFFIXES
-from bomtrace.report.formats import FORMATS, choices
+from bomtrace.report.formats import FORMATS, SUB_OUTPUTS, choices
 
 COMMANDS = ("analyze", "inspect", "explode", "explain", "suppliers", "rules")
 
@@ -35,7 +35,8 @@ def test_every_format_has_suffixes_and_a_file_example_when_it_needs_a_file() -> 
         assert f.suffixes and all(s.startswith(".") for s in f.suffixes)
         assert SUFFIXES[f.name] == f.suffixes
         assert f.stdout or f.example.endswith(f.suffixes[0])
-        assert set(f.writers) <= set(COMMANDS)
+        assert set(f.writers) <= set(COMMANDS) | set(SUB_OUTPUTS)
+    assert set(SUB_OUTPUTS.values()) <= set(COMMANDS)
 
 
 def test_rules_verb_is_the_rules_command() -> None:

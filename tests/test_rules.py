@@ -341,8 +341,14 @@ def test_unsure_facts_are_marked_in_sources() -> None:
     assert any("742.10" in s and s.endswith("[unsure]") for s in sources)  # Sudan AT 1 mark
     later = [s for s in load_ruleset(date(2021, 6, 1)).info.sources if "[unsure]" in s]
     assert later == [
+        # Cyprus in D:5 until the ITAR suspension (no BIS table change found)
+        "ITAR 22 CFR 126.1(r) (Cyprus), suspended from 2022-10-01; BIS table change not found"
+        " [unsure]",
+        "87 FR 13048 (FR Doc 2022-04819), eff. 2022-03-02 [unsure]",  # Belarus NP 2 (inferred)
         "15 CFR 746.6(a)(1) (Crimea region) [unsure]",  # date of the Crimea rule
         "15 CFR 734.4(a)(4) [unsure]",  # 9E003 paragraph list
+        "88 FR 73424 (SME IFR), eff. 2023-11-17 [unsure]",  # no SME RS row before it
+        "89 FR 72926 (FR Doc 2024-19633), eff. 2024-09-06 [unsure]",  # no 3D002 RS row before
     ]
 
 

@@ -29,7 +29,8 @@ def status(eccn: str | None, country: str, day: date = D2024, **kw: object) -> s
         ("3A001.b", "DE", "possible"),  # broader than b.2: still open
         ("3A001.a.7", "CN", "controlled"),  # NS 2 marked for China
         # .z paragraphs: destination scopes written in the ECCN (from 2023-11-17)
-        ("3A001.z.1.a", "DE", "controlled"),  # worldwide
+        # D:1/D:4/D:5 on 2024-01-01 (88 FR 73458); worldwide only from 2025-01-13 (90 FR 4544)
+        ("3A001.z.1.a", "DE", "not-controlled"),
         ("3A001.z.1.b", "AE", "controlled"),  # UAE named
         ("3A001.z.1.b", "CN", "controlled"),  # D:1/D:4/D:5
         ("5A992.z.2", "IL", "not-controlled"),  # D:4 but also A:6: excluded
@@ -49,6 +50,11 @@ def status(eccn: str | None, country: str, day: date = D2024, **kw: object) -> s
 )
 def test_paragraph_level_controls(eccn: str, country: str, expected: str) -> None:
     assert status(eccn, country) == expected
+
+
+def test_z_paragraph_a_is_worldwide_from_the_ai_diffusion_rule() -> None:
+    assert status("3A001.z.1.a", "DE", date(2025, 1, 12)) == "not-controlled"
+    assert status("3A001.z.1.a", "DE", date(2025, 1, 13)) == "controlled"
 
 
 def test_z_paragraph_controls_do_not_exist_before_2023() -> None:

@@ -175,6 +175,10 @@ FORMATS: dict[str, Format] = {
 }
 
 
+#: outputs that are not a command of their own: the command that writes them
+SUB_OUTPUTS = {"rule-changes": "rules"}
+
+
 def choices(command: str) -> list[str]:
     """The formats ``command`` offers, in table order.
 
@@ -190,4 +194,4 @@ def write(command: str, fmt: str, result: Any, out: str | os.PathLike[str] | Non
     return FORMATS[fmt].writers[command](result, out)
 
 
-__all__ = ["FORMATS", "Format", "choices", "json_option", "write"]
+__all__ = ["FORMATS", "SUB_OUTPUTS", "Format", "choices", "json_option", "write"]

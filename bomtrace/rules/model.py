@@ -107,5 +107,5 @@ class RulesetInfo:
     """Provenance of the ruleset in use (goes into the JSON ``ruleset`` object)."""
 
     as_of: date
-    data_version: str  #: e.g. "ecfr-2026-07-23+changes-2026-11-23"
+    data_version: str  #: e.g. "ecfr-2026-07-23+changes-2026-12-07"
     sources: tuple[str, ...] = field(default_factory=tuple)
