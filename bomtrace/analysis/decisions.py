@@ -102,7 +102,9 @@ def class_decisions(
     content: np.ndarray,
     made_in: str | None,
 ) -> tuple[np.ndarray, list[dict[DecisionKey, ControlDecision]], np.ndarray, np.ndarray]:
-    """Decision keys per content node, decisions per class, and status codes n × k.
+    """Decision keys per content node, decisions per class, status codes n × k, and each
+    node's index in the distinct keys (-1: not a content node; the keys in the order of the
+    decisions' dicts).
 
     Status codes: 2 controlled, 1 possible (incl. unknown), 0 not controlled.
     """
@@ -122,7 +124,9 @@ def class_decisions(
         decisions.append(dec)
         codes = np.array([code[dec[u].status] for u in ulist], dtype=np.int8)
         status[idx, j] = codes[inv] if len(ulist) else 0
-    return keys, decisions, status, idx
+    key_index = np.full(n, -1, dtype=np.int64)
+    key_index[idx] = inv
+    return keys, decisions, status, key_index
 
 
 def eccn_issues(

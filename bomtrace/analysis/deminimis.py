@@ -207,7 +207,7 @@ def _analyze_graph(
         end_user=options.end_user,
         technology_note=ruleset.note("tracks", "technology_report"),
         us_item=us_item,
-        limits=cell_limits(graph, ruleset, dests, dest_class, vals.keys, vals.decisions),
+        limits=cell_limits(graph, ruleset, dests, dest_class, vals.key_index, vals.decisions),
     )
     _technology_issue(graph, vals, sink, ctx.technology_note)
     overflow = overflowed(graph, vals, den, sink) | mixed

@@ -57,7 +57,7 @@ def cell_limits(
     ruleset: Any,
     dests: list[Destination],
     dest_class: list[int],
-    keys: np.ndarray,
+    key_index: np.ndarray,
     decisions: list[dict[Any, Any]],
 ) -> CellLimits:
     """Build the :class:`CellLimits` of one analysis.
@@ -70,10 +70,10 @@ def cell_limits(
         The ruleset of the analysis.
     dests, dest_class : list
         The destinations and the class of each.
-    keys : numpy.ndarray
-        Decision key per node (None: not a content node).
+    key_index : numpy.ndarray
+        Per node, the index of its decision key in the decisions' dicts (-1: no content).
     decisions : list of dict
-        Control decisions per class, by key.
+        Control decisions per class, by key (the same keys, in the same order, per class).
     """
     table: dict[str, Limit] = {}
     by_dest: dict[str, list[str]] = {}
@@ -81,13 +81,13 @@ def cell_limits(
         own = ruleset.limits(d)
         table.update({x.id: x for x in own})
         by_dest[d.code] = [x.id for x in own]
-    masks: dict[tuple[int, str], np.ndarray] = {}
+    at: dict[tuple[int, str], list[int]] = {}  # (class, limit id) -> key indices
     for k, decs in enumerate(decisions):
-        for key, dec in decs.items():
+        for j, dec in enumerate(decs.values()):
             for x in dec.limits:
                 table[x.id] = x
-                hit = np.fromiter((kk == key for kk in keys), dtype=bool, count=len(keys))
-                masks[k, x.id] = masks.get((k, x.id), np.zeros(len(keys), dtype=bool)) | hit
+                at.setdefault((k, x.id), []).append(j)
+    masks = {name: np.isin(key_index, js) for name, js in at.items()}
     by_class: list[list[tuple[str, np.ndarray]]] = [[] for _ in decisions]
     if masks:
         names = list(masks)

@@ -88,6 +88,8 @@ class NodeValues:
     item_own: np.ndarray  #: n × item categories int8: own content matches (2 yes, 1 maybe)
     decisions: list[dict[DecisionKey, ControlDecision]]  #: per class
     keys: np.ndarray  #: object array, decision key per node (None: not a content node)
+    #: per node, the index of its key among the decisions' keys (-1: not a content node)
+    key_index: np.ndarray
     status: np.ndarray  #: n × classes int8: 2 controlled, 1 possible/unknown, 0 not
     notes: list[str] = field(default_factory=list)
 
@@ -167,7 +169,7 @@ def compute_values(
     has_decl = ~np.isnan(declared)
     discrete = ~is_us & (flags_of(graph, "discrete_product") == True)  # noqa: E712
     content = (is_us | unknown) & ~has_decl
-    keys, decisions, status, _ = class_decisions(graph, ruleset, reps, content, made_in)
+    keys, decisions, status, key_index = class_decisions(graph, ruleset, reps, content, made_in)
     # column-major, and so everything made from it: the per-class columns below are rolled
     # up and ranked one by one, and a column is then contiguous
     status = np.asfortranarray(status)
@@ -255,6 +257,7 @@ def compute_values(
         item_own=item_own,
         decisions=decisions,
         keys=keys,
+        key_index=key_index,
         status=status,
     )
 
