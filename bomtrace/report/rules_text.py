@@ -79,4 +79,6 @@ def _detail(r: dict[str, Any]) -> str:
         cond = f" [only {z['condition']}]" if z["condition"] else ""
         unsure = " [unsure]" if z["unsure"] else ""
         lines.append(f"    {z['paragraph']}: {z['title']}{cond}{unsure}")
+    for x in r.get("limits", []):
+        lines.append(f"  limit [{x['kind']}] {x['topic']}: {x['text']} ({x['citation']})")
     return "\n".join(lines)

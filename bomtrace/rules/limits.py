@@ -10,11 +10,25 @@ document lists each once with its text and citation.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from bomtrace.rules.dated import Dated
 from bomtrace.rules.load import RulesetData
 from bomtrace.rules.model import Destination, Limit
+
+
+#: how far from an unsure entry's window a result is still flagged: when the date of a change
+#: is not confirmed, the days on either side of it are in doubt too
+NEAR = timedelta(days=365)
+
+
+def _near(when: Dated, day: date) -> bool:
+    """Whether ``day`` lies in an unsure entry's window or within :data:`NEAR` of it."""
+    if not when.unsure:
+        return False
+    return (when.effective is None or when.effective - NEAR <= day) and (
+        when.until is None or day <= when.until + NEAR
+    )
 
 
 def _unsure(when: Dated, topic: str, what: str) -> Limit:
@@ -22,7 +36,8 @@ def _unsure(when: Dated, topic: str, what: str) -> Limit:
         id=f"unsure:{topic}",
         kind="unsure",
         topic=topic,
-        text=f"{what} on this date is not confirmed against the Federal Register text",
+        text=f"{what} on this date is not confirmed against the Federal Register text (the "
+        "entry or the date it changed is unsure)",
         citation=when.citation,
     )
 
@@ -61,24 +76,24 @@ def destination_limits(data: RulesetData, day: date, dest: Destination) -> list[
         and (not n.countries or n.countries & codes)
     ]
     for g in data.group_changes:
-        if g.country == row and g.when.unsure and g.when.in_force(day):
+        if g.country == row and _near(g.when, day):
             what = f"{row}'s membership of Country Group {g.group}"
             out.append(_unsure(g.when, f"Country Group {g.group} ({row})", what))
     for m in data.mark_changes:
-        if m.country == row and m.when.unsure and m.when.in_force(day):
+        if m.country == row and _near(m.when, day):
             out.append(
                 _unsure(m.when, f"Country Chart row {row}", f"The Country Chart row of {row}")
             )
     for e in data.embargoes:
-        if e.country in codes and e.when.unsure and e.when.in_force(day):
+        if e.country in codes and _near(e.when, day):
             out.append(_unsure(e.when, f"Part 746 ({e.country})", "The Part 746 requirement"))
     for r in data.listed_ear99:
-        if r.countries & codes and r.when.unsure and r.when.in_force(day):
+        if r.countries & codes and _near(r.when, day):
             out.append(
                 _unsure(r.when, "Part 746 EAR99 lists", "Which Part 746 lists of EAR99 items count")
             )
     for t in data.thresholds:
-        if t.when.unsure and t.when.in_force(day) and t.value == dest.threshold:
+        if t.when.in_force(day) and t.when.unsure and t.value == dest.threshold:
             out.append(_unsure(t.when, "de minimis threshold", "The de minimis threshold"))
     return sorted({x.id: x for x in out}.values(), key=lambda x: x.id)
 

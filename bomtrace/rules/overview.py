@@ -87,6 +87,7 @@ def destination_facts(ruleset: Ruleset, d: Destination) -> dict[str, Any]:
         "partner_carveout_eccns": sorted(d.partner_eccns),
         "region_of": d.region_of,
         "zero_de_minimis": [z.to_dict() for z in ruleset.zero_de_minimis(d)],
+        "limits": [x.to_dict() for x in ruleset.limits(d)],
     }
 
 
