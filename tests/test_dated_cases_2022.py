@@ -43,7 +43,7 @@ ACS23 = (
     "(FR Doc 2023-23055), eff. 2023-11-17"
 )
 IEC24 = "742.4(a)(5)/742.6(a)(10) worldwide, 89 FR 72926 (FR Doc 2024-19633), eff. 2024-09-06"
-NS2 = "3B001: 'NS applies to entire entry: NS Column 2' (no NS 2 mark for Germany, A:1)"
+NS2 = "3B001 before the SME rules: 'NS applies to entire entry: NS Column 2'"
 FDP24 = "89 FR 96790 (FR Doc 2024-28270), eff. 2024-12-02"
 A8 = f"15 CFR 734.4(a)(8) (SME item with a US-origin IC, to Macau or D:5), {FDP24}"
 A9 = f"15 CFR 734.4(a)(9) (3B item with a US-origin IC, footnote-5 party or advanced-node), {FDP24}"
@@ -164,6 +164,15 @@ CASES = [
          "not-subject", 0.0, "D:4 but also A:6: 0% <= 25%", f"{D25}; {ACS23}"),
     case("germany-3a090-2023-11-17-not-d", "2023-11-17", "DE", (("3A090.a", 30),),
          "not-subject", 0.0, "0% <= 25%", f"{D25}; {ACS23}"),
+    case("vietnam-3a090-2023-11-16-china-macau-only", "2023-11-16", "VN", (("3A090.a", 30),),
+         "not-subject", 0.0, "0% <= 25%", f"{D25}; {MO23}"),
+    case("vietnam-3a090-2023-11-17-d1", "2023-11-17", "VN", (("3A090.a", 30),), "subject", 0.30,
+         "Vietnam is D:1, not A:5/A:6: 30% > 25%", f"{D25}; {ACS23}", limits=("unsure:3A090",)),
+    case("uae-3a090-2023-11-17-d4", "2023-11-17", "AE", (("3A090.a", 30),), "subject", 0.30,
+         "the UAE was in D:4 and not in A:5/A:6 in 2023: 30% > 25%", f"{D25}; {ACS23}",
+         xfail="Country Groups are the 2026 snapshot on every date: the UAE's later move into "
+         "A:5 (out of D:4) is applied in 2023, so the A:5 exclusion drops it; no limit names "
+         "the undated Country Groups either"),
     case("china-5a992z-2023-11-16-not-on-ccl", "2023-11-16", "CN", (("5A992.z.1", 30),),
          "undetermined", 0.0, "0% or 30%", ACS23, high=0.30, issue="eccn-not-on-date",
          limits=("not-modelled:5A992.z",)),
@@ -175,6 +184,14 @@ CASES = [
          "undetermined", 0.0, "0% or 30%", ACS23, high=0.30, issue="eccn-not-on-date"),
     case("saudi-3a001z-2023-11-17-rs", "2023-11-17", "SA", (("3A001.z.1.a", 30),), "subject",
          0.30, "30% > 25%", f"{D25}; {ACS23}", limits=("unsure:3A001",)),
+    case("saudi-3b001c2-2023-11-16-ns2-entire-entry", "2023-11-16", "SA", (("3B001.c.2", 30),),
+         "subject", 0.30, "NS 2 marked for Saudi Arabia: 30% > 25%",
+         f"{D25}; {NS2}; SME rule 88 FR 73424 (eff. 2023-11-17) not yet in force",
+         xfail="before the SME rule 3B001 was NS Column 2 as a whole; bomtrace applies the "
+         "snapshot's Macau/D:5 NS row to 3B001.c on every date, so NS 2 countries outside D:5 "
+         "are under-counted (ccl_changes.toml 'not encoded yet' 2)"),
+    case("germany-3b001c2-2023-11-16-ns2-not-marked", "2023-11-16", "DE", (("3B001.c.2", 30),),
+         "not-subject", 0.0, "no NS 2 mark for Germany: 0% <= 25%", f"{D25}; {NS2}"),
     # ---- 2024-09-06: new ECCNs with worldwide NS/RS rows; 3B001.c.1.a worldwide
     case("china-3a901-2024-09-05-not-on-ccl", "2024-09-05", "CN", (("3A901", 30),),
          "undetermined", 0.0, "0% or 30%", IEC24, high=0.30, issue="eccn-not-on-date"),
@@ -235,6 +252,17 @@ CASES = [
          limits=("note:4A090.a",)),
     case("germany-3a090b-2025-01-13-not-worldwide", "2025-01-13", "DE", (("3A090.b", 30),),
          "not-subject", 0.0, ".b keeps the D:1/D:4/D:5 scope: 0% <= 25%", f"{D25}; {AID25}"),
+    case("germany-3a090b-2025-01-13-names-no-a-note", "2025-01-13", "DE", (("3A090.b", 30),),
+         "not-subject", 0.0, "0%", f"{D25}; {AID25}", absent=("note:3A090.a",),
+         xfail="the .a worldwide-scope note is named on a result whose only US part is 3A090.b "
+         "(DatedCcl.limits_of keys limits by entry, not by paragraph)"),
+    case("uae-3a090b-2026-07-23-named", "2026-07-23", "AE", (("3A090.b", 30),), "subject", 0.30,
+         "the .b row names the UAE: 30% > 25%",
+         f"{D25}; 742.6(a)(6)(iii)(B); 3A090 '.b' RS row of the 2026-07-23 eCFR: 'To or within "
+         "the United Arab Emirates or destinations specified in Country Groups D:1, D:4, and "
+         "D:5 ..., excluding any destination also specified in Country Groups A:5 or A:6'",
+         xfail="the A:5/A:6 exclusion is applied to the explicitly named UAE as well (AE is in "
+         "A:5 in the snapshot groups), so the row the CCL wrote for the UAE never reaches it"),
     case("germany-5a992z1-2025-01-13-worldwide", "2025-01-13", "DE", (("5A992.z.1", 30),),
          "subject", 0.30, "worldwide: 30% > 25%", f"{D25}; {AID25}",
          limits=("note:5A992",)),
