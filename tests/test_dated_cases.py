@@ -109,10 +109,7 @@ CASES = [
          "not-subject", 0.20, "20/100 = 20% <= 25%", f"{D25}; {Y20}"),
     case("venezuela-y-2020-06-29-limits-name-unsure-start", "2020-06-29", "VE",
          (("9A610.y.1", 30),), "subject", 0.30, "30/100 = 30% > 25%", f"{D25}; {Y20}",
-         limits=("unsure:9A610.y",),
-         xfail="the .y RS rows' start date (2020-06-29) is marked unsure in ccl_changes.toml, "
-         "but only the day before names it: the result on the date, which counts the row, "
-         "rests on the same unsure date and names nothing"),
+         limits=("unsure:9A610.y",)),
     case("russia-y-2020-06-28-at-only", "2020-06-28", "RU", (("9A515.y.1", 30),),
          "not-subject", 0.0, ".y AT only before the rule: 0% <= 25%", f"{D25}; {Y20}",
          limits=("unsure:9A515.y",)),

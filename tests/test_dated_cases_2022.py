@@ -118,10 +118,7 @@ CASES = [
        "no de minimis level for .y to Russia", f"{ZERO_Y}; {RU22}", basis="zero-de-minimis"),
     ru("russia-y-2022-02-24-zero-limits-name-unsure", "2022-02-24", "RU", (("9A610.y.1", 1),),
        "subject", 0.01, "as above", f"{ZERO_Y}; {RU22}", basis="zero-de-minimis",
-       limits=("unsure:",),
-       xfail="deminimis.toml marks the Russia (a)(6)(ii) entry unsure (date of addition not "
-       "verified) but a verdict resting on it names no unsure limit: destination_limits reads "
-       "no [[zero_de_minimis]] entry"),
+       limits=("unsure:734.4(a)(6)(ii)",)),
     ru("belarus-y-2022-03-01-not-counted", "2022-03-01", "BY", (("9A610.y.1", 1),),
        "not-subject", 0.0, ".y RS does not reach Belarus: 0% <= 25%", D25),
     ru("belarus-y-2022-03-02-zero", "2022-03-02", "BY", (("9A610.y.1", 1),), "subject", 0.01,
@@ -170,9 +167,12 @@ CASES = [
          "Vietnam is D:1, not A:5/A:6: 30% > 25%", f"{D25}; {ACS23}", limits=("unsure:3A090",)),
     case("uae-3a090-2023-11-17-d4", "2023-11-17", "AE", (("3A090.a", 30),), "subject", 0.30,
          "the UAE was in D:4 and not in A:5/A:6 in 2023: 30% > 25%", f"{D25}; {ACS23}",
-         xfail="Country Groups are the 2026 snapshot on every date: the UAE's later move into "
-         "A:5 (out of D:4) is applied in 2023, so the A:5 exclusion drops it; no limit names "
-         "the undated Country Groups either"),
+         xfail="the UAE's move into A:5 (out of D:4) is not dated (the rule was not found), so "
+         "the 2026 groups apply in 2023 and the A:5 exclusion drops it; the result names the "
+         "limit (see uae-3a090-2023-11-17-flagged)"),
+    case("uae-3a090-2023-11-17-flagged", "2023-11-17", "AE", (("3A090.a", 30),), "not-subject",
+         0.0, "bomtrace's answer, flagged", f"{D25}; {ACS23}",
+         limits=("not-modelled:UAE Country Groups",)),
     case("china-5a992z-2023-11-16-not-on-ccl", "2023-11-16", "CN", (("5A992.z.1", 30),),
          "undetermined", 0.0, "0% or 30%", ACS23, high=0.30, issue="eccn-not-on-date",
          limits=("not-modelled:5A992.z",)),
@@ -186,10 +186,7 @@ CASES = [
          0.30, "30% > 25%", f"{D25}; {ACS23}", limits=("unsure:3A001",)),
     case("saudi-3b001c2-2023-11-16-ns2-entire-entry", "2023-11-16", "SA", (("3B001.c.2", 30),),
          "subject", 0.30, "NS 2 marked for Saudi Arabia: 30% > 25%",
-         f"{D25}; {NS2}; SME rule 88 FR 73424 (eff. 2023-11-17) not yet in force",
-         xfail="before the SME rule 3B001 was NS Column 2 as a whole; bomtrace applies the "
-         "snapshot's Macau/D:5 NS row to 3B001.c on every date, so NS 2 countries outside D:5 "
-         "are under-counted (ccl_changes.toml 'not encoded yet' 2)"),
+         f"{D25}; {NS2}; SME rule 88 FR 73424 (eff. 2023-11-17) not yet in force"),
     case("germany-3b001c2-2023-11-16-ns2-not-marked", "2023-11-16", "DE", (("3B001.c.2", 30),),
          "not-subject", 0.0, "no NS 2 mark for Germany: 0% <= 25%", f"{D25}; {NS2}"),
     # ---- 2024-09-06: new ECCNs with worldwide NS/RS rows; 3B001.c.1.a worldwide
@@ -198,17 +195,11 @@ CASES = [
     case("china-3a901-2024-09-06-worldwide", "2024-09-06", "CN", (("3A901", 30),), "subject",
          0.30, "worldwide NS/RS: 30% > 25%", f"{D25}; {IEC24}"),
     case("china-3a901-2024-09-06-limits-name-unsure-date", "2024-09-06", "CN", (("3A901", 30),),
-         "subject", 0.30, "as above", f"{D25}; {IEC24}", limits=("unsure:3A901",),
-         xfail="ccl_changes.toml marks 3A901's addition (2024-09-06) unsure, yet a result that "
-         "counts 3A901 on that date names no unsure limit (only the day before is named)"),
+         "subject", 0.30, "as above", f"{D25}; {IEC24}", limits=("unsure:3A901",)),
     case("germany-3b001c1a-2024-09-05-ns2-only", "2024-09-05", "DE", (("3B001.c.1.a", 30),),
          "not-subject", 0.0, "RS Macau/D:5 only; NS 2 not marked for DE: 0% <= 25%",
          f"{D25}; {NS2}; 88 FR 73424 (eff. 2023-11-17); {IEC24}",
-         limits=("unsure:3B001",),
-         xfail="the snapshot's worldwide NS row on 3B001.c.1.a (created by 89 FR 72926, eff. "
-         "2024-09-06) is applied before its date: only the RS row is dated, so the part is "
-         "counted 'NS (all destinations)' and the verdict is subject; see ccl_changes.toml "
-         "'not encoded yet' 2"),
+         limits=("unsure:3B001",)),
     case("germany-3b001c1a-2024-09-06-worldwide", "2024-09-06", "DE", (("3B001.c.1.a", 30),),
          "subject", 0.30, "worldwide NS/RS: 30% > 25%", f"{D25}; {IEC24}"),
     case("china-3b001c1a-2024-09-05-d5", "2024-09-05", "CN", (("3B001.c.1.a", 30),), "subject",
@@ -228,9 +219,7 @@ CASES = [
          basis="zero-de-minimis"),
     case("china-sme-a8-2024-12-02-limits-name-unsure", "2024-12-02", "CN", (("3A991.a", 5),),
          "subject", 0.0, "as above", A8, item="3B001.c", basis="zero-de-minimis",
-         limits=("unsure:",),
-         xfail="deminimis.toml marks 734.4(a)(8) unsure (text not retrieved; the IC test is "
-         "bomtrace's reading) but the zero-de-minimis verdict resting on it names no unsure limit"),
+         limits=("unsure:734.4(a)(8)",)),
     case("macau-sme-a8-2024-12-02-zero", "2024-12-02", "MO", (("3A991.a", 5),), "subject", 0.0,
          "Macau named in (a)(8)", A8, item="3B001.c", basis="zero-de-minimis"),
     case("germany-sme-a8-2024-12-02-not-d5", "2024-12-02", "DE", (("3A991.a", 5),),
@@ -253,16 +242,12 @@ CASES = [
     case("germany-3a090b-2025-01-13-not-worldwide", "2025-01-13", "DE", (("3A090.b", 30),),
          "not-subject", 0.0, ".b keeps the D:1/D:4/D:5 scope: 0% <= 25%", f"{D25}; {AID25}"),
     case("germany-3a090b-2025-01-13-names-no-a-note", "2025-01-13", "DE", (("3A090.b", 30),),
-         "not-subject", 0.0, "0%", f"{D25}; {AID25}", absent=("note:3A090.a",),
-         xfail="the .a worldwide-scope note is named on a result whose only US part is 3A090.b "
-         "(DatedCcl.limits_of keys limits by entry, not by paragraph)"),
+         "not-subject", 0.0, "0%", f"{D25}; {AID25}", absent=("note:3A090.a",)),
     case("uae-3a090b-2026-07-23-named", "2026-07-23", "AE", (("3A090.b", 30),), "subject", 0.30,
          "the .b row names the UAE: 30% > 25%",
          f"{D25}; 742.6(a)(6)(iii)(B); 3A090 '.b' RS row of the 2026-07-23 eCFR: 'To or within "
          "the United Arab Emirates or destinations specified in Country Groups D:1, D:4, and "
-         "D:5 ..., excluding any destination also specified in Country Groups A:5 or A:6'",
-         xfail="the A:5/A:6 exclusion is applied to the explicitly named UAE as well (AE is in "
-         "A:5 in the snapshot groups), so the row the CCL wrote for the UAE never reaches it"),
+         "D:5 ..., excluding any destination also specified in Country Groups A:5 or A:6'"),
     case("germany-5a992z1-2025-01-13-worldwide", "2025-01-13", "DE", (("5A992.z.1", 30),),
          "subject", 0.30, "worldwide: 30% > 25%", f"{D25}; {AID25}",
          limits=("note:5A992",)),

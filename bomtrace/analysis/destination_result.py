@@ -76,6 +76,8 @@ def destination_result(
         out.zero_de_minimis = item_hits(ctx, v, k, None) or [
             {"status": "applies" if g.zero_lo[v, k] else "possible", "part_number": None}
         ]
+    if ctx.limits is not None and out.zero_de_minimis:
+        out.limits = ctx.limits.with_hits(out.limits, out.zero_de_minimis)
     for s in scenarios:
         out.scenarios.append(_scenario(ctx, v, d, s, lo, hi, num_lo, float(g.num_hi[v, k]), out))
     return out

@@ -28,11 +28,18 @@ class CellLimits:
     k_of: dict[str, int]  #: destination code -> its class
     #: per class: (limit id, bool per node: the item holds content whose decision carries it)
     by_class: list[list[tuple[str, np.ndarray]]]
+    #: 734.4(a) category id -> the limit a hit of it names (unsure categories only)
+    zero: dict[str, str]
 
     def ids(self, v: int, code: str) -> list[str]:
         """The limit ids of node ``v``'s result for destination ``code``, sorted."""
         k = self.k_of[code]
         return sorted({*self.by_dest[code], *(i for i, held in self.by_class[k] if held[v])})
+
+    def with_hits(self, ids: list[str], hits: list[dict[str, Any]]) -> list[str]:
+        """``ids`` plus the limits of the unsure 734.4(a) categories among ``hits``."""
+        more = {self.zero[h["id"]] for h in hits if h.get("id") in self.zero}
+        return sorted(set(ids) | more)
 
     def ids_of(self, nodes: list[int], codes: list[str]) -> list[list[str]]:
         """:meth:`ids` of many cells (node, destination code) at once."""
@@ -96,8 +103,21 @@ def cell_limits(
             held = np.nan_to_num(rollup(graph, own), nan=1.0) > 0
         for j, (k, lid) in enumerate(names):
             by_class[k].append((lid, held[:, j]))
+    zero: dict[str, str] = {}
+    for z in ruleset.zero_de_minimis():
+        if z.unsure:
+            lim = Limit(
+                id=f"unsure:{z.paragraph} ({z.id})",
+                kind="unsure",
+                topic=f"{z.paragraph}: {z.title}",
+                text="this 734.4(a) category (its text, scope or date) is not confirmed against "
+                "the Federal Register text; the verdict rests on it",
+                citation=z.paragraph,
+            )
+            table[lim.id] = lim
+            zero[z.id] = lim.id
     k_of = {d.code: k for d, k in zip(dests, dest_class, strict=True)}
-    return CellLimits(table, by_dest, k_of, by_class)
+    return CellLimits(table, by_dest, k_of, by_class, zero)
 
 
 __all__ = ["CellLimits", "cell_limits"]

@@ -22,7 +22,7 @@ from typing import Any
 from bomtrace.eccn import is_eccn_syntax, normalize_eccn, split_eccn
 from bomtrace.errors import RulesetError
 from bomtrace.rules.controls import CclEntry, Control, DestScope
-from bomtrace.rules.dated import Dated, dated
+from bomtrace.rules.dated import NEAR, Dated, dated, near_unsure
 from bomtrace.rules.load_deminimis import dest_scope
 from bomtrace.rules.model import ControlDecision, Limit
 
@@ -51,11 +51,13 @@ class ScopeChange:
     eccn: str
     reason: str
     paragraphs: tuple[str, ...]
-    scope: DestScope | None  #: None: the control did not apply in the period
+    scope: DestScope | None  #: None: the control did not apply in the period (or `column`)
     note: str  #: non-enforcement or compliance-date note (may be empty)
     source: str
     #: words of the control's "applies to" text, where reason and paragraphs name several
     applies_to: str = ""
+    #: the Country Chart column the row named in the period instead of a destination scope
+    column: str | None = None
 
     def matches(self, c: Control) -> bool:
         """Whether ``c`` is the snapshot control this change rewrites."""
@@ -109,10 +111,11 @@ def parse_ccl_changes(raw: dict[str, Any], ccl: Mapping[str, CclEntry]) -> CclLo
                 e["eccn"],
                 e["reason"],
                 tuple(e.get("paragraphs", [])),
-                None if e.get("scope") == "none" else dest_scope(e["dest_scope"]),
+                None if e.get("scope") == "none" or "column" in e else dest_scope(e["dest_scope"]),
                 " ".join(str(e.get("note", "")).split()),
                 e["source"],
                 str(e.get("applies_to", "")),
+                e.get("column"),
             )
             hits = sum(change.matches(c) for c in entry.controls)
             if hits != 1:
@@ -165,15 +168,31 @@ class DatedCcl:
                     per.update(dict.fromkeys(a.paragraphs, a))
                 else:
                     self.not_yet[a.eccn] = a
-        #: entry -> limits its decisions carry on ``day`` (unsure or noted scope changes)
-        self.limits: dict[str, tuple[Limit, ...]] = {}
+        #: entry -> (control or None, paragraph roots, limit): what decisions on the entry
+        #: rest on that is unsure or noted on ``day``; a control's limit concerns the
+        #: paragraphs it covers, a root set those paragraphs, neither the whole entry
+        self.limits: dict[str, list[tuple[Control | None, frozenset[str], Limit]]] = {}
         entries = dict(ccl)
         for eccn in {s.eccn for s in log.scopes}:
             live = [s for s in log.scopes if s.eccn == eccn and s.when.in_force(day)]
-            if not live:
-                continue
-            entries[eccn] = _rewritten(ccl[eccn], live)
-            self.limits[eccn] = tuple(_scope_limits(live))
+            if live:
+                entries[eccn] = _rewritten(ccl[eccn], live)
+        for s in log.scopes:
+            control = next(c for c in ccl[s.eccn].controls if s.matches(c))
+            for lim in _scope_limits(s, day):
+                self.limits.setdefault(s.eccn, []).append((control, frozenset(), lim))
+        for a in log.added:
+            eff = a.when.effective
+            if a.when.unsure and eff is not None and eff <= day <= eff + NEAR:
+                what = a.describe()
+                lim = limit_of(
+                    a.when,
+                    f"CCL {what}",
+                    f"the date {what} was added to the CCL ({eff}) is not confirmed against the "
+                    "Federal Register text: on dates near it the part may not have been "
+                    f"classified {what} yet",
+                )
+                self.limits.setdefault(a.eccn, []).append((None, a.paragraphs, lim))
         for eccn, per in self.paragraphs_not_yet.items():
             entries[eccn] = _without(entries[eccn], frozenset(per))
         self.entries: Mapping[str, CclEntry] = entries
@@ -216,11 +235,23 @@ class DatedCcl:
         )
 
     def limits_of(self, eccn: str | None) -> tuple[Limit, ...]:
-        """Limits a decision on ``eccn``'s entry carries on the date (dated scope changes)."""
+        """Limits a decision on ``eccn`` carries on the date: those of the dated rows that
+        cover its paragraph (every row's when no paragraph is given), of the entry or
+        paragraph added on an unsure date."""
         norm = normalize_eccn(eccn)
         if norm is None or not is_eccn_syntax(norm):
             return ()
-        return self.limits.get(split_eccn(norm)[0], ())
+        entry, para = split_eccn(norm)
+        out = []
+        for control, roots, lim in self.limits.get(entry, ()):
+            if para is None:
+                out.append(lim)
+            elif control is not None:
+                if control.applies(para) != "no":
+                    out.append(lim)
+            elif not roots or para.split(".")[0] in roots:
+                out.append(lim)
+        return tuple(dict.fromkeys(out))
 
 
 def _rewritten(entry: CclEntry, live: list[ScopeChange]) -> CclEntry:
@@ -229,6 +260,8 @@ def _rewritten(entry: CclEntry, live: list[ScopeChange]) -> CclEntry:
         change = next((s for s in live if s.matches(c)), None)
         if change is None:
             controls.append(c)
+        elif change.column is not None:
+            controls.append(replace(c, dest_scope=None, column=change.column))
         elif change.scope is not None:
             controls.append(replace(c, dest_scope=change.scope, chart=change.when.citation))
     return replace(entry, controls=tuple(controls))
@@ -244,21 +277,22 @@ def _without(entry: CclEntry, roots: frozenset[str]) -> CclEntry:
     return replace(entry, controls=keep)
 
 
-def _scope_limits(live: list[ScopeChange]) -> list[Limit]:
+def _scope_limits(s: ScopeChange, day: date) -> list[Limit]:
+    """The limits a dated row puts on decisions on ``day``: unsure near its window, its note
+    while in force."""
     out = []
-    for s in live:
-        what = f"{s.eccn}{''.join('.' + p for p in s.paragraphs[:1])} {s.reason}"
-        if s.when.unsure:
-            out.append(
-                limit_of(
-                    s.when,
-                    f"CCL {what}",
-                    f"the destination scope of {what} on this date is not confirmed "
-                    "against the Federal Register text",
-                )
+    what = f"{s.eccn}{''.join('.' + p for p in s.paragraphs[:1])} {s.reason}"
+    if near_unsure(s.when, day):
+        out.append(
+            limit_of(
+                s.when,
+                f"CCL {what}",
+                f"the destination scope of {what} on this date, or the date it changed, is not "
+                "confirmed against the Federal Register text",
             )
-        if s.note:
-            out.append(limit_of(s.when, f"CCL {what}", s.note, kind="note"))
+        )
+    if s.note and s.when.in_force(day):
+        out.append(limit_of(s.when, f"CCL {what}", s.note, kind="note"))
     return out
 
 

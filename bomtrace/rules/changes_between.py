@@ -140,6 +140,8 @@ def rule_changes(start: date, end: date, data: RulesetData | None = None) -> lis
     for s in d.ccl_log.scopes:
         what = f"{s.eccn}{''.join('.' + p for p in s.paragraphs)} {s.reason}"
         scope = s.scope.describe() if s.scope else "no destination"
+        if s.column:
+            scope = f"the destinations marked {s.column} on the Country Chart"
         for day, on in _edges(s.when, start, end):
             text = f"{what} reaches {scope}" if on else f"{what}: the scope '{scope}' ends"
             add(

@@ -51,9 +51,16 @@ class DestScope:
     def matches(self, dest: Destination) -> bool:
         """Whether ``dest`` (its code, the country it is a region of, its groups) is reached."""
         codes = {dest.code} | ({dest.region_of} if dest.region_of else set())
-        if codes & self.except_countries or dest.groups & self.except_groups:
+        if codes & self.except_countries:
             return False
-        return self.all or bool(codes & self.countries) or bool(dest.groups & self.groups)
+        if codes & self.countries:
+            # a destination the CCL names is reached even when a group it is in is excepted:
+            # "the United Arab Emirates or destinations in D:1, D:4 and D:5, excluding any
+            # destination also in A:5 or A:6" names the UAE (an A:5 member) to reach it
+            return True
+        if dest.groups & self.except_groups:
+            return False
+        return self.all or bool(dest.groups & self.groups)
 
     def describe(self) -> str:
         """Short text, e.g. ``"D:1, D:4, D:5, AE except A:5, A:6"``."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from bomtrace.errors import RulesetError
@@ -34,6 +34,20 @@ class Dated:
         return (self.effective is None or self.effective <= day) and (
             self.until is None or day <= self.until
         )
+
+
+#: how far from an unsure entry's window results are still flagged: when the date of a change
+#: is not confirmed, the days on either side of it are in doubt too
+NEAR = timedelta(days=365)
+
+
+def near_unsure(when: Dated, day: date) -> bool:
+    """Whether ``when`` is unsure and ``day`` lies in its window or within :data:`NEAR` of it."""
+    if not when.unsure:
+        return False
+    return (when.effective is None or when.effective - NEAR <= day) and (
+        when.until is None or day <= when.until + NEAR
+    )
 
 
 def parse_date(value: Any, where: str) -> date:

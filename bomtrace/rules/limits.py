@@ -10,25 +10,11 @@ document lists each once with its text and citation.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
-from bomtrace.rules.dated import Dated
+from bomtrace.rules.dated import Dated, near_unsure
 from bomtrace.rules.load import RulesetData
 from bomtrace.rules.model import Destination, Limit
-
-
-#: how far from an unsure entry's window a result is still flagged: when the date of a change
-#: is not confirmed, the days on either side of it are in doubt too
-NEAR = timedelta(days=365)
-
-
-def _near(when: Dated, day: date) -> bool:
-    """Whether ``day`` lies in an unsure entry's window or within :data:`NEAR` of it."""
-    if not when.unsure:
-        return False
-    return (when.effective is None or when.effective - NEAR <= day) and (
-        when.until is None or day <= when.until + NEAR
-    )
 
 
 def _unsure(when: Dated, topic: str, what: str) -> Limit:
@@ -76,19 +62,19 @@ def destination_limits(data: RulesetData, day: date, dest: Destination) -> list[
         and (not n.countries or n.countries & codes)
     ]
     for g in data.group_changes:
-        if g.country == row and _near(g.when, day):
+        if g.country == row and near_unsure(g.when, day):
             what = f"{row}'s membership of Country Group {g.group}"
             out.append(_unsure(g.when, f"Country Group {g.group} ({row})", what))
     for m in data.mark_changes:
-        if m.country == row and _near(m.when, day):
+        if m.country == row and near_unsure(m.when, day):
             out.append(
                 _unsure(m.when, f"Country Chart row {row}", f"The Country Chart row of {row}")
             )
     for e in data.embargoes:
-        if e.country in codes and _near(e.when, day):
+        if e.country in codes and near_unsure(e.when, day):
             out.append(_unsure(e.when, f"Part 746 ({e.country})", "The Part 746 requirement"))
     for r in data.listed_ear99:
-        if r.countries & codes and _near(r.when, day):
+        if r.countries & codes and near_unsure(r.when, day):
             out.append(
                 _unsure(r.when, "Part 746 EAR99 lists", "Which Part 746 lists of EAR99 items count")
             )
