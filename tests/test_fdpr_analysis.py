@@ -246,10 +246,10 @@ def test_russia_destination_rule() -> None:
     table = bom(part, ear99)
     assert caught(run(table, date(2022, 2, 23), dest="RU", end_user=None)) == []
     assert caught(run(table, date(2022, 2, 24), dest="RU", end_user=None)) == [
-        ("MOD", "russia-2022", "direct_product")
+        ("MOD", "russia-2022-02", "direct_product")
     ]
     assert caught(run(table, date(2022, 3, 2), dest="BY", end_user=None)) == [
-        ("MOD", "belarus-2022", "direct_product")
+        ("MOD", "belarus-2022-03", "direct_product")
     ]
     assert caught(run(table, date(2022, 3, 2), dest="KZ", end_user=None)) == []
 

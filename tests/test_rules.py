@@ -338,7 +338,9 @@ def test_options_are_checked_before_the_bom_is_read(
 
 def test_unsure_facts_are_marked_in_sources() -> None:
     sources = rs().info.sources
-    assert any("742.10" in s and s.endswith("[unsure]") for s in sources)  # Sudan AT 1 mark
+    assert any("742.10(a)(1)" in s for s in sources)  # Sudan AT 1/AT 2 marks: primary text read
+    assert not any("742.10" in s and s.endswith("[unsure]") for s in sources)
+    assert any("734.4(a)(4)" in s and s.endswith("[unsure]") for s in sources)  # 9E003 list
     later = [s for s in load_ruleset(date(2021, 6, 1)).info.sources if "[unsure]" in s]
     assert later == [
         # Cyprus in D:5 until the ITAR suspension (no BIS table change found)

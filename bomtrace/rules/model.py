@@ -27,7 +27,8 @@ class Destination:
     threshold_source: str  #: citation, e.g. "15 CFR 734.4(c)"
     #: CCL categories the "ccl" embargo covers on as_of (empty = the whole CCL)
     embargo_categories: frozenset[str] = frozenset()
-    #: citation when EAR99 items on a Part 746 list count (flag ``listed_ear99``), else None
+    #: citations ("; ") of the Part 746 lists whose EAR99 items count (flag ``listed_ear99``),
+    #: else None
     listed_ear99: str | None = None
     #: citation when the partner-country carve-out of Supp. No. 2 to Part 734 (a)(1) is in force
     #: for this destination (AT-only and listed ECCNs not counted for items made in a

@@ -100,8 +100,8 @@ class Ruleset:
                 else:
                     groups.discard(g.group)
         embargo = next((e for e in d.embargoes if e.country == code and e.when.in_force(day)), None)
-        listed = next(
-            (r for r in d.listed_ear99 if code in r.countries and r.when.in_force(day)), None
+        listed = "; ".join(  # the lists are cumulative: every one in force is cited
+            r.when.citation for r in d.listed_ear99 if code in r.countries and r.when.in_force(day)
         )
         carve = next(
             (r for r in d.partner_carveouts if code in r.countries and r.when.in_force(day)), None
@@ -124,7 +124,7 @@ class Ruleset:
             threshold=threshold.value,
             threshold_source=threshold.when.citation,
             embargo_categories=embargo.categories if embargo else frozenset(),
-            listed_ear99=listed.when.citation if listed else None,
+            listed_ear99=listed or None,
             partner_carveout=carve.when.citation if carve else None,
             partner_eccns=carve.eccns if carve else frozenset(),
             region_of=d.regions.get(code),
