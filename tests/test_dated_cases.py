@@ -126,7 +126,8 @@ CASES = [
     # ---- 2021-01-14: Sudan leaves E:1 (10% -> 25%) and loses the AT 1 mark [unsure]
     case("sudan-2021-01-13-at1-counts", "2021-01-13", "SD", (("3A991", 15),), "subject", 0.15,
          "AT 1 marked (742.10): 15/100 = 15% > 10%", f"{C10}; 15 CFR 742.10; {SD21}",
-         limits=("unsure:Country Chart row SD",)),
+         limits=("not-modelled:Sudan: content not counted",),
+         absent=("unsure:Country Chart row SD",)),
     case("sudan-2021-01-14-at1-gone", "2021-01-14", "SD", (("3A991", 15),), "not-subject", 0.0,
          "no AT mark: 0/100 = 0% <= 25%", f"{D25}; {SD21}",
          absent=("unsure:Country Chart row SD",)),

@@ -193,7 +193,8 @@ def test_a9_is_possible_for_3b_equipment_with_a_us_ic(country: str) -> None:
     assert hits(dest_result(tool_bom("3B991.a", "5A992"), country, date(2024, 12, 1))) == {}
 
 
-def test_a9_item_list_is_wider_than_the_text_as_documented() -> None:
-    # deminimis.toml: the SME-set exception of (a)(9) cannot be written as an ECCN pattern, so an
-    # SME-set tool bound outside Macau/D:5 shows a "possible" (a)(9) hit it should not have
-    assert hits(dest_result(tool_bom("3B001.c", "3A991"), "DE", D_SME)) == {A9: "possible"}
+def test_a9_excepts_the_sme_set() -> None:
+    # 734.4(a)(9) covers Category 3B "except 3B001.a.4, c, d, f.1, f.5, k to n, p.2, p.4, r, or
+    # 3B002.c": an SME-set tool has no (a)(9) hit; one given without its paragraph may have
+    assert hits(dest_result(tool_bom("3B001.c", "3A991"), "DE", D_SME)) == {}
+    assert hits(dest_result(tool_bom("3B001", "3A991"), "DE", D_SME)) == {A9: "possible"}

@@ -158,8 +158,8 @@ def eccn_issues(
                 sink,
                 int(i),
                 IssueCode.ECCN_NOT_ON_DATE,
-                f"{graph.part_numbers[i]}: {dec.reason} It is counted as not controlled, and "
-                "as controlled in the high bound.",
+                f"{graph.part_numbers[i]} has ECCN {key[0]!r}: {dec.reason} ({dec.source}). It "
+                "is counted as not controlled, and as controlled in the high bound.",
                 "eccn",
             )
         elif dec.status == "unknown":

@@ -218,9 +218,8 @@ class DatedCcl:
         what = added.describe()
         return ControlDecision(
             status="unknown",
-            reason=f"{what} was added to the CCL on {added.when.effective} "
-            f"({added.when.citation}), after {self.day}: {norm} did not exist on that date; "
-            f"give the classification the part had then.{before}",
+            reason=f"{what} was added to the CCL on {added.when.effective}, after {self.day}: "
+            "give the classification the part had then",
             source=added.when.citation,
             limits=(
                 Limit(
@@ -228,7 +227,8 @@ class DatedCcl:
                     kind="not-modelled",
                     topic=f"CCL {what}",
                     text=f"content classified {what} before the entry existed: its "
-                    "classification on the date is not known (counted in the high bound only)",
+                    "classification on the date is not known (counted in the high bound "
+                    f"only).{before}",
                     citation=added.when.citation,
                 ),
             ),

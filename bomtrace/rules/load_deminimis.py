@@ -44,7 +44,7 @@ def dest_scope(raw: dict[str, Any] | None) -> DestScope | None:
 
 
 def _pattern(raw: dict[str, Any]) -> EccnPattern:
-    unknown = set(raw) - {"series", "eccns", "prefixes", "paragraphs", "any"}
+    unknown = set(raw) - {"series", "eccns", "prefixes", "paragraphs", "any", "exclude"}
     if unknown:
         raise RulesetError(f"deminimis.toml: unknown ECCN pattern field(s) {sorted(unknown)}")
     return EccnPattern(
@@ -53,6 +53,7 @@ def _pattern(raw: dict[str, Any]) -> EccnPattern:
         prefixes=tuple(raw.get("prefixes", [])),
         paragraphs=tuple(raw.get("paragraphs", [])),
         any=bool(raw.get("any", False)),
+        exclude=tuple(raw.get("exclude", [])),
     )
 
 

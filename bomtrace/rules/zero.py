@@ -50,6 +50,9 @@ class EccnPattern:
         First-level paragraph letters or ranges (``"a-x"``, ``"y"``) the entries must be in.
     any : bool
         Every ECCN (and EAR99) matches.
+    exclude : tuple of str
+        Entries or paragraphs the rule excepts (``"3B001.c"``): an ECCN inside one does not
+        match; one given too coarsely to tell (``3B001``) is ``maybe``.
     """
 
     series: tuple[str, ...] = ()
@@ -57,6 +60,7 @@ class EccnPattern:
     prefixes: tuple[str, ...] = ()
     paragraphs: tuple[str, ...] = ()
     any: bool = False
+    exclude: tuple[str, ...] = ()
 
     def match(self, eccn: str | None) -> Match:
         """``yes``, ``no``, or ``maybe`` when the paragraph given is too coarse to tell."""
@@ -81,6 +85,15 @@ class EccnPattern:
                 break
             if para is None or within(e_para, para):
                 hit = "maybe"
+        if hit != "no":
+            for e in self.exclude:
+                e_entry, e_para = split_eccn(e)
+                if e_entry != entry:
+                    continue
+                if e_para is None or (para is not None and within(para, e_para)):
+                    return "no"
+                if para is None or within(e_para, para):
+                    hit = "maybe"  # given too coarsely to tell whether it is excepted
         if hit == "no" or not self.paragraphs:
             return hit
         if para is None:
@@ -94,6 +107,8 @@ class EccnPattern:
         text = " or ".join(bits) or "any US-origin content"
         if self.paragraphs:
             text += " paragraphs ." + ", .".join(self.paragraphs)
+        if self.exclude:
+            text += " except " + ", ".join(self.exclude)
         return text
 
 
