@@ -200,3 +200,27 @@ def test_rules_changes_needs_both_dates() -> None:
     assert res.exit_code == 2 and "--to" in res.output
     res = CliRunner().invoke(cli, ["rules", "--from", "2024-01-01"])
     assert res.exit_code == 2 and "--changes" in res.output
+
+
+# Russia in D:5 from 2021-03-18 (ITAR 126.1 listing, 86 FR 14802) [unsure]: US "600 series"
+# .a-.x content then has no de minimis level for Russia (734.4(a)(6)(i)).
+def test_russia_joins_d5_and_600_series_content_loses_its_de_minimis_level(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "ru.csv"
+    path.write_text(
+        "Level,Part Number,Qty,Unit Cost,Country of Origin,ECCN\n"
+        "0,RADIO-1,,,DE,\n1,MIL-US,1,1,US,9A610.a\n1,BODY,1,99,DE,EAR99\n",
+        encoding="utf-8",
+    )
+
+    def cell(day: str) -> dict:
+        args = ["analyze", str(path), "--as-of", day, "-d", "RU", "--format", "json"]
+        doc = json.loads(CliRunner().invoke(cli, args, catch_exceptions=False).stdout)
+        return doc["products"][0]["destinations"][0]
+
+    before, after = cell("2021-03-17"), cell("2021-03-18")
+    assert (before["verdict"], before["basis"]) == ("not-subject", "de-minimis")  # 1% <= 25%
+    assert (after["verdict"], after["basis"]) == ("subject", "zero-de-minimis")
+    assert "unsure:Country Group D:5 (RU)" in after["limits"]
+    assert "unsure:Country Group D:5 (RU)" in before["limits"]  # the date itself is unsure
