@@ -17,22 +17,14 @@ from typing import Any
 import pandas as pd
 import pytest
 from _pytest.mark.structures import ParameterSet
-from bomfactory import indented
+from bomfactory import BASE_FIELDS, indented
 
 from bomtrace import analyze
 from bomtrace.errors import UnknownDestination
 
 PRICE = 100.0
 FOREIGN_CONTROLLED = 5.0  #: the Taiwanese 3A001.a.7 part: controlled, but not US-origin
-FIELDS = (
-    "level",
-    "part_number",
-    "quantity",
-    "unit_cost",
-    "country_of_origin",
-    "eccn",
-    "selling_price",
-)
+FIELDS = (*BASE_FIELDS, "selling_price")
 
 
 @dataclass(frozen=True)
