@@ -101,9 +101,24 @@ def destination_rows(d: dict[str, Any], key: str = "products") -> list[dict[str,
                     ),
                     "threshold_source": x.get("threshold_source") or sources.get(x["country"]),
                     "same_for": " ".join(x.get("same_for") or []) or None,
+                    "limits": "; ".join(x.get("limits") or []) or None,
                 }
             )
     return rows
+
+
+def limit_rows(d: dict[str, Any]) -> list[dict[str, Any]]:
+    """The ruleset's limits on its date (``ruleset.limits``), one row each."""
+    return [
+        {
+            "id": x["id"],
+            "kind": x["kind"],
+            "topic": x["topic"],
+            "text": x["text"],
+            "citation": x["citation"],
+        }
+        for x in d["ruleset"].get("limits") or []
+    ]
 
 
 def contributor_rows(d: dict[str, Any]) -> list[dict[str, Any]]:

@@ -1,5 +1,6 @@
 """The xlsx report (openpyxl): Summary, Destinations, Contributors, Scenarios, Sub-assemblies,
-Issues and About sheets, headers frozen, filters on, number formats set. Every text cell is a
+FDPR, Limits (what the rules on the date do not model or could not confirm), Issues and About
+sheets, headers frozen, filters on, number formats set. Every text cell is a
 string cell, never a formula, whatever the BOM said (:mod:`bomtrace.report.safe`).
 
 Detail sheets are capped at :data:`MAX_DETAIL_ROWS` rows with a note where they are: openpyxl
@@ -19,6 +20,7 @@ from bomtrace.report.tables import (
     destination_rows,
     fdpr_rows,
     issue_rows,
+    limit_rows,
     scenario_rows,
     summary_rows,
 )
@@ -64,6 +66,7 @@ def write_xlsx(d: dict[str, Any], path: str | os.PathLike[str]) -> None:
         ("Scenarios", scenario_rows(d)),
         ("Sub-assemblies", destination_rows(d, "assemblies") or assembly_summary_rows(d)),
         ("FDPR", fdpr_rows(d)),
+        ("Limits", limit_rows(d)),
         ("Issues", issue_rows(d)),
     ]
     for name, rows in sheets:
