@@ -170,13 +170,7 @@ CASES = [
     case("vietnam-3a090-2023-11-17-d1", "2023-11-17", "VN", (("3A090.a", 30),), "subject", 0.30,
          "Vietnam is D:1, not A:5/A:6: 30% > 25%", f"{D25}; {ACS23}", limits=("unsure:3A090",)),
     case("uae-3a090-2023-11-17-d4", "2023-11-17", "AE", (("3A090.a", 30),), "subject", 0.30,
-         "the UAE was in D:4 and not in A:5/A:6 in 2023: 30% > 25%", f"{D25}; {ACS23}",
-         xfail="the UAE's move into A:5 (out of D:4) is not dated (the rule was not found), so "
-         "the 2026 groups apply in 2023 and the A:5 exclusion drops it; the result names the "
-         "limit (see uae-3a090-2023-11-17-flagged)"),
-    case("uae-3a090-2023-11-17-flagged", "2023-11-17", "AE", (("3A090.a", 30),), "not-subject",
-         0.0, "bomtrace's answer, flagged", f"{D25}; {ACS23}",
-         limits=("not-modelled:UAE Country Groups",)),
+         "the UAE was in D:4 and not in A:5/A:6 in 2023: 30% > 25%", f"{D25}; {ACS23}"),
     case("china-5a992z-2023-11-16-not-on-ccl", "2023-11-16", "CN", (("5A992.z.1", 30),),
          "undetermined", 0.0, "0% or 30%", ACS23, high=0.30, issue="eccn-not-on-date",
          limits=("not-modelled:5A992.z",)),

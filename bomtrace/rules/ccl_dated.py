@@ -251,7 +251,7 @@ class DatedCcl:
                     out.append(lim)
             elif not roots or para.split(".")[0] in roots:
                 out.append(lim)
-        return tuple(dict.fromkeys(out))
+        return tuple({x.id: x for x in reversed(out)}.values())[::-1]
 
 
 def _rewritten(entry: CclEntry, live: list[ScopeChange]) -> CclEntry:
@@ -282,6 +282,8 @@ def _scope_limits(s: ScopeChange, day: date) -> list[Limit]:
     while in force."""
     out = []
     what = f"{s.eccn}{''.join('.' + p for p in s.paragraphs[:1])} {s.reason}"
+    if s.applies_to:
+        what += f" ({s.applies_to})"
     if near_unsure(s.when, day):
         out.append(
             limit_of(
