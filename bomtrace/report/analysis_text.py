@@ -132,7 +132,7 @@ def render_analysis(d: dict[str, Any]) -> str:
     if rs["scenarios"]:
         out.append("Scenarios: " + ", ".join(rs["scenarios"]))
     every = bool((d.get("options") or {}).get("all_destinations"))
-    marks = limit_marks(rs)
+    marks = limit_marks(d)
     for p in d["products"]:
         out.append("")
         title = f"Product {p['part_number']}"
@@ -247,17 +247,21 @@ def render_analysis(d: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
-def limit_marks(rs: dict[str, Any]) -> dict[str, str]:
-    """Short marks (L1, L2, ...) of the ruleset limits, in the document's order."""
-    return {x["id"]: f"L{i}" for i, x in enumerate(rs.get("limits") or [], 1)}
+def limit_marks(d: dict[str, Any]) -> dict[str, str]:
+    """Short marks (L1, L2, ...) of the ruleset limits the products' results name, in the
+    document's order (the JSON lists every limit a result could name)."""
+    named = {i for p in d["products"] for x in p["destinations"] for i in x.get("limits") or []}
+    used = [x["id"] for x in d["ruleset"].get("limits") or [] if x["id"] in named]
+    return {lid: f"L{i}" for i, lid in enumerate(used, 1)}
 
 
 def limit_lines(rs: dict[str, Any], marks: dict[str, str]) -> list[str]:
-    """The limits of the rules on the date, each with its mark, kind and citation."""
-    if not rs.get("limits"):
+    """The limits the results name, each with its mark, kind and citation."""
+    shown = [x for x in rs.get("limits") or [] if x["id"] in marks]
+    if not shown:
         return []
     out = ["", f"Limits of the rules as of {rs['as_of']} (the 'limits' column names them):"]
-    for x in rs["limits"]:
+    for x in shown:
         cite = f" ({x['citation']})" if x.get("citation") else ""
         out.append(f"  {marks[x['id']]} [{x['kind']}] {x['topic']}: {x['text']}{cite}")
     return out

@@ -21,5 +21,5 @@ def render_html(d: dict[str, Any]) -> str:
         lstrip_blocks=True,
     )
     tpl = env.get_template("analysis.html.j2")
-    marks = limit_marks(d["ruleset"])
+    marks = limit_marks(d)
     return tpl.render(d=d, money=money, pct=pct, max_issues=MAX_ISSUES, limit_marks=marks)
