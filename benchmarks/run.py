@@ -120,6 +120,16 @@ CASES: dict[str, Case] = {
             "1M-edge parent-child csv + parts master",
         ),
         Case(
+            "where-used-1m",
+            "e1m",
+            ("edges-csv", "parts-csv"),
+            "unique_edges",
+            10,
+            1500,
+            False,
+            "where-used of the most shared part, 1M-edge BOM (issue 20)",
+        ),
+        Case(
             "shared-csv-100k",
             "s100k",
             ("edges-csv", "parts-csv"),
@@ -137,6 +147,7 @@ TARGET_CASES = (
     "ind-xlsx-100k",
     "ind-csv-1m",
     "pc-csv-1m",
+    "where-used-1m",
     "shared-csv-100k",
     "ind-xlsx-1m",
 )
@@ -348,6 +359,17 @@ def median_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def where_used_cmd(bt: list[str], paths: list[Path], out_dir: Path) -> list[str]:
+    """``bomtrace where-used`` of the part listed under the most parents (the child column of
+    the edges file: its second column)."""
+    import pandas as pd
+
+    child = pd.read_csv(paths[0], usecols=[1]).iloc[:, 0]
+    part = str(child.value_counts().index[0])
+    out = out_dir / "where-used.json"
+    return [*bt, "where-used", *map(str, paths), "--part", part, "--format", "json", "-o", str(out)]
+
+
 def run_case(case: Case, a: argparse.Namespace) -> dict[str, Any]:
     """Measure one case; ``a`` carries the options plus ``bt`` (command), ``env``, ``quiet``."""
     bt, quiet = a.bt, a.quiet
@@ -378,6 +400,13 @@ def run_case(case: Case, a: argparse.Namespace) -> dict[str, Any]:
         **{k: stats[k] for k in ("products", "nodes", "unique_edges", "indented_rows")},
     }
     warm(paths)
+    if case.name.startswith("where-used"):
+        cmd = where_used_cmd(bt, paths, out_dir)
+        runs = [m(cmd, a.timeout, "where-used.log", None) for _ in range(a.repeat)]
+        for r in runs:
+            print(f"  {case.name}: {fmt_run(r)}", flush=True)
+        res["bomtrace"] = median_of(runs)
+        return res
     dflags = [x for c in DESTS for x in ("-d", c)]
     common = ["--as-of", AS_OF, "--format", "json", *(["--quiet"] if quiet else [])]
     five_out, all_out = out_dir / f"{case.name}.bt5.json", out_dir / f"{case.name}.btall.json"

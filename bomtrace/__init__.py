@@ -35,6 +35,7 @@ _LAZY = {
     "read_bom": "bomtrace.io",
     "rule_changes": "bomtrace.api",
     "suppliers": "bomtrace.api",
+    "where_used": "bomtrace.api",
 }
 
 __all__ = [
@@ -54,11 +55,20 @@ __all__ = [
     "read_bom",
     "rule_changes",
     "suppliers",
+    "where_used",
 ]
 
 if TYPE_CHECKING:
     from bomtrace.analysis import AnalysisResult
-    from bomtrace.api import analyze, explain, explode, inspect, rule_changes, suppliers
+    from bomtrace.api import (
+        analyze,
+        explain,
+        explode,
+        inspect,
+        rule_changes,
+        suppliers,
+        where_used,
+    )
     from bomtrace.errors import BomtraceError
     from bomtrace.graph import BomGraph, build_graph
     from bomtrace.io import read_bom

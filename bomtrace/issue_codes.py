@@ -89,6 +89,7 @@ class IssueCode(StrEnum):
     VALUE_OVERFLOW = "value-overflow"
     UNKNOWN_ECCN_PARAGRAPH = "unknown-eccn-paragraph"
     ECCN_NOT_ON_DATE = "eccn-not-on-date"
+    WHAT_IF = "what-if"
     UNKNOWN_ITEM_TYPE = "unknown-item-type"
     SOFTWARE_NOT_BUNDLED = "software-not-bundled"
     TECHNOLOGY_REPORT = "technology-report"
@@ -171,6 +172,7 @@ DEFAULT_SEVERITY: dict[IssueCode, Severity] = {
     IssueCode.VALUE_OVERFLOW: Severity.ERROR,
     IssueCode.UNKNOWN_ECCN_PARAGRAPH: Severity.WARNING,
     IssueCode.ECCN_NOT_ON_DATE: Severity.WARNING,
+    IssueCode.WHAT_IF: Severity.WARNING,
     IssueCode.UNKNOWN_ITEM_TYPE: Severity.INFO,
     IssueCode.SOFTWARE_NOT_BUNDLED: Severity.INFO,
     IssueCode.TECHNOLOGY_REPORT: Severity.INFO,

@@ -58,3 +58,12 @@ def test_library_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_ci_script_runs_the_readme_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "test-command" in ci
+
+
+def test_where_used_output_is_real(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    args = shlex.split(_block("where-used-command").strip())[1:]
+    res = CliRunner().invoke(cli, args)
+    assert res.exit_code == 0, res.output
+    shown = _block("where-used-output").strip()
+    assert res.output.strip().startswith(shown)  # the README leaves out the issues block

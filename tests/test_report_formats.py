@@ -15,7 +15,7 @@ from bomtrace.cli import cli
 from bomtrace.cli.outputs import SUFFIXES
 from bomtrace.report.formats import FORMATS, SUB_OUTPUTS, choices
 
-COMMANDS = ("analyze", "inspect", "explode", "explain", "suppliers", "rules")
+COMMANDS = ("analyze", "inspect", "explode", "explain", "suppliers", "rules", "where-used")
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -27,7 +27,7 @@ def test_format_choices_come_from_the_registry(command: str) -> None:
     assert isinstance(fmt.type, click.Choice)
     assert list(fmt.type.choices) == choices(command)
     assert choices(command)[:2] == ["table", "json"]
-    assert callable(getattr(api, command))  # one library verb per command
+    assert callable(getattr(api, command.replace("-", "_")))  # one library verb per command
 
 
 def test_every_format_has_suffixes_and_a_file_example_when_it_needs_a_file() -> None:

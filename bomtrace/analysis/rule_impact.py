@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from bomtrace.analysis.compare import verdict_changes
 from bomtrace.analysis.deminimis import analyze_graph, resolve_destinations
 from bomtrace.analysis.options import AnalysisOptions
 from bomtrace.errors import UsageError
@@ -125,29 +126,9 @@ def bom_impact(
     for rs in rulesets:
         opts = replace(options, as_of=rs.info.as_of)
         products, _ = analyze_graph(graph, rs, opts, IssueLog(0))
-        runs.append({p.part_number: p for p in products})
+        runs.append(list(products))
     dests = [d.code for d in resolve_destinations(rulesets[1], options)]
-    verdicts = []
-    for pn, before in runs[0].items():
-        after = runs[1].get(pn)
-        if after is None or not before.analysed or not after.analysed:
-            continue
-        cells = {x.country: x for x in after.destinations}
-        for a in before.destinations:
-            b = cells.get(a.country)
-            if b is None:
-                continue
-            verdicts.append(
-                {
-                    "product": pn,
-                    "country": a.country,
-                    "ratio_from": a.ratio,
-                    "ratio_to": b.ratio,
-                    "verdict_from": a.verdict,
-                    "verdict_to": b.verdict,
-                    "flips": a.verdict != b.verdict,
-                }
-            )
+    verdicts = verdict_changes(runs[0], runs[1])
     return {
         "destinations": dests,
         "verdicts": verdicts,

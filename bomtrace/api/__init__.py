@@ -18,6 +18,7 @@ from bomtrace._version import __version__
 from bomtrace.analysis import AnalysisOptions, AnalysisResult, analyze_graph
 from bomtrace.analysis.explain import ExplainResult, check_parts, explain_graph
 from bomtrace.analysis.suppliers import SuppliersResult, supplier_audit
+from bomtrace.analysis.what_if import WHAT_IF_NOTE, parse_set, with_values
 from bomtrace.countries import country_option
 from bomtrace.errors import UsageError
 from bomtrace.explosion import ExplodeResult, explode_graph
@@ -26,7 +27,7 @@ from bomtrace.graph import build_graph
 from bomtrace.graph.inspection import InspectResult, inspection
 from bomtrace.graph.load import PathArg, Source, as_paths, load_graph, read_options
 from bomtrace.io import ReadOptions, read_bom
-from bomtrace.issues import IssueLog, sort_issues
+from bomtrace.issues import IssueCode, IssueLog, sort_issues
 from bomtrace.progress import ProgressCallback
 from bomtrace.rules import load_ruleset
 from bomtrace.rules.overview import RulesOverview
@@ -55,6 +56,7 @@ def analyze(
     producers: PathArg | None = None,
     second_incorporation: bool = True,
     made_in: str | None = None,
+    what_if: Sequence[str] = (),
 ) -> AnalysisResult:
     """De minimis verdicts for every product in a BOM, per destination.
 
@@ -147,6 +149,7 @@ def analyze(
         second_incorporation=second_incorporation,
         made_in=country_option(made_in, "--made-in"),
     )
+    changes = [parse_set(s) for s in what_if]  # PN:FIELD=VALUE, checked before reading
     ruleset = load_ruleset(day)
     for s in options.scenarios:
         ruleset.scenario(s)  # fail early on unknown names
@@ -156,10 +159,18 @@ def analyze(
     if read_opts.as_of is None and day is not None:
         read_opts = read_opts.with_(as_of=day)  # effectivity dates follow the rules' date
     graph, table = load_graph(source, read=read_opts, progress=progress)
+    graph = with_values(graph, changes)
     if progress:
         progress("analysing")
     sink = IssueLog(read_opts.limit_issues)
     sink.extend(graph.issues)
+    for c in changes:
+        sink.add(
+            IssueCode.WHAT_IF,
+            f"What-if: {c.part_number} {c.field} set to {c.given!r} for this run "
+            f"({WHAT_IF_NOTE}).",
+            part_number=c.part_number,
+        )
     fdpr = start_fdpr(  # beside the de minimis analysis, on the second core
         graph, ruleset, options, limit_issues=read_opts.limit_issues,
         parties=parties, screening_lists=screening_lists, producers=producers,
@@ -187,6 +198,7 @@ def analyze(
             "second_incorporation": "on" if second_incorporation else "off",
             "made_in": options.made_in,
             "bom_date": read_opts.as_of.isoformat() if read_opts.as_of else None,
+            **({"what_if": [c.to_dict() for c in changes]} if changes else {}),
         },
         products=products,
         assemblies=subs,
@@ -359,6 +371,7 @@ def suppliers(
 
 
 from bomtrace.api.rules import rule_changes, rules  # noqa: E402
+from bomtrace.api.where_used import where_used  # noqa: E402
 
 __all__ = [
     "ExplainResult",
@@ -374,4 +387,5 @@ __all__ = [
     "rule_changes",
     "rules",
     "suppliers",
+    "where_used",
 ]

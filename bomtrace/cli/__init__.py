@@ -73,6 +73,7 @@ def _register() -> None:
         cli.add_command(mod.command)
     cli.add_command(importlib.import_module("bomtrace.cli.suppliers").command)
     cli.add_command(importlib.import_module("bomtrace.cli.explain").command)
+    cli.add_command(importlib.import_module("bomtrace.cli.where_used").command)
 
 
 _register()

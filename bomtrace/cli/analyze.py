@@ -63,6 +63,14 @@ from bomtrace.cli.runtime import read_early, warm_while_parsing
 )
 @second_incorporation_option
 @made_in_option
+@click.option(
+    "--set",
+    "what_if",
+    multiple=True,
+    metavar="PN:FIELD=VALUE",
+    help="What-if: set a part's value for this run (e.g. 0063-0001:country_of_origin=DE); "
+    "repeatable. The results say they are not the BOM's own.",
+)
 @with_read_options
 @format_option("analyze")
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write to this file.")
@@ -83,6 +91,7 @@ def analyze(
     all_assemblies: bool,
     second_incorporation: str,
     made_in: str | None,
+    what_if: tuple[str, ...],
     read: Any,
     fmt: str,
     out: str | None,
@@ -95,6 +104,7 @@ def analyze(
       bomtrace analyze samples/p30pro.xlsx --destination CN --as-of 2020-08-17
       bomtrace analyze edges.csv parts.csv --all-destinations --format json
       bomtrace analyze bom.xlsx --scenario proposed-2020-huawei-10pct --format xlsx -o report.xlsx
+      bomtrace analyze samples/rtr_e200.xlsx -d IR --set 0063-0001:country_of_origin=DE
     """
     read = read_early(paths, read)  # parsed in the background while bomtrace imports
     check_outputs(
@@ -126,6 +136,7 @@ def analyze(
                 all_assemblies=all_assemblies,
                 second_incorporation=second_incorporation == "on",
                 made_in=made_in,
+                what_if=what_if,
                 read=read,
                 progress=bar,
             )

@@ -14,7 +14,7 @@ that sit on a cycle or above one, or above an edge whose quantity is unusable; t
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
@@ -221,6 +221,23 @@ class BomGraph:
         if got is None:
             got = self._missing[name] = _read_only(self.codes(name)[0] < 0)
         return got
+
+    def with_nodes(self, nodes: pd.DataFrame) -> BomGraph:
+        """The same structure with other part attributes (``nodes``: the same rows, in the
+        same order); nothing derived from the old attributes is kept."""
+        if len(nodes) != self.n_nodes:
+            raise ValueError("with_nodes: one row per node is expected")
+        return replace(
+            self,
+            nodes=nodes,
+            issues=list(self.issues),
+            _texts={},
+            _numbers={},
+            _codes={},
+            _missing={},
+            _given_codes={},
+            _derived={},
+        )
 
     def derived(
         self, make: Callable[Concatenate[BomGraph, P], T], *args: P.args, **kwargs: P.kwargs

@@ -119,6 +119,12 @@ def _rule_changes_table(result: Any, out: Any) -> Output:
     return render_rule_changes(result.to_dict())
 
 
+def _where_used_table(result: Any, out: Any) -> Output:
+    from bomtrace.report.where_used_text import render_where_used
+
+    return render_where_used(result.to_dict())
+
+
 class Format(NamedTuple):
     """One output format."""
 
@@ -149,6 +155,7 @@ FORMATS: dict[str, Format] = {
                 "suppliers": _suppliers_table,
                 "rules": _rules_table,
                 "rule-changes": _rule_changes_table,
+                "where-used": _where_used_table,
             },
         ),
         Format(
@@ -163,6 +170,7 @@ FORMATS: dict[str, Format] = {
                 "suppliers": _json,
                 "rules": _json,
                 "rule-changes": _json,
+                "where-used": _json,
             },
         ),
         Format("csv", (".csv",), True, {"analyze": _analysis_csv, "explode": _explode_csv}),
