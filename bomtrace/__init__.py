@@ -28,6 +28,7 @@ _LAZY = {
     "IssueCode": "bomtrace.issues",
     "analyze": "bomtrace.api",
     "build_graph": "bomtrace.graph",
+    "diff": "bomtrace.api",
     "explain": "bomtrace.api",
     "explode": "bomtrace.api",
     "inspect": "bomtrace.api",
@@ -48,6 +49,7 @@ __all__ = [
     "__version__",
     "analyze",
     "build_graph",
+    "diff",
     "explain",
     "explode",
     "inspect",
@@ -62,6 +64,7 @@ if TYPE_CHECKING:
     from bomtrace.analysis import AnalysisResult
     from bomtrace.api import (
         analyze,
+        diff,
         explain,
         explode,
         inspect,

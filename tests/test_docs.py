@@ -67,3 +67,11 @@ def test_where_used_output_is_real(monkeypatch: pytest.MonkeyPatch) -> None:
     assert res.exit_code == 0, res.output
     shown = _block("where-used-output").strip()
     assert res.output.strip().startswith(shown)  # the README leaves out the issues block
+
+
+def test_diff_output_is_real(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    args = shlex.split(_block("diff-command").strip())[1:]
+    res = CliRunner().invoke(cli, args)
+    assert res.exit_code == 0, res.output
+    assert res.output.strip().startswith(_block("diff-output").strip())

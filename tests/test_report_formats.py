@@ -15,7 +15,7 @@ from bomtrace.cli import cli
 from bomtrace.cli.outputs import SUFFIXES
 from bomtrace.report.formats import FORMATS, SUB_OUTPUTS, choices
 
-COMMANDS = ("analyze", "inspect", "explode", "explain", "suppliers", "rules", "where-used")
+COMMANDS = ("analyze", "inspect", "explode", "explain", "suppliers", "rules", "where-used", "diff")
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -370,6 +370,7 @@ def suppliers(
     return supplier_audit(graph, res, load_ruleset(as_date(as_of)), end_user=end_user)
 
 
+from bomtrace.api.diff import diff  # noqa: E402
 from bomtrace.api.rules import rule_changes, rules  # noqa: E402
 from bomtrace.api.where_used import where_used  # noqa: E402
 
@@ -380,6 +381,7 @@ __all__ = [
     "RulesOverview",
     "SuppliersResult",
     "analyze",
+    "diff",
     "explain",
     "explode",
     "inspect",

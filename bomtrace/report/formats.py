@@ -125,6 +125,12 @@ def _where_used_table(result: Any, out: Any) -> Output:
     return render_where_used(result.to_dict())
 
 
+def _diff_table(result: Any, out: Any) -> Output:
+    from bomtrace.report.diff_text import render_diff
+
+    return render_diff(result.to_dict())
+
+
 class Format(NamedTuple):
     """One output format."""
 
@@ -156,6 +162,7 @@ FORMATS: dict[str, Format] = {
                 "rules": _rules_table,
                 "rule-changes": _rule_changes_table,
                 "where-used": _where_used_table,
+                "diff": _diff_table,
             },
         ),
         Format(
@@ -171,6 +178,7 @@ FORMATS: dict[str, Format] = {
                 "rules": _json,
                 "rule-changes": _json,
                 "where-used": _json,
+                "diff": _json,
             },
         ),
         Format("csv", (".csv",), True, {"analyze": _analysis_csv, "explode": _explode_csv}),
