@@ -109,3 +109,15 @@ def test_cli_table_json_and_exit_code(bom: Path) -> None:
     assert doc["what_if"]["flips"] == 1
     res = CliRunner().invoke(cli, ["where-used", str(bom), "--part", "NOPE"])
     assert res.exit_code == 2 and "not in the BOM" in res.output
+
+
+def test_reports_are_byte_identical_unless_stamped(bom: Path) -> None:
+    def run(*extra: str) -> str:
+        args = ["analyze", str(bom), "-d", "CN", "--as-of", "2024-01-01", *extra]
+        return CliRunner().invoke(cli, args).stdout
+
+    for fmt in ("json", "html"):
+        assert run("--format", fmt) == run("--format", fmt)
+    stamped = json.loads(run("--format", "json", "--stamp"))
+    assert stamped["generated_at"].endswith("+00:00")
+    assert "generated_at" not in json.loads(run("--format", "json"))

@@ -38,6 +38,9 @@ class AnalysisResult:
     #: list every sub-assembly in :meth:`to_dict`; by default only those subject to the EAR
     #: (or undetermined) for some destination are listed, the rest are counted
     all_assemblies: bool = False
+    #: when the run was made (ISO 8601, UTC), only when asked (``--stamp``): without it the
+    #: same inputs give byte-identical documents
+    stamp: str | None = None
 
     def listed_assemblies(self) -> list[ProductResult]:
         """Sub-assemblies the JSON lists: all, or those not plainly not-subject everywhere."""
@@ -144,6 +147,7 @@ class AnalysisResult:
                 p["fdpr_summary"] = {k: v for k, v in s.items() if k not in FDPR_RUN_KEYS}
         return {
             "bomtrace_version": self.version,
+            **({"generated_at": self.stamp} if self.stamp else {}),
             "ruleset": self.ruleset,
             "options": self.options,
             "inputs": self.inputs,

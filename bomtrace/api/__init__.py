@@ -12,7 +12,7 @@ renders. The CLI only parses flags, calls one of these and renders the result
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 
 from bomtrace._version import __version__
 from bomtrace.analysis import AnalysisOptions, AnalysisResult, analyze_graph
@@ -57,6 +57,7 @@ def analyze(
     second_incorporation: bool = True,
     made_in: str | None = None,
     what_if: Sequence[str] = (),
+    stamp: bool = False,
 ) -> AnalysisResult:
     """De minimis verdicts for every product in a BOM, per destination.
 
@@ -204,6 +205,7 @@ def analyze(
         assemblies=subs,
         issues=sort_issues(sink.finish()),
         all_assemblies=all_assemblies,
+        stamp=datetime.now(UTC).isoformat(timespec="seconds") if stamp else None,
     )
 
 

@@ -71,6 +71,11 @@ from bomtrace.cli.runtime import read_early, warm_while_parsing
     help="What-if: set a part's value for this run (e.g. 0063-0001:country_of_origin=DE); "
     "repeatable. The results say they are not the BOM's own.",
 )
+@click.option(
+    "--stamp",
+    is_flag=True,
+    help="Record when the report was made (without it, the same inputs give identical bytes).",
+)
 @with_read_options
 @format_option("analyze")
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write to this file.")
@@ -92,6 +97,7 @@ def analyze(
     second_incorporation: str,
     made_in: str | None,
     what_if: tuple[str, ...],
+    stamp: bool,
     read: Any,
     fmt: str,
     out: str | None,
@@ -137,6 +143,7 @@ def analyze(
                 second_incorporation=second_incorporation == "on",
                 made_in=made_in,
                 what_if=what_if,
+                stamp=stamp,
                 read=read,
                 progress=bar,
             )
