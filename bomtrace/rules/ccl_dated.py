@@ -251,7 +251,10 @@ class DatedCcl:
                     out.append(lim)
             elif not roots or para.split(".")[0] in roots:
                 out.append(lim)
-        return tuple({x.id: x for x in reversed(out)}.values())[::-1]
+        first: dict[str, Limit] = {}
+        for x in out:
+            first.setdefault(x.id, x)  # rows of one entry may share a limit id: keep the first
+        return tuple(first.values())
 
 
 def _rewritten(entry: CclEntry, live: list[ScopeChange]) -> CclEntry:
