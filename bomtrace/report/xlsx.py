@@ -38,16 +38,14 @@ from bomtrace.report.xlsx_bom import (
     EXPLODED,
     INDENTED,
     Rows,
-    link_column,
+    bom_rows,
+    linker,
     write_exploded,
     write_indented,
 )
 from bomtrace.report.xlsx_style import MONEY, PCT, verdict_legend, write_table
 
 if TYPE_CHECKING:
-    from openpyxl import Workbook
-    from openpyxl.worksheet.worksheet import Worksheet
-
     from bomtrace.analysis.analysis_result import AnalysisResult
 
 MAX_DETAIL_ROWS = 100_000
@@ -59,62 +57,55 @@ def write_xlsx(
     d: dict[str, Any], path: str | os.PathLike[str], result: AnalysisResult | None = None
 ) -> None:
     """Write the analysis document ``d`` as a formatted workbook; with the ``result`` it was
-    made from, also the Indented BOM and Exploded parts sheets, and links to them."""
+    made from, also the Indented BOM and Exploded parts sheets, and links to them. The sheets
+    are streamed (a write-only workbook): a capped sheet of 100,000 rows is not held in
+    memory cell by cell."""
     from openpyxl import Workbook
 
-    wb = Workbook()
-    wb.remove(wb.active)  # type: ignore[arg-type]
-    tables = [
-        ("Summary", summary_rows(d)),
-        ("Destinations", destination_rows(d)),
-        ("Contributors", contributor_rows(d)),
-        ("Scenarios", scenario_rows(d)),
-        ("Sub-assemblies", destination_rows(d, "assemblies") or assembly_summary_rows(d)),
-    ]
-    written = {name: _table_sheet(wb, name, rows) for name, rows in tables}
-    if result is not None:
-        bom_rows = write_indented(
-            wb.create_sheet(INDENTED), result.indented_bom(MAX_DETAIL_ROWS), MAX_DETAIL_ROWS
-        )
+    wb = Workbook(write_only=True)
+    tree = result.indented_bom(MAX_DETAIL_ROWS) if result is not None else None
+    rows: Rows = bom_rows(tree, MAX_DETAIL_ROWS) if tree is not None else {}
+    summary = wb.create_sheet("Summary")
+    _table_sheet(summary, summary_rows(d), rows, "product")
+    verdict_legend(summary)
+    _table_sheet(wb.create_sheet("Destinations"), destination_rows(d))
+    _table_sheet(wb.create_sheet("Contributors"), contributor_rows(d), rows)
+    _table_sheet(wb.create_sheet("Scenarios"), scenario_rows(d))
+    assemblies = destination_rows(d, "assemblies") or assembly_summary_rows(d)
+    _table_sheet(wb.create_sheet("Sub-assemblies"), assemblies)
+    if result is not None and tree is not None:
+        write_indented(wb.create_sheet(INDENTED), tree, MAX_DETAIL_ROWS)
         write_exploded(wb.create_sheet(EXPLODED), result.exploded_parts(), MAX_DETAIL_ROWS)
-        _links(wb, written, bom_rows)
-    summary = wb["Summary"]
-    verdict_legend(summary, summary.max_row + 2)
-    late = [("FDPR", fdpr_rows(d)), ("Limits", limit_rows(d)), ("Issues", issue_rows(d))]
-    for name, rows in late:
-        _table_sheet(wb, name, rows)
+    _table_sheet(wb.create_sheet("FDPR"), fdpr_rows(d))
+    _table_sheet(wb.create_sheet("Limits"), limit_rows(d))
+    _table_sheet(wb.create_sheet("Issues"), issue_rows(d))
     _about(wb.create_sheet("About"), d)
     wb.save(path)
 
 
-def _table_sheet(wb: Workbook, name: str, rows: list[dict[str, Any]]) -> tuple[list[str], int]:
-    """A sheet of dict rows (their keys, in order, are the columns): the keys and the number
-    of rows written."""
-    ws = wb.create_sheet(name)
+def _table_sheet(
+    ws: Any, rows: list[dict[str, Any]], links: Rows | None = None, part: str = "part_number"
+) -> None:
+    """A sheet of dict rows (their keys, in order, are the columns); with ``links``, each
+    row's ``part`` cell links to its row in the Indented BOM."""
     if not rows:
         ws.append(xlsx_row(ws, ["(none)"]))
-        return [], 0
+        return
     keys = list(rows[0])
     values = ([r[k] for k in keys] for r in rows)
-    n = write_table(ws, keys, values, total=len(rows), cap=MAX_DETAIL_ROWS)
-    return keys, n
+    hook = linker(keys, links, part) if links else None
+    write_table(ws, keys, values, total=len(rows), cap=MAX_DETAIL_ROWS, decorate=hook)
 
 
-def _links(wb: Workbook, written: dict[str, tuple[list[str], int]], rows: Rows) -> None:
-    """Products (Summary) and contributing parts (Contributors) link to their Indented BOM
-    rows."""
-    keys, n = written["Summary"]
-    link_column(wb["Summary"], keys, n, rows, part="product")
-    keys, n = written["Contributors"]
-    link_column(wb["Contributors"], keys, n, rows)
-
-
-def _about(ws: Worksheet, d: dict[str, Any]) -> None:
+def _about(ws: Any, d: dict[str, Any]) -> None:
     """What the report rests on: version, ruleset, options, inputs."""
     from openpyxl.styles import Font
 
     rs = d["ruleset"]
     opts = d.get("options") or {}
+    ws.column_dimensions["A"].width = 20
+    ws.column_dimensions["B"].width = 100
+    bold = Font(bold=True)
     for k, v in [
         ("bomtrace version", d["bomtrace_version"]),
         ("rules as of", rs["as_of"]),
@@ -125,10 +116,9 @@ def _about(ws: Worksheet, d: dict[str, Any]) -> None:
         ("inputs", "; ".join(f"{i['path']} (sha256 {i['sha256'][:12]}…)" for i in d["inputs"])),
         ("note", "Not legal advice. Verdicts follow the modelled rules only; see the README."),
     ]:
-        ws.append(xlsx_row(ws, [k, v]))
-        ws.cell(ws.max_row, 1).font = Font(bold=True)
-    ws.column_dimensions["A"].width = 20
-    ws.column_dimensions["B"].width = 100
+        cells = xlsx_row(ws, [k, v])
+        cells[0].font = bold
+        ws.append(cells)
 
 
 def _option(v: Any) -> str:

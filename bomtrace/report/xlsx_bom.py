@@ -13,19 +13,22 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from bomtrace.report.xlsx_style import BOM_HEADERS, note, write_table
+from bomtrace.report.xlsx_style import (
+    BOM_HEADERS,
+    MAX_OUTLINE,
+    Decorate,
+    notes,
+    write_table,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
-    from openpyxl.cell.cell import Cell, MergedCell
     from openpyxl.worksheet.worksheet import Worksheet
 
     from bomtrace.analysis.bom_tree import BomTree
 
 INDENTED = "Indented BOM"
 EXPLODED = "Exploded parts"
-#: Excel's deepest outline level
-MAX_OUTLINE = 7
 #: the column of the part number in the Indented BOM (where links land)
 PART_COLUMN = "C"
 #: deepest indent of a part number in its cell
@@ -41,55 +44,61 @@ def frame_rows(frame: pd.DataFrame, keys: Sequence[str]) -> Iterator[tuple[Any, 
     return zip(*cols, strict=True)
 
 
-def write_indented(ws: Worksheet, tree: BomTree, cap: int) -> Rows:
-    """Write the Indented BOM into an empty sheet; returns where each product's parts are
-    first used, for links."""
+def bom_rows(tree: BomTree, cap: int) -> Rows:
+    """Where each product's parts are first used in the Indented BOM of ``tree`` (its first
+    ``cap`` rows), for links."""
+    first = tree.table.iloc[:cap].drop_duplicates(["product", "part_number"])
+    return {
+        (str(p), str(q)): int(i) + 2
+        for p, q, i in zip(first["product"], first["part_number"], first.index, strict=True)
+    }
+
+
+def write_indented(ws: Worksheet, tree: BomTree, cap: int) -> None:
+    """Write the Indented BOM into an empty (write-only) sheet."""
+    from openpyxl.cell.cell import Cell
     from openpyxl.styles import Alignment, Font
-    from openpyxl.worksheet.properties import Outline
 
     t = tree.table
     keys = list(t.columns)
     if not t["note"].notna().any():
         keys.remove("note")
-    n = write_table(
-        ws, keys, frame_rows(t, keys), total=tree.total_rows, cap=cap, overrides=BOM_HEADERS,
-        freeze="D2",
-    )  # fmt: skip
-    levels = t["level"].to_numpy()[:n].tolist()
+    levels = t["level"].to_numpy()[:cap].tolist()
     bold = Font(bold=True)
     indents = [Alignment(indent=i) for i in range(MAX_INDENT + 1)]
-    part_col = keys.index("part_number") + 1
-    deepest = 0
-    for i, lv in enumerate(levels):
-        r = i + 2
+    part_col = keys.index("part_number")
+
+    def decorate(i: int, cells: list[Any]) -> None:
+        lv = levels[i]
         if lv:
-            outline = min(lv, MAX_OUTLINE)
-            ws.row_dimensions[r].outline_level = outline
-            deepest = max(deepest, outline)
-            ws.cell(r, part_col).alignment = indents[min(lv, MAX_INDENT)]
-        else:
-            for c in ws[r]:
+            cell = cells[part_col]
+            if isinstance(cell, Cell):
+                cell.alignment = indents[min(lv, MAX_INDENT)]
+            return
+        for j, c in enumerate(cells):  # a product's row stands out
+            if c is not None and not isinstance(c, Cell):
+                c = cells[j] = Cell(ws, row=1, column=1, value=c)
+            if c is not None:
                 c.font = bold
-    ws.sheet_properties.outlinePr = Outline(summaryBelow=False, summaryRight=True)
-    ws.sheet_format.outlineLevelRow = deepest
-    notes = []
-    if tree.capped and tree.total_rows is None:
-        notes.append(f"Capped at {n:,} rows; the BOM has more (bomtrace explode lists its parts).")
+
+    n = write_table(
+        ws, keys, frame_rows(t, keys), cap=cap, overrides=BOM_HEADERS, freeze="D2",
+        levels=levels, decorate=decorate,
+    )  # fmt: skip
+    texts = []
+    if tree.total_rows is not None and tree.total_rows > n:
+        texts.append(
+            f"Capped at {n:,} of {tree.total_rows:,} rows; use --format csv or json for all."
+        )
+    elif tree.capped:
+        texts.append(f"Capped at {n:,} rows; the BOM has more (bomtrace explode lists its parts).")
     if levels and max(levels) > MAX_OUTLINE:
-        notes.append(
+        texts.append(
             f"The BOM is {max(levels)} levels deep; Excel groups at most {MAX_OUTLINE} levels, so "
             f"levels below {MAX_OUTLINE} are grouped at outline level {MAX_OUTLINE}. The Level "
             "column gives each row's true level."
         )
-    at = n + 3 + (1 if tree.total_rows is not None and tree.total_rows > n else 0)
-    for k, text in enumerate(notes):
-        note(ws, at + k, text)
-    head = t.iloc[:n]
-    first = head.drop_duplicates(["product", "part_number"])
-    return {
-        (str(p), str(q)): int(i) + 2
-        for p, q, i in zip(first["product"], first["part_number"], first.index, strict=True)
-    }
+    notes(ws, texts)
 
 
 def write_exploded(ws: Worksheet, table: pd.DataFrame, cap: int) -> None:
@@ -102,26 +111,28 @@ def write_exploded(ws: Worksheet, table: pd.DataFrame, cap: int) -> None:
     )  # fmt: skip
 
 
-def link(cell: Cell | MergedCell, row: int | None) -> None:
-    """Make ``cell`` an internal link to ``row`` of the Indented BOM (no link when None)."""
+def link(cell: Any, row: int | None) -> None:
+    """Make ``cell`` (a string cell) an internal link to ``row`` of the Indented BOM (no link
+    when None)."""
     from openpyxl.styles import Font
     from openpyxl.worksheet.hyperlink import Hyperlink
 
-    if row is None:
+    if row is None or not hasattr(cell, "hyperlink"):
         return
-    cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{INDENTED}'!{PART_COLUMN}{row}")
+    cell.hyperlink = Hyperlink(ref="", location=f"'{INDENTED}'!{PART_COLUMN}{row}")
     cell.font = Font(color="0563C1", underline="single")
 
 
-def link_column(
-    ws: Worksheet, keys: Sequence[str], n: int, rows: Rows, part: str = "part_number"
-) -> None:
-    """Link the ``part`` cell of each of the ``n`` data rows to the use of that part in the
-    row's ``product`` in the Indented BOM."""
+def linker(keys: Sequence[str], rows: Rows, part: str = "part_number") -> Decorate | None:
+    """A :func:`~bomtrace.report.xlsx_style.write_table` hook that links each row's ``part``
+    cell to the use of that part in the row's ``product`` in the Indented BOM."""
     if part not in keys or "product" not in keys:
-        return
-    pc, qc = keys.index("product") + 1, keys.index(part) + 1
-    for r in range(2, n + 2):
-        p, q = ws.cell(r, pc).value, ws.cell(r, qc).value
+        return None
+    pc, qc = keys.index("product"), keys.index(part)
+
+    def decorate(i: int, cells: list[Any]) -> None:
+        p, q = cells[pc], cells[qc]
         if p is not None and q is not None:
-            link(ws.cell(r, qc), rows.get((str(p), str(q))))
+            link(q, rows.get((str(getattr(p, "value", p)), str(getattr(q, "value", q)))))
+
+    return decorate

@@ -13,11 +13,14 @@ text cell is a string cell whatever it starts with, and NaN or infinity becomes 
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from bomtrace.report.safe import set_text, xlsx_row
+from openpyxl.cell.cell import Cell
+
+from bomtrace.report.safe import xlsx_row
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -169,6 +172,8 @@ VERDICT_LISTS = {"subject_for": "subject", "undetermined_for": "undetermined"}
 HEADER_FILL = "DDEBF7"
 #: widths: at least, at most, and of number columns
 MIN_WIDTH, MAX_WIDTH, NUMBER_WIDTH = 6, 60, 14
+#: Excel's deepest outline level
+MAX_OUTLINE = 7
 
 
 def header(key: str, overrides: dict[str, str] | None = None) -> str:
@@ -201,6 +206,10 @@ def cell_value(v: Any) -> Any:
     return v
 
 
+#: a hook that may change a data row's cells before it is written: (row index, cells)
+Decorate = Callable[[int, list[Any]], None]
+
+
 def write_table(
     ws: Worksheet,
     keys: Sequence[str],
@@ -210,66 +219,82 @@ def write_table(
     cap: int | None = None,
     overrides: dict[str, str] | None = None,
     freeze: str = "A2",
+    levels: Sequence[int] | None = None,
+    decorate: Decorate | None = None,
 ) -> int:
-    """Write a table into an empty sheet: a bold header row of :func:`header` words, then
-    ``rows`` (values in ``keys`` order, at most ``cap``), formatted by column key (number
-    and percent formats, verdict colours), header frozen, filters on, columns sized. With
-    ``total`` rows in all and more than were written, a note under the table says so.
-    Returns the number of data rows written."""
+    """Write a table into an empty sheet, streamed (a write-only sheet works): a bold header
+    row of :func:`header` words, then ``rows`` (values in ``keys`` order, at most ``cap``),
+    formatted by column key (number and percent formats, verdict colours), header frozen,
+    filters on, columns sized; each data row grouped at its outline level (``levels``, at
+    most 7, summary rows above). ``decorate`` may change a row's cells (a text value is
+    already a string cell; others are values or cells) before it is written. With ``total``
+    rows in all and more than were written, a note under the table says so. Returns the
+    number of data rows written."""
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import Outline
 
-    bold = Font(bold=True)
-    ws.append(xlsx_row(ws, [header(k, overrides) for k in keys]))
-    head_fill = PatternFill("solid", fgColor=HEADER_FILL)
-    for c in ws[1]:
-        c.font, c.fill = bold, head_fill
+    data = list(itertools.islice(rows, cap))
+    n = len(data)
     widths = [len(header(k, overrides)) for k in keys]
-    n = 0
-    for r in rows:
-        if cap is not None and n >= cap:
-            break
-        values = [cell_value(v) for v in r]
-        ws.append(xlsx_row(ws, values))
-        n += 1
-        if n <= 200:
-            for j, v in enumerate(values):
-                if isinstance(v, str):
-                    widths[j] = max(widths[j], max(len(x) for x in v.split("\n")))
-    if n:
-        _format_columns(ws, keys, n)
+    for r in data[:200]:
+        for j, v in enumerate(r):
+            if isinstance(v, str):
+                widths[j] = max(widths[j], max(len(x) for x in v.split("\n")))
     for j, k in enumerate(keys, start=1):
         width = max(widths[j - 1], NUMBER_WIDTH if FORMATS.get(k) in (MONEY, PCT) else 0)
         ws.column_dimensions[get_column_letter(j)].width = min(MAX_WIDTH, max(MIN_WIDTH, width + 2))
     ws.freeze_panes = freeze
-    ws.auto_filter.ref = f"A1:{ws.cell(1 + n, len(keys)).coordinate}"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(keys))}{1 + n}"
+    if levels is not None:  # before the rows: a streamed sheet writes each row's level with it
+        deepest = 0
+        for i, lv in enumerate(levels[:n]):
+            if lv > 0:
+                ws.row_dimensions[i + 2].outline_level = min(lv, MAX_OUTLINE)
+                deepest = max(deepest, min(lv, MAX_OUTLINE))
+        ws.sheet_properties.outlinePr = Outline(summaryBelow=False, summaryRight=True)
+        ws.sheet_format.outlineLevelRow = deepest
+    head = xlsx_row(ws, [header(k, overrides) for k in keys])
+    bold, head_fill = Font(bold=True), PatternFill("solid", fgColor=HEADER_FILL)
+    for c in head:
+        c.font, c.fill = bold, head_fill
+    ws.append(head)
+    styles = verdict_styles()
+    fmts = [FORMATS.get(k) for k in keys]
+    coloured = [k in VERDICT_KEYS or k in VERDICT_LISTS for k in keys]
+    listed = [VERDICT_LISTS.get(k) for k in keys]
+    for i, r in enumerate(data):
+        cells = xlsx_row(ws, [cell_value(v) for v in r])
+        for j, c in enumerate(cells):
+            if c is None or (fmts[j] is None and not coloured[j]):
+                continue
+            if not isinstance(c, Cell):
+                c = cells[j] = Cell(ws, row=1, column=1, value=c)  # ws.append places it
+            fmt = fmts[j]
+            if fmt is not None:
+                c.number_format = fmt
+            style = styles.get(str(listed[j] or c.value)) if coloured[j] and c.value else None
+            if style is not None:
+                c.fill, c.font = style
+        if decorate is not None:
+            decorate(i, cells)
+        ws.append(cells)
     if total is not None and total > n:
-        note(ws, n + 3, f"Capped at {n:,} of {total:,} rows; use --format csv or json for all.")
+        notes(ws, [f"Capped at {n:,} of {total:,} rows; use --format csv or json for all."])
     return n
 
 
-def note(ws: Worksheet, row: int, text: str) -> None:
-    """A bold note in column A of ``row`` (under a table)."""
+def notes(ws: Worksheet, texts: Sequence[str]) -> None:
+    """Bold notes under a table, after an empty row, one a row in column A."""
     from openpyxl.styles import Font
 
-    set_text(ws, row, 1, text).font = Font(bold=True)
-
-
-def _format_columns(ws: Worksheet, keys: Sequence[str], n: int) -> None:
-    """Number formats and verdict colours of the ``n`` data rows, by column key."""
-    styles = verdict_styles()
-    for j, k in enumerate(keys, start=1):
-        fmt = FORMATS.get(k)
-        if fmt is None and k not in VERDICT_KEYS and k not in VERDICT_LISTS:
-            continue
-        listed = VERDICT_LISTS.get(k)
-        for (cell,) in ws.iter_rows(min_row=2, max_row=n + 1, min_col=j, max_col=j):
-            if fmt is not None:
-                cell.number_format = fmt
-            verdict = listed if listed and cell.value else cell.value
-            style = styles.get(verdict) if isinstance(verdict, str) else None
-            if style is not None and (k in VERDICT_KEYS or listed):
-                cell.fill, cell.font = style
+    if not texts:
+        return
+    ws.append([])
+    for text in texts:
+        (cell,) = xlsx_row(ws, [text])
+        cell.font = Font(bold=True)
+        ws.append([cell])
 
 
 def verdict_styles() -> dict[str, tuple[Any, Any]]:
@@ -282,14 +307,17 @@ def verdict_styles() -> dict[str, tuple[Any, Any]]:
     }
 
 
-def verdict_legend(ws: Worksheet, row: int) -> None:
-    """The legend of the verdict colours, from ``row`` down: a title, then each verdict in
-    its colours with its meaning beside it."""
+def verdict_legend(ws: Worksheet) -> None:
+    """The legend of the verdict colours under a table, after an empty row: a title, then
+    each verdict in its colours with its meaning beside it."""
     from openpyxl.styles import Font
 
-    set_text(ws, row, 1, "Verdict colours").font = Font(bold=True)
+    ws.append([])
+    (title,) = xlsx_row(ws, ["Verdict colours"])
+    title.font = Font(bold=True)
+    ws.append([title])
     styles = verdict_styles()
-    for i, (verdict, meaning) in enumerate(VERDICT_MEANINGS.items(), start=1):
-        cell = set_text(ws, row + i, 1, verdict)
-        cell.fill, cell.font = styles[verdict]
-        set_text(ws, row + i, 2, meaning)
+    for verdict, meaning in VERDICT_MEANINGS.items():
+        cells = xlsx_row(ws, [verdict, meaning])
+        cells[0].fill, cells[0].font = styles[verdict]
+        ws.append(cells)
