@@ -106,7 +106,7 @@ def write_exploded(ws: Worksheet, table: pd.DataFrame, cap: int) -> None:
     sheet."""
     keys = list(table.columns)
     write_table(
-        ws, keys, frame_rows(table, keys), total=len(table), cap=cap, freeze="C2",
+        ws, keys, frame_rows(table.iloc[:cap], keys), total=len(table), cap=cap, freeze="C2",
         overrides={"quantity": "Total quantity"},
     )  # fmt: skip
 
