@@ -145,7 +145,7 @@ def test_xlsx_report_sheets(runner: CliRunner, tmp_path: Path) -> None:
     ws = wb["Destinations"]
     assert ws.freeze_panes == "A2"
     header = [c.value for c in ws[1]]
-    ratio_col = header.index("ratio") + 1
+    ratio_col = header.index("Ratio") + 1
     assert ws.cell(2, ratio_col).number_format == "0.00%"
     products = {ws.cell(r, 1).value for r in range(2, ws.max_row + 1)}
     assert products == {"RTR-E200", "RU-5G-64T"}

@@ -219,6 +219,11 @@ class ProductResults(LazyResults):
         raise KeyError(part_number)
 
     @property
+    def context(self) -> Context:
+        """The analysis context: the analysed graph and its node values."""
+        return self._ctx
+
+    @property
     def scenarios(self) -> list[Scenario]:
         """The what-if scenarios every result reports."""
         return self._scenarios

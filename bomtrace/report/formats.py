@@ -68,7 +68,7 @@ def _analysis_html(result: Any, out: Any) -> Output:
 def _analysis_xlsx(result: Any, out: Any) -> Output:
     from bomtrace.report.xlsx import write_xlsx
 
-    write_xlsx(result.to_dict(), out)
+    write_xlsx(result.to_dict(), out, result)
     return None
 
 

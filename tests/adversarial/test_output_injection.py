@@ -28,6 +28,7 @@ from bomtrace.explosion import ExplodeResult
 from bomtrace.report.csvout import frame_csv, to_csv
 from bomtrace.report.request_sheet import write_request_sheet
 from bomtrace.report.safe import FORMULA_TRIGGERS, csv_column, csv_field, sheet_title
+from bomtrace.report.xlsx_check import check_workbook
 
 #: the OWASP CSV-injection payloads (and one already quoted)
 PAYLOADS = [
@@ -138,6 +139,11 @@ def test_analyze_xlsx_report_has_no_formula(write_csv: Write, tmp_path: Path) ->
     contributors = [c.value for row in wb["Contributors"].iter_rows() for c in row]
     assert '=HYPERLINK("http://evil","click") US2' in contributors
     assert "=cmd|' /C calc'!A0 US1" in contributors
+    for sheet in ("Indented BOM", "Exploded parts"):  # every part, as text
+        cells = {c.value: c.data_type for row in wb[sheet].iter_rows() for c in row}
+        for p in expect["part"]:
+            assert cells.get(in_xlsx(p)) == "s", (sheet, p)
+    assert check_workbook(out) == []
 
 
 def test_analyze_xlsx_about_sheet_input_name(
@@ -348,5 +354,7 @@ def test_xlsx_report_writer_with_raw_payloads(write_csv: Write, tmp_path: Path) 
     write_xlsx(d, out)
     assert_inert_workbook(out, PAYLOADS)
     wb = load_workbook(out)
-    products = [c.value for c in next(wb["Summary"].iter_cols(min_row=2, max_col=1))]
-    assert products == [in_xlsx(p) for p in PAYLOADS]
+    last = len(PAYLOADS) + 1  # the verdict legend follows the table, after an empty row
+    summary = wb["Summary"]
+    products = [c.value for c in next(summary.iter_cols(min_row=2, max_row=last + 1, max_col=1))]
+    assert products == [*(in_xlsx(p) for p in PAYLOADS), None]
