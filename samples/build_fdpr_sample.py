@@ -31,12 +31,17 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import zipfile
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+# openpyxl serialises XML differently with and without lxml; the sample is built with its
+# standard-library writer so that a rebuild gives the same bytes on every machine
+os.environ["OPENPYXL_LXML"] = "False"
+
+from openpyxl import Workbook  # noqa: E402
+from openpyxl.styles import Alignment, Font, PatternFill  # noqa: E402
+from openpyxl.utils import get_column_letter  # noqa: E402
 from openpyxl.writer.excel import ExcelWriter
 
 HERE = Path(__file__).resolve().parent

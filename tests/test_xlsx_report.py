@@ -292,6 +292,7 @@ def test_exploded_parts(small) -> None:
 
 def test_detail_sheets_are_capped_with_a_note(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(xlsx_mod, "MAX_DETAIL_ROWS", 5)
+    monkeypatch.setattr(xlsx_mod, "MAX_BOM_ROWS", 5)
     result = analyze(small_bom(), destinations=["CN"], as_of=D2020)
     path = tmp_path / "capped.xlsx"
     write("analyze", "xlsx", result, path)

@@ -49,8 +49,12 @@ if TYPE_CHECKING:
     from bomtrace.analysis.analysis_result import AnalysisResult
 
 MAX_DETAIL_ROWS = 100_000
+#: rows of the Indented BOM and Exploded parts sheets: openpyxl writes cell by cell (about
+#: 100k rows a few seconds with lxml), and these sheets are for reading and folding, not for
+#: the whole of a million-line BOM (``explode --format csv`` gives every exploded row)
+MAX_BOM_ROWS = 10_000
 
-__all__ = ["MAX_DETAIL_ROWS", "MONEY", "PCT", "write_xlsx"]
+__all__ = ["MAX_BOM_ROWS", "MAX_DETAIL_ROWS", "MONEY", "PCT", "write_xlsx"]
 
 
 def write_xlsx(
@@ -63,8 +67,8 @@ def write_xlsx(
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
-    tree = result.indented_bom(MAX_DETAIL_ROWS) if result is not None else None
-    rows: Rows = bom_rows(tree, MAX_DETAIL_ROWS) if tree is not None else {}
+    tree = result.indented_bom(MAX_BOM_ROWS) if result is not None else None
+    rows: Rows = bom_rows(tree, MAX_BOM_ROWS) if tree is not None else {}
     summary = wb.create_sheet("Summary")
     _table_sheet(summary, summary_rows(d), rows, "product")
     verdict_legend(summary)
@@ -74,8 +78,8 @@ def write_xlsx(
     assemblies = destination_rows(d, "assemblies") or assembly_summary_rows(d)
     _table_sheet(wb.create_sheet("Sub-assemblies"), assemblies)
     if result is not None and tree is not None:
-        write_indented(wb.create_sheet(INDENTED), tree, MAX_DETAIL_ROWS)
-        write_exploded(wb.create_sheet(EXPLODED), result.exploded_parts(), MAX_DETAIL_ROWS)
+        write_indented(wb.create_sheet(INDENTED), tree, MAX_BOM_ROWS)
+        write_exploded(wb.create_sheet(EXPLODED), result.exploded_parts(), MAX_BOM_ROWS)
     _table_sheet(wb.create_sheet("FDPR"), fdpr_rows(d))
     _table_sheet(wb.create_sheet("Limits"), limit_rows(d))
     _table_sheet(wb.create_sheet("Issues"), issue_rows(d))
