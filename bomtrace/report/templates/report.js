@@ -1,7 +1,7 @@
 (function () {
   "use strict";
   /* bomtrace HTML report: sortable tables and the lazy BOM tree. The page's data sits in a
-     <script type="application/json"> block; this script reads it and inserts text only
+     JSON block (script element of type application/json); this reads it and inserts text only
      through textContent, so no text of the BOM is ever parsed as markup. */
   function each(list, f) { Array.prototype.forEach.call(list, f); }
 
