@@ -67,7 +67,9 @@ def test_same_inputs_give_the_same_bytes(monkeypatch: pytest.MonkeyPatch, tmp_pa
     assert re.search(r"<th>Made</th><td>\d{4}-\d\d-\d\dT", stamped)
 
 
-def test_page_shows_the_verdicts_parts_to_classify_and_record(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_page_shows_the_verdicts_parts_to_classify_and_record(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.chdir(ROOT)
     page = router_page()
     assert '<table class="matrix" id="overview-table">' in page

@@ -68,9 +68,7 @@ def ratio_chart(p: dict[str, Any]) -> Markup:
                 f'<line x1="{_f(tx)}" x2="{_f(tx)}" y1="{y - 3}" y2="{y + 21}" stroke="#1b1f23" '
                 'stroke-width="2"/>'
             )
-        body.append(
-            f'<text x="{_W - 64}" y="{y + 14}" class="num">{escape(pct(lo))}</text>'
-        )
+        body.append(f'<text x="{_W - 64}" y="{y + 14}" class="num">{escape(pct(lo))}</text>')
     h = 12 + len(dests) * _ROW
     return _svg(h, body, f"Ratio against the threshold, per destination (scale 0 to {pct(scale)})")
 
@@ -94,6 +92,8 @@ def contributors_chart(x: dict[str, Any]) -> Markup:
             f'fill="{COLOURS["subject"]}" fill-opacity="0.75"/>'
         )
         value = f"{money(c.get('value'))} ({pct(c.get('share'))})"
-        body.append(f'<text x="{_f(_LABEL + w + 6)}" y="{y + 14}" class="num">{escape(value)}</text>')
+        body.append(
+            f'<text x="{_f(_LABEL + w + 6)}" y="{y + 14}" class="num">{escape(value)}</text>'
+        )
     h = 8 + len(top) * _ROW
     return _svg(h, body, f"Top contributors to the controlled US value, {x['country']}")

@@ -83,7 +83,7 @@
     tg.setAttribute("aria-expanded", "false");
     tg.setAttribute("aria-label", "expand " + T.pn[id]);
     name.appendChild(tg);
-    name.appendChild(document.createTextNode(" " + T.pn[id]));
+    name.appendChild(cell("pn", T.pn[id]));
     row.appendChild(name);
     row.appendChild(cell("c-desc", T.desc[id]));
     row.appendChild(cell("num", qty === null || qty === undefined ? "" : String(qty)));
