@@ -60,9 +60,9 @@
     return s;
   }
   function paint(row) {
-    var id = +row.getAttribute("data-node"), v = ctl[cls].get(id);
-    var w = verdicts[cls].get(id) || "";
-    row.children[7].textContent = T.classes.length ? money(v === undefined ? 0 : v) : "-";
+    var id = +row.getAttribute("data-node"), some = T.classes.length > 0;
+    var v = some ? ctl[cls].get(id) : undefined, w = some ? verdicts[cls].get(id) || "" : "";
+    row.children[7].textContent = some && T.cost[id] !== null ? money(v === undefined ? 0 : v) : "-";
     row.children[8].textContent = w;
     row.children[8].className = "vd " + w;
   }
