@@ -279,7 +279,8 @@ def test_html_report(runner: CliRunner, tmp_path: Path) -> None:
     assert "Product RTR-E200" in html and "Product RU-5G-64T" in html
     assert '<td class="subject">subject</td>' in html  # RU-5G-64T to China
     assert "proposed-2020-huawei-10pct" in html
-    assert "<script" not in html  # self-contained, no scripts
+    assert html.count("<script") == 2  # self-contained: the tree's data and our one script
+    assert 'src="' not in html and "http://" not in html and "https://" not in html
 
 
 def test_fdpr_in_xlsx_and_html(runner: CliRunner, tmp_path: Path) -> None:

@@ -108,6 +108,12 @@ class AnalysisResult:
         ``fdpr_summary``), without making every product's result on a large BOM."""
         return self.products.fdpr_findings()
 
+    def tree_data(self) -> dict[str, Any]:
+        """The BOM under the products as JSON-ready columns for an interactive tree: each
+        node once with its cost, US-origin and controlled value per destination class, and
+        the children lists of the DAG (:mod:`bomtrace.analysis.tree_data`)."""
+        return self.products.tree_data()
+
     @property
     def exit_code(self) -> int:
         """The run's exit status (:class:`bomtrace.exitcodes.ExitCode`): INCOMPLETE (3) when

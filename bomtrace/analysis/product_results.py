@@ -254,6 +254,13 @@ class ProductResults(LazyResults):
         """Every ruleset limit the products' results can name (``ruleset.limits``)."""
         return self._ctx.limits.to_list() if self._ctx.limits is not None else []
 
+    def tree_data(self) -> dict[str, Any]:
+        """The BOM under the products as data for an interactive tree
+        (:func:`bomtrace.analysis.tree_data.tree_data`)."""
+        from bomtrace.analysis.tree_data import tree_data
+
+        return tree_data(self._ctx, self._roots, self._dests, self._class)
+
     def fdpr_findings(self) -> list[tuple[list[dict[str, Any]], dict[str, Any] | None]]:
         """Per product with FDPR findings, its entries and summary (as its result holds them)."""
         return [(f.entries, f.summary) for f in self._fdpr.values()]

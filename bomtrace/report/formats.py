@@ -62,7 +62,7 @@ def _analysis_csv(result: Any, out: Any) -> Output:
 def _analysis_html(result: Any, out: Any) -> Output:
     from bomtrace.report.html import render_html
 
-    return render_html(result.to_dict())
+    return render_html(result.to_dict(), result.tree_data())
 
 
 def _analysis_xlsx(result: Any, out: Any) -> Output:
