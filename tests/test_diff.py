@@ -84,3 +84,15 @@ def test_cli_forms_and_exit_codes(revs: tuple[Path, Path]) -> None:
     assert res3.exit_code == 0  # the flip goes towards not subject
     bad = CliRunner().invoke(cli, ["diff", a, "--new", b])
     assert bad.exit_code == 2 and "--old FILE" in bad.output
+
+
+def test_html_is_one_static_escaped_page(revs: tuple[Path, Path], tmp_path: Path) -> None:
+    evil = tmp_path / "evil.csv"
+    evil.write_text(REV_B.replace("LABEL", "<script>alert(1)</script>"), encoding="utf-8")
+    out = tmp_path / "diff.html"
+    args = ["diff", str(revs[0]), str(evil), "-d", "CN", "--as-of", "2024-01-01"]
+    res = CliRunner().invoke(cli, [*args, "--format", "html", "-o", str(out)])
+    assert res.exit_code == 1
+    page = out.read_text(encoding="utf-8")
+    assert "<script" not in page.lower() and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "default-src 'none'" in page and "(flips)" in page

@@ -65,6 +65,12 @@ def _analysis_html(result: Any, out: Any) -> Output:
     return render_html(result.to_dict(), result.tree_data())
 
 
+def _diff_html(result: Any, out: Any) -> Output:
+    from bomtrace.report.html import render_diff_html
+
+    return render_diff_html(result.to_dict())
+
+
 def _analysis_xlsx(result: Any, out: Any) -> Output:
     from bomtrace.report.xlsx import write_xlsx
 
@@ -183,7 +189,7 @@ FORMATS: dict[str, Format] = {
         ),
         Format("csv", (".csv",), True, {"analyze": _analysis_csv, "explode": _explode_csv}),
         Format("xlsx", (".xlsx",), False, {"analyze": _analysis_xlsx}, "REPORT.xlsx"),
-        Format("html", (".html", ".htm"), True, {"analyze": _analysis_html}),
+        Format("html", (".html", ".htm"), True, {"analyze": _analysis_html, "diff": _diff_html}),
         Format(
             "parquet", (".parquet", ".pq"), False, {"explode": _explode_parquet}, "EXPLODED.parquet"
         ),

@@ -93,10 +93,8 @@ def every_destination(d: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def render_html(d: dict[str, Any], tree: dict[str, Any] | None = None) -> str:
-    """Render the analysis document (and the BOM tree's data) as one HTML page."""
+def _template(name: str) -> Any:
     import jinja2
-    from markupsafe import Markup
 
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("bomtrace.report", "templates"),
@@ -105,7 +103,19 @@ def render_html(d: dict[str, Any], tree: dict[str, Any] | None = None) -> str:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    tpl = env.get_template("analysis.html.j2")
+    return env.get_template(name)
+
+
+def render_diff_html(d: dict[str, Any]) -> str:
+    """Render the ``bomtrace diff`` document as one static HTML page (no script at all)."""
+    return str(_template("diff.html.j2").render(d=d, money=money, pct=pct))
+
+
+def render_html(d: dict[str, Any], tree: dict[str, Any] | None = None) -> str:
+    """Render the analysis document (and the BOM tree's data) as one HTML page."""
+    from markupsafe import Markup
+
+    tpl = _template("analysis.html.j2")
     all_dest = bool(d.get("options", {}).get("all_destinations"))
     return tpl.render(
         d=d,
