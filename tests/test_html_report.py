@@ -55,6 +55,19 @@ def test_golden_router_html(monkeypatch: pytest.MonkeyPatch) -> None:
     assert got == GOLDEN.read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("name", ["p30pro", "ru5g64t"])
+def test_golden_sample_html(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """The other two samples, as the golden JSON runs them (CN, 2020-08-17)."""
+    monkeypatch.chdir(ROOT)
+    r = bomtrace.analyze(f"samples/{name}.xlsx", as_of=date(2020, 8, 17), destinations=["CN"])
+    page = write("analyze", "html", r, None)
+    assert isinstance(page, str)
+    got, golden = normalise(page), GOLDEN.with_name(f"{name}.html")
+    if os.environ.get("BOMTRACE_UPDATE_GOLDEN") == "1":
+        golden.write_text(got, encoding="utf-8")
+    assert got == golden.read_text(encoding="utf-8")
+
+
 def test_same_inputs_give_the_same_bytes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(ROOT)
     args = ["analyze", "samples/rtr_e200.xlsx", "-d", "CN", "--as-of", "2023-06-01", "-q"]
