@@ -96,3 +96,14 @@ def test_html_is_one_static_escaped_page(revs: tuple[Path, Path], tmp_path: Path
     page = out.read_text(encoding="utf-8")
     assert "<script" not in page.lower() and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "default-src 'none'" in page and "(flips)" in page
+
+
+def test_one_bom_under_the_rule_and_a_scenario(revs: tuple[Path, Path]) -> None:
+    # the 2020 proposal's 10% for Huawei-related China shipments: 20% > 10% (scenarios.toml)
+    r = diff(revs[0], new_scenario="proposed-2020-huawei-10pct", destinations=["CN"],
+             as_of="2024-01-01")  # fmt: skip
+    row = next(v for v in r.verdicts if v["product"] == "PROD")
+    assert (row["verdict_from"], row["verdict_to"]) == ("not-subject", "subject")
+    assert r.to_dict()["new"]["scenario"] == "proposed-2020-huawei-10pct"
+    with pytest.raises(UsageError, match="Valid scenarios"):
+        diff(revs[0], new_scenario="nope")

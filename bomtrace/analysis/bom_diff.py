@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from bomtrace.analysis.compare import flips_to_worse, verdict_changes
+from bomtrace.analysis.compare import flips_to_worse, in_force, under_scenario, verdict_changes
 from bomtrace.analysis.deminimis import analyze_graph
 from bomtrace.analysis.options import AnalysisOptions
 from bomtrace.analysis.results import ProductResult
@@ -122,15 +122,20 @@ def diff_graphs(
     new: BomGraph,
     rulesets: tuple[Any, Any],
     options: AnalysisOptions,
+    scenarios: tuple[str | None, str | None] = (None, None),
 ) -> tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]], list[str]]:
     """Line changes, part changes, verdicts before/after with their explanation, and the new
-    side's products that could not be analysed."""
+    side's products that could not be analysed. A side with a scenario gives its verdicts
+    under that scenario (``bomtrace rules`` lists them) instead of the rule in force."""
     runs: list[list[ProductResult]] = []
-    for g, rs in zip((old, new), rulesets, strict=True):
+    for g, rs, scenario in zip((old, new), rulesets, scenarios, strict=True):
         opts = replace(options, as_of=rs.info.as_of, top=max(options.top, TOP))
+        if scenario is not None:
+            opts = replace(opts, scenarios=(scenario,))
         products, _ = analyze_graph(g, rs, opts, IssueLog(0))
         runs.append(list(products))
-    rows = verdict_changes(runs[0], runs[1])
+    picks = tuple(in_force if s is None else under_scenario for s in scenarios)
+    rows = verdict_changes(runs[0], runs[1], picks=(picks[0], picks[1]))
     before = {(p.part_number, d.country): d for p in runs[0] for d in p.destinations}
     after = {(p.part_number, d.country): d for p in runs[1] for d in p.destinations}
     for r in rows:

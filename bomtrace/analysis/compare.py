@@ -3,16 +3,31 @@ what-ifs): ratio and verdict before and after, and whether the verdict flips."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from bomtrace.analysis.results import ProductResult
+from bomtrace.analysis.results import DestinationResult, ProductResult
+
+#: what a side's cell says: (ratio, verdict)
+Pick = Callable[[DestinationResult], tuple[float | None, str]]
+
+
+def in_force(x: DestinationResult) -> tuple[float | None, str]:
+    """The cell's ratio and verdict under the rule in force."""
+    return x.ratio, x.verdict
+
+
+def under_scenario(x: DestinationResult) -> tuple[float | None, str]:
+    """The cell's ratio and verdict under the (one) scenario it was analysed with."""
+    s = x.scenarios[0]
+    return s.ratio, s.verdict
 
 
 def verdict_changes(
     before: Iterable[ProductResult],
     after: Iterable[ProductResult],
     only: set[str] | None = None,
+    picks: tuple[Pick, Pick] = (in_force, in_force),
 ) -> list[dict[str, Any]]:
     """One row per product analysed in both and destination in both, in ``before``'s order.
 
@@ -22,6 +37,8 @@ def verdict_changes(
         The two analyses' products.
     only : set of str, optional
         Part numbers of the products to compare (default: every product).
+    picks : (Pick, Pick), optional
+        What each side's cell says (:func:`in_force`, or :func:`under_scenario`).
 
     Returns
     -------
@@ -40,15 +57,16 @@ def verdict_changes(
             y = cells.get(x.country)
             if y is None:
                 continue
+            (r0, v0), (r1, v1) = picks[0](x), picks[1](y)
             rows.append(
                 {
                     "product": a.part_number,
                     "country": x.country,
-                    "ratio_from": x.ratio,
-                    "ratio_to": y.ratio,
-                    "verdict_from": x.verdict,
-                    "verdict_to": y.verdict,
-                    "flips": x.verdict != y.verdict,
+                    "ratio_from": r0,
+                    "ratio_to": r1,
+                    "verdict_from": v0,
+                    "verdict_to": v1,
+                    "flips": v0 != v1,
                 }
             )
     return rows
@@ -59,4 +77,4 @@ def flips_to_worse(rows: Sequence[dict[str, Any]]) -> bool:
     return any(r["flips"] and r["verdict_from"] == "not-subject" for r in rows)
 
 
-__all__ = ["flips_to_worse", "verdict_changes"]
+__all__ = ["flips_to_worse", "in_force", "under_scenario", "verdict_changes"]

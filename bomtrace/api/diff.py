@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from bomtrace.analysis import AnalysisOptions
 from bomtrace.analysis.bom_diff import DiffResult, diff_graphs
@@ -25,6 +26,8 @@ def diff(
     as_of: date | str | None = None,
     old_as_of: date | str | None = None,
     new_as_of: date | str | None = None,
+    old_scenario: str | None = None,
+    new_scenario: str | None = None,
     made_in: str | None = None,
     read: ReadOptions | None = None,
 ) -> DiffResult:
@@ -42,6 +45,9 @@ def diff(
         The rules' date for both sides (default today).
     old_as_of, new_as_of : date or str, optional
         A date for one side only (e.g. the date of the last classification and today).
+    old_scenario, new_scenario : str, optional
+        A what-if scenario for one side (``bomtrace rules`` lists them): that side's verdicts
+        are the scenario's, e.g. one BOM under the rule in force and under the 2020 proposal.
 
     Raises
     ------
@@ -55,12 +61,16 @@ def diff(
     """
     day = as_date(as_of)
     days = (as_date(old_as_of) or day, as_date(new_as_of) or day)
-    if new is None and days[0] == days[1]:
+    scenarios = (old_scenario, new_scenario)
+    if new is None and days[0] == days[1] and scenarios[0] == scenarios[1]:
         raise UsageError(
             "diff needs two revisions (--old and --new), or one BOM under two dates "
-            "(--old-as-of and --new-as-of)."
+            "(--old-as-of and --new-as-of) or two scenarios (--old-scenario, --new-scenario)."
         )
     rulesets = (load_ruleset(days[0]), load_ruleset(days[1]))
+    for rs, sc in zip(rulesets, scenarios, strict=True):
+        if sc is not None:
+            rs.scenario(sc)  # an unknown name fails before reading, listing the valid ones
     for rs in rulesets:
         for d in destinations:
             rs.destination(d)  # unknown (or not known on a date): fails before reading
@@ -71,7 +81,7 @@ def diff(
         made_in=country_option(made_in, "--made-in"),
         assemblies=False,
     )
-    sides = []
+    sides: list[tuple[Any, dict[str, Any]]] = []
     for source, rs in zip((old, old if new is None else new), rulesets, strict=True):
         opts = read_options(read, None, None, None)
         if opts.as_of is None:
@@ -81,10 +91,11 @@ def diff(
             "inputs": [s.to_dict() for s in table.sources] if table is not None else [],
             "as_of": rs.info.as_of.isoformat(),
             "data_version": rs.info.data_version,
+            "scenario": scenarios[len(sides)],
         }
         sides.append((graph, info))
     lines, parts, verdicts, not_analysed = diff_graphs(
-        sides[0][0], sides[1][0], rulesets, options
+        sides[0][0], sides[1][0], rulesets, options, scenarios
     )
     issues = [*sides[0][0].issues, *sides[1][0].issues] if new is not None else sides[1][0].issues
     return DiffResult(

@@ -20,6 +20,8 @@ from bomtrace.cli.outputs import check_outputs, emit, format_option
 @as_of_option
 @click.option("--old-as-of", metavar="YYYY-MM-DD", help="Rules' date for the old side.")
 @click.option("--new-as-of", metavar="YYYY-MM-DD", help="Rules' date for the new side.")
+@click.option("--old-scenario", metavar="NAME", help="What-if scenario for the old side.")
+@click.option("--new-scenario", metavar="NAME", help="What-if scenario for the new side.")
 @made_in_option
 @click.option("--sheet", multiple=True, metavar="NAME", help="Read only this sheet; repeatable.")
 @format_option("diff")
@@ -33,6 +35,8 @@ def diff(
     as_of: str | None,
     old_as_of: str | None,
     new_as_of: str | None,
+    old_scenario: str | None,
+    new_scenario: str | None,
     made_in: str | None,
     sheet: tuple[str, ...],
     fmt: str,
@@ -43,7 +47,8 @@ def diff(
     Lines added, removed and changed, parts whose values changed, and per product and
     destination the ratio and verdict before and after, which flip, and the parts that explain
     it. Give the revisions as --old FILE and --new FILE (repeatable), or as two paths; one BOM
-    with --old-as-of and --new-as-of compares its verdicts under two dates. Exit 1 when a
+    with --old-as-of and --new-as-of (or --old-scenario/--new-scenario) compares its verdicts
+    under two dates (or the rule in force and a scenario). Exit 1 when a
     verdict flips from not subject to subject or undetermined, 3 when a product of the new
     revision could not be analysed: a release gate can stop on it.
 
@@ -51,6 +56,7 @@ def diff(
     Examples:
       bomtrace diff --old rev-a.xlsx --new rev-b.xlsx -d CN
       bomtrace diff samples/rtr_e200.xlsx --old-as-of 2021-01-13 --new-as-of 2021-01-14 -d SD
+      bomtrace diff samples/rtr_e200.xlsx --new-scenario proposed-2020-huawei-10pct -d CN
     """
     if not old and not new:
         if len(paths) == 2:
@@ -77,6 +83,8 @@ def diff(
             as_of=_as_of(as_of),
             old_as_of=_as_of(old_as_of, "--old-as-of"),
             new_as_of=_as_of(new_as_of, "--new-as-of"),
+            old_scenario=old_scenario,
+            new_scenario=new_scenario,
             made_in=made_in,
             read=read,
         )

@@ -67,7 +67,8 @@ def _side(s: dict[str, Any]) -> str:
     files = ", ".join(
         i["path"] + (f" [{i['sheet']}]" if i.get("sheet") else "") for i in s["inputs"]
     )
-    return f"{files or '(table)'} · rules as of {s['as_of']}"
+    scenario = f" · scenario {s['scenario']}" if s.get("scenario") else ""
+    return f"{files or '(table)'} · rules as of {s['as_of']}{scenario}"
 
 
 __all__ = ["render_diff"]
