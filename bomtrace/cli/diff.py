@@ -7,7 +7,12 @@ import sys
 import click
 
 from bomtrace.cli.common import EPILOG, _as_of, _fail, _run, read_options_from_flags
-from bomtrace.cli.options import as_of_option, destinations_option, made_in_option
+from bomtrace.cli.options import (
+    as_of_option,
+    destinations_option,
+    made_in_option,
+    sheet_option,
+)
 from bomtrace.cli.outputs import check_outputs, emit, format_option
 
 
@@ -23,7 +28,7 @@ from bomtrace.cli.outputs import check_outputs, emit, format_option
 @click.option("--old-scenario", metavar="NAME", help="What-if scenario for the old side.")
 @click.option("--new-scenario", metavar="NAME", help="What-if scenario for the new side.")
 @made_in_option
-@click.option("--sheet", multiple=True, metavar="NAME", help="Read only this sheet; repeatable.")
+@sheet_option
 @format_option("diff")
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write to this file.")
 def diff(

@@ -10,8 +10,10 @@ from bomtrace.cli.common import EPILOG, _as_of, _run, read_options_from_flags
 from bomtrace.cli.options import (
     as_of_option,
     assembly_cost_option,
+    column_option,
     made_in_option,
     second_incorporation_option,
+    sheet_option,
 )
 from bomtrace.cli.outputs import check_outputs, emit, format_option
 
@@ -29,14 +31,8 @@ from bomtrace.cli.outputs import check_outputs, emit, format_option
 @made_in_option
 # the reading flags of the other commands, except their --product (single-level BOMs), whose
 # name explain uses for the product to explain
-@click.option(
-    "--column",
-    "columns",
-    multiple=True,
-    metavar="FIELD=HEADER",
-    help="Map a canonical field to a header (or 1-based column number).",
-)
-@click.option("--sheet", multiple=True, metavar="NAME", help="Read only this sheet; repeatable.")
+@column_option
+@sheet_option
 @click.option(
     "--layout",
     type=click.Choice(["indented", "parent-child", "flat", "per-assembly"]),

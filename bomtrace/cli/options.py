@@ -49,6 +49,16 @@ producers_option = click.option(
     metavar="FILE",
     help="Producer table: fab/plant -> US-technology equipment evidence (csv/xlsx).",
 )
+column_option = click.option(
+    "--column",
+    "columns",
+    multiple=True,
+    metavar="FIELD=HEADER",
+    help="Map a canonical field to a header (or 1-based column number).",
+)
+sheet_option = click.option(
+    "--sheet", multiple=True, metavar="NAME", help="Read only this sheet; repeatable."
+)
 as_of_option = click.option(
     "--as-of", "as_of", metavar="YYYY-MM-DD", help="Date whose rules apply (default today)."
 )

@@ -7,7 +7,13 @@ import sys
 import click
 
 from bomtrace.cli.common import EPILOG, _as_of, _run, read_options_from_flags
-from bomtrace.cli.options import as_of_option, destinations_option, made_in_option
+from bomtrace.cli.options import (
+    as_of_option,
+    column_option,
+    destinations_option,
+    made_in_option,
+    sheet_option,
+)
 from bomtrace.cli.outputs import check_outputs, emit, format_option
 
 
@@ -26,14 +32,8 @@ from bomtrace.cli.outputs import check_outputs, emit, format_option
 @click.option("--all-destinations", is_flag=True, help="Every destination for the what-if.")
 @as_of_option
 @made_in_option
-@click.option(
-    "--column",
-    "columns",
-    multiple=True,
-    metavar="FIELD=HEADER",
-    help="Map a canonical field to a header (or 1-based column number).",
-)
-@click.option("--sheet", multiple=True, metavar="NAME", help="Read only this sheet; repeatable.")
+@column_option
+@sheet_option
 @format_option("where-used")
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write to this file.")
 def where_used(

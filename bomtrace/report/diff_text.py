@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bomtrace.report.text import issues_block, money, pct, table
+from bomtrace.report.text import issues_block, money, verdict_changes_table
 
 _SHOWN = 20  #: lines or parts shown per kind of change (the JSON lists up to 500, with counts)
 
@@ -31,22 +31,9 @@ def render_diff(d: dict[str, Any]) -> str:
     out.append(f"Part values changed: {parts['count']}")
     for r in parts["listed"][:_SHOWN]:
         out.append(f"  {r['part_number']} {r['field']}: {r['old']} → {r['new']}")
-    rows = [
-        [
-            v["product"],
-            v["country"],
-            pct(v["ratio_from"]),
-            v["verdict_from"],
-            pct(v["ratio_to"]),
-            v["verdict_to"],
-            "FLIPS" if v["flips"] else "",
-        ]
-        for v in d["verdicts"]
-    ]
     out.append("")
-    if rows:
-        heads = ["product", "dest", "ratio (old)", "verdict", "ratio (new)", "verdict", ""]
-        out.append(table(heads, rows))
+    if d["verdicts"]:
+        out.append(verdict_changes_table(d["verdicts"], "old", "new"))
     else:
         out.append("No product is in both revisions.")
     for v in d["verdicts"]:

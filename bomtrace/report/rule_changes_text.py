@@ -7,7 +7,7 @@ from __future__ import annotations
 from itertools import groupby
 from typing import Any
 
-from bomtrace.report.text import pct, table
+from bomtrace.report.text import verdict_changes_table
 
 #: Entity List names shown per grouped line before "and N more"
 _NAMES = 3
@@ -53,26 +53,8 @@ def _day_lines(changes: list[dict[str, Any]]) -> list[str]:
 
 def _bom_lines(d: dict[str, Any], bom: dict[str, Any]) -> list[str]:
     out = ["", f"BOM verdicts on {d['from']} and {d['to']}:"]
-    rows = [
-        [
-            v["product"],
-            v["country"],
-            pct(v["ratio_from"]),
-            v["verdict_from"],
-            pct(v["ratio_to"]),
-            v["verdict_to"],
-            "FLIPS" if v["flips"] else "",
-        ]
-        for v in bom["verdicts"]
-    ]
-    if rows:
-        out.append(
-            table(
-                ["product", "dest", f"ratio {d['from']}", "verdict", f"ratio {d['to']}",
-                 "verdict", ""],
-                rows,
-            )
-        )  # fmt: skip
+    if bom["verdicts"]:
+        out.append(verdict_changes_table(bom["verdicts"], d["from"], d["to"]))
     else:
         out.append("  no product analysed")
     out.append("")

@@ -202,3 +202,22 @@ def render_explode(d: dict[str, Any]) -> str:
         out.append("")
     out.append(issues_block(d["issues"]))
     return "\n".join(out)
+
+
+def verdict_changes_table(verdicts: Sequence[dict[str, Any]], before: str, after: str) -> str:
+    """Verdicts of two analyses side by side (``bomtrace.analysis.compare.verdict_changes``
+    rows): product, destination, ratio and verdict ``before`` and ``after``, FLIPS."""
+    rows = [
+        [
+            v["product"],
+            v["country"],
+            pct(v["ratio_from"]),
+            v["verdict_from"],
+            pct(v["ratio_to"]),
+            v["verdict_to"],
+            "FLIPS" if v["flips"] else "",
+        ]
+        for v in verdicts
+    ]
+    heads = ["product", "dest", f"ratio ({before})", "verdict", f"ratio ({after})", "verdict", ""]
+    return table(heads, rows)

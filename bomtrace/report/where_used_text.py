@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bomtrace.report.text import issues_block, money, pct, table
+from bomtrace.report.text import issues_block, money, table, verdict_changes_table
 
 
 def render_where_used(d: dict[str, Any]) -> str:
@@ -46,20 +46,11 @@ def render_where_used(d: dict[str, Any]) -> str:
     if w:
         sets = ", ".join(f"{s['field']}={s['given']}" for s in w["set"])
         out += ["", f"What if {p['part_number']} had {sets} ({d['ruleset']['as_of']} rules):"]
-        rows = [
-            [
-                v["product"],
-                v["country"],
-                pct(v["ratio_from"]),
-                v["verdict_from"],
-                pct(v["ratio_to"]),
-                v["verdict_to"],
-                "FLIPS" if v["flips"] else "",
-            ]
-            for v in w["verdicts"]
-        ]
-        heads = ["product", "dest", "ratio (BOM)", "verdict", "ratio (what-if)", "verdict", ""]
-        out.append(table(heads, rows) if rows else "  no product holding the part was analysed")
+        out.append(
+            verdict_changes_table(w["verdicts"], "BOM", "what-if")
+            if w["verdicts"]
+            else "  no product holding the part was analysed"
+        )
         out.append(f"  {w['flips']} verdict(s) flip.")
     out.append("")
     out.append(issues_block(d["issues"]))
