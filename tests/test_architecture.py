@@ -26,6 +26,7 @@ LAYERS: dict[str, int] = {
     "explosion": 3,
     "analysis": 4,
     "fdpr": 4,
+    "library": 4,
     "report": 5,
     "api": 6,
     "cli": 7,

@@ -86,6 +86,9 @@ class ReadOptions:
     build_quantity: float | None = None
     ids_as_written: bool = False
     early: EarlyReads | None = field(default=None, compare=False, repr=False)
+    #: a table of parts masters alone is returned (``lines`` empty) instead of refused: the
+    #: parts library reads parts masters and supplier answer sheets (``library import``)
+    parts_only: bool = False
 
     def with_(self, **changes: Any) -> ReadOptions:
         """A copy with some fields changed (None values are ignored)."""

@@ -146,7 +146,7 @@ def read_bom(
             "No file holds a BOM or a parts master. Seen: " + "; ".join(seen) + ". Name the "
             "part-number column with --column part_number=HEADER."
         )
-    if not boms:
+    if not boms and not opts.parts_only:
         found = ", ".join(where(c.info.path, c.info.sheet) for c in masters)
         counts = [_count_hint(p) for p in plans if p.role == "master"]
         raise InputError(
@@ -154,12 +154,12 @@ def read_bom(
             "with a Level column, or a parent-child table with a Parent column."
             + "".join(f" {h}" for h in counts if h)
         )
-    lay = one_form(boms)
+    lay = one_form(boms) if boms else "parent-child"
     letters: dict[tuple[str, str | None, str], str] = {}
     for c in boms + masters:
         for fld, letter in c.letters.items():
             letters[(c.info.path, c.info.sheet, fld)] = letter
-    lines = _stack([c.frame for c in boms])
+    lines = _stack([c.frame for c in boms]) if boms else _no_lines()
     parts = _stack([c.frame for c in masters]) if masters else None
     if parts is not None and lay == "indented":
         added = {str(c.info.product["part_number"]) for c in boms if c.info.product}
@@ -311,6 +311,11 @@ def _check_overrides(ov: Overrides, used: set[str], seen: list[str]) -> None:
         + "; ".join(seen)
         + "."
     )
+
+
+def _no_lines() -> pd.DataFrame:
+    """The empty ``lines`` of a table of parts masters alone (``ReadOptions.parts_only``)."""
+    return pd.DataFrame({"part_number": pd.Series([], dtype=str), "_row": pd.Series([], dtype=int)})
 
 
 def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:

@@ -1,0 +1,94 @@
+"""Opening the library: the database named by ``--db`` (or ``BOMTRACE_DB``), migrated to the
+newest schema with Alembic's API on open.
+
+A value with ``://`` is a SQLAlchemy URL (``postgresql://…``, ``sqlite:///…``); anything else
+is the path of a SQLite file, opened with a busy timeout so that concurrent imports wait for
+each other instead of failing. The same code runs on every database: nothing here or in the
+queries depends on the dialect. The database's name never goes into results or messages (a
+URL may hold a password).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import URL, Engine, create_engine, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+from bomtrace.errors import UsageError
+
+#: the environment variable naming the library when ``--db`` is not given
+DB_ENV = "BOMTRACE_DB"
+#: seconds a SQLite connection waits for another writer before giving up
+SQLITE_TIMEOUT = 60.0
+_MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def resolve_db(db: str | os.PathLike[str] | None) -> str:
+    """The library to open: ``db``, else ``$BOMTRACE_DB``.
+
+    Raises
+    ------
+    UsageError
+        Neither is given.
+    """
+    if db is not None and str(os.fspath(db)).strip():
+        return str(os.fspath(db))
+    env = os.environ.get(DB_ENV, "").strip()
+    if env:
+        return env
+    raise UsageError(
+        f"No parts library given: add --db PATH (a SQLite file or a URL) or set {DB_ENV}."
+    )
+
+
+def library_url(db: str) -> URL:
+    """The SQLAlchemy URL of ``db``: a URL as given, or a SQLite file with a busy timeout.
+
+    >>> library_url("parts.db").drivername, library_url("parts.db").query["timeout"]
+    ('sqlite', '60.0')
+    >>> library_url("postgresql://u@h/lib").drivername
+    'postgresql'
+    """
+    if "://" in db:
+        try:
+            return make_url(db)
+        except ArgumentError:
+            raise UsageError("--db is not a valid database URL (scheme://...).") from None
+    path = os.path.abspath(db)
+    return URL.create("sqlite", database=path, query={"timeout": str(SQLITE_TIMEOUT)})
+
+
+def open_library(db: str | os.PathLike[str] | None = None, *, migrate: bool = True) -> Engine:
+    """An engine on the library ``db`` (see :func:`resolve_db`), its schema brought up to date.
+
+    Raises
+    ------
+    UsageError
+        The database cannot be opened or migrated (the message does not name it).
+    """
+    url = library_url(resolve_db(db))
+    if url.drivername.startswith("sqlite") and url.database:
+        folder = os.path.dirname(url.database) or os.curdir
+        if not os.path.isdir(folder):
+            raise UsageError("The folder of the --db file does not exist; create it first.")
+    try:
+        engine = create_engine(url)
+        if migrate:
+            upgrade(engine)
+    except SQLAlchemyError as e:
+        raise UsageError(f"Cannot open the parts library ({type(e).__name__}).") from None
+    return engine
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Run the Alembic migrations up to ``revision`` in one transaction."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(_MIGRATIONS).replace("%", "%%"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)

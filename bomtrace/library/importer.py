@@ -1,0 +1,236 @@
+"""``library import``: the parts' attributes of a table the readers made, upserted in one
+transaction with a history row for every value that changes.
+
+Per part and field the first non-empty value wins (parts-master rows before BOM lines, each in
+file order); another non-empty value on a later row is an ``attribute-conflict`` issue at that
+row. A value the file leaves empty never erases the library's. A part with no value at all
+(a product line the reader added, say) is not stored.
+
+The transaction starts with a write (the ``imports`` row), so that on SQLite a second importer
+waits for the first (busy timeout) instead of both reading and one failing to write; the rows
+read are locked (``SELECT … FOR UPDATE`` where the database has it). Every statement is
+parameterised.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, bindparam, insert, select, update
+
+from bomtrace.io.table import BomTable
+from bomtrace.issues import Issue, IssueCode, IssueLog
+from bomtrace.library.results import Change, LibraryImport
+from bomtrace.library.schema import PART_FIELDS, imports, part_history, parts
+
+#: part numbers per ``IN (...)`` query
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Sourced:
+    """A value with the file, sheet and row it was read from."""
+
+    value: Any
+    file: str | None
+    sheet: str | None
+    row: int | None
+
+
+def utc_now() -> datetime:
+    """Now, in UTC, without a zone (as stored)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _empty(v: Any) -> bool:
+    if v is None or v is pd.NA:
+        return True
+    if isinstance(v, float) and math.isnan(v):
+        return True
+    return isinstance(v, str) and not v.strip()
+
+
+def _plain(v: Any) -> Any:
+    """A value as stored: Python bool, float or str."""
+    if hasattr(v, "item"):  # numpy scalars
+        v = v.item()
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, int | float):
+        return float(v)
+    return str(v)
+
+
+def part_values(table: BomTable, log: IssueLog) -> dict[str, dict[str, Sourced]]:
+    """Each part's attributes (first non-empty value wins), conflicts added to ``log``."""
+    frames = [f for f in (table.parts, table.lines) if f is not None and len(f)]
+    out: dict[str, dict[str, Sourced]] = {}
+    for frame in frames:
+        fields = [f for f in PART_FIELDS if f in frame.columns]
+        cols = {c: frame[c].astype(object).tolist() if c in frame.columns else [None] * len(frame)
+                for c in ("part_number", "_file", "_sheet", "_row", *fields)}  # fmt: skip
+        for i, pn in enumerate(cols["part_number"]):
+            if _empty(pn):
+                continue
+            pn = str(pn)
+            got = out.setdefault(pn, {})
+            raw = [cols[c][i] for c in ("_file", "_sheet", "_row")]
+            file = None if _empty(raw[0]) else str(raw[0])
+            sheet = None if _empty(raw[1]) else str(raw[1])
+            row = None if _empty(raw[2]) else int(raw[2])
+            for f in fields:
+                v = cols[f][i]
+                if _empty(v):
+                    continue
+                v = _plain(v)
+                first = got.get(f)
+                if first is None:
+                    got[f] = Sourced(v, file, sheet, row)
+                elif first.value != v:
+                    log.add(_conflict(table, pn, f, first, v, file, sheet, row))
+    return {pn: vals for pn, vals in out.items() if vals}
+
+
+def _conflict(
+    table: BomTable, pn: str, f: str, first: Sourced, v: Any, file: Any, sheet: Any, row: Any
+) -> Issue:
+    where = f"row {first.row}" + (f" of {first.file}" if first.file != file else "")
+    return Issue(
+        IssueCode.ATTRIBUTE_CONFLICT,
+        f"Part {pn}: {f} is {v!r} here but {first.value!r} on {where}; the library takes the "
+        "first.",
+        file=file,
+        sheet=sheet,
+        row=row,
+        column=table.column_letters.get((file, sheet, f)),
+        part_number=pn,
+    )
+
+
+def _chunks(items: list[str]) -> Iterator[list[str]]:
+    for i in range(0, len(items), _CHUNK):
+        yield items[i : i + _CHUNK]
+
+
+def import_table(
+    engine: Engine, table: BomTable, *, now: datetime | None = None, log: IssueLog | None = None
+) -> LibraryImport:
+    """Upsert the parts of ``table`` into the library in one transaction (see the module)."""
+    log = log or IssueLog()
+    log.extend(table.issues)
+    values = part_values(table, log)
+    files = [{"file": s.path, "sha256": s.sha256} for s in table.sources]
+    files = list({(f["file"], f["sha256"]): f for f in files}.values())  # a file's sheets once
+    when = now or utc_now()
+    with engine.begin() as conn:
+        key = conn.execute(
+            insert(imports).values(files=json.dumps(files), started_at=when)
+        ).inserted_primary_key
+        assert key is not None
+        import_id = int(key[0])
+        existing = _existing(conn, sorted(values))
+        added, changed, changes = _plan(values, existing, when, import_id)
+        _write_parts(conn, values, existing, added, changed, when)
+        _write_history(conn, changes)
+        conn.execute(
+            update(imports).where(imports.c.id == import_id).values(finished_at=utc_now())
+        )
+    return LibraryImport(
+        import_id=import_id,
+        files=files,
+        parts_read=len(values),
+        parts_added=added,
+        parts_changed=changed,
+        changes=changes,
+        issues=log.finish(sort=True),
+    )
+
+
+def _existing(conn: Connection, pns: list[str]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for chunk in _chunks(pns):
+        q = select(parts).where(parts.c.part_number.in_(chunk)).with_for_update()
+        for r in conn.execute(q):
+            out[r.part_number] = dict(r._mapping)
+    return out
+
+
+def _plan(
+    values: dict[str, dict[str, Sourced]],
+    existing: dict[str, dict[str, Any]],
+    when: datetime,
+    import_id: int,
+) -> tuple[list[str], list[str], list[Change]]:
+    added, changed, changes = [], [], []
+    for pn in sorted(values):
+        old = existing.get(pn)
+        mine = [
+            Change(pn, f, None if old is None else old[f], s.value, s.file, s.sheet, s.row, when,
+                   import_id)  # fmt: skip
+            for f, s in values[pn].items()
+            if old is None or old[f] != s.value
+        ]
+        if old is None:
+            added.append(pn)
+        elif mine:
+            changed.append(pn)
+        changes.extend(mine)
+    return added, changed, changes
+
+
+def _write_parts(
+    conn: Connection,
+    values: dict[str, dict[str, Sourced]],
+    existing: dict[str, dict[str, Any]],
+    added: list[str],
+    changed: list[str],
+    when: datetime,
+) -> None:
+    if added:
+        rows = [
+            {"part_number": pn, "updated_at": when}
+            | {f: (values[pn][f].value if f in values[pn] else None) for f in PART_FIELDS}
+            for pn in added
+        ]
+        conn.execute(insert(parts), rows)
+    if changed:
+        stmt = (
+            update(parts)
+            .where(parts.c.part_number == bindparam("pn"))
+            .values({f: bindparam(f"v_{f}") for f in PART_FIELDS} | {"updated_at": when})
+        )
+        rows = [
+            {"pn": pn}
+            | {f"v_{f}": (values[pn][f].value if f in values[pn] else existing[pn][f])
+               for f in PART_FIELDS}  # fmt: skip
+            for pn in changed
+        ]
+        conn.execute(stmt, rows)
+
+
+def _write_history(conn: Connection, changes: list[Change]) -> None:
+    if not changes:
+        return
+    conn.execute(
+        insert(part_history),
+        [
+            {
+                "part_number": c.part_number,
+                "field": c.field,
+                "old": None if c.old is None else json.dumps(c.old),
+                "new": json.dumps(c.new),
+                "source_file": c.file,
+                "source_sheet": c.sheet,
+                "source_row": c.row,
+                "changed_at": c.changed_at,
+                "import_id": c.import_id,
+            }
+            for c in changes
+        ],
+    )
