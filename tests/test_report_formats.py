@@ -16,6 +16,8 @@ from bomtrace.cli.outputs import SUFFIXES
 from bomtrace.report.formats import FORMATS, SUB_OUTPUTS, choices
 
 COMMANDS = ("analyze", "inspect", "explode", "explain", "suppliers", "rules", "where-used", "diff")
+#: the subcommands of ``bomtrace library``, as the registry names them
+LIBRARY = ("library-import", "library-show", "library-export")
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -30,12 +32,24 @@ def test_format_choices_come_from_the_registry(command: str) -> None:
     assert callable(getattr(api, command.replace("-", "_")))  # one library verb per command
 
 
+@pytest.mark.parametrize("command", LIBRARY)
+def test_library_format_choices_come_from_the_registry(command: str) -> None:
+    group = cli.get_command(click.Context(cli), "library")
+    assert isinstance(group, click.Group)
+    cmd = group.get_command(click.Context(group), command.removeprefix("library-"))
+    assert cmd is not None
+    fmt = next(p for p in cmd.params if p.name == "fmt")
+    assert isinstance(fmt.type, click.Choice)
+    assert list(fmt.type.choices) == choices(command)
+    assert callable(getattr(api, command.replace("-", "_")))
+
+
 def test_every_format_has_suffixes_and_a_file_example_when_it_needs_a_file() -> None:
     for f in FORMATS.values():
         assert f.suffixes and all(s.startswith(".") for s in f.suffixes)
         assert SUFFIXES[f.name] == f.suffixes
         assert f.stdout or f.example.endswith(f.suffixes[0])
-        assert set(f.writers) <= set(COMMANDS) | set(SUB_OUTPUTS)
+        assert set(f.writers) <= set(COMMANDS) | set(SUB_OUTPUTS) | set(LIBRARY)
     assert set(SUB_OUTPUTS.values()) <= set(COMMANDS)
 
 

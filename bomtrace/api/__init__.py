@@ -373,6 +373,7 @@ def suppliers(
 
 
 from bomtrace.api.diff import diff  # noqa: E402
+from bomtrace.api.library import library_export, library_import, library_show  # noqa: E402
 from bomtrace.api.rules import rule_changes, rules  # noqa: E402
 from bomtrace.api.where_used import where_used  # noqa: E402
 
@@ -387,6 +388,9 @@ __all__ = [
     "explain",
     "explode",
     "inspect",
+    "library_export",
+    "library_import",
+    "library_show",
     "load_graph",
     "rule_changes",
     "rules",

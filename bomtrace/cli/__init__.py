@@ -75,6 +75,7 @@ def _register() -> None:
     cli.add_command(importlib.import_module("bomtrace.cli.explain").command)
     cli.add_command(importlib.import_module("bomtrace.cli.where_used").command)
     cli.add_command(importlib.import_module("bomtrace.cli.diff").command)
+    cli.add_command(importlib.import_module("bomtrace.cli.library").command)
 
 
 _register()

@@ -79,6 +79,11 @@ def open_library(db: str | os.PathLike[str] | None = None, *, migrate: bool = Tr
             upgrade(engine)
     except SQLAlchemyError as e:
         raise UsageError(f"Cannot open the parts library ({type(e).__name__}).") from None
+    except ImportError as e:  # the URL names a driver that is not installed
+        raise UsageError(
+            f"Cannot open the parts library: its database driver {e.name or ''} is not "
+            "installed (pip install it, e.g. psycopg2-binary for postgresql://)."
+        ) from None
     return engine
 
 

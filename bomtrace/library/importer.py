@@ -73,8 +73,10 @@ def part_values(table: BomTable, log: IssueLog) -> dict[str, dict[str, Sourced]]
     out: dict[str, dict[str, Sourced]] = {}
     for frame in frames:
         fields = [f for f in PART_FIELDS if f in frame.columns]
-        cols = {c: frame[c].astype(object).tolist() if c in frame.columns else [None] * len(frame)
-                for c in ("part_number", "_file", "_sheet", "_row", *fields)}  # fmt: skip
+        cols: dict[str, list[Any]] = {
+            c: frame[c].astype(object).tolist() if c in frame.columns else [None] * len(frame)
+            for c in ("part_number", "_file", "_sheet", "_row", *fields)
+        }
         for i, pn in enumerate(cols["part_number"]):
             if _empty(pn):
                 continue
@@ -127,14 +129,15 @@ def import_table(
     values = part_values(table, log)
     files = [{"file": s.path, "sha256": s.sha256} for s in table.sources]
     files = list({(f["file"], f["sha256"]): f for f in files}.values())  # a file's sheets once
-    when = now or utc_now()
     with engine.begin() as conn:
         key = conn.execute(
-            insert(imports).values(files=json.dumps(files), started_at=when)
+            insert(imports).values(files=json.dumps(files), started_at=now or utc_now())
         ).inserted_primary_key
         assert key is not None
         import_id = int(key[0])
         existing = _existing(conn, sorted(values))
+        # dated once the rows are locked: a change is never dated before the one it follows
+        when = now or utc_now()
         added, changed, changes = _plan(values, existing, when, import_id)
         _write_parts(conn, values, existing, added, changed, when)
         _write_history(conn, changes)

@@ -137,6 +137,31 @@ def _diff_table(result: Any, out: Any) -> Output:
     return render_diff(result.to_dict())
 
 
+def _library_import_table(result: Any, out: Any) -> Output:
+    from bomtrace.report.library_text import render_library_import
+
+    return render_library_import(result.to_dict())
+
+
+def _library_show_table(result: Any, out: Any) -> Output:
+    from bomtrace.report.library_text import render_library_show
+
+    return render_library_show(result.to_dict())
+
+
+def _library_export_csv(result: Any, out: Any) -> Output:
+    from bomtrace.report.csvout import frame_csv
+
+    return frame_csv(result.frame, out)
+
+
+def _library_export_xlsx(result: Any, out: Any) -> Output:
+    from bomtrace.report.library_text import write_library_xlsx
+
+    write_library_xlsx(result.frame, out)
+    return None
+
+
 class Format(NamedTuple):
     """One output format."""
 
@@ -169,6 +194,8 @@ FORMATS: dict[str, Format] = {
                 "rule-changes": _rule_changes_table,
                 "where-used": _where_used_table,
                 "diff": _diff_table,
+                "library-import": _library_import_table,
+                "library-show": _library_show_table,
             },
         ),
         Format(
@@ -185,10 +212,28 @@ FORMATS: dict[str, Format] = {
                 "rule-changes": _json,
                 "where-used": _json,
                 "diff": _json,
+                "library-import": _json,
+                "library-show": _json,
+                "library-export": _json,
             },
         ),
-        Format("csv", (".csv",), True, {"analyze": _analysis_csv, "explode": _explode_csv}),
-        Format("xlsx", (".xlsx",), False, {"analyze": _analysis_xlsx}, "REPORT.xlsx"),
+        Format(
+            "csv",
+            (".csv",),
+            True,
+            {
+                "analyze": _analysis_csv,
+                "explode": _explode_csv,
+                "library-export": _library_export_csv,
+            },
+        ),
+        Format(
+            "xlsx",
+            (".xlsx",),
+            False,
+            {"analyze": _analysis_xlsx, "library-export": _library_export_xlsx},
+            "REPORT.xlsx",
+        ),
         Format("html", (".html", ".htm"), True, {"analyze": _analysis_html, "diff": _diff_html}),
         Format(
             "parquet", (".parquet", ".pq"), False, {"explode": _explode_parquet}, "EXPLODED.parquet"

@@ -1,0 +1,69 @@
+"""The parts-library verbs (``bomtrace library import|show|export``); re-exported by
+:mod:`bomtrace.api`.
+
+Each takes ``db``: a SQLite file's path or a SQLAlchemy URL; None means ``$BOMTRACE_DB``.
+Results never hold it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+
+from bomtrace.io import ReadOptions, read_bom
+from bomtrace.library import (
+    LibraryExport,
+    LibraryImport,
+    LibraryPart,
+    export_frame,
+    import_table,
+    open_library,
+    show_part,
+)
+from bomtrace.rules.ruleset import as_date
+
+Db = str | os.PathLike[str] | None
+
+
+def library_import(
+    paths: Sequence[str | os.PathLike[str]] | str | os.PathLike[str],
+    *,
+    db: Db = None,
+    read: ReadOptions | None = None,
+    columns: Mapping[str, str] | None = None,
+    sheet: str | None = None,
+    now: datetime | None = None,
+) -> LibraryImport:
+    """Load parts masters or supplier answer sheets into the parts library: each part's
+    attributes upserted in one transaction, every changed value kept as history (old → new,
+    file, sheet, row, when). ``now`` (UTC, naive) dates the changes; default the clock.
+    """
+    opts = (read or ReadOptions()).with_(columns=columns, sheet=sheet, parts_only=True)
+    engine = open_library(db)
+    try:
+        table = read_bom(paths, opts)
+        return import_table(engine, table, now=now)
+    finally:
+        engine.dispose()
+
+
+def library_show(part: str, *, db: Db = None, as_of: date | str | None = None) -> LibraryPart:
+    """One part's values (as of a date: from its history) and its history."""
+    engine = open_library(db)
+    try:
+        return show_part(engine, part, as_date(as_of))
+    finally:
+        engine.dispose()
+
+
+def library_export(*, db: Db = None) -> LibraryExport:
+    """Every part of the library as one table, for ``--format csv|xlsx``."""
+    engine = open_library(db)
+    try:
+        return export_frame(engine)
+    finally:
+        engine.dispose()
+
+
+__all__ = ["library_export", "library_import", "library_show"]

@@ -1,0 +1,200 @@
+"""The parts library (issue 21): import with history, empty cells keep values, as-of, export
+round trip, hostile text read back unchanged, a crash leaves the library as it was, concurrent
+imports lose nothing, and the database's name never appears in outputs. SQLite in tmp_path."""
+
+from __future__ import annotations
+
+import csv
+import multiprocessing
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from bomtrace import api
+from bomtrace.cli import cli
+from bomtrace.library import importer, open_library
+from bomtrace.library.schema import imports, metadata, part_history, parts
+
+HEADER = ["Part Number", "Description", "Unit Cost", "Country of Origin", "ECCN"]
+JAN = datetime(2024, 1, 15, 9, 0)
+JUN = datetime(2024, 6, 15, 9, 0)
+
+
+def write_csv(path: Path, rows: list[list[str]], header: list[str] = HEADER) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(rows)
+    return path
+
+
+def count(db: Path, table: object) -> int:
+    engine = open_library(db)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(table)).scalar_one())  # type: ignore[arg-type]
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "lib" / "parts.db"
+
+
+@pytest.fixture(autouse=True)
+def _folder(tmp_path: Path) -> None:
+    (tmp_path / "lib").mkdir()
+
+
+def test_import_and_reimport_keeps_history(tmp_path: Path, db: Path) -> None:
+    a = write_csv(tmp_path / "a.csv", [["R1", "Resistor", "0.01", "CN", "EAR99"],
+                                       ["U1", "FPGA", "120", "US", "3A001.a.7"]])  # fmt: skip
+    r = api.library_import([a], db=db, now=JAN)
+    assert (len(r.parts_added), len(r.parts_changed)) == (2, 0)
+    assert all(c.old is None for c in r.changes)
+    b = write_csv(tmp_path / "b.csv", [["R1", "Resistor", "0.02", "", ""],
+                                       ["U1", "", "", "", ""]])  # fmt: skip
+    r = api.library_import([b], db=db, now=JUN)
+    assert (len(r.parts_added), r.parts_changed) == (0, ["R1"])
+    (c,) = r.changes
+    assert (c.part_number, c.field, c.old, c.new) == ("R1", "unit_cost", 0.01, 0.02)
+    assert (c.file, c.sheet, c.row, c.changed_at) == (str(b), None, 2, JUN)
+    # empty cells kept the library's values
+    now = api.library_show("R1", db=db)
+    assert now.values == {"description": "Resistor", "unit_cost": 0.02,
+                          "country_of_origin": "CN", "eccn": "EAR99"}  # fmt: skip
+    assert api.library_show("U1", db=db).values["eccn"] == "3A001.a.7"
+    # as of a date: before the change, after it, before the part was known
+    assert api.library_show("R1", db=db, as_of=date(2024, 3, 1)).values["unit_cost"] == 0.01
+    assert api.library_show("R1", db=db, as_of="2024-06-15").values["unit_cost"] == 0.02
+    before = api.library_show("R1", db=db, as_of="2024-03-01")
+    assert [h.new for h in before.history if h.field == "unit_cost"] == [0.01]
+    with pytest.raises(Exception, match="not in the parts library on 2023-12-31"):
+        api.library_show("R1", db=db, as_of="2023-12-31")
+    assert count(db, part_history) == 9 and count(db, imports) == 2
+
+
+def test_conflicting_lines_are_positioned_issues(tmp_path: Path, db: Path) -> None:
+    a = write_csv(tmp_path / "a.csv", [["R1", "Resistor", "0.01", "CN", ""],
+                                       ["R1", "Resistor", "0.03", "", ""]])  # fmt: skip
+    r = api.library_import([a], db=db)
+    assert api.library_show("R1", db=db).values["unit_cost"] == 0.01
+    (i,) = [i for i in r.issues if i.code == "attribute-conflict"]
+    assert (i.file, i.row, i.part_number) == (str(a), 3, "R1")
+
+
+HOSTILE = [
+    "'; DROP TABLE parts;--",
+    'say "hi"; it\'s fine',
+    "a;b;c",
+    "=HYPERLINK(\"http://x\")",
+    "Ω≈ç√ junk \x01\x7f",
+]
+
+
+def test_hostile_text_reads_back_unchanged(tmp_path: Path, db: Path) -> None:
+    rows = [[f"PN{i}{t}", t, "1", "DE", ""] for i, t in enumerate(HOSTILE)]
+    rows.append(["'; DROP TABLE parts;--", "'; DROP TABLE parts;--", "2", "DE", ""])
+    api.library_import([write_csv(tmp_path / "h.csv", rows)], db=db)
+    for i, t in enumerate(HOSTILE):
+        got = api.library_show(f"PN{i}{t}", db=db)
+        assert got.values["description"] == t.strip()
+    assert api.library_show("'; DROP TABLE parts;--", db=db).values["unit_cost"] == 2.0
+    assert count(db, parts) == len(HOSTILE) + 1
+
+
+def test_export_round_trip(tmp_path: Path, db: Path) -> None:
+    a = write_csv(tmp_path / "a.csv", [["R1", 'Res "0402"; 1%', "0.01", "CN", "EAR99"],
+                                       ["U1", "FPGA", "120", "US", "3A001.a.7"],
+                                       ["C1", "=1+1", "", "JP", ""]])  # fmt: skip
+    api.library_import([a], db=db)
+    first = api.library_export(db=db).frame
+    runner = CliRunner()
+    for suffix in ("csv", "xlsx"):
+        out = tmp_path / f"parts.{suffix}"
+        res = runner.invoke(cli, ["library", "export", "--db", str(db), "-o", str(out)])
+        assert res.exit_code == 0, res.output
+        other = tmp_path / "lib" / f"again_{suffix}.db"
+        api.library_import([out], db=other)
+        back = api.library_export(db=other).frame
+        if suffix == "csv":  # the csv keeps text inert: a leading ' that reads back as written
+            back.loc[back.part_number == "C1", "description"] = "=1+1"
+        assert back.equals(first), (suffix, back, first)
+
+
+def test_crash_mid_import_leaves_library_as_it_was(
+    tmp_path: Path, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    api.library_import([write_csv(tmp_path / "a.csv", [["R1", "Res", "1", "CN", ""]])], db=db)
+    before = api.library_export(db=db).frame
+
+    def boom(*args: object) -> None:
+        raise RuntimeError("killed mid-import")
+
+    monkeypatch.setattr(importer, "_write_history", boom)
+    b = write_csv(tmp_path / "b.csv", [["R1", "Res", "2", "CN", ""], ["R2", "X", "3", "", ""]])
+    with pytest.raises(RuntimeError, match="killed"):
+        api.library_import([b], db=db)
+    assert api.library_export(db=db).frame.equals(before)
+    assert count(db, imports) == 1 and count(db, part_history) == 3
+
+
+def _import_worker(args: tuple[str, str]) -> int:
+    path, db = args
+    return api.library_import([path], db=db).import_id
+
+
+def test_concurrent_imports_lose_nothing(tmp_path: Path, db: Path) -> None:
+    open_library(db).dispose()  # created (migrated) once, then written at once
+    files = []
+    for k in range(4):
+        rows = [[f"P{k}-{i}", f"part {i}", str(k + 1), "DE", ""] for i in range(200)]
+        rows += [["SHARED", "shared", str(k + 1), "DE", ""]]
+        files.append(str(write_csv(tmp_path / f"f{k}.csv", rows)))
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(4) as pool:
+        ids = pool.map(_import_worker, [(f, str(db)) for f in files])
+    assert sorted(ids) == [1, 2, 3, 4]
+    assert count(db, parts) == 4 * 200 + 1
+    shared = api.library_show("SHARED", db=db).history
+    # every import saw the one before it: the cost history is one chain
+    costs = [h for h in shared if h.field == "unit_cost"]
+    assert len(costs) == 4
+    assert [h.old for h in costs[1:]] == [h.new for h in costs[:-1]]
+
+
+def test_database_name_never_in_outputs(tmp_path: Path, db: Path) -> None:
+    a = write_csv(tmp_path / "a.csv", [["R1", "Res", "1", "CN", ""]])
+    runner = CliRunner()
+    outs = [
+        runner.invoke(cli, ["library", "import", str(a), "--db", str(db)]),
+        runner.invoke(cli, ["library", "import", str(a), "--db", str(db), "--format", "json"]),
+        runner.invoke(cli, ["library", "show", "R1", "--db", str(db)]),
+        runner.invoke(cli, ["library", "show", "R1", "--db", str(db), "--format", "json"]),
+        runner.invoke(cli, ["library", "show", "NOPE", "--db", str(db)]),
+        runner.invoke(cli, ["library", "show", "R1"], env={"BOMTRACE_DB": str(db)}),
+        runner.invoke(cli, ["library", "show", "R1", "--db", "postgresql://u:secret@nohost:1/x"]),
+    ]
+    assert [r.exit_code for r in outs] == [0, 0, 0, 0, 2, 0, 2]
+    for r in outs:
+        assert str(db) not in r.output and "parts.db" not in r.output
+        assert "secret" not in r.output
+    res = runner.invoke(cli, ["library", "show", "R1"], env={"BOMTRACE_DB": ""})
+    assert res.exit_code == 2 and "--db" in res.output
+
+
+def test_migrations_match_the_schema(db: Path) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    engine = open_library(db)
+    try:
+        with engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), metadata)
+    finally:
+        engine.dispose()
+    assert diff == []
