@@ -198,3 +198,13 @@ def test_migrations_match_the_schema(db: Path) -> None:
     finally:
         engine.dispose()
     assert diff == []
+
+
+def test_concurrent_imports_into_a_new_library(tmp_path: Path, db: Path) -> None:
+    rows = [[[f"N{k}-{i}", "x", "1", "DE", ""] for i in range(50)] for k in range(3)]
+    files = [str(write_csv(tmp_path / f"n{k}.csv", r)) for k, r in enumerate(rows)]
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(3) as pool:
+        ids = pool.map(_import_worker, [(f, str(db)) for f in files])
+    assert sorted(ids) == [1, 2, 3]
+    assert count(db, parts) == 150

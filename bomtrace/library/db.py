@@ -11,10 +11,11 @@ URL may hold a password).
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from sqlalchemy import URL, Engine, create_engine, make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
 from bomtrace.errors import UsageError
 
@@ -76,7 +77,7 @@ def open_library(db: str | os.PathLike[str] | None = None, *, migrate: bool = Tr
     try:
         engine = create_engine(url)
         if migrate:
-            upgrade(engine)
+            _upgrade_retrying(engine)
     except SQLAlchemyError as e:
         raise UsageError(f"Cannot open the parts library ({type(e).__name__}).") from None
     except ImportError as e:  # the URL names a driver that is not installed
@@ -85,6 +86,20 @@ def open_library(db: str | os.PathLike[str] | None = None, *, migrate: bool = Tr
             "installed (pip install it, e.g. psycopg2-binary for postgresql://)."
         ) from None
     return engine
+
+
+def _upgrade_retrying(engine: Engine, tries: int = 5) -> None:
+    """:func:`upgrade`, tried again when another process migrating the same new database at
+    the same moment made it fail (a lock it could not wait for); the loser then finds the
+    schema made, or makes it."""
+    for attempt in range(tries):
+        try:
+            upgrade(engine)
+            return
+        except OperationalError:
+            if attempt == tries - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
