@@ -36,16 +36,7 @@ def test_help_for_every_command(runner: CliRunner, command: list[str]) -> None:
 def test_every_command_is_in_the_readme() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for name in cli.commands:  # type: ignore[attr-defined]
-        if name in README_LATER:
-            doc = (ROOT / README_LATER[name]).read_text(encoding="utf-8")
-            assert f"bomtrace {name}" in doc, name
-            continue
         assert f"bomtrace {name}" in readme, name
-
-
-#: commands documented in their own page until their README section is written (issue 21:
-#: "Keeping a parts library" comes with the rest of the library)
-README_LATER = {"library": "docs/library.md"}
 
 
 def test_analyze_phone_json_has_teardown_totals(runner: CliRunner) -> None:
