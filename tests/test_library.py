@@ -208,3 +208,13 @@ def test_concurrent_imports_into_a_new_library(tmp_path: Path, db: Path) -> None
         ids = pool.map(_import_worker, [(f, str(db)) for f in files])
     assert sorted(ids) == [1, 2, 3]
     assert count(db, parts) == 150
+
+
+def test_the_other_commands_do_not_import_the_database_layer() -> None:
+    """SQLAlchemy and Alembic cost a tenth of a second to import: only library verbs pay it."""
+    import subprocess
+    import sys
+
+    code = "import sys, bomtrace.api, bomtrace.cli; print('sqlalchemy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

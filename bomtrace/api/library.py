@@ -2,7 +2,8 @@
 :mod:`bomtrace.api`.
 
 Each takes ``db``: a SQLite file's path or a SQLAlchemy URL; None means ``$BOMTRACE_DB``.
-Results never hold it.
+Results never hold it. :mod:`bomtrace.library` (SQLAlchemy, Alembic) is imported when a verb
+runs, so that the other commands do not pay for it.
 """
 
 from __future__ import annotations
@@ -10,18 +11,13 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from bomtrace.io import ReadOptions, read_bom
-from bomtrace.library import (
-    LibraryExport,
-    LibraryImport,
-    LibraryPart,
-    export_frame,
-    import_table,
-    open_library,
-    show_part,
-)
 from bomtrace.rules.ruleset import as_date
+
+if TYPE_CHECKING:
+    from bomtrace.library import LibraryExport, LibraryImport, LibraryPart
 
 Db = str | os.PathLike[str] | None
 
@@ -39,6 +35,8 @@ def library_import(
     attributes upserted in one transaction, every changed value kept as history (old → new,
     file, sheet, row, when). ``now`` (UTC, naive) dates the changes; default the clock.
     """
+    from bomtrace.library import import_table, open_library
+
     opts = (read or ReadOptions()).with_(columns=columns, sheet=sheet, parts_only=True)
     engine = open_library(db)
     try:
@@ -50,6 +48,8 @@ def library_import(
 
 def library_show(part: str, *, db: Db = None, as_of: date | str | None = None) -> LibraryPart:
     """One part's values (as of a date: from its history) and its history."""
+    from bomtrace.library import open_library, show_part
+
     engine = open_library(db)
     try:
         return show_part(engine, part, as_date(as_of))
@@ -59,6 +59,8 @@ def library_show(part: str, *, db: Db = None, as_of: date | str | None = None) -
 
 def library_export(*, db: Db = None) -> LibraryExport:
     """Every part of the library as one table, for ``--format csv|xlsx``."""
+    from bomtrace.library import export_frame, open_library
+
     engine = open_library(db)
     try:
         return export_frame(engine)
