@@ -12,15 +12,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from bomtrace.analysis.assembly_results import AssemblyResults
+from bomtrace.analysis.bom_tree import BomTree, indented_bom
 from bomtrace.analysis.product_results import ProductResults
 from bomtrace.analysis.results import ProductResult
 from bomtrace.exitcodes import ExitCode
+from bomtrace.explosion import explode_graph
 from bomtrace.issues import Issue, Severity
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from bomtrace.analysis.bom_tree import BomTree
 
 #: keys of a product's ``fdpr_summary`` that are the same for every product of a run: the
 #: JSON document gives them once, in its top-level ``fdpr`` block
@@ -71,16 +72,12 @@ class AnalysisResult:
         """Every product's structure depth first, with the analysis' rolled-up cost and
         US-origin value per part (:func:`bomtrace.analysis.bom_tree.indented_bom`), at most
         ``limit`` rows."""
-        from bomtrace.analysis.bom_tree import indented_bom
-
         ctx = self.products.context
         return indented_bom(ctx.graph, ctx.vals.total, ctx.vals.us, limit=limit)
 
     def exploded_parts(self) -> pd.DataFrame:
         """Per product, its purchased parts with total quantity and extended cost
         (:data:`bomtrace.explosion.COLUMNS`)."""
-        from bomtrace.explosion import explode_graph
-
         return explode_graph(self.products.context.graph, []).table
 
     def scenario_flips(self) -> list[dict[str, Any]]:

@@ -15,13 +15,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from bomtrace.analysis.compare import flips_to_worse, in_force, under_scenario, verdict_changes
-from bomtrace.analysis.deminimis import analyze_graph
+from bomtrace.analysis.compare import (
+    analyse_sides,
+    flips_to_worse,
+    in_force,
+    under_scenario,
+    verdict_changes,
+)
 from bomtrace.analysis.options import AnalysisOptions
-from bomtrace.analysis.results import ProductResult
 from bomtrace.exitcodes import ExitCode
 from bomtrace.graph.model import BomGraph
-from bomtrace.issues import IssueLog
 
 #: part values compared between the revisions
 COMPARED = ("unit_cost", "selling_price", "country_of_origin", "eccn", "us_content_pct",
@@ -127,13 +130,9 @@ def diff_graphs(
     """Line changes, part changes, verdicts before/after with their explanation, and the new
     side's products that could not be analysed. A side with a scenario gives its verdicts
     under that scenario (``bomtrace rules`` lists them) instead of the rule in force."""
-    runs: list[list[ProductResult]] = []
-    for g, rs, scenario in zip((old, new), rulesets, scenarios, strict=True):
-        opts = replace(options, as_of=rs.info.as_of, top=max(options.top, TOP))
-        if scenario is not None:
-            opts = replace(opts, scenarios=(scenario,))
-        products, _ = analyze_graph(g, rs, opts, IssueLog(0))
-        runs.append(list(products))
+    runs = analyse_sides(
+        (old, new), rulesets, replace(options, top=max(options.top, TOP)), scenarios
+    )
     picks = tuple(in_force if s is None else under_scenario for s in scenarios)
     rows = verdict_changes(runs[0], runs[1], picks=(picks[0], picks[1]))
     before = {(p.part_number, d.country): d for p in runs[0] for d in p.destinations}

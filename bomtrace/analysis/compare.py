@@ -4,12 +4,35 @@ what-ifs): ratio and verdict before and after, and whether the verdict flips."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
+from bomtrace.analysis.deminimis import analyze_graph
+from bomtrace.analysis.options import AnalysisOptions
 from bomtrace.analysis.results import DestinationResult, ProductResult
+from bomtrace.graph.model import BomGraph
+from bomtrace.issues import IssueLog
 
 #: what a side's cell says: (ratio, verdict)
 Pick = Callable[[DestinationResult], tuple[float | None, str]]
+
+
+def analyse_sides(
+    graphs: tuple[BomGraph, BomGraph],
+    rulesets: tuple[Any, Any],
+    options: AnalysisOptions,
+    scenarios: tuple[str | None, str | None] = (None, None),
+) -> tuple[list[ProductResult], list[ProductResult]]:
+    """The products of each side: its graph under its ruleset (``options.as_of`` set to the
+    ruleset's date) and, where given, its scenario."""
+    out = []
+    for g, rs, scenario in zip(graphs, rulesets, scenarios, strict=True):
+        opts = replace(options, as_of=rs.info.as_of)
+        if scenario is not None:
+            opts = replace(opts, scenarios=(scenario,))
+        products, _ = analyze_graph(g, rs, opts, IssueLog(0))
+        out.append(list(products))
+    return out[0], out[1]
 
 
 def in_force(x: DestinationResult) -> tuple[float | None, str]:
@@ -77,4 +100,4 @@ def flips_to_worse(rows: Sequence[dict[str, Any]]) -> bool:
     return any(r["flips"] and r["verdict_from"] == "not-subject" for r in rows)
 
 
-__all__ = ["flips_to_worse", "in_force", "under_scenario", "verdict_changes"]
+__all__ = ["analyse_sides", "flips_to_worse", "in_force", "under_scenario", "verdict_changes"]

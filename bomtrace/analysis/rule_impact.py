@@ -10,21 +10,21 @@ decision for their ECCN and the destination differs), with the changes that conc
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from bomtrace.analysis.compare import verdict_changes
-from bomtrace.analysis.deminimis import analyze_graph, resolve_destinations
+from bomtrace.analysis.compare import analyse_sides, verdict_changes
+from bomtrace.analysis.deminimis import resolve_destinations
 from bomtrace.analysis.options import AnalysisOptions
 from bomtrace.errors import UsageError
 from bomtrace.graph.load import load_graph
 from bomtrace.graph.model import BomGraph
 from bomtrace.io import ReadOptions
-from bomtrace.issues import IssueLog, sort_issues
+from bomtrace.issues import sort_issues
 from bomtrace.rules import load_ruleset
 from bomtrace.rules.changes_between import RuleChange, rule_changes
 from bomtrace.rules.model import ControlDecision
@@ -122,11 +122,7 @@ def bom_impact(
     changes : list of RuleChange
         The rule changes between the dates, to name those that concern each part.
     """
-    runs = []
-    for rs in rulesets:
-        opts = replace(options, as_of=rs.info.as_of)
-        products, _ = analyze_graph(graph, rs, opts, IssueLog(0))
-        runs.append(list(products))
+    runs = analyse_sides((graph, graph), rulesets, options)
     dests = [d.code for d in resolve_destinations(rulesets[1], options)]
     verdicts = verdict_changes(runs[0], runs[1])
     return {

@@ -11,6 +11,7 @@ before and after.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,8 +69,6 @@ def find_part(graph: BomGraph, part: str) -> int:
         return graph.index_of(part)
     except KeyError:
         pass
-    import difflib
-
     near = difflib.get_close_matches(part, [str(p) for p in graph.part_numbers], n=3)
     hint = f" Did you mean {', '.join(near)}?" if near else ""
     raise UsageError(f"Part {part!r} is not in the BOM.{hint} `bomtrace inspect` lists the parts.")

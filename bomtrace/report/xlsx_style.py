@@ -18,6 +18,7 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
 from openpyxl.cell.cell import Cell
 
 from bomtrace.report.safe import xlsx_row
@@ -195,10 +196,8 @@ def cell_value(v: Any) -> Any:
         v = v.item()
     if isinstance(v, float) and not math.isfinite(v):
         return None
-    if v is not None and not isinstance(v, int | float | str | bool):
+    if not isinstance(v, int | float | str | bool):
         try:
-            import pandas as pd
-
             if pd.isna(v):
                 return None
         except (TypeError, ValueError):

@@ -172,8 +172,9 @@ def _ch(
 
 def _entity_list(start: date, end: date) -> Iterator[RuleChange]:
     """Entity List additions and FDP footnote designations of the packaged extract."""
-    docs = {x["citation"]: x for x in read_toml("entity_list_dates.toml").get("document", [])}
-    for e in read_toml("entity_list_dates.toml").get("entry", []):
+    raw = read_toml("entity_list_dates.toml")
+    docs = {x["citation"]: x for x in raw.get("document", [])}
+    for e in raw.get("entry", []):
         unsure = bool(e.get("unsure"))
         added = e.get("added")
         if added and start < date.fromisoformat(str(added)) <= end:
