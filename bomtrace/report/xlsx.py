@@ -23,6 +23,9 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
 from bomtrace.report.safe import xlsx_row
 from bomtrace.report.tables import (
     assembly_summary_rows,
@@ -64,7 +67,6 @@ def write_xlsx(
     made from, also the Indented BOM and Exploded parts sheets, and links to them. The sheets
     are streamed (a write-only workbook): a capped sheet of 100,000 rows is not held in
     memory cell by cell."""
-    from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
     tree = result.indented_bom(MAX_BOM_ROWS) if result is not None else None
@@ -103,7 +105,6 @@ def _table_sheet(
 
 def _about(ws: Any, d: dict[str, Any]) -> None:
     """What the report rests on: version, ruleset, options, inputs."""
-    from openpyxl.styles import Font
 
     rs = d["ruleset"]
     opts = d.get("options") or {}

@@ -13,6 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.hyperlink import Hyperlink
+
 from bomtrace.report.xlsx_style import (
     BOM_HEADERS,
     MAX_OUTLINE,
@@ -56,8 +60,6 @@ def bom_rows(tree: BomTree, cap: int) -> Rows:
 
 def write_indented(ws: Worksheet, tree: BomTree, cap: int) -> None:
     """Write the Indented BOM into an empty (write-only) sheet."""
-    from openpyxl.cell.cell import Cell
-    from openpyxl.styles import Alignment, Font
 
     t = tree.table
     keys = list(t.columns)
@@ -114,8 +116,6 @@ def write_exploded(ws: Worksheet, table: pd.DataFrame, cap: int) -> None:
 def link(cell: Any, row: int | None) -> None:
     """Make ``cell`` (a string cell) an internal link to ``row`` of the Indented BOM (no link
     when None)."""
-    from openpyxl.styles import Font
-    from openpyxl.worksheet.hyperlink import Hyperlink
 
     if row is None or not hasattr(cell, "hyperlink"):
         return

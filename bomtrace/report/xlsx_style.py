@@ -20,6 +20,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from openpyxl.cell.cell import Cell
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import Outline
 
 from bomtrace.report.safe import xlsx_row
 
@@ -229,9 +232,6 @@ def write_table(
     already a string cell; others are values or cells) before it is written. With ``total``
     rows in all and more than were written, a note under the table says so. Returns the
     number of data rows written."""
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.properties import Outline
 
     data = list(itertools.islice(rows, cap))
     n = len(data)
@@ -285,7 +285,6 @@ def write_table(
 
 def notes(ws: Worksheet, texts: Sequence[str]) -> None:
     """Bold notes under a table, after an empty row, one a row in column A."""
-    from openpyxl.styles import Font
 
     if not texts:
         return
@@ -298,7 +297,6 @@ def notes(ws: Worksheet, texts: Sequence[str]) -> None:
 
 def verdict_styles() -> dict[str, tuple[Any, Any]]:
     """Verdict → (fill, font) of its cells."""
-    from openpyxl.styles import Font, PatternFill
 
     return {
         v: (PatternFill("solid", fgColor=fill), Font(color=font))
@@ -309,7 +307,6 @@ def verdict_styles() -> dict[str, tuple[Any, Any]]:
 def verdict_legend(ws: Worksheet) -> None:
     """The legend of the verdict colours under a table, after an empty row: a title, then
     each verdict in its colours with its meaning beside it."""
-    from openpyxl.styles import Font
 
     ws.append([])
     (title,) = xlsx_row(ws, ["Verdict colours"])
