@@ -46,7 +46,7 @@ WRAPS = (
     "bomtrace.graph.build:edges_from_parent_child",
     "bomtrace.graph.build:_assemble",
     # analysis (de minimis, then FDPR)
-    "bomtrace.api:analyze_graph",
+    "bomtrace.api.analyze:analyze_graph",
     "bomtrace.analysis.deminimis:compute_values",
     "bomtrace.analysis.deminimis:explode",
     "bomtrace.analysis.deminimis:build_grid",
