@@ -90,6 +90,7 @@ class IssueCode(StrEnum):
     UNKNOWN_ECCN_PARAGRAPH = "unknown-eccn-paragraph"
     ECCN_NOT_ON_DATE = "eccn-not-on-date"
     WHAT_IF = "what-if"
+    LIBRARY_DISAGREES = "library-disagrees"
     UNKNOWN_ITEM_TYPE = "unknown-item-type"
     SOFTWARE_NOT_BUNDLED = "software-not-bundled"
     TECHNOLOGY_REPORT = "technology-report"
@@ -173,6 +174,7 @@ DEFAULT_SEVERITY: dict[IssueCode, Severity] = {
     IssueCode.UNKNOWN_ECCN_PARAGRAPH: Severity.WARNING,
     IssueCode.ECCN_NOT_ON_DATE: Severity.WARNING,
     IssueCode.WHAT_IF: Severity.WARNING,
+    IssueCode.LIBRARY_DISAGREES: Severity.WARNING,
     IssueCode.UNKNOWN_ITEM_TYPE: Severity.INFO,
     IssueCode.SOFTWARE_NOT_BUNDLED: Severity.INFO,
     IssueCode.TECHNOLOGY_REPORT: Severity.INFO,

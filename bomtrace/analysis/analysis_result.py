@@ -47,6 +47,10 @@ class AnalysisResult:
     #: when the run was made (ISO 8601, UTC), only when asked (``--stamp``): without it the
     #: same inputs give byte-identical documents
     stamp: str | None = None
+    #: what the parts library gave the run (``analyze --db``): the document's ``library``
+    library: dict[str, Any] | None = None
+    #: the id the run was stored under (``analyze --db``); not part of the document
+    run_id: int | None = None
 
     def listed_assemblies(self) -> list[ProductResult]:
         """Sub-assemblies the JSON lists: all, or those not plainly not-subject everywhere."""
@@ -175,6 +179,7 @@ class AnalysisResult:
             "ruleset": self.ruleset,
             "options": self.options,
             "inputs": self.inputs,
+            **({"library": self.library} if self.library is not None else {}),
             "fdpr": fdpr,
             "products": products,
             "assemblies": entries,

@@ -3,6 +3,7 @@ re-exported by :mod:`bomtrace.api`."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 
@@ -10,6 +11,7 @@ from bomtrace._version import __version__
 from bomtrace.analysis import AnalysisOptions, AnalysisResult, analyze_graph
 from bomtrace.analysis.suppliers import SuppliersResult, supplier_audit
 from bomtrace.analysis.what_if import WHAT_IF_NOTE, parse_set, with_values
+from bomtrace.api.library_run import LibraryRun, replay_of
 from bomtrace.countries import country_option
 from bomtrace.errors import UsageError
 from bomtrace.fdpr import start_fdpr
@@ -45,6 +47,8 @@ def analyze(
     made_in: str | None = None,
     what_if: Sequence[str] = (),
     stamp: bool = False,
+    db: str | os.PathLike[str] | None = None,
+    record: bool = True,
 ) -> AnalysisResult:
     """De minimis verdicts for every product in a BOM, per destination.
 
@@ -91,6 +95,15 @@ def analyze(
     made_in : str, optional
         Country the foreign-made items are made in (exported from), ISO code or name: the
         Supp. No. 3 to Part 746 partner-country carve-out for Russia and Belarus.
+
+    db : str or path, optional
+        The parts library (a SQLite file or a database URL, :mod:`bomtrace.library`): it fills
+        the part attributes the BOM leaves empty (the document's ``library`` says which, and
+        where each came from; a BOM value the library has otherwise is a ``library-disagrees``
+        issue, the BOM's value used) and, with ``record``, the run is stored (``run_id``).
+        Not used for filling when ``source`` is a built graph.
+    record : bool, optional
+        Store the run in the library ``db`` (default True).
 
     Returns
     -------
@@ -146,12 +159,17 @@ def analyze(
     read_opts = read_options(read, columns, sheet, layout)
     if read_opts.as_of is None and day is not None:
         read_opts = read_opts.with_(as_of=day)  # effectivity dates follow the rules' date
-    graph, table = load_graph(source, read=read_opts, progress=progress)
-    graph = with_values(graph, changes)
+    library = LibraryRun(db) if db is not None else None
+    fallback = library.lookup if library is not None else None
+    graph, table = load_graph(source, read=read_opts, progress=progress, fallback=fallback)
     if progress:
         progress("analysing")
     sink = IssueLog(read_opts.limit_issues)
     sink.extend(graph.issues)
+    used = None
+    if library is not None:
+        used = library.use(graph, sink, table.letter if table is not None else None)
+    graph = with_values(graph, changes)  # a what-if wins over the BOM and the library
     for c in changes:
         sink.add(
             IssueCode.WHAT_IF,
@@ -165,7 +183,7 @@ def analyze(
     products, subs = analyze_graph(graph, ruleset, options, sink, fdpr=fdpr.result)
     dests = products.countries()
     info = ruleset.info
-    return AnalysisResult(
+    result = AnalysisResult(
         version=__version__,
         ruleset={
             "as_of": info.as_of.isoformat(),
@@ -192,7 +210,19 @@ def analyze(
         issues=sort_issues(sink.finish()),
         all_assemblies=all_assemblies,
         stamp=datetime.now(UTC).isoformat(timespec="seconds") if stamp else None,
+        library=used,
     )
+    if library is not None and record:
+        replay = replay_of(source, read_opts, {
+            "destinations": dests, "all_destinations": all_destinations,
+            "as_of": info.as_of.isoformat(), "scenarios": list(options.scenarios),
+            "end_user": end_user, "assembly_cost": assembly_cost, "parties": list(parties),
+            "made_in": options.made_in, "second_incorporation": second_incorporation,
+        })  # fmt: skip
+        result.run_id = library.store(result, graph, replay)
+    elif library is not None:
+        library.engine.dispose()
+    return result
 
 
 def suppliers(

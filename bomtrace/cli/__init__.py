@@ -26,6 +26,11 @@ class _Commands(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except BrokenPipeError:
+            # the reader went away (``bomtrace ... | head``): stop quietly, as cat does; the
+            # rest of the output has nowhere to go, so stdout is pointed at nothing
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(141)
         except Exception as e:
             if ctx.meta.get("bomtrace.debug") or os.environ.get("BOMTRACE_DEBUG") == "1":
                 raise
@@ -76,6 +81,8 @@ def _register() -> None:
     cli.add_command(importlib.import_module("bomtrace.cli.where_used").command)
     cli.add_command(importlib.import_module("bomtrace.cli.diff").command)
     cli.add_command(importlib.import_module("bomtrace.cli.library").command)
+    for c in importlib.import_module("bomtrace.cli.records").commands:
+        cli.add_command(c)
 
 
 _register()

@@ -17,6 +17,7 @@ from bomtrace.cli.common import (
 from bomtrace.cli.options import (
     as_of_option,
     assembly_cost_option,
+    db_option,
     destinations_option,
     end_user_option,
     made_in_option,
@@ -76,6 +77,12 @@ from bomtrace.cli.runtime import read_early, warm_while_parsing
     is_flag=True,
     help="Record when the report was made (without it, the same inputs give identical bytes).",
 )
+@db_option
+@click.option(
+    "--no-record",
+    is_flag=True,
+    help="With --db: fill from the library but do not store the run.",
+)
 @with_read_options
 @format_option("analyze")
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write to this file.")
@@ -98,6 +105,8 @@ def analyze(
     made_in: str | None,
     what_if: tuple[str, ...],
     stamp: bool,
+    db: str | None,
+    no_record: bool,
     read: Any,
     fmt: str,
     out: str | None,
@@ -111,6 +120,7 @@ def analyze(
       bomtrace analyze edges.csv parts.csv --all-destinations --format json
       bomtrace analyze bom.xlsx --scenario proposed-2020-huawei-10pct --format xlsx -o report.xlsx
       bomtrace analyze samples/rtr_e200.xlsx -d IR --set 0063-0001:country_of_origin=DE
+      bomtrace analyze bom.xlsx --db parts.db   (library fills gaps; the run is stored)
     """
     read = read_early(paths, read)  # parsed in the background while bomtrace imports
     check_outputs(
@@ -144,6 +154,8 @@ def analyze(
                 made_in=made_in,
                 what_if=what_if,
                 stamp=stamp,
+                db=db,
+                record=not no_record,
                 read=read,
                 progress=bar,
             )
@@ -158,6 +170,8 @@ def analyze(
         _emit(text, None)
     elif fmt == "xlsx":
         click.echo(f"Wrote {out}", err=True)
+    if result.run_id is not None and not quiet:
+        click.echo(f"Stored as run {result.run_id} (bomtrace show {result.run_id}).", err=True)
     sys.exit(result.exit_code)
 
 

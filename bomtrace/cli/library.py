@@ -6,23 +6,16 @@ printed (a URL may hold a password).
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
 from bomtrace.cli.common import CONTEXT_SETTINGS, _as_of, _fail, _run, read_options_from_flags
-from bomtrace.cli.options import column_option, sheet_option
+from bomtrace.cli.options import column_option, db_option, sheet_option
 from bomtrace.cli.outputs import check_format, check_outputs, emit, format_option
 from bomtrace.report.formats import choices
 
-db_option = click.option(
-    "--db",
-    envvar="BOMTRACE_DB",
-    show_envvar=True,
-    metavar="PATH|URL",
-    help="The parts library: a SQLite file (created if missing) or a database URL "
-    "(postgresql://...).",
-)
 out_option = click.option(
     "-o", "--output", "out", type=click.Path(dir_okay=False), help="Write to this file."
 )
@@ -124,6 +117,40 @@ def export(db: str | None, fmt: str | None, out: str) -> None:
 
     result = _run(lambda: api.library_export(db=db))
     emit("library-export", fmt, result, out)
+
+
+@library.command(name="impact")
+@click.argument("part")
+@click.option(
+    "--set",
+    "set_values",
+    multiple=True,
+    required=True,
+    metavar="FIELD=VALUE",
+    help="The change to the part's values, e.g. eccn=3A001.a.7; repeatable.",
+)
+@db_option
+@format_option("library-impact")
+@out_option
+def impact(
+    part: str, set_values: tuple[str, ...], db: str | None, fmt: str, out: str | None
+) -> None:
+    """The stored products whose verdict a change of one part's values would move.
+
+    The latest stored run of each BOM with the part is analysed again from its files, as it
+    was run, before and after the change; a BOM whose files are gone or changed since is
+    listed as not evaluated. Exit 1 when some verdict would move.
+
+    \b
+    Examples:
+      bomtrace library impact 0063-0001 --set eccn=3A001.a.7 --db parts.db
+    """
+    check_outputs([], [("-o", out, fmt)])
+    from bomtrace import api
+
+    result = _run(lambda: api.library_impact(part, set_values=set_values, db=db))
+    emit("library-impact", fmt, result, out)
+    sys.exit(1 if result.moved else 0)
 
 
 command = library

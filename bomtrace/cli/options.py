@@ -74,3 +74,14 @@ def destinations_option(help: str) -> Callable[[F], F]:
 def end_user_option(help: str) -> Callable[[F], F]:
     """``--end-user NAME``, with the command's own help text."""
     return click.option("--end-user", metavar="NAME", help=help)
+
+
+#: the parts library (``library``, ``analyze --db``, ``history``, ``show``)
+db_option = click.option(
+    "--db",
+    envvar="BOMTRACE_DB",
+    show_envvar=True,
+    metavar="PATH|URL",
+    help="The parts library: a SQLite file (created if missing) or a database URL "
+    "(postgresql://...).",
+)

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from bomtrace.graph.attributes import node_attributes
+from bomtrace.graph.fallback import Fallback, fill_missing
 from bomtrace.graph.indented import EdgeList, edges_from_indented
 from bomtrace.graph.model import BomGraph
 from bomtrace.graph.parentchild import check_master_nodes, edges_from_parent_child
@@ -25,7 +26,9 @@ from bomtrace.settings import DEFAULT_LIMIT_ISSUES
 _QTY_CODES = {IssueCode.BAD_QUANTITY, IssueCode.ZERO_QUANTITY, IssueCode.NEGATIVE_QUANTITY}
 
 
-def build_graph(table: BomTable, *, limit_issues: int = DEFAULT_LIMIT_ISSUES) -> BomGraph:
+def build_graph(
+    table: BomTable, *, limit_issues: int = DEFAULT_LIMIT_ISSUES, fallback: Fallback | None = None
+) -> BomGraph:
     """Turn reader output into a validated product structure.
 
     Parameters
@@ -34,6 +37,10 @@ def build_graph(table: BomTable, *, limit_issues: int = DEFAULT_LIMIT_ISSUES) ->
         Output of :func:`bomtrace.io.read_bom`.
     limit_issues : int, optional
         Cap per issue code (the overflow is summarised, never dropped silently).
+    fallback : callable, optional
+        Values for the attributes the BOM leaves empty (the parts library): given the part
+        numbers, a table of the values it knows (:mod:`bomtrace.graph.fallback`). The graph's
+        ``filled`` says which values came from it.
 
     Returns
     -------
@@ -66,7 +73,7 @@ def build_graph(table: BomTable, *, limit_issues: int = DEFAULT_LIMIT_ISSUES) ->
         if not (i.code in _QTY_CODES and _pos_key(i.file, i.sheet, i.row) in root_pos)
     ]
     sink.extend(reader_issues)
-    return _assemble(table, el, sink)
+    return _assemble(table, el, sink, fallback)
 
 
 def _pos_key(file: object, sheet: object, row: object) -> tuple[str, str, int]:
@@ -76,7 +83,9 @@ def _pos_key(file: object, sheet: object, row: object) -> tuple[str, str, int]:
     return txt(file), txt(sheet), int(row) if row is not None else -1  # type: ignore[call-overload]
 
 
-def _assemble(table: BomTable, el: EdgeList, sink: IssueLog) -> BomGraph:
+def _assemble(
+    table: BomTable, el: EdgeList, sink: IssueLog, fallback: Fallback | None = None
+) -> BomGraph:
     e = el.edges
     m = len(e)
     # node ids in order of first appearance among products, parents and children
@@ -104,6 +113,7 @@ def _assemble(table: BomTable, el: EdgeList, sink: IssueLog) -> BomGraph:
     edge_rows = e[["_file", "_sheet", "_row"]].iloc[order].reset_index(drop=True)
 
     nodes, texts, coded = node_attributes(table, pn_all, sink, node_ids(el.line_codes), master_g)
+    filled = {} if fallback is None else fill_missing(nodes, texts, coded, pn_all, fallback(pn_arr))
 
     # blocking: unusable quantities and structurally broken listings
     bad_q = np.isnan(q) | (q < 0)
@@ -160,6 +170,7 @@ def _assemble(table: BomTable, el: EdgeList, sink: IssueLog) -> BomGraph:
         edge_rows=edge_rows,
         layout=table.layout,
         blocked_reason=reasons,
+        filled=filled,
         column_letters=dict(table.column_letters),
     )
     graph.keep_attrs(texts, coded)

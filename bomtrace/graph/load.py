@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 
 from bomtrace.errors import GraphError
 from bomtrace.graph.build import build_graph
+from bomtrace.graph.fallback import Fallback
 from bomtrace.graph.model import BomGraph
 from bomtrace.io import ReadOptions, read_bom
 from bomtrace.io.table import BomTable
@@ -43,11 +44,14 @@ def load_graph(
     *,
     read: ReadOptions | None = None,
     progress: ProgressCallback | None = None,
+    fallback: Fallback | None = None,
 ) -> tuple[BomGraph, BomTable | None]:
     """Read (when given paths) and build the validated graph.
 
     Returns the graph and the table it came from (None when a graph was passed in).
-    ``progress`` is called with "reading" and "building" as those stages start.
+    ``progress`` is called with "reading" and "building" as those stages start; ``fallback``
+    fills the attributes the BOM leaves empty (:func:`~bomtrace.graph.build.build_graph`; not
+    used when a built graph is passed in).
 
     Raises
     ------
@@ -62,7 +66,9 @@ def load_graph(
         table = source if isinstance(source, BomTable) else read_bom(as_paths(source), read)
         if progress:
             progress("building")
-        graph = build_graph(table, limit_issues=(read or ReadOptions()).limit_issues)
+        graph = build_graph(
+            table, limit_issues=(read or ReadOptions()).limit_issues, fallback=fallback
+        )
     if graph.n_nodes == 0:
         raise GraphError("The BOM has no lines: there is no product to analyse.")
     return graph, table

@@ -104,6 +104,9 @@ class BomGraph:
     edge_rows: pd.DataFrame
     layout: str
     blocked_reason: dict[int, str] = field(default_factory=dict)
+    #: field → mask of the nodes whose value the build took from a fallback (the parts
+    #: library) because the BOM left it empty (:mod:`bomtrace.graph.fallback`)
+    filled: dict[str, np.ndarray] = field(default_factory=dict)
     #: (file, sheet, field) → column letter, from the reader, to position issues
     column_letters: dict[tuple[str, str | None, str], str] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -72,4 +73,42 @@ part_history = Table(
     Column("source_row", Integer(), nullable=True),
     Column("changed_at", DateTime(), nullable=False, index=True),
     Column("import_id", Integer(), ForeignKey("imports.id"), nullable=True),
+)
+
+#: one row per stored analysis (``analyze --db``): what was run, on what, with which rules,
+#: and the whole JSON document (zlib-compressed) so ``bomtrace show RUN_ID`` re-renders it
+runs = Table(
+    "runs",
+    metadata,
+    Column("id", Integer(), primary_key=True, autoincrement=True),
+    Column("created_at", DateTime(), nullable=False, index=True),
+    Column("command", String(), nullable=False),
+    Column("bomtrace_version", String(), nullable=False),
+    Column("ruleset_as_of", String(), nullable=True),
+    Column("ruleset_data_version", String(), nullable=True),
+    Column("options", Text(), nullable=False),  # JSON: the document's options
+    Column("inputs", Text(), nullable=False),  # JSON: files, sha256, layout, rows
+    Column("library", Text(), nullable=True),  # JSON: what the library gave (summary)
+    Column("replay", Text(), nullable=True),  # JSON: how to run it again (impact)
+    Column("exit_code", Integer(), nullable=False),
+    Column("document", LargeBinary(), nullable=False),  # zlib(JSON document)
+    Column("part_numbers", LargeBinary(), nullable=True),  # zlib(newline-joined parts)
+)
+
+#: one row per product × destination of a stored run (``bomtrace history PN``)
+run_results = Table(
+    "run_results",
+    metadata,
+    Column("id", Integer(), primary_key=True, autoincrement=True),
+    Column("run_id", Integer(), ForeignKey("runs.id"), nullable=False, index=True),
+    Column("product", String(), nullable=False, index=True),
+    Column("destination", String(), nullable=False),
+    Column("verdict", String(), nullable=True),
+    Column("ratio", Float(), nullable=True),
+    Column("ratio_high", Float(), nullable=True),
+    Column("threshold", Float(), nullable=True),
+    Column("controlled_us_value", Float(), nullable=True),
+    Column("denominator", Float(), nullable=True),
+    Column("fdpr", Text(), nullable=True),  # JSON: the FDP rules that catch it there
+    Column("top_parts", Text(), nullable=True),  # JSON: the top contributors' part numbers
 )

@@ -241,10 +241,37 @@ def render_analysis(d: dict[str, Any]) -> str:
             + (f"; {us} US-origin, subject wherever they are" if us else "")
             + "; see --format json/xlsx)."
         )
+    out.extend(library_lines(d.get("library")))
     out.extend(limit_lines(rs, marks))
     out.append("")
     out.append(issues_block(d["issues"]))
     return "\n".join(out)
+
+
+def library_lines(lib: dict[str, Any] | None, show: int = 10) -> list[str]:
+    """What the parts library gave (``analyze --db``): the values filled, each with its
+    source, and how many BOM values it has otherwise (the issues name them)."""
+    if lib is None:
+        return []
+    out = [
+        "",
+        f"Parts library (as of {lib.get('library_as_of') or '-'}): {lib['parts_known']} of the "
+        f"BOM's parts known; {lib['values_filled']} value(s) the BOM left empty filled for "
+        f"{lib['parts_filled']} part(s); {lib['disagreements']} BOM value(s) differ from it "
+        "(the BOM's used; see the issues).",
+    ]
+    for e in lib["filled"][:show]:
+        src = e.get("source") or {}
+        where = ", ".join(
+            str(x)
+            for x in (src.get("file"), src.get("sheet") and f"sheet {src['sheet']}",
+                      src.get("row") is not None and f"row {src['row']}")
+            if x
+        )  # fmt: skip
+        out.append(f"  {e['part_number']} {e['field']} = {e['value']}  (from {where or '-'})")
+    if len(lib["filled"]) > show:
+        out.append(f"  … and {len(lib['filled']) - show} more (--format json/xlsx lists them all)")
+    return out
 
 
 def limit_marks(d: dict[str, Any]) -> dict[str, str]:

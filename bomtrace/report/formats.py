@@ -162,6 +162,25 @@ def _library_export_xlsx(result: Any, out: Any) -> Output:
     return None
 
 
+def _history_table(result: Any, out: Any) -> Output:
+    from bomtrace.report.records_text import render_history
+
+    return render_history(result.to_dict())
+
+
+def _impact_table(result: Any, out: Any) -> Output:
+    from bomtrace.report.records_text import render_impact
+
+    return render_impact(result.to_dict())
+
+
+def _stored_xlsx(result: Any, out: Any) -> Output:
+    from bomtrace.report.xlsx import write_xlsx
+
+    write_xlsx(result.to_dict(), out)  # a stored run has no BOM: no BOM sheets
+    return None
+
+
 class Format(NamedTuple):
     """One output format."""
 
@@ -196,6 +215,9 @@ FORMATS: dict[str, Format] = {
                 "diff": _diff_table,
                 "library-import": _library_import_table,
                 "library-show": _library_show_table,
+                "library-impact": _impact_table,
+                "history": _history_table,
+                "show": _analysis_table,
             },
         ),
         Format(
@@ -215,6 +237,9 @@ FORMATS: dict[str, Format] = {
                 "library-import": _json,
                 "library-show": _json,
                 "library-export": _json,
+                "library-impact": _json,
+                "history": _json,
+                "show": _analysis_json,
             },
         ),
         Format(
@@ -225,16 +250,26 @@ FORMATS: dict[str, Format] = {
                 "analyze": _analysis_csv,
                 "explode": _explode_csv,
                 "library-export": _library_export_csv,
+                "show": _analysis_csv,
             },
         ),
         Format(
             "xlsx",
             (".xlsx",),
             False,
-            {"analyze": _analysis_xlsx, "library-export": _library_export_xlsx},
+            {
+                "analyze": _analysis_xlsx,
+                "library-export": _library_export_xlsx,
+                "show": _stored_xlsx,
+            },
             "REPORT.xlsx",
         ),
-        Format("html", (".html", ".htm"), True, {"analyze": _analysis_html, "diff": _diff_html}),
+        Format(
+            "html",
+            (".html", ".htm"),
+            True,
+            {"analyze": _analysis_html, "diff": _diff_html, "show": _analysis_html},
+        ),
         Format(
             "parquet", (".parquet", ".pq"), False, {"explode": _explode_parquet}, "EXPLODED.parquet"
         ),

@@ -1,0 +1,83 @@
+"""What ``analyze --db`` does with the parts library: the lookup that fills the graph build's
+gaps, the document's ``library`` block, and the run stored once the result is made.
+
+:mod:`bomtrace.library` (SQLAlchemy, Alembic) is imported only when a library is given.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+from bomtrace.graph.load import Source, as_paths
+from bomtrace.io import ReadOptions
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from bomtrace.analysis import AnalysisResult
+    from bomtrace.graph.model import BomGraph
+    from bomtrace.issues import IssueLog
+    from bomtrace.library.fill import LibraryLookup
+
+Db = str | os.PathLike[str] | None
+
+#: the reading options a replay keeps (the others are the defaults or run-time only)
+_READ_KEYS = ("columns", "sheet", "layout", "limit_issues", "as_of", "product", "profile",
+              "encoding", "build_quantity", "ids_as_written")  # fmt: skip
+
+
+class LibraryRun:
+    """``analyze --db``: the library opened, its lookup for the graph build, and the run
+    stored once the result is made."""
+
+    def __init__(self, db: Db) -> None:
+        from bomtrace.library import open_library
+        from bomtrace.library.fill import LibraryLookup
+
+        self.engine: Engine = open_library(db)
+        self.lookup: LibraryLookup = LibraryLookup(self.engine)
+
+    def use(self, graph: BomGraph, sink: IssueLog, letters: Any) -> dict[str, Any]:
+        """The document's ``library`` block; disagreements go to ``sink``."""
+        from bomtrace.library.fill import library_use
+
+        return library_use(graph, self.lookup, sink, letters)
+
+    def store(self, result: AnalysisResult, graph: BomGraph, replay: dict[str, Any] | None) -> int:
+        """Store the run; its id."""
+        from bomtrace.library.runs import store_run
+
+        try:
+            return store_run(
+                self.engine,
+                result.to_dict(),
+                exit_code=int(result.exit_code),
+                replay=replay,
+                part_numbers=[str(p) for p in graph.part_numbers],
+            )
+        finally:
+            self.engine.dispose()
+
+
+def replay_of(source: Source, read: ReadOptions, analyze: dict[str, Any]) -> dict[str, Any] | None:
+    """How to run an analysis again (``library impact``): the inputs' absolute paths, the
+    reading options and the analyze options; None when it was not given files."""
+    if not isinstance(source, str | os.PathLike | list | tuple):
+        return None
+    try:
+        paths = [os.path.abspath(os.fspath(p)) for p in as_paths(source)]  # type: ignore[arg-type]
+    except TypeError:
+        return None
+    opts = {k: getattr(read, k) for k in _READ_KEYS}  # (not asdict: it deep-copies)
+    opts["columns"] = dict(read.columns)
+    if read.as_of is not None:
+        opts["as_of"] = read.as_of.isoformat()
+    if read.profile:
+        opts["profile"] = os.path.abspath(read.profile)
+    if isinstance(read.sheet, tuple):
+        opts["sheet"] = list(read.sheet)
+    return {"paths": paths, "read": opts, "analyze": analyze}
+
+
+__all__ = ["LibraryRun", "replay_of"]

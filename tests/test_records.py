@@ -1,0 +1,219 @@
+"""``analyze --db`` and the run records (issue 21): the library fills what the BOM leaves
+empty and says where each value came from; a BOM value the library has otherwise is a
+positioned issue and the BOM's value is used; every run is stored and ``show`` re-renders it
+byte for byte; ``history`` lists a product's verdicts and what changed; ``library impact``
+re-analyses the stored BOMs under a classification change and never guesses for a BOM whose
+files changed."""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bomtrace import api
+from bomtrace.cli import cli
+from bomtrace.errors import UsageError
+
+DAY = date(2020, 8, 17)
+BOM = [
+    ["Level", "Part Number", "Description", "Qty", "Unit Cost", "Country of Origin", "ECCN",
+     "Selling Price"],
+    ["0", "PROD-1", "Router", "1", "", "CN", "", "100"],
+    ["1", "U1", "FPGA", "1", "30", "US", "", ""],
+    ["1", "U2", "DSP", "1", "10", "USA", "5A992", ""],
+    ["1", "R1", "Resistor", "10", "", "", "EAR99", ""],
+]  # fmt: skip
+LIB = [
+    ["Part Number", "ECCN", "Country of Origin", "Unit Cost", "Description"],
+    ["U1", "3A001.a.7", "US", "99", "FPGA"],
+    ["U2", "3A991", "United States", "", "dsp "],
+    ["R1", "EAR99", "JP", "0.1", "Resistor"],
+]  # fmt: skip
+
+
+def write(path: Path, rows: list[list[str]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(rows)
+    return path
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> str:
+    """A parts library holding LIB."""
+    db = str(tmp_path / "parts.db")
+    api.library_import([write(tmp_path / "lib.csv", LIB)], db=db)
+    return db
+
+
+@pytest.fixture
+def bom(tmp_path: Path) -> Path:
+    return write(tmp_path / "bom.csv", BOM)
+
+
+def test_library_fills_gaps_with_their_source(bom: Path, store: str) -> None:
+    r = api.analyze(bom, destinations=["CN"], as_of=DAY, db=store)
+    lib = r.to_dict()["library"]
+    got = {(e["part_number"], e["field"]): e for e in lib["filled"]}
+    assert set(got) == {("U1", "eccn"), ("R1", "unit_cost"), ("R1", "country_of_origin")}
+    assert got[("U1", "eccn")]["value"] == "3A001.a.7"
+    assert Path(got[("U1", "eccn")]["source"]["file"]).name == "lib.csv"
+    assert got[("U1", "eccn")]["source"]["row"] == 2
+    assert got[("R1", "country_of_origin")]["source"]["row"] == 4
+    assert (lib["parts_known"], lib["parts_filled"], lib["values_filled"]) == (3, 2, 3)
+    codes = {(i.code, i.part_number) for i in r.issues}
+    # filled before the build's checks: no "missing" issue for a value the library gave
+    assert ("missing-eccn", "U1") not in codes
+    assert ("missing-price", "R1") not in codes and ("unknown-origin", "R1") not in codes
+    # U1 (3A001.a.7, NS 2) is now controlled for China: 30 / 100
+    cn = r.product("PROD-1").destination("CN")
+    assert (cn.ratio, cn.verdict) == (pytest.approx(0.3), "subject")
+    assert r.run_id == 1
+
+
+def test_bom_value_wins_and_disagreement_is_positioned(bom: Path, store: str) -> None:
+    r = api.analyze(bom, destinations=["CN"], as_of=DAY, db=store)
+    dis = [i for i in r.issues if i.code == "library-disagrees"]
+    # U2: 5A992 in the BOM, 3A991 in the library; the unit cost U1 30 vs 99 too. The origin
+    # USA vs United States and the description "DSP" vs "dsp " are the same values.
+    assert sorted((i.part_number, i.data["field"]) for i in dis) == [("U1", "unit_cost"),
+                                                                     ("U2", "eccn")]  # fmt: skip
+    u2 = next(i for i in dis if i.part_number == "U2")
+    assert (Path(str(u2.file)).name, u2.row, u2.column) == ("bom.csv", 4, "G")
+    assert "3A991" in u2.message and "lib.csv" in u2.message
+    assert r.to_dict()["library"]["disagreements"] == 2
+    # the BOM's cost is used: 30 + 10 + 10 x 0.1
+    assert r.product("PROD-1").total_cost == pytest.approx(41.0)
+
+
+def test_without_db_nothing_changes(bom: Path) -> None:
+    r = api.analyze(bom, destinations=["CN"], as_of=DAY)
+    assert "library" not in r.to_dict() and r.run_id is None
+    assert any(i.code == "missing-eccn" for i in r.issues)
+
+
+def test_what_if_wins_over_the_library(bom: Path, store: str) -> None:
+    r = api.analyze(bom, destinations=["CN"], as_of=DAY, db=store, what_if=["U1:eccn=EAR99"])
+    assert r.product("PROD-1").destination("CN").verdict == "not-subject"
+
+
+def test_show_re_renders_the_stored_run_byte_for_byte(
+    bom: Path, store: str, tmp_path: Path
+) -> None:
+    run = CliRunner().invoke(
+        cli,
+        [
+            "analyze",
+            str(bom),
+            "-d",
+            "CN",
+            "--as-of",
+            "2020-08-17",
+            "--db",
+            store,
+            "--format",
+            "json",
+        ],  # fmt: skip
+    )
+    assert run.exit_code == 1, run.output
+    shown = CliRunner().invoke(cli, ["show", "1", "--db", store, "--format", "json"])
+    assert shown.exit_code == 1
+    assert shown.stdout_bytes == run.stdout_bytes
+    assert "Stored as run 1" in run.stderr
+    for fmt in ("table", "csv", "html"):
+        out = CliRunner().invoke(cli, ["show", "1", "--db", store, "--format", fmt])
+        assert out.exit_code == 1 and "PROD-1" in out.stdout, fmt
+    xlsx = tmp_path / "run1.xlsx"
+    out = CliRunner().invoke(cli, ["show", "1", "--db", store, "--format", "xlsx", "-o", str(xlsx)])
+    assert out.exit_code == 1 and xlsx.stat().st_size > 0
+    assert store not in run.output + run.stderr + shown.output
+    missing = CliRunner().invoke(cli, ["show", "9", "--db", store])
+    assert missing.exit_code == 2 and "No run 9" in missing.output
+
+
+def test_no_record_fills_but_stores_nothing(bom: Path, store: str) -> None:
+    r = api.analyze(bom, destinations=["CN"], as_of=DAY, db=store, record=False)
+    assert r.run_id is None and r.to_dict()["library"]["values_filled"] == 3
+    with pytest.raises(UsageError):
+        api.history("PROD-1", db=store)
+
+
+def test_history_lists_verdicts_and_what_changed(bom: Path, store: str, tmp_path: Path) -> None:
+    api.analyze(bom, destinations=["CN"], as_of=DAY, db=store)
+    rows = [r[:] for r in BOM]
+    rows[2][6] = "EAR99"  # U1 classified EAR99 in the BOM: no longer controlled for China
+    write(bom, rows)
+    api.analyze(bom, destinations=["CN"], as_of=DAY, db=store)
+    api.analyze(bom, destinations=["CN"], as_of=date(2024, 1, 2), db=store)
+    h = api.history("PROD-1", db=store).to_dict()
+    assert [r["run_id"] for r in h["runs"]] == [1, 2, 3]
+    assert [r["results"][0]["verdict"] for r in h["runs"]] == ["subject", "not-subject",
+                                                               "not-subject"]  # fmt: skip
+    assert h["runs"][1]["verdict_changes"] == [
+        {"destination": "CN", "before": "subject", "after": "not-subject"}
+    ]
+    assert any("input files changed" in c for c in h["runs"][1]["changed"])
+    assert any("rules of 2020-08-17 -> 2024-01-02" in c for c in h["runs"][2]["changed"])
+    text = CliRunner().invoke(cli, ["history", "PROD-1", "--db", store])
+    assert text.exit_code == 0 and "subject -> not-subject" in text.output
+    with pytest.raises(UsageError):  # no run had IR
+        api.history("PROD-1", db=store, destinations=["IR"])
+    assert len(api.history("PROD-1", db=store, destinations=["cn"]).entries) == 3
+
+
+def test_history_of_an_unknown_product_is_a_usage_error(store: str) -> None:
+    out = CliRunner().invoke(cli, ["history", "NOPE", "--db", store])
+    assert out.exit_code == 2 and "No stored run has the product NOPE" in out.output
+
+
+def test_impact_moves_verdicts_and_refuses_stale_records(bom: Path, store: str,
+                                                         tmp_path: Path) -> None:  # fmt: skip
+    api.analyze(bom, destinations=["CN"], as_of=DAY, db=store)
+    other = write(tmp_path / "other.csv", [r[:] for r in BOM])
+    api.analyze(other, destinations=["CN"], as_of=DAY, db=store)
+    r = api.library_impact("U1", set_values=["eccn=EAR99"], db=store).to_dict()
+    assert r["products_checked"] == 2 and r["products_moved"] == 2
+    moved = r["products"][0]["verdict_changes"][0]
+    assert (moved["country"], moved["verdict_from"], moved["verdict_to"]) == (
+        "CN", "subject", "not-subject")  # fmt: skip
+    write(other, [*BOM, ["1", "C1", "Cap", "1", "0.01", "JP", "EAR99", ""]])  # changed since
+    r = api.library_impact("U1", set_values=["eccn=EAR99"], db=store).to_dict()
+    assert r["products_checked"] == 1
+    assert [s["reason"] for s in r["not_evaluated"]] == ["an input file changed since the run"]
+    other.unlink()
+    r = api.library_impact("U1", set_values=["eccn=EAR99"], db=store).to_dict()
+    assert [s["reason"] for s in r["not_evaluated"]] == ["an input file is gone"]
+    cli_out = CliRunner().invoke(cli, ["library", "impact", "U1", "--set", "eccn=EAR99",
+                                       "--db", store])  # fmt: skip
+    assert cli_out.exit_code == 1 and "subject (30.00%) -> not-subject" in cli_out.output
+    same = CliRunner().invoke(cli, ["library", "impact", "U1", "--set", "eccn=3A001.a.7",
+                                    "--db", store])  # fmt: skip
+    assert same.exit_code == 0 and "no verdict moves" in same.output
+    bad = CliRunner().invoke(cli, ["library", "impact", "U1", "--set", "eccn=banana",
+                                   "--db", store])  # fmt: skip
+    assert bad.exit_code == 2 and "not an ECCN" in bad.output
+
+
+def test_stored_document_and_rows(bom: Path, store: str) -> None:
+    from sqlalchemy import select
+
+    from bomtrace.library import open_library
+    from bomtrace.library.schema import run_results, runs
+
+    r = api.analyze(bom, destinations=["CN", "IR"], as_of=DAY, db=store)
+    engine = open_library(store)
+    try:
+        with engine.connect() as conn:
+            run = conn.execute(select(runs)).one()
+            rows = conn.execute(select(run_results).order_by(run_results.c.destination)).all()
+    finally:
+        engine.dispose()
+    assert run.exit_code == 1 and run.ruleset_as_of == "2020-08-17"
+    assert json.loads(run.inputs)[0]["sha256"] == r.inputs[0]["sha256"]
+    assert json.loads(run.library)["values_filled"] == 3
+    assert [(x.destination, x.verdict) for x in rows] == [("CN", "subject"), ("IR", "subject")]
+    assert json.loads(rows[0].top_parts)[0] == "U1"
