@@ -17,8 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
-def _block(marker: str) -> str:
-    m = re.search(rf"<!-- {marker} -->\s*```\w*\n(.*?)```\s*<!-- /{marker} -->", README, re.S)
+def _block(marker: str, text: str = README) -> str:
+    m = re.search(rf"<!-- {marker} -->\s*```\w*\n(.*?)```\s*<!-- /{marker} -->", text, re.S)
     assert m, f"README has no {marker} block"
     return m.group(1)
 
@@ -71,7 +71,44 @@ def test_where_used_output_is_real(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_diff_output_is_real(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
-    args = shlex.split(_block("diff-command").strip())[1:]
+    cli_md = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    args = shlex.split(_block("diff-command", cli_md).strip())[1:]
     res = CliRunner().invoke(cli, args)
     assert res.exit_code == 0, res.output
-    assert res.output.strip().startswith(_block("diff-output").strip())
+    assert res.output.strip().startswith(_block("diff-output", cli_md).strip())
+
+
+_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+#: files a session writes: made in a temporary folder, not in the repository
+_WRITTEN = re.compile(r"^[\w.-]+\.(db|txt|html|xlsx|json)$")
+
+
+def _session(marker: str, tmp: Path) -> list[tuple[list[str], list[str]]]:
+    """The README's ``$ bomtrace ...`` lines and the output lines shown under each."""
+    steps: list[tuple[list[str], list[str]]] = []
+    for line in _block(marker).splitlines():
+        if line.startswith("$ bomtrace "):
+            args = shlex.split(line[len("$ bomtrace ") :])
+            steps.append(([str(tmp / a) if _WRITTEN.match(a) else a for a in args], []))
+        else:
+            steps[-1][1].append(_TIME.sub("<time>", line))
+    return steps
+
+
+@pytest.mark.parametrize("marker", ["library-session", "audit-session"])
+def test_library_sessions_are_real(
+    marker: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Each command runs (the audit session after the library one, as in the README) and
+    prints the lines shown, in that order (the README leaves lines out, and times vary)."""
+    monkeypatch.chdir(ROOT)
+    markers = ["library-session", *([marker] if marker != "library-session" else [])]
+    for m in markers:
+        for args, shown in _session(m, tmp_path):
+            res = CliRunner().invoke(cli, args)
+            assert res.exit_code in (0, 1), (args, res.output)
+            got = [_TIME.sub("<time>", x) for x in res.output.splitlines()]
+            at = 0
+            for want in shown:
+                assert want in got[at:], (args, want)
+                at = got.index(want, at) + 1

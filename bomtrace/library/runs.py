@@ -146,6 +146,8 @@ def _changes(prev: Any, cur: Any, prev_rows: dict[str, Any], rows: dict[str, Any
     if prev.options != cur.options:
         a, b = json.loads(prev.options), json.loads(cur.options)
         keys = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k) and k != "destinations")
+        if a.get("bom_date") == prev.ruleset_as_of and b.get("bom_date") == cur.ruleset_as_of:
+            keys = [k for k in keys if k != "bom_date"]  # the BOM's date follows the rules'
         if keys:
             out.append("options: " + ", ".join(keys))
     if (prev.library or None) != (cur.library or None):
