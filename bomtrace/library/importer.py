@@ -8,14 +8,19 @@ row. A value the file leaves empty never erases the library's. A part with no va
 
 The transaction starts with a write (the ``imports`` row), so that on SQLite a second importer
 waits for the first (busy timeout) instead of both reading and one failing to write; the rows
-read are locked (``SELECT … FOR UPDATE`` where the database has it). Every statement is
-parameterised.
+read are locked (``SELECT … FOR UPDATE`` where the database has it, in part-number order). On
+PostgreSQL two importers adding the same new part at once cannot lock a row that does not exist
+yet: the second one's insert fails on the primary key when the first commits. The whole
+transaction is then run again (a few times, with a short back-off), and finds the part; so is a
+serialization failure or a deadlock the server broke. Every statement is parameterised.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import random
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,6 +28,7 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, bindparam, insert, select, update
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from bomtrace.io.table import BomTable
 from bomtrace.issues import Issue, IssueCode, IssueLog
@@ -31,6 +37,11 @@ from bomtrace.library.schema import PART_FIELDS, imports, part_history, parts
 
 #: part numbers per ``IN (...)`` query
 _CHUNK = 500
+#: times an import's transaction is tried when it collides with another import
+TRIES = 5
+#: SQLSTATEs of a transaction the server rolled back and that may succeed when run again:
+#: serialization failure, deadlock detected
+_RETRY_STATES = frozenset({"40001", "40P01"})
 
 
 @dataclass(frozen=True)
@@ -129,6 +140,33 @@ def import_table(
     values = part_values(table, log)
     files = [{"file": s.path, "sha256": s.sha256} for s in table.sources]
     files = list({(f["file"], f["sha256"]): f for f in files}.values())  # a file's sheets once
+    for attempt in range(TRIES):
+        try:
+            import_id, added, changed, changes = _import_once(engine, values, files, now)
+            break
+        except DBAPIError as e:
+            if attempt == TRIES - 1 or not _retryable(e):
+                raise
+            time.sleep(0.05 * 2**attempt * (1 + random.random()))
+    return LibraryImport(
+        import_id=import_id,
+        files=files,
+        parts_read=len(values),
+        parts_added=added,
+        parts_changed=changed,
+        changes=changes,
+        issues=log.finish(sort=True),
+    )
+
+
+def _import_once(
+    engine: Engine,
+    values: dict[str, dict[str, Sourced]],
+    files: list[dict[str, Any]],
+    now: datetime | None,
+) -> tuple[int, list[str], list[str], list[Change]]:
+    """One try of the import's transaction: the import id, the parts added and changed, the
+    changes."""
     with engine.begin() as conn:
         key = conn.execute(
             insert(imports).values(files=json.dumps(files), started_at=now or utc_now())
@@ -141,24 +179,28 @@ def import_table(
         added, changed, changes = _plan(values, existing, when, import_id)
         _write_parts(conn, values, existing, added, changed, when)
         _write_history(conn, changes)
-        conn.execute(
-            update(imports).where(imports.c.id == import_id).values(finished_at=utc_now())
-        )
-    return LibraryImport(
-        import_id=import_id,
-        files=files,
-        parts_read=len(values),
-        parts_added=added,
-        parts_changed=changed,
-        changes=changes,
-        issues=log.finish(sort=True),
-    )
+        conn.execute(update(imports).where(imports.c.id == import_id).values(finished_at=utc_now()))
+    return import_id, added, changed, changes
+
+
+def _retryable(e: DBAPIError) -> bool:
+    """Whether the failed transaction may succeed when run again: a duplicate key (another
+    import added the same part first), a serialization failure or a deadlock."""
+    if isinstance(e, IntegrityError):
+        return True
+    state = getattr(e.orig, "sqlstate", None) or getattr(e.orig, "pgcode", None)
+    return state in _RETRY_STATES
 
 
 def _existing(conn: Connection, pns: list[str]) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for chunk in _chunks(pns):
-        q = select(parts).where(parts.c.part_number.in_(chunk)).with_for_update()
+        q = (
+            select(parts)
+            .where(parts.c.part_number.in_(chunk))
+            .order_by(parts.c.part_number)
+            .with_for_update()
+        )
         for r in conn.execute(q):
             out[r.part_number] = dict(r._mapping)
     return out
@@ -174,8 +216,17 @@ def _plan(
     for pn in sorted(values):
         old = existing.get(pn)
         mine = [
-            Change(pn, f, None if old is None else old[f], s.value, s.file, s.sheet, s.row, when,
-                   import_id)  # fmt: skip
+            Change(
+                pn,
+                f,
+                None if old is None else old[f],
+                s.value,
+                s.file,
+                s.sheet,
+                s.row,
+                when,
+                import_id,
+            )
             for f, s in values[pn].items()
             if old is None or old[f] != s.value
         ]
@@ -210,8 +261,10 @@ def _write_parts(
         )
         rows = [
             {"pn": pn}
-            | {f"v_{f}": (values[pn][f].value if f in values[pn] else existing[pn][f])
-               for f in PART_FIELDS}  # fmt: skip
+            | {
+                f"v_{f}": (values[pn][f].value if f in values[pn] else existing[pn][f])
+                for f in PART_FIELDS
+            }
             for pn in changed
         ]
         conn.execute(stmt, rows)
