@@ -240,3 +240,102 @@ def test_the_other_commands_do_not_import_the_database_layer() -> None:
     code = "import sys, bomtrace.api, bomtrace.cli; print('sqlalchemy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_plain_postgresql_url_gets_the_installed_driver(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bomtrace.errors import UsageError
+    from bomtrace.library import db as dbmod
+
+    pytest.importorskip("psycopg")
+    assert dbmod.library_url("postgresql://u@h/lib").drivername == "postgresql+psycopg"
+    assert dbmod.library_url("postgresql://u@/lib?host=/tmp/x").query == {"host": "/tmp/x"}
+    for named in ("postgresql+psycopg2://u@h/lib", "sqlite:///lib.db"):
+        assert dbmod.library_url(named).drivername == named.split(":")[0]
+    monkeypatch.setattr(dbmod, "_importable", lambda module: False)
+    with pytest.raises(UsageError) as e:
+        dbmod.open_library("postgresql://u:s3cret@dbhost/lib")
+    msg = str(e.value)
+    assert "pip install 'bomtrace[postgresql]'" in msg
+    assert "s3cret" not in msg and "dbhost" not in msg
+
+
+def test_an_import_colliding_on_a_new_part_is_retried(
+    tmp_path: Path, db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another transaction adds part X while an import that adds X too runs: on PostgreSQL the
+    import's insert waits, fails on the primary key when the other commits, and the import is
+    run again (it then finds X); on SQLite the import waits for the writer. Either way X has
+    both values and a history chain."""
+    import threading
+    import time
+
+    from sqlalchemy import insert
+
+    from bomtrace.io import ReadOptions, read_bom
+
+    engine = open_library(db)
+    tries: list[int] = []
+    once = importer._import_once
+
+    def counted(*args: object) -> object:
+        tries.append(1)
+        return once(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(importer, "_import_once", counted)
+    f = write_csv(tmp_path / "x.csv", [["X", "", "5", "", ""], ["Y", "y", "1", "", ""]])
+    table = read_bom([f], ReadOptions().with_(parts_only=True))
+    got: list[object] = []
+    try:
+        with engine.begin() as conn:
+            conn.execute(insert(parts).values(part_number="X", description="first", updated_at=JAN))
+            t = threading.Thread(target=lambda: got.append(importer.import_table(engine, table)))
+            t.start()
+            time.sleep(1.0)  # the import is now waiting for this transaction
+        t.join(60)
+        assert not t.is_alive()
+    finally:
+        engine.dispose()
+    (r,) = got
+    assert r.parts_added == ["Y"] and r.parts_changed == ["X"]  # type: ignore[attr-defined]
+    x = api.library_show("X", db=db)
+    assert x.values == {"description": "first", "unit_cost": 5.0}
+    assert len(tries) == (2 if db.startswith("postgresql") else 1)
+
+
+def _barrier_init(barrier: object) -> None:
+    global _BARRIER
+    _BARRIER = barrier
+
+
+_BARRIER: object = None
+
+
+def _import_at_once(args: tuple[str, str]) -> list[str]:
+    path, db = args
+    _BARRIER.wait()  # type: ignore[attr-defined]
+    return api.library_import([path], db=db).parts_added
+
+
+def test_concurrent_imports_of_the_same_new_parts_lose_nothing(tmp_path: Path, db: str) -> None:
+    """Four processes add the same 100 new parts at the same moment, each with another field:
+    every part is added once, has every field, and one history row per field."""
+    open_library(db).dispose()
+    fields = [("Description", "d"), ("Unit Cost", "7"), ("Country of Origin", "JP"),
+              ("ECCN", "5A992.c")]  # fmt: skip
+    files = []
+    for k, (header, value) in enumerate(fields):
+        rows = [[f"NEW-{i:03d}", value] for i in range(100)]
+        files.append(str(write_csv(tmp_path / f"s{k}.csv", rows, ["Part Number", header])))
+    ctx = multiprocessing.get_context("spawn")
+    barrier = ctx.Barrier(len(files))
+    with ctx.Pool(len(files), initializer=_barrier_init, initargs=(barrier,)) as pool:
+        added = pool.map(_import_at_once, [(f, db) for f in files])
+    assert sorted(pn for a in added for pn in a) == [f"NEW-{i:03d}" for i in range(100)]
+    assert count(db, parts) == 100 and count(db, imports) == 4
+    assert count(db, part_history) == 4 * 100
+    for pn in ("NEW-000", "NEW-057", "NEW-099"):
+        got = api.library_show(pn, db=db)
+        assert got.values == {"description": "d", "unit_cost": 7.0,
+                              "country_of_origin": "JP", "eccn": "5A992.c"}  # fmt: skip
+        assert sorted(h.field for h in got.history) == sorted(got.values)
+        assert all(h.old is None for h in got.history)
