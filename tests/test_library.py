@@ -339,3 +339,79 @@ def test_concurrent_imports_of_the_same_new_parts_lose_nothing(tmp_path: Path, d
                               "country_of_origin": "JP", "eccn": "5A992.c"}  # fmt: skip
         assert sorted(h.field for h in got.history) == sorted(got.values)
         assert all(h.old is None for h in got.history)
+
+
+def test_a_filled_in_request_sheet_imports(tmp_path: Path, db: str) -> None:
+    """The workbook ``suppliers --request-sheet`` writes, filled in by the suppliers (answers in
+    'Your answer'; one adds a 'US content' column): each answer lands on its part and field,
+    converted as the readers convert it, with the answer's sheet and row."""
+    from openpyxl import load_workbook
+
+    bom = tmp_path / "bom.csv"
+    bom.write_text(
+        "Level,Part Number,Description,Qty,Unit Cost,Country of Origin,ECCN,Supplier\n"
+        "0,RTR-100,Router,1,,CN,5A991,\n"
+        "1,IC-FPGA-7,FPGA,1,100,US,,Acme Inc\n"
+        "1,PWR-REG-3,Regulator,2,3,,EAR99,Acme Inc\n"
+        "1,CON-0042,Connector,4,1,,,Beta Ltd\n",
+        encoding="utf-8",
+    )
+    req = tmp_path / "requests.xlsx"
+    res = CliRunner().invoke(cli, ["suppliers", str(bom), "-d", "CN", "--request-sheet", str(req)])
+    assert res.exit_code in (0, 1) and req.exists(), res.output  # 1: missing data flagged
+    answers = {
+        ("IC-FPGA-7", "eccn"): "3a001.a.7",
+        ("PWR-REG-3", "country_of_origin"): "Malaysia",
+        ("CON-0042", "country_of_origin"): "TW",
+        ("CON-0042", "eccn"): "EAR99",
+        ("CON-0042", "us_technology_eccns"): "none",
+        ("CON-0042", "made_with_us_equipment"): "no",
+    }
+    wb = load_workbook(req)
+    where: dict[tuple[str, str], tuple[str, int | None]] = {}
+    for ws in wb.worksheets:
+        assert [c.value for c in ws[5]][4:7] == ["Fact", "Question", "Your answer"]
+        for row in ws.iter_rows(min_row=6):
+            key = (str(row[0].value), str(row[4].value))
+            if key in answers:
+                row[6].value = answers[key]
+                where[key] = (ws.title, row[0].row)
+    assert set(where) == set(answers)  # every fact was asked
+    beta = wb["Beta Ltd"]
+    beta["H5"] = "US content"
+    beta["H6"] = "12%"
+    answered = tmp_path / "answered.xlsx"
+    wb.save(answered)
+
+    res = CliRunner().invoke(cli, ["library", "import", str(answered), "--db", db])
+    assert res.exit_code == 0, res.output
+    want = {
+        "IC-FPGA-7": {"description": "FPGA", "eccn": "3A001.a.7"},
+        "PWR-REG-3": {"description": "Regulator", "country_of_origin": "MY"},
+        "CON-0042": {"description": "Connector", "country_of_origin": "TW", "eccn": "EAR99",
+                     "us_technology_eccns": "none", "made_with_us_equipment": False,
+                     "us_content_pct": 0.12},
+    }  # fmt: skip
+    for pn, values in want.items():
+        got = api.library_show(pn, db=db)
+        assert got.values == values, pn
+        for h in got.history:
+            assert h.file == str(answered)
+            if (pn, h.field) in where:
+                assert (h.sheet, h.row) == where[pn, h.field], (pn, h.field)
+    us = [h for h in api.library_show("CON-0042", db=db).history if h.field == "us_content_pct"]
+    assert [(h.sheet, h.row) for h in us] == [("Beta Ltd", 6)]
+
+
+def test_an_answer_that_is_no_value_of_its_field_is_an_issue(tmp_path: Path, db: str) -> None:
+    rows = [["AB-1", "bracket", "made_with_us_equipment", "maybe"],
+            ["AB-1", "bracket", "us_content_pct", "12 %"],
+            ["AB-1", "bracket", "designed_by", "Acme"],
+            ["AB-1", "bracket", "not_a_field", "x"]]  # fmt: skip
+    f = write_csv(tmp_path / "answers.csv", rows, ["Part Number", "Description", "Fact",
+                                                   "Your answer"])  # fmt: skip
+    r = api.library_import([f], db=db)
+    assert api.library_show("AB-1", db=db).values == {
+        "description": "bracket", "us_content_pct": 0.12, "designed_by": "Acme"}  # fmt: skip
+    (bad,) = [i for i in r.issues if i.code == "bad-flag"]
+    assert (bad.file, bad.row, bad.part_number) == (str(f), 2, "AB-1")

@@ -4,7 +4,10 @@ transaction with a history row for every value that changes.
 Per part and field the first non-empty value wins (parts-master rows before BOM lines, each in
 file order); another non-empty value on a later row is an ``attribute-conflict`` issue at that
 row. A value the file leaves empty never erases the library's. A part with no value at all
-(a product line the reader added, say) is not stored.
+(a product line the reader added, say) is not stored. A supplier's answer sheet in the layout
+``suppliers --request-sheet`` writes (one row per part and fact: a ``Fact`` column naming the
+field, a ``Your answer`` column) gives each answer to its field, converted as the readers
+convert that field, at the answer's row (:func:`with_answers`).
 
 The transaction starts with a write (the ``imports`` row), so that on SQLite a second importer
 waits for the first (busy timeout) instead of both reading and one failing to write; the rows
@@ -30,7 +33,10 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from bomtrace.io.table import BomTable
+from bomtrace.countries import normalize_country
+from bomtrace.eccn import normalize_eccn
+from bomtrace.io.table import BOOLEAN_FIELDS, NUMERIC_FIELDS, BomTable
+from bomtrace.io.values import parse_flags, parse_numbers
 from bomtrace.issues import Issue, IssueCode, IssueLog
 from bomtrace.library.results import Change, LibraryImport
 from bomtrace.library.schema import PART_FIELDS, imports, part_history, parts
@@ -42,6 +48,9 @@ TRIES = 5
 #: SQLSTATEs of a transaction the server rolled back and that may succeed when run again:
 #: serialization failure, deadlock detected
 _RETRY_STATES = frozenset({"40001", "40P01"})
+#: the columns of a request sheet (bomtrace/report/request_sheet.py) naming the fact asked and
+#: holding the supplier's answer, as the readers keep headers that are no field
+FACT_COLUMN, ANSWER_COLUMN = "x:Fact", "x:Your answer"
 
 
 @dataclass(frozen=True)
@@ -78,9 +87,69 @@ def _plain(v: Any) -> Any:
     return str(v)
 
 
+def _answer(fld: str, text: str) -> tuple[Any, IssueCode | None]:
+    """A supplier's answer converted as the readers convert ``fld``; None and the issue code
+    when it is not a value of that field."""
+    s = pd.Series([text], dtype="str")
+    if fld in BOOLEAN_FIELDS:
+        flags, bad = parse_flags(s)
+        return (None, IssueCode.BAD_FLAG) if bad[0] else (bool(flags[0]), None)
+    if fld in NUMERIC_FIELDS:
+        values, bad, _ = parse_numbers(s, percent=fld == "us_content_pct")
+        return (None, IssueCode.BAD_NUMBER) if bad[0] else (float(values[0]), None)
+    if fld == "country_of_origin":
+        return normalize_country(text) or text, None
+    if fld == "eccn":
+        return normalize_eccn(text), None
+    return text, None
+
+
+def with_answers(table: BomTable, frame: pd.DataFrame, log: IssueLog) -> pd.DataFrame:
+    """``frame`` with a request sheet's answers in the fields they answer (a copy; ``frame``
+    itself when it has no ``Fact`` and ``Your answer`` columns). An answer that is not a value
+    of its field (a flag that is not yes or no, say) is an issue at its row."""
+    if FACT_COLUMN not in frame.columns or ANSWER_COLUMN not in frame.columns:
+        return frame
+    frame = frame.copy()
+    facts = frame[FACT_COLUMN].astype(object).tolist()
+    answers = frame[ANSWER_COLUMN].astype(object).tolist()
+    for i, (fact, answer) in enumerate(zip(facts, answers, strict=True)):
+        if _empty(fact) or _empty(answer) or str(fact).strip() not in PART_FIELDS:
+            continue
+        fld, text = str(fact).strip(), str(answer).strip()
+        value, bad = _answer(fld, text)
+        if fld not in frame.columns:
+            frame[fld] = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+        elif frame[fld].dtype != object:
+            frame[fld] = frame[fld].astype(object)
+        if bad is not None:
+            raw: list[Any] = [
+                frame[c].iat[i] if c in frame.columns else None for c in ("_file", "_sheet", "_row")
+            ]
+            file = None if _empty(raw[0]) else str(raw[0])
+            sheet = None if _empty(raw[1]) else str(raw[1])
+            log.add(
+                Issue(
+                    bad,
+                    f"The answer {text!r} for {fld} is not a value of that field; it is not "
+                    "imported.",
+                    file=file,
+                    sheet=sheet,
+                    row=None if _empty(raw[2]) else int(raw[2]),
+                    column=table.column_letters.get((str(file), sheet, ANSWER_COLUMN)),
+                    part_number=str(frame["part_number"].iat[i]),
+                )
+            )
+            continue
+        frame.iat[i, frame.columns.get_loc(fld)] = value
+    return frame
+
+
 def part_values(table: BomTable, log: IssueLog) -> dict[str, dict[str, Sourced]]:
     """Each part's attributes (first non-empty value wins), conflicts added to ``log``."""
-    frames = [f for f in (table.parts, table.lines) if f is not None and len(f)]
+    frames = [
+        with_answers(table, f, log) for f in (table.parts, table.lines) if f is not None and len(f)
+    ]
     out: dict[str, dict[str, Sourced]] = {}
     for frame in frames:
         fields = [f for f in PART_FIELDS if f in frame.columns]
