@@ -1,10 +1,12 @@
-"""Shared fixtures: tiny input files written into ``tmp_path`` so a reviewer can read them."""
+"""Shared fixtures: tiny input files written into ``tmp_path`` so a reviewer can read them, and
+a fresh parts-library database per test on every backend (``library_db``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
+import pgserver
 import pytest
 from openpyxl import Workbook
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
@@ -57,3 +59,55 @@ def write_xlsx(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return make
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[pgserver.Server | str]:
+    """The PostgreSQL server of the session (see :mod:`pgserver`), or why there is none."""
+    server = pgserver.find_server()
+    try:
+        yield server
+    finally:
+        if isinstance(server, pgserver.Server):
+            server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def library_backend(request: pytest.FixtureRequest) -> str:
+    """The database the library tests run on: each test runs on both."""
+    return str(request.param)
+
+
+@pytest.fixture
+def library_db_factory(
+    library_backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[Callable[[], str]]:
+    """``make()`` gives a new, empty library as a ``db=`` string on the test's backend: a
+    SQLite file in ``tmp_path``, or a fresh PostgreSQL database (dropped after the test). The
+    PostgreSQL cases skip, with the reason, when no server can be had."""
+    made: list[str] = []
+    server: pgserver.Server | str | None = None
+    if library_backend == "postgresql":
+        server = request.getfixturevalue("pg_server")
+        if isinstance(server, str):
+            pytest.skip(server)
+
+    def make() -> str:
+        if isinstance(server, pgserver.Server):
+            made.append(pgserver.create_database(server.url))
+            return made[-1]
+        folder = tmp_path / "libraries"
+        folder.mkdir(exist_ok=True)
+        made.append(str(folder / f"library{len(made)}.db"))
+        return made[-1]
+
+    yield make
+    if isinstance(server, pgserver.Server):
+        for url in made:
+            pgserver.drop_database(server.url, url)
+
+
+@pytest.fixture
+def library_db(library_db_factory: Callable[[], str]) -> str:
+    """A new, empty parts library on the test's backend (see ``library_db_factory``)."""
+    return library_db_factory()

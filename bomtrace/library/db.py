@@ -3,19 +3,21 @@ newest schema with Alembic's API on open.
 
 A value with ``://`` is a SQLAlchemy URL (``postgresql://…``, ``sqlite:///…``); anything else
 is the path of a SQLite file, opened with a busy timeout so that concurrent imports wait for
-each other instead of failing. The same code runs on every database: nothing here or in the
-queries depends on the dialect. The database's name never goes into results or messages (a
-URL may hold a password).
+each other instead of failing. A URL that names no driver (``postgresql://…``) gets the one
+installed: psycopg 3 (the ``bomtrace[postgresql]`` extra) before psycopg2. The same code runs
+on every database: nothing here or in the queries depends on the dialect. The database's name
+never goes into results or messages (a URL may hold a password).
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import time
 from pathlib import Path
 
 from sqlalchemy import URL, Engine, create_engine, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
 from bomtrace.errors import UsageError
 
@@ -24,6 +26,12 @@ DB_ENV = "BOMTRACE_DB"
 #: seconds a SQLite connection waits for another writer before giving up
 SQLITE_TIMEOUT = 60.0
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+#: per database (a URL's backend), its drivers in order of preference: (module, driver name)
+DRIVERS: dict[str, tuple[tuple[str, str], ...]] = {
+    "postgresql": (("psycopg", "psycopg"), ("psycopg2", "psycopg2")),
+}
+#: what to install when a database has none of its drivers
+INSTALL_HINT: dict[str, str] = {"postgresql": "pip install 'bomtrace[postgresql]'"}
 
 
 def resolve_db(db: str | os.PathLike[str] | None) -> str:
@@ -49,16 +57,46 @@ def library_url(db: str) -> URL:
 
     >>> library_url("parts.db").drivername, library_url("parts.db").query["timeout"]
     ('sqlite', '60.0')
-    >>> library_url("postgresql://u@h/lib").drivername
-    'postgresql'
+    >>> library_url("postgresql+psycopg2://u@h/lib").drivername
+    'postgresql+psycopg2'
     """
     if "://" in db:
         try:
-            return make_url(db)
+            return with_driver(make_url(db))
         except ArgumentError:
             raise UsageError("--db is not a valid database URL (scheme://...).") from None
     path = os.path.abspath(db)
     return URL.create("sqlite", database=path, query={"timeout": str(SQLITE_TIMEOUT)})
+
+
+def _importable(module: str) -> bool:
+    try:
+        importlib.import_module(module)
+    except ImportError:  # absent, or present but unusable (psycopg without libpq)
+        return False
+    return True
+
+
+def with_driver(url: URL) -> URL:
+    """``url`` with the installed driver when it names none (``postgresql://``: psycopg 3 if
+    importable, else psycopg2); a URL naming its driver, or of a database without a choice
+    (SQLite), is returned as is.
+
+    Raises
+    ------
+    UsageError
+        None of the database's drivers is installed (the message says what to install).
+    """
+    backend = url.get_backend_name()
+    if url.drivername != backend or backend not in DRIVERS:
+        return url
+    for module, driver in DRIVERS[backend]:
+        if _importable(module):
+            return url.set(drivername=f"{backend}+{driver}")
+    raise UsageError(
+        f"Cannot open the parts library: no {backend} driver is installed "
+        f"({INSTALL_HINT.get(backend, 'pip install a driver')})."
+    )
 
 
 def open_library(db: str | os.PathLike[str] | None = None, *, migrate: bool = True) -> Engine:
@@ -81,22 +119,24 @@ def open_library(db: str | os.PathLike[str] | None = None, *, migrate: bool = Tr
     except SQLAlchemyError as e:
         raise UsageError(f"Cannot open the parts library ({type(e).__name__}).") from None
     except ImportError as e:  # the URL names a driver that is not installed
+        hint = INSTALL_HINT.get(url.get_backend_name(), "pip install it")
         raise UsageError(
             f"Cannot open the parts library: its database driver {e.name or ''} is not "
-            "installed (pip install it, e.g. psycopg2-binary for postgresql://)."
+            f"installed ({hint})."
         ) from None
     return engine
 
 
 def _upgrade_retrying(engine: Engine, tries: int = 5) -> None:
     """:func:`upgrade`, tried again when another process migrating the same new database at
-    the same moment made it fail (a lock it could not wait for); the loser then finds the
-    schema made, or makes it."""
+    the same moment made it fail (SQLite: a lock it could not wait for; PostgreSQL: the same
+    table created by both, a duplicate key in the catalog); the loser then finds the schema
+    made, or makes it."""
     for attempt in range(tries):
         try:
             upgrade(engine)
             return
-        except OperationalError:
+        except DBAPIError:
             if attempt == tries - 1:
                 raise
             time.sleep(0.2 * (attempt + 1))

@@ -4,18 +4,26 @@ transaction with a history row for every value that changes.
 Per part and field the first non-empty value wins (parts-master rows before BOM lines, each in
 file order); another non-empty value on a later row is an ``attribute-conflict`` issue at that
 row. A value the file leaves empty never erases the library's. A part with no value at all
-(a product line the reader added, say) is not stored.
+(a product line the reader added, say) is not stored. A supplier's answer sheet in the layout
+``suppliers --request-sheet`` writes (one row per part and fact: a ``Fact`` column naming the
+field, a ``Your answer`` column) gives each answer to its field, converted as the readers
+convert that field, at the answer's row (:func:`with_answers`).
 
 The transaction starts with a write (the ``imports`` row), so that on SQLite a second importer
 waits for the first (busy timeout) instead of both reading and one failing to write; the rows
-read are locked (``SELECT … FOR UPDATE`` where the database has it). Every statement is
-parameterised.
+read are locked (``SELECT … FOR UPDATE`` where the database has it, in part-number order). On
+PostgreSQL two importers adding the same new part at once cannot lock a row that does not exist
+yet: the second one's insert fails on the primary key when the first commits. The whole
+transaction is then run again (a few times, with a short back-off), and finds the part; so is a
+serialization failure or a deadlock the server broke. Every statement is parameterised.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import random
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,14 +31,26 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, bindparam, insert, select, update
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from bomtrace.io.table import BomTable
+from bomtrace.countries import normalize_country
+from bomtrace.eccn import normalize_eccn
+from bomtrace.io.table import BOOLEAN_FIELDS, NUMERIC_FIELDS, BomTable
+from bomtrace.io.values import parse_flags, parse_numbers
 from bomtrace.issues import Issue, IssueCode, IssueLog
 from bomtrace.library.results import Change, LibraryImport
 from bomtrace.library.schema import PART_FIELDS, imports, part_history, parts
 
 #: part numbers per ``IN (...)`` query
 _CHUNK = 500
+#: times an import's transaction is tried when it collides with another import
+TRIES = 5
+#: SQLSTATEs of a transaction the server rolled back and that may succeed when run again:
+#: serialization failure, deadlock detected
+_RETRY_STATES = frozenset({"40001", "40P01"})
+#: the columns of a request sheet (bomtrace/report/request_sheet.py) naming the fact asked and
+#: holding the supplier's answer, as the readers keep headers that are no field
+FACT_COLUMN, ANSWER_COLUMN = "x:Fact", "x:Your answer"
 
 
 @dataclass(frozen=True)
@@ -67,9 +87,69 @@ def _plain(v: Any) -> Any:
     return str(v)
 
 
+def _answer(fld: str, text: str) -> tuple[Any, IssueCode | None]:
+    """A supplier's answer converted as the readers convert ``fld``; None and the issue code
+    when it is not a value of that field."""
+    s = pd.Series([text], dtype="str")
+    if fld in BOOLEAN_FIELDS:
+        flags, bad = parse_flags(s)
+        return (None, IssueCode.BAD_FLAG) if bad[0] else (bool(flags[0]), None)
+    if fld in NUMERIC_FIELDS:
+        values, bad, _ = parse_numbers(s, percent=fld == "us_content_pct")
+        return (None, IssueCode.BAD_NUMBER) if bad[0] else (float(values[0]), None)
+    if fld == "country_of_origin":
+        return normalize_country(text) or text, None
+    if fld == "eccn":
+        return normalize_eccn(text), None
+    return text, None
+
+
+def with_answers(table: BomTable, frame: pd.DataFrame, log: IssueLog) -> pd.DataFrame:
+    """``frame`` with a request sheet's answers in the fields they answer (a copy; ``frame``
+    itself when it has no ``Fact`` and ``Your answer`` columns). An answer that is not a value
+    of its field (a flag that is not yes or no, say) is an issue at its row."""
+    if FACT_COLUMN not in frame.columns or ANSWER_COLUMN not in frame.columns:
+        return frame
+    frame = frame.copy()
+    facts = frame[FACT_COLUMN].astype(object).tolist()
+    answers = frame[ANSWER_COLUMN].astype(object).tolist()
+    for i, (fact, answer) in enumerate(zip(facts, answers, strict=True)):
+        if _empty(fact) or _empty(answer) or str(fact).strip() not in PART_FIELDS:
+            continue
+        fld, text = str(fact).strip(), str(answer).strip()
+        value, bad = _answer(fld, text)
+        if fld not in frame.columns:
+            frame[fld] = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+        elif frame[fld].dtype != object:
+            frame[fld] = frame[fld].astype(object)
+        if bad is not None:
+            raw: list[Any] = [
+                frame[c].iat[i] if c in frame.columns else None for c in ("_file", "_sheet", "_row")
+            ]
+            file = None if _empty(raw[0]) else str(raw[0])
+            sheet = None if _empty(raw[1]) else str(raw[1])
+            log.add(
+                Issue(
+                    bad,
+                    f"The answer {text!r} for {fld} is not a value of that field; it is not "
+                    "imported.",
+                    file=file,
+                    sheet=sheet,
+                    row=None if _empty(raw[2]) else int(raw[2]),
+                    column=table.column_letters.get((str(file), sheet, ANSWER_COLUMN)),
+                    part_number=str(frame["part_number"].iat[i]),
+                )
+            )
+            continue
+        frame.iat[i, frame.columns.get_loc(fld)] = value
+    return frame
+
+
 def part_values(table: BomTable, log: IssueLog) -> dict[str, dict[str, Sourced]]:
     """Each part's attributes (first non-empty value wins), conflicts added to ``log``."""
-    frames = [f for f in (table.parts, table.lines) if f is not None and len(f)]
+    frames = [
+        with_answers(table, f, log) for f in (table.parts, table.lines) if f is not None and len(f)
+    ]
     out: dict[str, dict[str, Sourced]] = {}
     for frame in frames:
         fields = [f for f in PART_FIELDS if f in frame.columns]
@@ -129,6 +209,33 @@ def import_table(
     values = part_values(table, log)
     files = [{"file": s.path, "sha256": s.sha256} for s in table.sources]
     files = list({(f["file"], f["sha256"]): f for f in files}.values())  # a file's sheets once
+    for attempt in range(TRIES):
+        try:
+            import_id, added, changed, changes = _import_once(engine, values, files, now)
+            break
+        except DBAPIError as e:
+            if attempt == TRIES - 1 or not _retryable(e):
+                raise
+            time.sleep(0.05 * 2**attempt * (1 + random.random()))
+    return LibraryImport(
+        import_id=import_id,
+        files=files,
+        parts_read=len(values),
+        parts_added=added,
+        parts_changed=changed,
+        changes=changes,
+        issues=log.finish(sort=True),
+    )
+
+
+def _import_once(
+    engine: Engine,
+    values: dict[str, dict[str, Sourced]],
+    files: list[dict[str, Any]],
+    now: datetime | None,
+) -> tuple[int, list[str], list[str], list[Change]]:
+    """One try of the import's transaction: the import id, the parts added and changed, the
+    changes."""
     with engine.begin() as conn:
         key = conn.execute(
             insert(imports).values(files=json.dumps(files), started_at=now or utc_now())
@@ -141,24 +248,28 @@ def import_table(
         added, changed, changes = _plan(values, existing, when, import_id)
         _write_parts(conn, values, existing, added, changed, when)
         _write_history(conn, changes)
-        conn.execute(
-            update(imports).where(imports.c.id == import_id).values(finished_at=utc_now())
-        )
-    return LibraryImport(
-        import_id=import_id,
-        files=files,
-        parts_read=len(values),
-        parts_added=added,
-        parts_changed=changed,
-        changes=changes,
-        issues=log.finish(sort=True),
-    )
+        conn.execute(update(imports).where(imports.c.id == import_id).values(finished_at=utc_now()))
+    return import_id, added, changed, changes
+
+
+def _retryable(e: DBAPIError) -> bool:
+    """Whether the failed transaction may succeed when run again: a duplicate key (another
+    import added the same part first), a serialization failure or a deadlock."""
+    if isinstance(e, IntegrityError):
+        return True
+    state = getattr(e.orig, "sqlstate", None) or getattr(e.orig, "pgcode", None)
+    return state in _RETRY_STATES
 
 
 def _existing(conn: Connection, pns: list[str]) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for chunk in _chunks(pns):
-        q = select(parts).where(parts.c.part_number.in_(chunk)).with_for_update()
+        q = (
+            select(parts)
+            .where(parts.c.part_number.in_(chunk))
+            .order_by(parts.c.part_number)
+            .with_for_update()
+        )
         for r in conn.execute(q):
             out[r.part_number] = dict(r._mapping)
     return out
@@ -174,8 +285,17 @@ def _plan(
     for pn in sorted(values):
         old = existing.get(pn)
         mine = [
-            Change(pn, f, None if old is None else old[f], s.value, s.file, s.sheet, s.row, when,
-                   import_id)  # fmt: skip
+            Change(
+                pn,
+                f,
+                None if old is None else old[f],
+                s.value,
+                s.file,
+                s.sheet,
+                s.row,
+                when,
+                import_id,
+            )
             for f, s in values[pn].items()
             if old is None or old[f] != s.value
         ]
@@ -210,8 +330,10 @@ def _write_parts(
         )
         rows = [
             {"pn": pn}
-            | {f"v_{f}": (values[pn][f].value if f in values[pn] else existing[pn][f])
-               for f in PART_FIELDS}  # fmt: skip
+            | {
+                f"v_{f}": (values[pn][f].value if f in values[pn] else existing[pn][f])
+                for f in PART_FIELDS
+            }
             for pn in changed
         ]
         conn.execute(stmt, rows)
