@@ -1,5 +1,6 @@
-"""``analyze --db`` and the run records (issue 21): the library fills what the BOM leaves
-empty and says where each value came from; a BOM value the library has otherwise is a
+"""``analyze --db`` and the run records (issue 21), on SQLite and PostgreSQL: the library
+fills what the BOM leaves empty and says where each value came from; a BOM value the library
+has otherwise is a
 positioned issue and the BOM's value is used; every run is stored and ``show`` re-renders it
 byte for byte; ``history`` lists a product's verdicts and what changed; ``library impact``
 re-analyses the stored BOMs under a classification change and never guesses for a BOM whose
@@ -43,11 +44,11 @@ def write(path: Path, rows: list[list[str]]) -> Path:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> str:
-    """A parts library holding LIB."""
-    db = str(tmp_path / "parts.db")
-    api.library_import([write(tmp_path / "lib.csv", LIB)], db=db)
-    return db
+def store(library_db: str, tmp_path: Path) -> str:
+    """A parts library holding LIB, on each backend (SQLite; PostgreSQL where a server can be
+    had, see tests/conftest.py)."""
+    api.library_import([write(tmp_path / "lib.csv", LIB)], db=library_db)
+    return library_db
 
 
 @pytest.fixture
