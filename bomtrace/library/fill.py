@@ -18,8 +18,7 @@ measure) is an ``info`` issue; in any other field, a ``warning``.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -29,16 +28,21 @@ from sqlalchemy import Engine, func, select
 from bomtrace.countries import normalize_country
 from bomtrace.eccn import normalize_eccn
 from bomtrace.graph.model import BomGraph
-from bomtrace.io.table import BOOLEAN_FIELDS, NUMERIC_FIELDS
+from bomtrace.io.table import NUMERIC_FIELDS
 from bomtrace.issue_codes import Severity
 from bomtrace.issues import IssueCode, IssueLog
 from bomtrace.library.results import stamp
 from bomtrace.library.schema import PART_FIELDS, part_history, parts
+from bomtrace.library.snapshot import read_snapshot
 
 #: fields that describe a part without deciding anything: their disagreements are ``info``
 DESCRIPTIVE = frozenset({"description", "manufacturer", "mpn", "supplier", "uom"})
 #: part numbers per ``IN (...)`` query (SQLite allows 32,766 parameters)
 CHUNK = 5_000
+#: a BOM with this many parts reads the whole library in one pass when the library has at
+#: most SCAN_RATIO times as many parts (cheaper than hundreds of ``IN`` queries)
+SCAN_FROM = 20_000
+SCAN_RATIO = 4
 
 
 def _chunks(items: list[str], size: int = CHUNK) -> Iterator[list[str]]:
@@ -48,7 +52,12 @@ def _chunks(items: list[str], size: int = CHUNK) -> Iterator[list[str]]:
 
 class LibraryLookup:
     """The library's values of a BOM's parts, read when the build asks (a
-    :data:`~bomtrace.graph.fallback.Fallback`); ``frame`` keeps what it returned."""
+    :data:`~bomtrace.graph.fallback.Fallback`); ``frame`` keeps what it returned.
+
+    Only the columns some part has a value in are read. A BOM of many parts against a library
+    not much larger is read in one pass over the library (filtered here); otherwise by
+    chunked ``IN`` queries. Either way the statements are SQLAlchemy's, parameterised.
+    """
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -56,28 +65,62 @@ class LibraryLookup:
 
     def __call__(self, part_numbers: np.ndarray) -> pd.DataFrame:
         pns = [str(p) for p in part_numbers]
-        rows: list[tuple[Any, ...]] = []
-        cols = [parts.c.part_number, *(parts.c[f] for f in PART_FIELDS)]
         with self.engine.connect() as conn:
-            for chunk in _chunks(pns):
-                rows.extend(conn.execute(select(*cols).where(parts.c.part_number.in_(chunk))))
-        frame = pd.DataFrame(rows, columns=["part_number", *PART_FIELDS], dtype=object)
+            counts = conn.execute(
+                select(func.count(), *(func.count(parts.c[f]) for f in PART_FIELDS))
+            ).one()
+            fields = [f for f, n in zip(PART_FIELDS, counts[1:], strict=True) if n]
+            cols = [parts.c.part_number, *(parts.c[f] for f in fields)]
+            rows: Sequence[Any] = []
+            if len(pns) >= SCAN_FROM and counts[0] <= SCAN_RATIO * len(pns):
+                snap = read_snapshot(conn)  # parts not in the BOM: ignored by the build
+                if snap is not None:
+                    self.frame = snap
+                    return snap
+                rows = conn.execute(select(*cols)).all()
+            else:
+                for chunk in _chunks(pns):
+                    q = select(*cols).where(parts.c.part_number.in_(chunk))
+                    rows = [*rows, *conn.execute(q).all()]
+        names = ["part_number", *fields]
+        columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+        frame = pd.DataFrame(
+            {n: np.array(c, dtype=object) for n, c in zip(names, columns, strict=True)}
+        )
         self.frame = frame
         return frame
 
 
-def _same(field: str, a: Any, b: Any) -> bool:
-    """Whether the BOM's ``a`` and the library's ``b`` are the same value for the analysis."""
+def _key(field: str, v: Any) -> Any:
+    """A value as the analysis reads it, to compare the BOM's with the library's.
+
+    >>> _key("country_of_origin", "USA") == _key("country_of_origin", "United States")
+    True
+    >>> _key("eccn", "5a991 ") == _key("eccn", "5A991"), _key("description", " DSP  chip")
+    (True, 'dsp chip')
+    """
+    if isinstance(v, bool | np.bool_):
+        return bool(v)
     if field == "country_of_origin":
-        ca, cb = normalize_country(a), normalize_country(b)
-        return (ca or str(a).strip().casefold()) == (cb or str(b).strip().casefold())
-    if field == "eccn" or field == "us_technology_eccns":
-        return (normalize_eccn(a) or str(a)) == (normalize_eccn(b) or str(b))
+        return normalize_country(v) or str(v).strip().casefold()
+    if field in ("eccn", "us_technology_eccns"):
+        return normalize_eccn(v) or str(v).strip()
+    return " ".join(str(v).split()).casefold()
+
+
+def _differ(field: str, bom: np.ndarray, lib: np.ndarray) -> np.ndarray:
+    """Mask of the pairs whose values differ for the analysis (each distinct value read once)."""
     if field in NUMERIC_FIELDS:
-        return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-12)
-    if field in BOOLEAN_FIELDS:
-        return bool(a) == bool(b)
-    return " ".join(str(a).split()).casefold() == " ".join(str(b).split()).casefold()
+        a, b = bom.astype(float), lib.astype(float)
+        return ~np.isclose(a, b, rtol=1e-9, atol=1e-12)
+    out = np.asarray(bom != lib, dtype=bool)  # equal as given: equal as read
+    at = np.flatnonzero(out)
+    if len(at):
+        codes, uniq = pd.factorize(np.concatenate([bom[at], lib[at]]))
+        keys = np.array([_key(field, u) for u in uniq] + [None], dtype=object)
+        k = keys[codes]
+        out[at] = k[: len(at)] != k[len(at) :]
+    return out
 
 
 def _plain(v: Any) -> Any:
@@ -131,6 +174,8 @@ def _disagreements(
 ) -> int:
     pending: list[tuple[str, str, int, Any, Any]] = []
     for f in PART_FIELDS:
+        if f not in frame.columns:
+            continue
         lib = frame[f].to_numpy(dtype=object)
         has = pd.notna(lib)
         if not has.any():
@@ -144,9 +189,11 @@ def _disagreements(
         mask = graph.filled.get(f)
         if mask is not None:
             given &= ~mask[node]
-        for i in np.flatnonzero(has & given).tolist():
-            if not _same(f, bom[i], lib[i]):
-                pending.append((str(frame["part_number"].iat[i]), f, int(node[i]), bom[i], lib[i]))
+        at = np.flatnonzero(has & given)
+        if not len(at):
+            continue
+        for i in at[_differ(f, bom[at], lib[at])].tolist():
+            pending.append((str(frame["part_number"].iat[i]), f, int(node[i]), bom[i], lib[i]))
     listed = pending[: sink.room(IssueCode.LIBRARY_DISAGREES)]
     sources = _sources(engine, [p[0] for p in listed])
     return _emit(graph, listed, len(pending), sink, letters, sources)

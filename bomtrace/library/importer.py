@@ -40,6 +40,7 @@ from bomtrace.io.values import parse_flags, parse_numbers
 from bomtrace.issues import Issue, IssueCode, IssueLog
 from bomtrace.library.results import Change, LibraryImport
 from bomtrace.library.schema import PART_FIELDS, imports, part_history, parts
+from bomtrace.library.snapshot import write_snapshot
 
 #: part numbers per ``IN (...)`` query
 _CHUNK = 500
@@ -249,6 +250,7 @@ def _import_once(
         _write_parts(conn, values, existing, added, changed, when)
         _write_history(conn, changes)
         conn.execute(update(imports).where(imports.c.id == import_id).values(finished_at=utc_now()))
+        write_snapshot(conn, when)
     return import_id, added, changed, changes
 
 

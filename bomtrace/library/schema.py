@@ -112,3 +112,17 @@ run_results = Table(
     Column("fdpr", Text(), nullable=True),  # JSON: the FDP rules that catch it there
     Column("top_parts", Text(), nullable=True),  # JSON: the top contributors' part numbers
 )
+
+#: the whole ``parts`` table as one Arrow IPC stream, rewritten by every import in its
+#: transaction, so that ``analyze --db`` on a large BOM reads the library in one row instead
+#: of half a million (:mod:`bomtrace.library.snapshot`). Derived data: ``n_imports`` and
+#: ``n_parts`` say which state it is of; a snapshot that does not match is not used.
+parts_snapshot = Table(
+    "parts_snapshot",
+    metadata,
+    Column("id", Integer(), primary_key=True, autoincrement=True),
+    Column("made_at", DateTime(), nullable=False),
+    Column("n_imports", Integer(), nullable=False),
+    Column("n_parts", Integer(), nullable=False),
+    Column("data", LargeBinary(), nullable=False),
+)
