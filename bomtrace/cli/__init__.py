@@ -76,6 +76,7 @@ def _register() -> None:
     cli.add_command(importlib.import_module("bomtrace.cli.where_used").command)
     cli.add_command(importlib.import_module("bomtrace.cli.diff").command)
     cli.add_command(importlib.import_module("bomtrace.cli.library").command)
+    cli.add_command(importlib.import_module("bomtrace.cli.portfolio").command)
 
 
 _register()

@@ -162,6 +162,25 @@ def _library_export_xlsx(result: Any, out: Any) -> Output:
     return None
 
 
+def _portfolio_table(result: Any, out: Any) -> Output:
+    from bomtrace.report.portfolio_text import render_portfolio
+
+    return render_portfolio(result.to_dict())
+
+
+def _portfolio_xlsx(result: Any, out: Any) -> Output:
+    from bomtrace.report.portfolio_text import write_portfolio_xlsx
+
+    write_portfolio_xlsx(result.to_dict(), out)
+    return None
+
+
+def _portfolio_html(result: Any, out: Any) -> Output:
+    from bomtrace.report.portfolio_text import render_portfolio_html
+
+    return render_portfolio_html(result.to_dict())
+
+
 class Format(NamedTuple):
     """One output format."""
 
@@ -196,6 +215,7 @@ FORMATS: dict[str, Format] = {
                 "diff": _diff_table,
                 "library-import": _library_import_table,
                 "library-show": _library_show_table,
+                "portfolio": _portfolio_table,
             },
         ),
         Format(
@@ -215,6 +235,7 @@ FORMATS: dict[str, Format] = {
                 "library-import": _json,
                 "library-show": _json,
                 "library-export": _json,
+                "portfolio": _json,
             },
         ),
         Format(
@@ -231,10 +252,19 @@ FORMATS: dict[str, Format] = {
             "xlsx",
             (".xlsx",),
             False,
-            {"analyze": _analysis_xlsx, "library-export": _library_export_xlsx},
+            {
+                "analyze": _analysis_xlsx,
+                "library-export": _library_export_xlsx,
+                "portfolio": _portfolio_xlsx,
+            },
             "REPORT.xlsx",
         ),
-        Format("html", (".html", ".htm"), True, {"analyze": _analysis_html, "diff": _diff_html}),
+        Format(
+            "html",
+            (".html", ".htm"),
+            True,
+            {"analyze": _analysis_html, "diff": _diff_html, "portfolio": _portfolio_html},
+        ),
         Format(
             "parquet", (".parquet", ".pq"), False, {"explode": _explode_parquet}, "EXPLODED.parquet"
         ),
