@@ -224,6 +224,7 @@ def _product_row(path: str, p: dict[str, Any]) -> dict[str, Any]:
         "part_number": p["part_number"],
         "description": p.get("description"),
         "analysed": p.get("analysed", True),
+        "not_analysed_reason": p.get("not_analysed_reason") or None,
         "fdpr": fdpr.get("status"),
         "fdpr_caught_value": fdpr.get("caught_value"),
         "destinations": [

@@ -17,23 +17,25 @@ RANKED = (
     ("classify_first", "Classify first (missing origin or ECCN)", "value_at_stake"),
 )
 
+HEADS = {"controlled_us_value": "controlled US value", "value_at_stake": "value at stake"}
+
 
 def product_rows(d: dict[str, Any]) -> list[dict[str, Any]]:
-    """One row per file × product × destination."""
-    return [
-        {
-            "file": p["file"],
-            "product": p["part_number"],
-            "country": x["country"],
-            "verdict": x["verdict"],
-            "ratio": x["ratio"],
-            "threshold": x["threshold"],
-            "margin": x["margin"],
-            "fdpr": p["fdpr"],
-        }
-        for p in d["products"]
-        for x in p["destinations"]
-    ]
+    """One row per file × product × destination (a product not analysed: one row saying
+    why)."""
+    out = []
+    for p in d["products"]:
+        row = {"file": p["file"], "product": p["part_number"]}
+        for x in p["destinations"] if p["analysed"] else []:
+            keys = ("country", "verdict", "ratio", "threshold", "margin")
+            out.append({**row, **{k: x[k] for k in keys}, "fdpr": p["fdpr"]})
+        if not p["analysed"]:
+            why = p.get("not_analysed_reason")
+            out.append(
+                {**row, "country": "-", "verdict": "not analysed" + (f": {why}" if why else ""),
+                 "ratio": None, "threshold": None, "margin": None, "fdpr": None}
+            )  # fmt: skip
+    return out
 
 
 def ranked_rows(d: dict[str, Any], key: str) -> list[dict[str, Any]]:
@@ -96,7 +98,7 @@ def render_portfolio(d: dict[str, Any]) -> str:
             extra = ["missing"] if key == "classify_first" else []
             out.append(
                 table(
-                    ["part", "supplier", value.replace("_", " "), "products", *extra],
+                    ["part", "supplier", HEADS[value], "products", *extra],
                     [
                         [
                             r["part_number"],
