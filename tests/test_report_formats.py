@@ -15,7 +15,10 @@ from bomtrace.cli import cli
 from bomtrace.cli.outputs import SUFFIXES
 from bomtrace.report.formats import FORMATS, SUB_OUTPUTS, choices
 
-COMMANDS = ("analyze", "inspect", "explode", "explain", "suppliers", "rules", "where-used", "diff")
+COMMANDS = (
+    "analyze", "inspect", "explode", "explain", "suppliers", "rules", "where-used", "diff",
+    "portfolio",
+)  # fmt: skip
 #: the subcommands of ``bomtrace library``, as the registry names them
 LIBRARY = ("library-import", "library-show", "library-export")
 
