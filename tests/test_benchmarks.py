@@ -135,3 +135,22 @@ def test_stages_script_runs_every_stage(tiny: dict[str, Any], tmp_path: Path) ->
         assert stage in text
     assert "not found" not in text  # every default wrap still resolves
     assert json.loads(out.read_bytes())["products"]
+
+
+def test_portfolio_benchmark_quick(tmp_path: Path) -> None:
+    import subprocess
+
+    pytest.importorskip("distributed")
+    out = tmp_path / "portfolio.json"
+    proc = subprocess.run(
+        [sys.executable, str(BENCH / "portfolio.py"), "--quick", "--data-dir", str(tmp_path),
+         "-o", str(out)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    got = json.loads(out.read_text(encoding="utf-8"))
+    assert got["identical"] and got["files"] == 6
+    assert [r["mode"] for r in got["results"]] == [
+        "1 local worker", "2 local workers", "LocalCluster (2 workers)"
+    ]  # fmt: skip
+    assert all(r["lines"] > 0 and r["lines_per_s"] > 0 for r in got["results"])

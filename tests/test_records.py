@@ -1,9 +1,9 @@
 """``analyze --db`` and the run records (issue 21), on SQLite and PostgreSQL: the library
 fills what the BOM leaves empty and says where each value came from; a BOM value the library
 has otherwise is a positioned issue and the BOM's value is used; every run is stored and
-``show`` re-renders it byte for byte; ``history`` lists a product's verdicts and what changed; ``library impact``
-re-analyses the stored BOMs under a classification change and never guesses for a BOM whose
-files changed."""
+``show`` re-renders it byte for byte; ``history`` lists a product's verdicts and what changed;
+``library impact`` re-analyses the stored BOMs under a classification change and never
+guesses for a BOM whose files changed."""
 
 from __future__ import annotations
 

@@ -15,8 +15,10 @@ from bomtrace.cli import cli
 from bomtrace.cli.outputs import SUFFIXES
 from bomtrace.report.formats import FORMATS, SUB_OUTPUTS, choices
 
-COMMANDS = ("analyze", "inspect", "explode", "explain", "suppliers", "rules", "where-used", "diff",
-            "history", "show")  # fmt: skip
+COMMANDS = (
+    "analyze", "inspect", "explode", "explain", "suppliers", "rules", "where-used", "diff",
+    "history", "show", "portfolio",
+)  # fmt: skip
 #: the subcommands of ``bomtrace library``, as the registry names them
 LIBRARY = ("library-import", "library-show", "library-export", "library-impact")
 

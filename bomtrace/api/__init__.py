@@ -166,6 +166,7 @@ def explain(
 from bomtrace.api.analyze import analyze, suppliers  # noqa: E402
 from bomtrace.api.diff import diff  # noqa: E402
 from bomtrace.api.library import library_export, library_import, library_show  # noqa: E402
+from bomtrace.api.portfolio import portfolio  # noqa: E402
 from bomtrace.api.records import history, library_impact, show  # noqa: E402
 from bomtrace.api.rules import rule_changes, rules  # noqa: E402
 from bomtrace.api.where_used import where_used  # noqa: E402
@@ -187,6 +188,7 @@ __all__ = [
     "library_import",
     "library_show",
     "load_graph",
+    "portfolio",
     "rule_changes",
     "rules",
     "show",

@@ -83,6 +83,7 @@ def _register() -> None:
     cli.add_command(importlib.import_module("bomtrace.cli.library").command)
     for c in importlib.import_module("bomtrace.cli.records").commands:
         cli.add_command(c)
+    cli.add_command(importlib.import_module("bomtrace.cli.portfolio").command)
 
 
 _register()

@@ -181,6 +181,25 @@ def _stored_xlsx(result: Any, out: Any) -> Output:
     return None
 
 
+def _portfolio_table(result: Any, out: Any) -> Output:
+    from bomtrace.report.portfolio_text import render_portfolio
+
+    return render_portfolio(result.to_dict())
+
+
+def _portfolio_xlsx(result: Any, out: Any) -> Output:
+    from bomtrace.report.portfolio_text import write_portfolio_xlsx
+
+    write_portfolio_xlsx(result.to_dict(), out)
+    return None
+
+
+def _portfolio_html(result: Any, out: Any) -> Output:
+    from bomtrace.report.portfolio_text import render_portfolio_html
+
+    return render_portfolio_html(result.to_dict())
+
+
 class Format(NamedTuple):
     """One output format."""
 
@@ -218,6 +237,7 @@ FORMATS: dict[str, Format] = {
                 "library-impact": _impact_table,
                 "history": _history_table,
                 "show": _analysis_table,
+                "portfolio": _portfolio_table,
             },
         ),
         Format(
@@ -240,6 +260,7 @@ FORMATS: dict[str, Format] = {
                 "library-impact": _json,
                 "history": _json,
                 "show": _analysis_json,
+                "portfolio": _json,
             },
         ),
         Format(
@@ -261,6 +282,7 @@ FORMATS: dict[str, Format] = {
                 "analyze": _analysis_xlsx,
                 "library-export": _library_export_xlsx,
                 "show": _stored_xlsx,
+                "portfolio": _portfolio_xlsx,
             },
             "REPORT.xlsx",
         ),
@@ -268,7 +290,12 @@ FORMATS: dict[str, Format] = {
             "html",
             (".html", ".htm"),
             True,
-            {"analyze": _analysis_html, "diff": _diff_html, "show": _analysis_html},
+            {
+                "analyze": _analysis_html,
+                "diff": _diff_html,
+                "show": _analysis_html,
+                "portfolio": _portfolio_html,
+            },
         ),
         Format(
             "parquet", (".parquet", ".pq"), False, {"explode": _explode_parquet}, "EXPLODED.parquet"

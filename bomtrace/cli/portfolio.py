@@ -1,0 +1,143 @@
+"""``bomtrace portfolio``."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from bomtrace.cli.common import EPILOG, _as_of, _columns, _emit, _run
+from bomtrace.cli.options import (
+    as_of_option,
+    assembly_cost_option,
+    column_option,
+    destinations_option,
+    end_user_option,
+    made_in_option,
+    sheet_option,
+)
+from bomtrace.cli.outputs import check_format, check_outputs, format_option, render
+
+
+@click.command(name="portfolio", epilog=EPILOG)
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@destinations_option("Destination (ISO code or name); repeatable. Default: CN plus E:1/E:2.")
+@click.option("--all-destinations", is_flag=True, help="Every destination of the Country Chart.")
+@as_of_option
+@click.option(
+    "--scenario",
+    "scenarios",
+    multiple=True,
+    metavar="NAME",
+    help="What-if scenario shown beside the rule in force (see `bomtrace rules`).",
+)
+@end_user_option("End user of the shipment (FDP rules, scenarios).")
+@assembly_cost_option
+@made_in_option
+@click.option(
+    "--top",
+    type=click.IntRange(0, 1000),
+    default=5,
+    show_default=True,
+    help="Top contributing parts per product and destination (in each file's analysis).",
+)
+@click.option(
+    "--rank",
+    type=click.IntRange(1, 100_000),
+    default=20,
+    show_default=True,
+    help="Rows of each portfolio ranking (parts, suppliers, classify first).",
+)
+@column_option
+@sheet_option
+@click.option(
+    "--profile",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Read every file with a mapping profile written by --save-profile.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 1024),
+    metavar="N",
+    help="Local processes (default: the CPU count; 1 runs in this process).",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Run the files on a Dask distributed cluster, e.g. tcp://10.0.0.5:8786 "
+    "(needs bomtrace[cluster]; the workers must see the same paths).",
+)
+@format_option("portfolio")
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write to this file.")
+@click.option(
+    "--progress/--quiet",
+    " /-q",
+    default=None,
+    help="Files done and lines per second on stderr (default: when stderr is a terminal).",
+)
+def portfolio(
+    paths: tuple[str, ...],
+    destinations: tuple[str, ...],
+    all_destinations: bool,
+    as_of: str | None,
+    scenarios: tuple[str, ...],
+    end_user: str | None,
+    assembly_cost: str,
+    made_in: str | None,
+    top: int,
+    rank: int,
+    columns: tuple[str, ...],
+    sheet: tuple[str, ...],
+    profile: str | None,
+    workers: int | None,
+    scheduler: str | None,
+    fmt: str,
+    out: str | None,
+    progress: bool | None,
+) -> None:
+    """Analyse many BOM files (files or folders), each alone, into one combined report: per
+    product the verdicts, and across the portfolio the parts and suppliers that drive the
+    most exposure and what to classify first.
+
+    \b
+    Examples:
+      bomtrace portfolio samples/*.xlsx -d CN -d IR --as-of 2020-08-17
+      bomtrace portfolio boms/ --workers 4 --format xlsx -o portfolio.xlsx
+      bomtrace portfolio boms/ --scheduler tcp://scheduler:8786 --format json
+    """
+    check_outputs([*paths, profile], [("-o", out, fmt)])
+    check_format(fmt, out)
+    from bomtrace.api.portfolio import portfolio as run
+    from bomtrace.progress import FileCounter
+
+    with FileCounter(enabled=progress) as counter:
+        result = _run(
+            lambda: run(
+                list(paths),
+                destinations=destinations,
+                all_destinations=all_destinations,
+                as_of=_as_of(as_of),
+                scenarios=scenarios,
+                end_user=end_user,
+                assembly_cost=assembly_cost,
+                made_in=made_in,
+                top=top,
+                columns=_columns(columns),
+                sheet=(sheet[0] if len(sheet) == 1 else list(sheet)) if sheet else None,
+                profile=profile,
+                workers=workers,
+                scheduler=scheduler,
+                rank=rank,
+                progress=counter,
+            )
+        )
+    text = render("portfolio", fmt, result, out)
+    if text is not None:
+        _emit(text, out)
+    elif fmt == "xlsx":
+        click.echo(f"Wrote {out}", err=True)
+    sys.exit(result.exit_code)
+
+
+command = portfolio
