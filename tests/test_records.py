@@ -217,3 +217,19 @@ def test_stored_document_and_rows(bom: Path, store: str) -> None:
     assert json.loads(run.library)["values_filled"] == 3
     assert [(x.destination, x.verdict) for x in rows] == [("CN", "subject"), ("IR", "subject")]
     assert json.loads(rows[0].top_parts)[0] == "U1"
+
+
+def test_portfolio_with_db_fills_and_stores_each_file(
+    bom: Path, store: str, tmp_path: Path
+) -> None:
+    other = write(tmp_path / "other.csv", [r[:] for r in BOM])
+    r = api.portfolio([bom, other], destinations=["CN"], as_of=DAY, workers=2, db=store)
+    files = r.to_dict()["files"]
+    assert sorted(f["run_id"] for f in files) == [1, 2]
+    # each file's analysis was filled from the library: U1's ECCN makes PROD-1 subject
+    assert [h.results[0]["verdict"] for h in api.history("PROD-1", db=store).entries] == [
+        "subject",
+        "subject",
+    ]
+    shown = api.show(files[0]["run_id"], db=store).to_dict()
+    assert shown["library"]["values_filled"] == 3

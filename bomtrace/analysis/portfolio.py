@@ -166,6 +166,7 @@ def combine(records: Sequence[dict[str, Any]], rank: int = RANK) -> PortfolioRes
                 "products": len(prods),
                 "status": rec["status"],
                 "message": rec.get("message"),
+                **({"run_id": rec["run_id"]} if "run_id" in rec else {}),
             }
         )
         if rec["status"] != "ok":

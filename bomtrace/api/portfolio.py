@@ -47,7 +47,9 @@ def analyse_file(path: str, options: dict[str, Any]) -> dict[str, Any]:
             sheet=opts.pop("sheet", None),
             profile=opts.pop("profile", None),
         )
-        result = analyze(path, read=read, **opts)
+        result = analyze(path, read=read, **opts)  # with ``db``: filled and stored
+        if result.run_id is not None:
+            rec["run_id"] = result.run_id
         rec["analysis"] = orjson.loads(result.to_json(orjson.OPT_SERIALIZE_NUMPY))
         rec["parts"] = part_exposure(result, load_ruleset(as_date(opts.get("as_of"))))
         rec["lines"] = sum(i.get("rows_used") or 0 for i in rec["analysis"]["inputs"])
@@ -102,6 +104,7 @@ def portfolio(
     scheduler: str | None = None,
     rank: int = RANK,
     progress: FileProgress | None = None,
+    db: str | os.PathLike[str] | None = None,
 ) -> PortfolioResult:
     """Analyse every BOM file of ``paths`` (files or folders) alone and combine the results.
 
@@ -110,6 +113,9 @@ def portfolio(
     runs in this process). ``scheduler``: the address of a Dask distributed scheduler whose
     workers run the files instead (they must see the same paths). ``rank``: rows of each
     ranked list. The result does not depend on the workers or the order files finish in.
+    ``db``: the parts library, as for :func:`bomtrace.analyze`: it fills each file's gaps and
+    each file's analysis is stored as a run (its id in the file's entry); the workers open it
+    themselves (a SQLite file they must see, or a database URL).
 
     Raises
     ------
@@ -140,6 +146,7 @@ def portfolio(
         "columns": dict(columns or {}),
         "sheet": sheet if sheet is None or isinstance(sheet, str) else list(sheet),
         "profile": profile,
+        **({"db": os.fspath(db)} if db is not None else {}),
     }
     records: list[dict[str, Any] | None] = [None] * len(files)
     lines = 0

@@ -11,6 +11,7 @@ from bomtrace.cli.options import (
     as_of_option,
     assembly_cost_option,
     column_option,
+    db_option,
     destinations_option,
     end_user_option,
     made_in_option,
@@ -68,6 +69,7 @@ from bomtrace.cli.outputs import check_format, check_outputs, format_option, ren
     help="Run the files on a Dask distributed cluster, e.g. tcp://10.0.0.5:8786 "
     "(needs bomtrace[cluster]; the workers must see the same paths).",
 )
+@db_option
 @format_option("portfolio")
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write to this file.")
 @click.option(
@@ -92,6 +94,7 @@ def portfolio(
     profile: str | None,
     workers: int | None,
     scheduler: str | None,
+    db: str | None,
     fmt: str,
     out: str | None,
     progress: bool | None,
@@ -105,6 +108,7 @@ def portfolio(
       bomtrace portfolio samples/*.xlsx -d CN -d IR --as-of 2020-08-17
       bomtrace portfolio boms/ --workers 4 --format xlsx -o portfolio.xlsx
       bomtrace portfolio boms/ --scheduler tcp://scheduler:8786 --format json
+      bomtrace portfolio boms/ --db parts.db   (library fills gaps; each file's run stored)
     """
     check_outputs([*paths, profile], [("-o", out, fmt)])
     check_format(fmt, out)
@@ -130,6 +134,7 @@ def portfolio(
                 scheduler=scheduler,
                 rank=rank,
                 progress=counter,
+                db=db,
             )
         )
     text = render("portfolio", fmt, result, out)
