@@ -154,3 +154,18 @@ def test_portfolio_benchmark_quick(tmp_path: Path) -> None:
         "1 local worker", "2 local workers", "LocalCluster (2 workers)"
     ]  # fmt: skip
     assert all(r["lines"] > 0 and r["lines_per_s"] > 0 for r in got["results"])
+
+
+def test_library_cost_benchmark_quick(tmp_path: Path) -> None:
+    import subprocess
+
+    out = tmp_path / "library_cost.json"
+    proc = subprocess.run(
+        [sys.executable, str(BENCH / "library_cost.py"), "--quick", "--data-dir", str(tmp_path),
+         "-o", str(out)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    got = json.loads(out.read_text(encoding="utf-8"))
+    assert [r["mode"] for r in got["results"]] == ["no library", "--db --no-record", "--db"]
+    assert got["library_import_s"] > 0 and all(r["wall_s"] > 0 for r in got["results"])
