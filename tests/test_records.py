@@ -233,3 +233,30 @@ def test_portfolio_with_db_fills_and_stores_each_file(
     ]
     shown = api.show(files[0]["run_id"], db=store).to_dict()
     assert shown["library"]["values_filled"] == 3
+
+
+def test_reports_show_the_library_block(bom: Path, store: str, tmp_path: Path) -> None:
+    import openpyxl
+
+    from bomtrace.report.formats import write
+
+    r = api.analyze(bom, destinations=["CN"], as_of=DAY, db=store, record=False)
+    xlsx = tmp_path / "r.xlsx"
+    write("analyze", "xlsx", r, xlsx)
+    ws = openpyxl.load_workbook(xlsx)["Parts library"]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    assert any(row[:3] == ["U1", "eccn", "3A001.a.7"] for row in rows)
+    html = write("analyze", "html", r, None)
+    assert isinstance(html, str) and "<h3>Parts library</h3>" in html and "3A001.a.7" in html
+    plain = api.analyze(bom, destinations=["CN"], as_of=DAY)
+    assert "Parts library" not in openpyxl_sheetnames(plain, tmp_path)
+
+
+def openpyxl_sheetnames(result: object, tmp_path: Path) -> list[str]:
+    import openpyxl
+
+    from bomtrace.report.formats import write
+
+    out = tmp_path / "plain.xlsx"
+    write("analyze", "xlsx", result, out)
+    return list(openpyxl.load_workbook(out).sheetnames)

@@ -121,6 +121,26 @@ def limit_rows(d: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+def library_rows(d: dict[str, Any]) -> list[dict[str, Any]]:
+    """The values the parts library filled (``analyze --db``), each with where it came from."""
+    out = []
+    for e in (d.get("library") or {}).get("filled") or []:
+        src = e.get("source") or {}
+        out.append(
+            {
+                "part_number": e["part_number"],
+                "field": e["field"],
+                "value": e["value"],
+                "source_file": src.get("file"),
+                "source_sheet": src.get("sheet"),
+                "source_row": src.get("row"),
+                "changed_at": src.get("changed_at"),
+                "import_id": src.get("import_id"),
+            }
+        )
+    return out
+
+
 def contributor_rows(d: dict[str, Any]) -> list[dict[str, Any]]:
     """One row per product × destination × top contributing part."""
     rows = []

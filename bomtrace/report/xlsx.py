@@ -33,6 +33,7 @@ from bomtrace.report.tables import (
     destination_rows,
     fdpr_rows,
     issue_rows,
+    library_rows,
     limit_rows,
     scenario_rows,
     summary_rows,
@@ -84,6 +85,8 @@ def write_xlsx(
         write_exploded(wb.create_sheet(EXPLODED), result.exploded_parts(), MAX_BOM_ROWS)
     _table_sheet(wb.create_sheet("FDPR"), fdpr_rows(d))
     _table_sheet(wb.create_sheet("Limits"), limit_rows(d))
+    if d.get("library") is not None:
+        _table_sheet(wb.create_sheet("Parts library"), library_rows(d))
     _table_sheet(wb.create_sheet("Issues"), issue_rows(d))
     _about(wb.create_sheet("About"), d)
     wb.save(path)
