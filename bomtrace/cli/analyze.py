@@ -15,6 +15,7 @@ from bomtrace.cli.common import (
     with_read_options,
 )
 from bomtrace.cli.options import (
+    all_destinations_option,
     as_of_option,
     assembly_cost_option,
     db_option,
@@ -23,6 +24,7 @@ from bomtrace.cli.options import (
     made_in_option,
     party_option,
     producers_option,
+    scenario_option,
     screening_list_option,
     second_incorporation_option,
 )
@@ -33,15 +35,9 @@ from bomtrace.cli.runtime import read_early, warm_while_parsing
 @click.command(name="analyze", epilog=EPILOG)
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @destinations_option("Destination (ISO code or name); repeatable. Default: CN plus E:1/E:2.")
-@click.option("--all-destinations", is_flag=True, help="Every destination of the Country Chart.")
+@all_destinations_option
 @as_of_option
-@click.option(
-    "--scenario",
-    "scenarios",
-    multiple=True,
-    metavar="NAME",
-    help="What-if scenario shown beside the rule in force (see `bomtrace rules`).",
-)
+@scenario_option
 @end_user_option("End user of the shipment (FDP rules, scenarios).")
 @party_option
 @screening_list_option

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from bomtrace.cli.common import CONTEXT_SETTINGS, _as_of, _fail, _run, read_options_from_flags
-from bomtrace.cli.options import column_option, db_option, sheet_option
+from bomtrace.cli.options import column_option, db_option, profile_option, sheet_option
 from bomtrace.cli.outputs import check_format, check_outputs, emit, format_option
 from bomtrace.report.formats import choices
 
@@ -31,12 +31,7 @@ def library() -> None:
 @db_option
 @column_option
 @sheet_option
-@click.option(
-    "--profile",
-    type=click.Path(dir_okay=False),
-    metavar="FILE",
-    help="Read with a mapping profile written by --save-profile.",
-)
+@profile_option()
 @format_option("library-import")
 @out_option
 def import_(

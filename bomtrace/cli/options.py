@@ -85,3 +85,21 @@ db_option = click.option(
     help="The parts library: a SQLite file (created if missing) or a database URL "
     "(postgresql://...).",
 )
+
+#: ``--all-destinations`` (analyze, portfolio)
+all_destinations_option = click.option(
+    "--all-destinations", is_flag=True, help="Every destination of the Country Chart."
+)
+#: ``--scenario NAME`` (analyze, portfolio)
+scenario_option = click.option(
+    "--scenario",
+    "scenarios",
+    multiple=True,
+    metavar="NAME",
+    help="What-if scenario shown beside the rule in force (see `bomtrace rules`).",
+)
+
+
+def profile_option(help: str = "Read with a mapping profile written by --save-profile.") -> Any:
+    """``--profile FILE`` for the commands that take the reading flags one by one."""
+    return click.option("--profile", type=click.Path(dir_okay=False), metavar="FILE", help=help)

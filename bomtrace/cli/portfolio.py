@@ -8,6 +8,7 @@ import click
 
 from bomtrace.cli.common import EPILOG, _as_of, _columns, _emit, _run
 from bomtrace.cli.options import (
+    all_destinations_option,
     as_of_option,
     assembly_cost_option,
     column_option,
@@ -15,6 +16,8 @@ from bomtrace.cli.options import (
     destinations_option,
     end_user_option,
     made_in_option,
+    profile_option,
+    scenario_option,
     sheet_option,
 )
 from bomtrace.cli.outputs import check_format, check_outputs, format_option, render
@@ -23,15 +26,9 @@ from bomtrace.cli.outputs import check_format, check_outputs, format_option, ren
 @click.command(name="portfolio", epilog=EPILOG)
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @destinations_option("Destination (ISO code or name); repeatable. Default: CN plus E:1/E:2.")
-@click.option("--all-destinations", is_flag=True, help="Every destination of the Country Chart.")
+@all_destinations_option
 @as_of_option
-@click.option(
-    "--scenario",
-    "scenarios",
-    multiple=True,
-    metavar="NAME",
-    help="What-if scenario shown beside the rule in force (see `bomtrace rules`).",
-)
+@scenario_option
 @end_user_option("End user of the shipment (FDP rules, scenarios).")
 @assembly_cost_option
 @made_in_option
@@ -51,12 +48,7 @@ from bomtrace.cli.outputs import check_format, check_outputs, format_option, ren
 )
 @column_option
 @sheet_option
-@click.option(
-    "--profile",
-    type=click.Path(dir_okay=False),
-    metavar="FILE",
-    help="Read every file with a mapping profile written by --save-profile.",
-)
+@profile_option("Read every file with a mapping profile written by --save-profile.")
 @click.option(
     "--workers",
     type=click.IntRange(1, 1024),
