@@ -67,7 +67,7 @@ def fill_missing(
         if not take.any():
             continue
         cur[at[take]] = vals[take].astype(float) if numeric else vals[take]
-        nodes[f] = pd.Series(cur, index=nodes.index, copy=False)
+        nodes[f] = pd.Series(cur, index=nodes.index, dtype=cur.dtype, copy=False)
         if not numeric:
             texts[f] = cur
             coded.pop(f, None)

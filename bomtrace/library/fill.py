@@ -18,6 +18,7 @@ measure) is an ``info`` issue; in any other field, a ``warning``.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -85,7 +86,11 @@ class LibraryLookup:
         names = ["part_number", *fields]
         columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
         frame = pd.DataFrame(
-            {n: np.array(c, dtype=object) for n, c in zip(names, columns, strict=True)}
+            {
+                n: pd.Series(np.array(c, dtype=object), dtype=object, copy=False)
+                for n, c in zip(names, columns, strict=True)
+            },
+            copy=False,
         )
         self.frame = frame
         return frame
@@ -141,7 +146,7 @@ def library_use(
     known = node >= 0
     frame, node = frame[known].reset_index(drop=True), node[known]
     filled_nodes = sorted({int(v) for m in graph.filled.values() for v in np.flatnonzero(m)})
-    sources = _sources(lookup.engine, [str(graph.part_numbers[v]) for v in filled_nodes])
+    sources = _provenance(lookup.engine, [str(graph.part_numbers[v]) for v in filled_nodes])
     filled: list[dict[str, Any]] = []
     for f in PART_FIELDS:
         mask = graph.filled.get(f)
@@ -195,7 +200,7 @@ def _disagreements(
         for i in at[_differ(f, bom[at], lib[at])].tolist():
             pending.append((str(frame["part_number"].iat[i]), f, int(node[i]), bom[i], lib[i]))
     listed = pending[: sink.room(IssueCode.LIBRARY_DISAGREES)]
-    sources = _sources(engine, [p[0] for p in listed])
+    sources = _provenance(engine, [p[0] for p in listed])
     return _emit(graph, listed, len(pending), sink, letters, sources)
 
 
@@ -237,6 +242,26 @@ def _where(src: dict[str, Any]) -> str:
     if src.get("changed_at"):
         parts_.append(str(src["changed_at"])[:10])
     return ", ".join(parts_) or "the library"
+
+
+def _provenance(engine: Engine, pns: list[str]) -> dict[tuple[str, str], dict[str, Any] | None]:
+    """Per (part, field) of ``pns``, where the library's current value came from: the part's
+    ``sources`` (kept beside its values by every import), else its history."""
+    out: dict[tuple[str, str], dict[str, Any] | None] = {}
+    if not pns:
+        return out
+    wanted = sorted(set(pns))
+    with engine.connect() as conn:  # by primary key: only the parts asked for
+        for chunk in _chunks(wanted):
+            q = select(parts.c.part_number, parts.c.sources).where(parts.c.part_number.in_(chunk))
+            for pn, text in conn.execute(q):
+                if text:
+                    for f, src in json.loads(text).items():
+                        out[(pn, f)] = src
+    # parts imported before ``sources`` was kept: their history says
+    found = {pn for pn, _ in out}
+    missing = [pn for pn in wanted if pn not in found]
+    return _sources(engine, missing) | out
 
 
 def _sources(engine: Engine, pns: list[str]) -> dict[tuple[str, str], dict[str, Any] | None]:

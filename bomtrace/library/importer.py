@@ -38,7 +38,7 @@ from bomtrace.eccn import normalize_eccn
 from bomtrace.io.table import BOOLEAN_FIELDS, NUMERIC_FIELDS, BomTable
 from bomtrace.io.values import parse_flags, parse_numbers
 from bomtrace.issues import Issue, IssueCode, IssueLog
-from bomtrace.library.results import Change, LibraryImport
+from bomtrace.library.results import Change, LibraryImport, stamp
 from bomtrace.library.schema import PART_FIELDS, imports, part_history, parts
 from bomtrace.library.snapshot import write_snapshot
 
@@ -247,7 +247,7 @@ def _import_once(
         # dated once the rows are locked: a change is never dated before the one it follows
         when = now or utc_now()
         added, changed, changes = _plan(values, existing, when, import_id)
-        _write_parts(conn, values, existing, added, changed, when)
+        _write_parts(conn, values, existing, added, changed, when, changes)
         _write_history(conn, changes)
         conn.execute(update(imports).where(imports.c.id == import_id).values(finished_at=utc_now()))
         write_snapshot(conn, when)
@@ -316,10 +316,22 @@ def _write_parts(
     added: list[str],
     changed: list[str],
     when: datetime,
+    changes: list[Change],
 ) -> None:
+    src: dict[str, dict[str, Any]] = {}
+    for c in changes:  # where each changed value came from, beside the value (``sources``)
+        src.setdefault(c.part_number, {})[c.field] = {
+            "file": c.file, "sheet": c.sheet, "row": c.row, "changed_at": stamp(c.changed_at),
+            "import_id": c.import_id,
+        }  # fmt: skip
+
+    def sources(pn: str) -> str:
+        old = existing.get(pn, {}).get("sources")
+        return json.dumps((json.loads(old) if old else {}) | src.get(pn, {}))
+
     if added:
         rows = [
-            {"part_number": pn, "updated_at": when}
+            {"part_number": pn, "updated_at": when, "sources": sources(pn)}
             | {f: (values[pn][f].value if f in values[pn] else None) for f in PART_FIELDS}
             for pn in added
         ]
@@ -328,10 +340,13 @@ def _write_parts(
         stmt = (
             update(parts)
             .where(parts.c.part_number == bindparam("pn"))
-            .values({f: bindparam(f"v_{f}") for f in PART_FIELDS} | {"updated_at": when})
+            .values(
+                {f: bindparam(f"v_{f}") for f in PART_FIELDS}
+                | {"updated_at": when, "sources": bindparam("v_sources")}
+            )
         )
         rows = [
-            {"pn": pn}
+            {"pn": pn, "v_sources": sources(pn)}
             | {
                 f"v_{f}": (values[pn][f].value if f in values[pn] else existing[pn][f])
                 for f in PART_FIELDS

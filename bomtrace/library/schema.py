@@ -49,6 +49,9 @@ parts = Table(
     Column("part_number", String(), primary_key=True),
     *(Column(f, column_type(f), nullable=True) for f in PART_FIELDS),
     Column("updated_at", DateTime(), nullable=True),
+    # JSON: per field, where its current value came from (file, sheet, row, changed_at,
+    # import_id), so that analyze --db need not search the history (migration 0003)
+    Column("sources", Text(), nullable=True),
 )
 
 imports = Table(

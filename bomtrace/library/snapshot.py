@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 from sqlalchemy import Connection, delete, func, insert, select
@@ -61,7 +62,16 @@ def read_snapshot(conn: Connection) -> pd.DataFrame | None:
         return None
     table = pa.ipc.open_stream(row.data).read_all()
     keep = [n for n in table.column_names if n == "part_number" or table[n].null_count < len(table)]
-    return pd.DataFrame({n: table[n].to_numpy(zero_copy_only=False).astype(object) for n in keep})
+    # object columns as they are (no inference of a string dtype over half a million values)
+    return pd.DataFrame(
+        {n: pd.Series(_objects(table[n]), dtype=object, copy=False) for n in keep}, copy=False
+    )
+
+
+def _objects(col: pa.ChunkedArray) -> np.ndarray:
+    """A column as a numpy object array: None for a missing text or flag, NaN for a number."""
+    arr = col.to_numpy(zero_copy_only=False)
+    return arr if arr.dtype == object else arr.astype(object)
 
 
 __all__ = ["read_snapshot", "write_snapshot"]

@@ -1,4 +1,5 @@
-"""The parts table as one Arrow stream (derived data, rewritten by every import).
+"""The parts table as one Arrow stream (derived data, rewritten by every import), and each
+part's value sources (``parts.sources``).
 
 Revision ID: 0003
 Revises: 0002
@@ -17,6 +18,7 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.add_column("parts", sa.Column("sources", sa.Text(), nullable=True))
     op.create_table(
         "parts_snapshot",
         sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
@@ -29,3 +31,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("parts_snapshot")
+    with op.batch_alter_table("parts") as batch:
+        batch.drop_column("sources")
