@@ -260,3 +260,51 @@ def openpyxl_sheetnames(result: object, tmp_path: Path) -> list[str]:
     out = tmp_path / "plain.xlsx"
     write("analyze", "xlsx", result, out)
     return list(openpyxl.load_workbook(out).sheetnames)
+
+
+def test_snapshot_path_gives_the_same_document(
+    bom: Path, store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large BOM reads the library's Arrow snapshot (here: every BOM, by lowering the
+    threshold); the document is the one the row-by-row read gives, sources included. A
+    snapshot that is not of the library's state (a part added behind bomtrace's back) is not
+    used."""
+    from sqlalchemy import insert
+
+    from bomtrace.library import fill, open_library, snapshot
+    from bomtrace.library.schema import parts
+
+    def doc(**kw: object) -> dict[str, object]:
+        return api.analyze(bom, destinations=["CN"], as_of=DAY, db=store, record=False).to_dict()
+
+    plain = doc()
+    used: list[bool] = []
+    real = snapshot.read_snapshot
+    def counted(conn: object) -> object:
+        used.append(True)
+        return real(conn)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fill, "read_snapshot", counted)
+    monkeypatch.setattr(fill, "SCAN_FROM", 1)
+    assert doc() == plain and used == [True]
+    engine = open_library(store)
+    try:
+        with engine.begin() as conn:
+            conn.execute(insert(parts).values(part_number="ZZ-HAND", eccn="EAR99"))
+            assert snapshot.read_snapshot(conn) is None  # stale: 4 parts, the snapshot has 3
+    finally:
+        engine.dispose()
+    assert doc() == plain
+
+
+def test_head_constant_is_alembics_head() -> None:
+    """A library at ``HEAD`` is opened without Alembic: the constant must be the newest
+    migration."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from bomtrace.library import db
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(db._MIGRATIONS))
+    assert ScriptDirectory.from_config(cfg).get_current_head() == db.HEAD

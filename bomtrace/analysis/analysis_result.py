@@ -6,7 +6,7 @@ provenance; :meth:`AnalysisResult.to_dict` is the document every report writer r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -51,6 +51,10 @@ class AnalysisResult:
     library: dict[str, Any] | None = None
     #: the id the run was stored under (``analyze --db``); not part of the document
     run_id: int | None = None
+    #: :meth:`json_pieces` made, by option: the run record and the report write the same bytes
+    _pieces: dict[int, list[bytes | memoryview]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def listed_assemblies(self) -> list[ProductResult]:
         """Sub-assemblies the JSON lists: all, or those not plainly not-subject everywhere."""
@@ -145,6 +149,12 @@ class AnalysisResult:
         """:meth:`to_json` in pieces, to be written one after the other (a file's
         ``writelines``): the listed sub-assemblies, most of a large document, are not copied
         into it."""
+        got = self._pieces.get(option)
+        if got is None:
+            got = self._pieces[option] = self._json_pieces(option)
+        return got
+
+    def _json_pieces(self, option: int) -> list[bytes | memoryview]:
         import orjson
 
         layout = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS  # these change the entries' bytes

@@ -7,6 +7,7 @@ gaps, the document's ``library`` block, and the run stored once the result is ma
 from __future__ import annotations
 
 import os
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from bomtrace.graph.load import Source, as_paths
@@ -29,35 +30,68 @@ _READ_KEYS = ("columns", "sheet", "layout", "limit_issues", "as_of", "product", 
 
 class LibraryRun:
     """``analyze --db``: the library opened, its lookup for the graph build, and the run
-    stored once the result is made."""
+    stored once the result is made.
+
+    The library is opened (SQLAlchemy imported, the schema checked or migrated) and, for a
+    large library, its snapshot read on a thread while the BOM is read; an error opening it
+    (a missing folder, a bad URL) is raised where the build first asks for it."""
 
     def __init__(self, db: Db) -> None:
-        from bomtrace.library import open_library
-        from bomtrace.library.fill import LibraryLookup
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bomtrace-library")
+        self._opened: Future[tuple[Engine, LibraryLookup]] = pool.submit(_open, db)
+        pool.shutdown(wait=False)
 
-        self.engine: Engine = open_library(db)
-        self.lookup: LibraryLookup = LibraryLookup(self.engine)
+    @property
+    def engine(self) -> Engine:
+        return self._opened.result()[0]
+
+    def lookup(self, part_numbers: Any) -> Any:
+        """The build's fallback (:class:`~bomtrace.library.fill.LibraryLookup`)."""
+        return self._opened.result()[1](part_numbers)
 
     def use(self, graph: BomGraph, sink: IssueLog, letters: Any) -> dict[str, Any]:
         """The document's ``library`` block; disagreements go to ``sink``."""
         from bomtrace.library.fill import library_use
 
-        return library_use(graph, self.lookup, sink, letters)
+        return library_use(graph, self._opened.result()[1], sink, letters)
 
     def store(self, result: AnalysisResult, graph: BomGraph, replay: dict[str, Any] | None) -> int:
         """Store the run; its id."""
+        import orjson
+
         from bomtrace.library.runs import store_run
 
+        head = {
+            "bomtrace_version": result.version,
+            "ruleset": result.ruleset,
+            "options": result.options,
+            "inputs": result.inputs,
+            "library": result.library,
+            "products": result.products.to_dicts(),
+        }
+        # the document as ``--format json`` writes it: the sub-assemblies in bulk
+        document = b"".join(result.json_pieces(orjson.OPT_SERIALIZE_NUMPY))
         try:
             return store_run(
                 self.engine,
-                result.to_dict(),
+                head,
                 exit_code=int(result.exit_code),
                 replay=replay,
                 part_numbers=[str(p) for p in graph.part_numbers],
+                document=document,
             )
         finally:
             self.engine.dispose()
+
+
+def _open(db: Db) -> tuple[Engine, LibraryLookup]:
+    from bomtrace.library import open_library
+    from bomtrace.library.fill import LibraryLookup
+
+    engine = open_library(db)
+    lookup = LibraryLookup(engine)
+    lookup.read_early()
+    return engine, lookup
 
 
 def replay_of(source: Source, read: ReadOptions, analyze: dict[str, Any]) -> dict[str, Any] | None:

@@ -16,7 +16,7 @@ import os
 import time
 from pathlib import Path
 
-from sqlalchemy import URL, Engine, create_engine, make_url
+from sqlalchemy import URL, Engine, create_engine, make_url, text
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
 from bomtrace.errors import UsageError
@@ -114,7 +114,7 @@ def open_library(db: str | os.PathLike[str] | None = None, *, migrate: bool = Tr
             raise UsageError("The folder of the --db file does not exist; create it first.")
     try:
         engine = create_engine(url)
-        if migrate:
+        if migrate and not _at_head(engine):
             _upgrade_retrying(engine)
     except SQLAlchemyError as e:
         raise UsageError(f"Cannot open the parts library ({type(e).__name__}).") from None
@@ -125,6 +125,21 @@ def open_library(db: str | os.PathLike[str] | None = None, *, migrate: bool = Tr
             f"installed ({hint})."
         ) from None
     return engine
+
+
+#: the newest migration (``migrations/versions``; a test checks it is Alembic's head): a
+#: library already there is opened without loading Alembic
+HEAD = "0003"
+
+
+def _at_head(engine: Engine) -> bool:
+    """Whether the library's schema is already the newest (one small query)."""
+    try:
+        with engine.connect() as conn:
+            got = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    except DBAPIError:
+        return False  # a new database: no version table yet
+    return got == [HEAD]
 
 
 def _upgrade_retrying(engine: Engine, tries: int = 5) -> None:

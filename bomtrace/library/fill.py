@@ -24,17 +24,20 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import Engine, func, select
 
 from bomtrace.countries import normalize_country
 from bomtrace.eccn import normalize_eccn
+from bomtrace.graph.fallback import column, present
 from bomtrace.graph.model import BomGraph
 from bomtrace.io.table import NUMERIC_FIELDS
 from bomtrace.issue_codes import Severity
 from bomtrace.issues import IssueCode, IssueLog
 from bomtrace.library.results import stamp
 from bomtrace.library.schema import PART_FIELDS, part_history, parts
-from bomtrace.library.snapshot import read_snapshot
+from bomtrace.library.snapshot import SOURCES, read_snapshot
 
 #: fields that describe a part without deciding anything: their disagreements are ``info``
 DESCRIPTIVE = frozenset({"description", "manufacturer", "mpn", "supplier", "uom"})
@@ -55,29 +58,42 @@ class LibraryLookup:
     """The library's values of a BOM's parts, read when the build asks (a
     :data:`~bomtrace.graph.fallback.Fallback`); ``frame`` keeps what it returned.
 
-    Only the columns some part has a value in are read. A BOM of many parts against a library
-    not much larger is read in one pass over the library (filtered here); otherwise by
-    chunked ``IN`` queries. Either way the statements are SQLAlchemy's, parameterised.
+    A BOM of many parts against a library not much larger takes the library's Arrow snapshot
+    (:mod:`bomtrace.library.snapshot`), which :meth:`read_early` reads before the BOM's part
+    numbers are known (``analyze --db`` calls it on a thread while the BOM is read); without
+    a snapshot of the library's state, one pass over the table. A smaller BOM asks for its
+    parts by chunked ``IN`` queries. Only the columns some part has a value in are read; the
+    statements are SQLAlchemy's, parameterised.
     """
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.frame: pd.DataFrame | None = None
+        self._early: tuple[int, pd.DataFrame | None] | None = None
+
+    def read_early(self) -> None:
+        """Read the library's size and, when large, its snapshot now (used if the BOM turns
+        out large)."""
+        self._early = self._snapshot()
+
+    def _snapshot(self) -> tuple[int, pd.DataFrame | None]:
+        with self.engine.connect() as conn:
+            n = int(conn.execute(select(func.count()).select_from(parts)).scalar_one())
+            return n, (read_snapshot(conn) if n >= SCAN_FROM else None)
 
     def __call__(self, part_numbers: np.ndarray) -> pd.DataFrame:
         pns = [str(p) for p in part_numbers]
+        n_lib, snap = self._early if self._early is not None else self._snapshot()
+        self._early = None  # not kept beside the frame
+        large = len(pns) >= SCAN_FROM and n_lib <= SCAN_RATIO * len(pns)
+        if large and snap is not None:  # parts not in the BOM: ignored by the build
+            return self._keep(snap, part_numbers)
         with self.engine.connect() as conn:
-            counts = conn.execute(
-                select(func.count(), *(func.count(parts.c[f]) for f in PART_FIELDS))
-            ).one()
-            fields = [f for f, n in zip(PART_FIELDS, counts[1:], strict=True) if n]
+            counts = conn.execute(select(*(func.count(parts.c[f]) for f in PART_FIELDS))).one()
+            fields = [f for f, n in zip(PART_FIELDS, counts, strict=True) if n]
             cols = [parts.c.part_number, *(parts.c[f] for f in fields)]
             rows: Sequence[Any] = []
-            if len(pns) >= SCAN_FROM and counts[0] <= SCAN_RATIO * len(pns):
-                snap = read_snapshot(conn)  # parts not in the BOM: ignored by the build
-                if snap is not None:
-                    self.frame = snap
-                    return snap
+            if large:
                 rows = conn.execute(select(*cols)).all()
             else:
                 for chunk in _chunks(pns):
@@ -92,8 +108,28 @@ class LibraryLookup:
             },
             copy=False,
         )
+        return self._keep(frame, part_numbers)
+
+    def _keep(self, frame: pd.DataFrame, part_numbers: np.ndarray) -> pd.DataFrame:
+        """``frame`` with each row's node id (``_node``; the build's order of part numbers),
+        kept for :func:`library_use`."""
+        frame["_node"] = node_ids(frame["part_number"], part_numbers)
         self.frame = frame
         return frame
+
+
+def node_ids(pns: pd.Series, part_numbers: np.ndarray) -> np.ndarray:
+    """The node id (position in ``part_numbers``) of each of ``pns``; -1 when not there.
+    Arrow-backed part numbers are looked up in Arrow (no Python object per part)."""
+    if isinstance(pns.array, pd.arrays.ArrowStringArray):
+        try:
+            bom = pa.array(part_numbers, type=pa.large_string())
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            pass  # part numbers that are not all texts: the pandas way below
+        else:
+            got = pc.index_in(pa.chunked_array(pns.array._pa_array).cast(pa.large_string()), bom)
+            return np.asarray(pc.fill_null(got, -1).to_numpy(zero_copy_only=False), np.int64)
+    return np.asarray(pd.Index(part_numbers, dtype=object).get_indexer(pns), np.int64)
 
 
 def _key(field: str, v: Any) -> Any:
@@ -141,23 +177,41 @@ def library_use(
     ``letters(file, sheet, field)`` gives the column letter of a field in a BOM source (the
     table's :meth:`~bomtrace.io.table.BomTable.letter`), to position the issues.
     """
-    frame = lookup.frame if lookup.frame is not None else pd.DataFrame(columns=["part_number"])
-    node = pd.Index(graph.part_numbers, dtype=object).get_indexer(frame["part_number"])
+    frame = lookup.frame
+    if frame is None:
+        frame = pd.DataFrame({"part_number": [], "_node": np.zeros(0, dtype=np.int64)})
+    node = frame["_node"].to_numpy()
     known = node >= 0
     frame, node = frame[known].reset_index(drop=True), node[known]
-    filled_nodes = sorted({int(v) for m in graph.filled.values() for v in np.flatnonzero(m)})
-    sources = _provenance(lookup.engine, [str(graph.part_numbers[v]) for v in filled_nodes])
-    filled: list[dict[str, Any]] = []
-    for f in PART_FIELDS:
+    in_snapshot = SOURCES in frame.attrs
+    sources: dict[tuple[str, str], dict[str, Any] | None] = {}
+    if not in_snapshot:
+        filled_nodes = sorted({int(v) for m in graph.filled.values() for v in np.flatnonzero(m)})
+        sources = _provenance(lookup.engine, [str(graph.part_numbers[v]) for v in filled_nodes])
+    lib_row = np.full(len(graph.part_numbers), -1, dtype=np.int64)
+    lib_row[node] = np.arange(len(node))
+    nodes, fields, values, found = [], [], [], []
+    for k, f in enumerate(PART_FIELDS):
         mask = graph.filled.get(f)
         if mask is None:
             continue
-        for v in np.flatnonzero(mask).tolist():
-            pn = str(graph.part_numbers[v])
-            value = graph.num_attr(f)[v] if f in NUMERIC_FIELDS else graph.attr(f)[v]
-            filled.append({"part_number": pn, "field": f, "value": _plain(value),
-                           "source": sources.get((pn, f))})  # fmt: skip
-    filled.sort(key=lambda e: (e["part_number"], PART_FIELDS.index(e["field"])))
+        at = np.flatnonzero(mask)
+        nodes.append(at)
+        fields.append(np.full(len(at), k))
+        values.extend((graph.num_attr(f) if f in NUMERIC_FIELDS else graph.attr(f))[at].tolist())
+        if in_snapshot:
+            found.extend(_snapshot_sources(frame, f, lib_row[at]))
+        else:
+            found.extend(sources.get((str(graph.part_numbers[v]), f)) for v in at.tolist())
+    filled: list[dict[str, Any]] = []
+    if nodes:
+        every = np.concatenate(nodes)
+        pns = graph.part_numbers[every]
+        fidx = np.concatenate(fields)
+        rank, _ = pd.factorize(pns, sort=True)  # by part number, then field (readers' order)
+        for i in np.lexsort((fidx, rank)).tolist():
+            filled.append({"part_number": str(pns[i]), "field": PART_FIELDS[int(fidx[i])],
+                           "value": _plain(values[i]), "source": found[i]})  # fmt: skip
     disagree = _disagreements(lookup.engine, graph, frame, node, sink, letters)
     return {
         "parts_known": int(len(frame)),
@@ -167,6 +221,26 @@ def library_use(
         "library_as_of": _last_change(lookup.engine),
         "filled": filled,
     }
+
+
+def _snapshot_sources(
+    frame: pd.DataFrame, field: str, rows: np.ndarray
+) -> list[dict[str, Any] | None]:
+    """The sources of ``field`` on the snapshot's ``rows``, from its provenance columns."""
+    if f"{field}:src" not in frame.columns:
+        return [None] * len(rows)
+    refs = frame.attrs[SOURCES]
+    src = frame[f"{field}:src"].to_numpy()[rows].tolist()
+    row = frame[f"{field}:row"].to_numpy()[rows].tolist()
+    out: list[dict[str, Any] | None] = []
+    for k, r in zip(src, row, strict=True):
+        if k < 0:
+            out.append(None)
+            continue
+        file, sheet, changed_at, import_id = refs[k]
+        out.append({"file": file, "sheet": sheet, "row": None if r < 0 else r,
+                    "changed_at": changed_at, "import_id": import_id})  # fmt: skip
+    return out
 
 
 def _disagreements(
@@ -181,8 +255,8 @@ def _disagreements(
     for f in PART_FIELDS:
         if f not in frame.columns:
             continue
-        lib = frame[f].to_numpy(dtype=object)
-        has = pd.notna(lib)
+        lib = column(frame[f])
+        has = present(lib)
         if not has.any():
             continue
         if f in NUMERIC_FIELDS:
@@ -190,7 +264,7 @@ def _disagreements(
             given = ~np.isnan(bom)
         else:
             bom = graph.attr(f)[node]
-            given = pd.notna(bom)
+            given = present(bom)
         mask = graph.filled.get(f)
         if mask is not None:
             given &= ~mask[node]

@@ -71,10 +71,16 @@ def store_run(
     replay: dict[str, Any] | None = None,
     part_numbers: Sequence[str] = (),
     now: datetime | None = None,
+    document: bytes | None = None,
 ) -> int:
-    """Store one analysis (its JSON document ``doc``) in one transaction; its run id."""
+    """Store one analysis in one transaction; its run id. ``doc`` is its JSON document, or
+    (with ``document``, the document's JSON bytes) the document's top-level entries that the
+    run's columns and rows are made of: ``bomtrace_version``, ``ruleset``, ``options``,
+    ``inputs``, ``library`` and ``products``."""
     ruleset = doc.get("ruleset") or {}
-    blob = zlib.compress(orjson.dumps(doc, option=orjson.OPT_SERIALIZE_NUMPY), _LEVEL)
+    if document is None:
+        document = orjson.dumps(doc, option=orjson.OPT_SERIALIZE_NUMPY)
+    blob = zlib.compress(document, _LEVEL)
     pns = zlib.compress("\n".join(part_numbers).encode("utf-8"), _LEVEL)
     library = doc.get("library")
     with engine.begin() as conn:

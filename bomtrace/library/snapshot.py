@@ -11,16 +11,21 @@ None and the caller reads ``parts`` itself). It is derived data: nothing else de
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import Connection, delete, func, insert, select
 
 from bomtrace.library.schema import PART_FIELDS, imports, parts, parts_snapshot
 
 _OPTIONS = pa.ipc.IpcWriteOptions(compression="lz4")
+#: the snapshot's metadata key (and the frame's ``attrs`` key) of the distinct sources
+SOURCES = "sources"
 
 
 def _counts(conn: Connection) -> tuple[int, int]:
@@ -31,13 +36,18 @@ def _counts(conn: Connection) -> tuple[int, int]:
 
 def write_snapshot(conn: Connection, made_at: Any) -> None:
     """Replace the snapshot with the ``parts`` table as ``conn``'s transaction sees it."""
-    cols = [parts.c.part_number, *(parts.c[f] for f in PART_FIELDS)]
+    cols = [parts.c.part_number, *(parts.c[f] for f in PART_FIELDS), parts.c.sources]
     rows = conn.execute(select(*cols)).all()
-    names = ["part_number", *PART_FIELDS]
+    names = ["part_number", *PART_FIELDS, "sources"]
     data: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else [() for _ in names]
-    table = pa.table(
-        {n: pa.array(list(c), from_pandas=True) for n, c in zip(names, data, strict=True)}
-    )
+    columns = {n: pa.array(list(c), from_pandas=True) for n, c in zip(names, data, strict=True)}
+    del columns["sources"]
+    for n, arr in columns.items():  # a column of few distinct texts: stored (and read) once each
+        text = n != "part_number" and pa.types.is_string(arr.type) and len(arr) > 0
+        if text and pc.count_distinct(arr).as_py() * 2 <= len(arr):
+            columns[n] = arr.dictionary_encode()
+    refs, prov = _provenance_columns(data[-1])
+    table = pa.table(columns | prov).replace_schema_metadata({SOURCES: json.dumps(refs)})
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, table.schema, options=_OPTIONS) as w:
         w.write_table(table)
@@ -48,6 +58,29 @@ def write_snapshot(conn: Connection, made_at: Any) -> None:
             made_at=made_at, n_imports=n_imports, n_parts=n_parts, data=sink.getvalue().to_pybytes()
         )
     )
+
+
+def _provenance_columns(texts: Sequence[Any]) -> tuple[list[Any], dict[str, pa.Array]]:
+    """Each part's value sources (``parts.sources`` JSON) as two integer columns per field:
+    ``FIELD:src`` (index into the distinct (file, sheet, changed_at, import_id) returned) and
+    ``FIELD:row`` (-1: none)."""
+    refs: dict[tuple[Any, ...], int] = {}
+    src: dict[str, np.ndarray] = {}
+    row: dict[str, np.ndarray] = {}
+    n = len(texts)
+    for i, text in enumerate(texts):
+        if not text:
+            continue
+        for f, s in json.loads(text).items():
+            if f not in src:
+                src[f], row[f] = np.full(n, -1, np.int32), np.full(n, -1, np.int32)
+            key = (s.get("file"), s.get("sheet"), s.get("changed_at"), s.get("import_id"))
+            src[f][i] = refs.setdefault(key, len(refs))
+            row[f][i] = -1 if s.get("row") is None else int(s["row"])
+    out: dict[str, pa.Array] = {}
+    for f in src:
+        out[f"{f}:src"], out[f"{f}:row"] = pa.array(src[f]), pa.array(row[f])
+    return [list(k) for k in refs], out
 
 
 def read_snapshot(conn: Connection) -> pd.DataFrame | None:
@@ -62,16 +95,35 @@ def read_snapshot(conn: Connection) -> pd.DataFrame | None:
         return None
     table = pa.ipc.open_stream(row.data).read_all()
     keep = [n for n in table.column_names if n == "part_number" or table[n].null_count < len(table)]
-    # object columns as they are (no inference of a string dtype over half a million values)
-    return pd.DataFrame(
-        {n: pd.Series(_objects(table[n]), dtype=object, copy=False) for n in keep}, copy=False
-    )
+    meta = table.schema.metadata or {}
+    # object columns as they are (no inference of a string dtype over half a million values);
+    # the part numbers stay in Arrow (looked up there), the provenance columns are integers
+    cols: dict[str, pd.Series] = {}
+    for n in keep:
+        if n == "part_number":
+            cols[n] = pd.Series(pd.arrays.ArrowStringArray(table[n].cast(pa.large_string())))
+        elif ":" in n:
+            cols[n] = pd.Series(table[n].to_numpy(), copy=False)
+        else:
+            arr = _objects(table[n])
+            cols[n] = pd.Series(arr, dtype=arr.dtype, copy=False)
+    frame = pd.DataFrame(cols, copy=False)
+    frame.attrs[SOURCES] = json.loads(meta.get(SOURCES.encode(), b"[]"))
+    return frame
 
 
 def _objects(col: pa.ChunkedArray) -> np.ndarray:
-    """A column as a numpy object array: None for a missing text or flag, NaN for a number."""
+    """A column as numpy: floats (NaN: missing) for a number, else objects (None: missing).
+    A dictionary-encoded column makes each distinct value once and takes them by index."""
+    if pa.types.is_dictionary(col.type):
+        dense = col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
+        values = dense.dictionary.to_numpy(zero_copy_only=False).astype(object)
+        index = pc.fill_null(dense.indices, len(values)).to_numpy(zero_copy_only=False)
+        with_none = np.empty(len(values) + 1, dtype=object)
+        with_none[:-1] = values
+        return with_none[index]
     arr = col.to_numpy(zero_copy_only=False)
-    return arr if arr.dtype == object else arr.astype(object)
+    return arr if arr.dtype == object or arr.dtype.kind == "f" else arr.astype(object)
 
 
 __all__ = ["read_snapshot", "write_snapshot"]
