@@ -51,7 +51,9 @@ def fill_missing(
         node = extra["_node"].to_numpy()
     else:
         node = pn_all.get_indexer(extra["part_number"].astype(object))
-    known = node >= 0
+    found = node >= 0
+    # every row a part of the BOM: the columns are taken as they are, not copied
+    known: np.ndarray | slice = slice(None) if found.all() else found
     at = node[known]
     n = len(pn_all)
     filled: dict[str, np.ndarray] = {}

@@ -209,9 +209,12 @@ def library_use(
         pns = graph.part_numbers[every]
         fidx = np.concatenate(fields)
         rank, _ = pd.factorize(pns, sort=True)  # by part number, then field (readers' order)
-        for i in np.lexsort((fidx, rank)).tolist():
-            filled.append({"part_number": str(pns[i]), "field": PART_FIELDS[int(fidx[i])],
-                           "value": _plain(values[i]), "source": found[i]})  # fmt: skip
+        order = np.lexsort((fidx, rank))
+        names = np.array(PART_FIELDS, dtype=object)[fidx[order]].tolist()
+        filled = [
+            {"part_number": str(p), "field": f, "value": _plain(values[i]), "source": found[i]}
+            for p, f, i in zip(pns[order].tolist(), names, order.tolist(), strict=True)
+        ]
     disagree = _disagreements(lookup.engine, graph, frame, node, sink, letters)
     return {
         "parts_known": int(len(frame)),
