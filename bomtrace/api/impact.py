@@ -21,14 +21,13 @@ from bomtrace.analysis.compare import verdict_changes
 from bomtrace.analysis.what_if import parse_set
 from bomtrace.analysis.where_used import where_used_graph
 from bomtrace.api.analyze import analyze
+from bomtrace.api.library_run import read_options_of
 from bomtrace.errors import BomtraceError
 from bomtrace.graph.load import load_graph
-from bomtrace.io import ReadOptions
 from bomtrace.library.fill import LibraryLookup
 from bomtrace.library.records import ImpactResult
 from bomtrace.library.runs import run_parts
 from bomtrace.library.schema import runs
-from bomtrace.rules.ruleset import as_date
 
 
 def _sha256(path: str) -> str | None:
@@ -48,15 +47,6 @@ def _latest_runs(engine: Engine, part: str) -> list[Any]:
             key = tuple(json.loads(r.replay)["paths"])
             latest[key] = r  # a later run of the same files replaces an earlier one
     return [r for r in latest.values() if part in run_parts(r.part_numbers)]
-
-
-def _read(opts: dict[str, Any]) -> ReadOptions:
-    o = dict(opts)
-    if o.get("as_of"):
-        o["as_of"] = as_date(o["as_of"])
-    if isinstance(o.get("sheet"), list):
-        o["sheet"] = tuple(o["sheet"])
-    return ReadOptions(**o)
 
 
 def impact(engine: Engine, part: str, set_values: list[str]) -> ImpactResult:
@@ -90,7 +80,7 @@ def _evaluate(
     replay: dict[str, Any],
     set_values: list[str],
 ) -> list[dict[str, Any]]:
-    read = _read(replay["read"])
+    read = read_options_of(replay)
     graph, _ = load_graph(replay["paths"], read=read, fallback=LibraryLookup(engine))
     held = [p["product"] for p in where_used_graph(graph, part).products]
     opts = dict(replay["analyze"])

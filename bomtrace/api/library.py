@@ -35,37 +35,27 @@ def library_import(
     attributes upserted in one transaction, every changed value kept as history (old → new,
     file, sheet, row, when). ``now`` (UTC, naive) dates the changes; default the clock.
     """
-    from bomtrace.library import import_table, open_library
+    from bomtrace.library import import_table, opened
 
     opts = (read or ReadOptions()).with_(columns=columns, sheet=sheet, parts_only=True)
-    engine = open_library(db)
-    try:
-        table = read_bom(paths, opts)
-        return import_table(engine, table, now=now)
-    finally:
-        engine.dispose()
+    with opened(db) as engine:
+        return import_table(engine, read_bom(paths, opts), now=now)
 
 
 def library_show(part: str, *, db: Db = None, as_of: date | str | None = None) -> LibraryPart:
     """One part's values (as of a date: from its history) and its history."""
-    from bomtrace.library import open_library, show_part
+    from bomtrace.library import opened, show_part
 
-    engine = open_library(db)
-    try:
+    with opened(db) as engine:
         return show_part(engine, part, as_date(as_of))
-    finally:
-        engine.dispose()
 
 
 def library_export(*, db: Db = None) -> LibraryExport:
     """Every part of the library as one table, for ``--format csv|xlsx``."""
-    from bomtrace.library import export_frame, open_library
+    from bomtrace.library import export_frame, opened
 
-    engine = open_library(db)
-    try:
+    with opened(db) as engine:
         return export_frame(engine)
-    finally:
-        engine.dispose()
 
 
 __all__ = ["library_export", "library_import", "library_show"]

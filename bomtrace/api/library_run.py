@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import date
 from typing import TYPE_CHECKING, Any
+
+import orjson
 
 from bomtrace.graph.load import Source, as_paths
 from bomtrace.io import ReadOptions
@@ -57,8 +60,6 @@ class LibraryRun:
 
     def store(self, result: AnalysisResult, graph: BomGraph, replay: dict[str, Any] | None) -> int:
         """Store the run; its id."""
-        import orjson
-
         from bomtrace.library.runs import store_run
 
         head = {
@@ -82,6 +83,16 @@ class LibraryRun:
             )
         finally:
             self.engine.dispose()
+
+
+def read_options_of(replay: dict[str, Any]) -> ReadOptions:
+    """The reading options a replay (:func:`replay_of`) kept."""
+    o = dict(replay["read"])
+    if o.get("as_of"):
+        o["as_of"] = date.fromisoformat(o["as_of"])
+    if isinstance(o.get("sheet"), list):
+        o["sheet"] = tuple(o["sheet"])
+    return ReadOptions(**o)
 
 
 def _open(db: Db) -> tuple[Engine, LibraryLookup]:
@@ -114,4 +125,4 @@ def replay_of(source: Source, read: ReadOptions, analyze: dict[str, Any]) -> dic
     return {"paths": paths, "read": opts, "analyze": analyze}
 
 
-__all__ = ["LibraryRun", "replay_of"]
+__all__ = ["LibraryRun", "read_options_of", "replay_of"]

@@ -16,9 +16,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from bomtrace.analysis.portfolio import RANK, PortfolioResult, combine, part_exposure
+from bomtrace.api.analyze import analyze
 from bomtrace.countries import country_option
 from bomtrace.errors import BomtraceError, UsageError
+from bomtrace.io import ReadOptions
 from bomtrace.io.formats import FOLDER_SUFFIXES
 from bomtrace.rules import load_ruleset
 from bomtrace.rules.ruleset import as_date
@@ -33,11 +37,6 @@ def analyse_file(path: str, options: dict[str, Any]) -> dict[str, Any]:
     ``profile`` for the readers): a record with the file's ``analyze`` document
     (``analysis``), its per-part exposure (``parts``), sha256, BOM lines and exit code, or
     ``status: "error"`` and the ``message`` when the file could not be analysed."""
-    import orjson
-
-    from bomtrace.api.analyze import analyze
-    from bomtrace.io import ReadOptions
-
     rec: dict[str, Any] = {"path": path, "status": "ok", "message": None}
     try:
         rec["sha256"] = hashlib.sha256(Path(path).read_bytes()).hexdigest()

@@ -12,39 +12,27 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
-
     from bomtrace.library.records import ImpactResult, ProductHistory, StoredRun
 
 Db = str | os.PathLike[str] | None
 
 
-def _engine(db: Db) -> Engine:
-    from bomtrace.library import open_library
-
-    return open_library(db)
-
-
 def history(part: str, *, db: Db = None, destinations: Sequence[str] = ()) -> ProductHistory:
     """The verdicts a product has had in the stored runs, and what changed between them."""
+    from bomtrace.library import opened
     from bomtrace.library.runs import product_history
 
-    engine = _engine(db)
-    try:
+    with opened(db) as engine:
         return product_history(engine, part, [d.upper() for d in destinations])
-    finally:
-        engine.dispose()
 
 
 def show(run_id: int, *, db: Db = None) -> StoredRun:
     """A stored run, to render in any report format without its input files."""
+    from bomtrace.library import opened
     from bomtrace.library.runs import load_run
 
-    engine = _engine(db)
-    try:
+    with opened(db) as engine:
         return load_run(engine, run_id)
-    finally:
-        engine.dispose()
 
 
 def library_impact(part: str, *, set_values: Sequence[str], db: Db = None) -> ImpactResult:
@@ -53,12 +41,10 @@ def library_impact(part: str, *, set_values: Sequence[str], db: Db = None) -> Im
     was run, before and after the change. A BOM whose files are gone or changed since its run
     is listed as not evaluated (run it again with ``analyze --db``), never guessed."""
     from bomtrace.api.impact import impact
+    from bomtrace.library import opened
 
-    engine = _engine(db)
-    try:
+    with opened(db) as engine:
         return impact(engine, part, list(set_values))
-    finally:
-        engine.dispose()
 
 
 __all__ = ["history", "library_impact", "show"]

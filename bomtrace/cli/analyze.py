@@ -22,6 +22,7 @@ from bomtrace.cli.options import (
     destinations_option,
     end_user_option,
     made_in_option,
+    output_option,
     party_option,
     producers_option,
     scenario_option,
@@ -81,7 +82,7 @@ from bomtrace.cli.runtime import read_early, warm_while_parsing
 )
 @with_read_options
 @format_option("analyze")
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write to this file.")
+@output_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar on stderr.")
 def analyze(
     paths: tuple[str, ...],

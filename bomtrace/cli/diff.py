@@ -11,6 +11,7 @@ from bomtrace.cli.options import (
     as_of_option,
     destinations_option,
     made_in_option,
+    output_option,
     sheet_option,
 )
 from bomtrace.cli.outputs import check_outputs, emit, format_option
@@ -30,7 +31,7 @@ from bomtrace.cli.outputs import check_outputs, emit, format_option
 @made_in_option
 @sheet_option
 @format_option("diff")
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write to this file.")
+@output_option
 def diff(
     paths: tuple[str, ...],
     old: tuple[str, ...],

@@ -12,6 +12,7 @@ from bomtrace.cli.options import (
     assembly_cost_option,
     column_option,
     made_in_option,
+    output_option,
     second_incorporation_option,
     sheet_option,
 )
@@ -44,7 +45,7 @@ from bomtrace.cli.outputs import check_outputs, emit, format_option
     help="Use only BOM lines in effect on this date (default: the --as-of date, else today).",
 )
 @format_option("explain")
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write to this file.")
+@output_option
 def explain(
     paths: tuple[str, ...],
     part: str | None,

@@ -13,6 +13,7 @@ from bomtrace.cli.common import (
     _run,
     with_read_options,
 )
+from bomtrace.cli.options import output_option
 from bomtrace.cli.outputs import check_format, check_outputs, format_option, render
 from bomtrace.cli.runtime import read_early
 
@@ -21,7 +22,7 @@ from bomtrace.cli.runtime import read_early
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @with_read_options
 @format_option("explode", help="csv and parquet write one row per product × purchased part.")
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write to this file.")
+@output_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar on stderr.")
 def explode(
     paths: tuple[str, ...],

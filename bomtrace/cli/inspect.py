@@ -12,6 +12,7 @@ from bomtrace.cli.common import (
     _run,
     with_read_options,
 )
+from bomtrace.cli.options import output_option
 from bomtrace.cli.outputs import check_outputs, emit, format_option
 from bomtrace.cli.runtime import read_early
 
@@ -20,7 +21,7 @@ from bomtrace.cli.runtime import read_early
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @with_read_options
 @format_option("inspect")
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write to this file.")
+@output_option
 @click.option(
     "--suggest-profile",
     "suggest",

@@ -12,13 +12,15 @@ from pathlib import Path
 import click
 
 from bomtrace.cli.common import CONTEXT_SETTINGS, _as_of, _fail, _run, read_options_from_flags
-from bomtrace.cli.options import column_option, db_option, profile_option, sheet_option
+from bomtrace.cli.options import (
+    column_option,
+    db_option,
+    output_option,
+    profile_option,
+    sheet_option,
+)
 from bomtrace.cli.outputs import check_format, check_outputs, emit, format_option
 from bomtrace.report.formats import choices
-
-out_option = click.option(
-    "-o", "--output", "out", type=click.Path(dir_okay=False), help="Write to this file."
-)
 
 
 @click.group(name="library", context_settings=CONTEXT_SETTINGS)
@@ -33,7 +35,7 @@ def library() -> None:
 @sheet_option
 @profile_option()
 @format_option("library-import")
-@out_option
+@output_option
 def import_(
     paths: tuple[str, ...],
     db: str | None,
@@ -67,7 +69,7 @@ def import_(
     "--as-of", "as_of", metavar="YYYY-MM-DD", help="The values on this date, from the history."
 )
 @format_option("library-show")
-@out_option
+@output_option
 def show(part: str, db: str | None, as_of: str | None, fmt: str, out: str | None) -> None:
     """A part's values (as of a date) and its history.
 
@@ -126,7 +128,7 @@ def export(db: str | None, fmt: str | None, out: str) -> None:
 )
 @db_option
 @format_option("library-impact")
-@out_option
+@output_option
 def impact(
     part: str, set_values: tuple[str, ...], db: str | None, fmt: str, out: str | None
 ) -> None:

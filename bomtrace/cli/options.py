@@ -103,3 +103,9 @@ scenario_option = click.option(
 def profile_option(help: str = "Read with a mapping profile written by --save-profile.") -> Any:
     """``--profile FILE`` for the commands that take the reading flags one by one."""
     return click.option("--profile", type=click.Path(dir_okay=False), metavar="FILE", help=help)
+
+
+#: ``-o FILE`` (every command that writes a report)
+output_option = click.option(
+    "-o", "--output", "out", type=click.Path(dir_okay=False), help="Write to this file."
+)

@@ -16,6 +16,7 @@ from bomtrace.cli.options import (
     destinations_option,
     end_user_option,
     made_in_option,
+    output_option,
     profile_option,
     scenario_option,
     sheet_option,
@@ -63,7 +64,7 @@ from bomtrace.cli.outputs import check_format, check_outputs, format_option, ren
 )
 @db_option
 @format_option("portfolio")
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write to this file.")
+@output_option
 @click.option(
     "--progress/--quiet",
     " /-q",

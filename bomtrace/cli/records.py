@@ -11,12 +11,8 @@ import sys
 import click
 
 from bomtrace.cli.common import EPILOG, _emit, _run
-from bomtrace.cli.options import db_option, destinations_option
+from bomtrace.cli.options import db_option, destinations_option, output_option
 from bomtrace.cli.outputs import check_format, check_outputs, emit, format_option, render
-
-out_option = click.option(
-    "-o", "--output", "out", type=click.Path(dir_okay=False), help="Write to this file."
-)
 
 
 @click.command(name="history", epilog=EPILOG)
@@ -24,7 +20,7 @@ out_option = click.option(
 @db_option
 @destinations_option("Only these destinations; repeatable.")
 @format_option("history")
-@out_option
+@output_option
 def history(
     product: str, db: str | None, destinations: tuple[str, ...], fmt: str, out: str | None
 ) -> None:
@@ -46,7 +42,7 @@ def history(
 @click.argument("run_id", type=click.IntRange(1))
 @db_option
 @format_option("show")
-@out_option
+@output_option
 def show(run_id: int, db: str | None, fmt: str, out: str | None) -> None:
     """Re-render a stored run in any report format, without its input files.
 

@@ -12,6 +12,7 @@ from bomtrace.cli.options import (
     as_of_option,
     destinations_option,
     end_user_option,
+    output_option,
     party_option,
     producers_option,
     screening_list_option,
@@ -36,7 +37,7 @@ from bomtrace.cli.runtime import read_early
 )
 @with_read_options
 @format_option("suppliers")
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write to this file.")
+@output_option
 def suppliers(
     paths: tuple[str, ...],
     destinations: tuple[str, ...],

@@ -12,6 +12,7 @@ from bomtrace.cli.options import (
     column_option,
     destinations_option,
     made_in_option,
+    output_option,
     sheet_option,
 )
 from bomtrace.cli.outputs import check_outputs, emit, format_option
@@ -35,7 +36,7 @@ from bomtrace.cli.outputs import check_outputs, emit, format_option
 @column_option
 @sheet_option
 @format_option("where-used")
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write to this file.")
+@output_option
 def where_used(
     paths: tuple[str, ...],
     part: str,

@@ -9,7 +9,7 @@ history (:mod:`bomtrace.library.query`). The database is any SQLAlchemy URL, or 
 
 from __future__ import annotations
 
-from bomtrace.library.db import open_library, resolve_db
+from bomtrace.library.db import open_library, opened, resolve_db
 from bomtrace.library.importer import import_table
 from bomtrace.library.query import export_frame, show_part
 from bomtrace.library.results import LibraryExport, LibraryImport, LibraryPart
@@ -21,6 +21,7 @@ __all__ = [
     "export_frame",
     "import_table",
     "open_library",
+    "opened",
     "resolve_db",
     "show_part",
 ]

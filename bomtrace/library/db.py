@@ -14,6 +14,8 @@ from __future__ import annotations
 import importlib
 import os
 import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import URL, Engine, create_engine, make_url, text
@@ -140,6 +142,23 @@ def _at_head(engine: Engine) -> bool:
     except DBAPIError:
         return False  # a new database: no version table yet
     return got == [HEAD]
+
+
+@contextmanager
+def opened(db: str | os.PathLike[str] | None = None) -> Iterator[Engine]:
+    """:func:`open_library` for the length of a ``with`` block; the engine's connections
+    are closed after it."""
+    engine = open_library(db)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+    """``items`` in pieces of ``size``: part numbers per parameterised ``IN (...)`` query."""
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
 
 
 def _upgrade_retrying(engine: Engine, tries: int = 5) -> None:

@@ -19,7 +19,6 @@ measure) is an ``info`` issue; in any other field, a ``warning``.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -35,7 +34,8 @@ from bomtrace.graph.model import BomGraph
 from bomtrace.io.table import NUMERIC_FIELDS
 from bomtrace.issue_codes import Severity
 from bomtrace.issues import IssueCode, IssueLog
-from bomtrace.library.results import stamp
+from bomtrace.library.db import chunks
+from bomtrace.library.results import source, stamp
 from bomtrace.library.schema import PART_FIELDS, part_history, parts
 from bomtrace.library.snapshot import SOURCES, read_snapshot
 
@@ -47,11 +47,6 @@ CHUNK = 5_000
 #: most SCAN_RATIO times as many parts (cheaper than hundreds of ``IN`` queries)
 SCAN_FROM = 20_000
 SCAN_RATIO = 4
-
-
-def _chunks(items: list[str], size: int = CHUNK) -> Iterator[list[str]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
 
 
 class LibraryLookup:
@@ -82,23 +77,21 @@ class LibraryLookup:
             return n, (read_snapshot(conn) if n >= SCAN_FROM else None)
 
     def __call__(self, part_numbers: np.ndarray) -> pd.DataFrame:
-        pns = [str(p) for p in part_numbers]
         n_lib, snap = self._early if self._early is not None else self._snapshot()
         self._early = None  # not kept beside the frame
-        large = len(pns) >= SCAN_FROM and n_lib <= SCAN_RATIO * len(pns)
+        large = len(part_numbers) >= SCAN_FROM and n_lib <= SCAN_RATIO * len(part_numbers)
         if large and snap is not None:  # parts not in the BOM: ignored by the build
             return self._keep(snap, part_numbers)
         with self.engine.connect() as conn:
             counts = conn.execute(select(*(func.count(parts.c[f]) for f in PART_FIELDS))).one()
             fields = [f for f, n in zip(PART_FIELDS, counts, strict=True) if n]
             cols = [parts.c.part_number, *(parts.c[f] for f in fields)]
-            rows: Sequence[Any] = []
+            rows: list[Any] = []
             if large:
-                rows = conn.execute(select(*cols)).all()
+                rows.extend(conn.execute(select(*cols)))
             else:
-                for chunk in _chunks(pns):
-                    q = select(*cols).where(parts.c.part_number.in_(chunk))
-                    rows = [*rows, *conn.execute(q).all()]
+                for chunk in chunks([str(p) for p in part_numbers], CHUNK):
+                    rows.extend(conn.execute(select(*cols).where(parts.c.part_number.in_(chunk))))
         names = ["part_number", *fields]
         columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
         frame = pd.DataFrame(
@@ -241,8 +234,7 @@ def _snapshot_sources(
             out.append(None)
             continue
         file, sheet, changed_at, import_id = refs[k]
-        out.append({"file": file, "sheet": sheet, "row": None if r < 0 else r,
-                    "changed_at": changed_at, "import_id": import_id})  # fmt: skip
+        out.append(source(file, sheet, None if r < 0 else r, changed_at, import_id))
     return out
 
 
@@ -329,7 +321,7 @@ def _provenance(engine: Engine, pns: list[str]) -> dict[tuple[str, str], dict[st
         return out
     wanted = sorted(set(pns))
     with engine.connect() as conn:  # by primary key: only the parts asked for
-        for chunk in _chunks(wanted):
+        for chunk in chunks(wanted, CHUNK):
             q = select(parts.c.part_number, parts.c.sources).where(parts.c.part_number.in_(chunk))
             for pn, text in conn.execute(q):
                 if text:
@@ -351,15 +343,11 @@ def _sources(engine: Engine, pns: list[str]) -> dict[tuple[str, str], dict[str, 
     cols = [h.id, h.part_number, h.field, h.source_file, h.source_sheet, h.source_row,
             h.changed_at, h.import_id]  # fmt: skip
     with engine.connect() as conn:
-        for chunk in _chunks(sorted(set(pns))):
+        for chunk in chunks(sorted(set(pns)), CHUNK):
             for r in conn.execute(select(*cols).where(h.part_number.in_(chunk)).order_by(h.id)):
-                out[(r.part_number, r.field)] = {  # later rows replace earlier ones
-                    "file": r.source_file,
-                    "sheet": r.source_sheet,
-                    "row": r.source_row,
-                    "changed_at": stamp(r.changed_at),
-                    "import_id": r.import_id,
-                }
+                out[(r.part_number, r.field)] = source(  # later rows replace earlier ones
+                    r.source_file, r.source_sheet, r.source_row, stamp(r.changed_at), r.import_id
+                )
     return out
 
 

@@ -24,7 +24,6 @@ import json
 import math
 import random
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -38,7 +37,8 @@ from bomtrace.eccn import normalize_eccn
 from bomtrace.io.table import BOOLEAN_FIELDS, NUMERIC_FIELDS, BomTable
 from bomtrace.io.values import parse_flags, parse_numbers
 from bomtrace.issues import Issue, IssueCode, IssueLog
-from bomtrace.library.results import Change, LibraryImport, stamp
+from bomtrace.library.db import chunks
+from bomtrace.library.results import Change, LibraryImport
 from bomtrace.library.schema import PART_FIELDS, imports, part_history, parts
 from bomtrace.library.snapshot import write_snapshot
 
@@ -196,11 +196,6 @@ def _conflict(
     )
 
 
-def _chunks(items: list[str]) -> Iterator[list[str]]:
-    for i in range(0, len(items), _CHUNK):
-        yield items[i : i + _CHUNK]
-
-
 def import_table(
     engine: Engine, table: BomTable, *, now: datetime | None = None, log: IssueLog | None = None
 ) -> LibraryImport:
@@ -265,7 +260,7 @@ def _retryable(e: DBAPIError) -> bool:
 
 def _existing(conn: Connection, pns: list[str]) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
-    for chunk in _chunks(pns):
+    for chunk in chunks(pns, _CHUNK):
         q = (
             select(parts)
             .where(parts.c.part_number.in_(chunk))
@@ -320,10 +315,7 @@ def _write_parts(
 ) -> None:
     src: dict[str, dict[str, Any]] = {}
     for c in changes:  # where each changed value came from, beside the value (``sources``)
-        src.setdefault(c.part_number, {})[c.field] = {
-            "file": c.file, "sheet": c.sheet, "row": c.row, "changed_at": stamp(c.changed_at),
-            "import_id": c.import_id,
-        }  # fmt: skip
+        src.setdefault(c.part_number, {})[c.field] = c.source()
 
     def sources(pn: str) -> str:
         old = existing.get(pn, {}).get("sources")

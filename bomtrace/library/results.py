@@ -23,6 +23,14 @@ def stamp(when: datetime | None) -> str | None:
     return None if when is None else when.replace(microsecond=0).isoformat() + "Z"
 
 
+def source(
+    file: str | None, sheet: str | None, row: int | None, changed_at: str | None, import_id: Any
+) -> dict[str, Any]:
+    """Where a library value came from, as results and ``parts.sources`` give it."""
+    return {"file": file, "sheet": sheet, "row": row, "changed_at": changed_at,
+            "import_id": import_id}  # fmt: skip
+
+
 @dataclass
 class Change:
     """One value changed by an import (also one row of a part's history)."""
@@ -36,6 +44,10 @@ class Change:
     row: int | None
     changed_at: datetime
     import_id: int | None = None
+
+    def source(self) -> dict[str, Any]:
+        """Where the new value came from (:func:`source`)."""
+        return source(self.file, self.sheet, self.row, stamp(self.changed_at), self.import_id)
 
     def to_dict(self) -> dict[str, Any]:
         return {

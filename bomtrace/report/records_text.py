@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-
-def _pct(v: Any) -> str:
-    return "-" if v is None else f"{v * 100:.2f}%"
+from bomtrace.report.text import pct
 
 
 def render_history(d: dict[str, Any]) -> str:
@@ -23,8 +21,8 @@ def render_history(d: dict[str, Any]) -> str:
         )
         for x in r["results"]:
             lines.append(
-                f"  {x['destination'] or '-':<5} {x['verdict'] or '-':<14} {_pct(x['ratio']):>8} "
-                f"{_pct(x['ratio_high']):>8} {_pct(x['threshold']):>9}  "
+                f"  {x['destination'] or '-':<5} {x['verdict'] or '-':<14} {pct(x['ratio']):>8} "
+                f"{pct(x['ratio_high']):>8} {pct(x['threshold']):>9}  "
                 f"{', '.join(x['fdpr']) or '-'}"
             )
         for f in r["verdict_changes"]:
@@ -52,8 +50,8 @@ def render_impact(d: dict[str, Any]) -> str:
             lines.append("  no verdict moves")
         for v in p["verdict_changes"]:
             lines.append(
-                f"  {v['country']}: {v['verdict_from']} ({_pct(v['ratio_from'])}) -> "
-                f"{v['verdict_to']} ({_pct(v['ratio_to'])})"
+                f"  {v['country']}: {v['verdict_from']} ({pct(v['ratio_from'])}) -> "
+                f"{v['verdict_to']} ({pct(v['ratio_to'])})"
             )
     if d["not_evaluated"]:
         lines.append("")
