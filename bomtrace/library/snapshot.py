@@ -5,8 +5,9 @@ the table as a compressed Arrow stream costs a tenth of a second. Every import r
 snapshot inside its transaction (:func:`write_snapshot`), from the ``parts`` table as that
 transaction sees it, and records the state it is of: how many imports and parts there were.
 :func:`read_snapshot` uses it only when both counts still match (another import that
-committed meanwhile, an older library without one, or a table changed by hand: it returns
-None and the caller reads ``parts`` itself). It is derived data: nothing else depends on it.
+committed meanwhile, an older library without one, parts added or deleted by hand: it
+returns None and the caller reads ``parts`` itself). A value edited by hand without an import
+is not seen (docs/library.md says so). It is derived data: nothing else depends on it.
 """
 
 from __future__ import annotations
