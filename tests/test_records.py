@@ -11,7 +11,9 @@ import csv
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -295,6 +297,60 @@ def test_snapshot_path_gives_the_same_document(
     finally:
         engine.dispose()
     assert doc() == plain
+
+
+def test_snapshot_of_repeated_values_gives_the_same_document(
+    library_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Texts of few distinct values are dictionary-encoded in the snapshot and read as
+    categoricals (compared and tested for presence by their codes): the document, filled
+    values, their sources and every disagreement, is the one the row-by-row read gives."""
+    from bomtrace.library import fill, open_library, snapshot
+
+    eccns, origins = ["EAR99", "5A992", "3A991", ""], ["US", "JP", "CN"]
+    lib = [["Part Number", "ECCN", "Country of Origin", "Unit Cost", "Description", "UOM"]]
+    lib += [
+        [f"P{i}", eccns[i % 4], origins[i % 3], str(1 + i % 5), f"part {i}", "EA" if i % 7 else ""]
+        for i in range(40)
+    ]
+    api.library_import([write(tmp_path / "lib.csv", lib)], db=library_db)
+    bom = [["Level", "Part Number", "Qty", "Unit Cost", "Country of Origin", "ECCN", "UOM",
+            "Selling Price"], ["0", "PROD", "1", "", "CN", "", "", "500"]]  # fmt: skip
+    for i in range(30):
+        if i % 2 == 0:  # the library fills them
+            bom.append(["1", f"P{i}", "1", "", "", "", "", ""])
+        elif i % 5 == 0:  # the BOM differs: disagreements
+            bom.append(["1", f"P{i}", "1", "9", "TW", "3A001.a.7", "PCS", ""])
+        else:  # the same, written otherwise: no disagreement
+            us = {"US": "United States"}.get(origins[i % 3], origins[i % 3])
+            bom.append(["1", f"P{i}", "1", str(1 + i % 5), us, eccns[i % 4].lower(), "ea", ""])
+    bom.append(["1", "NEW-1", "1", "2", "JP", "EAR99", "EA", ""])  # not in the library
+    path = write(tmp_path / "bom.csv", bom)
+
+    def doc() -> dict[str, Any]:
+        r = api.analyze(path, destinations=["CN"], as_of=DAY, db=library_db, record=False)
+        return r.to_dict()
+
+    plain = doc()
+    engine = open_library(library_db)
+    try:
+        with engine.connect() as conn:
+            frame = snapshot.read_snapshot(conn)
+    finally:
+        engine.dispose()
+    assert frame is not None
+    assert all(isinstance(frame[f].dtype, pd.CategoricalDtype) for f in ("eccn", "uom"))
+    monkeypatch.setattr(fill, "SCAN_FROM", 1)
+    assert doc() == plain
+    lib_block = plain["library"]
+    # P5, P15, P25: cost, origin, and the ECCN and UOM where the library has one
+    assert lib_block["disagreements"] == sum(
+        2 + bool(eccns[i % 4]) + bool(i % 7) for i in (5, 15, 25)
+    )
+    # the gaps of P0, P2, ..., P28, and the description of all 30 (the BOM has none)
+    assert lib_block["values_filled"] == 30 + sum(
+        bool(eccns[i % 4]) + 2 + bool(i % 7) for i in range(0, 30, 2)
+    )
 
 
 def test_head_constant_is_alembics_head() -> None:

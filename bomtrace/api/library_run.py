@@ -78,7 +78,7 @@ class LibraryRun:
                 head,
                 exit_code=int(result.exit_code),
                 replay=replay,
-                part_numbers=[str(p) for p in graph.part_numbers],
+                part_numbers=graph.part_numbers.tolist(),
                 document=document,
             )
         finally:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from bomtrace.graph.attributes import node_attributes
-from bomtrace.graph.fallback import Fallback, fill_missing
+from bomtrace.graph.fallback import Fallback, Filled, fill_missing
 from bomtrace.graph.indented import EdgeList, edges_from_indented
 from bomtrace.graph.model import BomGraph
 from bomtrace.graph.parentchild import check_master_nodes, edges_from_parent_child
@@ -40,7 +40,7 @@ def build_graph(
     fallback : callable, optional
         Values for the attributes the BOM leaves empty (the parts library): given the part
         numbers, a table of the values it knows (:mod:`bomtrace.graph.fallback`). The graph's
-        ``filled`` says which values came from it.
+        ``filled`` says which values came from it, ``overlap`` where the BOM gave one too.
 
     Returns
     -------
@@ -113,7 +113,8 @@ def _assemble(
     edge_rows = e[["_file", "_sheet", "_row"]].iloc[order].reset_index(drop=True)
 
     nodes, texts, coded = node_attributes(table, pn_all, sink, node_ids(el.line_codes), master_g)
-    filled = {} if fallback is None else fill_missing(nodes, texts, coded, pn_all, fallback(pn_arr))
+    extra = None if fallback is None else fallback(pn_arr)
+    done = Filled() if extra is None else fill_missing(nodes, texts, coded, pn_all, extra)
 
     # blocking: unusable quantities and structurally broken listings
     bad_q = np.isnan(q) | (q < 0)
@@ -170,7 +171,8 @@ def _assemble(
         edge_rows=edge_rows,
         layout=table.layout,
         blocked_reason=reasons,
-        filled=filled,
+        filled=done.filled,
+        overlap=done.overlap,
         column_letters=dict(table.column_letters),
     )
     graph.keep_attrs(texts, coded)

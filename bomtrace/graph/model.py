@@ -107,6 +107,9 @@ class BomGraph:
     #: field → mask of the nodes whose value the build took from a fallback (the parts
     #: library) because the BOM left it empty (:mod:`bomtrace.graph.fallback`)
     filled: dict[str, np.ndarray] = field(default_factory=dict)
+    #: field → mask of the nodes whose value the BOM gives and the fallback gives too (the
+    #: library compares them)
+    overlap: dict[str, np.ndarray] = field(default_factory=dict)
     #: (file, sheet, field) → column letter, from the reader, to position issues
     column_letters: dict[tuple[str, str | None, str], str] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)

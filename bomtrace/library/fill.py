@@ -29,7 +29,7 @@ from sqlalchemy import Engine, func, select
 
 from bomtrace.countries import normalize_country
 from bomtrace.eccn import normalize_eccn
-from bomtrace.graph.fallback import column, present
+from bomtrace.graph.fallback import values_at
 from bomtrace.graph.model import BomGraph
 from bomtrace.io.table import NUMERIC_FIELDS
 from bomtrace.issue_codes import Severity
@@ -174,49 +174,52 @@ def library_use(
     if frame is None:
         frame = pd.DataFrame({"part_number": [], "_node": np.zeros(0, dtype=np.int64)})
     node = frame["_node"].to_numpy()
-    known = node >= 0
-    frame, node = frame[known].reset_index(drop=True), node[known]
-    in_snapshot = SOURCES in frame.attrs
-    sources: dict[tuple[str, str], dict[str, Any] | None] = {}
-    if not in_snapshot:
-        filled_nodes = sorted({int(v) for m in graph.filled.values() for v in np.flatnonzero(m)})
-        sources = _provenance(lookup.engine, [str(graph.part_numbers[v]) for v in filled_nodes])
-    lib_row = np.full(len(graph.part_numbers), -1, dtype=np.int64)
-    lib_row[node] = np.arange(len(node))
-    nodes, fields, values, found = [], [], [], []
-    for k, f in enumerate(PART_FIELDS):
-        mask = graph.filled.get(f)
-        if mask is None:
-            continue
-        at = np.flatnonzero(mask)
-        nodes.append(at)
-        fields.append(np.full(len(at), k))
-        values.extend((graph.num_attr(f) if f in NUMERIC_FIELDS else graph.attr(f))[at].tolist())
-        if in_snapshot:
-            found.extend(_snapshot_sources(frame, f, lib_row[at]))
-        else:
-            found.extend(sources.get((str(graph.part_numbers[v]), f)) for v in at.tolist())
-    filled: list[dict[str, Any]] = []
-    if nodes:
-        every = np.concatenate(nodes)
-        pns = graph.part_numbers[every]
-        fidx = np.concatenate(fields)
-        rank, _ = pd.factorize(pns, sort=True)  # by part number, then field (readers' order)
-        order = np.lexsort((fidx, rank))
-        names = np.array(PART_FIELDS, dtype=object)[fidx[order]].tolist()
-        filled = [
-            {"part_number": str(p), "field": f, "value": _plain(values[i]), "source": found[i]}
-            for p, f, i in zip(pns[order].tolist(), names, order.tolist(), strict=True)
-        ]
-    disagree = _disagreements(lookup.engine, graph, frame, node, sink, letters)
+    known = np.flatnonzero(node >= 0)
+    lib_row = np.full(len(graph.part_numbers), -1, dtype=np.int64)  # node → library row
+    lib_row[node[known]] = known
+    filled = _filled(lookup.engine, graph, frame, lib_row)
+    disagree = _disagreements(lookup.engine, graph, frame, lib_row, sink, letters)
     return {
-        "parts_known": int(len(frame)),
+        "parts_known": len(known),
         "parts_filled": len({e["part_number"] for e in filled}),
         "values_filled": len(filled),
         "disagreements": disagree,
         "library_as_of": _last_change(lookup.engine),
         "filled": filled,
     }
+
+
+def _filled(
+    engine: Engine, graph: BomGraph, frame: pd.DataFrame, lib_row: np.ndarray
+) -> list[dict[str, Any]]:
+    """Every value the library filled, with its source, by part number, then field (in the
+    readers' order)."""
+    fields = [(k, f) for k, f in enumerate(PART_FIELDS) if f in graph.filled]
+    if not fields:
+        return []
+    at = {f: np.flatnonzero(graph.filled[f]) for _, f in fields}
+    every = np.concatenate([at[f] for _, f in fields])
+    fidx = np.concatenate([np.full(len(at[f]), k) for k, f in fields])
+    values: list[Any] = []
+    found: list[dict[str, Any] | None] = []
+    if SOURCES in frame.attrs:
+        for _, f in fields:
+            found.extend(_snapshot_sources(frame, f, lib_row[at[f]]))
+    else:
+        nodes = np.unique(every).tolist()
+        sources = _provenance(engine, [str(graph.part_numbers[v]) for v in nodes])
+        for _, f in fields:
+            found.extend(sources.get((str(graph.part_numbers[v]), f)) for v in at[f].tolist())
+    for _, f in fields:
+        values.extend((graph.num_attr(f) if f in NUMERIC_FIELDS else graph.attr(f))[at[f]].tolist())
+    pns = graph.part_numbers[every]
+    rank, _ = pd.factorize(pns, sort=True)
+    order = np.lexsort((fidx, rank))
+    names = np.array(PART_FIELDS, dtype=object)[fidx[order]].tolist()
+    return [
+        {"part_number": str(p), "field": f, "value": _plain(values[i]), "source": found[i]}
+        for p, f, i in zip(pns[order].tolist(), names, order.tolist(), strict=True)
+    ]
 
 
 def _snapshot_sources(
@@ -242,32 +245,22 @@ def _disagreements(
     engine: Engine,
     graph: BomGraph,
     frame: pd.DataFrame,
-    node: np.ndarray,
+    lib_row: np.ndarray,
     sink: IssueLog,
     letters: Any,
 ) -> int:
+    """Compare the values the BOM and the library both give (the build's ``overlap``)."""
     pending: list[tuple[str, str, int, Any, Any]] = []
     for f in PART_FIELDS:
-        if f not in frame.columns:
+        mask = graph.overlap.get(f)
+        if mask is None or f not in frame.columns:
             continue
-        lib = column(frame[f])
-        has = present(lib)
-        if not has.any():
-            continue
-        if f in NUMERIC_FIELDS:
-            bom = graph.num_attr(f)[node]
-            given = ~np.isnan(bom)
-        else:
-            bom = graph.attr(f)[node]
-            given = present(bom)
-        mask = graph.filled.get(f)
-        if mask is not None:
-            given &= ~mask[node]
-        at = np.flatnonzero(has & given)
-        if not len(at):
-            continue
-        for i in at[_differ(f, bom[at], lib[at])].tolist():
-            pending.append((str(frame["part_number"].iat[i]), f, int(node[i]), bom[i], lib[i]))
+        at = np.flatnonzero(mask)
+        bom = (graph.num_attr(f) if f in NUMERIC_FIELDS else graph.attr(f))[at]
+        lib = values_at(frame[f], lib_row[at])
+        for i in np.flatnonzero(_differ(f, bom, lib)).tolist():
+            v = int(at[i])
+            pending.append((str(graph.part_numbers[v]), f, v, bom[i], lib[i]))
     listed = pending[: sink.room(IssueCode.LIBRARY_DISAGREES)]
     sources = _provenance(engine, [p[0] for p in listed])
     return _emit(graph, listed, len(pending), sink, letters, sources)

@@ -69,7 +69,7 @@ def store_run(
     exit_code: int,
     command: str = "analyze",
     replay: dict[str, Any] | None = None,
-    part_numbers: Sequence[str] = (),
+    part_numbers: Sequence[Any] = (),
     now: datetime | None = None,
     document: bytes | None = None,
 ) -> int:
@@ -81,7 +81,11 @@ def store_run(
     if document is None:
         document = orjson.dumps(doc, option=orjson.OPT_SERIALIZE_NUMPY)
     blob = zlib.compress(document, _LEVEL)
-    pns = zlib.compress("\n".join(part_numbers).encode("utf-8"), _LEVEL)
+    try:
+        text = "\n".join(part_numbers)
+    except TypeError:  # a graph built in code may have other part numbers than texts
+        text = "\n".join(map(str, part_numbers))
+    pns = zlib.compress(text.encode("utf-8"), _LEVEL)
     library = doc.get("library")
     with engine.begin() as conn:
         key = conn.execute(

@@ -86,7 +86,8 @@ def _provenance_columns(texts: Sequence[Any]) -> tuple[list[Any], dict[str, pa.A
 
 def read_snapshot(conn: Connection) -> pd.DataFrame | None:
     """The snapshot as a frame (``part_number`` and the attribute columns that hold some
-    value, as objects), or None when there is none or it is not of the library's state."""
+    value; :func:`_pandas` says how), or None when there is none or it is not of the
+    library's state."""
     row = conn.execute(
         select(parts_snapshot.c.n_imports, parts_snapshot.c.n_parts, parts_snapshot.c.data)
         .order_by(parts_snapshot.c.id.desc())
@@ -106,25 +107,27 @@ def read_snapshot(conn: Connection) -> pd.DataFrame | None:
         elif ":" in n:
             cols[n] = pd.Series(table[n].to_numpy(), copy=False)
         else:
-            arr = _objects(table[n])
-            cols[n] = pd.Series(arr, dtype=arr.dtype, copy=False)
+            cols[n] = _pandas(table[n])
     frame = pd.DataFrame(cols, copy=False)
     frame.attrs[SOURCES] = json.loads(meta.get(SOURCES.encode(), b"[]"))
     return frame
 
 
-def _objects(col: pa.ChunkedArray) -> np.ndarray:
-    """A column as numpy: floats (NaN: missing) for a number, else objects (None: missing).
-    A dictionary-encoded column makes each distinct value once and takes them by index."""
+def _pandas(col: pa.ChunkedArray) -> pd.Series:
+    """A column for pandas: floats (NaN: missing) for a number; a categorical for a
+    dictionary-encoded text (each distinct value made once; compared and tested for presence
+    by its codes); else objects (None: missing)."""
     if pa.types.is_dictionary(col.type):
         dense = col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
-        values = dense.dictionary.to_numpy(zero_copy_only=False).astype(object)
-        index = pc.fill_null(dense.indices, len(values)).to_numpy(zero_copy_only=False)
-        with_none = np.empty(len(values) + 1, dtype=object)
-        with_none[:-1] = values
-        return with_none[index]
+        values = pd.Index(dense.dictionary.to_numpy(zero_copy_only=False).astype(object))
+        if values.is_unique and not values.hasnans:
+            codes = pc.fill_null(dense.indices, -1).to_numpy(zero_copy_only=False)
+            return pd.Series(pd.Categorical.from_codes(codes, categories=values, validate=False))
+        col = col.cast(col.type.value_type)  # not one value per entry: as plain values
     arr = col.to_numpy(zero_copy_only=False)
-    return arr if arr.dtype == object or arr.dtype.kind == "f" else arr.astype(object)
+    if arr.dtype != object and arr.dtype.kind != "f":
+        arr = arr.astype(object)
+    return pd.Series(arr, dtype=arr.dtype, copy=False)
 
 
 __all__ = ["read_snapshot", "write_snapshot"]
