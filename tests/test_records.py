@@ -237,6 +237,33 @@ def test_portfolio_with_db_fills_and_stores_each_file(
     assert shown["library"]["values_filled"] == 3
 
 
+def test_runs_stored_with_zlib_before_still_show_and_count(bom: Path, store: str) -> None:
+    """Runs stored before Zstandard was used (zlib blobs) are read as they are."""
+    import zlib
+
+    from sqlalchemy import select, update
+
+    from bomtrace.library import open_library
+    from bomtrace.library.runs import unpack
+    from bomtrace.library.schema import runs
+
+    r = api.analyze(bom, destinations=["CN"], as_of=DAY, db=store)
+    engine = open_library(store)
+    try:
+        with engine.begin() as conn:
+            doc, pns = conn.execute(select(runs.c.document, runs.c.part_numbers)).one()
+            assert doc[:4] == b"BTZ1"  # this pyarrow has Zstandard
+            old = {"document": unpack(doc), "part_numbers": unpack(pns)}
+            old = {k: zlib.compress(v) for k, v in old.items()}
+            conn.execute(update(runs).where(runs.c.id == r.run_id).values(**old))
+    finally:
+        engine.dispose()
+    shown = api.show(r.run_id, db=store).to_dict()
+    assert shown == json.loads(r.to_json())
+    impact = api.library_impact("U1", set_values=["eccn=EAR99"], db=store).to_dict()
+    assert [p["product"] for p in impact["products"]] == ["PROD-1"]
+
+
 def test_reports_show_the_library_block(bom: Path, store: str, tmp_path: Path) -> None:
     import openpyxl
 

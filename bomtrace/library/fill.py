@@ -228,17 +228,13 @@ def _snapshot_sources(
     """The sources of ``field`` on the snapshot's ``rows``, from its provenance columns."""
     if f"{field}:src" not in frame.columns:
         return [None] * len(rows)
-    refs = frame.attrs[SOURCES]
+    made = [source(file, sheet, None, at, imp) for file, sheet, at, imp in frame.attrs[SOURCES]]
     src = frame[f"{field}:src"].to_numpy()[rows].tolist()
     row = frame[f"{field}:row"].to_numpy()[rows].tolist()
-    out: list[dict[str, Any] | None] = []
-    for k, r in zip(src, row, strict=True):
-        if k < 0:
-            out.append(None)
-            continue
-        file, sheet, changed_at, import_id = refs[k]
-        out.append(source(file, sheet, None if r < 0 else r, changed_at, import_id))
-    return out
+    return [
+        None if k < 0 else made[k] | {"row": None if r < 0 else r}
+        for k, r in zip(src, row, strict=True)
+    ]
 
 
 def _disagreements(
@@ -256,14 +252,31 @@ def _disagreements(
         if mask is None or f not in frame.columns:
             continue
         at = np.flatnonzero(mask)
+        rows, col = lib_row[at], frame[f]
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            at, rows = _unlike_codes(graph, f, col, at, rows)
         bom = (graph.num_attr(f) if f in NUMERIC_FIELDS else graph.attr(f))[at]
-        lib = values_at(frame[f], lib_row[at])
+        lib = values_at(col, rows)
         for i in np.flatnonzero(_differ(f, bom, lib)).tolist():
             v = int(at[i])
             pending.append((str(graph.part_numbers[v]), f, v, bom[i], lib[i]))
     listed = pending[: sink.room(IssueCode.LIBRARY_DISAGREES)]
     sources = _provenance(engine, [p[0] for p in listed])
     return _emit(graph, listed, len(pending), sink, letters, sources)
+
+
+def _unlike_codes(
+    graph: BomGraph, field: str, col: pd.Series, at: np.ndarray, rows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Of the pairs of BOM node ``at`` and library row ``rows``, those whose values are not
+    the same value: the graph's codes of the field against the library's categorical codes
+    (each distinct value looked up once; no value compared per part)."""
+    codes, distinct = graph.codes(field)
+    cats = col.cat.categories.to_numpy(dtype=object)
+    to_bom = np.append(pd.Index(distinct, dtype=object).get_indexer(cats), -1)  # -1: not there
+    lib = to_bom[col.cat.codes.to_numpy()[rows]]  # (a missing value's code -1: the last)
+    unlike = (lib < 0) | (lib != codes[at])
+    return at[unlike], rows[unlike]
 
 
 def _emit(

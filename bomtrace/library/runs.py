@@ -2,21 +2,23 @@
 
 A run keeps the bomtrace version, the ruleset's date and data version, the options, the input
 files with their SHA-256, what the parts library gave, the exit code, the whole JSON document
-(zlib-compressed: ``bomtrace show RUN_ID`` re-renders it in any format without the inputs) and
-one ``run_results`` row per product × destination (``bomtrace history PN``). ``replay`` holds
-how to run it again (the inputs' absolute paths and the reading options) for ``library
-impact``; it is never shown.
+(compressed, :func:`pack`: ``bomtrace show RUN_ID`` re-renders it in any format without the
+inputs) and one ``run_results`` row per product × destination (``bomtrace history PN``).
+``replay`` holds how to run it again (the inputs' absolute paths and the reading options) for
+``library impact``; it is never shown.
 """
 
 from __future__ import annotations
 
 import json
+import struct
 import zlib
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 import orjson
+import pyarrow as pa
 from sqlalchemy import Engine, insert, select
 
 from bomtrace.errors import UsageError
@@ -25,8 +27,31 @@ from bomtrace.library.records import HistoryEntry, ProductHistory, StoredRun
 from bomtrace.library.results import stamp
 from bomtrace.library.schema import run_results, runs
 
-#: zlib level of the stored documents: fast, about 10x smaller than the JSON
-_LEVEL = 1
+#: a stored blob compressed with Zstandard starts with this mark and its size (8 bytes, little
+#: endian); any other is zlib (runs stored before, or a pyarrow without Zstandard)
+_ZSTD = b"BTZ1"
+
+
+def pack(data: bytes) -> bytes:
+    """A document or part-number list as stored: Zstandard at level 1 (through pyarrow; about
+    four times faster than zlib's fastest level, and smaller), else zlib.
+
+    >>> unpack(pack(b"abc" * 1000)) == b"abc" * 1000
+    True
+    """
+    if not pa.Codec.is_available("zstd"):
+        return zlib.compress(data, 1)
+    packed = pa.Codec("zstd", compression_level=1).compress(data, asbytes=True)
+    return _ZSTD + struct.pack("<Q", len(data)) + packed
+
+
+def unpack(blob: bytes) -> bytes:
+    """What :func:`pack` stored (or zlib, as runs were stored before)."""
+    if blob[:4] == _ZSTD:
+        (size,) = struct.unpack_from("<Q", blob, 4)
+        data = memoryview(blob)[12:]
+        return pa.Codec("zstd").decompress(data, decompressed_size=size, asbytes=True)  # type: ignore[no-any-return]
+    return zlib.decompress(blob)
 
 
 def _fdpr_rules(product: dict[str, Any], country: str) -> list[str]:
@@ -80,12 +105,12 @@ def store_run(
     ruleset = doc.get("ruleset") or {}
     if document is None:
         document = orjson.dumps(doc, option=orjson.OPT_SERIALIZE_NUMPY)
-    blob = zlib.compress(document, _LEVEL)
+    blob = pack(document)
     try:
         text = "\n".join(part_numbers)
     except TypeError:  # a graph built in code may have other part numbers than texts
         text = "\n".join(map(str, part_numbers))
-    pns = zlib.compress(text.encode("utf-8"), _LEVEL)
+    pns = pack(text.encode("utf-8"))
     library = doc.get("library")
     with engine.begin() as conn:
         key = conn.execute(
@@ -131,13 +156,13 @@ def load_run(engine: Engine, run_id: int) -> StoredRun:
         created_at=r.created_at,
         command=r.command,
         exit_code=int(r.exit_code),
-        document=orjson.loads(zlib.decompress(r.document)),
+        document=orjson.loads(unpack(r.document)),
     )
 
 
 def run_parts(blob: bytes | None) -> set[str]:
     """The part numbers a run's BOM had."""
-    return set(zlib.decompress(blob).decode("utf-8").split("\n")) if blob else set()
+    return set(unpack(blob).decode("utf-8").split("\n")) if blob else set()
 
 
 def _changes(prev: Any, cur: Any, prev_rows: dict[str, Any], rows: dict[str, Any]) -> list[str]:

@@ -79,7 +79,8 @@ part_history = Table(
 )
 
 #: one row per stored analysis (``analyze --db``): what was run, on what, with which rules,
-#: and the whole JSON document (zlib-compressed) so ``bomtrace show RUN_ID`` re-renders it
+#: and the whole JSON document (compressed, :func:`bomtrace.library.runs.pack`) so ``bomtrace
+#: show RUN_ID`` re-renders it
 runs = Table(
     "runs",
     metadata,
@@ -94,8 +95,8 @@ runs = Table(
     Column("library", Text(), nullable=True),  # JSON: what the library gave (summary)
     Column("replay", Text(), nullable=True),  # JSON: how to run it again (impact)
     Column("exit_code", Integer(), nullable=False),
-    Column("document", LargeBinary(), nullable=False),  # zlib(JSON document)
-    Column("part_numbers", LargeBinary(), nullable=True),  # zlib(newline-joined parts)
+    Column("document", LargeBinary(), nullable=False),  # pack(JSON document)
+    Column("part_numbers", LargeBinary(), nullable=True),  # pack(newline-joined parts)
 )
 
 #: one row per product × destination of a stored run (``bomtrace history PN``)

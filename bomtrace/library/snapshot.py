@@ -116,7 +116,9 @@ def read_snapshot(conn: Connection) -> pd.DataFrame | None:
 def _pandas(col: pa.ChunkedArray) -> pd.Series:
     """A column for pandas: floats (NaN: missing) for a number; a categorical for a
     dictionary-encoded text (each distinct value made once; compared and tested for presence
-    by its codes); else objects (None: missing)."""
+    by its codes), and so a flag; else objects (None: missing)."""
+    if pa.types.is_boolean(col.type):
+        col = col.dictionary_encode()
     if pa.types.is_dictionary(col.type):
         dense = col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
         values = pd.Index(dense.dictionary.to_numpy(zero_copy_only=False).astype(object))
