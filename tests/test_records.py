@@ -248,6 +248,7 @@ def test_runs_stored_with_zlib_before_still_show_and_count(bom: Path, store: str
     from bomtrace.library.schema import runs
 
     r = api.analyze(bom, destinations=["CN"], as_of=DAY, db=store)
+    assert r.run_id is not None
     engine = open_library(store)
     try:
         with engine.begin() as conn:
