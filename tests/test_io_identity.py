@@ -302,3 +302,27 @@ def test_headerless_line_numbers_and_prices_are_not_counts(write_csv: WriteCsv) 
     fields = {c.field: c.column for c in t.sources[0].columns}
     assert fields == {"part_number": "C", "quantity": "B", "reference_designators": "D"}
     assert t.lines["quantity"].sum() == 8
+
+
+def test_designator_like_part_numbers_stay_when_no_other_column_has_part_numbers(
+    write_csv: WriteCsv,
+) -> None:
+    """Short part numbers (U1, R7) look like designators: the part number is read from another
+    column only when that column holds something on most lines; otherwise the values stay
+    part numbers, with a warning that says so (never every line keyed by its name)."""
+    p = write_csv("short.csv", "Part Number,Description,MPN,Qty\nU1,FPGA,,1\nR7,Res,,2\n"
+                  "C12,Cap,,3\nU2,DSP,,1\n")  # fmt: skip
+    t = read_bom(p)
+    assert t.lines["part_number"].tolist()[-4:] == ["U1", "R7", "C12", "U2"]  # under 'short'
+    [note] = _notes(t)
+    assert "Column A 'Part Number' looks like it holds reference designators" in note
+    assert "--column part_number=HEADER" in note
+    assert (
+        "reference_designators" not in t.lines.columns
+        or t.lines["reference_designators"].isna().all()
+    )
+    q = write_csv("refs.csv", "Part Number,Description,MPN,Qty\nU1,FPGA,XC7A35T,1\n"
+                  "R7,Res,RC0603-10K,2\nC12,Cap,,3\nU2,DSP,TMS320,1\n")  # fmt: skip
+    t = read_bom(q)  # an MPN on most lines: the designators' column is not the key
+    assert t.lines["part_number"].tolist()[-4:-2] == ["XC7A35T", "RC0603-10K"]
+    assert any("holds reference designators, not part numbers" in n for n in _notes(t))

@@ -403,6 +403,38 @@ def test_a_filled_in_request_sheet_imports(tmp_path: Path, db: str) -> None:
     assert [(h.sheet, h.row) for h in us] == [("Beta Ltd", 6)]
 
 
+def test_a_request_sheet_of_short_part_numbers_imports_to_those_parts(
+    tmp_path: Path, db: str
+) -> None:
+    """Part numbers such as U1, R1, C12 look like reference designators; in a request sheet the
+    MPN column is empty, so they stay the part numbers: every answer lands on its part (it was
+    once read as '(no part number) Cap' and the answers lost)."""
+    from openpyxl import load_workbook
+
+    bom = tmp_path / "bom.csv"
+    bom.write_text(
+        "Level,Part Number,Description,Qty,Unit Cost,Country of Origin,ECCN,Supplier\n"
+        "0,P1,Router,1,,CN,5A991,\n1,U1,FPGA,1,100,US,,Acme Inc\n"
+        "1,R1,Connector,4,1,,,Beta Ltd\n1,C12,Cap,4,1,,,Beta Ltd\n",
+        encoding="utf-8",
+    )
+    req = tmp_path / "requests.xlsx"
+    res = CliRunner().invoke(cli, ["suppliers", str(bom), "-d", "CN", "--request-sheet", str(req)])
+    assert req.exists(), res.output
+    wb = load_workbook(req)
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(min_row=6):
+            row[6].value = {"eccn": "EAR99", "country_of_origin": "JP"}.get(str(row[4].value))
+    wb.save(req)
+    r = api.library_import([req], db=db)
+    for pn in ("U1", "R1", "C12"):
+        assert api.library_show(pn, db=db).values.get("eccn") == "EAR99", pn
+    for pn in ("R1", "C12"):
+        assert api.library_show(pn, db=db).values.get("country_of_origin") == "JP", pn
+    assert sorted(r.parts_added) == ["C12", "R1", "U1"]
+    assert not any("no part number" in i.message for i in r.issues)
+
+
 def test_an_answer_that_is_no_value_of_its_field_is_an_issue(tmp_path: Path, db: str) -> None:
     rows = [["AB-1", "bracket", "made_with_us_equipment", "maybe"],
             ["AB-1", "bracket", "us_content_pct", "12 %"],

@@ -199,6 +199,14 @@ def _by_content(
     )
 
 
+def _fills(raw: RawSheet, idx: int | None, j: int, lines: pd.Series) -> bool:
+    """Whether column ``j`` has a value on most of the rows where ``lines`` (the part-number
+    column's cells) has one."""
+    body = column_body(raw, idx, j)
+    has = lines != ""
+    return bool((body[has] != "").sum() >= 0.5 * has.sum())
+
+
 def choose(
     raw: RawSheet,
     idx: int | None,
@@ -234,8 +242,25 @@ def choose(
             if designator_lists(body)
             else None
         )
-        if why is not None:
-            new = ranked.pop(0)
+        # designators instead of part numbers: the column read instead must hold something on
+        # most of these lines (short part numbers such as U1 or R7 look like designators, and an
+        # empty MPN column would key every line by its name); line numbers never are part numbers
+        new_at: int | None = 0
+        if why == "reference designators":
+            new_at = next((k for k, j in enumerate(ranked) if _fills(raw, idx, j, body)), None)
+        if why is not None and new_at is None:
+            plan.notes.append(
+                (
+                    "key-column",
+                    f"Column {raw.columns[pn]} '{cells[pn]}' looks like it holds {why}, but no "
+                    "other column holds part numbers on these lines: its values are read as "
+                    "part numbers. If they are not, name the part-number column with --column "
+                    "part_number=HEADER.",
+                    pn,
+                )
+            )
+        elif why is not None and new_at is not None:
+            new = ranked.pop(new_at)
             plan.notes.append(
                 (
                     "key-column",
