@@ -179,6 +179,7 @@ def test_impact_moves_verdicts_and_refuses_stale_records(bom: Path, store: str,
     api.analyze(other, destinations=["CN"], as_of=DAY, db=store)
     r = api.library_impact("U1", set_values=["eccn=EAR99"], db=store).to_dict()
     assert r["products_checked"] == 2 and r["products_moved"] == 2
+    assert [p["stored_differs"] for p in r["products"]] == [[], []]  # today's = the stored
     moved = r["products"][0]["verdict_changes"][0]
     assert (moved["country"], moved["verdict_from"], moved["verdict_to"]) == (
         "CN", "subject", "not-subject")  # fmt: skip
@@ -198,6 +199,22 @@ def test_impact_moves_verdicts_and_refuses_stale_records(bom: Path, store: str,
     bad = CliRunner().invoke(cli, ["library", "impact", "U1", "--set", "eccn=banana",
                                    "--db", store])  # fmt: skip
     assert bad.exit_code == 2 and "not an ECCN" in bad.output
+
+
+def test_impact_says_when_today_is_not_what_the_run_stored(
+    bom: Path, store: str, tmp_path: Path
+) -> None:
+    """The library changed since the run: "before" is today's analysis, and where its verdict
+    is not the stored one the impact says so, so the stored verdict is never taken for it."""
+    api.analyze(bom, destinations=["CN"], as_of=DAY, db=store)  # U1 3A001.a.7: subject
+    fix = write(tmp_path / "fix.csv", [["Part Number", "ECCN"], ["U1", "EAR99"]])
+    api.library_import([fix], db=store)
+    r = api.library_impact("U1", set_values=["eccn=EAR99"], db=store).to_dict()
+    (p,) = r["products"]
+    assert p["stored_differs"] == [{"country": "CN", "stored": "subject", "today": "not-subject"}]
+    assert p["verdict_changes"] == []  # already EAR99 today: the change moves nothing
+    out = CliRunner().invoke(cli, ["library", "impact", "U1", "--set", "eccn=EAR99", "--db", store])
+    assert "CN: the run stored subject; analysed today it is not-subject" in out.output
 
 
 def test_stored_document_and_rows(bom: Path, store: str) -> None:
@@ -310,6 +327,7 @@ def test_snapshot_path_gives_the_same_document(
     plain = doc()
     used: list[bool] = []
     real = snapshot.read_snapshot
+
     def counted(conn: object) -> object:
         used.append(True)
         return real(conn)  # type: ignore[arg-type]

@@ -4,9 +4,11 @@ one part's values move?
 The latest stored run of each BOM (by its input files) whose parts include ``PN`` is analysed
 again from its files, with the library filling what the BOM leaves empty as ``analyze --db``
 does and the run's own options and rules date, once as the values stand and once with the
-change; each product × destination whose verdict moves is listed. A BOM whose files are gone
-or differ from the run's (SHA-256) is listed as not evaluated: the answer is never guessed
-from an out-of-date record.
+change; each product × destination whose verdict moves is listed. "Before" is that analysis
+of today (the library as it stands, this bomtrace): where its verdict is not the one the run
+stored, the product says so (``stored_differs``), so that the stored verdict is never taken
+for today's. A BOM whose files are gone or differ from the run's (SHA-256) is listed as not
+evaluated: the answer is never guessed from an out-of-date record.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from bomtrace.graph.load import load_graph
 from bomtrace.library.fill import LibraryLookup
 from bomtrace.library.records import ImpactResult
 from bomtrace.library.runs import run_parts
-from bomtrace.library.schema import runs
+from bomtrace.library.schema import run_results, runs
 
 
 def _sha256(path: str) -> str | None:
@@ -91,6 +93,7 @@ def _evaluate(
     before = analyze(graph, assemblies=False, **kw)
     after = analyze(graph, assemblies=False, what_if=[f"{part}:{s}" for s in set_values], **kw)
     rows = verdict_changes(before.products, after.products, only=set(held))
+    stored = _stored_verdicts(engine, run_id)
     out = []
     for product in held:
         mine = [x for x in rows if x["product"] == product]
@@ -102,9 +105,23 @@ def _evaluate(
                 "ruleset_as_of": before.ruleset["as_of"],
                 "verdicts": mine,
                 "verdict_changes": [x for x in mine if x["flips"]],
+                "stored_differs": [
+                    {"country": x["country"], "stored": got, "today": x["verdict_from"]}
+                    for x in mine
+                    if (got := stored.get((product, x["country"]))) is not None
+                    and got != x["verdict_from"]
+                ],
             }
         )
     return out
+
+
+def _stored_verdicts(engine: Engine, run_id: int) -> dict[tuple[str, str], str]:
+    """(product, destination) → the verdict the run stored."""
+    c = run_results.c
+    q = select(c.product, c.destination, c.verdict).where(c.run_id == run_id)
+    with engine.connect() as conn:
+        return {(r.product, r.destination): r.verdict for r in conn.execute(q)}
 
 
 __all__ = ["impact"]

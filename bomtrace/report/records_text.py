@@ -46,6 +46,11 @@ def render_impact(d: dict[str, Any]) -> str:
             f"{p['product']}  (run {p['run_id']}, rules as of {p['ruleset_as_of']}; "
             f"{', '.join(str(i) for i in p['inputs'])})"
         )
+        for x in p.get("stored_differs") or []:
+            lines.append(
+                f"  {x['country']}: the run stored {x['stored']}; analysed today it is "
+                f"{x['today']} (the library or bomtrace changed since)"
+            )
         if not p["verdict_changes"]:
             lines.append("  no verdict moves")
         for v in p["verdict_changes"]:
