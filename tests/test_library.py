@@ -169,6 +169,7 @@ def test_concurrent_imports_lose_nothing(tmp_path: Path, db: str) -> None:
     costs = [h for h in shared if h.field == "unit_cost"]
     assert len(costs) == 4
     assert [h.old for h in costs[1:]] == [h.new for h in costs[:-1]]
+    assert_snapshot_is_parts(db)
 
 
 def _with_password(db: str) -> tuple[str, list[str]]:
@@ -230,6 +231,36 @@ def test_concurrent_imports_into_a_new_library(tmp_path: Path, db: str) -> None:
         ids = pool.map(_import_worker, [(f, str(db)) for f in files])
     assert sorted(ids) == [1, 2, 3]
     assert count(db, parts) == 150
+    assert_snapshot_is_parts(db)
+
+
+def assert_snapshot_is_parts(db: str) -> None:
+    """A snapshot that says it is of the library's state (after imports at once) holds the
+    ``parts`` table's values; one that does not is not used."""
+    from sqlalchemy import select
+
+    from bomtrace.library.schema import PART_FIELDS
+    from bomtrace.library.snapshot import read_snapshot
+
+    engine = open_library(db)
+    try:
+        with engine.connect() as conn:
+            frame = read_snapshot(conn)
+            rows = {r.part_number: r for r in conn.execute(select(parts))}
+    finally:
+        engine.dispose()
+    if frame is None:  # stale: on SQLite imports are one after the other, so never
+        assert "://" in db
+        return
+    assert sorted(frame["part_number"].tolist()) == sorted(rows)
+    for f in PART_FIELDS:
+        if f not in frame.columns:
+            assert all(getattr(r, f) is None for r in rows.values()), f
+            continue
+        got = dict(zip(frame["part_number"].tolist(), frame[f].tolist(), strict=True))
+        for pn, r in rows.items():
+            v = got[pn]
+            assert (None if v is None or v != v else v) == getattr(r, f), (pn, f)
 
 
 def test_the_other_commands_do_not_import_the_database_layer() -> None:

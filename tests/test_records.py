@@ -399,6 +399,94 @@ def test_snapshot_of_repeated_values_gives_the_same_document(
     )
 
 
+def _snapshot_view(store: str) -> dict[str, dict[str, Any]]:
+    """Per part, the snapshot's values and each value's source, as analyze --db reads them."""
+    from bomtrace.library import open_library, snapshot
+    from bomtrace.library.schema import PART_FIELDS
+
+    engine = open_library(store)
+    try:
+        with engine.connect() as conn:
+            frame = snapshot.read_snapshot(conn)
+    finally:
+        engine.dispose()
+    assert frame is not None
+    refs = frame.attrs[snapshot.SOURCES]
+    out: dict[str, dict[str, Any]] = {}
+    for i, pn in enumerate(frame["part_number"].tolist()):
+        got: dict[str, Any] = {}
+        for f in PART_FIELDS:
+            if f in frame.columns:
+                v = frame[f].iloc[i]
+                if not pd.isna(v):
+                    got[f] = v
+            if f"{f}:src" in frame.columns and frame[f"{f}:src"].iloc[i] >= 0:
+                got[f"{f}:source"] = (
+                    *refs[frame[f"{f}:src"].iloc[i]],
+                    int(frame[f"{f}:row"].iloc[i]),
+                )
+        out[pn] = got
+    return out
+
+
+def test_imports_update_the_snapshot_as_a_rebuild_would(
+    library_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An import replaces only the parts it wrote in the snapshot (the first: in an empty
+    one); the snapshot is then the one made again from ``parts`` (values and sources). A
+    snapshot that is not of the state before the import (a part added by hand) is made
+    again."""
+    from datetime import datetime
+
+    from sqlalchemy import insert
+
+    from bomtrace.library import open_library, snapshot
+    from bomtrace.library.schema import parts
+
+    rebuilt: list[bool] = []
+    real = snapshot._from_parts
+
+    def counted(conn: Any) -> Any:
+        rebuilt.append(True)
+        return real(conn)
+
+    monkeypatch.setattr(snapshot, "_from_parts", counted)
+    lib = [["Part Number", "ECCN", "Country of Origin", "Unit Cost", "UOM"]]
+    lib += [[f"P{i}", "EAR99" if i % 2 else "5A992", "JP", str(i), "EA"] for i in range(30)]
+    api.library_import([write(tmp_path / "a.csv", lib)], db=library_db)
+    assert rebuilt == []  # the first import: from an empty snapshot
+    changes = [["Part Number", "ECCN", "Description", "Made with US equipment"],
+               ["P3", "3A991", "new text", "yes"], ["P40", "EAR99", "", "no"],
+               ["P5", "EAR99", "", ""]]  # fmt: skip
+    api.library_import([write(tmp_path / "b.csv", changes)], db=library_db)
+    api.library_import([write(tmp_path / "c.csv", [["Part Number", "UOM"], ["P7", "PCS"]])],
+                       db=library_db)  # fmt: skip
+    assert rebuilt == []  # both updated in place
+    updated = _snapshot_view(library_db)
+    assert updated["P3"]["eccn"] == "3A991" and updated["P3"]["made_with_us_equipment"]
+    assert updated["P3"]["eccn:source"][0].endswith("b.csv")
+    assert updated["P3"]["eccn:source"][-1] == 2 and updated["P7"]["uom"] == "PCS"
+    assert len(updated) == 31
+    engine = open_library(library_db)
+    try:
+        with engine.begin() as conn:
+            snapshot.write_snapshot(conn, datetime(2026, 1, 1))  # made again from parts
+    finally:
+        engine.dispose()
+    assert _snapshot_view(library_db) == updated
+    engine = open_library(library_db)
+    try:
+        with engine.begin() as conn:  # behind bomtrace's back: the snapshot is stale
+            conn.execute(insert(parts).values(part_number="ZZ-HAND", eccn="EAR99"))
+    finally:
+        engine.dispose()
+    rebuilt.clear()
+    api.library_import([write(tmp_path / "d.csv", [["Part Number", "UOM"], ["P8", "KG"]])],
+                       db=library_db)  # fmt: skip
+    assert rebuilt == [True]
+    assert _snapshot_view(library_db)["ZZ-HAND"] == {"eccn": "EAR99"}
+
+
 def test_head_constant_is_alembics_head() -> None:
     """A library at ``HEAD`` is opened without Alembic: the constant must be the newest
     migration."""

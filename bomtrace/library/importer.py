@@ -40,7 +40,7 @@ from bomtrace.issues import Issue, IssueCode, IssueLog
 from bomtrace.library.db import chunks
 from bomtrace.library.results import Change, LibraryImport
 from bomtrace.library.schema import PART_FIELDS, imports, part_history, parts
-from bomtrace.library.snapshot import write_snapshot
+from bomtrace.library.snapshot import Written, lock_snapshot, write_snapshot
 
 #: part numbers per ``IN (...)`` query
 _CHUNK = 500
@@ -238,14 +238,15 @@ def _import_once(
         ).inserted_primary_key
         assert key is not None
         import_id = int(key[0])
+        base = lock_snapshot(conn)  # imports bring the snapshot up to date one at a time
         existing = _existing(conn, sorted(values))
         # dated once the rows are locked: a change is never dated before the one it follows
         when = now or utc_now()
         added, changed, changes = _plan(values, existing, when, import_id)
-        _write_parts(conn, values, existing, added, changed, when, changes)
+        written = _write_parts(conn, values, existing, added, changed, when, changes)
         _write_history(conn, changes)
         conn.execute(update(imports).where(imports.c.id == import_id).values(finished_at=utc_now()))
-        write_snapshot(conn, when)
+        write_snapshot(conn, when, base, written)
     return import_id, added, changed, changes
 
 
@@ -312,19 +313,23 @@ def _write_parts(
     changed: list[str],
     when: datetime,
     changes: list[Change],
-) -> None:
+) -> dict[str, Written]:
+    """Insert the added parts and update the changed ones; each one's values and sources as
+    written."""
     src: dict[str, dict[str, Any]] = {}
     for c in changes:  # where each changed value came from, beside the value (``sources``)
         src.setdefault(c.part_number, {})[c.field] = c.source()
-
-    def sources(pn: str) -> str:
-        old = existing.get(pn, {}).get("sources")
-        return json.dumps((json.loads(old) if old else {}) | src.get(pn, {}))
-
+    written: dict[str, Written] = {}
+    for pn in added + changed:
+        old = existing.get(pn, {})
+        mine = values[pn]
+        row = {f: (mine[f].value if f in mine else old.get(f)) for f in PART_FIELDS}
+        text = old.get("sources")
+        written[pn] = (row, (json.loads(text) if text else {}) | src.get(pn, {}))
     if added:
         rows = [
-            {"part_number": pn, "updated_at": when, "sources": sources(pn)}
-            | {f: (values[pn][f].value if f in values[pn] else None) for f in PART_FIELDS}
+            {"part_number": pn, "updated_at": when, "sources": json.dumps(written[pn][1])}
+            | dict(written[pn][0])
             for pn in added
         ]
         conn.execute(insert(parts), rows)
@@ -338,14 +343,12 @@ def _write_parts(
             )
         )
         rows = [
-            {"pn": pn, "v_sources": sources(pn)}
-            | {
-                f"v_{f}": (values[pn][f].value if f in values[pn] else existing[pn][f])
-                for f in PART_FIELDS
-            }
+            {"pn": pn, "v_sources": json.dumps(written[pn][1])}
+            | {f"v_{f}": v for f, v in written[pn][0].items()}
             for pn in changed
         ]
         conn.execute(stmt, rows)
+    return written
 
 
 def _write_history(conn: Connection, changes: list[Change]) -> None:
