@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 import pandas as pd
 from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -38,7 +39,7 @@ from bomtrace.io.table import BOOLEAN_FIELDS, NUMERIC_FIELDS, BomTable
 from bomtrace.io.values import parse_flags, parse_numbers
 from bomtrace.issues import Issue, IssueCode, IssueLog
 from bomtrace.library.db import chunks
-from bomtrace.library.results import Change, LibraryImport
+from bomtrace.library.results import Change, LibraryImport, source, stamp
 from bomtrace.library.schema import PART_FIELDS, imports, part_history, parts
 from bomtrace.library.snapshot import Written, lock_snapshot, write_snapshot
 
@@ -317,8 +318,9 @@ def _write_parts(
     """Insert the added parts and update the changed ones; each one's values and sources as
     written."""
     src: dict[str, dict[str, Any]] = {}
+    at = stamp(when)  # every change of an import is of its time
     for c in changes:  # where each changed value came from, beside the value (``sources``)
-        src.setdefault(c.part_number, {})[c.field] = c.source()
+        src.setdefault(c.part_number, {})[c.field] = source(c.file, c.sheet, c.row, at, c.import_id)
     written: dict[str, Written] = {}
     for pn in added + changed:
         old = existing.get(pn, {})
@@ -360,8 +362,8 @@ def _write_history(conn: Connection, changes: list[Change]) -> None:
             {
                 "part_number": c.part_number,
                 "field": c.field,
-                "old": None if c.old is None else json.dumps(c.old),
-                "new": json.dumps(c.new),
+                "old": None if c.old is None else orjson.dumps(c.old).decode(),
+                "new": orjson.dumps(c.new).decode(),
                 "source_file": c.file,
                 "source_sheet": c.sheet,
                 "source_row": c.row,

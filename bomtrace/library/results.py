@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -14,6 +15,7 @@ import pandas as pd
 from bomtrace.issues import Issue
 
 
+@lru_cache(maxsize=4096)  # an import's millions of changes share one time
 def stamp(when: datetime | None) -> str | None:
     """A stored UTC time as ISO text with ``Z``.
 

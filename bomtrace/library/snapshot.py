@@ -199,14 +199,19 @@ def _provenance_columns(
     index: dict[tuple[Any, ...], int] = {tuple(r): i for i, r in enumerate(refs or [])}
     src: dict[str, np.ndarray] = {}
     row: dict[str, np.ndarray] = {}
-    n = len(sources)
-    for i, per_field in enumerate(sources):
-        for f, s in per_field.items():
-            if f not in src:
-                src[f], row[f] = np.full(n, -1, np.int32), np.full(n, -1, np.int32)
-            key = (s.get("file"), s.get("sheet"), s.get("changed_at"), s.get("import_id"))
-            src[f][i] = index.setdefault(key, len(index))
-            row[f][i] = -1 if s.get("row") is None else int(s["row"])
+    fields = dict.fromkeys(f for per_field in sources for f in per_field)
+    for f in fields:  # field by field: each part's source of it, then its index and row
+        got = [per_field.get(f) for per_field in sources]
+        src[f] = np.array(
+            [-1 if s is None else index.setdefault(
+                (s.get("file"), s.get("sheet"), s.get("changed_at"), s.get("import_id")),
+                len(index)) for s in got],
+            dtype=np.int32,
+        )  # fmt: skip
+        row[f] = np.array(
+            [-1 if s is None or s.get("row") is None else int(s["row"]) for s in got],
+            dtype=np.int32,
+        )
     out: dict[str, pa.Array] = {}
     for f in src:
         out[f"{f}:src"], out[f"{f}:row"] = pa.array(src[f]), pa.array(row[f])
