@@ -17,11 +17,14 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import URL, Engine, create_engine, make_url, text
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
 from bomtrace.errors import UsageError
+
+T = TypeVar("T")
 
 #: the environment variable naming the library when ``--db`` is not given
 DB_ENV = "BOMTRACE_DB"
@@ -155,8 +158,9 @@ def opened(db: str | os.PathLike[str] | None = None) -> Iterator[Engine]:
         engine.dispose()
 
 
-def chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
-    """``items`` in pieces of ``size``: part numbers per parameterised ``IN (...)`` query."""
+def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    """``items`` in pieces of ``size``: part numbers per parameterised ``IN (...)`` query,
+    rows per insert."""
     for i in range(0, len(items), size):
         yield items[i : i + size]
 

@@ -45,6 +45,8 @@ from bomtrace.library.snapshot import Written, lock_snapshot, write_snapshot
 
 #: part numbers per ``IN (...)`` query
 _CHUNK = 500
+#: history rows per insert
+_HISTORY_CHUNK = 50_000
 #: times an import's transaction is tried when it collides with another import
 TRIES = 5
 #: SQLSTATEs of a transaction the server rolled back and that may succeed when run again:
@@ -354,22 +356,23 @@ def _write_parts(
 
 
 def _write_history(conn: Connection, changes: list[Change]) -> None:
-    if not changes:
-        return
-    conn.execute(
-        insert(part_history),
-        [
-            {
-                "part_number": c.part_number,
-                "field": c.field,
-                "old": None if c.old is None else orjson.dumps(c.old).decode(),
-                "new": orjson.dumps(c.new).decode(),
-                "source_file": c.file,
-                "source_sheet": c.sheet,
-                "source_row": c.row,
-                "changed_at": c.changed_at,
-                "import_id": c.import_id,
-            }
-            for c in changes
-        ],
-    )
+    """One history row per change, inserted a chunk at a time (the rows of a half-million-part
+    import are not all held at once)."""
+    for chunk in chunks(changes, _HISTORY_CHUNK):
+        conn.execute(
+            insert(part_history),
+            [
+                {
+                    "part_number": c.part_number,
+                    "field": c.field,
+                    "old": None if c.old is None else orjson.dumps(c.old).decode(),
+                    "new": orjson.dumps(c.new).decode(),
+                    "source_file": c.file,
+                    "source_sheet": c.sheet,
+                    "source_row": c.row,
+                    "changed_at": c.changed_at,
+                    "import_id": c.import_id,
+                }
+                for c in chunk
+            ],
+        )
