@@ -372,24 +372,31 @@ def test_concurrent_imports_of_the_same_new_parts_lose_nothing(tmp_path: Path, d
         assert all(h.old is None for h in got.history)
 
 
+def request_sheet(tmp_path: Path, lines: str) -> Path:
+    """The workbook ``suppliers --request-sheet`` writes for a BOM of these ``lines`` (Level,
+    Part Number, Description, Qty, Unit Cost, Country of Origin, ECCN, Supplier)."""
+    bom = tmp_path / "bom.csv"
+    head = "Level,Part Number,Description,Qty,Unit Cost,Country of Origin,ECCN,Supplier\n"
+    bom.write_text(head + lines, encoding="utf-8")
+    req = tmp_path / "requests.xlsx"
+    res = CliRunner().invoke(cli, ["suppliers", str(bom), "-d", "CN", "--request-sheet", str(req)])
+    assert res.exit_code in (0, 1) and req.exists(), res.output  # 1: missing data flagged
+    return req
+
+
 def test_a_filled_in_request_sheet_imports(tmp_path: Path, db: str) -> None:
     """The workbook ``suppliers --request-sheet`` writes, filled in by the suppliers (answers in
     'Your answer'; one adds a 'US content' column): each answer lands on its part and field,
     converted as the readers convert it, with the answer's sheet and row."""
     from openpyxl import load_workbook
 
-    bom = tmp_path / "bom.csv"
-    bom.write_text(
-        "Level,Part Number,Description,Qty,Unit Cost,Country of Origin,ECCN,Supplier\n"
+    req = request_sheet(
+        tmp_path,
         "0,RTR-100,Router,1,,CN,5A991,\n"
         "1,IC-FPGA-7,FPGA,1,100,US,,Acme Inc\n"
         "1,PWR-REG-3,Regulator,2,3,,EAR99,Acme Inc\n"
         "1,CON-0042,Connector,4,1,,,Beta Ltd\n",
-        encoding="utf-8",
     )
-    req = tmp_path / "requests.xlsx"
-    res = CliRunner().invoke(cli, ["suppliers", str(bom), "-d", "CN", "--request-sheet", str(req)])
-    assert res.exit_code in (0, 1) and req.exists(), res.output  # 1: missing data flagged
     answers = {
         ("IC-FPGA-7", "eccn"): "3a001.a.7",
         ("PWR-REG-3", "country_of_origin"): "Malaysia",
@@ -442,16 +449,11 @@ def test_a_request_sheet_of_short_part_numbers_imports_to_those_parts(
     once read as '(no part number) Cap' and the answers lost)."""
     from openpyxl import load_workbook
 
-    bom = tmp_path / "bom.csv"
-    bom.write_text(
-        "Level,Part Number,Description,Qty,Unit Cost,Country of Origin,ECCN,Supplier\n"
+    req = request_sheet(
+        tmp_path,
         "0,P1,Router,1,,CN,5A991,\n1,U1,FPGA,1,100,US,,Acme Inc\n"
         "1,R1,Connector,4,1,,,Beta Ltd\n1,C12,Cap,4,1,,,Beta Ltd\n",
-        encoding="utf-8",
     )
-    req = tmp_path / "requests.xlsx"
-    res = CliRunner().invoke(cli, ["suppliers", str(bom), "-d", "CN", "--request-sheet", str(req)])
-    assert req.exists(), res.output
     wb = load_workbook(req)
     for ws in wb.worksheets:
         for row in ws.iter_rows(min_row=6):

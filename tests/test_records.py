@@ -345,13 +345,27 @@ def test_snapshot_path_gives_the_same_document(
     assert doc() == plain
 
 
+def _read_snapshot(store: str) -> pd.DataFrame:
+    """The library's snapshot as analyze --db reads it (it must be of the library's state)."""
+    from bomtrace.library import open_library, snapshot
+
+    engine = open_library(store)
+    try:
+        with engine.connect() as conn:
+            frame = snapshot.read_snapshot(conn)
+    finally:
+        engine.dispose()
+    assert frame is not None
+    return frame
+
+
 def test_snapshot_of_repeated_values_gives_the_same_document(
     library_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Texts of few distinct values are dictionary-encoded in the snapshot and read as
     categoricals (compared and tested for presence by their codes): the document, filled
     values, their sources and every disagreement, is the one the row-by-row read gives."""
-    from bomtrace.library import fill, open_library, snapshot
+    from bomtrace.library import fill
 
     eccns, origins = ["EAR99", "5A992", "3A991", ""], ["US", "JP", "CN"]
     lib = [["Part Number", "ECCN", "Country of Origin", "Unit Cost", "Description", "UOM"]]
@@ -378,13 +392,7 @@ def test_snapshot_of_repeated_values_gives_the_same_document(
         return r.to_dict()
 
     plain = doc()
-    engine = open_library(library_db)
-    try:
-        with engine.connect() as conn:
-            frame = snapshot.read_snapshot(conn)
-    finally:
-        engine.dispose()
-    assert frame is not None
+    frame = _read_snapshot(library_db)
     assert all(isinstance(frame[f].dtype, pd.CategoricalDtype) for f in ("eccn", "uom"))
     monkeypatch.setattr(fill, "SCAN_FROM", 1)
     assert doc() == plain
@@ -401,16 +409,10 @@ def test_snapshot_of_repeated_values_gives_the_same_document(
 
 def _snapshot_view(store: str) -> dict[str, dict[str, Any]]:
     """Per part, the snapshot's values and each value's source, as analyze --db reads them."""
-    from bomtrace.library import open_library, snapshot
+    from bomtrace.library import snapshot
     from bomtrace.library.schema import PART_FIELDS
 
-    engine = open_library(store)
-    try:
-        with engine.connect() as conn:
-            frame = snapshot.read_snapshot(conn)
-    finally:
-        engine.dispose()
-    assert frame is not None
+    frame = _read_snapshot(store)
     refs = frame.attrs[snapshot.SOURCES]
     out: dict[str, dict[str, Any]] = {}
     for i, pn in enumerate(frame["part_number"].tolist()):
