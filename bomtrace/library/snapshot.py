@@ -134,9 +134,24 @@ def _from_parts(conn: Connection) -> tuple[pa.Table, list[list[Any]], tuple[int,
     data: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else [() for _ in names]
     columns = {"part_number": pa.array(data[0], type=pa.string())}
     for f, c in zip(PART_FIELDS, data[1 : 1 + len(PART_FIELDS)], strict=True):
-        columns[f] = pa.array(c, type=_arrow_type(f), from_pandas=True)
+        columns[f] = _array(c, _arrow_type(f))
     refs, prov = _provenance_columns([orjson.loads(t) if t else {} for t in data[-2]])
     return pa.table(columns | prov), refs, (n_imports, len(rows))
+
+
+def _array(values: Sequence[Any], kind: pa.DataType) -> pa.Array:
+    """A column of values as ``parts`` holds them; a text column with a value of another type
+    (which the readers do not give, but a database can hold) keeps it as text.
+
+    >>> _array(["a", 1.5, None], pa.string()).to_pylist()
+    ['a', '1.5', None]
+    """
+    try:
+        return pa.array(values, type=kind, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        if kind != pa.string():
+            raise
+        return pa.array([None if v is None else str(v) for v in values], type=kind)
 
 
 def _updated(
@@ -146,7 +161,7 @@ def _updated(
     pns = sorted(written)
     columns = {"part_number": pa.array(pns, type=pa.string())}
     for f in PART_FIELDS:
-        columns[f] = pa.array([written[p][0].get(f) for p in pns], type=_arrow_type(f))
+        columns[f] = _array([written[p][0].get(f) for p in pns], _arrow_type(f))
     refs, prov = _provenance_columns([written[p][1] for p in pns], refs)
     new = pa.table(columns | prov)
     old = table.filter(pc.invert(pc.is_in(table["part_number"], value_set=columns["part_number"])))
