@@ -77,7 +77,11 @@ class LibraryImport:
     changes: list[Change]
     issues: list[Issue] = field(default_factory=list)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, replaced_only: bool = False) -> dict[str, Any]:
+        """The import as plain data; with ``replaced_only``, only the changes of a value the
+        library had (what the text report lists; a first import of a large master has
+        millions of new values)."""
+        changes = [c for c in self.changes if c.old is not None] if replaced_only else self.changes
         return {
             "import_id": self.import_id,
             "files": self.files,
@@ -85,7 +89,7 @@ class LibraryImport:
             "parts_added": len(self.parts_added),
             "parts_changed": len(self.parts_changed),
             "parts_unchanged": self.parts_read - len(self.parts_added) - len(self.parts_changed),
-            "changes": [c.to_dict() for c in self.changes],
+            "changes": [c.to_dict() for c in changes],
             "issues": [i.to_dict() for i in self.issues],
         }
 

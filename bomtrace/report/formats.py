@@ -140,7 +140,7 @@ def _diff_table(result: Any, out: Any) -> Output:
 def _library_import_table(result: Any, out: Any) -> Output:
     from bomtrace.report.library_text import render_library_import
 
-    return render_library_import(result.to_dict())
+    return render_library_import(result.to_dict(replaced_only=True))
 
 
 def _library_show_table(result: Any, out: Any) -> Output:
