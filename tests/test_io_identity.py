@@ -307,22 +307,27 @@ def test_headerless_line_numbers_and_prices_are_not_counts(write_csv: WriteCsv) 
 def test_designator_like_part_numbers_stay_when_no_other_column_has_part_numbers(
     write_csv: WriteCsv,
 ) -> None:
-    """Short part numbers (U1, R7) look like designators: the part number is read from another
-    column only when that column holds something on most lines; otherwise the values stay
-    part numbers, with a warning that says so (never every line keyed by its name)."""
-    p = write_csv("short.csv", "Part Number,Description,MPN,Qty\nU1,FPGA,,1\nR7,Res,,2\n"
-                  "C12,Cap,,3\nU2,DSP,,1\n")  # fmt: skip
-    t = read_bom(p)
-    assert t.lines["part_number"].tolist()[-4:] == ["U1", "R7", "C12", "U2"]  # under 'short'
-    [note] = _notes(t)
-    assert "Column A 'Part Number' looks like it holds reference designators" in note
-    assert "--column part_number=HEADER" in note
-    assert (
-        "reference_designators" not in t.lines.columns
-        or t.lines["reference_designators"].isna().all()
-    )
-    q = write_csv("refs.csv", "Part Number,Description,MPN,Qty\nU1,FPGA,XC7A35T,1\n"
-                  "R7,Res,RC0603-10K,2\nC12,Cap,,3\nU2,DSP,TMS320,1\n")  # fmt: skip
-    t = read_bom(q)  # an MPN on most lines: the designators' column is not the key
+    """Short part numbers (U1, R7) look like designators. A column headed "Part Number" itself
+    is believed; under another part-number header, the part number is read from another
+    column only when that column holds something on most lines. Kept values come with a
+    warning that says so (never every line keyed by its name)."""
+    rows = "U1,FPGA,{},1\nR7,Res,{},2\nC12,Cap,,3\nU2,DSP,{},1\n"
+    for head in ("Part Number", "Part No."):
+        p = write_csv("short.csv", f"{head},Description,MPN,Qty\n" + rows.format("", "", ""))
+        t = read_bom(p)
+        assert t.lines["part_number"].tolist()[-4:] == ["U1", "R7", "C12", "U2"]  # under 'short'
+        [note] = _notes(t)
+        assert f"Column A '{head}' looks like it holds reference designators" in note
+        assert "--column part_number=HEADER" in note
+        assert (
+            "reference_designators" not in t.lines.columns
+            or t.lines["reference_designators"].isna().all()
+        )
+    mpns = rows.format("XC7A35T", "RC0603-10K", "TMS320")
+    t = read_bom(write_csv("named.csv", "Part Number,Description,MPN,Qty\n" + mpns))
+    assert t.lines["part_number"].tolist()[-4:] == ["U1", "R7", "C12", "U2"]
+    assert "as its header says" in _notes(t)[0]
+    t = read_bom(write_csv("refs.csv", "Part No.,Description,MPN,Qty\n" + mpns))
+    # an MPN on most lines, under a weaker header: the designators' column is not the key
     assert t.lines["part_number"].tolist()[-4:-2] == ["XC7A35T", "RC0603-10K"]
     assert any("holds reference designators, not part numbers" in n for n in _notes(t))

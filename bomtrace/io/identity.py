@@ -242,20 +242,24 @@ def choose(
             if designator_lists(body)
             else None
         )
-        # designators instead of part numbers: the column read instead must hold something on
-        # most of these lines (short part numbers such as U1 or R7 look like designators, and an
-        # empty MPN column would key every line by its name); line numbers never are part numbers
+        # designators instead of part numbers: short part numbers such as U1 or R7 look like
+        # designators, so a column headed "Part Number" itself is believed, and another column
+        # is read instead only when it holds something on most of these lines (an empty MPN
+        # column would key every line by its name); line numbers never are part numbers
         new_at: int | None = 0
+        named = header_key(cells[pn]) == "partnumber"
         if why == "reference designators":
-            new_at = next((k for k, j in enumerate(ranked) if _fills(raw, idx, j, body)), None)
+            new_at = None if named else next(
+                (k for k, j in enumerate(ranked) if _fills(raw, idx, j, body)), None
+            )  # fmt: skip
         if why is not None and new_at is None:
+            since = "as its header says" if named else "as no other column holds part numbers"
             plan.notes.append(
                 (
                     "key-column",
-                    f"Column {raw.columns[pn]} '{cells[pn]}' looks like it holds {why}, but no "
-                    "other column holds part numbers on these lines: its values are read as "
-                    "part numbers. If they are not, name the part-number column with --column "
-                    "part_number=HEADER.",
+                    f"Column {raw.columns[pn]} '{cells[pn]}' looks like it holds {why}; its "
+                    f"values are read as part numbers, {since}. If they are not, name the "
+                    "part-number column with --column part_number=HEADER.",
                     pn,
                 )
             )

@@ -55,6 +55,17 @@ _RETRY_STATES = frozenset({"40001", "40P01"})
 #: the columns of a request sheet (bomtrace/report/request_sheet.py) naming the fact asked and
 #: holding the supplier's answer, as the readers keep headers that are no field
 FACT_COLUMN, ANSWER_COLUMN = "x:Fact", "x:Your answer"
+#: the request sheet's columns an import reads (the answers) or has no use for (the question)
+_REQUEST_COLUMNS = (FACT_COLUMN, ANSWER_COLUMN, "x:Question", "x:Qty used")
+#: what the readers note of a request sheet's columns, which bomtrace wrote itself
+_REQUEST_NOTES = frozenset({IssueCode.UNMAPPED_COLUMN, IssueCode.KEY_COLUMN})
+#: what the readers say of a BOM's structure and quantities, which the library does not keep
+_NOT_FOR_LIBRARY = frozenset({
+    IssueCode.PRODUCT_ADDED, IssueCode.SHEETS_COMBINED, IssueCode.BUILD_QUANTITY,
+    IssueCode.PLACEMENTS_GROUPED, IssueCode.QUANTITY_UNIT, IssueCode.QUANTITY_FROM_DESIGNATORS,
+    IssueCode.DESIGNATOR_MISMATCH, IssueCode.DO_NOT_POPULATE, IssueCode.UNDEFINED_PART,
+    IssueCode.UNUSED_MASTER_PART, IssueCode.DUPLICATE_EDGE,
+})  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -199,12 +210,40 @@ def _conflict(
     )
 
 
+def for_library(table: BomTable) -> list[Issue]:
+    """The readers' issues that concern a parts library: not those about a BOM's structure and
+    quantities (a product named from the file, sheets read as one product, a build quantity,
+    placements merged, the column read as the quantity, BOM lines and parts-master rows that do
+    not match), which it does not keep, nor notes on
+    a request sheet's own columns (its answers are read; its "Part Number" column holds the
+    part numbers bomtrace wrote, even short ones that look like designators)."""
+    quantity = {(f, s, c) for (f, s, fld), c in table.column_letters.items() if fld == "quantity"}
+    request = {
+        (f, s, c)
+        for (f, s, fld), c in table.column_letters.items()
+        if fld in (*_REQUEST_COLUMNS, "part_number")
+        and (f, s, FACT_COLUMN) in table.column_letters
+        and (f, s, ANSWER_COLUMN) in table.column_letters
+    }
+    out = []
+    for i in table.issues:
+        at = (i.file, i.sheet, i.column)
+        if i.code in _NOT_FOR_LIBRARY:
+            continue
+        if i.code == IssueCode.KEY_COLUMN and at in quantity:
+            continue
+        if i.code in _REQUEST_NOTES and at in request:
+            continue
+        out.append(i)
+    return out
+
+
 def import_table(
     engine: Engine, table: BomTable, *, now: datetime | None = None, log: IssueLog | None = None
 ) -> LibraryImport:
     """Upsert the parts of ``table`` into the library in one transaction (see the module)."""
     log = log or IssueLog()
-    log.extend(table.issues)
+    log.extend(for_library(table))
     values = part_values(table, log)
     files = [{"file": s.path, "sha256": s.sha256} for s in table.sources]
     files = list({(f["file"], f["sha256"]): f for f in files}.values())  # a file's sheets once
