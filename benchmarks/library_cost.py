@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The cost of ``analyze --db`` on the 1M-edge case: the parts library filling what the BOM
-leaves empty, checking what it gives, and storing the run.
+leaves empty, checking what it gives, and storing the run; and the time of a one-part import
+into that library.
 
 The parent-child data set (``e1m``: 1M edges, 535k parts, made by ``benchmarks/gen.py``) is
 read with a copy of its parts master in which every tenth part has lost its ECCN and country
@@ -9,7 +10,8 @@ of origin (``*_parts_gaps.csv``). The library is the full parts master, imported
 ``REPEAT`` times each: ``analyze`` without the library, with ``--db --no-record`` (fill-in
 only) and with ``--db`` (fill-in and run record), one process per run (``python -m bomtrace``,
 ``--format json -o``), wall time from ``os.wait4``. Reported: medians and their ratios to the
-run without the library (target: at most 1.25).
+run without the library (target: at most 1.25). Last, two one-part imports into the library
+(a description changed, then changed back): what an import costs when the library is large.
 
 Examples::
 
@@ -72,6 +74,23 @@ def timed(cmd: list[str]) -> tuple[float, int]:
     return wall, proc.returncode
 
 
+def one_part_imports(bt: list[str], lib: Path, parts: Path) -> list[float]:
+    """Wall seconds of two one-part imports into the library: the first part's description
+    changed, then changed back (the library's values end as they were)."""
+    with parts.open(newline="", encoding="utf-8") as f:
+        r = csv.reader(f)
+        head = next(r)
+        first = next(r)
+    pn, desc = first[0], first[head.index("Description")]  # the part number comes first
+    out = []
+    for text in ("benchmark probe", desc):
+        probe = lib.with_name("one_part.csv")
+        with probe.open("w", newline="", encoding="utf-8") as g:
+            csv.writer(g).writerows([["Part Number", "Description"], [pn, text]])
+        out.append(timed([*bt, "library", "import", str(probe), "--db", str(lib)])[0])
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -120,10 +139,13 @@ def main(argv: list[str] | None = None) -> int:
         for m in MODES:
             walls[m].append(timed(cmds[m])[0])
     med = {m: statistics.median(v) for m, v in walls.items()}
+    small = one_part_imports(bt, lib, parts)
+    print(f"one-part imports into the library: {', '.join(f'{x:.2f} s' for x in small)}")
     doc: dict[str, Any] = {
         "dataset": name,
         "repeat": repeat,
         "library_import_s": import_s,
+        "one_part_import_s": [round(x, 3) for x in small],
         "results": [
             {
                 "mode": m,

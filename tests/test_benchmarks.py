@@ -169,3 +169,4 @@ def test_library_cost_benchmark_quick(tmp_path: Path) -> None:
     got = json.loads(out.read_text(encoding="utf-8"))
     assert [r["mode"] for r in got["results"]] == ["no library", "--db --no-record", "--db"]
     assert got["library_import_s"] > 0 and all(r["wall_s"] > 0 for r in got["results"])
+    assert len(got["one_part_import_s"]) == 2 and all(x > 0 for x in got["one_part_import_s"])
