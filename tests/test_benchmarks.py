@@ -137,18 +137,23 @@ def test_stages_script_runs_every_stage(tiny: dict[str, Any], tmp_path: Path) ->
     assert json.loads(out.read_bytes())["products"]
 
 
-def test_portfolio_benchmark_quick(tmp_path: Path) -> None:
+def _quick(script: str, tmp_path: Path) -> dict[str, Any]:
+    """What ``benchmarks/SCRIPT --quick -o OUT`` writes (it must succeed)."""
     import subprocess
 
-    pytest.importorskip("distributed")
-    out = tmp_path / "portfolio.json"
+    out = tmp_path / "quick.json"
     proc = subprocess.run(
-        [sys.executable, str(BENCH / "portfolio.py"), "--quick", "--data-dir", str(tmp_path),
+        [sys.executable, str(BENCH / script), "--quick", "--data-dir", str(tmp_path),
          "-o", str(out)],
         capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    got = json.loads(out.read_text(encoding="utf-8"))
+    return json.loads(out.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def test_portfolio_benchmark_quick(tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    got = _quick("portfolio.py", tmp_path)
     assert got["identical"] and got["files"] == 6
     assert [r["mode"] for r in got["results"]] == [
         "1 local worker", "2 local workers", "LocalCluster (2 workers)"
@@ -157,16 +162,7 @@ def test_portfolio_benchmark_quick(tmp_path: Path) -> None:
 
 
 def test_library_cost_benchmark_quick(tmp_path: Path) -> None:
-    import subprocess
-
-    out = tmp_path / "library_cost.json"
-    proc = subprocess.run(
-        [sys.executable, str(BENCH / "library_cost.py"), "--quick", "--data-dir", str(tmp_path),
-         "-o", str(out)],
-        capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    got = json.loads(out.read_text(encoding="utf-8"))
+    got = _quick("library_cost.py", tmp_path)
     assert [r["mode"] for r in got["results"]] == ["no library", "--db --no-record", "--db"]
     assert got["library_import_s"] > 0 and all(r["wall_s"] > 0 for r in got["results"])
     assert len(got["one_part_import_s"]) == 2 and all(x > 0 for x in got["one_part_import_s"])

@@ -20,7 +20,7 @@ from bomtrace.io import ReadOptions
 from bomtrace.issues import IssueCode, IssueLog, sort_issues
 from bomtrace.progress import ProgressCallback
 from bomtrace.rules import load_ruleset
-from bomtrace.rules.ruleset import as_date
+from bomtrace.rules.ruleset import Ruleset, as_date
 
 
 def analyze(
@@ -133,11 +133,7 @@ def analyze(
     >>> d.ratio, d.threshold, d.verdict
     (0.3, 0.25, 'subject')
     """
-    if assembly_cost not in ("rollup", "added", "total"):
-        raise UsageError(
-            f"Unknown assembly cost convention {assembly_cost!r}. Use rollup, added or total."
-        )
-    day = as_date(as_of)
+    day, ruleset = checked_rules(as_of, scenarios, destinations, assembly_cost)
     options = AnalysisOptions(
         destinations=tuple(destinations),
         all_destinations=all_destinations,
@@ -151,11 +147,6 @@ def analyze(
         made_in=country_option(made_in, "--made-in"),
     )
     changes = [parse_set(s) for s in what_if]  # PN:FIELD=VALUE, checked before reading
-    ruleset = load_ruleset(day)
-    for s in options.scenarios:
-        ruleset.scenario(s)  # fail early on unknown names
-    for d in options.destinations:
-        ruleset.destination(d)  # likewise, before the BOM is read
     read_opts = read_options(read, columns, sheet, layout)
     if read_opts.as_of is None and day is not None:
         read_opts = read_opts.with_(as_of=day)  # effectivity dates follow the rules' date
@@ -223,6 +214,27 @@ def analyze(
     elif library is not None:
         library.engine.dispose()
     return result
+
+
+def checked_rules(
+    as_of: date | str | None,
+    scenarios: Sequence[str],
+    destinations: Sequence[str],
+    assembly_cost: str,
+) -> tuple[date | None, Ruleset]:
+    """The day and the rules of ``as_of``, once the options are known good: refused (before
+    any BOM is read) are an unknown assembly-cost convention, scenario or destination."""
+    if assembly_cost not in ("rollup", "added", "total"):
+        raise UsageError(
+            f"Unknown assembly cost convention {assembly_cost!r}. Use rollup, added or total."
+        )
+    day = as_date(as_of)
+    ruleset = load_ruleset(day)
+    for s in scenarios:
+        ruleset.scenario(s)
+    for d in destinations:
+        ruleset.destination(d)
+    return day, ruleset
 
 
 def suppliers(

@@ -19,7 +19,7 @@ from typing import Any
 import orjson
 
 from bomtrace.analysis.portfolio import RANK, PortfolioResult, combine, part_exposure
-from bomtrace.api.analyze import analyze
+from bomtrace.api.analyze import analyze, checked_rules
 from bomtrace.countries import country_option
 from bomtrace.errors import BomtraceError, UsageError
 from bomtrace.io import ReadOptions
@@ -124,14 +124,7 @@ def portfolio(
     files = expand_paths(paths)
     if not files:
         raise UsageError("No BOM file to analyse: give BOM files or folders holding them.")
-    if assembly_cost not in ("rollup", "added", "total"):
-        raise UsageError(f"Unknown assembly cost convention {assembly_cost!r}.")
-    day = as_date(as_of)
-    ruleset = load_ruleset(day)
-    for s in scenarios:
-        ruleset.scenario(s)
-    for d in destinations:
-        ruleset.destination(d)
+    day, _ = checked_rules(as_of, scenarios, destinations, assembly_cost)
     country_option(made_in, "--made-in")
     options: dict[str, Any] = {
         "destinations": list(destinations),

@@ -28,6 +28,7 @@ from bomtrace.cli.options import (
     scenario_option,
     screening_list_option,
     second_incorporation_option,
+    top_option,
 )
 from bomtrace.cli.outputs import check_format, check_outputs, format_option, render
 from bomtrace.cli.runtime import read_early, warm_while_parsing
@@ -44,13 +45,7 @@ from bomtrace.cli.runtime import read_early, warm_while_parsing
 @screening_list_option
 @producers_option
 @assembly_cost_option
-@click.option(
-    "--top",
-    type=click.IntRange(0, 1000),
-    default=5,
-    show_default=True,
-    help="Top contributing parts per product and destination.",
-)
+@top_option("Top contributing parts per product and destination.")
 @click.option(
     "--no-assemblies", is_flag=True, help="Skip verdicts for foreign-made sub-assemblies."
 )

@@ -76,6 +76,13 @@ def end_user_option(help: str) -> Callable[[F], F]:
     return click.option("--end-user", metavar="NAME", help=help)
 
 
+def top_option(help: str) -> Callable[[F], F]:
+    """``--top N``: the top contributing parts listed, with the command's own help text."""
+    return click.option(
+        "--top", type=click.IntRange(0, 1000), default=5, show_default=True, help=help
+    )
+
+
 #: the parts library (``library``, ``analyze --db``, ``history``, ``show``)
 db_option = click.option(
     "--db",

@@ -212,8 +212,13 @@ def render(command: str, fmt: str, result: Any, out: str | None) -> Output:
     return _run(lambda: write(command, fmt, result, out))  # type: ignore[no-any-return]
 
 
-def emit(command: str, fmt: str, result: Any, out: str | None) -> None:
-    """Render ``result`` (:func:`render`) and write it to ``out`` or stdout."""
+def emit(
+    command: str, fmt: str, result: Any, out: str | None, *, say_written: bool = False
+) -> None:
+    """Render ``result`` (:func:`render`) and write it to ``out`` or stdout; with
+    ``say_written``, a file its writer wrote itself (xlsx) is named on stderr."""
     text = render(command, fmt, result, out)
     if text is not None:
         _emit(text, out)
+    elif say_written and fmt == "xlsx":
+        click.echo(f"Wrote {out}", err=True)

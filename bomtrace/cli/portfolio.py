@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from bomtrace.cli.common import EPILOG, _as_of, _columns, _emit, _run
+from bomtrace.cli.common import EPILOG, _as_of, _columns, _run
 from bomtrace.cli.options import (
     all_destinations_option,
     as_of_option,
@@ -20,8 +20,9 @@ from bomtrace.cli.options import (
     profile_option,
     scenario_option,
     sheet_option,
+    top_option,
 )
-from bomtrace.cli.outputs import check_format, check_outputs, format_option, render
+from bomtrace.cli.outputs import check_format, check_outputs, emit, format_option
 
 
 @click.command(name="portfolio", epilog=EPILOG)
@@ -33,13 +34,7 @@ from bomtrace.cli.outputs import check_format, check_outputs, format_option, ren
 @end_user_option("End user of the shipment (FDP rules, scenarios).")
 @assembly_cost_option
 @made_in_option
-@click.option(
-    "--top",
-    type=click.IntRange(0, 1000),
-    default=5,
-    show_default=True,
-    help="Top contributing parts per product and destination (in each file's analysis).",
-)
+@top_option("Top contributing parts per product and destination (in each file's analysis).")
 @click.option(
     "--rank",
     type=click.IntRange(1, 100_000),
@@ -130,11 +125,7 @@ def portfolio(
                 db=db,
             )
         )
-    text = render("portfolio", fmt, result, out)
-    if text is not None:
-        _emit(text, out)
-    elif fmt == "xlsx":
-        click.echo(f"Wrote {out}", err=True)
+    emit("portfolio", fmt, result, out, say_written=True)
     sys.exit(result.exit_code)
 
 

@@ -10,9 +10,9 @@ import sys
 
 import click
 
-from bomtrace.cli.common import EPILOG, _emit, _run
+from bomtrace.cli.common import EPILOG, _run
 from bomtrace.cli.options import db_option, destinations_option, output_option
-from bomtrace.cli.outputs import check_format, check_outputs, emit, format_option, render
+from bomtrace.cli.outputs import check_format, check_outputs, emit, format_option
 
 
 @click.command(name="history", epilog=EPILOG)
@@ -59,11 +59,7 @@ def show(run_id: int, db: str | None, fmt: str, out: str | None) -> None:
     from bomtrace import api
 
     result = _run(lambda: api.show(run_id, db=db))
-    text = render("show", fmt, result, out)
-    if text is not None:
-        _emit(text, out)
-    elif fmt == "xlsx":
-        click.echo(f"Wrote {out}", err=True)
+    emit("show", fmt, result, out, say_written=True)
     sys.exit(result.exit_code)
 
 
