@@ -26,6 +26,7 @@ from bomtrace.api.analyze import analyze
 from bomtrace.api.library_run import read_options_of
 from bomtrace.errors import BomtraceError
 from bomtrace.graph.load import load_graph
+from bomtrace.library.db import chunks
 from bomtrace.library.fill import LibraryLookup
 from bomtrace.library.records import ImpactResult
 from bomtrace.library.runs import run_parts
@@ -41,14 +42,21 @@ def _sha256(path: str) -> str | None:
 
 
 def _latest_runs(engine: Engine, part: str) -> list[Any]:
-    """The latest run of each stored BOM (same input paths) whose parts include ``part``."""
-    cols = [runs.c.id, runs.c.inputs, runs.c.replay, runs.c.part_numbers]
-    latest: dict[tuple[str, ...], Any] = {}
+    """The latest run of each stored BOM (same input paths) whose parts include ``part``
+    (only those runs' part numbers are read)."""
+    latest: dict[tuple[str, ...], int] = {}
     with engine.connect() as conn:
-        for r in conn.execute(select(*cols).where(runs.c.replay.is_not(None)).order_by(runs.c.id)):
-            key = tuple(json.loads(r.replay)["paths"])
-            latest[key] = r  # a later run of the same files replaces an earlier one
-    return [r for r in latest.values() if part in run_parts(r.part_numbers)]
+        q = select(runs.c.id, runs.c.replay).where(runs.c.replay.is_not(None)).order_by(runs.c.id)
+        for r in conn.execute(q):
+            latest[tuple(json.loads(r.replay)["paths"])] = r.id  # a later run replaces it
+        cols = [runs.c.id, runs.c.inputs, runs.c.replay, runs.c.part_numbers]
+        got = {
+            r.id: r
+            for chunk in chunks(sorted(latest.values()), 500)
+            for r in conn.execute(select(*cols).where(runs.c.id.in_(chunk)))
+        }
+    found = [got[i] for i in latest.values()]  # in the order the BOMs were first stored
+    return [r for r in found if part in run_parts(r.part_numbers)]
 
 
 def impact(engine: Engine, part: str, set_values: list[str]) -> ImpactResult:
