@@ -66,9 +66,8 @@ def part_exposure(result: AnalysisResult, ruleset: Ruleset) -> list[dict[str, An
     roots = np.array([int(r) for r in graph.roots if graph.height[r] >= 0], dtype=np.int64)
     is_us, unknown = node_origins(graph)
     eccn, desc = graph.attr("eccn"), graph.attr("description")
-    no_eccn = np.array([e is None for e in eccn], dtype=bool)
     missing_origin = unknown
-    missing_eccn = no_eccn & (is_us | unknown)
+    missing_eccn = graph.missing("eccn") & (is_us | unknown)
     keep = graph.is_leaf & (is_us | missing_origin | missing_eccn)
     if not len(roots) or not keep.any():
         return []
