@@ -40,6 +40,7 @@ import numpy as np
 
 from bomtrace._version import __version__
 from bomtrace.analysis.analysis_result import AnalysisResult
+from bomtrace.analysis.schema import round_money, round_ratio
 from bomtrace.analysis.suppliers import _supplier_names
 from bomtrace.analysis.values import node_origins
 from bomtrace.exitcodes import ExitCode
@@ -95,8 +96,8 @@ def part_exposure(result: AnalysisResult, ruleset: Ruleset) -> list[dict[str, An
                 "part_number": str(graph.part_numbers[m]),
                 "description": None if desc[m] is None else str(desc[m]),
                 "supplier": who[m],
-                "value": round(value, 4),
-                "controlled_value": round(value * n_ctl, 4),
+                "value": round_money(value),
+                "controlled_value": round_money(value * n_ctl),
                 "missing": facts,
                 "products": sorted(str(graph.part_numbers[roots[r]]) for r in rows[held]),
             }
@@ -242,9 +243,7 @@ def _product_row(path: str, p: dict[str, Any]) -> dict[str, Any]:
 
 
 def _margin(threshold: float | None, ratio: float | None) -> float | None:
-    if threshold is None or ratio is None:
-        return None
-    return round(threshold - ratio, 6)
+    return None if threshold is None or ratio is None else round_ratio(threshold - ratio)
 
 
 def _part_row(p: _Part, key: str, value: float) -> dict[str, Any]:
@@ -252,7 +251,7 @@ def _part_row(p: _Part, key: str, value: float) -> dict[str, Any]:
         "part_number": p.part_number,
         "description": p.description,
         "supplier": p.supplier,
-        key: round(value, 4),
+        key: round_money(value),
         "products": len(p.products),
     }
 
@@ -267,8 +266,8 @@ def _suppliers(exposed: list[_Part]) -> list[dict[str, Any]]:
         r["controlled_us_value"] += p.controlled
         r["parts"] += 1
         held.setdefault(p.supplier, set()).update(p.products)
-    out = [
-        {**r, "controlled_us_value": round(r["controlled_us_value"], 4), "products": len(held[s])}
-        for s, r in sorted(rows.items())
-    ]
+    out = []
+    for s, r in sorted(rows.items()):
+        value = round_money(r["controlled_us_value"])
+        out.append({**r, "controlled_us_value": value, "products": len(held[s])})
     return sorted(out, key=lambda r: -r["controlled_us_value"])
