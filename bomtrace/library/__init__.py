@@ -9,10 +9,35 @@ history (:mod:`bomtrace.library.query`). The database is any SQLAlchemy URL, or 
 
 from __future__ import annotations
 
-from bomtrace.library.db import open_library, opened, resolve_db
-from bomtrace.library.importer import import_table
-from bomtrace.library.query import export_frame, show_part
-from bomtrace.library.results import LibraryExport, LibraryImport, LibraryPart
+import importlib
+from typing import TYPE_CHECKING, Any
+
+#: name → module, imported on first use: the result types (:mod:`bomtrace.library.results`)
+#: are read by the reports without loading SQLAlchemy
+_LAZY = {
+    "open_library": "bomtrace.library.db",
+    "opened": "bomtrace.library.db",
+    "resolve_db": "bomtrace.library.db",
+    "import_table": "bomtrace.library.importer",
+    "export_frame": "bomtrace.library.query",
+    "show_part": "bomtrace.library.query",
+    "LibraryExport": "bomtrace.library.results",
+    "LibraryImport": "bomtrace.library.results",
+    "LibraryPart": "bomtrace.library.results",
+}
+
+if TYPE_CHECKING:
+    from bomtrace.library.db import open_library, opened, resolve_db
+    from bomtrace.library.importer import import_table
+    from bomtrace.library.query import export_frame, show_part
+    from bomtrace.library.results import LibraryExport, LibraryImport, LibraryPart
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'bomtrace.library' has no attribute {name!r}")
+
 
 __all__ = [
     "LibraryExport",

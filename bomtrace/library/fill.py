@@ -35,7 +35,7 @@ from bomtrace.io.table import NUMERIC_FIELDS
 from bomtrace.issue_codes import Severity
 from bomtrace.issues import IssueCode, IssueLog
 from bomtrace.library.db import chunks
-from bomtrace.library.results import source, stamp
+from bomtrace.library.results import source, source_text, stamp
 from bomtrace.library.schema import PART_FIELDS, part_history, parts
 from bomtrace.library.snapshot import SOURCES, read_snapshot
 
@@ -290,7 +290,7 @@ def _emit(
     for pn, f, v, bom, lib in listed:
         pos = graph.position(v)
         src = sources.get((pn, f))
-        where = f" (from {_where(src)})" if src else ""
+        where = f" (from {source_text(src, dated=True) or 'the library'})" if src else ""
         sink.add(
             IssueCode.LIBRARY_DISAGREES,
             f"Part {pn}: the BOM gives {f} {_plain(bom)!r} but the parts library has "
@@ -306,17 +306,6 @@ def _emit(
         )
     sink.tally(IssueCode.LIBRARY_DISAGREES, found - len(listed))
     return found
-
-
-def _where(src: dict[str, Any]) -> str:
-    parts_ = [str(src["file"])] if src.get("file") else []
-    if src.get("sheet"):
-        parts_.append(f"sheet {src['sheet']}")
-    if src.get("row") is not None:
-        parts_.append(f"row {src['row']}")
-    if src.get("changed_at"):
-        parts_.append(str(src["changed_at"])[:10])
-    return ", ".join(parts_) or "the library"
 
 
 def _provenance(engine: Engine, pns: list[str]) -> dict[tuple[str, str], dict[str, Any] | None]:

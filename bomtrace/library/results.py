@@ -5,6 +5,7 @@ None of them holds the database's name or URL: outputs never show it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -31,6 +32,24 @@ def source(
     """Where a library value came from, as results and ``parts.sources`` give it."""
     return {"file": file, "sheet": sheet, "row": row, "changed_at": changed_at,
             "import_id": import_id}  # fmt: skip
+
+
+def source_text(src: Mapping[str, Any], *, dated: bool = False) -> str:
+    """Where a value came from, for people: file, sheet, row (and, ``dated``, the day it was
+    set); empty when the source names none of them.
+
+    >>> src = {"file": "a.xlsx", "sheet": "S", "row": 4, "changed_at": "2024-01-02T03:04:05Z"}
+    >>> source_text(src, dated=True)
+    'a.xlsx, sheet S, row 4, 2024-01-02'
+    """
+    parts = [str(src["file"])] if src.get("file") else []
+    if src.get("sheet"):
+        parts.append(f"sheet {src['sheet']}")
+    if src.get("row") is not None:
+        parts.append(f"row {src['row']}")
+    if dated and src.get("changed_at"):
+        parts.append(str(src["changed_at"])[:10])
+    return ", ".join(parts)
 
 
 @dataclass

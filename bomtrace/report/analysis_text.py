@@ -13,6 +13,7 @@ from typing import Any
 
 from bomtrace.analysis.results import percent
 from bomtrace.analysis.summaries import summary_line
+from bomtrace.library.results import source_text
 from bomtrace.report.fdpr_text import fdpr_lines
 from bomtrace.report.text import issues_block, money, pct, table
 
@@ -261,14 +262,8 @@ def library_lines(lib: dict[str, Any] | None, show: int = 10) -> list[str]:
         "(the BOM's used; see the issues).",
     ]
     for e in lib["filled"][:show]:
-        src = e.get("source") or {}
-        where = ", ".join(
-            str(x)
-            for x in (src.get("file"), src.get("sheet") and f"sheet {src['sheet']}",
-                      src.get("row") is not None and f"row {src['row']}")
-            if x
-        )  # fmt: skip
-        out.append(f"  {e['part_number']} {e['field']} = {e['value']}  (from {where or '-'})")
+        where = source_text(e.get("source") or {}) or "-"
+        out.append(f"  {e['part_number']} {e['field']} = {e['value']}  (from {where})")
     if len(lib["filled"]) > show:
         out.append(f"  … and {len(lib['filled']) - show} more (--format json/xlsx lists them all)")
     return out

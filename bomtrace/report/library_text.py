@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from bomtrace.library.results import source_text
+
 
 def _value(v: Any) -> str:
     if v is None:
@@ -18,12 +20,7 @@ def _value(v: Any) -> str:
 
 
 def _where(c: dict[str, Any]) -> str:
-    parts = [c.get("file") or "?"]
-    if c.get("sheet"):
-        parts.append(f"sheet {c['sheet']}")
-    if c.get("row") is not None:
-        parts.append(f"row {c['row']}")
-    return ", ".join(parts)
+    return source_text({**c, "file": c.get("file") or "?"})
 
 
 def render_library_import(d: dict[str, Any]) -> str:
